@@ -1,0 +1,80 @@
+// A small JSON value, parser and writer: enough for safetensors headers, model metadata and
+// configuration files. Objects keep their key order. The parser is strict (RFC 8259), bounds every
+// read and limits nesting depth, so a hostile file is an error, never a crash.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nnviz::json {
+
+class Value {
+ public:
+  enum class Type { Null, Bool, Number, String, Array, Object };
+
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool b) : type_(Type::Bool), bool_(b) {}
+  Value(double d) : type_(Type::Number), num_(d) {}
+  Value(int i) : type_(Type::Number), num_(i) {}
+  Value(long i) : type_(Type::Number), num_(static_cast<double>(i)) {}
+  Value(long long i) : type_(Type::Number), num_(static_cast<double>(i)) {}
+  Value(unsigned long i) : type_(Type::Number), num_(static_cast<double>(i)) {}
+  Value(const char* s) : type_(Type::String), str_(s) {}
+  Value(std::string s) : type_(Type::String), str_(std::move(s)) {}
+
+  static Value array() { Value v; v.type_ = Type::Array; return v; }
+  static Value object() { Value v; v.type_ = Type::Object; return v; }
+
+  Type type() const { return type_; }
+  bool is_null() const { return type_ == Type::Null; }
+  bool is_bool() const { return type_ == Type::Bool; }
+  bool is_number() const { return type_ == Type::Number; }
+  bool is_string() const { return type_ == Type::String; }
+  bool is_array() const { return type_ == Type::Array; }
+  bool is_object() const { return type_ == Type::Object; }
+
+  // Typed access; throw nnviz::Error("[json] ...") on a type mismatch.
+  bool as_bool() const;
+  double as_number() const;
+  const std::string& as_string() const;
+  const std::vector<Value>& items() const;                           // array
+  const std::vector<std::pair<std::string, Value>>& members() const;  // object
+
+  // Array building and access.
+  Value& push(Value v);
+  size_t size() const;  // array or object size
+  const Value& operator[](size_t i) const;
+
+  // Object building and access. set() replaces an existing key.
+  Value& set(const std::string& key, Value v);
+  const Value* find(const std::string& key) const;  // nullptr if absent (or not an object)
+  bool has(const std::string& key) const { return find(key) != nullptr; }
+  const Value& at(const std::string& key) const;    // throws if absent
+
+  // Convenience getters with defaults for optional fields.
+  double get_number(const std::string& key, double def) const;
+  std::string get_string(const std::string& key, const std::string& def) const;
+  bool get_bool(const std::string& key, bool def) const;
+
+  std::string dump(int indent = -1) const;  // indent < 0: compact
+
+ private:
+  void dump_to(std::string& out, int indent, int depth) const;
+  Type type_ = Type::Null;
+  bool bool_ = false;
+  double num_ = 0;
+  std::string str_;
+  std::vector<Value> arr_;
+  std::vector<std::pair<std::string, Value>> obj_;
+};
+
+// Parses a whole document; throws nnviz::Error("[json] <what> at offset N") on any error.
+Value parse(const std::string& text, int max_depth = 64);
+
+std::string escape(const std::string& s);  // the quoted JSON string literal
+
+}  // namespace nnviz::json

@@ -1,0 +1,58 @@
+// The layer interface. Every layer is a pair of functions, forward and backward, over batches
+// stored one sample per column (see scalar.h), plus the list of its parameters.
+//
+//   forward:  out = f(in)                     in (in_size x N), out (out_size x N)
+//   backward: given dL/d(out), write dL/d(params) (overwriting, not accumulating) and,
+//             when din is not null, dL/d(in).
+//
+// Backward receives the same `in` and `out` the forward pass produced, so most layers need no
+// cache of their own. Optimizers see only the Param list, never layer types.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rng.h"
+#include "scalar.h"
+#include "spec.h"
+
+namespace nnviz {
+
+struct Param {
+  std::string name;  // "weight", "bias" (Network prefixes "layers.<i>.")
+  Mat* value;
+  Mat* grad;
+  bool decay;              // weight decay applies (weights yes, biases no)
+  std::vector<int> shape;  // the tensor's shape in model files, row-major (PyTorch's layout)
+};
+
+enum class InitKind { XavierUniform, XavierNormal, He, Lecun };
+const char* to_string(InitKind k);
+InitKind init_kind_from_string(const std::string& s);  // xavier_uniform | xavier_normal | he | lecun
+
+class Layer {
+ public:
+  explicit Layer(Shape in) : in_(in), out_(in) {}
+  virtual ~Layer() = default;
+
+  virtual const char* type() const = 0;
+  virtual LayerSpec spec() const = 0;
+  Shape in_shape() const { return in_; }
+  Shape out_shape() const { return out_; }
+
+  virtual void forward(const Mat& in, Mat& out, bool training) = 0;
+  virtual void backward(const Mat& in, const Mat& out, const Mat& dout, Mat* din) = 0;
+
+  virtual std::vector<Param> params() { return {}; }
+  virtual void initialise(InitKind, Rng&) {}
+
+ protected:
+  Shape in_, out_;
+};
+
+// Builds the layer a spec describes for inputs of shape `in`; throws Error explaining an invalid
+// configuration (e.g. a non-positive unit count).
+std::unique_ptr<Layer> make_layer(const LayerSpec& spec, Shape in);
+
+}  // namespace nnviz

@@ -1,0 +1,42 @@
+// nnviz model files: safetensors with the network's parameters and, in __metadata__, everything
+// needed to rebuild and use it.
+//
+// Tensors: "layers.<i>.weight" and "layers.<i>.bias" for every layer i that has parameters, in
+// PyTorch's layout (dense weight [out, in], bias [out]).
+// __metadata__ (all values are strings, JSON where structured):
+//   format         "nnviz"
+//   format_version "1"
+//   architecture   the NetSpec as JSON: input shape, layers, loss
+//   normalisation  {"mode": "standard"|"unit", "mean": m, "std": s}: x = (byte/255 - mean) / std
+//   config         the TrainConfig as JSON (optimizer, schedule, batch, seed, ...)
+//   info           free-form JSON: epochs trained, accuracies, ...
+#pragma once
+
+#include <string>
+
+#include "dataset.h"
+#include "network.h"
+#include "trainer.h"
+
+namespace nnviz {
+
+struct ModelFile {
+  TrainConfig config;
+  Normalisation norm;
+  json::Value info = json::Value::object();
+};
+
+// Written atomically (temp file + rename); throws Error naming the file on failure.
+void save_model(const std::string& path, Network& net, const ModelFile& meta);
+
+struct LoadedModel {
+  Network net;
+  ModelFile meta;
+};
+
+// Throws Error("[model] <path>: <problem>") for a damaged file, a file that is not an nnviz model,
+// or tensors that do not match the architecture it declares.
+LoadedModel load_model(const std::string& path);
+LoadedModel load_model_bytes(const std::vector<uint8_t>& bytes, const std::string& name);
+
+}  // namespace nnviz

@@ -1,0 +1,135 @@
+#include "network.h"
+
+#include "activations.h"
+#include "dense.h"
+#include "loss.h"
+
+namespace nnviz {
+
+std::unique_ptr<Layer> make_layer(const LayerSpec& s, Shape in) {
+  if (in.size() <= 0) throw Error("[network] layer '" + s.type + "' gets an empty input");
+  if (s.type == "dense") return std::make_unique<Dense>(in, s.units, s.bias);
+  if (s.type == "sigmoid") return std::make_unique<Activation>(in, Activation::Kind::Sigmoid);
+  if (s.type == "tanh") return std::make_unique<Activation>(in, Activation::Kind::Tanh);
+  if (s.type == "relu") return std::make_unique<Activation>(in, Activation::Kind::Relu);
+  if (s.type == "leaky_relu") return std::make_unique<Activation>(in, Activation::Kind::LeakyRelu, s.alpha);
+  throw Error("[network] unknown layer type '" + s.type + "'");
+}
+
+Network::Network(const NetSpec& spec) : spec_(spec) { build(); }
+
+Network::Network(const Network& other) : spec_(other.spec_) {
+  build();
+  copy_values_from(other);
+}
+
+Network& Network::operator=(const Network& other) {
+  if (this != &other) {
+    spec_ = other.spec_;
+    build();
+    copy_values_from(other);
+  }
+  return *this;
+}
+
+void Network::build() {
+  if (spec_.input.size() <= 0) throw Error("[network] the input shape " + spec_.input.str() + " is empty");
+  if (spec_.layers.empty()) throw Error("[network] a network needs at least one layer");
+  if (spec_.loss != "softmax_cross_entropy" && spec_.loss != "mse")
+    throw Error("[network] unknown loss '" + spec_.loss + "' (expected softmax_cross_entropy or mse)");
+  layers_.clear();
+  Shape s = spec_.input;
+  for (size_t i = 0; i < spec_.layers.size(); ++i) {
+    try {
+      layers_.push_back(make_layer(spec_.layers[i], s));
+    } catch (const Error& e) {
+      throw Error("[network] layer " + std::to_string(i + 1) + " (" + spec_.layers[i].describe() + "): " + e.what());
+    }
+    s = layers_.back()->out_shape();
+  }
+  acts_.assign(layers_.size() + 1, Mat());
+  grads_.assign(layers_.size() + 1, Mat());
+}
+
+Shape Network::output_shape() const { return layers_.back()->out_shape(); }
+
+void Network::initialise(InitKind kind, uint64_t seed) {
+  Rng rng(seed);
+  for (auto& l : layers_) l->initialise(kind, rng);
+}
+
+const Mat& Network::forward(const Mat& x, bool training) {
+  if (x.rows() != spec_.input.size())
+    throw Error("[network] input has " + std::to_string(x.rows()) + " values per sample, the network expects " +
+                std::to_string(spec_.input.size()));
+  acts_[0] = x;
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->forward(acts_[i], acts_[i + 1], training);
+  return acts_.back();
+}
+
+double Network::loss(const uint8_t* labels) {
+  const Mat& out = acts_.back();
+  if (is_classifier()) return softmax_cross_entropy(out, labels, &grads_.back());
+  return mean_squared_error(out, one_hot(labels, static_cast<int>(out.cols()), static_cast<int>(out.rows())),
+                            &grads_.back());
+}
+
+double Network::loss(const Mat& targets) { return mean_squared_error(acts_.back(), targets, &grads_.back()); }
+
+void Network::backward(bool need_input_grad) {
+  for (size_t i = layers_.size(); i-- > 0;) {
+    Mat* din = (i > 0 || need_input_grad) ? &grads_[i] : nullptr;
+    layers_[i]->backward(acts_[i], acts_[i + 1], grads_[i + 1], din);
+  }
+}
+
+std::vector<NamedParam> Network::params() {
+  std::vector<NamedParam> out;
+  for (size_t i = 0; i < layers_.size(); ++i)
+    for (auto& p : layers_[i]->params())
+      out.push_back({"layers." + std::to_string(i) + "." + p.name, static_cast<int>(i), p});
+  return out;
+}
+
+std::vector<Param> Network::param_list() {
+  std::vector<Param> out;
+  for (auto& l : layers_)
+    for (auto& p : l->params()) out.push_back(p);
+  return out;
+}
+
+int64_t Network::param_count() const {
+  int64_t n = 0;
+  for (auto& l : layers_)
+    for (auto& p : l->params()) n += p.value->size();
+  return n;
+}
+
+void Network::copy_values_from(const Network& other) {
+  auto& src = const_cast<Network&>(other);
+  auto a = param_list(), b = src.param_list();
+  if (a.size() != b.size()) throw Error("[network] cannot copy values between different architectures");
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].value->rows() != b[i].value->rows() || a[i].value->cols() != b[i].value->cols())
+      throw Error("[network] cannot copy values between different architectures");
+    *a[i].value = *b[i].value;
+  }
+}
+
+std::vector<Scalar> Network::flat_values() const {
+  std::vector<Scalar> v;
+  for (auto& l : layers_)
+    for (auto& p : l->params()) v.insert(v.end(), p.value->data(), p.value->data() + p.value->size());
+  return v;
+}
+
+void argmax_cols(const Mat& m, std::vector<int>& out) {
+  out.resize(m.cols());
+  for (Eigen::Index j = 0; j < m.cols(); ++j) {
+    Eigen::Index r;
+    m.col(j).maxCoeff(&r);
+    out[j] = static_cast<int>(r);
+  }
+}
+
+}  // namespace nnviz

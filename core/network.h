@@ -1,0 +1,75 @@
+// A network: a chain of layers, the loss on top, and the caches a step leaves behind.
+//
+//   acts[0] = input batch, acts[i+1] = layer i's output (acts.back() = logits or predictions)
+//   grads[i] = dL/d(acts[i]) after backward (grads[0] only if the input gradient was asked for)
+//
+// The step-through and activation views read these same caches: nothing is computed twice.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "layer.h"
+#include "spec.h"
+
+namespace nnviz {
+
+struct NamedParam {
+  std::string name;  // "layers.<i>.weight"
+  int layer;
+  Param p;
+};
+
+class Network {
+ public:
+  explicit Network(const NetSpec& spec);  // validates shapes; throws Error explaining a bad spec
+  Network(const Network& other);          // deep copy: same spec, same values
+  Network& operator=(const Network& other);
+  Network(Network&&) = default;
+  Network& operator=(Network&&) = default;
+
+  const NetSpec& spec() const { return spec_; }
+  size_t num_layers() const { return layers_.size(); }
+  Layer& layer(size_t i) { return *layers_[i]; }
+  const Layer& layer(size_t i) const { return *layers_[i]; }
+  Shape input_shape() const { return spec_.input; }
+  Shape output_shape() const;
+  bool is_classifier() const { return spec_.loss == "softmax_cross_entropy"; }
+
+  void initialise(InitKind kind, uint64_t seed);
+
+  // Forward pass over a batch (input_size x N); returns the output (logits for a classifier).
+  const Mat& forward(const Mat& x, bool training);
+  // Mean loss of the last forward pass; fills grads.back() = dL/d(output).
+  double loss(const uint8_t* labels);  // softmax cross-entropy, or MSE against one-hot labels
+  double loss(const Mat& targets);     // MSE against real-valued targets
+  // Backward pass from grads.back(); fills every parameter gradient and grads[i] for i >= 1
+  // (and grads[0] when need_input_grad).
+  void backward(bool need_input_grad = false);
+
+  const Mat& output() const { return acts_.back(); }
+  const Mat& act(size_t i) const { return acts_[i]; }
+  const Mat& grad(size_t i) const { return grads_[i]; }
+
+  std::vector<NamedParam> params();
+  std::vector<Param> param_list();  // for optimizers
+  int64_t param_count() const;
+
+  // Copies parameter values from a network with the same spec.
+  void copy_values_from(const Network& other);
+  // All parameter values as one flat vector (for equality checks and snapshots).
+  std::vector<Scalar> flat_values() const;
+
+ private:
+  void build();
+  NetSpec spec_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<Mat> acts_, grads_;
+};
+
+// Argmax of each column.
+void argmax_cols(const Mat& m, std::vector<int>& out);
+
+}  // namespace nnviz

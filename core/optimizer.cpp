@@ -1,0 +1,207 @@
+#include "optimizer.h"
+
+#include <cmath>
+
+namespace nnviz {
+
+const char* to_string(OptKind k) {
+  switch (k) {
+    case OptKind::Sgd: return "sgd";
+    case OptKind::Momentum: return "momentum";
+    case OptKind::Nesterov: return "nesterov";
+    case OptKind::AdaGrad: return "adagrad";
+    case OptKind::RmsProp: return "rmsprop";
+    case OptKind::Adam: return "adam";
+    case OptKind::AdamW: return "adamw";
+  }
+  return "?";
+}
+
+OptKind opt_kind_from_string(const std::string& s) {
+  for (OptKind k : {OptKind::Sgd, OptKind::Momentum, OptKind::Nesterov, OptKind::AdaGrad, OptKind::RmsProp,
+                    OptKind::Adam, OptKind::AdamW})
+    if (s == to_string(k)) return k;
+  throw Error("[optimizer] unknown optimizer '" + s +
+              "' (expected sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)");
+}
+
+json::Value OptConfig::to_json() const {
+  json::Value v = json::Value::object();
+  v.set("kind", to_string(kind));
+  v.set("lr", double(lr));
+  v.set("momentum", double(momentum));
+  v.set("beta1", double(beta1));
+  v.set("beta2", double(beta2));
+  v.set("rho", double(rho));
+  v.set("eps", double(eps));
+  v.set("weight_decay", double(weight_decay));
+  return v;
+}
+
+OptConfig OptConfig::from_json(const json::Value& v) {
+  OptConfig c;
+  c.kind = opt_kind_from_string(v.get_string("kind", "sgd"));
+  c.lr = float(v.get_number("lr", c.lr));
+  c.momentum = float(v.get_number("momentum", c.momentum));
+  c.beta1 = float(v.get_number("beta1", c.beta1));
+  c.beta2 = float(v.get_number("beta2", c.beta2));
+  c.rho = float(v.get_number("rho", c.rho));
+  c.eps = float(v.get_number("eps", c.eps));
+  c.weight_decay = float(v.get_number("weight_decay", c.weight_decay));
+  return c;
+}
+
+const char* to_string(Schedule::Kind k) {
+  switch (k) {
+    case Schedule::Kind::Constant: return "constant";
+    case Schedule::Kind::Step: return "step";
+    case Schedule::Kind::Exponential: return "exponential";
+    case Schedule::Kind::Cosine: return "cosine";
+  }
+  return "?";
+}
+
+Schedule::Kind schedule_kind_from_string(const std::string& s) {
+  for (auto k : {Schedule::Kind::Constant, Schedule::Kind::Step, Schedule::Kind::Exponential, Schedule::Kind::Cosine})
+    if (s == to_string(k)) return k;
+  throw Error("[schedule] unknown schedule '" + s + "' (expected constant, step, exponential or cosine)");
+}
+
+double Schedule::lr_at(double base, double e) const {
+  switch (kind) {
+    case Kind::Constant: return base;
+    case Kind::Step: return base * std::pow(double(gamma), std::floor(e / std::max(1e-9, double(step_epochs))));
+    case Kind::Exponential: return base * std::pow(double(gamma), e);
+    case Kind::Cosine: {
+      const double f = std::min(1.0, e / std::max(1e-9, double(total_epochs)));
+      return min_lr + (base - min_lr) * 0.5 * (1 + std::cos(M_PI * f));
+    }
+  }
+  return base;
+}
+
+json::Value Schedule::to_json() const {
+  json::Value v = json::Value::object();
+  v.set("kind", to_string(kind));
+  v.set("step_epochs", double(step_epochs));
+  v.set("gamma", double(gamma));
+  v.set("min_lr", double(min_lr));
+  v.set("total_epochs", double(total_epochs));
+  return v;
+}
+
+Schedule Schedule::from_json(const json::Value& v) {
+  Schedule s;
+  s.kind = schedule_kind_from_string(v.get_string("kind", "constant"));
+  s.step_epochs = float(v.get_number("step_epochs", s.step_epochs));
+  s.gamma = float(v.get_number("gamma", s.gamma));
+  s.min_lr = float(v.get_number("min_lr", s.min_lr));
+  s.total_epochs = float(v.get_number("total_epochs", s.total_epochs));
+  return s;
+}
+
+std::vector<std::string> Optimizer::state_names(OptKind k) {
+  switch (k) {
+    case OptKind::Sgd: return {};
+    case OptKind::Momentum:
+    case OptKind::Nesterov: return {"velocity"};
+    case OptKind::AdaGrad:
+    case OptKind::RmsProp: return {"s"};
+    case OptKind::Adam:
+    case OptKind::AdamW: return {"m", "v"};
+  }
+  return {};
+}
+
+void Optimizer::set_config(const OptConfig& cfg) {
+  if (cfg.kind != cfg_.kind) reset();
+  cfg_ = cfg;
+}
+
+std::vector<std::pair<std::string, const Mat*>> Optimizer::state(size_t i) const {
+  std::vector<std::pair<std::string, const Mat*>> out;
+  if (i >= state_.size()) return out;
+  const auto names = state_names(cfg_.kind);
+  if (names.size() > 0) out.emplace_back(names[0], &state_[i].s1);
+  if (names.size() > 1) out.emplace_back(names[1], &state_[i].s2);
+  return out;
+}
+
+void Optimizer::step(const std::vector<Param>& params, double lr_d) {
+  if (state_.size() != params.size()) {
+    state_.assign(params.size(), Slot{});
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Mat& w = *params[i].value;
+      const size_t nstate = state_names(cfg_.kind).size();
+      if (nstate > 0) state_[i].s1 = Mat::Zero(w.rows(), w.cols());
+      if (nstate > 1) state_[i].s2 = Mat::Zero(w.rows(), w.cols());
+    }
+  }
+  ++t_;
+  const Scalar lr = Scalar(lr_d);
+  const Scalar mu = Scalar(cfg_.momentum), eps = Scalar(cfg_.eps);
+  const Scalar b1 = Scalar(cfg_.beta1), b2 = Scalar(cfg_.beta2), rho = Scalar(cfg_.rho);
+  const bool adamw = cfg_.kind == OptKind::AdamW;
+
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto w = params[i].value->array();
+    auto g0 = params[i].grad->array();
+    const Scalar wd = params[i].decay ? Scalar(cfg_.weight_decay) : Scalar(0);
+    auto s1 = state_[i].s1.array();
+    auto s2 = state_[i].s2.array();
+    // Coupled L2: the gradient of (wd/2)||w||^2 is wd w. AdamW decays separately below.
+    const bool coupled = wd != 0 && !adamw;
+    switch (cfg_.kind) {
+      case OptKind::Sgd:
+        if (coupled) w -= lr * (g0 + wd * w);
+        else w -= lr * g0;
+        break;
+      case OptKind::Momentum:
+        if (coupled) s1 = mu * s1 + g0 + wd * w;
+        else s1 = mu * s1 + g0;
+        w -= lr * s1;
+        break;
+      case OptKind::Nesterov:
+        if (coupled) {
+          s1 = mu * s1 + g0 + wd * w;
+          w -= lr * (g0 + wd * w + mu * s1);
+        } else {
+          s1 = mu * s1 + g0;
+          w -= lr * (g0 + mu * s1);
+        }
+        break;
+      case OptKind::AdaGrad:
+      case OptKind::RmsProp: {
+        const Scalar keep = cfg_.kind == OptKind::AdaGrad ? Scalar(1) : rho;
+        const Scalar add = cfg_.kind == OptKind::AdaGrad ? Scalar(1) : Scalar(1) - rho;
+        if (coupled) {
+          Mat g = (g0 + wd * w).matrix();
+          s1 = keep * s1 + add * g.array().square();
+          w -= lr * g.array() / (s1.sqrt() + eps);
+        } else {
+          s1 = keep * s1 + add * g0.square();
+          w -= lr * g0 / (s1.sqrt() + eps);
+        }
+        break;
+      }
+      case OptKind::Adam:
+      case OptKind::AdamW: {
+        const Scalar c1 = Scalar(1) / (Scalar(1) - std::pow(b1, Scalar(t_)));
+        const Scalar c2 = Scalar(1) / (Scalar(1) - std::pow(b2, Scalar(t_)));
+        if (adamw && wd != 0) w -= lr * wd * w;
+        if (coupled) {
+          Mat g = (g0 + wd * w).matrix();
+          s1 = b1 * s1 + (Scalar(1) - b1) * g.array();
+          s2 = b2 * s2 + (Scalar(1) - b2) * g.array().square();
+        } else {
+          s1 = b1 * s1 + (Scalar(1) - b1) * g0;
+          s2 = b2 * s2 + (Scalar(1) - b2) * g0.square();
+        }
+        w -= lr * (s1 * c1) / ((s2 * c2).sqrt() + eps);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace nnviz

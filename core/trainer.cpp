@@ -1,0 +1,161 @@
+#include "trainer.h"
+
+#include <chrono>
+#include <numeric>
+
+namespace nnviz {
+
+namespace {
+double now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+json::Value TrainConfig::to_json() const {
+  json::Value v = json::Value::object();
+  v.set("preset", preset);
+  v.set("net", net.to_json());
+  v.set("init", to_string(init));
+  v.set("optimizer", opt.to_json());
+  v.set("schedule", schedule.to_json());
+  v.set("batch", batch);
+  v.set("epochs", epochs);
+  v.set("seed", std::to_string(seed));  // a string: JSON numbers lose 64-bit integers
+  v.set("dataset", to_string(dataset));
+  v.set("norm", to_string(norm));
+  return v;
+}
+
+TrainConfig TrainConfig::from_json(const json::Value& v) {
+  TrainConfig c;
+  c.preset = v.get_string("preset", "");
+  c.net = NetSpec::from_json(v.at("net"));
+  c.init = init_kind_from_string(v.get_string("init", "lecun"));
+  if (const auto* o = v.find("optimizer")) c.opt = OptConfig::from_json(*o);
+  if (const auto* s = v.find("schedule")) c.schedule = Schedule::from_json(*s);
+  c.batch = static_cast<int>(v.get_number("batch", c.batch));
+  c.epochs = static_cast<int>(v.get_number("epochs", c.epochs));
+  if (const auto* s = v.find("seed")) c.seed = s->is_string() ? std::stoull(s->as_string()) : uint64_t(s->as_number());
+  c.dataset = dataset_kind_from_string(v.get_string("dataset", "mnist"));
+  c.norm = norm_mode_from_string(v.get_string("norm", "standard"));
+  return c;
+}
+
+Trainer::Trainer(const TrainConfig& cfg, const Dataset& data) : cfg_(cfg), data_(data), net_(cfg.net), opt_(cfg.opt) {
+  if (net_.input_shape().size() != data.input_size())
+    throw Error("[trainer] the network takes " + std::to_string(net_.input_shape().size()) +
+                " inputs but the images have " + std::to_string(data.input_size()) + " pixels");
+  if (net_.output_shape().size() != data.num_classes)
+    throw Error("[trainer] the network has " + std::to_string(net_.output_shape().size()) + " outputs but the data has " +
+                std::to_string(data.num_classes) + " classes");
+  if (data.train.count == 0) throw Error("[trainer] the training split is empty");
+  set_batch(cfg.batch);
+  reset();
+}
+
+void Trainer::set_batch(int b) {
+  if (b <= 0) throw Error("[trainer] the batch size must be positive, not " + std::to_string(b));
+  cfg_.batch = std::min(b, data_.train.count);
+}
+
+void Trainer::reset(uint64_t seed) {
+  cfg_.seed = seed;
+  reset();
+}
+
+void Trainer::reset() {
+  net_.initialise(cfg_.init, Rng::derive(cfg_.seed, 0));
+  opt_ = Optimizer(cfg_.opt);
+  epoch_ = 0;
+  step_ = 0;
+  start_epoch();
+}
+
+void Trainer::start_epoch() {
+  order_.resize(data_.train.count);
+  std::iota(order_.begin(), order_.end(), 0);
+  Rng rng(Rng::derive(cfg_.seed, 1000 + static_cast<uint64_t>(epoch_)));
+  rng.shuffle(order_);
+  cursor_ = 0;
+}
+
+int Trainer::batches_per_epoch() const { return (data_.train.count + cfg_.batch - 1) / cfg_.batch; }
+
+double Trainer::epoch_progress() const { return epoch_ + double(cursor_) / double(data_.train.count); }
+
+StepStats Trainer::step() {
+  const Split& tr = data_.train;
+  const int n = static_cast<int>(std::min<size_t>(cfg_.batch, order_.size() - cursor_));
+  const int d = data_.input_size();
+  x_.resize(d, n);
+  labels_.resize(n);
+  batch_idx_.resize(n);
+  for (int j = 0; j < n; ++j) {
+    const int idx = order_[cursor_ + j];
+    batch_idx_[j] = idx;
+    x_.col(j) = tr.x.col(idx);
+    labels_[j] = tr.y[idx];
+  }
+  StepStats st;
+  st.lr = current_lr();
+  st.batch = n;
+
+  double t0 = now();
+  const Mat& out = net_.forward(x_, true);
+  st.loss = net_.loss(labels_.data());
+  double t1 = now();
+  net_.backward(false);
+  double t2 = now();
+  opt_.step(net_.param_list(), st.lr);
+  double t3 = now();
+  st.t_forward = t1 - t0;
+  st.t_backward = t2 - t1;
+  st.t_update = t3 - t2;
+
+  argmax_cols(out, pred_);
+  for (int j = 0; j < n; ++j) st.correct += pred_[j] == labels_[j];
+
+  cursor_ += n;
+  ++step_;
+  if (cursor_ >= order_.size()) {
+    ++epoch_;
+    st.epoch_end = true;
+    start_epoch();
+  }
+  st.step = step_;
+  st.epoch = epoch_progress();
+  return st;
+}
+
+EvalStats Trainer::evaluate(const Split& split, int max_samples, std::vector<int>* predictions) {
+  return nnviz::evaluate(net_, split, max_samples, predictions);
+}
+
+EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vector<int>* predictions) {
+  EvalStats e;
+  const int total = max_samples < 0 ? split.count : std::min(max_samples, split.count);
+  const int chunk = 1000;
+  Mat xb;
+  std::vector<int> pred;
+  double loss_sum = 0;
+  int correct = 0;
+  if (predictions) predictions->resize(total);
+  for (int start = 0; start < total; start += chunk) {
+    const int n = std::min(chunk, total - start);
+    xb = split.x.middleCols(start, n);
+    const Mat& out = net.forward(xb, false);
+    loss_sum += net.loss(split.y.data() + start) * n;
+    argmax_cols(out, pred);
+    for (int j = 0; j < n; ++j) {
+      correct += pred[j] == split.y[start + j];
+      if (predictions) (*predictions)[start + j] = pred[j];
+    }
+  }
+  e.count = total;
+  e.loss = total ? loss_sum / total : 0;
+  e.accuracy = total ? double(correct) / total : 0;
+  return e;
+}
+
+}  // namespace nnviz

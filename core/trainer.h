@@ -1,0 +1,105 @@
+// The bare training loop: one Trainer owns a network, its optimizer and its place in the data.
+// step() trains exactly one mini-batch; the engine (a thread per run) and nnviz-cli both drive it.
+//
+// Determinism: the initial weights come from Rng::derive(seed, 0) and the order of epoch e from
+// Rng::derive(seed, 1000 + e), so the same seed gives the same run, and two runs with one seed
+// start from the same weights and see the same mini-batches.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "json.h"
+#include "network.h"
+#include "optimizer.h"
+
+namespace nnviz {
+
+struct TrainConfig {
+  std::string preset;  // name it came from, informational
+  NetSpec net;
+  InitKind init = InitKind::Lecun;
+  OptConfig opt;
+  Schedule schedule;
+  int batch = 10;
+  int epochs = 30;
+  uint64_t seed = 1;
+  DatasetKind dataset = DatasetKind::Mnist;
+  NormMode norm = NormMode::Standard;
+
+  json::Value to_json() const;
+  static TrainConfig from_json(const json::Value& v);
+};
+
+struct StepStats {
+  long step = 0;         // global step count after this step
+  double epoch = 0;      // fractional epoch after this step
+  double loss = 0;       // mean loss of this mini-batch
+  int correct = 0;       // correct predictions in this mini-batch
+  int batch = 0;         // its size
+  double lr = 0;         // learning rate used
+  bool epoch_end = false;
+  double t_forward = 0, t_backward = 0, t_update = 0;  // seconds
+};
+
+struct EvalStats {
+  double loss = 0;
+  double accuracy = 0;  // fraction in [0,1]
+  int count = 0;
+};
+
+// Loss and accuracy of a network over the first max_samples of a split (all when negative),
+// optionally the predicted class of each sample. Overwrites the network's caches.
+EvalStats evaluate(Network& net, const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr);
+
+class Trainer {
+ public:
+  Trainer(const TrainConfig& cfg, const Dataset& data);
+
+  // Initialises the weights and rewinds to step 0 with cfg.seed (or a new seed).
+  void reset();
+  void reset(uint64_t seed);
+
+  StepStats step();                               // exactly one mini-batch
+  // evaluate() of this trainer's network; call it between steps.
+  EvalStats evaluate(const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr);
+
+  long steps_done() const { return step_; }
+  int epoch() const { return epoch_; }                 // completed epochs
+  double epoch_progress() const;                        // fractional epochs
+  int batches_per_epoch() const;
+  double current_lr() const { return cfg_.schedule.lr_at(cfg_.opt.lr, epoch_progress()); }
+
+  const TrainConfig& config() const { return cfg_; }
+  // Live changes (between steps): learning rate, momentum, weight decay, batch size, schedule,
+  // optimizer. The architecture and seed change only through reset.
+  void set_optimizer(const OptConfig& o) { cfg_.opt = o; opt_.set_config(o); }
+  void set_batch(int b);
+  void set_schedule(const Schedule& s) { cfg_.schedule = s; }
+
+  Network& net() { return net_; }
+  const Network& net() const { return net_; }
+  Optimizer& optimizer() { return opt_; }
+  const Dataset& data() const { return data_; }
+  const std::vector<uint8_t>& batch_labels() const { return labels_; }
+  const std::vector<int>& batch_indices() const { return batch_idx_; }
+
+ private:
+  void start_epoch();
+  TrainConfig cfg_;
+  const Dataset& data_;
+  Network net_;
+  Optimizer opt_;
+  std::vector<int> order_;
+  size_t cursor_ = 0;
+  int epoch_ = 0;
+  long step_ = 0;
+  Mat x_;
+  std::vector<uint8_t> labels_;
+  std::vector<int> batch_idx_;
+  std::vector<int> pred_;
+};
+
+}  // namespace nnviz
