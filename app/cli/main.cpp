@@ -1,0 +1,265 @@
+// nnviz-cli: train, evaluate and inspect nnviz models from a terminal.
+//
+//   nnviz-cli train --preset mlp100 [options]     train a preset, optionally save the model
+//   nnviz-cli eval --model FILE [--data DIR]      test accuracy and per-class accuracy
+//   nnviz-cli show --index I [--set train|val|test]  a digit as ASCII art with its label
+//   nnviz-cli presets                             the available presets
+#include <unistd.h>
+
+#include <Eigen/Core>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "args.h"
+#include "dataset.h"
+#include "model_io.h"
+#include "presets.h"
+#include "trainer.h"
+
+using namespace nnviz;
+using nnviz::cli::Args;
+
+namespace {
+
+const char* kUsage =
+    "nnviz-cli: train and inspect neural networks on MNIST\n"
+    "\n"
+    "usage: nnviz-cli <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  train     train a preset network (nnviz-cli train --help)\n"
+    "  eval      evaluate a saved model on the test set\n"
+    "  show      print a dataset image as ASCII art\n"
+    "  presets   list the preset networks\n"
+    "\n"
+    "Data: MNIST from data/mnist (scripts/setup.sh fetches it), or --data DIR / NNVIZ_DATA with the four\n"
+    "standard IDX files (raw or .gz). Fashion-MNIST from /usr/share/datasets/fashion-mnist.\n";
+
+const char* kTrainUsage =
+    "usage: nnviz-cli train --preset NAME [options]\n"
+    "\n"
+    "  --preset NAME        network and recipe (default mlp100; see 'nnviz-cli presets')\n"
+    "  --epochs N           epochs to train (preset's default)\n"
+    "  --batch B            mini-batch size\n"
+    "  --lr X               learning rate\n"
+    "  --optimizer NAME     sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw\n"
+    "  --momentum M         momentum for momentum/nesterov\n"
+    "  --weight-decay L     L2 weight decay (decoupled for adamw)\n"
+    "  --schedule NAME      constant, step, exponential, cosine\n"
+    "  --init NAME          xavier_uniform, xavier_normal, he, lecun\n"
+    "  --seed S             random seed (weights and batch order)\n"
+    "  --dataset NAME       mnist (default) or fashion\n"
+    "  --norm MODE          standard (train mean/std, default) or unit ([0,1])\n"
+    "  --data DIR           folder with the IDX files\n"
+    "  --threads T          threads for the matrix products (default 1)\n"
+    "  --save FILE          save the trained model (safetensors) to FILE\n"
+    "  --eval-every N       evaluate on validation and test every N epochs (default 1)\n"
+    "  --quiet              only the final line\n";
+
+bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
+
+double now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string fmt_rate(double v) {
+  char buf[32];
+  if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  else if (v >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+void progress_bar(int epoch, int epochs, double frac, double loss, double rate) {
+  const int width = 30;
+  const int filled = static_cast<int>(frac * width);
+  std::string bar(filled, '#');
+  bar += std::string(width - filled, '.');
+  std::printf("\repoch %d/%d [%s] %3.0f%%  loss %.4f  %s samples/s ", epoch, epochs, bar.c_str(), frac * 100, loss,
+              fmt_rate(rate).c_str());
+  std::fflush(stdout);
+}
+
+int cmd_presets() {
+  for (const auto& p : presets()) {
+    std::printf("%-16s %s\n", p.name.c_str(), p.title.c_str());
+    std::printf("%-16s   %s\n", "", p.config.net.describe().c_str());
+    if (p.reference_accuracy > 0)
+      std::printf("%-16s   reference: %s (%.1f%%)\n", "", p.reference.c_str(), p.reference_accuracy * 100);
+  }
+  return 0;
+}
+
+int cmd_train(int argc, char** argv) {
+  Args a(argc, argv, 2,
+         {"preset", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "init", "seed",
+          "dataset", "norm", "data", "threads", "save", "eval-every"},
+         {"quiet", "help"});
+  if (a.has("help")) {
+    std::fputs(kTrainUsage, stdout);
+    return 0;
+  }
+  if (!a.positional().empty()) throw Error("unexpected argument '" + a.positional()[0] + "' (see --help)");
+  const Preset& preset = find_preset(a.str("preset", "mlp100"));
+  TrainConfig cfg = preset.config;
+  cfg.epochs = a.integer("epochs", cfg.epochs, 1, 100000);
+  cfg.batch = a.integer("batch", cfg.batch, 1, 60000);
+  if (a.has("optimizer")) cfg.opt.kind = opt_kind_from_string(a.str("optimizer"));
+  cfg.opt.lr = float(a.number("lr", cfg.opt.lr, 0, 1e3));
+  cfg.opt.momentum = float(a.number("momentum", cfg.opt.momentum, 0, 0.9999));
+  cfg.opt.weight_decay = float(a.number("weight-decay", cfg.opt.weight_decay, 0, 10));
+  if (a.has("schedule")) cfg.schedule.kind = schedule_kind_from_string(a.str("schedule"));
+  cfg.schedule.total_epochs = float(cfg.epochs);
+  if (a.has("init")) cfg.init = init_kind_from_string(a.str("init"));
+  cfg.seed = a.u64("seed", cfg.seed);
+  if (a.has("dataset")) cfg.dataset = dataset_kind_from_string(a.str("dataset"));
+  if (a.has("norm")) cfg.norm = norm_mode_from_string(a.str("norm"));
+  const int threads = a.integer("threads", 1, 1, 256);
+  const int eval_every = a.integer("eval-every", 1, 1, 100000);
+  const bool quiet = a.has("quiet");
+  const bool tty = stdout_is_tty() && !quiet;
+  Eigen::setNbThreads(threads);
+
+  const std::string dir = resolve_data_dir(cfg.dataset, a.str("data"));
+  double t0 = now();
+  Dataset data = Dataset::load(cfg.dataset, dir, cfg.norm);
+  if (!quiet)
+    std::printf("data: %s from %s  (train %d, val %d, test %d; mean %.4f std %.4f; %.2fs)\n", to_string(cfg.dataset),
+                dir.c_str(), data.train.count, data.val.count, data.test.count, data.norm.mean, data.norm.std,
+                now() - t0);
+
+  Trainer tr(cfg, data);
+  if (!quiet) {
+    std::printf("net:  %s  (%lld parameters)\n", cfg.net.describe().c_str(),
+                static_cast<long long>(tr.net().param_count()));
+    std::printf("opt:  %s lr %g, batch %d, %d epochs, init %s, schedule %s, seed %llu, %d thread%s\n",
+                to_string(cfg.opt.kind), cfg.opt.lr, cfg.batch, cfg.epochs, to_string(cfg.init),
+                to_string(cfg.schedule.kind), static_cast<unsigned long long>(cfg.seed), threads,
+                threads == 1 ? "" : "s");
+  }
+
+  EvalStats val, test;
+  double train_time = 0;
+  for (int e = 0; e < cfg.epochs; ++e) {
+    double loss_sum = 0;
+    long correct = 0, seen = 0;
+    const double te = now();
+    double last_draw = 0;
+    for (;;) {
+      const StepStats st = tr.step();
+      loss_sum += st.loss * st.batch;
+      correct += st.correct;
+      seen += st.batch;
+      if (!std::isfinite(st.loss))
+        throw Error("[train] the loss became " + std::to_string(st.loss) + " at step " + std::to_string(st.step) +
+                    ": the learning rate is probably too high (try --lr " + std::to_string(cfg.opt.lr / 10) + ")");
+      if (tty) {
+        const double t = now();
+        if (t - last_draw > 0.1 || st.epoch_end) {
+          progress_bar(e + 1, cfg.epochs, st.epoch_end ? 1.0 : st.epoch - e, loss_sum / seen, seen / (t - te));
+          last_draw = t;
+        }
+      }
+      if (st.epoch_end) break;
+    }
+    const double epoch_time = now() - te;
+    train_time += epoch_time;
+    const bool do_eval = (e + 1) % eval_every == 0 || e + 1 == cfg.epochs;
+    if (do_eval) {
+      val = tr.evaluate(data.val);
+      test = tr.evaluate(data.test);
+    }
+    if (!quiet) {
+      if (tty) std::printf("\r\033[K");
+      std::printf("epoch %2d/%d  loss %.4f  train %.2f%%", e + 1, cfg.epochs, loss_sum / seen, 100.0 * correct / seen);
+      if (do_eval) std::printf("  val %.2f%%  test %.2f%%", val.accuracy * 100, test.accuracy * 100);
+      std::printf("  %s samples/s  %.1fs\n", fmt_rate(seen / epoch_time).c_str(), epoch_time);
+      std::fflush(stdout);
+    }
+  }
+  std::printf("final: test accuracy %.2f%%  validation %.2f%%  test loss %.4f  (%d epochs, %.1fs training, %s samples/s)\n",
+              test.accuracy * 100, val.accuracy * 100, test.loss, cfg.epochs, train_time,
+              fmt_rate(double(data.train.count) * cfg.epochs / train_time).c_str());
+
+  if (a.has("save")) {
+    ModelFile meta;
+    meta.config = cfg;
+    meta.norm = data.norm;
+    meta.info.set("epochs_trained", cfg.epochs);
+    meta.info.set("steps", static_cast<long long>(tr.steps_done()));
+    meta.info.set("test_accuracy", test.accuracy);
+    meta.info.set("val_accuracy", val.accuracy);
+    save_model(a.str("save"), tr.net(), meta);
+    std::printf("saved: %s\n", a.str("save").c_str());
+  }
+  return 0;
+}
+
+int cmd_eval(int argc, char** argv) {
+  Args a(argc, argv, 2, {"model", "data", "threads"}, {"help"});
+  if (a.has("help")) {
+    std::puts("usage: nnviz-cli eval --model FILE [--data DIR]\n\nTest accuracy and per-class accuracy of a saved model.");
+    return 0;
+  }
+  if (!a.has("model")) throw Error("eval needs --model FILE");
+  Eigen::setNbThreads(a.integer("threads", 1, 1, 256));
+  LoadedModel m = load_model(a.str("model"));
+  const DatasetKind kind = m.meta.config.dataset;
+  Dataset data = Dataset::load(kind, resolve_data_dir(kind, a.str("data")), m.meta.norm.mode, 10000, &m.meta.norm);
+  std::vector<int> pred;
+  const EvalStats e = evaluate(m.net, data.test, -1, &pred);
+  std::printf("model: %s\nnet:   %s\n", a.str("model").c_str(), m.net.spec().describe().c_str());
+  std::printf("test accuracy %.2f%%  (%d images, loss %.4f)\n", e.accuracy * 100, e.count, e.loss);
+  std::vector<int> right(data.num_classes, 0), total(data.num_classes, 0);
+  for (int i = 0; i < data.test.count; ++i) {
+    total[data.test.y[i]]++;
+    right[data.test.y[i]] += pred[i] == data.test.y[i];
+  }
+  std::printf("per class:\n");
+  for (int c = 0; c < data.num_classes; ++c)
+    std::printf("  %-12s %6.2f%%  (%d/%d)\n", data.class_names()[c].c_str(), total[c] ? 100.0 * right[c] / total[c] : 0.0,
+                right[c], total[c]);
+  return 0;
+}
+
+int cmd_show(int argc, char** argv) {
+  Args a(argc, argv, 2, {"index", "set", "dataset", "data"}, {"help"});
+  if (a.has("help")) {
+    std::puts("usage: nnviz-cli show --index I [--set train|val|test] [--dataset mnist|fashion] [--data DIR]");
+    return 0;
+  }
+  const DatasetKind kind = dataset_kind_from_string(a.str("dataset", "mnist"));
+  Dataset data = Dataset::load(kind, resolve_data_dir(kind, a.str("data")), NormMode::Unit);
+  const std::string set = a.str("set", "train");
+  const Split& s = data.split(set);
+  const int i = a.integer("index", 0, 0, s.count - 1);
+  const int npix = data.input_size();
+  std::fputs(ascii_art(s.pixels.data() + size_t(i) * npix, data.rows, data.cols).c_str(), stdout);
+  std::printf("%s #%d: label %d (%s)\n", set.c_str(), i, s.y[i], data.class_names()[s.y[i]].c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  try {
+    if (cmd == "train") return cmd_train(argc, argv);
+    if (cmd == "eval") return cmd_eval(argc, argv);
+    if (cmd == "show") return cmd_show(argc, argv);
+    if (cmd == "presets") return cmd_presets();
+    std::fprintf(stderr, "nnviz-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz-cli %s: error: %s\n", cmd.c_str(), e.what());
+    return 1;
+  }
+}
