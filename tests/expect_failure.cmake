@@ -1,0 +1,13 @@
+# Runs CMD with ARGS (separated by |) and passes only if it exits non-zero and its output matches EXPECT.
+string(REPLACE "|" ";" ARGS "${ARGS}")
+execute_process(COMMAND ${CMD} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+message("exit: ${rc}\nstdout: ${out}\nstderr: ${err}")
+if(rc EQUAL 0)
+  message(FATAL_ERROR "expected a non-zero exit")
+endif()
+if(NOT rc MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "the program did not exit normally: ${rc}")
+endif()
+if(NOT "${out}${err}" MATCHES "${EXPECT}")
+  message(FATAL_ERROR "output does not match '${EXPECT}'")
+endif()

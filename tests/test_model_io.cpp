@@ -1,0 +1,204 @@
+// Safetensors model files: round trip, the layout the format's specification requires, and
+// refusal of damaged or mismatching files.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+#include "dense.h"
+#include "json.h"
+#include "model_io.h"
+#include "presets.h"
+#include "safetensors.h"
+#include "test_util.h"
+
+using namespace nnviz;
+using namespace nnviz::test;
+
+namespace {
+
+Network small_net() {
+  NetSpec spec;
+  spec.input = Shape{1, 2, 3};
+  spec.layers = {dense(4), act("relu"), dense(3)};
+  Network net(spec);
+  net.initialise(InitKind::He, 5);
+  // Give the biases values too, so the round trip covers them.
+  int k = 0;
+  for (auto& np : net.params())
+    if (np.name.find("bias") != std::string::npos)
+      for (Eigen::Index i = 0; i < np.p.value->size(); ++i) np.p.value->data()[i] = Scalar(0.25) * ++k;
+  return net;
+}
+
+ModelFile meta_for(const Network& net) {
+  ModelFile m;
+  m.config = find_preset("mlp100").config;
+  m.config.net = net.spec();
+  m.norm.mode = NormMode::Standard;
+  m.norm.mean = 0.13f;
+  m.norm.std = 0.31f;
+  m.info.set("epochs_trained", 3);
+  return m;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+uint64_t header_len(const std::vector<uint8_t>& b) {
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | b[i];
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("model file round trip: values, architecture, normalisation, config") {
+  TempDir tmp;
+  Network net = small_net();
+  save_model(tmp.file("m.safetensors"), net, meta_for(net));
+  LoadedModel m = load_model(tmp.file("m.safetensors"));
+  CHECK(m.net.spec().describe() == net.spec().describe());
+  CHECK(m.net.flat_values() == net.flat_values());
+  CHECK(m.meta.norm.mean == doctest::Approx(0.13f));
+  CHECK(m.meta.norm.std == doctest::Approx(0.31f));
+  CHECK(m.meta.config.opt.lr == doctest::Approx(0.2f));
+  CHECK(m.meta.config.batch == 10);
+  CHECK(m.meta.info.at("epochs_trained").as_number() == 3);
+  // No temp file left behind.
+  int files = 0;
+  for (auto& e : std::filesystem::directory_iterator(tmp.path())) files += e.is_regular_file();
+  CHECK(files == 1);
+}
+
+TEST_CASE("model file layout follows the safetensors specification") {
+  TempDir tmp;
+  Network net = small_net();
+  save_model(tmp.file("m.safetensors"), net, meta_for(net));
+  const auto b = read_bytes(tmp.file("m.safetensors"));
+  const uint64_t n = header_len(b);
+  REQUIRE(8 + n <= b.size());
+  CHECK(n % 8 == 0);  // padded so the data starts 8-byte aligned
+  const std::string header(reinterpret_cast<const char*>(&b[8]), n);
+  CHECK(header.front() == '{');
+  const json::Value h = json::parse(header);  // trailing padding is spaces, valid JSON whitespace
+  // Every tensor: F32, PyTorch shapes, contiguous offsets covering the data exactly.
+  const auto& meta = h.at("__metadata__");
+  CHECK(meta.at("format").as_string() == "nnviz");
+  for (const auto& [k, v] : meta.members()) CHECK(v.is_string());
+  struct T { std::string name; std::vector<int> shape; uint64_t b, e; };
+  std::vector<T> ts;
+  for (const auto& [k, v] : h.members()) {
+    if (k == "__metadata__") continue;
+    CHECK(v.at("dtype").as_string() == "F32");
+    T t{k, {}, uint64_t(v.at("data_offsets")[0].as_number()), uint64_t(v.at("data_offsets")[1].as_number())};
+    for (const auto& d : v.at("shape").items()) t.shape.push_back(int(d.as_number()));
+    ts.push_back(t);
+  }
+  REQUIRE(ts.size() == 4);
+  std::sort(ts.begin(), ts.end(), [](const T& a, const T& c) { return a.b < c.b; });
+  uint64_t pos = 0;
+  for (const auto& t : ts) {
+    CHECK(t.b == pos);
+    uint64_t count = 1;
+    for (int d : t.shape) count *= d;
+    CHECK(t.e - t.b == count * 4);
+    pos = t.e;
+  }
+  CHECK(pos == b.size() - 8 - n);
+  // layers.0.weight is [out, in] = [4, 6], row-major: element [o][i] is unit o's weight from input i.
+  const auto& w = h.at("layers.0.weight");
+  CHECK(w.at("shape")[0].as_number() == 4);
+  CHECK(w.at("shape")[1].as_number() == 6);
+  const uint64_t off = uint64_t(w.at("data_offsets")[0].as_number());
+  auto& dense0 = static_cast<Dense&>(net.layer(0));
+  for (int o = 0; o < 4; ++o)
+    for (int i = 0; i < 6; ++i) {
+      float v;
+      std::memcpy(&v, &b[8 + n + off + 4 * (o * 6 + i)], 4);
+      CHECK(v == float(dense0.W(i, o)));
+    }
+}
+
+TEST_CASE("damaged and mismatching model files are refused with a clear message") {
+  TempDir tmp;
+  Network net = small_net();
+  const std::string path = tmp.file("m.safetensors");
+  save_model(path, net, meta_for(net));
+  const auto good = read_bytes(path);
+  const uint64_t n = header_len(good);
+
+  auto check_error = [&](const std::vector<uint8_t>& bytes, const std::string& want) {
+    write_bytes(tmp.file("bad"), bytes);
+    const std::string e = error_of([&] { load_model(tmp.file("bad")); });
+    INFO(e);
+    CHECK(e.find(tmp.file("bad")) != std::string::npos);
+    CHECK(e.find(want) != std::string::npos);
+  };
+
+  check_error({1, 2, 3}, "too short");
+  auto truncated = good;
+  truncated.resize(good.size() - 3);
+  check_error(truncated, "lie outside the");  // the last tensor's offsets now run past the end
+  auto cut_header = good;
+  cut_header.resize(8 + n / 2);
+  check_error(cut_header, "runs past the end");
+  auto garbage = good;
+  garbage[8 + 5] = '}';
+  check_error(garbage, "damaged header");
+  auto huge_len = good;
+  huge_len[7] = 0x7F;
+  check_error(huge_len, "runs past the end");
+  check_error(std::vector<uint8_t>(64, 0), "not a safetensors file");
+
+  // A valid safetensors file that is not an nnviz model.
+  StFile other;
+  other.tensors.push_back({"w", {2}, {1.f, 2.f}});
+  const std::string s = st_serialize(other);
+  check_error(std::vector<uint8_t>(s.begin(), s.end()), "not an nnviz model");
+
+  // The architecture says 4 hidden units, the tensor has 5.
+  Network bigger = [] {
+    NetSpec spec;
+    spec.input = Shape{1, 2, 3};
+    spec.layers = {dense(5), act("relu"), dense(3)};
+    return Network(spec);
+  }();
+  save_model(tmp.file("bigger"), bigger, meta_for(bigger));
+  auto swapped = read_bytes(tmp.file("bigger"));
+  // Replace the architecture metadata of the 5-unit file with the 4-unit one.
+  StFile f = st_parse(swapped, "bigger");
+  for (auto& kv : f.metadata)
+    if (kv.first == "architecture") kv.second = net.spec().to_json().dump();
+  const std::string mism = st_serialize(f);
+  check_error(std::vector<uint8_t>(mism.begin(), mism.end()), "has shape [5, 6], the architecture needs [4, 6]");
+
+  // Missing tensor.
+  StFile g = st_parse(good, "good");
+  g.tensors.pop_back();
+  const std::string missing = st_serialize(g);
+  check_error(std::vector<uint8_t>(missing.begin(), missing.end()), "missing tensor");
+}
+
+TEST_CASE("a failed save leaves the previous file intact") {
+  TempDir tmp;
+  Network net = small_net();
+  const std::string path = tmp.file("m.safetensors");
+  save_model(path, net, meta_for(net));
+  const auto before = read_bytes(path);
+  // A save into a folder that does not exist fails with a clear error.
+  CHECK(error_of([&] { save_model(tmp.file("nope/m.safetensors"), net, meta_for(net)); }).find("cannot create") !=
+        std::string::npos);
+  // Saving over a folder fails at the rename; the temp file is cleaned up.
+  std::filesystem::create_directory(tmp.file("dir"));
+  std::filesystem::create_directory(tmp.file("dir/inner"));
+  CHECK(error_of([&] { save_model(tmp.file("dir"), net, meta_for(net)); }).find("cannot replace") != std::string::npos);
+  CHECK(read_bytes(path) == before);
+}

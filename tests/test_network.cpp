@@ -1,0 +1,181 @@
+// Hand-computed forward passes, shape validation, and the trainer's determinism.
+#include <doctest/doctest.h>
+
+#include "activations.h"
+#include "dense.h"
+#include "loss.h"
+#include "network.h"
+#include "presets.h"
+#include "trainer.h"
+
+using namespace nnviz;
+
+TEST_CASE("dense forward by hand") {
+  Dense d(Shape{3, 1, 1}, 2, true);
+  d.W << 1, 0,   // unit 0: weights (1, 2, 3); unit 1: weights (0, -1, 0.5)
+      2, -1,     //
+      3, 0.5;
+  d.b << 0.5, -1;
+  Mat x(3, 1), y;
+  x << 1, 1, 2;
+  d.forward(x, y, false);
+  CHECK(y(0) == doctest::Approx(9.5));  // 1 + 2 + 6 + 0.5
+  CHECK(y(1) == doctest::Approx(-1));   // 0 - 1 + 1 - 1
+}
+
+TEST_CASE("activations by hand") {
+  Mat x(4, 1), y;
+  x << -2, 0, 1, 3;
+  Activation(Shape{4, 1, 1}, Activation::Kind::Relu).forward(x, y, false);
+  CHECK(y(0) == 0);
+  CHECK(y(3) == 3);
+  Activation(Shape{4, 1, 1}, Activation::Kind::LeakyRelu, 0.1f).forward(x, y, false);
+  CHECK(y(0) == doctest::Approx(-0.2));
+  Activation(Shape{4, 1, 1}, Activation::Kind::Sigmoid).forward(x, y, false);
+  CHECK(y(1) == doctest::Approx(0.5));
+  CHECK(y(2) == doctest::Approx(0.7310586));
+  Activation(Shape{4, 1, 1}, Activation::Kind::Tanh).forward(x, y, false);
+  CHECK(y(2) == doctest::Approx(0.7615942));
+}
+
+TEST_CASE("softmax cross-entropy by hand") {
+  Mat z(2, 1);
+  z << 0, 0;
+  const uint8_t y[1] = {0};
+  Mat dz;
+  CHECK(softmax_cross_entropy(z, y, &dz) == doctest::Approx(std::log(2.0)));
+  CHECK(dz(0) == doctest::Approx(-0.5));
+  CHECK(dz(1) == doctest::Approx(0.5));
+}
+
+TEST_CASE("invalid network specs are explained") {
+  NetSpec s;
+  s.input = Shape{1, 28, 28};
+  s.layers = {dense(0)};
+  CHECK_THROWS_WITH_AS(Network{s}, doctest::Contains("layer 1 (dense 0)"), Error);
+  s.layers = {act("wobble")};
+  CHECK_THROWS_WITH_AS(Network{s}, doctest::Contains("unknown layer type 'wobble'"), Error);
+  s.layers = {};
+  CHECK_THROWS_AS(Network{s}, Error);
+  s.layers = {dense(10)};
+  s.loss = "hinge";
+  CHECK_THROWS_WITH_AS(Network{s}, doctest::Contains("unknown loss"), Error);
+}
+
+namespace {
+// A small synthetic problem: 4x4 images whose class is the brightest quadrant.
+Dataset quadrants(int n_train, int n_test) {
+  Rng rng(9);
+  auto make = [&](int n, std::vector<uint8_t>& px, std::vector<uint8_t>& y) {
+    px.resize(size_t(n) * 16);
+    y.resize(n);
+    for (int i = 0; i < n; ++i) {
+      const int c = static_cast<int>(rng.below(4));
+      y[i] = static_cast<uint8_t>(c);
+      for (int r = 0; r < 4; ++r)
+        for (int k = 0; k < 4; ++k) {
+          const int q = (r / 2) * 2 + k / 2;
+          px[size_t(i) * 16 + r * 4 + k] = static_cast<uint8_t>(rng.below(100) + (q == c ? 120 : 0));
+        }
+    }
+  };
+  std::vector<uint8_t> tr, ytr, te, yte;
+  make(n_train, tr, ytr);
+  make(n_test, te, yte);
+  Dataset d = Dataset::from_arrays(4, 4, tr, ytr, te, yte, NormMode::Standard, n_train / 5);
+  d.num_classes = 4;
+  return d;
+}
+
+TrainConfig quadrant_config() {
+  TrainConfig c;
+  c.net.input = Shape{1, 4, 4};
+  c.net.layers = {dense(8), act("tanh"), dense(4)};
+  c.init = InitKind::XavierUniform;
+  c.opt.kind = OptKind::Sgd;
+  c.opt.lr = 0.3f;
+  c.batch = 16;
+  c.seed = 5;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("training lowers the loss and learns a simple problem") {
+  const Dataset d = quadrants(1000, 200);
+  Trainer tr(quadrant_config(), d);
+  const double before = tr.evaluate(d.test).loss;
+  for (int i = 0; i < 300; ++i) tr.step();
+  const EvalStats after = tr.evaluate(d.test);
+  CHECK(after.loss < before * 0.5);
+  CHECK(after.accuracy > 0.9);
+}
+
+TEST_CASE("a step trains exactly one mini-batch and epochs roll over") {
+  const Dataset d = quadrants(100, 10);  // 80 training samples
+  TrainConfig c = quadrant_config();
+  c.batch = 30;
+  Trainer tr(c, d);
+  CHECK(tr.batches_per_epoch() == 3);
+  const auto w0 = tr.net().flat_values();
+  StepStats s = tr.step();
+  CHECK(s.batch == 30);
+  CHECK(s.step == 1);
+  CHECK(!s.epoch_end);
+  CHECK(tr.net().flat_values() != w0);
+  s = tr.step();
+  s = tr.step();
+  CHECK(s.batch == 20);  // the last, partial batch
+  CHECK(s.epoch_end);
+  CHECK(tr.epoch() == 1);
+  CHECK(s.epoch == doctest::Approx(1.0));
+}
+
+TEST_CASE("the same seed gives bit-identical training; another seed does not") {
+  const Dataset d = quadrants(400, 50);
+  auto run = [&](uint64_t seed) {
+    TrainConfig c = quadrant_config();
+    c.seed = seed;
+    Trainer tr(c, d);
+    std::vector<double> losses;
+    for (int i = 0; i < 60; ++i) losses.push_back(tr.step().loss);
+    return std::make_pair(losses, tr.net().flat_values());
+  };
+  const auto a = run(5), b = run(5), c = run(6);
+  CHECK(a.first == b.first);
+  CHECK(a.second == b.second);
+  CHECK(a.second != c.second);
+}
+
+TEST_CASE("two trainers with one seed start from identical weights and batches") {
+  const Dataset d = quadrants(400, 50);
+  TrainConfig c1 = quadrant_config(), c2 = quadrant_config();
+  c2.opt.kind = OptKind::Adam;
+  c2.opt.lr = 0.01f;
+  Trainer a(c1, d), b(c2, d);
+  CHECK(a.net().flat_values() == b.net().flat_values());
+  for (int i = 0; i < 10; ++i) {
+    a.step();
+    b.step();
+    CHECK(a.batch_indices() == b.batch_indices());
+  }
+  a.reset();
+  b.reset();
+  CHECK(a.net().flat_values() == b.net().flat_values());
+}
+
+TEST_CASE("a mismatch between network and data is an error") {
+  const Dataset d = quadrants(100, 10);
+  TrainConfig c = quadrant_config();
+  c.net.input = Shape{1, 28, 28};
+  CHECK_THROWS_WITH_AS(Trainer(c, d), doctest::Contains("784 inputs"), Error);
+}
+
+TEST_CASE("every preset builds and names a reference") {
+  for (const auto& p : presets()) {
+    INFO(p.name);
+    Network net(p.config.net);
+    CHECK(net.output_shape().size() == 10);
+    CHECK(!p.reference.empty());
+  }
+  CHECK_THROWS_WITH_AS(find_preset("nope"), doctest::Contains("mlp100"), Error);
+}

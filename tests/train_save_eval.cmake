@@ -1,0 +1,18 @@
+# Trains one epoch of a small preset, saves it, and checks that eval reads it back with the same
+# test accuracy the training run reported.
+execute_process(COMMAND ${CLI} train --preset mlp30 --epochs 1 --save ${OUT} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "train failed")
+endif()
+string(REGEX MATCH "final: test accuracy ([0-9.]+)%" _ "${out}")
+set(trained ${CMAKE_MATCH_1})
+execute_process(COMMAND ${CLI} eval --model ${OUT} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "eval failed")
+endif()
+string(REGEX MATCH "test accuracy ([0-9.]+)%" _ "${out}")
+if(NOT CMAKE_MATCH_1 STREQUAL trained OR "${trained}" STREQUAL "")
+  message(FATAL_ERROR "eval reports ${CMAKE_MATCH_1}%, training reported ${trained}%")
+endif()
