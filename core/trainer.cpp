@@ -84,7 +84,7 @@ int Trainer::batches_per_epoch() const { return (data_.train.count + cfg_.batch 
 
 double Trainer::epoch_progress() const { return epoch_ + double(cursor_) / double(data_.train.count); }
 
-StepStats Trainer::step() {
+StepStats Trainer::step(const std::function<void()>& before_update) {
   const Split& tr = data_.train;
   const int n = static_cast<int>(std::min<size_t>(cfg_.batch, order_.size() - cursor_));
   const int d = data_.input_size();
@@ -106,6 +106,7 @@ StepStats Trainer::step() {
   st.loss = net_.loss(labels_.data());
   double t1 = now();
   net_.backward(false);
+  if (before_update) before_update();
   double t2 = now();
   opt_.step(net_.param_list(), st.lr);
   double t3 = now();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,9 @@ class Trainer {
   void reset();
   void reset(uint64_t seed);
 
-  StepStats step();                               // exactly one mini-batch
+  // Exactly one mini-batch. `before_update`, when given, runs after the backward pass and before
+  // the optimizer changes the weights (the step-through records the gradients there).
+  StepStats step(const std::function<void()>& before_update = {});
   // evaluate() of this trainer's network; call it between steps.
   EvalStats evaluate(const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr);
 
@@ -78,6 +81,7 @@ class Trainer {
   void set_optimizer(const OptConfig& o) { cfg_.opt = o; opt_.set_config(o); }
   void set_batch(int b);
   void set_schedule(const Schedule& s) { cfg_.schedule = s; }
+  void set_epochs(int e) { cfg_.epochs = e; }
 
   Network& net() { return net_; }
   const Network& net() const { return net_; }

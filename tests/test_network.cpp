@@ -6,7 +6,10 @@
 #include "loss.h"
 #include "network.h"
 #include "presets.h"
+#include "synthetic.h"
 #include "trainer.h"
+
+using namespace nnviz::test;
 
 using namespace nnviz;
 
@@ -62,43 +65,6 @@ TEST_CASE("invalid network specs are explained") {
   CHECK_THROWS_WITH_AS(Network{s}, doctest::Contains("unknown loss"), Error);
 }
 
-namespace {
-// A small synthetic problem: 4x4 images whose class is the brightest quadrant.
-Dataset quadrants(int n_train, int n_test) {
-  Rng rng(9);
-  auto make = [&](int n, std::vector<uint8_t>& px, std::vector<uint8_t>& y) {
-    px.resize(size_t(n) * 16);
-    y.resize(n);
-    for (int i = 0; i < n; ++i) {
-      const int c = static_cast<int>(rng.below(4));
-      y[i] = static_cast<uint8_t>(c);
-      for (int r = 0; r < 4; ++r)
-        for (int k = 0; k < 4; ++k) {
-          const int q = (r / 2) * 2 + k / 2;
-          px[size_t(i) * 16 + r * 4 + k] = static_cast<uint8_t>(rng.below(100) + (q == c ? 120 : 0));
-        }
-    }
-  };
-  std::vector<uint8_t> tr, ytr, te, yte;
-  make(n_train, tr, ytr);
-  make(n_test, te, yte);
-  Dataset d = Dataset::from_arrays(4, 4, tr, ytr, te, yte, NormMode::Standard, n_train / 5);
-  d.num_classes = 4;
-  return d;
-}
-
-TrainConfig quadrant_config() {
-  TrainConfig c;
-  c.net.input = Shape{1, 4, 4};
-  c.net.layers = {dense(8), act("tanh"), dense(4)};
-  c.init = InitKind::XavierUniform;
-  c.opt.kind = OptKind::Sgd;
-  c.opt.lr = 0.3f;
-  c.batch = 16;
-  c.seed = 5;
-  return c;
-}
-}  // namespace
 
 TEST_CASE("training lowers the loss and learns a simple problem") {
   const Dataset d = quadrants(1000, 200);

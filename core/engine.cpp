@@ -1,0 +1,553 @@
+#include "engine.h"
+
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <future>
+
+#include "loss.h"
+#include "model_io.h"
+
+namespace nnviz {
+
+namespace {
+
+double now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+const char* to_string(RunState s) {
+  switch (s) {
+    case RunState::Paused: return "paused";
+    case RunState::Running: return "running";
+    case RunState::Finished: return "finished";
+    case RunState::Diverged: return "diverged";
+    case RunState::Failed: return "failed";
+  }
+  return "?";
+}
+
+Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions opts)
+    : data_(std::move(data)), opts_(opts), trainer_(cfg, *data_) {
+  const Split& probe_split = data_->val.count > 0 ? data_->val : data_->train;
+  probe_x_ = probe_split.x.col(0);
+  probe_label_ = probe_split.y[0];
+  target_epoch_ = cfg.epochs;
+  pub_config_ = trainer_.config();
+  pub_target_ = target_epoch_;
+  publish(true);
+  thread_ = std::thread([this] { loop(); });
+  eval_thread_ = std::thread([this] { eval_loop(); });
+}
+
+Run::~Run() {
+  {
+    std::lock_guard<std::mutex> lk(cmd_mu_);
+    quit_ = true;
+  }
+  cmd_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lk(eval_mu_);
+    eval_quit_ = true;
+  }
+  eval_cv_.notify_all();
+  if (eval_thread_.joinable()) eval_thread_.join();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+void Run::enqueue(std::function<void()> f) {
+  {
+    std::lock_guard<std::mutex> lk(cmd_mu_);
+    cmds_.push_back(std::move(f));
+  }
+  cmd_cv_.notify_all();
+}
+
+void Run::post(std::function<void(Trainer&)> f) {
+  enqueue([this, f = std::move(f)] { f(trainer_); });
+}
+
+void Run::play() {
+  enqueue([this] {
+    if (state_ == RunState::Diverged || state_ == RunState::Failed) return;  // needs a reset
+    const int e = trainer_.epoch();
+    target_epoch_ = e < trainer_.config().epochs ? trainer_.config().epochs : INT_MAX;
+    pending_steps_ = 0;
+    state_ = RunState::Running;
+    publish_status();
+  });
+}
+
+void Run::pause() {
+  enqueue([this] {
+    pending_steps_ = 0;
+    if (state_ == RunState::Running) state_ = RunState::Paused;
+    publish(true);
+  });
+}
+
+void Run::step_batch(int n) {
+  if (n <= 0) return;
+  enqueue([this, n] {
+    if (state_ == RunState::Diverged || state_ == RunState::Failed) return;
+    state_ = RunState::Paused;
+    pending_steps_ += n;
+    publish_status();
+  });
+}
+
+void Run::step_epoch() { run_until_epoch(-1); }
+
+void Run::run_until_epoch(int e) {
+  enqueue([this, e] {
+    if (state_ == RunState::Diverged || state_ == RunState::Failed) return;
+    target_epoch_ = e < 0 ? trainer_.epoch() + 1 : e;
+    if (trainer_.epoch() >= target_epoch_) return;
+    pending_steps_ = 0;
+    state_ = RunState::Running;
+    publish_status();
+  });
+}
+
+void Run::reset() {
+  enqueue([this] { do_reset(trainer_.config().seed); });
+}
+
+void Run::reset(uint64_t seed) {
+  enqueue([this, seed] { do_reset(seed); });
+}
+
+void Run::do_reset(uint64_t seed) {
+  trainer_.reset(seed);
+  state_ = RunState::Paused;
+  pending_steps_ = 0;
+  train_time_ = 0;
+  win_samples_ = win_time_ = 0;
+  {
+    std::lock_guard<std::mutex> lk(eval_mu_);
+    eval_jobs_.clear();
+  }
+  {
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    steps_.clear();
+    evals_.clear();
+    changes_.clear();
+    pub_message_.clear();
+    pub_trace_.reset();
+    ++generation_;
+  }
+  target_epoch_ = trainer_.config().epochs;
+  publish(true);
+}
+
+void Run::set_optimizer(const OptConfig& o) {
+  enqueue([this, o] {
+    const OptConfig old = trainer_.config().opt;
+    std::string text;
+    auto add = [&](const std::string& t) { text += (text.empty() ? "" : ", ") + t; };
+    if (o.kind != old.kind) add(std::string("optimizer ") + to_string(old.kind) + " -> " + to_string(o.kind));
+    if (o.lr != old.lr) add("lr " + fmt(old.lr) + " -> " + fmt(o.lr));
+    if (o.momentum != old.momentum) add("momentum " + fmt(old.momentum) + " -> " + fmt(o.momentum));
+    if (o.weight_decay != old.weight_decay) add("weight decay " + fmt(old.weight_decay) + " -> " + fmt(o.weight_decay));
+    if (o.beta1 != old.beta1) add("beta1 " + fmt(old.beta1) + " -> " + fmt(o.beta1));
+    if (o.beta2 != old.beta2) add("beta2 " + fmt(old.beta2) + " -> " + fmt(o.beta2));
+    if (o.rho != old.rho) add("rho " + fmt(old.rho) + " -> " + fmt(o.rho));
+    if (o.eps != old.eps) add("eps " + fmt(old.eps) + " -> " + fmt(o.eps));
+    trainer_.set_optimizer(o);
+    if (!text.empty()) record_change(text);
+  });
+}
+
+void Run::set_batch(int b) {
+  if (b <= 0) throw Error("[engine] the batch size must be positive, not " + std::to_string(b));
+  enqueue([this, b] {
+    const int old = trainer_.config().batch;
+    trainer_.set_batch(b);
+    if (trainer_.config().batch != old)
+      record_change("batch " + std::to_string(old) + " -> " + std::to_string(trainer_.config().batch));
+  });
+}
+
+void Run::set_schedule(const Schedule& s) {
+  enqueue([this, s] {
+    const Schedule old = trainer_.config().schedule;
+    trainer_.set_schedule(s);
+    if (s.kind != old.kind) record_change(std::string("schedule ") + to_string(old.kind) + " -> " + to_string(s.kind));
+    else if (s.gamma != old.gamma || s.step_epochs != old.step_epochs || s.min_lr != old.min_lr)
+      record_change(std::string("schedule ") + to_string(s.kind) + " settings");
+  });
+}
+
+void Run::set_epochs(int e) {
+  if (e <= 0) throw Error("[engine] the number of epochs must be positive, not " + std::to_string(e));
+  enqueue([this, e] {
+    trainer_.set_epochs(e);
+    if (state_ == RunState::Running && target_epoch_ != INT_MAX) target_epoch_ = e;
+    if (state_ == RunState::Finished && trainer_.epoch() < e) state_ = RunState::Paused;
+    publish_status();
+  });
+}
+
+void Run::set_speed(double bps) {
+  enqueue([this, bps] { speed_ = std::max(0.0, bps); });
+}
+
+void Run::set_probe(const Mat& x, int label) {
+  const Network& net = trainer_.net();  // the spec never changes after construction
+  if (x.cols() != 1 || x.rows() != net.input_shape().size())
+    throw Error("[engine] the probe input must be one sample of " + std::to_string(net.input_shape().size()) +
+                " values, not " + std::to_string(x.rows()) + "x" + std::to_string(x.cols()));
+  if (label < -1 || label >= net.output_shape().size())
+    throw Error("[engine] the probe label " + std::to_string(label) + " is not a class of this network");
+  enqueue([this, x, label] {
+    probe_x_ = x;
+    probe_label_ = label;
+    publish(true);
+  });
+}
+
+void Run::record_change(const std::string& text) {
+  std::lock_guard<std::mutex> lk(hist_mu_);
+  changes_.push_back({trainer_.steps_done(), float(trainer_.epoch_progress()), text});
+  pub_config_ = trainer_.config();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Viewer side
+
+RunSnapshot Run::snapshot(SnapshotCursor& c) {
+  RunSnapshot s;
+  std::lock_guard<std::mutex> lk(hist_mu_);
+  if (c.generation != generation_) {
+    s.restarted = c.generation != 0;
+    c = SnapshotCursor{};
+    c.generation = generation_;
+  }
+  // A reset may have shortened the history under a cursor of the same generation only if the
+  // cursor was made elsewhere; clamp to be safe.
+  c.steps = std::min(c.steps, steps_.size());
+  c.evals = std::min(c.evals, evals_.size());
+  c.changes = std::min(c.changes, changes_.size());
+  s.steps.assign(steps_.begin() + static_cast<std::ptrdiff_t>(c.steps), steps_.end());
+  s.evals.assign(evals_.begin() + static_cast<std::ptrdiff_t>(c.evals), evals_.end());
+  s.changes.assign(changes_.begin() + static_cast<std::ptrdiff_t>(c.changes), changes_.end());
+  c.steps = steps_.size();
+  c.evals = evals_.size();
+  c.changes = changes_.size();
+  s.state = pub_state_;
+  s.message = pub_message_;
+  s.step = pub_step_;
+  s.epoch = pub_epoch_;
+  s.target_epochs = pub_target_;
+  s.samples_per_s = pub_rate_;
+  s.ms_forward = pub_fwd_;
+  s.ms_backward = pub_bwd_;
+  s.ms_update = pub_upd_;
+  s.elapsed_s = pub_elapsed_;
+  s.config = pub_config_;
+  s.weights = pub_weights_;
+  s.probe = pub_probe_;
+  s.trace = pub_trace_;
+  return s;
+}
+
+bool Run::idle() const {
+  std::lock_guard<std::mutex> lk(cmd_mu_);
+  return cmds_.empty() && !busy_;
+}
+
+Network Run::copy_network() {
+  auto promise = std::make_shared<std::promise<Network>>();
+  std::future<Network> fut = promise->get_future();
+  post([promise](Trainer& t) { promise->set_value(t.net()); });
+  return fut.get();  // throws std::future_error if the run is being destroyed
+}
+
+void Run::save_model(const std::string& path, const json::Value& info) {
+  auto promise = std::make_shared<std::promise<std::pair<Network, ModelFile>>>();
+  auto fut = promise->get_future();
+  post([promise, info](Trainer& t) {
+    ModelFile m;
+    m.config = t.config();
+    m.norm = t.data().norm;
+    m.info = info;
+    m.info.set("steps", static_cast<long long>(t.steps_done()));
+    m.info.set("epochs_trained", t.epoch_progress());
+    promise->set_value({t.net(), m});
+  });
+  auto [net, meta] = fut.get();
+  nnviz::save_model(path, net, meta);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training thread
+
+bool Run::wants_to_train() const {
+  if (state_ == RunState::Diverged || state_ == RunState::Failed) return false;
+  return state_ == RunState::Running || pending_steps_ > 0;
+}
+
+void Run::loop() {
+  for (;;) {
+    std::deque<std::function<void()>> cmds;
+    bool train = false;
+    {
+      std::unique_lock<std::mutex> lk(cmd_mu_);
+      for (;;) {
+        if (quit_) return;
+        if (!cmds_.empty()) break;  // commands first, always
+        if (wants_to_train()) {
+          busy_ = true;
+          const double wait = speed_ > 0 ? next_step_time_ - now() : 0;
+          if (wait <= 0) {
+            train = true;
+            break;
+          }
+          cmd_cv_.wait_for(lk, std::chrono::duration<double>(wait));  // throttled by the speed setting
+          continue;
+        }
+        busy_ = false;
+        cmd_cv_.wait(lk);
+      }
+      cmds.swap(cmds_);
+      busy_ = true;
+    }
+    for (auto& c : cmds) {
+      try {
+        c();
+      } catch (const std::exception& e) {
+        fail(RunState::Failed, std::string("Error: ") + e.what());
+      }
+    }
+    if (!train) continue;
+    try {
+      train_one();
+    } catch (const std::exception& e) {
+      fail(RunState::Failed, std::string("Error during training: ") + e.what());
+    }
+  }
+}
+
+void Run::fail(RunState s, const std::string& msg) {
+  state_ = s;
+  pending_steps_ = 0;
+  {
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    pub_message_ = msg;
+  }
+  publish(true);
+}
+
+void Run::train_one() {
+  const double t0 = now();
+  const bool single = state_ != RunState::Running;  // a step command while paused
+  std::shared_ptr<StepTrace> trace;
+  std::function<void()> capture;
+  if (single) {
+    trace = std::make_shared<StepTrace>();
+    capture = [&] {
+      Network& net = trainer_.net();
+      for (size_t i = 0; i <= net.num_layers(); ++i) {
+        trace->acts.push_back(net.act(i));
+        trace->grads.push_back(net.grad(i));
+      }
+      auto ps = net.params();
+      for (size_t i = 0; i < ps.size(); ++i) {
+        trace->param_names.push_back(ps[i].name);
+        trace->param_before.push_back(*ps[i].p.value);
+        trace->param_grad.push_back(*ps[i].p.grad);
+        std::vector<std::pair<std::string, Mat>> st;
+        const auto cur = trainer_.optimizer().state(i);
+        const auto names = Optimizer::state_names(trainer_.config().opt.kind);
+        for (size_t k = 0; k < names.size(); ++k)
+          st.emplace_back(names[k], k < cur.size() ? *cur[k].second
+                                                   : Mat::Zero(ps[i].p.value->rows(), ps[i].p.value->cols()));
+        trace->state_before.push_back(std::move(st));
+      }
+    };
+  }
+  const StepStats st = trainer_.step(capture);
+  if (trace) {
+    trace->step = st.step;
+    trace->loss = st.loss;
+    trace->lr = st.lr;
+    trace->opt = trainer_.config().opt;
+    trace->indices = trainer_.batch_indices();
+    trace->labels = trainer_.batch_labels();
+    auto ps = trainer_.net().params();
+    for (size_t i = 0; i < ps.size(); ++i) {
+      trace->param_after.push_back(*ps[i].p.value);
+      std::vector<std::pair<std::string, Mat>> sa;
+      for (auto& [name, m] : trainer_.optimizer().state(i)) sa.emplace_back(name, *m);
+      trace->state_after.push_back(std::move(sa));
+    }
+  }
+  const double a = 0.05;
+  ema_fwd_ = ema_fwd_ == 0 ? st.t_forward : (1 - a) * ema_fwd_ + a * st.t_forward;
+  ema_bwd_ = ema_bwd_ == 0 ? st.t_backward : (1 - a) * ema_bwd_ + a * st.t_backward;
+  ema_upd_ = ema_upd_ == 0 ? st.t_update : (1 - a) * ema_upd_ + a * st.t_update;
+
+  {
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    steps_.push_back({st.step, float(st.epoch), float(st.loss), float(st.correct) / float(st.batch), float(st.lr)});
+    if (trace) pub_trace_ = trace;
+  }
+  if (pending_steps_ > 0) --pending_steps_;
+
+  if (!std::isfinite(st.loss)) {
+    fail(RunState::Diverged, "Training diverged at step " + std::to_string(st.step) + ": the loss became " +
+                                 (std::isnan(st.loss) ? "NaN" : "infinite") + ". The learning rate (" +
+                                 fmt(st.lr) + ") is probably too high: lower it and press Reset.");
+    return;
+  }
+  if (st.epoch_end) request_eval(true);
+  else if (opts_.eval_every_steps > 0 && st.step % opts_.eval_every_steps == 0) request_eval(false);
+
+  if (state_ == RunState::Running && trainer_.epoch() >= target_epoch_) {
+    state_ = trainer_.epoch() >= trainer_.config().epochs ? RunState::Finished : RunState::Paused;
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    pub_message_ = state_ == RunState::Finished
+                       ? "Finished " + std::to_string(trainer_.epoch()) + " epochs. Play continues training."
+                       : "Paused after epoch " + std::to_string(trainer_.epoch()) + ".";
+  }
+  const double t1 = now();
+  train_time_ += t1 - t0;
+  win_samples_ += st.batch;
+  win_time_ += t1 - t0;
+  if (speed_ > 0) next_step_time_ = t0 + 1.0 / speed_;
+  publish(single || state_ != RunState::Running);
+}
+
+void Run::publish_status() {
+  std::lock_guard<std::mutex> lk(hist_mu_);
+  pub_state_ = state_;
+  if (state_ == RunState::Running || pending_steps_ > 0) pub_message_.clear();
+  pub_step_ = trainer_.steps_done();
+  pub_epoch_ = trainer_.epoch_progress();
+  pub_target_ = target_epoch_;
+  pub_config_ = trainer_.config();
+  pub_elapsed_ = train_time_;
+}
+
+void Run::publish(bool force) {
+  const double t = now();
+  const bool heavy = force || t - last_publish_ >= 1.0 / std::max(1e-3, opts_.publish_hz);
+  if (!heavy) {
+    publish_status();
+    return;
+  }
+  last_publish_ = t;
+  // Weights: a copy, made outside the lock; checked for NaN/Inf on the way.
+  auto w = std::make_shared<WeightsView>();
+  w->step = trainer_.steps_done();
+  bool finite = true;
+  for (auto& np : trainer_.net().params()) {
+    w->names.push_back(np.name);
+    w->shapes.push_back(np.p.shape);
+    w->values.push_back(*np.p.value);
+    finite = finite && np.p.value->allFinite();
+  }
+  // Probe: its own copy of the network, so the trainer's caches (the step-through's) stay intact.
+  auto p = std::make_shared<ProbeView>();
+  if (probe_x_.size() > 0) {
+    if (!probe_net_) probe_net_ = std::make_unique<Network>(trainer_.net());
+    else probe_net_->copy_values_from(trainer_.net());
+    Network& pn = *probe_net_;
+    p->step = w->step;
+    p->label = probe_label_;
+    const Mat& out = pn.forward(probe_x_, false);
+    if (pn.is_classifier()) {
+      Mat probs;
+      softmax(out, probs);
+      p->probs = probs.col(0);
+    }
+    if (probe_label_ >= 0) {
+      const uint8_t lab = static_cast<uint8_t>(probe_label_);
+      pn.loss(&lab);
+      pn.backward(true);
+    }
+    for (size_t i = 0; i <= pn.num_layers(); ++i) {
+      p->acts.push_back(pn.act(i));
+      p->grads.push_back(probe_label_ >= 0 ? pn.grad(i) : Mat());
+    }
+  }
+  double rate = -1;
+  if (win_time_ > 0.2 || (force && win_time_ > 0)) {
+    rate = win_samples_ / win_time_;
+    win_samples_ = 0;
+    win_time_ = 0;
+  }
+  {
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    pub_weights_ = std::move(w);
+    pub_probe_ = std::move(p);
+    if (rate >= 0) pub_rate_ = rate;
+    pub_fwd_ = ema_fwd_ * 1e3;
+    pub_bwd_ = ema_bwd_ * 1e3;
+    pub_upd_ = ema_upd_ * 1e3;
+  }
+  publish_status();
+  if (!finite && state_ != RunState::Diverged) {
+    fail(RunState::Diverged, "Training diverged at step " + std::to_string(trainer_.steps_done()) +
+                                 ": a weight became NaN or infinite. The learning rate (" +
+                                 fmt(trainer_.current_lr()) + ") is probably too high: lower it and press Reset.");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation thread
+
+void Run::request_eval(bool full) {
+  EvalJob job{trainer_.steps_done(), float(trainer_.epoch_progress()), full, std::make_shared<Network>(trainer_.net())};
+  {
+    std::lock_guard<std::mutex> lk(eval_mu_);
+    if (!full) {  // a periodic evaluation replaces one still waiting; epoch ends are all kept
+      for (auto it = eval_jobs_.begin(); it != eval_jobs_.end();)
+        it = it->full ? std::next(it) : eval_jobs_.erase(it);
+    }
+    eval_jobs_.push_back(std::move(job));
+  }
+  eval_cv_.notify_all();
+}
+
+void Run::eval_loop() {
+  for (;;) {
+    EvalJob job;
+    uint64_t gen;
+    {
+      std::unique_lock<std::mutex> lk(eval_mu_);
+      eval_cv_.wait(lk, [&] { return eval_quit_ || !eval_jobs_.empty(); });
+      if (eval_quit_) return;
+      job = std::move(eval_jobs_.front());
+      eval_jobs_.pop_front();
+      std::lock_guard<std::mutex> hl(hist_mu_);
+      gen = generation_;
+    }
+    try {
+      const int max = job.full ? -1 : opts_.eval_max_samples;
+      const EvalStats v = evaluate(*job.net, data_->val, max);
+      const EvalStats t = evaluate(*job.net, data_->test, max);
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      if (gen == generation_)  // not from before a reset
+        evals_.push_back({job.step, job.epoch, float(v.loss), float(v.accuracy), float(t.loss), float(t.accuracy)});
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      pub_message_ = std::string("Evaluation failed: ") + e.what();
+    }
+  }
+}
+
+}  // namespace nnviz

@@ -1,0 +1,230 @@
+// The training engine: a Run owns a Trainer and trains it on its own thread, driven by commands,
+// while viewers (the GUI, tests, the CLI) take snapshots of what happened.
+//
+//   commands   play, pause, step one mini-batch, step one epoch, run until epoch N, reset,
+//              live hyperparameter changes, speed, probe input. They are queued and take effect
+//              between mini-batches, so pause and stop land within one mini-batch.
+//   snapshots  every metric point since the viewer's last snapshot (none is lost: they are read
+//              from the run's full history), the latest weights, the probe input's activations
+//              and gradients, and the trace of the last single step. Taking one holds a mutex
+//              for as long as it takes to copy the new points; it never waits for a mini-batch.
+//   evaluation validation and test loss/accuracy run on a copy of the network on a helper
+//              thread, so they never stall the controls.
+//   failures   a loss or weight that is NaN or Inf pauses the run with a message naming the step
+//              and the likely cause; an exception on the training thread becomes an error state
+//              with its message. Reset recovers from both.
+//
+// Several Runs can train at once; created with the same seed and architecture they start from
+// identical weights and see identical mini-batch orders.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "trainer.h"
+
+namespace nnviz {
+
+struct StepPoint {
+  long step;      // 1-based step count after this mini-batch
+  float epoch;    // fractional epoch after it
+  float loss;     // its mean loss
+  float accuracy; // share of it classified correctly
+  float lr;       // learning rate used
+};
+
+struct EvalPoint {
+  long step;
+  float epoch;
+  float val_loss, val_accuracy;
+  float test_loss, test_accuracy;
+};
+
+struct ChangePoint {
+  long step;  // the change applies from the step after this one
+  float epoch;
+  std::string text;  // "lr 0.1 -> 0.05"
+};
+
+enum class RunState { Paused, Running, Finished, Diverged, Failed };
+const char* to_string(RunState s);
+
+// The parameters at one moment, in Network::params() order.
+struct WeightsView {
+  long step = 0;
+  std::vector<std::string> names;
+  std::vector<std::vector<int>> shapes;
+  std::vector<Mat> values;
+};
+
+// One input run through the network: every layer's output and dL/d(output) for its label.
+struct ProbeView {
+  long step = 0;
+  int label = -1;
+  std::vector<Mat> acts;   // acts[0] = input, acts[i+1] = layer i's output
+  std::vector<Mat> grads;  // same indexing, dL/d(acts[i])
+  Vec probs;               // softmax of the output (classifiers)
+};
+
+// Everything one mini-batch did, for the step-through. Recorded for single steps only.
+struct StepTrace {
+  long step = 0;
+  double loss = 0, lr = 0;
+  OptConfig opt;
+  std::vector<int> indices;          // training-split indices of the batch
+  std::vector<uint8_t> labels;
+  std::vector<Mat> acts, grads;      // as in ProbeView, for the whole batch
+  std::vector<std::string> param_names;
+  std::vector<Mat> param_before, param_grad, param_after;
+  // Optimizer state per parameter before and after the update, e.g. {"velocity", v}.
+  std::vector<std::vector<std::pair<std::string, Mat>>> state_before, state_after;
+};
+
+// What a viewer keeps between snapshots so that it sees every point exactly once.
+struct SnapshotCursor {
+  uint64_t generation = 0;  // bumped by reset: the history starts again
+  size_t steps = 0, evals = 0, changes = 0;
+};
+
+struct RunSnapshot {
+  bool restarted = false;  // a reset happened since the cursor's last snapshot: drop old points
+  // New since the cursor.
+  std::vector<StepPoint> steps;
+  std::vector<EvalPoint> evals;
+  std::vector<ChangePoint> changes;
+  // Latest state.
+  RunState state = RunState::Paused;
+  std::string message;     // why it paused, diverged or failed
+  long step = 0;
+  double epoch = 0;        // fractional
+  int target_epochs = 0;   // where Play stops
+  double samples_per_s = 0;
+  double ms_forward = 0, ms_backward = 0, ms_update = 0;  // per mini-batch, recent average
+  double elapsed_s = 0;    // time spent training
+  TrainConfig config;      // current settings
+  std::shared_ptr<const WeightsView> weights;
+  std::shared_ptr<const ProbeView> probe;
+  std::shared_ptr<const StepTrace> trace;
+};
+
+struct RunOptions {
+  int eval_every_steps = 0;      // also evaluate every N steps (0: at epoch ends only)
+  int eval_max_samples = -1;     // limit for the periodic (not epoch-end) evaluations
+  double publish_hz = 20;        // how often weights and probe are refreshed while playing
+};
+
+class Run {
+ public:
+  Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions opts = {});
+  ~Run();  // stops and joins the threads, also mid-epoch
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  // --- commands: thread-safe, return at once, applied between mini-batches in order
+  void play();                  // train until the configured number of epochs, then pause
+  void pause();
+  void step_batch(int n = 1);   // exactly n mini-batches, then pause
+  void step_epoch();            // to the end of the current epoch
+  void run_until_epoch(int e);
+  void reset();                 // new initial weights from the same seed, step 0
+  void reset(uint64_t seed);
+  void set_optimizer(const OptConfig& o);  // learning rate, momentum, weight decay, kind
+  void set_batch(int b);
+  void set_schedule(const Schedule& s);
+  void set_epochs(int e);
+  void set_speed(double batches_per_second);  // 0: full speed
+  void set_probe(const Mat& x, int label);    // one column
+  // Runs `f` on the training thread between mini-batches (tests, tools).
+  void post(std::function<void(Trainer&)> f);
+
+  // --- viewer side
+  RunSnapshot snapshot(SnapshotCursor& cursor);
+  // A copy of the network as it is between two mini-batches; waits for at most one.
+  Network copy_network();
+  // Saves the model without stopping training (atomic write); throws Error on failure.
+  void save_model(const std::string& path, const json::Value& info = json::Value::object());
+  const Dataset& data() const { return *data_; }
+  // True when no command is pending and the run is not training (tests poll this).
+  bool idle() const;
+
+ private:
+  void loop();
+  void eval_loop();
+  void enqueue(std::function<void()> f);
+  void train_one();
+  void publish(bool force);
+  void record_change(const std::string& text);
+  void fail(RunState s, const std::string& msg);
+  void request_eval(bool full);
+  void do_reset(uint64_t seed);
+  bool wants_to_train() const;
+  void publish_status();
+
+  std::shared_ptr<const Dataset> data_;
+  RunOptions opts_;
+  Trainer trainer_;  // touched only by the training thread after construction
+
+  // Commands.
+  mutable std::mutex cmd_mu_;
+  std::condition_variable cmd_cv_;
+  std::deque<std::function<void()>> cmds_;
+  bool quit_ = false;
+
+  // Training-thread state.
+  RunState state_ = RunState::Paused;
+  long pending_steps_ = 0;
+  int target_epoch_ = 0;      // stop at this many completed epochs while running
+  double speed_ = 0;
+  Mat probe_x_;
+  int probe_label_ = -1;
+  bool want_trace_ = false;
+  std::unique_ptr<Network> probe_net_;
+  double last_publish_ = 0;
+  double ema_fwd_ = 0, ema_bwd_ = 0, ema_upd_ = 0;
+  double train_time_ = 0;
+  std::atomic<bool> busy_{false};
+
+  // Shared with viewers, under hist_mu_.
+  mutable std::mutex hist_mu_;
+  std::vector<StepPoint> steps_;
+  std::vector<EvalPoint> evals_;
+  std::vector<ChangePoint> changes_;
+  RunState pub_state_ = RunState::Paused;
+  std::string pub_message_;
+  long pub_step_ = 0;
+  double pub_epoch_ = 0;
+  TrainConfig pub_config_;
+  double pub_rate_ = 0;
+  double pub_fwd_ = 0, pub_bwd_ = 0, pub_upd_ = 0, pub_elapsed_ = 0;
+  std::shared_ptr<const WeightsView> pub_weights_;
+  std::shared_ptr<const ProbeView> pub_probe_;
+  std::shared_ptr<const StepTrace> pub_trace_;
+  int pub_target_ = 0;
+  uint64_t generation_ = 1;
+  // Throughput window (training thread).
+  double win_samples_ = 0, win_time_ = 0;
+  double next_step_time_ = 0;
+
+  // Evaluation helper thread.
+  struct EvalJob {
+    long step;
+    float epoch;
+    bool full;
+    std::shared_ptr<Network> net;
+  };
+  std::mutex eval_mu_;
+  std::condition_variable eval_cv_;
+  std::deque<EvalJob> eval_jobs_;
+  bool eval_quit_ = false;
+
+  std::thread thread_, eval_thread_;
+};
+
+}  // namespace nnviz

@@ -1,0 +1,365 @@
+// The training engine: commands, snapshots, failures and several runs at once.
+#include <doctest/doctest.h>
+
+#include <Eigen/Core>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "engine.h"
+#include "model_io.h"
+#include "synthetic.h"
+#include "test_util.h"
+
+using namespace nnviz;
+using namespace nnviz::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Polls pred every millisecond; false if it did not hold within `timeout` seconds.
+template <class Pred>
+bool wait_for(Pred pred, double timeout = 20) {
+  const auto t0 = Clock::now();
+  while (!pred()) {
+    if (seconds_since(t0) > timeout) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+std::shared_ptr<const Dataset> small_data() {
+  static auto d = std::make_shared<const Dataset>(quadrants(2000, 400));
+  return d;
+}
+
+// A net whose steps take several milliseconds, for timing tests.
+std::shared_ptr<const Dataset> slow_data() {
+  static auto d = std::make_shared<const Dataset>(quadrants(6000, 200, 16));
+  return d;
+}
+TrainConfig slow_config() {
+  TrainConfig c = quadrant_config(16, 512);
+  c.batch = 1000;
+  c.epochs = 1000;
+  return c;
+}
+
+// A snapshot with the whole history, leaving the test's own cursor alone.
+RunSnapshot fresh(Run& run) {
+  SnapshotCursor c;
+  return run.snapshot(c);
+}
+
+RunSnapshot settle(Run& run, SnapshotCursor& cur) {
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  return run.snapshot(cur);
+}
+
+}  // namespace
+
+TEST_CASE("engine: step trains exactly one mini-batch, the same one a bare trainer trains") {
+  Eigen::setNbThreads(1);
+  TrainConfig cfg = quadrant_config();
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.step_batch();
+  RunSnapshot s = settle(run, cur);
+  CHECK(s.step == 1);
+  CHECK(s.steps.size() == 1);
+  CHECK(s.state == RunState::Paused);
+
+  Trainer bare(cfg, *small_data());
+  const StepStats st = bare.step();
+  CHECK(s.steps[0].loss == doctest::Approx(st.loss).epsilon(1e-6));
+  REQUIRE(s.weights);
+  CHECK(s.weights->step == 1);
+  auto bare_params = bare.net().params();
+  REQUIRE(bare_params.size() == s.weights->values.size());
+  for (size_t i = 0; i < bare_params.size(); ++i) CHECK(*bare_params[i].p.value == s.weights->values[i]);
+
+  run.step_batch(3);
+  s = settle(run, cur);
+  CHECK(s.step == 4);
+  CHECK(s.steps.size() == 3);
+}
+
+TEST_CASE("engine: the step-through trace is the update that actually happened") {
+  TrainConfig cfg = quadrant_config();
+  cfg.opt.kind = OptKind::Momentum;
+  cfg.opt.lr = 0.1f;
+  cfg.opt.momentum = 0.9f;
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.step_batch(2);  // the second step has non-zero velocity before the update
+  RunSnapshot s = settle(run, cur);
+  auto before = s.weights;
+  run.step_batch();
+  s = settle(run, cur);
+  REQUIRE(s.trace);
+  const StepTrace& t = *s.trace;
+  CHECK(t.step == 3);
+  CHECK(t.indices.size() == 16);
+  CHECK(t.acts.size() == 4);   // input + 3 layers
+  CHECK(t.grads.size() == 4);
+  REQUIRE(t.param_before.size() == s.weights->values.size());
+  for (size_t i = 0; i < t.param_before.size(); ++i) {
+    INFO(t.param_names[i]);
+    CHECK(t.param_before[i] == before->values[i]);   // old value: the weights before the step
+    CHECK(t.param_after[i] == s.weights->values[i]); // new value: the weights after it
+    // momentum: v' = mu v + g, w' = w - lr v'
+    REQUIRE(t.state_before[i].size() == 1);
+    CHECK(t.state_before[i][0].first == "velocity");
+    const Mat v_new = 0.9f * t.state_before[i][0].second + t.param_grad[i];
+    CHECK((t.state_after[i][0].second - v_new).cwiseAbs().maxCoeff() < 1e-6);
+    CHECK((t.param_after[i] - (t.param_before[i] - 0.1f * v_new)).cwiseAbs().maxCoeff() < 1e-6);
+  }
+}
+
+TEST_CASE("engine: pause lands within one mini-batch, and the run stays put") {
+  Eigen::setNbThreads(1);
+  Run run(slow_config(), slow_data());
+  SnapshotCursor cur;
+  // Measure one step.
+  auto t0 = Clock::now();
+  run.step_batch();
+  settle(run, cur);
+  const double step_time = seconds_since(t0);
+  run.play();
+  REQUIRE(wait_for([&] { return run.snapshot(cur).step >= 4; }));
+  const long before = run.snapshot(cur).step;
+  t0 = Clock::now();
+  run.pause();
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  const double latency = seconds_since(t0);
+  const long after = run.snapshot(cur).step;
+  MESSAGE("step " << step_time * 1e3 << " ms, pause latency " << latency * 1e3 << " ms");
+  CHECK(after - before <= 2);  // the step in progress (and one that may have ended before the call)
+  CHECK(latency < step_time * 2 + 0.05);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(run.snapshot(cur).step == after);
+  CHECK(run.snapshot(cur).state == RunState::Paused);
+}
+
+TEST_CASE("engine: no metric point is lost across snapshots taken at random moments") {
+  TrainConfig cfg = quadrant_config();
+  cfg.batch = 4;
+  cfg.epochs = 1000;
+  Run run(cfg, small_data());
+  std::vector<StepPoint> seen;
+  SnapshotCursor cur;
+  std::atomic<bool> done{false};
+  std::thread viewer([&] {
+    Rng rng(1);
+    while (!done) {
+      auto s = run.snapshot(cur);
+      seen.insert(seen.end(), s.steps.begin(), s.steps.end());
+      std::this_thread::sleep_for(std::chrono::microseconds(rng.below(3000)));
+    }
+  });
+  run.play();
+  REQUIRE(wait_for([&] { return fresh(run).step >= 3000; }));
+  run.pause();
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  done = true;
+  viewer.join();
+  auto s = run.snapshot(cur);
+  seen.insert(seen.end(), s.steps.begin(), s.steps.end());
+  REQUIRE(seen.size() == static_cast<size_t>(s.step));
+  for (size_t i = 0; i < seen.size(); ++i) {
+    if (seen[i].step != long(i + 1)) FAIL("point " << i << " has step " << seen[i].step);
+  }
+}
+
+TEST_CASE("engine: the same seed gives the same run; compared runs start from identical weights") {
+  TrainConfig a = quadrant_config(), b = quadrant_config();
+  b.opt.kind = OptKind::Adam;
+  b.opt.lr = 0.01f;
+  Run r1(a, small_data()), r2(a, small_data()), r3(b, small_data());
+  SnapshotCursor c1, c2, c3;
+  auto s1 = r1.snapshot(c1), s3 = r3.snapshot(c3);
+  CHECK(s1.weights->values == s3.weights->values);  // identical initial weights, other optimizer
+  r1.step_batch(100);
+  r2.step_batch(100);
+  r3.step_batch(100);
+  s1 = settle(r1, c1);
+  auto s2 = settle(r2, c2);
+  s3 = settle(r3, c3);
+  REQUIRE(s1.steps.size() == 100);
+  REQUIRE(s2.steps.size() == 100);
+  for (int i = 0; i < 100; ++i) CHECK(s1.steps[i].loss == s2.steps[i].loss);
+  CHECK(s1.weights->values == s2.weights->values);
+  CHECK(s1.weights->values != s3.weights->values);
+  // Same mini-batch order in the compared run.
+  CHECK(s1.trace->indices == s3.trace->indices);
+}
+
+TEST_CASE("engine: a NaN loss pauses the run with a message; reset recovers") {
+  TrainConfig cfg = quadrant_config();
+  cfg.net.layers = {dense(32), act("relu"), dense(32), act("relu"), dense(4)};
+  cfg.opt.lr = 1e6f;
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.play();
+  REQUIRE(wait_for([&] { return run.snapshot(cur).state == RunState::Diverged; }));
+  auto s = run.snapshot(cur);
+  MESSAGE(s.message);
+  CHECK(s.message.find("diverged at step") != std::string::npos);
+  CHECK(s.message.find("learning rate") != std::string::npos);
+  // Stays paused: play is refused until a reset.
+  run.play();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(run.snapshot(cur).state == RunState::Diverged);
+  OptConfig o = cfg.opt;
+  o.lr = 0.1f;
+  run.set_optimizer(o);
+  run.reset();
+  s = settle(run, cur);
+  CHECK(s.restarted);
+  CHECK(s.state == RunState::Paused);
+  CHECK(s.step == 0);
+  CHECK(s.message.empty());
+  run.step_batch(20);
+  s = settle(run, cur);
+  CHECK(s.step == 20);
+  CHECK(s.weights->values[0].allFinite());
+}
+
+TEST_CASE("engine: an exception on the training thread reaches the viewer as an error") {
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  run.post([](Trainer&) { throw Error("[test] injected failure"); });
+  REQUIRE(wait_for([&] { return run.snapshot(cur).state == RunState::Failed; }));
+  CHECK(run.snapshot(cur).message.find("injected failure") != std::string::npos);
+  run.reset();
+  run.step_batch();
+  CHECK(settle(run, cur).step == 1);
+}
+
+TEST_CASE("engine: destroying a run mid-epoch joins promptly") {
+  const auto t0 = Clock::now();
+  {
+    Run run(slow_config(), slow_data());
+    run.play();
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  }
+  CHECK(seconds_since(t0) < 1.0);
+}
+
+TEST_CASE("engine: hyperparameter changes are recorded with their step and take effect") {
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  run.step_batch(5);
+  settle(run, cur);
+  OptConfig o = quadrant_config().opt;
+  o.lr = 0.05f;
+  run.set_optimizer(o);
+  run.set_batch(32);
+  run.step_batch();
+  auto s = settle(run, cur);
+  REQUIRE(s.changes.size() == 2);
+  CHECK(s.changes[0].step == 5);
+  CHECK(s.changes[0].text == "lr 0.3 -> 0.05");
+  CHECK(s.changes[1].text == "batch 16 -> 32");
+  CHECK(s.steps.back().lr == doctest::Approx(0.05));
+  CHECK(s.trace->indices.size() == 32);
+  CHECK(s.config.batch == 32);
+  CHECK_THROWS_AS(run.set_batch(0), Error);
+}
+
+TEST_CASE("engine: epochs end in an evaluation, step_epoch stops at the epoch's end") {
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  run.step_epoch();
+  REQUIRE(wait_for([&] { return run.idle() && fresh(run).evals.size() == 1; }));
+  auto s = run.snapshot(cur);
+  CHECK(s.epoch == doctest::Approx(1.0));
+  CHECK(s.step == 100);  // 1600 training samples / batch 16
+  REQUIRE(s.evals.size() == 1);
+  CHECK(s.evals[0].step == 100);
+  CHECK(s.evals[0].val_accuracy > 0.8f);
+  CHECK(s.state == RunState::Paused);
+}
+
+TEST_CASE("engine: play stops at the configured epochs") {
+  TrainConfig cfg = quadrant_config();
+  cfg.epochs = 2;
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.play();
+  REQUIRE(wait_for([&] { return run.snapshot(cur).state == RunState::Finished; }));
+  CHECK(run.snapshot(cur).step == 200);
+}
+
+TEST_CASE("engine: the model of a running run saves without stopping it") {
+  TempDir tmp;
+  TrainConfig cfg = quadrant_config();
+  cfg.epochs = 1000;
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.play();
+  REQUIRE(wait_for([&] { return run.snapshot(cur).step > 50; }));
+  run.save_model(tmp.file("m.safetensors"));
+  const long at_save = run.snapshot(cur).step;
+  REQUIRE(wait_for([&] { return run.snapshot(cur).step > at_save + 50; }));  // still training
+  LoadedModel m = load_model(tmp.file("m.safetensors"));
+  CHECK(m.meta.info.at("steps").as_number() > 50);
+  CHECK(m.net.spec().describe() == cfg.net.describe());
+  run.pause();
+}
+
+TEST_CASE("engine: the probe view holds every layer's output and gradient") {
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  Mat x = small_data()->test.x.col(3);
+  run.set_probe(x, small_data()->test.y[3]);
+  run.step_batch();
+  auto s = settle(run, cur);
+  REQUIRE(s.probe);
+  CHECK(s.probe->acts.size() == 4);
+  CHECK(s.probe->acts[0] == x);
+  CHECK(s.probe->acts[1].rows() == 8);
+  CHECK(s.probe->grads[1].rows() == 8);
+  CHECK(s.probe->probs.size() == 4);
+  CHECK(s.probe->probs.sum() == doctest::Approx(1.0));
+  CHECK_THROWS_AS(run.set_probe(Mat::Zero(3, 1), 0), Error);
+}
+
+TEST_CASE("engine: several runs share the cores and none starves") {
+  Eigen::setNbThreads(1);
+  TrainConfig cfg = quadrant_config(16, 64);
+  cfg.epochs = 1000;
+  std::vector<std::unique_ptr<Run>> runs;
+  for (int i = 0; i < 4; ++i) runs.push_back(std::make_unique<Run>(cfg, slow_data()));
+  for (auto& r : runs) r->play();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  for (auto& r : runs) r->pause();
+  std::vector<long> steps;
+  for (auto& r : runs) {
+    SnapshotCursor c;
+    REQUIRE(wait_for([&] { return r->idle(); }));
+    steps.push_back(r->snapshot(c).step);
+  }
+  const long lo = *std::min_element(steps.begin(), steps.end());
+  const long hi = *std::max_element(steps.begin(), steps.end());
+  MESSAGE("steps per run: " << steps[0] << " " << steps[1] << " " << steps[2] << " " << steps[3]);
+  CHECK(lo > 0);
+  CHECK(hi <= 3 * lo);
+}
+
+TEST_CASE("engine: the speed setting slows training down to a watchable pace") {
+  TrainConfig cfg = quadrant_config();
+  cfg.epochs = 1000;
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.set_speed(20);
+  run.play();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  run.pause();
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  const long steps = run.snapshot(cur).step;
+  CHECK(steps >= 5);
+  CHECK(steps <= 13);
+}
