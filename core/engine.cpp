@@ -413,7 +413,7 @@ void Run::train_one() {
                                  fmt(st.lr) + ") is probably too high: lower it and press Reset.");
     return;
   }
-  if (st.epoch_end) request_eval(true);
+  if (st.epoch_end && opts_.eval_at_epoch_end) request_eval(true);
   else if (opts_.eval_every_steps > 0 && st.step % opts_.eval_every_steps == 0) request_eval(false);
 
   if (state_ == RunState::Running && trainer_.epoch() >= target_epoch_) {

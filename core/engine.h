@@ -115,7 +115,8 @@ struct RunSnapshot {
 };
 
 struct RunOptions {
-  int eval_every_steps = 0;      // also evaluate every N steps (0: at epoch ends only)
+  bool eval_at_epoch_end = true; // validation and test at the end of every epoch
+  int eval_every_steps = 0;      // also evaluate every N steps (0: never)
   int eval_max_samples = -1;     // limit for the periodic (not epoch-end) evaluations
   double publish_hz = 20;        // how often weights and probe are refreshed while playing
 };

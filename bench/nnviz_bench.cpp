@@ -1,0 +1,178 @@
+// nnviz-bench: throughput of nnviz's own training loop, one JSON line per measurement, for the
+// benchmark scripts in bench/ to compare against their peers.
+//
+//   nnviz-bench mlp --batch B --threads T [--seconds S] [--data DIR]
+//     trains MLP 784-100-10 (sigmoid, softmax cross-entropy, SGD lr 0.1) on the 50k training
+//     split through Trainer::step, exactly as nnviz-cli does, and prints
+//     {"impl":"nnviz","batch":B,"threads":T,"samples_per_s":X,"simd":"..."}
+//
+//   nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]
+//     the same training through the engine (a Run on its own thread, with a viewer taking
+//     snapshots at 60 Hz as the GUI does) against the bare loop, interleaved R times; prints the
+//     median samples/s of each and their ratio.
+#include <Eigen/Core>
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "dataset.h"
+#include "engine.h"
+#include "presets.h"
+#include "trainer.h"
+
+using namespace nnviz;
+
+namespace {
+
+double now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+const char* simd() {
+#if defined(EIGEN_VECTORIZE_AVX512)
+  return "avx512";
+#elif defined(EIGEN_VECTORIZE_AVX2)
+  return "avx2";
+#elif defined(EIGEN_VECTORIZE_AVX)
+  return "avx";
+#else
+  return "sse";
+#endif
+}
+
+int usage() {
+  std::fputs("usage: nnviz-bench mlp --batch B --threads T [--seconds S] [--data DIR]\n"
+             "       nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]\n",
+             stderr);
+  return 2;
+}
+
+TrainConfig mlp_config(int batch) {
+  TrainConfig cfg = find_preset("mlp100").config;
+  cfg.opt = OptConfig{};
+  cfg.opt.kind = OptKind::Sgd;
+  cfg.opt.lr = 0.1f;
+  cfg.schedule = Schedule{};
+  cfg.batch = batch;
+  cfg.epochs = 100000;
+  return cfg;
+}
+
+// samples/s of the bare loop: Trainer::step as fast as it goes, with (as nnviz-cli does) or
+// without a validation and test evaluation at every epoch end, on the same thread.
+double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bool eval = false) {
+  Trainer tr(cfg, data);
+  const double warm_end = now() + std::min(0.3, seconds / 4);
+  while (now() < warm_end) tr.step();
+  long samples = 0;
+  const double t0 = now();
+  double t = t0;
+  while (t - t0 < seconds) {
+    for (int k = 0; k < 16; ++k) {
+      const StepStats st = tr.step();
+      samples += st.batch;
+      if (eval && st.epoch_end) {
+        tr.evaluate(data.val);
+        tr.evaluate(data.test);
+      }
+    }
+    t = now();
+  }
+  return samples / (t - t0);
+}
+
+// samples/s through the engine: steps counted between two snapshots, while a viewer thread
+// takes snapshots at 60 Hz as the GUI does.
+double engine_rate(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, double seconds, bool eval) {
+  RunOptions opts;
+  opts.eval_at_epoch_end = eval;
+  Run run(cfg, data, opts);
+  std::atomic<bool> stop{false};
+  std::thread viewer([&] {
+    SnapshotCursor cur;
+    while (!stop) {
+      run.snapshot(cur);
+      std::this_thread::sleep_for(std::chrono::microseconds(16667));
+    }
+  });
+  auto step_now = [&] {
+    SnapshotCursor c;
+    return run.snapshot(c).step;
+  };
+  run.play();
+  std::this_thread::sleep_for(std::chrono::duration<double>(std::min(0.3, seconds / 4)));
+  const long s0 = step_now();
+  const double t0 = now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const long s1 = step_now();
+  const double t1 = now();
+  run.pause();
+  stop = true;
+  viewer.join();
+  return double(s1 - s0) * cfg.batch / (t1 - t0);
+}
+
+int bench_engine(int batch, double seconds, int repeats, const std::string& data_dir) {
+  Eigen::setNbThreads(1);
+  auto data = std::make_shared<const Dataset>(
+      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard));
+  const TrainConfig cfg = mlp_config(batch);
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  // Two comparisons, each interleaved: with the epoch-end evaluation both do (nnviz-cli's loop
+  // vs the engine, which evaluates on a helper thread), and training alone.
+  for (bool eval : {true, false}) {
+    std::vector<double> bare, engine;
+    for (int r = 0; r < repeats; ++r) {
+      bare.push_back(bare_rate(cfg, *data, seconds, eval));
+      engine.push_back(engine_rate(cfg, data, seconds, eval));
+      std::fprintf(stderr, "evaluation %s, repeat %d: bare %.0f, engine %.0f samples/s\n", eval ? "on" : "off", r + 1,
+                   bare.back(), engine.back());
+    }
+    const double b = median(bare), e = median(engine);
+    std::printf("{\"bench\":\"engine\",\"batch\":%d,\"epoch_end_eval\":%s,\"bare_samples_per_s\":%.1f,"
+                "\"engine_samples_per_s\":%.1f,\"ratio\":%.3f}\n",
+                batch, eval ? "true" : "false", b, e, e / b);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || (std::strcmp(argv[1], "mlp") != 0 && std::strcmp(argv[1], "engine") != 0)) return usage();
+  const bool engine = std::strcmp(argv[1], "engine") == 0;
+  int batch = 10, threads = 1, repeats = 3;
+  double seconds = 1.5;
+  std::string data_dir;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    if (k == "--batch") batch = std::atoi(argv[i + 1]);
+    else if (k == "--threads") threads = std::atoi(argv[i + 1]);
+    else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
+    else if (k == "--data") data_dir = argv[i + 1];
+    else if (k == "--repeats") repeats = std::atoi(argv[i + 1]);
+    else return usage();
+  }
+  if (batch < 1 || threads < 1 || seconds <= 0 || repeats < 1) return usage();
+  try {
+    if (engine) return bench_engine(batch, seconds, repeats, data_dir);
+    Eigen::setNbThreads(threads);
+    const Dataset data =
+        Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+    const double rate = bare_rate(mlp_config(batch), data, seconds);
+    std::printf("{\"impl\":\"nnviz\",\"batch\":%d,\"threads\":%d,\"samples_per_s\":%.1f,\"simd\":\"%s\"}\n", batch,
+                threads, rate, simd());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz-bench: %s\n", e.what());
+    return 1;
+  }
+}
