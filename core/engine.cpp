@@ -80,11 +80,20 @@ void Run::post(std::function<void(Trainer&)> f) {
   enqueue([this, f = std::move(f)] { f(trainer_); });
 }
 
+void Run::load_weights(const Network& net) {
+  auto copy = std::make_shared<Network>(net);
+  enqueue([this, copy] {
+    trainer_.net().copy_values_from(*copy);
+    publish(true);
+  });
+}
+
 void Run::play() {
   enqueue([this] {
     if (state_ == RunState::Diverged || state_ == RunState::Failed) return;  // needs a reset
     const int e = trainer_.epoch();
     target_epoch_ = e < trainer_.config().epochs ? trainer_.config().epochs : INT_MAX;
+    target_step_ = -1;
     pending_steps_ = 0;
     state_ = RunState::Running;
     publish_status();
@@ -115,7 +124,20 @@ void Run::run_until_epoch(int e) {
   enqueue([this, e] {
     if (state_ == RunState::Diverged || state_ == RunState::Failed) return;
     target_epoch_ = e < 0 ? trainer_.epoch() + 1 : e;
+    target_step_ = -1;
     if (trainer_.epoch() >= target_epoch_) return;
+    pending_steps_ = 0;
+    state_ = RunState::Running;
+    publish_status();
+  });
+}
+
+void Run::run_steps(long n) {
+  if (n <= 0) return;
+  enqueue([this, n] {
+    if (state_ == RunState::Diverged || state_ == RunState::Failed) return;
+    target_step_ = trainer_.steps_done() + n;
+    target_epoch_ = INT_MAX;
     pending_steps_ = 0;
     state_ = RunState::Running;
     publish_status();
@@ -150,6 +172,7 @@ void Run::do_reset(uint64_t seed) {
     ++generation_;
   }
   target_epoch_ = trainer_.config().epochs;
+  target_step_ = -1;
   publish(true);
 }
 
@@ -416,7 +439,10 @@ void Run::train_one() {
   if (st.epoch_end && opts_.eval_at_epoch_end) request_eval(true);
   else if (opts_.eval_every_steps > 0 && st.step % opts_.eval_every_steps == 0) request_eval(false);
 
-  if (state_ == RunState::Running && trainer_.epoch() >= target_epoch_) {
+  if (state_ == RunState::Running && target_step_ >= 0 && trainer_.steps_done() >= target_step_) {
+    state_ = RunState::Paused;
+    target_step_ = -1;
+  } else if (state_ == RunState::Running && trainer_.epoch() >= target_epoch_) {
     state_ = trainer_.epoch() >= trainer_.config().epochs ? RunState::Finished : RunState::Paused;
     std::lock_guard<std::mutex> lk(hist_mu_);
     pub_message_ = state_ == RunState::Finished

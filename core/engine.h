@@ -134,6 +134,7 @@ class Run {
   void step_batch(int n = 1);   // exactly n mini-batches, then pause
   void step_epoch();            // to the end of the current epoch
   void run_until_epoch(int e);
+  void run_steps(long n);       // n more mini-batches at full pace (no traces), then pause
   void reset();                 // new initial weights from the same seed, step 0
   void reset(uint64_t seed);
   void set_optimizer(const OptConfig& o);  // learning rate, momentum, weight decay, kind
@@ -142,6 +143,8 @@ class Run {
   void set_epochs(int e);
   void set_speed(double batches_per_second);  // 0: full speed
   void set_probe(const Mat& x, int label);    // one column
+  // Replaces the weights with those of a network of the same architecture (an opened model).
+  void load_weights(const Network& net);
   // Runs `f` on the training thread between mini-batches (tests, tools).
   void post(std::function<void(Trainer&)> f);
 
@@ -182,6 +185,7 @@ class Run {
   RunState state_ = RunState::Paused;
   long pending_steps_ = 0;
   int target_epoch_ = 0;      // stop at this many completed epochs while running
+  long target_step_ = -1;     // or at this step (run_steps), when >= 0
   double speed_ = 0;
   Mat probe_x_;
   int probe_label_ = -1;

@@ -363,3 +363,16 @@ TEST_CASE("engine: the speed setting slows training down to a watchable pace") {
   CHECK(steps >= 5);
   CHECK(steps <= 13);
 }
+
+TEST_CASE("engine: run_steps trains exactly that many mini-batches at full pace") {
+  TrainConfig cfg = quadrant_config();
+  cfg.epochs = 1000;
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.run_steps(250);
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  auto s = run.snapshot(cur);
+  CHECK(s.step == 250);
+  CHECK(s.state == RunState::Paused);
+  CHECK(!s.trace);  // no per-step traces at full pace
+}

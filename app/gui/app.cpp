@@ -1,0 +1,221 @@
+#include "app.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "fileio.h"
+#include "model_io.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+std::string home_based(const char* xdg_var, const char* fallback) {
+  std::string base;
+  if (const char* x = std::getenv(xdg_var); x && *x == '/') base = x;
+  else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/" + fallback;
+  else base = "/tmp";
+  const std::string dir = base + "/nnviz";
+  ::mkdir(base.c_str(), 0755);
+  ::mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+double now_s() { return ImGui::GetTime(); }
+
+}  // namespace
+
+std::string config_dir() { return home_based("XDG_CONFIG_HOME", ".config"); }
+std::string data_home() { return home_based("XDG_DATA_HOME", ".local/share"); }
+
+// ---------------------------------------------------------------------------------------------
+// Curves
+
+void Curves::clear() { *this = Curves{}; }
+
+void Curves::append(const RunSnapshot& s) {
+  for (const auto& p : s.steps) {
+    // Smoothed curves: an exponential moving average with a horizon of about 100 mini-batches,
+    // debiased at the start so the first points are not pulled towards zero.
+    const double a = 0.01;
+    ema_loss = (1 - a) * ema_loss + a * p.loss;
+    ema_acc = (1 - a) * ema_acc + a * p.accuracy;
+    const double debias = 1 - std::pow(1 - a, double(step.size() + 1));
+    step.push_back(float(p.step));
+    epoch.push_back(p.epoch);
+    loss.push_back(p.loss);
+    loss_smooth.push_back(float(ema_loss / debias));
+    acc_smooth.push_back(float(ema_acc / debias));
+    lr.push_back(p.lr);
+  }
+  for (const auto& e : s.evals) {
+    ev_step.push_back(float(e.step));
+    ev_epoch.push_back(e.epoch);
+    val_loss.push_back(e.val_loss);
+    val_acc.push_back(e.val_accuracy);
+    test_loss.push_back(e.test_loss);
+    test_acc.push_back(e.test_accuracy);
+  }
+  changes.insert(changes.end(), s.changes.begin(), s.changes.end());
+}
+
+std::string Curves::to_csv() const {
+  std::string out = "step,epoch,loss,loss_smoothed,accuracy_smoothed,lr\n";
+  char buf[160];
+  for (size_t i = 0; i < step.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.0f,%.6f,%.7g,%.7g,%.6f,%.7g\n", step[i], epoch[i], loss[i], loss_smooth[i],
+                  acc_smooth[i], lr[i]);
+    out += buf;
+  }
+  return out;
+}
+
+std::string Curves::evals_to_csv() const {
+  std::string out = "step,epoch,val_loss,val_accuracy,test_loss,test_accuracy\n";
+  char buf[160];
+  for (size_t i = 0; i < ev_step.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.0f,%.6f,%.7g,%.6f,%.7g,%.6f\n", ev_step[i], ev_epoch[i], val_loss[i], val_acc[i],
+                  test_loss[i], test_acc[i]);
+    out += buf;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// App
+
+App::App() {
+  apply_preset(0);
+  model_path = data_home() + "/model.safetensors";
+}
+
+void App::say(const std::string& text, bool error) {
+  message = text;
+  message_is_error = error;
+  message_until = now_s() + (error ? 12.0 : 5.0);
+}
+
+void App::load_data(DatasetKind kind) {
+  data_kind = kind;
+  data_error.clear();
+  const std::string dir = resolve_data_dir(kind, data_dir);
+  const NormMode norm = setup.norm;
+  loading = std::async(std::launch::async, [kind, dir, norm] {
+    return std::make_shared<const Dataset>(Dataset::load(kind, dir, norm));
+  });
+}
+
+void App::poll() {
+  if (loading.valid() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    try {
+      data = loading.get();
+      start_run();
+    } catch (const std::exception& e) {
+      data_error = e.what();
+      data.reset();
+      run.reset();
+    }
+  }
+  if (run) {
+    snap = run->snapshot(cursor);
+    if (snap.restarted) curves.clear();
+    curves.append(snap);
+  }
+}
+
+void App::apply_preset(int index) {
+  const auto& all = presets();
+  preset = std::max(0, std::min(index, int(all.size()) - 1));
+  const DatasetKind kind = setup.dataset;
+  setup = all[preset].config;
+  setup.dataset = kind;
+  setup_dirty = true;
+  validate_setup();
+}
+
+void App::validate_setup() {
+  try {
+    Network net(setup.net);
+    if (net.output_shape().size() != 10)
+      throw Error("the last layer has " + std::to_string(net.output_shape().size()) +
+                  " outputs; the 10 classes need a final dense 10");
+    setup_error.clear();
+  } catch (const std::exception& e) {
+    setup_error = e.what();
+  }
+}
+
+void App::start_run() {
+  if (!data) return;
+  validate_setup();
+  if (!setup_error.empty()) {
+    say("The network is not valid: " + setup_error, true);
+    return;
+  }
+  try {
+    run.reset();  // joins the old run's threads first
+    RunOptions opts;
+    opts.eval_every_steps = 0;
+    run = std::make_unique<Run>(setup, data, opts);
+    run->set_speed(speed);
+    cursor = SnapshotCursor{};
+    curves.clear();
+    snap = run->snapshot(cursor);
+    setup_dirty = false;
+  } catch (const std::exception& e) {
+    say(e.what(), true);
+  }
+}
+
+void App::save_model(const std::string& path) {
+  if (!run) return;
+  try {
+    json::Value info = json::Value::object();
+    if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
+    if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
+    run->save_model(path, info);
+    model_path = path;
+    say("Saved the model to " + path);
+  } catch (const std::exception& e) {
+    say(std::string("Could not save: ") + e.what(), true);
+  }
+}
+
+void App::load_model(const std::string& path) {
+  try {
+    LoadedModel m = nnviz::load_model(path);
+    if (m.meta.config.dataset != data_kind || !data) {
+      say("The model was trained on " + std::string(to_string(m.meta.config.dataset)) +
+              "; switch the dataset first, then open it again.",
+          true);
+      return;
+    }
+    setup = m.meta.config;
+    setup.net = m.net.spec();
+    start_run();
+    if (!run) return;
+    auto net = std::make_shared<Network>(std::move(m.net));
+    run->load_weights(*net);
+    model_path = path;
+    say("Opened " + path + " (" + setup.net.describe() + ")");
+  } catch (const std::exception& e) {
+    say(std::string("Could not open the model: ") + e.what(), true);
+  }
+}
+
+void App::export_csv(const std::string& path) {
+  try {
+    write_file_atomic(path, curves.to_csv(), "export");
+    std::string evals = path;
+    const size_t dot = evals.rfind(".csv");
+    evals = (dot == std::string::npos ? evals : evals.substr(0, dot)) + "-evals.csv";
+    write_file_atomic(evals, curves.evals_to_csv(), "export");
+    say("Exported the curves to " + path + " and " + evals);
+  } catch (const std::exception& e) {
+    say(std::string("Could not export: ") + e.what(), true);
+  }
+}
+
+}  // namespace nnviz::gui

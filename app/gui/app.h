@@ -1,0 +1,104 @@
+// The desktop app's state: the dataset, the current run, the curves gathered from its snapshots,
+// the setup being edited, and the views. Panels (one per file) read it and turn user actions
+// into Run commands; only the main thread touches it.
+#pragma once
+
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "plot.h"
+#include "presets.h"
+
+namespace nnviz::gui {
+
+// Every metric point of the current run, as the plots draw them.
+struct Curves {
+  std::vector<float> step, epoch, loss, loss_smooth, acc_smooth, lr;
+  std::vector<float> ev_step, ev_epoch, val_loss, val_acc, test_loss, test_acc;
+  std::vector<ChangePoint> changes;
+  double ema_loss = 0, ema_acc = 0;
+
+  void clear();
+  void append(const RunSnapshot& s);
+  std::string to_csv() const;       // one row per mini-batch
+  std::string evals_to_csv() const; // one row per evaluation
+};
+
+struct Views {
+  bool curves = true;
+  bool demo = false;  // ImGui's own demo window, for developers
+};
+
+// A request to save a part of the framebuffer as PNG after the frame is drawn.
+struct PngRequest {
+  std::string path;
+  ImVec2 min, max;  // in window pixels (logical)
+};
+
+struct App {
+  // --- data
+  std::string data_dir;  // --data, or empty for the default folders
+  DatasetKind data_kind = DatasetKind::Mnist;
+  std::shared_ptr<const Dataset> data;
+  std::future<std::shared_ptr<const Dataset>> loading;
+  std::string data_error;
+
+  // --- setup being edited (applied on "Apply & reset")
+  int preset = 0;
+  TrainConfig setup;
+  bool setup_dirty = false;  // architecture, init, seed or dataset changed since the run was made
+  std::string setup_error;   // why the edited network is invalid
+
+  // --- the run
+  std::unique_ptr<Run> run;
+  SnapshotCursor cursor;
+  RunSnapshot snap;  // the latest snapshot (its point lists are the newest increments)
+  Curves curves;
+  double speed = 0;  // mini-batches per second, 0 = full speed
+
+  // --- views
+  Views views;
+  PlotState loss_plot, acc_plot;
+  bool x_in_epochs = false;
+  bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
+  bool show_train_acc = true, show_val_acc = true, show_test_acc = true;
+  PlotRect loss_rect{}, acc_rect{}, sidebar_rect{};  // where they were drawn (screenshots, tests)
+  bool classroom = false;  // hide the controls a teacher chose to hide
+  bool hide_setup = false, hide_optimizer = false;
+
+  // --- messages and file actions
+  std::string message;
+  bool message_is_error = false;
+  double message_until = 0;
+  std::string model_path;
+  bool open_save_dialog = false, open_load_dialog = false;
+  std::vector<PngRequest> png_requests;
+
+  App();
+  void load_data(DatasetKind kind);    // in the background; poll() picks it up
+  void poll();                         // once per frame: data loading, snapshots
+  void apply_preset(int index);
+  void validate_setup();               // sets setup_error
+  void start_run();                    // a new run from the setup (resets the curves)
+  void save_model(const std::string& path);
+  void load_model(const std::string& path);
+  void export_csv(const std::string& path);
+  void say(const std::string& text, bool error = false);
+  bool training() const { return snap.state == RunState::Running; }
+};
+
+// Folders for user files (XDG base directories); created on first use.
+std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz
+std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz
+
+// Panels: each draws one part of the window.
+void DrawSidebar(App& app, ImVec2 pos, ImVec2 size);
+void DrawCurves(App& app, bool* open);
+void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
+void DrawFileDialogs(App& app);
+void HandleShortcuts(App& app);
+
+}  // namespace nnviz::gui

@@ -1,0 +1,87 @@
+// The curves view: training loss per mini-batch (raw and smoothed), validation and test loss and
+// accuracy, with markers where a hyperparameter changed.
+#include <imgui.h>
+
+#include "app.h"
+
+namespace nnviz::gui {
+
+namespace {
+constexpr ImU32 kRaw = IM_COL32(110, 150, 210, 90);
+constexpr ImU32 kSmooth = IM_COL32(250, 160, 60, 255);
+constexpr ImU32 kVal = IM_COL32(90, 210, 120, 255);
+constexpr ImU32 kTest = IM_COL32(90, 200, 230, 255);
+constexpr ImU32 kTrainAcc = IM_COL32(250, 160, 60, 255);
+}  // namespace
+
+void DrawCurves(App& app, bool* open) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float side = app.sidebar_rect.max.x - app.sidebar_rect.min.x;
+  ImGui::SetNextWindowPos({vp->WorkPos.x + side + 8, vp->WorkPos.y + 8}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize({vp->WorkSize.x - side - 16, vp->WorkSize.y - ImGui::GetFrameHeight() * 1.6f - 16},
+                           ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Curves", open, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    ImGui::End();
+    return;
+  }
+  const Curves& c = app.curves;
+  ImGui::Checkbox("x in epochs", &app.x_in_epochs);
+  ImGui::SameLine();
+  ImGui::Checkbox("log loss", &app.loss_plot.log_y);
+  ImGui::SameLine();
+  if (ImGui::Button("Reset views")) {
+    app.loss_plot.user_view = app.acc_plot.user_view = false;
+    app.loss_plot.follow = app.acc_plot.follow = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves.csv");
+  ImGui::SameLine();
+  if (ImGui::Button("Export PNG")) {
+    app.png_requests.push_back({data_home() + "/curves.png", ImGui::GetWindowPos(),
+                                {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
+                                 ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}});
+    app.say("Saved the plot to " + data_home() + "/curves.png");
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("wheel: zoom, shift+wheel: zoom y, drag: pan, double-click: reset");
+
+  const float* xs = app.x_in_epochs ? c.epoch.data() : c.step.data();
+  const float* exs = app.x_in_epochs ? c.ev_epoch.data() : c.ev_step.data();
+  const int n = int(c.step.size()), ne = int(c.ev_step.size());
+  std::vector<PlotMarker> markers;
+  for (const auto& ch : c.changes) markers.push_back({app.x_in_epochs ? ch.epoch : float(ch.step), ch.text});
+  const char* xl = app.x_in_epochs ? "epoch" : "step";
+
+  if (n == 0) {
+    ImGui::Spacing();
+    ImGui::TextDisabled(app.run ? "No training yet: press Play (Space) or Step (S)." : "Waiting for the data...");
+  }
+  const float h = (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.55f;
+  {
+    std::vector<PlotSeries> s;
+    s.push_back({"train loss", xs, c.loss.data(), n, kRaw, 1.0f, false, &app.show_raw_loss});
+    s.push_back({"train loss (smoothed)", xs, c.loss_smooth.data(), n, kSmooth, 2.0f, false, &app.show_smooth_loss});
+    s.push_back({"validation loss", exs, c.val_loss.data(), ne, kVal, 2.0f, true, &app.show_val_loss});
+    s.push_back({"test loss", exs, c.test_loss.data(), ne, kTest, 2.0f, true, &app.show_test_loss});
+    PlotAxes ax;
+    ax.x_label = xl;
+    ax.y_label = "loss";
+    ax.y_from_zero = true;
+    app.loss_rect = DrawPlot("loss", app.loss_plot, {-1, h}, s, markers, ax);
+  }
+  {
+    std::vector<PlotSeries> s;
+    s.push_back({"train accuracy (smoothed)", xs, c.acc_smooth.data(), n, kTrainAcc, 2.0f, false, &app.show_train_acc});
+    s.push_back({"validation accuracy", exs, c.val_acc.data(), ne, kVal, 2.0f, true, &app.show_val_acc});
+    s.push_back({"test accuracy", exs, c.test_acc.data(), ne, kTest, 2.0f, true, &app.show_test_acc});
+    PlotAxes ax;
+    ax.x_label = xl;
+    ax.y_label = "accuracy";
+    ax.y_fixed_max = 1.0f;
+    ax.legend_bottom = true;
+    app.acc_rect = DrawPlot("accuracy", app.acc_plot, {-1, -1}, s, markers, ax);
+  }
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui

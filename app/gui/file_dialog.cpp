@@ -1,0 +1,66 @@
+// Save and open dialogs for model files: a path to edit, and the models already in the user's
+// nnviz folder to pick from. (ImGui has no native file dialog.)
+#include <dirent.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "app.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+std::vector<std::string> list_models(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n.size() > 12 && n.compare(n.size() - 12, 12, ".safetensors") == 0) out.push_back(dir + "/" + n);
+    }
+    ::closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void Dialog(App& app, const char* title, bool saving) {
+  ImGui::SetNextWindowSize({ImGui::GetFontSize() * 34, 0}, ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  static std::string path;
+  if (ImGui::IsWindowAppearing()) {
+    path = app.model_path;
+    ImGui::SetKeyboardFocusHere();
+  }
+  ImGui::SetNextItemWidth(-1);
+  const bool enter = ImGui::InputText("##path", &path, ImGuiInputTextFlags_EnterReturnsTrue);
+  const auto models = list_models(data_home());
+  if (!models.empty()) {
+    ImGui::TextDisabled("In %s:", data_home().c_str());
+    ImGui::BeginChild("models", {0, ImGui::GetTextLineHeightWithSpacing() * std::min<size_t>(models.size() + 1, 8)},
+                      true);
+    for (const auto& m : models)
+      if (ImGui::Selectable(m.substr(m.rfind('/') + 1).c_str(), m == path)) path = m;
+    ImGui::EndChild();
+  }
+  if (ImGui::Button(saving ? "Save" : "Open") || enter) {
+    saving ? app.save_model(path) : app.load_model(path);
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+}  // namespace
+
+void DrawFileDialogs(App& app) {
+  if (app.open_save_dialog) ImGui::OpenPopup("Save model");
+  if (app.open_load_dialog) ImGui::OpenPopup("Open model");
+  app.open_save_dialog = app.open_load_dialog = false;
+  Dialog(app, "Save model", true);
+  Dialog(app, "Open model", false);
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,338 @@
+// nnviz: the desktop app. GLFW window, OpenGL 3.3 core, Dear ImGui 1.86.
+//
+//   nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]
+//
+// Headless use, for tests and screenshots (under xvfb-run):
+//   nnviz --screenshot FILE [--frames N] [--train-steps K] [--layout FILE] [--size WxH]
+//     trains K mini-batches at full speed, draws N more frames, saves the last one as PNG and
+//     exits; --layout writes where the plots were drawn, as JSON, for the screenshot checks.
+//   nnviz --bench-frames N [--size WxH]   frame times while training, printed as JSON.
+#include <glad/gl.h>
+// glad first: GLFW is built with GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "app.h"
+#include "fileio.h"
+#include "json.h"
+
+using namespace nnviz;
+using namespace nnviz::gui;
+
+namespace {
+
+struct Options {
+  std::string screenshot, layout, preset, data_dir, dataset = "mnist";
+  int frames = 30;
+  long train_steps = 0;
+  int bench_frames = 0;
+  int width = 1280, height = 800;
+};
+
+const char* kUsage =
+    "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
+    "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
+    "             [--bench-frames N]\n";
+
+bool parse(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw Error("option " + a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (a == "--screenshot") o.screenshot = value();
+    else if (a == "--layout") o.layout = value();
+    else if (a == "--preset") o.preset = value();
+    else if (a == "--data") o.data_dir = value();
+    else if (a == "--dataset") o.dataset = value();
+    else if (a == "--frames") o.frames = std::max(1, std::atoi(value().c_str()));
+    else if (a == "--train-steps") o.train_steps = std::max(0L, std::atol(value().c_str()));
+    else if (a == "--bench-frames") o.bench_frames = std::max(1, std::atoi(value().c_str()));
+    else if (a == "--size") {
+      const std::string v = value();
+      if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
+        throw Error("--size expects WxH, e.g. 1280x800");
+    } else {
+      throw Error("unknown option " + a + "\n" + kUsage);
+    }
+  }
+  return true;
+}
+
+void SetupStyle(float scale) {
+  ImGui::StyleColorsDark();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 6;
+  s.FrameRounding = 4;
+  s.GrabRounding = 4;
+  s.PopupRounding = 4;
+  s.ScrollbarRounding = 6;
+  s.WindowBorderSize = 1;
+  s.FramePadding = {7, 4};
+  s.ItemSpacing = {8, 6};
+  ImVec4* c = s.Colors;
+  c[ImGuiCol_WindowBg] = {0.105f, 0.11f, 0.125f, 1};
+  c[ImGuiCol_ChildBg] = {0.105f, 0.11f, 0.125f, 1};
+  c[ImGuiCol_PopupBg] = {0.12f, 0.125f, 0.14f, 0.98f};
+  c[ImGuiCol_FrameBg] = {0.16f, 0.17f, 0.195f, 1};
+  c[ImGuiCol_FrameBgHovered] = {0.21f, 0.225f, 0.26f, 1};
+  c[ImGuiCol_FrameBgActive] = {0.25f, 0.27f, 0.31f, 1};
+  c[ImGuiCol_TitleBg] = {0.085f, 0.09f, 0.10f, 1};
+  c[ImGuiCol_TitleBgActive] = {0.13f, 0.14f, 0.17f, 1};
+  c[ImGuiCol_Button] = {0.22f, 0.36f, 0.56f, 1};
+  c[ImGuiCol_ButtonHovered] = {0.28f, 0.45f, 0.68f, 1};
+  c[ImGuiCol_ButtonActive] = {0.20f, 0.33f, 0.52f, 1};
+  c[ImGuiCol_Header] = {0.22f, 0.36f, 0.56f, 0.55f};
+  c[ImGuiCol_HeaderHovered] = {0.28f, 0.45f, 0.68f, 0.8f};
+  c[ImGuiCol_CheckMark] = {0.98f, 0.65f, 0.25f, 1};
+  c[ImGuiCol_SliderGrab] = {0.98f, 0.65f, 0.25f, 1};
+  c[ImGuiCol_SliderGrabActive] = {1.0f, 0.75f, 0.35f, 1};
+  c[ImGuiCol_Border] = {0.25f, 0.26f, 0.30f, 0.8f};
+  c[ImGuiCol_Separator] = {0.25f, 0.26f, 0.30f, 0.8f};
+  s.ScaleAllSizes(scale);
+}
+
+void LoadFonts(float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  const char* regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  const char* bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  if (file_exists(regular)) io.Fonts->AddFontFromFileTTF(regular, 15.f * scale);
+  else io.Fonts->AddFontDefault();  // fonts-dejavu-core missing: ImGui's built-in font
+  if (file_exists(bold)) io.Fonts->AddFontFromFileTTF(bold, 19.f * scale);
+}
+
+// Reads the back buffer (after rendering, before the swap) and writes a region as PNG.
+bool SavePng(const std::string& path, int fb_w, int fb_h, float sx, float sy, ImVec2 min, ImVec2 max) {
+  std::vector<unsigned char> px(size_t(fb_w) * fb_h * 4);
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, fb_w, fb_h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  const int x0 = std::clamp(int(min.x * sx), 0, fb_w), x1 = std::clamp(int(max.x * sx), 0, fb_w);
+  const int y0 = std::clamp(int(min.y * sy), 0, fb_h), y1 = std::clamp(int(max.y * sy), 0, fb_h);
+  const int w = x1 - x0, h = y1 - y0;
+  if (w <= 0 || h <= 0) return false;
+  std::vector<unsigned char> out(size_t(w) * h * 4);
+  for (int y = 0; y < h; ++y) {  // GL rows start at the bottom
+    const unsigned char* src = &px[(size_t(fb_h - 1 - (y0 + y)) * fb_w + x0) * 4];
+    unsigned char* dst = &out[size_t(y) * w * 4];
+    std::memcpy(dst, src, size_t(w) * 4);
+    for (int x = 0; x < w; ++x) dst[x * 4 + 3] = 255;
+  }
+  const std::string tmp = path + ".part.png";
+  if (!stbi_write_png(tmp.c_str(), w, h, 4, out.data(), w * 4)) return false;
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+json::Value RectJson(const PlotRect& r) {
+  json::Value a = json::Value::array();
+  a.push(double(r.min.x));
+  a.push(double(r.min.y));
+  a.push(double(r.max.x));
+  a.push(double(r.max.y));
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  try {
+    parse(argc, argv, opt);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz: %s\n", e.what());
+    return 2;
+  }
+  const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0;
+  Eigen::setNbThreads(1);  // one core trains, the other draws and evaluates
+
+  glfwSetErrorCallback([](int code, const char* msg) { std::fprintf(stderr, "nnviz: GLFW error %d: %s\n", code, msg); });
+  if (!glfwInit()) {
+    std::fprintf(stderr, "nnviz: cannot initialise GLFW (no display? run under xvfb-run for headless use)\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  GLFWwindow* win = glfwCreateWindow(opt.width, opt.height, "nnviz", nullptr, nullptr);
+  if (!win) {
+    std::fprintf(stderr, "nnviz: cannot open an OpenGL 3.3 window\n");
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(win);
+  glfwSwapInterval(headless ? 0 : 1);
+  if (!gladLoadGL(glfwGetProcAddress)) {
+    std::fprintf(stderr, "nnviz: cannot load OpenGL functions\n");
+    return 1;
+  }
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  static std::string ini_path;
+  if (headless) {
+    io.IniFilename = nullptr;  // tests never read or write the user's layout
+  } else {
+    ini_path = config_dir() + "/layout.ini";  // which views are open and where
+    io.IniFilename = ini_path.c_str();
+  }
+  float scale = 1;
+  glfwGetWindowContentScale(win, &scale, nullptr);
+  scale = std::clamp(scale, 1.f, 3.f);
+  SetupStyle(scale);
+  LoadFonts(scale);
+  ImGui_ImplGlfw_InitForOpenGL(win, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  int status = 0;
+  {
+    App app;
+    try {
+      app.data_dir = opt.data_dir;
+      app.setup.dataset = dataset_kind_from_string(opt.dataset);
+      if (!opt.preset.empty()) {
+        const auto& all = presets();
+        const Preset& p = find_preset(opt.preset);
+        app.apply_preset(int(&p - all.data()));
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nnviz: %s\n", e.what());
+      status = 2;
+    }
+    if (status == 0) app.load_data(app.setup.dataset);
+
+    bool steps_requested = false, bench_started = false;
+    int frames_after = 0;
+    std::vector<double> frame_ms;
+    const auto t_start = std::chrono::steady_clock::now();
+    double last_input = 0;
+    while (status == 0 && !glfwWindowShouldClose(win)) {
+      const auto frame_begin = std::chrono::steady_clock::now();
+      // Idle means idle: with nothing training, loading or being touched, sleep until an event.
+      const bool busy = app.loading.valid() || (app.run && !app.run->idle()) || headless ||
+                        ImGui::GetTime() - last_input < 0.5 || ImGui::GetTime() < app.message_until;
+      if (busy) glfwPollEvents();
+      else glfwWaitEventsTimeout(0.5);
+      if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 || io.InputQueueCharacters.Size > 0 ||
+          ImGui::IsAnyMouseDown())
+        last_input = ImGui::GetTime();
+
+      app.poll();
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      if (headless) io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
+      ImGui::NewFrame();
+
+      const ImGuiViewport* vp = ImGui::GetMainViewport();
+      const float status_h = ImGui::GetFrameHeight() * 1.3f;
+      const float side_w = std::min(vp->WorkSize.x * 0.4f, ImGui::GetFontSize() * 22);
+      DrawSidebar(app, vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
+      if (app.views.curves) DrawCurves(app, &app.views.curves);
+      if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
+      DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
+      DrawFileDialogs(app);
+      HandleShortcuts(app);
+      if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !io.WantTextInput) app.views.curves = true;
+
+      ImGui::Render();
+      int fb_w, fb_h;
+      glfwGetFramebufferSize(win, &fb_w, &fb_h);
+      glViewport(0, 0, fb_w, fb_h);
+      glClearColor(0.07f, 0.075f, 0.085f, 1);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      const float sx = fb_w / std::max(1.f, io.DisplaySize.x), sy = fb_h / std::max(1.f, io.DisplaySize.y);
+      for (const auto& r : app.png_requests)
+        if (!SavePng(r.path, fb_w, fb_h, sx, sy, r.min, r.max)) app.say("Could not write " + r.path, true);
+      app.png_requests.clear();
+
+      // --- headless: train, draw, screenshot, exit
+      const double since_start = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+      if (!opt.screenshot.empty()) {
+        if (!app.data_error.empty()) {
+          std::fprintf(stderr, "nnviz: %s\n", app.data_error.c_str());
+          status = 1;
+        }
+        if (app.run && !steps_requested) {
+          if (opt.train_steps > 0) app.run->run_steps(opt.train_steps);
+          steps_requested = true;
+        }
+        const bool trained = app.run && app.snap.step >= opt.train_steps && app.run->idle();
+        if (trained && ++frames_after >= opt.frames) {
+          if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
+            std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());
+            status = 1;
+          }
+          if (!opt.layout.empty()) {
+            json::Value l = json::Value::object();
+            l.set("window", RectJson({{0, 0}, io.DisplaySize}));
+            l.set("sidebar", RectJson(app.sidebar_rect));
+            l.set("loss_plot", RectJson(app.loss_rect));
+            l.set("accuracy_plot", RectJson(app.acc_rect));
+            l.set("steps", static_cast<long long>(app.snap.step));
+            l.set("points", static_cast<long long>(app.curves.step.size()));
+            l.set("scale", double(sx));
+            write_file_atomic(opt.layout, l.dump(2), "layout");
+          }
+          break;
+        }
+        if (since_start > 300) {
+          std::fprintf(stderr, "nnviz: timed out before the screenshot (step %ld of %ld)\n", app.snap.step,
+                       opt.train_steps);
+          status = 3;
+        }
+      }
+      if (opt.bench_frames > 0 && app.run) {
+        if (!bench_started) {
+          app.run->set_epochs(100000);
+          app.run->play();
+          bench_started = true;
+        } else {
+          glFinish();  // count the GPU's (llvmpipe's) work in the frame
+          frame_ms.push_back(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_begin).count());
+          if (int(frame_ms.size()) >= opt.bench_frames + 10) {
+            frame_ms.erase(frame_ms.begin(), frame_ms.begin() + 10);  // warm-up frames
+            std::vector<double> v = frame_ms;
+            std::sort(v.begin(), v.end());
+            const double med = v[v.size() / 2], p95 = v[std::min(v.size() - 1, size_t(v.size() * 0.95))];
+            std::printf("{\"bench\":\"frames\",\"frames\":%zu,\"width\":%d,\"height\":%d,\"median_ms\":%.2f,"
+                        "\"p95_ms\":%.2f,\"samples_per_s\":%.0f}\n",
+                        v.size(), fb_w, fb_h, med, p95, app.snap.samples_per_s);
+            break;
+          }
+        }
+      }
+      glfwSwapBuffers(win);
+      // Cap at about 60 frames per second while busy (Xvfb has no vsync to wait on).
+      if (!headless) {
+        const auto next = frame_begin + std::chrono::microseconds(16000);
+        std::this_thread::sleep_until(next);
+      }
+    }
+  }  // App (and its run's threads) end here, before the GL context goes
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(win);
+  glfwTerminate();
+  return status;
+}

@@ -1,0 +1,265 @@
+#include "plot.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+namespace nnviz::gui {
+
+std::vector<double> NiceTicks(double lo, double hi, int target) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return ticks;
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+  return ticks;
+}
+
+namespace {
+
+void format_value(char* buf, size_t n, double v) {
+  const double a = std::fabs(v);
+  if (a != 0 && (a < 1e-3 || a >= 1e6)) std::snprintf(buf, n, "%.2e", v);
+  else std::snprintf(buf, n, "%.4g", v);
+}
+
+struct Bounds {
+  double x0 = DBL_MAX, x1 = -DBL_MAX, y0 = DBL_MAX, y1 = -DBL_MAX;
+  bool empty() const { return x0 > x1; }
+};
+
+bool visible(const PlotSeries& s) { return s.count > 0 && (!s.visible || *s.visible); }
+
+}  // namespace
+
+PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<PlotSeries>& series,
+                  const std::vector<PlotMarker>& markers, const PlotAxes& axes) {
+  ImGui::PushID(id);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (size.x <= 0) size.x = std::max(50.f, avail.x + size.x);
+  if (size.y <= 0) size.y = std::max(50.f, avail.y + size.y);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##plot", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool hovered = ImGui::IsItemHovered();
+  const bool active = ImGui::IsItemActive();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float fs = ImGui::GetFontSize();
+
+  PlotRect area{{p0.x + fs * 3.6f, p0.y + fs * 0.5f}, {p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.4f}};
+  const float w = std::max(1.f, area.max.x - area.min.x), h = std::max(1.f, area.max.y - area.min.y);
+  auto ty = [&](double y) { return st.log_y ? std::log10(std::max(y, 1e-30)) : y; };
+
+  // Data extent (transformed y), over the visible series.
+  Bounds b;
+  for (const auto& s : series) {
+    if (!visible(s)) continue;
+    b.x0 = std::min(b.x0, double(s.x[0]));
+    b.x1 = std::max(b.x1, double(s.x[s.count - 1]));
+    for (int i = 0; i < s.count; ++i) {
+      const double y = s.y[i];
+      if (!std::isfinite(y) || (st.log_y && y <= 0)) continue;
+      b.y0 = std::min(b.y0, ty(y));
+      b.y1 = std::max(b.y1, ty(y));
+    }
+  }
+  if (b.empty()) b = Bounds{0, 1, 0, 1};
+  if (b.y0 > b.y1) b.y0 = 0, b.y1 = 1;
+  if (axes.y_from_zero && !st.log_y) b.y0 = std::min(b.y0, 0.0);
+  if (b.x1 - b.x0 < 1e-9) b.x1 = b.x0 + 1;
+  if (b.y1 - b.y0 < 1e-9) b.y0 -= 0.5, b.y1 += 0.5;
+  const double pad = (b.y1 - b.y0) * 0.05;
+  double fit_y0 = b.y0 - (axes.y_from_zero && b.y0 == 0 ? 0 : pad), fit_y1 = b.y1 + pad;
+  if (axes.y_fixed_max > 0 && !st.log_y) fit_y1 = std::min(fit_y1, double(axes.y_fixed_max) + pad * 0.2);
+
+  if (!st.user_view) {
+    st.x0 = b.x0;
+    st.x1 = b.x1;
+    st.y0 = fit_y0;
+    st.y1 = fit_y1;
+  } else if (st.follow && st.x1 < b.x1) {  // keep the zoomed width, slide to the latest data
+    const double width = st.x1 - st.x0;
+    st.x1 = b.x1;
+    st.x0 = b.x1 - width;
+  }
+
+  // --- interaction
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool in_area = hovered && io.MousePos.x >= area.min.x && io.MousePos.x <= area.max.x &&
+                       io.MousePos.y >= area.min.y && io.MousePos.y <= area.max.y;
+  // Legend layout first: clicks on it toggle series instead of panning.
+  struct LegendItem { ImVec2 a, b; bool* vis; };
+  std::vector<LegendItem> legend;
+  {
+    float lw = 0;
+    for (const auto& s : series) lw = std::max(lw, ImGui::CalcTextSize(s.label.c_str()).x);
+    const float lh = fs * 1.25f * series.size();
+    ImVec2 pos{area.max.x - lw - fs * 1.8f, axes.legend_bottom ? area.max.y - lh - fs * 0.3f : area.min.y + fs * 0.3f};
+    for (const auto& s : series) {
+      legend.push_back({pos, {pos.x + lw + fs * 1.5f, pos.y + fs * 1.2f}, s.visible});
+      pos.y += fs * 1.25f;
+    }
+  }
+  bool on_legend = false;
+  for (auto& it : legend)
+    if (io.MousePos.x >= it.a.x && io.MousePos.x <= it.b.x && io.MousePos.y >= it.a.y && io.MousePos.y <= it.b.y) {
+      on_legend = true;
+      if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && it.vis) *it.vis = !*it.vis;
+    }
+
+  if (in_area && io.MouseWheel != 0) {
+    const double f = std::pow(0.85, io.MouseWheel);
+    if (io.KeyShift) {
+      const double my = st.y0 + (area.max.y - io.MousePos.y) / h * (st.y1 - st.y0);
+      st.y0 = my + (st.y0 - my) * f;
+      st.y1 = my + (st.y1 - my) * f;
+    } else {
+      const double mx = st.x0 + (io.MousePos.x - area.min.x) / w * (st.x1 - st.x0);
+      st.x0 = mx + (st.x0 - mx) * f;
+      st.x1 = mx + (st.x1 - mx) * f;
+      st.follow = st.x1 >= b.x1;  // zoomed around the latest data: keep following
+    }
+    st.user_view = true;
+  }
+  if (active && !on_legend && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    const double dx = io.MouseDelta.x / w * (st.x1 - st.x0);
+    const double dy = io.MouseDelta.y / h * (st.y1 - st.y0);
+    st.x0 -= dx;
+    st.x1 -= dx;
+    st.y0 += dy;
+    st.y1 += dy;
+    st.user_view = true;
+    st.follow = st.x1 >= b.x1;
+  }
+  if (in_area && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    st.user_view = false;
+    st.follow = true;
+  }
+  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Right)) ImGui::OpenPopup("plot menu");
+  if (ImGui::BeginPopup("plot menu")) {
+    if (ImGui::MenuItem("Reset view", "double-click")) {
+      st.user_view = false;
+      st.follow = true;
+    }
+    ImGui::MenuItem("Follow latest", nullptr, &st.follow);
+    if (ImGui::MenuItem("Log scale (y)", nullptr, &st.log_y)) st.user_view = false;
+    ImGui::EndPopup();
+  }
+
+  auto X = [&](double x) { return float(area.min.x + (x - st.x0) / (st.x1 - st.x0) * w); };
+  auto Y = [&](double y) { return float(area.max.y - (ty(y) - st.y0) / (st.y1 - st.y0) * h); };
+
+  // --- frame, grid, ticks
+  const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border, 0.5f);
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  dl->AddRectFilled(area.min, area.max, ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
+  char buf[64];
+  for (double t : NiceTicks(st.x0, st.x1, std::max(2, int(w / (fs * 6))))) {
+    const float x = X(t);
+    dl->AddLine({x, area.min.y}, {x, area.max.y}, grid);
+    format_value(buf, sizeof buf, t);
+    const float tw = ImGui::CalcTextSize(buf).x;
+    dl->AddText({x - tw / 2, area.max.y + fs * 0.2f}, dim, buf);
+  }
+  for (double t : NiceTicks(st.y0, st.y1, std::max(2, int(h / (fs * 2.5f))))) {
+    const float y = float(area.max.y - (t - st.y0) / (st.y1 - st.y0) * h);
+    dl->AddLine({area.min.x, y}, {area.max.x, y}, grid);
+    format_value(buf, sizeof buf, st.log_y ? std::pow(10.0, t) : t);
+    const float tw = ImGui::CalcTextSize(buf).x;
+    dl->AddText({area.min.x - tw - fs * 0.3f, y - fs / 2}, dim, buf);
+  }
+  {
+    const float tw = ImGui::CalcTextSize(axes.x_label).x;
+    dl->AddText({(area.min.x + area.max.x - tw) / 2, area.max.y + fs * 1.2f}, text, axes.x_label);
+    dl->AddText({area.min.x + fs * 0.4f, area.min.y + fs * 0.2f}, text, axes.y_label);
+  }
+
+  // --- series, clipped to the plotting area, decimated to a min/max envelope per pixel column
+  dl->PushClipRect(area.min, area.max, true);
+  static std::vector<ImVec2> pts;
+  for (const auto& s : series) {
+    if (!visible(s)) continue;
+    const float* xs = s.x;
+    int lo = int(std::lower_bound(xs, xs + s.count, float(st.x0)) - xs) - 1;
+    int hi = int(std::upper_bound(xs, xs + s.count, float(st.x1)) - xs) + 1;
+    lo = std::max(lo, 0);
+    hi = std::min(hi, s.count);
+    if (hi <= lo) continue;
+    pts.clear();
+    const int columns = int(w);
+    if (hi - lo > 2 * columns) {
+      int i = lo;
+      for (int c = 0; c <= columns && i < hi; ++c) {
+        const double col_end = st.x0 + (c + 1) / double(columns) * (st.x1 - st.x0);
+        float mn = FLT_MAX, mx = -FLT_MAX;
+        int first = i;
+        for (; i < hi && (xs[i] <= col_end || i == first); ++i) {
+          const float y = s.y[i];
+          if (!std::isfinite(y)) continue;
+          mn = std::min(mn, y);
+          mx = std::max(mx, y);
+        }
+        if (mn > mx) continue;
+        const float px = X(xs[first]);
+        pts.push_back({px, Y(mx)});
+        if (mx != mn) pts.push_back({px, Y(mn)});
+      }
+    } else {
+      for (int i = lo; i < hi; ++i)
+        if (std::isfinite(s.y[i]) && !(st.log_y && s.y[i] <= 0)) pts.push_back({X(xs[i]), Y(s.y[i])});
+    }
+    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness);
+    if (s.markers && hi - lo < 400)
+      for (int i = lo; i < hi; ++i)
+        if (std::isfinite(s.y[i])) dl->AddCircleFilled({X(xs[i]), Y(s.y[i])}, s.thickness + 1.5f, s.color);
+  }
+  // Hyperparameter-change markers.
+  const ImU32 mcol = IM_COL32(230, 200, 90, 200);
+  for (const auto& m : markers) {
+    const float x = X(m.x);
+    if (x < area.min.x || x > area.max.x) continue;
+    for (float y = area.min.y; y < area.max.y; y += 8) dl->AddLine({x, y}, {x, std::min(y + 4, area.max.y)}, mcol);
+    dl->AddText({x + 3, area.min.y + 2}, mcol, m.label.c_str());
+  }
+  dl->PopClipRect();
+
+  // --- legend
+  for (size_t i = 0; i < series.size(); ++i) {
+    const auto& s = series[i];
+    const LegendItem& it = legend[i];
+    const bool on = !s.visible || *s.visible;
+    dl->AddRectFilled(it.a, {it.b.x, it.b.y}, ImGui::GetColorU32(ImGuiCol_WindowBg, 0.75f));
+    dl->AddRectFilled({it.a.x + fs * 0.2f, it.a.y + fs * 0.35f}, {it.a.x + fs * 1.0f, it.a.y + fs * 0.85f},
+                      on ? s.color : dim);
+    dl->AddText({it.a.x + fs * 1.3f, it.a.y}, on ? text : dim, s.label.c_str());
+  }
+
+  // --- hover readout: the nearest point of every visible series at the mouse's x
+  if (in_area && !on_legend && !active) {
+    const double mx = st.x0 + (io.MousePos.x - area.min.x) / w * (st.x1 - st.x0);
+    dl->AddLine({io.MousePos.x, area.min.y}, {io.MousePos.x, area.max.y}, ImGui::GetColorU32(ImGuiCol_Text, 0.3f));
+    ImGui::BeginTooltip();
+    format_value(buf, sizeof buf, mx);
+    ImGui::TextDisabled("%s %s", axes.x_label, buf);
+    for (const auto& s : series) {
+      if (!visible(s)) continue;
+      int i = int(std::lower_bound(s.x, s.x + s.count, float(mx)) - s.x);
+      if (i >= s.count) i = s.count - 1;
+      if (i > 0 && std::fabs(s.x[i - 1] - mx) < std::fabs(s.x[i] - mx)) --i;
+      char xb[32], yb[32];
+      format_value(xb, sizeof xb, s.x[i]);
+      format_value(yb, sizeof yb, s.y[i]);
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.color), "%s: %s  (at %s)", s.label.c_str(), yb, xb);
+    }
+    ImGui::EndTooltip();
+  }
+  ImGui::PopID();
+  return area;
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,64 @@
+// A line-plot widget drawn with ImDrawList (ImPlot is not packaged for Debian 12).
+//
+//   PlotState st;                                   // kept by the caller between frames
+//   DrawPlot("loss", st, size, series, markers, axes);
+//
+// The caller owns the data (pointers and counts, x ascending). Features: axes with "nice" ticks
+// and labels, a legend whose entries toggle series, a hover readout of the nearest point of every
+// series, zoom (mouse wheel on x; with Shift on y), pan (drag), reset (double-click or the
+// context menu), follow-latest mode, an optional log-scale y axis, vertical markers with labels.
+// Large series are decimated to a min/max envelope per pixel column for drawing; the data is
+// never touched.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace nnviz::gui {
+
+struct PlotSeries {
+  std::string label;
+  const float* x = nullptr;
+  const float* y = nullptr;
+  int count = 0;
+  ImU32 color = IM_COL32_WHITE;
+  float thickness = 1.5f;
+  bool markers = false;  // draw a dot at each point (sparse series such as evaluations)
+  bool* visible = nullptr;  // legend toggles it; null: always visible
+};
+
+struct PlotMarker {
+  float x;
+  std::string label;
+};
+
+struct PlotAxes {
+  const char* x_label = "";
+  const char* y_label = "";
+  bool y_from_zero = false;  // auto-fit includes y = 0
+  float y_fixed_max = 0;     // > 0: auto-fit y never exceeds this (accuracy: 1)
+  bool legend_bottom = false;  // legend in the lower right corner (curves that rise)
+};
+
+struct PlotRect {
+  ImVec2 min, max;
+};
+
+struct PlotState {
+  bool follow = true;    // auto-fit x to all data while new data arrives
+  bool log_y = false;
+  bool user_view = false;  // zoomed or panned: keep the view until reset
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+};
+
+// Draws the plot in a region of `size` (negative components: fill the available space).
+// Returns the rectangle of the plotting area (for tests and screenshots).
+PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<PlotSeries>& series,
+                const std::vector<PlotMarker>& markers, const PlotAxes& axes);
+
+// "Nice" tick positions (1, 2, 5 x 10^k) covering [lo, hi] with about `target` ticks.
+std::vector<double> NiceTicks(double lo, double hi, int target);
+
+}  // namespace nnviz::gui

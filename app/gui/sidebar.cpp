@@ -1,0 +1,295 @@
+// The sidebar: dataset, network (preset or layer by layer), initialisation and seed, the
+// optimizer and its hyperparameters (editable live), and the run controls.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+const char* kLayerTypes[] = {"dense", "sigmoid", "tanh", "relu", "leaky_relu"};
+const char* kOptimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"};
+const char* kInits[] = {"xavier_uniform", "xavier_normal", "he", "lecun"};
+const char* kSchedules[] = {"constant", "step", "exponential", "cosine"};
+
+template <size_t N>
+bool Combo(const char* label, std::string current, const char* (&items)[N], std::string& out) {
+  bool changed = false;
+  if (ImGui::BeginCombo(label, current.c_str())) {
+    for (const char* it : items) {
+      const bool sel = current == it;
+      if (ImGui::Selectable(it, sel)) {
+        out = it;
+        changed = !sel;
+      }
+      if (sel) ImGui::SetItemDefaultFocus();
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+void Section(const char* title) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextUnformatted(title);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+}
+
+void HelpMarker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+void DataSection(App& app) {
+  Section("DATA");
+  int kind = app.data_kind == DatasetKind::Mnist ? 0 : 1;
+  const char* names[] = {"MNIST digits", "Fashion-MNIST"};
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::Combo("##dataset", &kind, names, 2)) {
+    const DatasetKind k = kind == 0 ? DatasetKind::Mnist : DatasetKind::Fashion;
+    app.setup.dataset = k;
+    app.run.reset();
+    app.data.reset();
+    app.load_data(k);
+  }
+  if (app.loading.valid()) ImGui::TextDisabled("Loading...");
+  else if (!app.data_error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", app.data_error.c_str());
+    ImGui::PopTextWrapPos();
+  } else if (app.data) {
+    ImGui::TextDisabled("%d train / %d val / %d test", app.data->train.count, app.data->val.count,
+                        app.data->test.count);
+  }
+}
+
+void NetworkSection(App& app) {
+  Section("NETWORK");
+  const auto& all = presets();
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##preset", all[app.preset].name.c_str())) {
+    for (int i = 0; i < int(all.size()); ++i) {
+      if (ImGui::Selectable(all[i].name.c_str(), i == app.preset)) app.apply_preset(i);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", all[i].title.c_str(), all[i].reference.c_str());
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::TextWrapped("%s", all[app.preset].title.c_str());
+
+  auto& layers = app.setup.net.layers;
+  int remove = -1, up = -1;
+  bool changed = false;
+  if (ImGui::BeginTable("layers", 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+    ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthStretch, 3);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthStretch, 2);
+    ImGui::TableSetupColumn("up", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("x", ImGuiTableColumnFlags_WidthFixed);
+    for (int i = 0; i < int(layers.size()); ++i) {
+      ImGui::PushID(i);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::SetNextItemWidth(-1);
+      std::string t = layers[i].type;
+      if (Combo("##type", layers[i].type, kLayerTypes, t)) {
+        layers[i].type = t;
+        if (t == "dense" && layers[i].units <= 0) layers[i].units = 32;
+        changed = true;
+      }
+      ImGui::TableNextColumn();
+      if (layers[i].type == "dense") {
+        ImGui::SetNextItemWidth(-1);
+        changed |= ImGui::InputInt("##units", &layers[i].units, 0, 0);
+      } else if (layers[i].type == "leaky_relu") {
+        ImGui::SetNextItemWidth(-1);
+        changed |= ImGui::InputFloat("##alpha", &layers[i].alpha, 0, 0, "%.3g");
+      }
+      ImGui::TableNextColumn();
+      if (i > 0 && ImGui::SmallButton("^")) up = i;
+      ImGui::TableNextColumn();
+      if (ImGui::SmallButton("x")) remove = i;
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  if (up > 0) std::swap(layers[up], layers[up - 1]), changed = true;
+  if (remove >= 0) layers.erase(layers.begin() + remove), changed = true;
+  if (ImGui::SmallButton("+ dense")) layers.insert(layers.end() - (layers.empty() ? 0 : 1), dense(64)), changed = true;
+  ImGui::SameLine();
+  if (ImGui::SmallButton("+ relu")) layers.insert(layers.end() - (layers.empty() ? 0 : 1), act("relu")), changed = true;
+  if (changed) {
+    app.setup_dirty = true;
+    app.validate_setup();
+  }
+  if (!app.setup_error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", app.setup_error.c_str());
+    ImGui::PopTextWrapPos();
+  } else {
+    Network net(app.setup.net);
+    ImGui::TextDisabled("%s parameters", [&] {
+      static char buf[32];
+      const long long n = net.param_count();
+      if (n >= 1000000) std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
+      else if (n >= 1000) std::snprintf(buf, sizeof buf, "%lld,%03lld", n / 1000, n % 1000);
+      else std::snprintf(buf, sizeof buf, "%lld", n);
+      return buf;
+    }());
+  }
+
+  std::string init = to_string(app.setup.init);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  if (Combo("init", init, kInits, init)) {
+    app.setup.init = init_kind_from_string(init);
+    app.setup_dirty = true;
+  }
+  long long seed = static_cast<long long>(app.setup.seed);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  if (ImGui::InputScalar("seed", ImGuiDataType_S64, &seed) && seed >= 0) {
+    app.setup.seed = static_cast<uint64_t>(seed);
+    app.setup_dirty = true;
+  }
+  ImGui::BeginDisabled(!app.setup_dirty || !app.setup_error.empty() || !app.data);
+  if (ImGui::Button("Apply and reset", {-1, 0})) app.start_run();
+  ImGui::EndDisabled();
+  if (app.setup_dirty) ImGui::TextDisabled("Architecture, init or seed changed: apply to restart.");
+}
+
+void OptimizerSection(App& app) {
+  Section("TRAINING  (changes apply live)");
+  OptConfig o = app.setup.opt;
+  bool changed = false;
+  std::string kind = to_string(o.kind);
+  const float w = ImGui::GetContentRegionAvail().x * 0.55f;
+  ImGui::SetNextItemWidth(w);
+  if (Combo("optimizer", kind, kOptimizers, kind)) o.kind = opt_kind_from_string(kind), changed = true;
+  ImGui::SetNextItemWidth(w);
+  changed |= ImGui::DragFloat("learning rate", &o.lr, std::max(1e-5f, o.lr * 0.01f), 1e-6f, 10.f, "%.4g",
+                              ImGuiSliderFlags_Logarithmic);
+  if (o.kind == OptKind::Momentum || o.kind == OptKind::Nesterov) {
+    ImGui::SetNextItemWidth(w);
+    changed |= ImGui::SliderFloat("momentum", &o.momentum, 0.f, 0.999f, "%.3f");
+  }
+  if (o.kind == OptKind::Adam || o.kind == OptKind::AdamW) {
+    ImGui::SetNextItemWidth(w);
+    changed |= ImGui::SliderFloat("beta1", &o.beta1, 0.f, 0.999f, "%.3f");
+    ImGui::SetNextItemWidth(w);
+    changed |= ImGui::SliderFloat("beta2", &o.beta2, 0.9f, 0.9999f, "%.4f");
+  }
+  if (o.kind == OptKind::RmsProp) {
+    ImGui::SetNextItemWidth(w);
+    changed |= ImGui::SliderFloat("rho", &o.rho, 0.f, 0.999f, "%.3f");
+  }
+  ImGui::SetNextItemWidth(w);
+  changed |= ImGui::DragFloat("weight decay", &o.weight_decay, 1e-5f, 0.f, 1.f, "%.2e");
+  HelpMarker("L2 penalty on the weights (not the biases). AdamW applies it decoupled from the gradient.");
+  if (changed) {
+    o.lr = std::max(o.lr, 1e-7f);
+    app.setup.opt = o;
+    if (app.run) app.run->set_optimizer(o);
+  }
+
+  int batch = app.setup.batch;
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputInt("batch size", &batch, 1, 16) && batch >= 1 && batch <= 60000) {
+    app.setup.batch = batch;
+    if (app.run) app.run->set_batch(batch);
+  }
+  Schedule sc = app.setup.schedule;
+  std::string sk = to_string(sc.kind);
+  bool sched_changed = false;
+  ImGui::SetNextItemWidth(w);
+  if (Combo("schedule", sk, kSchedules, sk)) sc.kind = schedule_kind_from_string(sk), sched_changed = true;
+  if (sc.kind == Schedule::Kind::Step) {
+    ImGui::SetNextItemWidth(w);
+    sched_changed |= ImGui::DragFloat("every (epochs)", &sc.step_epochs, 0.1f, 0.1f, 1000.f, "%.1f");
+  }
+  if (sc.kind == Schedule::Kind::Step || sc.kind == Schedule::Kind::Exponential) {
+    ImGui::SetNextItemWidth(w);
+    sched_changed |= ImGui::SliderFloat("gamma", &sc.gamma, 0.01f, 1.f, "%.3f");
+  }
+  int epochs = app.setup.epochs;
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputInt("epochs", &epochs, 1, 5) && epochs >= 1 && epochs <= 100000) {
+    app.setup.epochs = epochs;
+    sc.total_epochs = float(epochs);
+    sched_changed = true;
+    if (app.run) app.run->set_epochs(epochs);
+  }
+  if (sched_changed) {
+    sc.total_epochs = float(app.setup.epochs);
+    app.setup.schedule = sc;
+    if (app.run) app.run->set_schedule(sc);
+  }
+}
+
+void ControlsSection(App& app) {
+  Section("CONTROLS");
+  Run* run = app.run.get();
+  ImGui::BeginDisabled(!run);
+  const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
+  const bool running = app.training();
+  if (ImGui::Button(running ? "Pause" : "Play", {bw, 0}) && run) running ? run->pause() : run->play();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+  ImGui::SameLine();
+  if (ImGui::Button("Step", {bw, 0}) && run) run->step_batch();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch (S)");
+  ImGui::SameLine();
+  if (ImGui::Button("Epoch", {bw, 0}) && run) run->step_epoch();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("To the end of this epoch (E)");
+  ImGui::SameLine();
+  if (ImGui::Button("Reset", {bw, 0}) && run) run->reset();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New start from the same seed (R)");
+  float speed = float(app.speed);
+  ImGui::SetNextItemWidth(-1);
+  const char* fmt = speed <= 0 ? "speed: full" : "speed: %.0f batches/s";
+  if (ImGui::SliderFloat("##speed", &speed, 0.f, 200.f, fmt, ImGuiSliderFlags_Logarithmic)) {
+    app.speed = speed < 0.5f ? 0 : speed;
+    if (run) run->set_speed(app.speed);
+  }
+  const float hw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  if (ImGui::Button("Save model...", {hw, 0})) app.open_save_dialog = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+S: weights, architecture and settings, while training");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!app.data);
+  if (ImGui::Button("Open model...", {hw, 0})) app.open_load_dialog = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+O");
+  ImGui::EndDisabled();
+}
+
+}  // namespace
+
+void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin("##sidebar", nullptr,
+               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  app.sidebar_rect = {ImGui::GetWindowPos(), {ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y}};
+  ImGui::PushFont(ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr);
+  ImGui::TextUnformatted("nnviz");
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("watch a network learn");
+  ControlsSection(app);
+  DataSection(app);
+  if (!(app.classroom && app.hide_setup)) NetworkSection(app);
+  if (!(app.classroom && app.hide_optimizer)) OptimizerSection(app);
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,84 @@
+// The status bar along the bottom: where the run is, how fast it goes, what went wrong.
+// Also the keyboard shortcuts, which act on the same run.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+
+namespace nnviz::gui {
+
+namespace {
+std::string clock_text(double s) {
+  if (!std::isfinite(s) || s < 0) return "--:--";
+  char buf[32];
+  const long t = long(s + 0.5);
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+  else std::snprintf(buf, sizeof buf, "%02ld:%02ld", t / 60, t % 60);
+  return buf;
+}
+}  // namespace
+
+void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {ImGui::GetFontSize() * 0.6f, ImGui::GetFontSize() * 0.25f});
+  ImGui::Begin("##status", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const RunSnapshot& s = app.snap;
+  if (app.run) {
+    const ImVec4 state_col = s.state == RunState::Running    ? ImVec4(0.45f, 0.85f, 0.5f, 1)
+                             : s.state == RunState::Diverged || s.state == RunState::Failed ? ImVec4(1, 0.45f, 0.4f, 1)
+                                                                                             : ImVec4(0.8f, 0.8f, 0.8f, 1);
+    ImGui::TextColored(state_col, "%s", to_string(s.state));
+    ImGui::SameLine();
+    const int target = s.target_epochs < 1000000 ? s.target_epochs : s.config.epochs;
+    ImGui::Text("epoch %.2f / %d   step %ld   %.0f samples/s   elapsed %s", s.epoch, target, s.step,
+                s.samples_per_s, clock_text(s.elapsed_s).c_str());
+    if (s.state == RunState::Running && s.samples_per_s > 0 && app.data && s.epoch < target) {
+      const double left = (target - s.epoch) * app.data->train.count / s.samples_per_s;
+      ImGui::SameLine();
+      ImGui::Text("  ETA %s", clock_text(left).c_str());
+    }
+    if (!app.curves.test_acc.empty()) {
+      ImGui::SameLine();
+      ImGui::Text("  test %.2f%%", app.curves.test_acc.back() * 100);
+    }
+  } else {
+    ImGui::TextDisabled(app.loading.valid() ? "loading data..." : "no run");
+  }
+  // The engine's message (divergence, errors, finished) wins over a transient app message.
+  std::string msg = s.message;
+  bool err = s.state == RunState::Diverged || s.state == RunState::Failed;
+  if (msg.empty() && ImGui::GetTime() < app.message_until) {
+    msg = app.message;
+    err = app.message_is_error;
+  }
+  if (!msg.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "   %s", msg.c_str());
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+}
+
+void HandleShortcuts(App& app) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || !app.run) return;
+  Run& run = *app.run;
+  // ImGui 1.86: IsKeyPressed takes the backend's key index (GLFW_KEY_*).
+  if (io.KeyCtrl) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) app.open_save_dialog = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_load_dialog = true;
+    return;
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) app.training() ? run.pause() : run.play();
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, true)) run.step_batch();
+  if (ImGui::IsKeyPressed(GLFW_KEY_E, false)) run.step_epoch();
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) run.reset();
+}
+
+}  // namespace nnviz::gui
