@@ -390,6 +390,7 @@ void Run::train_one() {
       auto ps = net.params();
       for (size_t i = 0; i < ps.size(); ++i) {
         trace->param_names.push_back(ps[i].name);
+        trace->param_decay.push_back(ps[i].p.decay);
         trace->param_before.push_back(*ps[i].p.value);
         trace->param_grad.push_back(*ps[i].p.grad);
         std::vector<std::pair<std::string, Mat>> st;
@@ -408,6 +409,7 @@ void Run::train_one() {
     trace->loss = st.loss;
     trace->lr = st.lr;
     trace->opt = trainer_.config().opt;
+    trace->opt_t = trainer_.optimizer().steps();
     trace->indices = trainer_.batch_indices();
     trace->labels = trainer_.batch_labels();
     auto ps = trainer_.net().params();

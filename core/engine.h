@@ -81,7 +81,9 @@ struct StepTrace {
   std::vector<int> indices;          // training-split indices of the batch
   std::vector<uint8_t> labels;
   std::vector<Mat> acts, grads;      // as in ProbeView, for the whole batch
+  long opt_t = 0;                    // the optimizer's step count after this update (Adam's t)
   std::vector<std::string> param_names;
+  std::vector<bool> param_decay;     // weight decay applies
   std::vector<Mat> param_before, param_grad, param_after;
   // Optimizer state per parameter before and after the update, e.g. {"velocity", v}.
   std::vector<std::vector<std::pair<std::string, Mat>>> state_before, state_after;

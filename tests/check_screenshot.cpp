@@ -1,16 +1,21 @@
 // Checks a screenshot of nnviz against what it must show, using the layout file the app wrote
 // beside it (where the plots were drawn).
 //
-//   check_screenshot IMAGE.png LAYOUT.json --expect-curve | --expect-no-curve
-//
-// Not blank: the image has many distinct colours and real contrast.
-// A curve: pixels of the smoothed training curve's colour inside both plot areas, spread over
-// most of their width. Exit status 0 when the expectation holds, 1 otherwise (with the reason).
+//   check_screenshot IMAGE.png LAYOUT.json [checks...]
+//     --expect-curve / --expect-no-curve   the smoothed training curve's colour inside both plot
+//                                          areas, spread over most of their width (or not)
+//     --expect-colour REGION R G B MIN     at least MIN pixels near colour (R,G,B) in REGION
+//     --differ IMAGE2 LAYOUT2 REGION       REGION looks clearly different in the other screenshot
+//                                          (mean absolute difference of at least 8 levels)
+// Always: the image is not blank (many distinct colours, real contrast).
+// Exit status 0 when every check holds, 1 otherwise (with the reason).
 #include <stb_image.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -47,31 +52,47 @@ void curve_pixels(const Image& im, const nnviz::json::Value& r, double scale, lo
   coverage = x1 > x0 ? double(cols) / (x1 - x0) : 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc != 4 || (std::strcmp(argv[3], "--expect-curve") && std::strcmp(argv[3], "--expect-no-curve"))) {
-    std::fprintf(stderr, "usage: check_screenshot IMAGE.png LAYOUT.json --expect-curve|--expect-no-curve\n");
-    return 2;
-  }
-  const bool expect_curve = std::strcmp(argv[3], "--expect-curve") == 0;
+Image load_image(const char* path) {
   Image im;
   int n = 0;
-  unsigned char* data = stbi_load(argv[1], &im.w, &im.h, &n, 3);
-  if (!data) {
+  unsigned char* data = stbi_load(path, &im.w, &im.h, &n, 3);
+  if (!data) return im;
+  im.px.assign(data, data + size_t(im.w) * im.h * 3);
+  stbi_image_free(data);
+  return im;
+}
+
+nnviz::json::Value load_layout(const char* path) {
+  const auto bytes = nnviz::read_file(path, "layout");
+  return nnviz::json::parse(std::string(bytes.begin(), bytes.end()));
+}
+
+struct Box {
+  int x0, y0, x1, y1;
+};
+Box box_of(const Image& im, const nnviz::json::Value& layout, const std::string& region) {
+  const double s = layout.get_number("scale", 1);
+  const auto& r = layout.at(region);
+  Box b{int(r[0].as_number() * s), int(r[1].as_number() * s), int(r[2].as_number() * s), int(r[3].as_number() * s)};
+  b.x0 = std::max(0, b.x0), b.y0 = std::max(0, b.y0), b.x1 = std::min(im.w, b.x1), b.y1 = std::min(im.h, b.y1);
+  return b;
+}
+
+bool near_colour(const unsigned char* p, int r, int g, int b) {
+  return std::abs(p[0] - r) < 30 && std::abs(p[1] - g) < 30 && std::abs(p[2] - b) < 30;
+}
+
+int run(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: check_screenshot IMAGE.png LAYOUT.json [checks...]\n");
+    return 2;
+  }
+  const Image im = load_image(argv[1]);
+  if (im.px.empty()) {
     std::printf("FAIL: cannot read %s\n", argv[1]);
     return 1;
   }
-  im.px.assign(data, data + size_t(im.w) * im.h * 3);
-  stbi_image_free(data);
-  nnviz::json::Value layout;
-  try {
-    const auto bytes = nnviz::read_file(argv[2], "layout");
-    layout = nnviz::json::parse(std::string(bytes.begin(), bytes.end()));
-  } catch (const std::exception& e) {
-    std::printf("FAIL: %s\n", e.what());
-    return 1;
-  }
+  const nnviz::json::Value layout = load_layout(argv[2]);
   const double scale = layout.get_number("scale", 1);
 
   // Not blank.
@@ -91,18 +112,76 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  bool curve = true;
-  for (const char* name : {"loss_plot", "accuracy_plot"}) {
-    long count;
-    double coverage;
-    curve_pixels(im, layout.at(name), scale, count, coverage);
-    std::printf("%s: %ld curve pixels, in %.0f%% of its columns\n", name, count, coverage * 100);
-    curve = curve && count >= 300 && coverage >= 0.6;
-  }
-  if (curve != expect_curve) {
-    std::printf("FAIL: expected %s curve in both plots\n", expect_curve ? "a" : "no");
-    return 1;
+  for (int i = 3; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--expect-curve" || a == "--expect-no-curve") {
+      bool curve = true;
+      for (const char* name : {"loss_plot", "accuracy_plot"}) {
+        long count;
+        double coverage;
+        curve_pixels(im, layout.at(name), scale, count, coverage);
+        std::printf("%s: %ld curve pixels, in %.0f%% of its columns\n", name, count, coverage * 100);
+        curve = curve && count >= 300 && coverage >= 0.6;
+      }
+      if (curve != (a == "--expect-curve")) {
+        std::printf("FAIL: expected %s curve in both plots\n", a == "--expect-curve" ? "a" : "no");
+        return 1;
+      }
+    } else if (a == "--expect-colour" && i + 5 < argc) {
+      const std::string region = argv[i + 1];
+      const int r = std::atoi(argv[i + 2]), g = std::atoi(argv[i + 3]), b = std::atoi(argv[i + 4]);
+      const long min = std::atol(argv[i + 5]);
+      i += 5;
+      const Box bx = box_of(im, layout, region);
+      long count = 0;
+      for (int y = bx.y0; y < bx.y1; ++y)
+        for (int x = bx.x0; x < bx.x1; ++x) count += near_colour(im.at(x, y), r, g, b);
+      std::printf("%s: %ld pixels near (%d,%d,%d), need %ld\n", region.c_str(), count, r, g, b, min);
+      if (count < min) {
+        std::printf("FAIL: too few pixels of that colour in %s\n", region.c_str());
+        return 1;
+      }
+    } else if (a == "--differ" && i + 3 < argc) {
+      const Image other = load_image(argv[i + 1]);
+      const nnviz::json::Value other_layout = load_layout(argv[i + 2]);
+      const std::string region = argv[i + 3];
+      i += 3;
+      if (other.px.empty()) {
+        std::printf("FAIL: cannot read the other screenshot\n");
+        return 1;
+      }
+      const Box b1 = box_of(im, layout, region), b2 = box_of(other, other_layout, region);
+      const int w = std::min(b1.x1 - b1.x0, b2.x1 - b2.x0), h = std::min(b1.y1 - b1.y0, b2.y1 - b2.y0);
+      if (w < 20 || h < 20) {
+        std::printf("FAIL: region %s is missing or tiny (%dx%d)\n", region.c_str(), w, h);
+        return 1;
+      }
+      double diff = 0;
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+          for (int c = 0; c < 3; ++c) diff += std::abs(im.at(b1.x0 + x, b1.y0 + y)[c] - other.at(b2.x0 + x, b2.y0 + y)[c]);
+      diff /= double(w) * h * 3;
+      std::printf("%s: mean absolute difference %.2f levels over %dx%d pixels\n", region.c_str(), diff, w, h);
+      if (diff < 8) {
+        std::printf("FAIL: %s did not change\n", region.c_str());
+        return 1;
+      }
+    } else {
+      std::fprintf(stderr, "check_screenshot: bad check '%s'\n", a.c_str());
+      return 2;
+    }
   }
   std::printf("OK\n");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::printf("FAIL: %s\n", e.what());
+    return 1;
+  }
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine.h"
+#include "explain.h"
 #include "model_io.h"
 #include "synthetic.h"
 #include "test_util.h"
@@ -375,4 +376,31 @@ TEST_CASE("engine: run_steps trains exactly that many mini-batches at full pace"
   CHECK(s.step == 250);
   CHECK(s.state == RunState::Paused);
   CHECK(!s.trace);  // no per-step traces at full pace
+}
+
+TEST_CASE("step-through: the written-out update equals the actual weight change, for every optimizer") {
+  for (OptKind kind : {OptKind::Sgd, OptKind::Momentum, OptKind::Nesterov, OptKind::AdaGrad, OptKind::RmsProp,
+                       OptKind::Adam, OptKind::AdamW}) {
+    TrainConfig cfg = quadrant_config();
+    cfg.opt.kind = kind;
+    cfg.opt.lr = kind == OptKind::Sgd || kind == OptKind::Momentum || kind == OptKind::Nesterov ? 0.1f : 0.01f;
+    cfg.opt.weight_decay = 0.01f;
+    Run run(cfg, small_data());
+    SnapshotCursor cur;
+    run.step_batch(3);  // optimizer state is non-zero from the second step on
+    auto s = settle(run, cur);
+    REQUIRE(s.trace);
+    const StepTrace& t = *s.trace;
+    int checked = 0;
+    for (size_t p = 0; p < t.param_names.size(); ++p)
+      for (size_t k = 0; k < size_t(t.param_before[p].size()); k += 3) {
+        const UpdateExplanation e = explain_update(t, p, k);
+        INFO(to_string(kind) << " " << t.param_names[p] << "[" << k << "]: computed " << e.computed << ", actual "
+                             << e.actual);
+        CHECK(e.matches());
+        CHECK(e.actual != e.before);  // the step did move it
+        ++checked;
+      }
+    CHECK(checked > 20);
+  }
 }

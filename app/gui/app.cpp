@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -160,6 +161,21 @@ void App::start_run() {
     opts.eval_every_steps = 0;
     run = std::make_unique<Run>(setup, data, opts);
     run->set_speed(speed);
+    setup_of_run = setup.net;
+    in_shapes.clear();
+    out_shapes.clear();
+    Network shapes(setup.net);
+    for (size_t i = 0; i < shapes.num_layers(); ++i) {
+      in_shapes.push_back(shapes.layer(i).in_shape());
+      out_shapes.push_back(shapes.layer(i).out_shape());
+    }
+    // The views keep their textures; they redraw from the new run's first snapshot.
+    weights_view.dirty = true;
+    weights_view.param = 0;
+    acts_view.step = -1;
+    acts_view.maps.clear();
+    step_view.step = -1;
+    set_probe(probe_index);
     cursor = SnapshotCursor{};
     curves.clear();
     snap = run->snapshot(cursor);
@@ -167,6 +183,12 @@ void App::start_run() {
   } catch (const std::exception& e) {
     say(e.what(), true);
   }
+}
+
+void App::set_probe(int index) {
+  if (!run || !data || data->val.count == 0) return;
+  probe_index = std::clamp(index, 0, data->val.count - 1);
+  run->set_probe(data->val.x.col(probe_index), data->val.y[probe_index]);
 }
 
 void App::save_model(const std::string& path) {

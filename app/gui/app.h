@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine.h"
+#include "heatmap.h"
 #include "plot.h"
 #include "presets.h"
 
@@ -29,7 +30,37 @@ struct Curves {
 
 struct Views {
   bool curves = true;
+  bool weights = false;
+  bool activations = false;
+  bool stepthrough = false;
   bool demo = false;  // ImGui's own demo window, for developers
+  bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
+};
+
+struct WeightsState {
+  int param = 0;  // index into WeightsView
+  int norm = 0;   // 0 per unit, 1 per layer, 2 global
+  Heatmap map;
+  long step = -1;
+  double updated = -1e9;
+  bool dirty = true;
+};
+
+struct ActivationsState {
+  std::vector<std::unique_ptr<Heatmap>> maps;
+  std::vector<double> scales;
+  std::vector<float> buf;
+  long step = -1;
+  double updated = -1e9;
+};
+
+struct StepState {
+  long step = -1;
+  int stage = 0;
+  int sample = 0;
+  int shown = -1;  // which stage/sample the heatmap holds
+  Heatmap map;
+  std::vector<float> buf;
 };
 
 // A request to save a part of the framebuffer as PNG after the frame is drawn.
@@ -59,8 +90,18 @@ struct App {
   Curves curves;
   double speed = 0;  // mini-batches per second, 0 = full speed
 
+  // --- the architecture of the current run (the setup may be edited meanwhile)
+  NetSpec setup_of_run;
+  std::vector<Shape> in_shapes, out_shapes;  // per layer
+  int probe_index = 0;                       // validation image shown in the activations view
+  int sel_param = 0, sel_index = 0;          // the weight the step-through follows
+
   // --- views
   Views views;
+  WeightsState weights_view;
+  ActivationsState acts_view;
+  StepState step_view;
+  PlotRect weights_rect{}, step_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
@@ -87,6 +128,9 @@ struct App {
   void load_model(const std::string& path);
   void export_csv(const std::string& path);
   void say(const std::string& text, bool error = false);
+  void set_probe(int validation_index);
+  std::shared_ptr<const WeightsView> shown_weights() const { return snap.weights; }
+  std::shared_ptr<const ProbeView> shown_probe() const { return snap.probe; }
   bool training() const { return snap.state == RunState::Running; }
 };
 
@@ -94,9 +138,18 @@ struct App {
 std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz
 std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz
 
+// One sample's values (column `col` of m) as a heatmap: tiles per channel for image shapes, a grid
+// of cells for vectors; the diverging map when any value is negative. Returns the scale used
+// (negative: diverging, |scale| maps to 1). ValueAt maps an image pixel back to a value index.
+double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
+int ValueAt(int x, int y, int n, Shape shape);
+
 // Panels: each draws one part of the window.
 void DrawSidebar(App& app, ImVec2 pos, ImVec2 size);
 void DrawCurves(App& app, bool* open);
+void DrawWeights(App& app, bool* open);
+void DrawActivations(App& app, bool* open);
+void DrawStepThrough(App& app, bool* open);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);

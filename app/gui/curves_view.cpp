@@ -15,11 +15,6 @@ constexpr ImU32 kTrainAcc = IM_COL32(250, 160, 60, 255);
 }  // namespace
 
 void DrawCurves(App& app, bool* open) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const float side = app.sidebar_rect.max.x - app.sidebar_rect.min.x;
-  ImGui::SetNextWindowPos({vp->WorkPos.x + side + 8, vp->WorkPos.y + 8}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize({vp->WorkSize.x - side - 16, vp->WorkSize.y - ImGui::GetFrameHeight() * 1.6f - 16},
-                           ImGuiCond_FirstUseEver);
   if (!ImGui::Begin("Curves", open, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;

@@ -38,12 +38,15 @@ struct Options {
   int frames = 30;
   long train_steps = 0;
   int bench_frames = 0;
+  std::vector<std::string> open_views;
+  int stage = -1;  // step-through stage to show
   int width = 1280, height = 800;
 };
 
 const char* kUsage =
     "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
     "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
+    "             [--open weights|activations|stepthrough]... [--stage N]\n"
     "             [--bench-frames N]\n";
 
 bool parse(int argc, char** argv, Options& o) {
@@ -64,6 +67,8 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--frames") o.frames = std::max(1, std::atoi(value().c_str()));
     else if (a == "--train-steps") o.train_steps = std::max(0L, std::atol(value().c_str()));
     else if (a == "--bench-frames") o.bench_frames = std::max(1, std::atoi(value().c_str()));
+    else if (a == "--open") o.open_views.push_back(value());
+    else if (a == "--stage") o.stage = std::atoi(value().c_str());
     else if (a == "--size") {
       const std::string v = value();
       if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
@@ -216,9 +221,19 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "nnviz: %s\n", e.what());
       status = 2;
     }
+    for (const auto& v : opt.open_views) {
+      if (v == "weights") app.views.weights = true;
+      else if (v == "activations") app.views.activations = true;
+      else if (v == "stepthrough") app.views.stepthrough = true;
+      else if (v == "curves") app.views.curves = true;
+      else {
+        std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
+        status = 2;
+      }
+    }
     if (status == 0) app.load_data(app.setup.dataset);
 
-    bool steps_requested = false, bench_started = false;
+    bool steps_requested = false, trace_requested = false, bench_started = false;
     int frames_after = 0;
     std::vector<double> frame_ms;
     const auto t_start = std::chrono::steady_clock::now();
@@ -244,7 +259,34 @@ int main(int argc, char** argv) {
       const float status_h = ImGui::GetFrameHeight() * 1.3f;
       const float side_w = std::min(vp->WorkSize.x * 0.4f, ImGui::GetFontSize() * 22);
       DrawSidebar(app, vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
-      if (app.views.curves) DrawCurves(app, &app.views.curves);
+      {
+        // The open views share the main area: one fills it, two sit side by side, three put the
+        // first on the left and stack the others, four make a grid.
+        struct ViewSlot { bool* open; void (*draw)(App&, bool*); };
+        ViewSlot all[] = {{&app.views.curves, DrawCurves},
+                          {&app.views.weights, DrawWeights},
+                          {&app.views.activations, DrawActivations},
+                          {&app.views.stepthrough, DrawStepThrough}};
+        std::vector<ViewSlot> shown;
+        for (auto& v : all)
+          if (*v.open) shown.push_back(v);
+        const float gap = 6;
+        const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
+        const ImVec2 a1{vp->WorkPos.x + vp->WorkSize.x - gap, vp->WorkPos.y + vp->WorkSize.y - status_h - gap};
+        const float W = a1.x - a0.x, H = a1.y - a0.y, hw = (W - gap) / 2, hh = (H - gap) / 2;
+        const size_t n = shown.size();
+        for (size_t i = 0; i < n; ++i) {
+          ImVec2 pos = a0, size{W, H};
+          if (n == 2 || (n == 3 && i == 0)) size = {hw, H};
+          if (n == 2 && i == 1) pos.x += hw + gap;
+          if (n == 3 && i > 0) pos = {a0.x + hw + gap, a0.y + (i - 1) * (hh + gap)}, size = {hw, hh};
+          if (n == 4) pos = {a0.x + (i % 2) * (hw + gap), a0.y + (i / 2) * (hh + gap)}, size = {hw, hh};
+          const ImGuiCond cond = app.views.tile ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+          ImGui::SetNextWindowPos(pos, cond);
+          ImGui::SetNextWindowSize(size, cond);
+          shown[i].draw(app, shown[i].open);
+        }
+      }
       if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
       DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
       DrawFileDialogs(app);
@@ -270,11 +312,18 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "nnviz: %s\n", app.data_error.c_str());
           status = 1;
         }
+        // Phase 1: K mini-batches at full pace; phase 2 (step-through open): one recorded step.
+        const bool want_trace = app.views.stepthrough;
+        const long want = opt.train_steps + (want_trace ? 1 : 0);
         if (app.run && !steps_requested) {
           if (opt.train_steps > 0) app.run->run_steps(opt.train_steps);
           steps_requested = true;
+        } else if (app.run && want_trace && !trace_requested && app.snap.step >= opt.train_steps && app.run->idle()) {
+          app.run->step_batch();
+          trace_requested = true;
         }
-        const bool trained = app.run && app.snap.step >= opt.train_steps && app.run->idle();
+        const bool trained = app.run && app.snap.step >= want && app.run->idle() && (!want_trace || app.snap.trace);
+        if (trained && opt.stage >= 0) app.step_view.stage = opt.stage;
         if (trained && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
             std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());
@@ -286,6 +335,8 @@ int main(int argc, char** argv) {
             l.set("sidebar", RectJson(app.sidebar_rect));
             l.set("loss_plot", RectJson(app.loss_rect));
             l.set("accuracy_plot", RectJson(app.acc_rect));
+            l.set("weights", RectJson(app.weights_rect));
+            l.set("stepthrough", RectJson(app.step_rect));
             l.set("steps", static_cast<long long>(app.snap.step));
             l.set("points", static_cast<long long>(app.curves.step.size()));
             l.set("scale", double(sx));
@@ -328,6 +379,7 @@ int main(int argc, char** argv) {
       }
     }
   }  // App (and its run's threads) end here, before the GL context goes
+  ShutdownHeatmaps();
 
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

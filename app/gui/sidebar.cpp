@@ -54,6 +54,19 @@ void HelpMarker(const char* text) {
   }
 }
 
+void ViewsSection(App& app) {
+  Section("VIEWS");
+  ImGui::Checkbox("Curves", &app.views.curves);
+  ImGui::SameLine();
+  ImGui::Checkbox("Weights", &app.views.weights);
+  ImGui::SameLine();
+  ImGui::Checkbox("Activations", &app.views.activations);
+  ImGui::Checkbox("Step-through", &app.views.stepthrough);
+  ImGui::SameLine();
+  ImGui::Checkbox("Tile", &app.views.tile);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
+}
+
 void DataSection(App& app) {
   Section("DATA");
   int kind = app.data_kind == DatasetKind::Mnist ? 0 : 1;
@@ -286,6 +299,7 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::SameLine();
   ImGui::TextDisabled("watch a network learn");
   ControlsSection(app);
+  ViewsSection(app);
   DataSection(app);
   if (!(app.classroom && app.hide_setup)) NetworkSection(app);
   if (!(app.classroom && app.hide_optimizer)) OptimizerSection(app);

@@ -1,0 +1,135 @@
+// The activations view: one chosen input (the probe) run through the network as it is now:
+// every layer's output (feature maps for image-shaped outputs, a strip of units otherwise) and the
+// class probabilities.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "heatmap.h"
+
+namespace nnviz::gui {
+
+// How ShowValues lays out n values: one tile per channel for image-shaped values, a grid of cells
+// for a vector (one row when short).
+TileLayout ValuesLayout(int n, Shape shape) {
+  if (shape.h > 1 && shape.size() == n) return MakeTiles(shape.c, shape.h, shape.w);
+  return n <= 16 ? MakeTiles(n, 1, 1, n) : MakeTiles(n, 1, 1);
+}
+
+// Renders one sample's values (a column of `m`) into `hm`: tiles per channel when the shape is an
+// image, a strip otherwise. Negative values get the diverging map. Returns the scale used.
+double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf) {
+  const int n = int(m.rows());
+  const Scalar* v = m.col(col).data();
+  double lo = 0, hi = 0;
+  for (int i = 0; i < n; ++i) lo = std::min(lo, double(v[i])), hi = std::max(hi, double(v[i]));
+  const bool diverging = lo < 0;
+  const double s = std::max(1e-12, diverging ? std::max(-lo, hi) : hi);
+  const TileLayout t = ValuesLayout(n, shape);
+  buf.assign(size_t(t.width()) * t.height(), NAN);
+  for (int ti = 0; ti < t.n; ++ti)
+    for (int r = 0; r < t.th; ++r)
+      for (int c = 0; c < t.tw; ++c) buf[t.index(ti, r, c)] = float(v[(ti * t.th + r) * t.tw + c] / s);
+  hm.update(buf.data(), t.width(), t.height(), diverging ? Colormap::Diverging : Colormap::Sequential);
+  return diverging ? -s : s;
+}
+
+// Which value of a ShowValues image pixel (x, y) shows; -1 for a gap.
+int ValueAt(int x, int y, int n, Shape shape) {
+  const TileLayout t = ValuesLayout(n, shape);
+  int ti, r, c;
+  if (!t.locate(x, y, ti, r, c)) return -1;
+  const int k = (ti * t.th + r) * t.tw + c;
+  return k < n ? k : -1;
+}
+
+void ProbabilityBars(const Vec& probs, int label, const std::vector<std::string>& names) {
+  int top = 0;
+  for (int k = 1; k < int(probs.size()); ++k)
+    if (probs[k] > probs[top]) top = k;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float name_w = ImGui::GetFontSize() * 6;
+  for (int k = 0; k < int(probs.size()); ++k) {
+    const char* name = k < int(names.size()) ? names[k].c_str() : "?";
+    ImGui::TextUnformatted(name);
+    ImGui::SameLine(name_w);
+    const ImVec4 col = k == top ? (k == label || label < 0 ? ImVec4(0.35f, 0.82f, 0.47f, 1) : ImVec4(0.95f, 0.45f, 0.35f, 1))
+                                : ImVec4(0.35f, 0.5f, 0.75f, 1);
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, col);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%%s", probs[k] * 100.0, k == label ? "  (true)" : "");
+    ImGui::ProgressBar(float(probs[k]), {w - name_w, ImGui::GetFontSize() * 1.05f}, buf);
+    ImGui::PopStyleColor();
+  }
+}
+
+void DrawActivations(App& app, bool* open) {
+  if (!ImGui::Begin("Activations", open)) {
+    ImGui::End();
+    return;
+  }
+  ActivationsState& as = app.acts_view;
+  if (!app.data || !app.run) {
+    ImGui::TextDisabled("No run yet.");
+    ImGui::End();
+    return;
+  }
+  // The probe: a validation image chosen by index.
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  int idx = app.probe_index;
+  if (ImGui::InputInt("validation image", &idx) && idx >= 0 && idx < app.data->val.count) app.set_probe(idx);
+  auto p = app.shown_probe();
+  if (!p || p->acts.empty()) {
+    ImGui::TextDisabled("Waiting for the first snapshot...");
+    ImGui::End();
+    return;
+  }
+  const double now = ImGui::GetTime();
+  const bool refresh = p->step != as.step || as.maps.size() != p->acts.size() || now - as.updated > 10;
+  if (refresh && now - as.updated >= 0.1) {
+    as.maps.resize(p->acts.size());
+    as.scales.resize(p->acts.size());
+    for (size_t i = 0; i < p->acts.size(); ++i) {
+      if (!as.maps[i]) as.maps[i] = std::make_unique<Heatmap>();
+      const Shape s = i == 0 ? app.in_shapes.empty() ? Shape{} : app.in_shapes[0] : app.out_shapes[i - 1];
+      as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
+    }
+    as.step = p->step;
+    as.updated = now;
+  }
+  const float fs = ImGui::GetFontSize();
+  ImGui::BeginGroup();
+  int hx, hy;
+  HeatmapImage(*as.maps[0], fs * 9, fs * 9, &hx, &hy);
+  ImGui::TextDisabled("input, label %s", p->label >= 0 ? app.data->class_names()[p->label].c_str() : "?");
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("Prediction at step %ld", p->step);
+  if (p->probs.size() > 0) ProbabilityBars(p->probs, p->label, app.data->class_names());
+  ImGui::EndGroup();
+  ImGui::Separator();
+
+  const auto& layers = app.setup_of_run.layers;
+  for (size_t i = 1; i < p->acts.size() && i - 1 < layers.size(); ++i) {
+    ImGui::PushID(int(i));
+    const double s = as.scales[i];
+    ImGui::Text("%zu  %s", i, layers[i - 1].describe().c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s, %s %.3g", app.out_shapes[i - 1].str().c_str(), s < 0 ? "|max|" : "max", std::fabs(s));
+    const Heatmap& hm = *as.maps[i];
+    HeatmapImage(hm, ImGui::GetContentRegionAvail().x, fs * 7, &hx, &hy);
+    if (hx >= 0) {
+      const Mat& a = p->acts[i];
+      const int unit = ValueAt(hx, hy, int(a.rows()), app.out_shapes[i - 1]);
+      if (unit >= 0) ImGui::SetTooltip("unit %d: %.5g", unit, double(a(unit, 0)));
+    }
+    ImGui::PopID();
+  }
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,204 @@
+#include "heatmap.h"
+
+#include <glad/gl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "shaders.h"  // generated from shaders/ at build time
+
+namespace nnviz::gui {
+
+namespace {
+
+bool g_gl_alive = true;  // false after ShutdownHeatmaps: destructors must not call GL any more
+
+struct Program {
+  unsigned id = 0, vao = 0;
+  int loc_values = -1, loc_map = -1, loc_background = -1;
+  bool tried = false;
+  std::string error;
+};
+
+Program& program() {
+  static Program p;
+  if (p.tried) return p;
+  p.tried = true;
+  auto compile = [&](GLenum kind, const char* src) -> unsigned {
+    const unsigned s = glCreateShader(kind);
+    glShaderSource(s, 1, &src, nullptr);
+    glCompileShader(s);
+    int ok = 0;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+      char log[2048];
+      glGetShaderInfoLog(s, sizeof log, nullptr, log);
+      p.error += std::string("heatmap shader: ") + log;
+    }
+    return s;
+  };
+  const unsigned vs = compile(GL_VERTEX_SHADER, shaders::fullscreen_vert);
+  const unsigned fs = compile(GL_FRAGMENT_SHADER, shaders::colormap_frag);
+  p.id = glCreateProgram();
+  glAttachShader(p.id, vs);
+  glAttachShader(p.id, fs);
+  glLinkProgram(p.id);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  int ok = 0;
+  glGetProgramiv(p.id, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048];
+    glGetProgramInfoLog(p.id, sizeof log, nullptr, log);
+    p.error += std::string("heatmap program: ") + log;
+  }
+  if (!p.error.empty()) std::fprintf(stderr, "nnviz: %s\n", p.error.c_str());
+  p.loc_values = glGetUniformLocation(p.id, "values");
+  p.loc_map = glGetUniformLocation(p.id, "map");
+  p.loc_background = glGetUniformLocation(p.id, "background");
+  glGenVertexArrays(1, &p.vao);  // the core profile draws only with a vertex array bound
+  return p;
+}
+
+void make_texture(unsigned& tex, GLint internal, GLenum format, GLenum type, int w, int h, const void* data) {
+  if (!tex) glGenTextures(1, &tex);
+  glBindTexture(GL_TEXTURE_2D, tex);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, internal, w, h, 0, format, type, data);
+}
+
+}  // namespace
+
+const std::string& Heatmap::error() { return program().error; }
+
+Heatmap::~Heatmap() {
+  if (!g_gl_alive) return;
+  if (fbo_) glDeleteFramebuffers(1, &fbo_);
+  if (data_tex_) glDeleteTextures(1, &data_tex_);
+  if (out_tex_) glDeleteTextures(1, &out_tex_);
+}
+
+ImTextureID Heatmap::texture() const { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(out_tex_)); }
+
+void Heatmap::update(const float* values, int w, int h, Colormap map) {
+  Program& p = program();
+  if (w <= 0 || h <= 0 || !p.error.empty()) return;
+  GLint prev_fbo = 0, prev_viewport[4], prev_tex = 0;
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
+  glGetIntegerv(GL_VIEWPORT, prev_viewport);
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &prev_tex);
+  if (w != w_ || h != h_) {
+    make_texture(data_tex_, GL_R32F, GL_RED, GL_FLOAT, w, h, values);
+    make_texture(out_tex_, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, w, h, nullptr);
+    if (!fbo_) glGenFramebuffers(1, &fbo_);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, out_tex_, 0);
+    w_ = w;
+    h_ = h;
+  } else {
+    glBindTexture(GL_TEXTURE_2D, data_tex_);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RED, GL_FLOAT, values);
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glViewport(0, 0, w, h);
+  glDisable(GL_BLEND);
+  glDisable(GL_SCISSOR_TEST);
+  glUseProgram(p.id);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, data_tex_);
+  glUniform1i(p.loc_values, 0);
+  glUniform1i(p.loc_map, map == Colormap::Diverging ? 0 : 1);
+  const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  glUniform4f(p.loc_background, bg.x, bg.y, bg.z, 1.f);
+  glBindVertexArray(p.vao);
+  glDrawArrays(GL_TRIANGLES, 0, 3);
+  glBindVertexArray(0);
+  glUseProgram(0);
+  glBindFramebuffer(GL_FRAMEBUFFER, prev_fbo);
+  glViewport(prev_viewport[0], prev_viewport[1], prev_viewport[2], prev_viewport[3]);
+  glBindTexture(GL_TEXTURE_2D, prev_tex);
+}
+
+bool TileLayout::locate(int x, int y, int& tile, int& r, int& c) const {
+  if (x < 0 || y < 0 || x >= width() || y >= height()) return false;
+  const int tc = x / (tw + 1), tr = y / (th + 1);
+  c = x % (tw + 1);
+  r = y % (th + 1);
+  if (c == tw || r == th) return false;
+  tile = tr * cols + tc;
+  return tile < n;
+}
+
+TileLayout MakeTiles(int n, int th, int tw, int cols) {
+  TileLayout t;
+  t.n = std::max(n, 1);
+  t.th = th;
+  t.tw = tw;
+  if (cols <= 0) cols = int(std::ceil(std::sqrt(double(t.n) * th / std::max(1, tw))));
+  t.cols = std::max(1, std::min(cols, t.n));
+  t.rows = (t.n + t.cols - 1) / t.cols;
+  return t;
+}
+
+bool HeatmapImage(const Heatmap& hm, float max_w, float max_h, int* hover_x, int* hover_y) {
+  *hover_x = *hover_y = -1;
+  if (hm.empty()) return false;
+  float zoom = std::min(max_w / hm.width(), max_h / hm.height());
+  if (zoom >= 4) zoom = std::floor(zoom);  // crisp pixels when magnified a lot
+  const ImVec2 size{hm.width() * zoom, hm.height() * zoom};
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Image(hm.texture(), size);
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    *hover_x = std::min(hm.width() - 1, int((m.x - p.x) / zoom));
+    *hover_y = std::min(hm.height() - 1, int((m.y - p.y) / zoom));
+  }
+  return ImGui::IsItemClicked();
+}
+
+namespace {
+std::unique_ptr<Heatmap> g_strips[2];  // colour bar gradients, rendered once per colormap
+}  // namespace
+
+void ShutdownHeatmaps() {
+  g_strips[0].reset();
+  g_strips[1].reset();
+  Program& p = program();
+  if (p.id) glDeleteProgram(p.id);
+  if (p.vao) glDeleteVertexArrays(1, &p.vao);
+  p.id = p.vao = 0;
+  g_gl_alive = false;
+}
+
+void ColourBar(Colormap map, double lo, double hi, float width) {
+  auto& slot = g_strips[map == Colormap::Diverging ? 0 : 1];
+  if (!slot) slot = std::make_unique<Heatmap>();
+  Heatmap& strip = *slot;
+  if (strip.empty()) {
+    std::vector<float> v(256);
+    for (int i = 0; i < 256; ++i) v[i] = map == Colormap::Diverging ? -1.f + 2.f * i / 255.f : i / 255.f;
+    strip.update(v.data(), 256, 1, map);
+  }
+  const float h = ImGui::GetFontSize() * 0.7f;
+  ImGui::Image(strip.texture(), {width, h});
+  char a[32], m[32], b[32];
+  std::snprintf(a, sizeof a, "%.3g", lo);
+  std::snprintf(m, sizeof m, "%.3g", (lo + hi) / 2);
+  std::snprintf(b, sizeof b, "%.3g", hi);
+  const float x0 = ImGui::GetCursorPosX();
+  ImGui::TextDisabled("%s", a);
+  ImGui::SameLine(x0 + width / 2 - ImGui::CalcTextSize(m).x / 2);
+  ImGui::TextDisabled("%s", m);
+  ImGui::SameLine(x0 + width - ImGui::CalcTextSize(b).x);
+  ImGui::TextDisabled("%s", b);
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,206 @@
+// The step-through: one mini-batch walked in stages, forward and back, with the numbers the real
+// step used (the engine records them from the same caches backward reads):
+//   1 the input batch   2 the forward pass, layer by layer   3 the loss
+//   4 the backward pass, layer by layer: dL/d(output), dL/dW, dL/db
+//   5 the optimizer update of one selected weight, its formula written out with those numbers
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "heatmap.h"
+#include "explain.h"
+#include "loss.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+std::string formula_of(const LayerSpec& l) {
+  if (l.type == "dense") return "out = W^T in + b";
+  if (l.type == "sigmoid") return "out = 1 / (1 + exp(-in))";
+  if (l.type == "tanh") return "out = tanh(in)";
+  if (l.type == "relu") return "out = max(0, in)";
+  if (l.type == "leaky_relu") return "out = in if in > 0, else alpha in";
+  if (l.type == "conv2d") return "out[o] = sum over i of W[o,i] * in[i] + b[o]  (cross-correlation)";
+  if (l.type == "maxpool2d") return "out = max over each window";
+  if (l.type == "dropout") return "out = in * mask / (1 - p)";
+  if (l.type == "batchnorm") return "out = gamma (in - mean) / sqrt(var + eps) + beta";
+  if (l.type == "flatten") return "out = in, as one vector";
+  return "";
+}
+
+std::string backward_formula_of(const LayerSpec& l) {
+  if (l.type == "dense") return "dL/dW = in dL/dout^T,  dL/db = sum over the batch of dL/dout,  dL/din = W dL/dout";
+  if (l.type == "sigmoid") return "dL/din = dL/dout * out (1 - out)";
+  if (l.type == "tanh") return "dL/din = dL/dout * (1 - out^2)";
+  if (l.type == "relu") return "dL/din = dL/dout where in > 0, else 0";
+  if (l.type == "leaky_relu") return "dL/din = dL/dout, times alpha where in < 0";
+  return "";
+}
+
+// The first values of column `col`, in aligned columns, as many per line as fit.
+void Numbers(const char* label, const Mat& m, int col, int max_n = 24) {
+  ImGui::TextDisabled("%s (%d values)", label, int(m.rows()));
+  const float cell = ImGui::CalcTextSize("-0.00000e+00").x;
+  const int per_line = std::max(1, int(ImGui::GetContentRegionAvail().x / cell));
+  const int n = std::min<int>(int(m.rows()), max_n);
+  const float x0 = ImGui::GetCursorPosX();
+  for (int i = 0; i < n; ++i) {
+    if (i % per_line) ImGui::SameLine(x0 + (i % per_line) * cell);
+    ImGui::Text("%.5g", double(m(i, col)));
+  }
+  if (m.rows() > max_n) ImGui::TextDisabled("...");
+}
+
+// The update of one weight: the recorded numbers and the active optimizer's formula.
+void UpdateStage(App& app, const StepTrace& t) {
+  if (t.param_names.empty()) return;
+  int pi = std::clamp(app.sel_param, 0, int(t.param_names.size()) - 1);
+  const Mat& before = t.param_before[pi];
+  int k = std::clamp(app.sel_index, 0, int(before.size()) - 1);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  if (ImGui::BeginCombo("tensor", t.param_names[pi].c_str())) {
+    for (int i = 0; i < int(t.param_names.size()); ++i)
+      if (ImGui::Selectable(t.param_names[i].c_str(), i == pi)) app.sel_param = pi = i, app.sel_index = k = 0;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::InputInt("index", &k)) app.sel_index = k = std::clamp(k, 0, int(before.size()) - 1);
+  ImGui::TextDisabled("unit %d, input %d  (or click a cell in the Weights view)", int(k / before.rows()),
+                      int(k % before.rows()));
+  const UpdateExplanation e = explain_update(t, size_t(pi), size_t(k));
+  ImGui::Text("optimizer %s, learning rate %.5g", to_string(t.opt.kind), t.lr);
+  ImGui::Text("w before      = %.8g", e.before);
+  ImGui::Text("dL/dw         = %.8g   (mean over the mini-batch)", e.grad);
+  for (const auto& [name, m] : t.state_before[pi]) ImGui::Text("%s before = %.8g", name.c_str(), double(m.data()[k]));
+  ImGui::Separator();
+  for (const auto& line : e.lines) ImGui::TextWrapped("%s", line.c_str());
+  ImGui::Separator();
+  ImGui::Text("w after the step = %.8g", e.actual);
+  for (const auto& [name, m] : t.state_after[pi]) ImGui::Text("%s after  = %.8g", name.c_str(), double(m.data()[k]));
+  if (e.matches()) ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "the formula gives the value the step wrote");
+  else ImGui::TextColored({1, 0.45f, 0.4f, 1}, "the formula differs from the value the step wrote");
+}
+
+}  // namespace
+
+void DrawStepThrough(App& app, bool* open) {
+  if (!ImGui::Begin("Step-through", open)) {
+    ImGui::End();
+    return;
+  }
+  StepState& ss = app.step_view;
+  app.step_rect = {ImGui::GetWindowPos(),
+                   {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}};
+  const auto& trace = app.snap.trace;
+  if (!trace || !app.run) {
+    ImGui::TextWrapped("Pause the training and press Step (S): the mini-batch it trains is recorded here, "
+                       "stage by stage, with every number of its forward pass, backward pass and update.");
+    ImGui::End();
+    return;
+  }
+  const StepTrace& t = *trace;
+  const auto& layers = app.setup_of_run.layers;
+  const int L = int(std::min(layers.size(), t.acts.size() - 1));
+  const int stages = 2 * L + 3;
+  if (t.step != ss.step) {  // a new step: start again from the input
+    ss.step = t.step;
+    ss.stage = 0;
+    ss.shown = -1;
+  }
+  if (ImGui::Button("< Previous") && ss.stage > 0) --ss.stage;
+  ImGui::SameLine();
+  if (ImGui::Button("Next >") && ss.stage < stages - 1) ++ss.stage;
+  ImGui::SameLine();
+  const int batch = int(t.labels.size());
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::SliderInt("sample", &ss.sample, 0, std::max(0, batch - 1));
+  ss.sample = std::clamp(ss.sample, 0, std::max(0, batch - 1));
+  ImGui::SameLine();
+  ImGui::TextDisabled("step %ld, batch of %d, loss %.5g", t.step, batch, t.loss);
+  ImGui::Separator();
+
+  const int j = ss.sample;
+  const float fs = ImGui::GetFontSize();
+  int hx, hy;
+  auto show = [&](const Mat& m, Shape s, float h) {
+    if (ss.shown != ss.stage * 100000 + j) {
+      ShowValues(ss.map, m, j, s, ss.buf);
+      ss.shown = ss.stage * 100000 + j;
+    }
+    HeatmapImage(ss.map, ImGui::GetContentRegionAvail().x, h, &hx, &hy);
+    const int k = hx >= 0 ? ValueAt(hx, hy, int(m.rows()), s) : -1;
+    if (k >= 0) ImGui::SetTooltip("%d: %.6g", k, double(m(k, j)));
+  };
+
+  if (ss.stage == 0) {
+    ImGui::Text("1. The input batch");
+    ImGui::TextDisabled("%d images, drawn at random from the training split; sample %d has label %s", batch, j,
+                        app.data->class_names()[t.labels[j]].c_str());
+    show(t.acts[0], app.in_shapes.empty() ? Shape{} : app.in_shapes[0], fs * 12);
+  } else if (ss.stage <= L) {
+    const int i = ss.stage - 1;
+    ImGui::Text("2. Forward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
+    ImGui::TextDisabled("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
+                        app.out_shapes[i].str().c_str());
+    Numbers("in ", t.acts[i], j);
+    Numbers("out", t.acts[i + 1], j);
+    show(t.acts[i + 1], app.out_shapes[i], fs * 10);
+  } else if (ss.stage == L + 1) {
+    ImGui::Text("3. The loss");
+    Mat probs;
+    softmax(t.acts[L], probs);
+    ImGui::TextDisabled("softmax of the outputs, then L = -log p(true class), averaged over the batch");
+    if (ImGui::BeginTable("loss", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, {0, fs * 14})) {
+      ImGui::TableSetupColumn("sample");
+      ImGui::TableSetupColumn("label");
+      ImGui::TableSetupColumn("p(label)");
+      ImGui::TableSetupColumn("-log p");
+      ImGui::TableHeadersRow();
+      for (int s = 0; s < batch; ++s) {
+        const double p = probs(t.labels[s], s);
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", s);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(app.data->class_names()[t.labels[s]].c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%.4f", p);
+        ImGui::TableNextColumn();
+        ImGui::Text("%.4f", -std::log(std::max(p, 1e-30)));
+      }
+      ImGui::EndTable();
+    }
+    ImGui::Text("mean loss = %.6g", t.loss);
+    ImGui::TextDisabled("dL/d(outputs) = (p - onehot(label)) / batch size: where the backward pass starts");
+    Numbers("dL/dout", t.grads[L], j);
+  } else if (ss.stage <= 2 * L + 1) {
+    const int i = L - 1 - (ss.stage - L - 2);  // from the last layer down
+    ImGui::Text("4. Backward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
+    ImGui::TextDisabled("%s", backward_formula_of(layers[i]).c_str());
+    Numbers("dL/dout", t.grads[i + 1], j);
+    if (i > 0) Numbers("dL/din ", t.grads[i], j);
+    const std::string prefix = "layers." + std::to_string(i) + ".";
+    for (size_t q = 0; q < t.param_names.size(); ++q) {
+      if (t.param_names[q].rfind(prefix, 0) != 0) continue;
+      const Mat& gr = t.param_grad[q];
+      ImGui::Text("%s: gradient over the batch, |max| %.4g, mean |g| %.4g", t.param_names[q].c_str(),
+                  double(gr.cwiseAbs().maxCoeff()), double(gr.cwiseAbs().mean()));
+      if (gr.cols() == 1) Numbers("  ", gr, 0);
+    }
+    show(t.grads[i + 1], app.out_shapes[i], fs * 8);
+  } else {
+    ImGui::Text("5. The update of one weight");
+    UpdateStage(app, t);
+  }
+  ImGui::Separator();
+  ImGui::TextDisabled("stage %d of %d  -  Previous / Next walk the stages; Step (S) records a new mini-batch",
+                      ss.stage + 1, stages);
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui

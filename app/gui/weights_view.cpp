@@ -1,0 +1,154 @@
+// The weights view: a parameter tensor as a heatmap, updated live while training.
+//   first dense layer (image input): every unit's incoming weights as a tile shaped like the image
+//   later dense layers: the weight matrix, one row per unit
+//   conv layers: the filter grid, one row per output channel, one column per input channel
+// Normalisation per unit, per layer or over all layers; hover shows the value and its index;
+// a click selects the weight for the step-through.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app.h"
+#include "heatmap.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+// How a weight tensor is cut into tiles: tile t, pixel (r, c) -> flat index into the tensor as our
+// Mat stores it (column-major (fan_in x units) for dense and conv alike).
+struct WeightLayout {
+  TileLayout tiles;
+  int fan_in = 0, units = 0;  // Mat rows, cols
+  bool per_tile_unit = true;  // each tile is one unit (dense on images) or one filter slice
+  int unit_of_tile(int t) const { return per_tile_unit ? t : t / std::max(1, in_ch); }
+  int in_ch = 1;
+  int flat(int t, int r, int c) const {
+    if (per_tile_unit) return t * fan_in + r * tiles.tw + c;  // column t, pixel (r, c)
+    const int o = t / in_ch, i = t % in_ch;                  // conv: filter o, input channel i
+    return o * fan_in + (i * tiles.th + r) * tiles.tw + c;
+  }
+};
+
+WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shape in) {
+  WeightLayout l;
+  l.fan_in = int(w.rows());
+  l.units = int(w.cols());
+  if (shape.size() == 4) {  // conv [out, in, kh, kw]
+    l.in_ch = shape[1];
+    l.per_tile_unit = false;
+    l.tiles = MakeTiles(shape[0] * shape[1], shape[2], shape[3], shape[1]);
+  } else if (in.c == 1 && in.h > 1 && in.size() == l.fan_in) {  // dense on a one-channel image
+    l.tiles = MakeTiles(l.units, in.h, in.w);
+  } else {  // a matrix: one row per unit
+    l.tiles = MakeTiles(l.units, 1, l.fan_in, 1);
+  }
+  return l;
+}
+
+}  // namespace
+
+void DrawWeights(App& app, bool* open) {
+  if (!ImGui::Begin("Weights", open)) {
+    ImGui::End();
+    return;
+  }
+  WeightsState& ws = app.weights_view;
+  auto w = app.shown_weights();
+  if (!w || w->values.empty()) {
+    ImGui::TextDisabled("No weights yet.");
+    ImGui::End();
+    return;
+  }
+  // Only weight tensors (biases are shown in the step-through).
+  std::vector<int> ids;
+  for (int i = 0; i < int(w->names.size()); ++i)
+    if (w->names[i].find("weight") != std::string::npos && w->shapes[i].size() >= 2) ids.push_back(i);
+  if (ids.empty()) {
+    ImGui::TextDisabled("This network has no weight matrices.");
+    ImGui::End();
+    return;
+  }
+  if (std::find(ids.begin(), ids.end(), ws.param) == ids.end()) ws.param = ids[0];
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  if (ImGui::BeginCombo("tensor", w->names[ws.param].c_str())) {
+    for (int i : ids)
+      if (ImGui::Selectable(w->names[i].c_str(), i == ws.param)) ws.param = i, ws.dirty = true;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  const char* norms[] = {"per unit", "per layer", "global"};
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  if (ImGui::Combo("scale", &ws.norm, norms, 3)) ws.dirty = true;
+
+  const Mat& m = w->values[ws.param];
+  const int layer = std::atoi(w->names[ws.param].c_str() + 7);  // "layers.<i>.weight"
+  const Shape in = layer < int(app.in_shapes.size()) ? app.in_shapes[layer] : Shape{int(m.rows()), 1, 1};
+  const WeightLayout L = layout_for(w->shapes[ws.param], m, in);
+
+  // Scale: the largest magnitude over the unit, the tensor, or every weight tensor.
+  double global = 0;
+  if (ws.norm == 2)
+    for (int i : ids) global = std::max(global, double(w->values[i].cwiseAbs().maxCoeff()));
+  const double layer_max = std::max(1e-12, double(m.cwiseAbs().maxCoeff()));
+  std::vector<double> unit_max(L.units, 1e-12);
+  for (int u = 0; u < L.units; ++u) unit_max[u] = std::max(1e-12, double(m.col(u).cwiseAbs().maxCoeff()));
+  auto scale_of = [&](int unit) { return ws.norm == 0 ? unit_max[unit] : ws.norm == 1 ? layer_max : global; };
+
+  const double now = ImGui::GetTime();
+  if (ws.dirty || w->step != ws.step || now - ws.updated > 10.0) {
+    if (ws.dirty || now - ws.updated >= 0.1) {  // at most 10 refreshes a second
+      std::vector<float> img(size_t(L.tiles.width()) * L.tiles.height(), NAN);
+      for (int t = 0; t < L.tiles.n; ++t) {
+        const double s = scale_of(L.unit_of_tile(t));
+        for (int r = 0; r < L.tiles.th; ++r)
+          for (int c = 0; c < L.tiles.tw; ++c) img[L.tiles.index(t, r, c)] = float(m.data()[L.flat(t, r, c)] / s);
+      }
+      ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
+      ws.step = w->step;
+      ws.updated = now;
+      ws.dirty = false;
+    }
+  }
+  if (!Heatmap::error().empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", Heatmap::error().c_str());
+
+  const float bar_w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 16);
+  if (ws.norm == 0) {
+    ColourBar(Colormap::Diverging, -1, 1, bar_w);
+    ImGui::SameLine();
+    ImGui::TextDisabled("x each unit's largest |w|");
+  } else {
+    const double s = ws.norm == 1 ? layer_max : global;
+    ColourBar(Colormap::Diverging, -s, s, bar_w);
+  }
+  ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
+
+  int hx, hy;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool clicked = HeatmapImage(ws.map, avail.x, avail.y - ImGui::GetFontSize() * 0.5f, &hx, &hy);
+  app.weights_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+  int t, r, c;
+  if (hx >= 0 && L.tiles.locate(hx, hy, t, r, c)) {
+    const int flat = L.flat(t, r, c);
+    const int unit = flat / L.fan_in, input = flat % L.fan_in;
+    ImGui::BeginTooltip();
+    ImGui::Text("%s", w->names[ws.param].c_str());
+    if (L.per_tile_unit && L.tiles.th > 1)
+      ImGui::Text("unit %d, from pixel (%d, %d)", unit, input / in.w, input % in.w);
+    else
+      ImGui::Text("unit %d, input %d", unit, input);
+    ImGui::Text("w = %.6g", double(m.data()[flat]));
+    ImGui::TextDisabled("click: follow this weight in the step-through");
+    ImGui::EndTooltip();
+    if (clicked) {
+      app.sel_param = ws.param;
+      app.sel_index = flat;
+      app.say("Selected " + w->names[ws.param] + " [unit " + std::to_string(unit) + ", input " +
+              std::to_string(input) + "] for the step-through");
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui
