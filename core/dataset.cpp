@@ -31,12 +31,14 @@ NormMode norm_mode_from_string(const std::string& s) {
   throw Error("[data] unknown normalisation '" + s + "' (expected unit or standard)");
 }
 
-const std::vector<std::string>& Dataset::class_names() const {
+const std::vector<std::string>& class_names(DatasetKind k) {
   static const std::vector<std::string> digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
   static const std::vector<std::string> fashion = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                                    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-  return kind == DatasetKind::Mnist ? digits : fashion;
+  return k == DatasetKind::Mnist ? digits : fashion;
 }
+
+const std::vector<std::string>& Dataset::class_names() const { return nnviz::class_names(kind); }
 
 const Split& Dataset::split(const std::string& name) const {
   if (name == "train") return train;

@@ -20,6 +20,7 @@ enum class NormMode { Unit, Standard };
 const char* to_string(DatasetKind k);
 DatasetKind dataset_kind_from_string(const std::string& s);  // "mnist" | "fashion"
 const char* to_string(NormMode m);
+const std::vector<std::string>& class_names(DatasetKind k);  // "0".."9", or the clothing names
 NormMode norm_mode_from_string(const std::string& s);        // "unit" | "standard"
 
 // How raw bytes become network inputs: x = (byte/255 - mean) / std. Unit mode: mean 0, std 1.

@@ -3,6 +3,7 @@
 //   nnviz-cli train --preset mlp100 [options]     train a preset, optionally save the model
 //   nnviz-cli eval --model FILE [--data DIR]      test accuracy and per-class accuracy
 //   nnviz-cli show --index I [--set train|val|test]  a digit as ASCII art with its label
+//   nnviz-cli predict --model FILE IMAGE...        classify images (PNG, JPEG, PGM, BMP)
 //   nnviz-cli presets                             the available presets
 #include <unistd.h>
 
@@ -13,7 +14,12 @@
 #include <iostream>
 #include <string>
 
+#include <stb_image.h>
+
 #include "args.h"
+#include "json.h"
+#include "loss.h"
+#include "preprocess.h"
 #include "dataset.h"
 #include "model_io.h"
 #include "presets.h"
@@ -33,6 +39,7 @@ const char* kUsage =
     "  train     train a preset network (nnviz-cli train --help)\n"
     "  eval      evaluate a saved model on the test set\n"
     "  show      print a dataset image as ASCII art\n"
+    "  predict   classify image files with a saved model\n"
     "  presets   list the preset networks\n"
     "\n"
     "Data: MNIST from data/mnist (scripts/setup.sh fetches it), or --data DIR / NNVIZ_DATA with the four\n"
@@ -226,6 +233,74 @@ int cmd_eval(int argc, char** argv) {
   return 0;
 }
 
+int cmd_predict(int argc, char** argv) {
+  Args a(argc, argv, 2, {"model"}, {"json", "help"});
+  if (a.has("help")) {
+    std::puts(
+        "usage: nnviz-cli predict --model FILE [--json] IMAGE...\n\n"
+        "Classifies each image (PNG, JPEG, PGM or BMP; any size; gray or colour; with or without alpha;\n"
+        "dark ink on light paper or light on dark, detected) after MNIST-style preprocessing: crop to the\n"
+        "ink, scale to 20 px, centre the centre of mass in 28x28. --json prints one JSON object per image.");
+    return 0;
+  }
+  if (!a.has("model")) throw Error("predict needs --model FILE");
+  if (a.positional().empty()) throw Error("predict needs at least one image file");
+  LoadedModel m = load_model(a.str("model"));
+  if (m.net.input_shape() != Shape{1, 28, 28})
+    throw Error("the model takes " + m.net.input_shape().str() + " inputs, not 28x28 images");
+  const bool json_out = a.has("json");
+  int failures = 0;
+  for (const std::string& path : a.positional()) {
+    json::Value out = json::Value::object();
+    out.set("file", path);
+    int w = 0, h = 0, ch = 0;
+    unsigned char* data = stbi_load(path.c_str(), &w, &h, &ch, 0);
+    if (!data) {
+      const std::string why = stbi_failure_reason() ? stbi_failure_reason() : "unknown error";
+      ++failures;
+      if (json_out) {
+        out.set("error", "cannot read the image: " + why);
+        std::printf("%s\n", out.dump().c_str());
+      } else {
+        std::fprintf(stderr, "nnviz-cli predict: error: %s: cannot read the image (%s)\n", path.c_str(), why.c_str());
+      }
+      continue;
+    }
+    const GrayImage ink = to_gray_ink(data, w, h, ch);
+    stbi_image_free(data);
+    const auto digit = to_mnist(ink);
+    if (!digit) {
+      if (json_out) {
+        out.set("empty", true);
+        std::printf("%s\n", out.dump().c_str());
+      } else {
+        std::printf("%s: no ink found, no prediction\n", path.c_str());
+      }
+      continue;
+    }
+    Mat probs;
+    softmax(m.net.forward(to_input(*digit, m.meta.norm), false), probs);
+    int top = 0;
+    for (int k = 1; k < probs.rows(); ++k)
+      if (probs(k, 0) > probs(top, 0)) top = k;
+    const auto& names = class_names(m.meta.config.dataset);
+    if (json_out) {
+      out.set("prediction", top);
+      out.set("label", top < int(names.size()) ? names[top] : std::to_string(top));
+      json::Value p = json::Value::array();
+      for (int k = 0; k < probs.rows(); ++k) p.push(std::round(double(probs(k, 0)) * 1e6) / 1e6);
+      out.set("probabilities", p);
+      std::printf("%s\n", out.dump().c_str());
+    } else {
+      std::printf("%s: %s (%.1f%%)  ", path.c_str(), top < int(names.size()) ? names[top].c_str() : "?",
+                  probs(top, 0) * 100.0);
+      for (int k = 0; k < probs.rows(); ++k) std::printf(" %d:%.1f%%", k, probs(k, 0) * 100.0);
+      std::printf("\n");
+    }
+  }
+  return failures ? 1 : 0;
+}
+
 int cmd_show(int argc, char** argv) {
   Args a(argc, argv, 2, {"index", "set", "dataset", "data"}, {"help"});
   if (a.has("help")) {
@@ -255,6 +330,7 @@ int main(int argc, char** argv) {
     if (cmd == "train") return cmd_train(argc, argv);
     if (cmd == "eval") return cmd_eval(argc, argv);
     if (cmd == "show") return cmd_show(argc, argv);
+    if (cmd == "predict") return cmd_predict(argc, argv);
     if (cmd == "presets") return cmd_presets();
     std::fprintf(stderr, "nnviz-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
     return 2;

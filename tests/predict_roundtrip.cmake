@@ -1,0 +1,18 @@
+# Exports MNIST test images, classifies them with nnviz-cli predict, compares with eval.
+file(REMOVE_RECURSE "${OUT}")
+file(MAKE_DIRECTORY "${OUT}")
+execute_process(COMMAND "${TOOL}" export "${MODEL}" "${DATA}" "${OUT}" 300 RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "export failed")
+endif()
+file(GLOB images "${OUT}/img*")
+list(SORT images)
+execute_process(COMMAND "${CLI}" predict --model "${MODEL}" --json ${images} RESULT_VARIABLE rc
+                OUTPUT_FILE "${OUT}/predict.jsonl")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "predict failed")
+endif()
+execute_process(COMMAND "${TOOL}" check "${OUT}" "${OUT}/predict.jsonl" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "predict and eval disagree")
+endif()
