@@ -2,6 +2,7 @@
 // Maps a float image to colours.
 //   diverging (map 0): value in [-1, 1]; blue for negative, near-white for 0, red for positive.
 //   sequential (map 1): value in [0, 1]; dark violet through blue and green to yellow.
+//   gray (map 2): value in [0, 1]; black to white (drawings, digits as the network sees them).
 // NaN marks a gap between tiles and gets the background colour.
 uniform sampler2D values;
 uniform int map;
@@ -36,6 +37,10 @@ void main() {
   float v = texture(values, uv).r;
   if (isnan(v)) {
     colour = background;
+    return;
+  }
+  if (map == 2) {
+    colour = vec4(vec3(clamp(v, 0.0, 1.0)), 1.0);
     return;
   }
   colour = vec4(map == 0 ? diverging(v) : sequential(v), 1.0);

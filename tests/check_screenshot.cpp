@@ -5,6 +5,7 @@
 //     --expect-curve / --expect-no-curve   the smoothed training curve's colour inside both plot
 //                                          areas, spread over most of their width (or not)
 //     --expect-colour REGION R G B MIN     at least MIN pixels near colour (R,G,B) in REGION
+//     --expect-key KEY VALUE              the app reported KEY = VALUE in the layout file
 //     --differ IMAGE2 LAYOUT2 REGION       REGION looks clearly different in the other screenshot
 //                                          (mean absolute difference of at least 8 levels)
 // Always: the image is not blank (many distinct colours, real contrast).
@@ -139,6 +140,16 @@ int run(int argc, char** argv) {
       std::printf("%s: %ld pixels near (%d,%d,%d), need %ld\n", region.c_str(), count, r, g, b, min);
       if (count < min) {
         std::printf("FAIL: too few pixels of that colour in %s\n", region.c_str());
+        return 1;
+      }
+    } else if (a == "--expect-key" && i + 2 < argc) {
+      const std::string key = argv[i + 1], want = argv[i + 2];
+      i += 2;
+      const nnviz::json::Value* v = layout.find(key);
+      const std::string got = !v ? "(missing)" : v->is_string() ? v->as_string() : v->dump();
+      std::printf("%s = %s, want %s\n", key.c_str(), got.c_str(), want.c_str());
+      if (got != want) {
+        std::printf("FAIL: %s is %s\n", key.c_str(), got.c_str());
         return 1;
       }
     } else if (a == "--differ" && i + 3 < argc) {

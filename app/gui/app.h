@@ -4,6 +4,7 @@
 #pragma once
 
 #include <future>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "engine.h"
 #include "heatmap.h"
 #include "plot.h"
+#include "preprocess.h"
 #include "presets.h"
 
 namespace nnviz::gui {
@@ -33,6 +35,7 @@ struct Views {
   bool weights = false;
   bool activations = false;
   bool stepthrough = false;
+  bool canvas = false;
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
 };
@@ -52,6 +55,25 @@ struct ActivationsState {
   std::vector<float> buf;
   long step = -1;
   double updated = -1e9;
+};
+
+struct CanvasState {
+  int size = 280;                      // canvas pixels per side
+  std::vector<float> ink;              // size*size, 0..1
+  std::vector<std::vector<float>> undo;
+  float brush = 22;
+  bool erase = false, saliency = true, use_bundled = false;
+  bool dirty = true, dirty_texture = true;
+  ImVec2 last{0, 0};
+  double predicted_at = -1e9;
+  std::optional<Digit28> digit;
+  Vec probs;
+  Heatmap texture, preview, saliency_map;
+  std::unique_ptr<Network> live, bundled;
+  std::string live_spec, bundled_info, bundled_error;
+  long live_step = -1;
+  bool bundled_tried = false;
+  Normalisation bundled_norm;
 };
 
 struct StepState {
@@ -101,7 +123,8 @@ struct App {
   WeightsState weights_view;
   ActivationsState acts_view;
   StepState step_view;
-  PlotRect weights_rect{}, step_rect{};
+  CanvasState canvas;
+  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
@@ -150,6 +173,9 @@ void DrawCurves(App& app, bool* open);
 void DrawWeights(App& app, bool* open);
 void DrawActivations(App& app, bool* open);
 void DrawStepThrough(App& app, bool* open);
+void DrawCanvas(App& app, bool* open);
+// Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
+void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);

@@ -115,7 +115,7 @@ void Heatmap::update(const float* values, int w, int h, Colormap map) {
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, data_tex_);
   glUniform1i(p.loc_values, 0);
-  glUniform1i(p.loc_map, map == Colormap::Diverging ? 0 : 1);
+  glUniform1i(p.loc_map, map == Colormap::Diverging ? 0 : map == Colormap::Sequential ? 1 : 2);
   const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
   glUniform4f(p.loc_background, bg.x, bg.y, bg.z, 1.f);
   glBindVertexArray(p.vao);
@@ -165,12 +165,11 @@ bool HeatmapImage(const Heatmap& hm, float max_w, float max_h, int* hover_x, int
 }
 
 namespace {
-std::unique_ptr<Heatmap> g_strips[2];  // colour bar gradients, rendered once per colormap
+std::unique_ptr<Heatmap> g_strips[3];  // colour bar gradients, rendered once per colormap
 }  // namespace
 
 void ShutdownHeatmaps() {
-  g_strips[0].reset();
-  g_strips[1].reset();
+  for (auto& s : g_strips) s.reset();
   Program& p = program();
   if (p.id) glDeleteProgram(p.id);
   if (p.vao) glDeleteVertexArrays(1, &p.vao);
@@ -179,7 +178,7 @@ void ShutdownHeatmaps() {
 }
 
 void ColourBar(Colormap map, double lo, double hi, float width) {
-  auto& slot = g_strips[map == Colormap::Diverging ? 0 : 1];
+  auto& slot = g_strips[int(map)];
   if (!slot) slot = std::make_unique<Heatmap>();
   Heatmap& strip = *slot;
   if (strip.empty()) {

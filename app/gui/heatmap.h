@@ -15,7 +15,7 @@
 
 namespace nnviz::gui {
 
-enum class Colormap { Diverging, Sequential };
+enum class Colormap { Diverging, Sequential, Gray };
 
 class Heatmap {
  public:

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -40,13 +41,14 @@ struct Options {
   int bench_frames = 0;
   std::vector<std::string> open_views;
   int stage = -1;  // step-through stage to show
+  bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
   int width = 1280, height = 800;
 };
 
 const char* kUsage =
     "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
     "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
-    "             [--open weights|activations|stepthrough]... [--stage N]\n"
+    "             [--open weights|activations|stepthrough|canvas]... [--stage N] [--draw-demo]\n"
     "             [--bench-frames N]\n";
 
 bool parse(int argc, char** argv, Options& o) {
@@ -69,6 +71,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--bench-frames") o.bench_frames = std::max(1, std::atoi(value().c_str()));
     else if (a == "--open") o.open_views.push_back(value());
     else if (a == "--stage") o.stage = std::atoi(value().c_str());
+    else if (a == "--draw-demo") o.draw_demo = true;
     else if (a == "--size") {
       const std::string v = value();
       if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
@@ -226,12 +229,29 @@ int main(int argc, char** argv) {
       else if (v == "activations") app.views.activations = true;
       else if (v == "stepthrough") app.views.stepthrough = true;
       else if (v == "curves") app.views.curves = true;
+      else if (v == "canvas") app.views.canvas = true;
       else {
         std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
         status = 2;
       }
     }
     if (status == 0) app.load_data(app.setup.dataset);
+    if (opt.draw_demo) {
+      // A "3" in two arcs, drawn off-centre and small, the way a hurried user might.
+      app.views.canvas = true;
+      app.canvas.ink.assign(size_t(app.canvas.size) * app.canvas.size, 0.f);
+      auto arc = [&](float cx, float cy, float r, float a0, float a1) {
+        ImVec2 prev{cx + r * std::cos(a0), cy + r * std::sin(a0)};
+        for (int k = 1; k <= 24; ++k) {
+          const float a = a0 + (a1 - a0) * k / 24;
+          const ImVec2 p{cx + r * std::cos(a), cy + r * std::sin(a)};
+          CanvasStroke(app.canvas, prev, p, 16, false);
+          prev = p;
+        }
+      };
+      arc(110, 95, 38, -2.6f, 1.57f);
+      arc(110, 170, 40, -1.57f, 2.6f);
+    }
 
     bool steps_requested = false, trace_requested = false, bench_started = false;
     int frames_after = 0;
@@ -266,7 +286,8 @@ int main(int argc, char** argv) {
         ViewSlot all[] = {{&app.views.curves, DrawCurves},
                           {&app.views.weights, DrawWeights},
                           {&app.views.activations, DrawActivations},
-                          {&app.views.stepthrough, DrawStepThrough}};
+                          {&app.views.stepthrough, DrawStepThrough},
+                          {&app.views.canvas, DrawCanvas}};
         std::vector<ViewSlot> shown;
         for (auto& v : all)
           if (*v.open) shown.push_back(v);
@@ -280,7 +301,12 @@ int main(int argc, char** argv) {
           if (n == 2 || (n == 3 && i == 0)) size = {hw, H};
           if (n == 2 && i == 1) pos.x += hw + gap;
           if (n == 3 && i > 0) pos = {a0.x + hw + gap, a0.y + (i - 1) * (hh + gap)}, size = {hw, hh};
-          if (n == 4) pos = {a0.x + (i % 2) * (hw + gap), a0.y + (i / 2) * (hh + gap)}, size = {hw, hh};
+          if (n >= 4) {  // a grid of two columns
+            const size_t rows = (n + 1) / 2;
+            const float rh = (H - gap * (rows - 1)) / rows;
+            pos = {a0.x + (i % 2) * (hw + gap), a0.y + (i / 2) * (rh + gap)};
+            size = {(n % 2 && i == n - 1) ? W : hw, rh};
+          }
           const ImGuiCond cond = app.views.tile ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
           ImGui::SetNextWindowPos(pos, cond);
           ImGui::SetNextWindowSize(size, cond);
@@ -337,6 +363,14 @@ int main(int argc, char** argv) {
             l.set("accuracy_plot", RectJson(app.acc_rect));
             l.set("weights", RectJson(app.weights_rect));
             l.set("stepthrough", RectJson(app.step_rect));
+            l.set("canvas", RectJson(app.canvas_rect));
+            l.set("preview", RectJson(app.preview_rect));
+            if (app.canvas.probs.size() > 0) {
+              int top = 0;
+              for (int k = 1; k < app.canvas.probs.size(); ++k)
+                if (app.canvas.probs[k] > app.canvas.probs[top]) top = k;
+              l.set("canvas_prediction", top);
+            }
             l.set("steps", static_cast<long long>(app.snap.step));
             l.set("points", static_cast<long long>(app.curves.step.size()));
             l.set("scale", double(sx));

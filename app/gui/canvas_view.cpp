@@ -1,0 +1,220 @@
+// Draw a digit: a canvas, the 28x28 image the network actually sees (MNIST-style preprocessing,
+// the same function nnviz-cli predict uses), the probabilities of every class updated while
+// drawing, and a saliency overlay (how the top class's log-probability changes with each pixel).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app.h"
+#include "heatmap.h"
+#include "loss.h"
+#include "model_io.h"
+#include "preprocess.h"
+
+#ifndef NNVIZ_ASSETS_DIR
+#define NNVIZ_ASSETS_DIR "assets"
+#endif
+
+namespace nnviz::gui {
+
+void ProbabilityBars(const Vec& probs, int label, const std::vector<std::string>& names);
+
+// Paints (or erases) a round, anti-aliased line from a to b into the canvas.
+void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase) {
+  const float r = width / 2;
+  const int x0 = std::max(0, int(std::floor(std::min(a.x, b.x) - r - 1)));
+  const int x1 = std::min(c.size - 1, int(std::ceil(std::max(a.x, b.x) + r + 1)));
+  const int y0 = std::max(0, int(std::floor(std::min(a.y, b.y) - r - 1)));
+  const int y1 = std::min(c.size - 1, int(std::ceil(std::max(a.y, b.y) + r + 1)));
+  const float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  for (int y = y0; y <= y1; ++y)
+    for (int x = x0; x <= x1; ++x) {
+      const float px = x + 0.5f - a.x, py = y + 0.5f - a.y;
+      const float t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.f, 1.f) : 0.f;
+      const float ex = px - t * dx, ey = py - t * dy;
+      const float cover = std::clamp(r + 0.5f - std::sqrt(ex * ex + ey * ey), 0.f, 1.f);
+      float& v = c.ink[size_t(y) * c.size + x];
+      v = erase ? std::min(v, 1 - cover) : std::max(v, cover);
+    }
+  c.dirty = true;
+}
+
+namespace {
+
+// The network the canvas asks: the current run's latest weights, or the bundled model.
+Network* canvas_network(App& app, CanvasState& c, Normalisation& norm, std::string& source) {
+  if (c.use_bundled) {
+    if (!c.bundled_tried) {
+      c.bundled_tried = true;
+      try {
+        auto m = nnviz::load_model(std::string(NNVIZ_ASSETS_DIR) + "/mnist-model.safetensors");
+        c.bundled = std::make_unique<Network>(std::move(m.net));
+        c.bundled_norm = m.meta.norm;
+        c.bundled_info = m.net.spec().describe();
+      } catch (const std::exception& e) {
+        c.bundled_error = e.what();
+      }
+    }
+    if (!c.bundled) return nullptr;
+    norm = c.bundled_norm;
+    source = "bundled model";
+    return c.bundled.get();
+  }
+  auto w = app.snap.weights;
+  if (!w || !app.data || app.data_kind != DatasetKind::Mnist) return nullptr;
+  if (!c.live || c.live_spec != app.setup_of_run.describe()) {
+    c.live = std::make_unique<Network>(app.setup_of_run);
+    c.live_spec = app.setup_of_run.describe();
+    c.live_step = -1;
+  }
+  if (c.live_step != w->step) {
+    auto ps = c.live->params();
+    if (ps.size() != w->values.size()) return nullptr;
+    for (size_t i = 0; i < ps.size(); ++i) *ps[i].p.value = w->values[i];
+    c.live_step = w->step;
+    c.dirty = true;  // new weights: predict again
+  }
+  norm = app.data->norm;
+  source = "current run, step " + std::to_string(w->step);
+  return c.live.get();
+}
+
+}  // namespace
+
+void DrawCanvas(App& app, bool* open) {
+  if (!ImGui::Begin("Draw a digit", open, ImGuiWindowFlags_NoScrollWithMouse)) {
+    ImGui::End();
+    return;
+  }
+  CanvasState& c = app.canvas;
+  if (c.ink.empty()) c.ink.assign(size_t(c.size) * c.size, 0.f);
+  const float fs = ImGui::GetFontSize();
+
+  // --- tools
+  if (ImGui::Button("Clear")) {
+    c.undo.push_back(c.ink);
+    std::fill(c.ink.begin(), c.ink.end(), 0.f);
+    c.dirty = true;
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(c.undo.empty());
+  if (ImGui::Button("Undo") && !c.undo.empty()) {
+    c.ink = c.undo.back();
+    c.undo.pop_back();
+    c.dirty = true;
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::Checkbox("eraser", &c.erase);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 6);
+  ImGui::SliderFloat("brush", &c.brush, 4, 48, "%.0f px");
+  ImGui::SameLine();
+  ImGui::Checkbox("saliency", &c.saliency);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Red: more ink here would raise the top class's probability; blue: lower it.");
+  int src = c.use_bundled ? 1 : 0;
+  ImGui::SetNextItemWidth(fs * 9);
+  if (ImGui::Combo("model", &src, "current run\0bundled model\0")) {
+    c.use_bundled = src == 1;
+    c.dirty = true;
+  }
+
+  // --- the canvas
+  const float side = std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetContentRegionAvail().y - fs);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  if (c.dirty_texture || c.texture.empty()) {
+    c.texture.update(c.ink.data(), c.size, c.size, Colormap::Gray);
+    c.dirty_texture = false;
+  }
+  ImGui::Image(c.texture.texture(), {side, side});
+  app.canvas_rect = {p0, {p0.x + side, p0.y + side}};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRect(p0, {p0.x + side, p0.y + side}, ImGui::GetColorU32(ImGuiCol_Border));
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const float k = c.size / side;
+    const ImVec2 pos{(m.x - p0.x) * k, (m.y - p0.y) * k};
+    const bool erase = c.erase || ImGui::IsMouseDown(ImGuiMouseButton_Right);
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+      c.undo.push_back(c.ink);
+      if (c.undo.size() > 50) c.undo.erase(c.undo.begin());
+      c.last = pos;
+    }
+    if (ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Right)) {
+      CanvasStroke(c, c.last, pos, c.brush, erase);
+      c.last = pos;
+    }
+    dl->AddCircle(m, c.brush / k / 2, IM_COL32(250, 160, 60, 200));
+  }
+  if (c.dirty) c.dirty_texture = true;
+
+  // --- what the network sees, and what it says
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  Normalisation norm;
+  std::string source;
+  Network* net = canvas_network(app, c, norm, source);
+  const double now = ImGui::GetTime();
+  if (c.dirty && now - c.predicted_at >= 0.05) {
+    c.dirty = false;
+    c.predicted_at = now;
+    GrayImage g{c.size, c.size, c.ink};
+    c.digit = to_mnist(g);
+    if (c.digit && net) {
+      const Mat x = to_input(*c.digit, norm);
+      Mat probs;
+      softmax(net->forward(x, false), probs);
+      c.probs = probs.col(0);
+      int top = 0;
+      for (int k = 1; k < c.probs.size(); ++k)
+        if (c.probs[k] > c.probs[top]) top = k;
+      // Saliency: d log p(top) / d pixel = -dL/dx for the cross-entropy with label `top`.
+      const uint8_t label = static_cast<uint8_t>(top);
+      net->loss(&label);
+      net->backward(true);
+      const Mat& gx = net->grad(0);
+      const double s = std::max(1e-12, double(gx.cwiseAbs().maxCoeff()));
+      std::vector<float> sal(784);
+      for (int i = 0; i < 784; ++i) sal[i] = float(-gx(i, 0) / s);
+      c.saliency_map.update(sal.data(), 28, 28, Colormap::Diverging);
+    }
+    if (c.digit) c.preview.update(c.digit->pixels.data(), 28, 28, Colormap::Gray);
+  }
+  const float small = std::min(fs * 8, ImGui::GetContentRegionAvail().x);
+  if (c.digit) {
+    const ImVec2 q = ImGui::GetCursorScreenPos();
+    ImGui::Image(c.preview.texture(), {small, small});
+    app.preview_rect = {q, {q.x + small, q.y + small}};
+    if (c.saliency && net) {
+      ImGui::SameLine();
+      ImGui::Image(c.saliency_map.texture(), {small, small});
+    }
+    ImGui::TextDisabled("28x28, as the network sees it");
+  } else {
+    ImGui::Dummy({small, small});
+    ImGui::TextDisabled("Draw a digit: no ink, no prediction.");
+  }
+  if (!net) {
+    ImGui::PushTextWrapPos(0);
+    if (c.use_bundled)
+      ImGui::TextColored({1, 0.45f, 0.4f, 1}, "The bundled model could not be loaded: %s", c.bundled_error.c_str());
+    else if (app.data_kind != DatasetKind::Mnist)
+      ImGui::TextDisabled("The current run learns Fashion-MNIST; pick the bundled model to read digits.");
+    else
+      ImGui::TextDisabled("No run yet.");
+    ImGui::PopTextWrapPos();
+  } else if (c.digit && c.probs.size() > 0) {
+    ImGui::TextDisabled("%s", source.c_str());
+    ProbabilityBars(c.probs, -1, class_names(DatasetKind::Mnist));
+    if (app.run && !c.use_bundled && ImGui::Button("Use as the probe input")) {
+      app.run->set_probe(to_input(*c.digit, norm), -1);
+      app.say("The drawing is now the probe of the activations view");
+    }
+  }
+  ImGui::EndGroup();
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui
