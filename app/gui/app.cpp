@@ -185,6 +185,63 @@ void App::start_run() {
   }
 }
 
+namespace {
+std::string settings_path() { return config_dir() + "/settings.json"; }
+}  // namespace
+
+void App::load_settings() {
+  try {
+    const auto bytes = read_file(settings_path(), "settings", 1 << 20);
+    const json::Value v = json::parse(std::string(bytes.begin(), bytes.end()));
+    if (const auto* w = v.find("views")) {
+      views.curves = w->get_bool("curves", views.curves);
+      views.weights = w->get_bool("weights", views.weights);
+      views.activations = w->get_bool("activations", views.activations);
+      views.stepthrough = w->get_bool("stepthrough", views.stepthrough);
+      views.canvas = w->get_bool("canvas", views.canvas);
+      views.tile = w->get_bool("tile", views.tile);
+    }
+    x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
+    loss_plot.log_y = v.get_bool("log_loss", loss_plot.log_y);
+    speed = v.get_number("speed", speed);
+    classroom = v.get_bool("classroom", classroom);
+    hide_setup = v.get_bool("hide_setup", hide_setup);
+    hide_optimizer = v.get_bool("hide_optimizer", hide_optimizer);
+    setup.dataset = dataset_kind_from_string(v.get_string("dataset", to_string(setup.dataset)));
+    const std::string p = v.get_string("preset", "");
+    const auto& all = presets();
+    for (int i = 0; i < int(all.size()); ++i)
+      if (all[i].name == p) apply_preset(i);
+  } catch (const std::exception&) {
+    // No settings yet, or unreadable ones: the defaults are fine; they are rewritten at exit.
+  }
+}
+
+void App::save_settings() const {
+  json::Value v = json::Value::object();
+  json::Value w = json::Value::object();
+  w.set("curves", views.curves);
+  w.set("weights", views.weights);
+  w.set("activations", views.activations);
+  w.set("stepthrough", views.stepthrough);
+  w.set("canvas", views.canvas);
+  w.set("tile", views.tile);
+  v.set("views", w);
+  v.set("x_in_epochs", x_in_epochs);
+  v.set("log_loss", loss_plot.log_y);
+  v.set("speed", speed);
+  v.set("classroom", classroom);
+  v.set("hide_setup", hide_setup);
+  v.set("hide_optimizer", hide_optimizer);
+  v.set("dataset", to_string(setup.dataset));
+  v.set("preset", presets()[preset].name);
+  try {
+    write_file_atomic(settings_path(), v.dump(2), "settings");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz: %s\n", e.what());
+  }
+}
+
 void App::set_probe(int index) {
   if (!run || !data || data->val.count == 0) return;
   probe_index = std::clamp(index, 0, data->val.count - 1);

@@ -151,6 +151,9 @@ struct App {
   void load_model(const std::string& path);
   void export_csv(const std::string& path);
   void say(const std::string& text, bool error = false);
+  // The user's choices between sessions: open views, plot options, preset, dataset, speed.
+  void load_settings();
+  void save_settings() const;
   void set_probe(int validation_index);
   std::shared_ptr<const WeightsView> shown_weights() const { return snap.weights; }
   std::shared_ptr<const ProbeView> shown_probe() const { return snap.probe; }

@@ -16,6 +16,7 @@
 #include <stb_image_write.h>
 
 #include <Eigen/Core>
+#include <csignal>
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -34,8 +35,12 @@ using namespace nnviz::gui;
 
 namespace {
 
+// SIGINT / SIGTERM end the app as closing the window does: settings saved, threads joined.
+volatile std::sig_atomic_t g_quit = 0;
+void on_signal(int) { g_quit = 1; }
+
 struct Options {
-  std::string screenshot, layout, preset, data_dir, dataset = "mnist";
+  std::string screenshot, layout, preset, data_dir, dataset;
   int frames = 30;
   long train_steps = 0;
   int bench_frames = 0;
@@ -168,6 +173,8 @@ int main(int argc, char** argv) {
   }
   const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0;
   Eigen::setNbThreads(1);  // one core trains, the other draws and evaluates
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
 
   glfwSetErrorCallback([](int code, const char* msg) { std::fprintf(stderr, "nnviz: GLFW error %d: %s\n", code, msg); });
   if (!glfwInit()) {
@@ -212,9 +219,10 @@ int main(int argc, char** argv) {
   int status = 0;
   {
     App app;
+    if (!headless) app.load_settings();  // tests never read the user's settings
     try {
       app.data_dir = opt.data_dir;
-      app.setup.dataset = dataset_kind_from_string(opt.dataset);
+      if (!opt.dataset.empty()) app.setup.dataset = dataset_kind_from_string(opt.dataset);
       if (!opt.preset.empty()) {
         const auto& all = presets();
         const Preset& p = find_preset(opt.preset);
@@ -258,7 +266,7 @@ int main(int argc, char** argv) {
     std::vector<double> frame_ms;
     const auto t_start = std::chrono::steady_clock::now();
     double last_input = 0;
-    while (status == 0 && !glfwWindowShouldClose(win)) {
+    while (status == 0 && !glfwWindowShouldClose(win) && !g_quit) {
       const auto frame_begin = std::chrono::steady_clock::now();
       // Idle means idle: with nothing training, loading or being touched, sleep until an event.
       const bool busy = app.loading.valid() || (app.run && !app.run->idle()) || headless ||
@@ -412,6 +420,7 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_until(next);
       }
     }
+    if (!headless) app.save_settings();
   }  // App (and its run's threads) end here, before the GL context goes
   ShutdownHeatmaps();
 

@@ -67,6 +67,13 @@ void ViewsSection(App& app) {
   ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
+  if (ImGui::TreeNode("Classroom")) {
+    ImGui::Checkbox("classroom mode", &app.classroom);
+    ImGui::Checkbox("hide the network setup", &app.hide_setup);
+    ImGui::Checkbox("hide the optimizer settings", &app.hide_optimizer);
+    ImGui::TextDisabled("Students see the controls and views only.");
+    ImGui::TreePop();
+  }
 }
 
 void DataSection(App& app) {
