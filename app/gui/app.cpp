@@ -126,6 +126,14 @@ void App::poll() {
   }
 }
 
+bool App::has_news() const {
+  if (loading.valid() || !run) return loading.valid();
+  SnapshotCursor probe = cursor;  // a copy: looking must not consume the news
+  const RunSnapshot s = run->snapshot(probe);
+  return !s.steps.empty() || !s.evals.empty() || !s.changes.empty() || s.restarted || s.state != snap.state ||
+         s.message != snap.message || s.weights != snap.weights;
+}
+
 void App::apply_preset(int index) {
   const auto& all = presets();
   preset = std::max(0, std::min(index, int(all.size()) - 1));

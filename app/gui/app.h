@@ -144,6 +144,7 @@ struct App {
   App();
   void load_data(DatasetKind kind);    // in the background; poll() picks it up
   void poll();                         // once per frame: data loading, snapshots
+  bool has_news() const;               // something to show since the last poll (idle wake-ups)
   void apply_preset(int index);
   void validate_setup();               // sets setup_error
   void start_run();                    // a new run from the setup (resets the curves)

@@ -16,6 +16,8 @@
 #include <stb_image_write.h>
 
 #include <Eigen/Core>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <algorithm>
 #include <cfloat>
@@ -39,6 +41,21 @@ namespace {
 volatile std::sig_atomic_t g_quit = 0;
 void on_signal(int) { g_quit = 1; }
 
+// Set by any window event; lets an idle app skip drawing when it woke up for nothing. Installed
+// before ImGui's backend, which chains to these.
+bool g_event = true;
+void InstallEventFlags(GLFWwindow* w) {
+  glfwSetCursorPosCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
+  glfwSetMouseButtonCallback(w, [](GLFWwindow*, int, int, int) { g_event = true; });
+  glfwSetScrollCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
+  glfwSetKeyCallback(w, [](GLFWwindow*, int, int, int, int) { g_event = true; });
+  glfwSetCharCallback(w, [](GLFWwindow*, unsigned) { g_event = true; });
+  glfwSetWindowFocusCallback(w, [](GLFWwindow*, int) { g_event = true; });
+  glfwSetCursorEnterCallback(w, [](GLFWwindow*, int) { g_event = true; });
+  glfwSetWindowSizeCallback(w, [](GLFWwindow*, int, int) { g_event = true; });
+  glfwSetWindowRefreshCallback(w, [](GLFWwindow*) { g_event = true; });
+}
+
 struct Options {
   std::string screenshot, layout, preset, data_dir, dataset;
   int frames = 30;
@@ -47,6 +64,7 @@ struct Options {
   std::vector<std::string> open_views;
   int stage = -1;  // step-through stage to show
   bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
+  double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
   int width = 1280, height = 800;
 };
 
@@ -77,6 +95,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--open") o.open_views.push_back(value());
     else if (a == "--stage") o.stage = std::atoi(value().c_str());
     else if (a == "--draw-demo") o.draw_demo = true;
+    else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--size") {
       const std::string v = value();
       if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
@@ -171,7 +190,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nnviz: %s\n", e.what());
     return 2;
   }
-  const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0;
+  const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.idle_check > 0;
+  const bool drives_itself = !opt.screenshot.empty() || opt.bench_frames > 0;  // never idles
   Eigen::setNbThreads(1);  // one core trains, the other draws and evaluates
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -213,6 +233,7 @@ int main(int argc, char** argv) {
   scale = std::clamp(scale, 1.f, 3.f);
   SetupStyle(scale);
   LoadFonts(scale);
+  InstallEventFlags(win);
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -268,11 +289,38 @@ int main(int argc, char** argv) {
     double last_input = 0;
     while (status == 0 && !glfwWindowShouldClose(win) && !g_quit) {
       const auto frame_begin = std::chrono::steady_clock::now();
+      const double t_run = std::chrono::duration<double>(frame_begin - t_start).count();
+      if (opt.idle_check > 0) {
+        // Once the run has settled (data loaded, first evaluation done), CPU time over a while.
+        static double settled_at = -1, cpu0 = 0;
+        auto cpu_seconds = [] {
+          rusage u;
+          getrusage(RUSAGE_SELF, &u);
+          return u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec * 1e-6;
+        };
+        if (settled_at < 0 && app.run && app.run->idle() && t_run > 2) {
+          settled_at = t_run;
+          cpu0 = cpu_seconds();
+        } else if (settled_at >= 0 && t_run - settled_at >= opt.idle_check) {
+          const double share = (cpu_seconds() - cpu0) / (t_run - settled_at);
+          std::printf("{\"bench\":\"idle\",\"seconds\":%.1f,\"cpu_share\":%.4f}\n", t_run - settled_at, share);
+          status = share < 0.02 ? 0 : 4;
+          break;
+        }
+        if (t_run > 120) status = 3;
+      }
+
       // Idle means idle: with nothing training, loading or being touched, sleep until an event.
-      const bool busy = app.loading.valid() || (app.run && !app.run->idle()) || headless ||
+      const bool busy = app.loading.valid() || (app.run && !app.run->idle()) || drives_itself ||
                         ImGui::GetTime() - last_input < 0.5 || ImGui::GetTime() < app.message_until;
-      if (busy) glfwPollEvents();
-      else glfwWaitEventsTimeout(0.5);
+      if (busy) {
+        glfwPollEvents();
+      } else {
+        g_event = false;
+        glfwWaitEventsTimeout(1.0);
+        // Woken by the timeout with no input: draw only if the run has something new.
+        if (!g_event && !app.has_news()) continue;
+      }
       if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 || io.InputQueueCharacters.Size > 0 ||
           ImGui::IsAnyMouseDown())
         last_input = ImGui::GetTime();
