@@ -6,6 +6,10 @@
 //     split through Trainer::step, exactly as nnviz-cli does, and prints
 //     {"impl":"nnviz","batch":B,"threads":T,"samples_per_s":X,"simd":"..."}
 //
+//   nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]
+//     the same for a preset's network (e.g. cnn8, cnn8-16) with plain SGD lr 0.01, printing
+//     {"impl":"nnviz","preset":"NAME","batch":B,"threads":T,"samples_per_s":X,"simd":"..."}
+//
 //   nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]
 //     the same training through the engine (a Run on its own thread, with a viewer taking
 //     snapshots at 60 Hz as the GUI does) against the bare loop, interleaved R times; prints the
@@ -47,6 +51,7 @@ const char* simd() {
 
 int usage() {
   std::fputs("usage: nnviz-bench mlp --batch B --threads T [--seconds S] [--data DIR]\n"
+             "       nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]\n"
              "       nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]\n",
              stderr);
   return 2;
@@ -57,6 +62,19 @@ TrainConfig mlp_config(int batch) {
   cfg.opt = OptConfig{};
   cfg.opt.kind = OptKind::Sgd;
   cfg.opt.lr = 0.1f;
+  cfg.schedule = Schedule{};
+  cfg.batch = batch;
+  cfg.epochs = 100000;
+  return cfg;
+}
+
+// A preset's network with the mlp mode's recipe (plain SGD, constant rate; lr 0.01 suits the
+// ReLU presets).
+TrainConfig preset_config(const std::string& name, int batch) {
+  TrainConfig cfg = find_preset(name).config;
+  cfg.opt = OptConfig{};
+  cfg.opt.kind = OptKind::Sgd;
+  cfg.opt.lr = 0.01f;
   cfg.schedule = Schedule{};
   cfg.batch = batch;
   cfg.epochs = 100000;
@@ -147,11 +165,12 @@ int bench_engine(int batch, double seconds, int repeats, const std::string& data
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || (std::strcmp(argv[1], "mlp") != 0 && std::strcmp(argv[1], "engine") != 0)) return usage();
-  const bool engine = std::strcmp(argv[1], "engine") == 0;
+  const std::string mode = argc >= 2 ? argv[1] : "";
+  if (mode != "mlp" && mode != "cnn" && mode != "engine") return usage();
+  const bool engine = mode == "engine";
   int batch = 10, threads = 1, repeats = 3;
   double seconds = 1.5;
-  std::string data_dir;
+  std::string data_dir, preset;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     if (k == "--batch") batch = std::atoi(argv[i + 1]);
@@ -159,14 +178,22 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (k == "--data") data_dir = argv[i + 1];
     else if (k == "--repeats") repeats = std::atoi(argv[i + 1]);
+    else if (k == "--preset" && mode == "cnn") preset = argv[i + 1];
     else return usage();
   }
-  if (batch < 1 || threads < 1 || seconds <= 0 || repeats < 1) return usage();
+  if (batch < 1 || threads < 1 || seconds <= 0 || repeats < 1 || (mode == "cnn" && preset.empty())) return usage();
   try {
     if (engine) return bench_engine(batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);
     const Dataset data =
         Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+    if (mode == "cnn") {
+      const double rate = bare_rate(preset_config(preset, batch), data, seconds);
+      std::printf("{\"impl\":\"nnviz\",\"preset\":\"%s\",\"batch\":%d,\"threads\":%d,\"samples_per_s\":%.1f,"
+                  "\"simd\":\"%s\"}\n",
+                  preset.c_str(), batch, threads, rate, simd());
+      return 0;
+    }
     const double rate = bare_rate(mlp_config(batch), data, seconds);
     std::printf("{\"impl\":\"nnviz\",\"batch\":%d,\"threads\":%d,\"samples_per_s\":%.1f,\"simd\":\"%s\"}\n", batch,
                 threads, rate, simd());

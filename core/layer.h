@@ -6,11 +6,17 @@
 //             when din is not null, dL/d(in).
 //
 // Backward receives the same `in` and `out` the forward pass produced, so most layers need no
-// cache of their own. Optimizers see only the Param list, never layer types.
+// cache of their own; those that do (max pooling's argmax, dropout's mask, batch norm's
+// normalised input) keep the one of their last forward pass, training or not, and backward
+// differentiates that pass. Optimizers see only the Param list, never layer types.
+//
+// Buffers are state that is saved and copied with the parameters but not trained (batch norm's
+// running statistics).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rng.h"
@@ -45,6 +51,9 @@ class Layer {
   virtual void backward(const Mat& in, const Mat& out, const Mat& dout, Mat* din) = 0;
 
   virtual std::vector<Param> params() { return {}; }
+  // Named non-trained state, each saved as a 1-D tensor "layers.<i>.<name>" of its size.
+  virtual std::vector<std::pair<std::string, Mat*>> buffers() { return {}; }
+  // Sets the parameters (and resets buffers and any random stream of the layer) from `rng`.
   virtual void initialise(InitKind, Rng&) {}
 
  protected:

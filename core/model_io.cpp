@@ -5,6 +5,28 @@
 
 namespace nnviz {
 
+namespace {
+
+// Every tensor of a model file: the parameters "layers.<i>.<name>" in PyTorch's layout, then the
+// buffers (batch norm's running statistics) as 1-D tensors "layers.<i>.running_mean" etc.
+struct NamedTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  Mat* value;
+};
+
+std::vector<NamedTensor> tensors_of(Network& net) {
+  std::vector<NamedTensor> out;
+  for (auto& np : net.params())
+    out.push_back({np.name, std::vector<int64_t>(np.p.shape.begin(), np.p.shape.end()), np.p.value});
+  for (size_t i = 0; i < net.num_layers(); ++i)
+    for (auto& [name, m] : net.layer(i).buffers())
+      out.push_back({"layers." + std::to_string(i) + "." + name, {int64_t(m->size())}, m});
+  return out;
+}
+
+}  // namespace
+
 void save_model(const std::string& path, Network& net, const ModelFile& meta) {
   StFile f;
   f.metadata.emplace_back("format", "nnviz");
@@ -17,11 +39,11 @@ void save_model(const std::string& path, Network& net, const ModelFile& meta) {
   f.metadata.emplace_back("normalisation", norm.dump());
   f.metadata.emplace_back("config", meta.config.to_json().dump());
   f.metadata.emplace_back("info", meta.info.dump());
-  for (auto& np : net.params()) {
+  for (const auto& nt : tensors_of(net)) {
     StTensor t;
-    t.name = np.name;
-    for (int d : np.p.shape) t.shape.push_back(d);
-    t.data.assign(np.p.value->data(), np.p.value->data() + np.p.value->size());
+    t.name = nt.name;
+    t.shape = nt.shape;
+    t.data.assign(nt.value->data(), nt.value->data() + nt.value->size());
     f.tensors.push_back(std::move(t));
   }
   write_file_atomic(path, st_serialize(f), "model");
@@ -63,25 +85,25 @@ LoadedModel load_model_bytes(const std::vector<uint8_t>& bytes, const std::strin
       throw fail(std::string("bad architecture: ") + e.what());
     }
   }();
-  auto params = net.params();
-  for (auto& np : params) {
-    const StTensor* t = f.find(np.name);
-    if (!t) throw fail("missing tensor \"" + np.name + "\" required by its architecture");
-    std::vector<int64_t> want(np.p.shape.begin(), np.p.shape.end());
+  const auto tensors = tensors_of(net);
+  for (const auto& nt : tensors) {
+    const StTensor* t = f.find(nt.name);
+    if (!t) throw fail("missing tensor \"" + nt.name + "\" required by its architecture");
+    const std::vector<int64_t>& want = nt.shape;
     if (t->shape != want) {
       auto str = [](const std::vector<int64_t>& s) {
         std::string r = "[";
         for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
         return r + "]";
       };
-      throw fail("tensor \"" + np.name + "\" has shape " + str(t->shape) + ", the architecture needs " + str(want));
+      throw fail("tensor \"" + nt.name + "\" has shape " + str(t->shape) + ", the architecture needs " + str(want));
     }
-    std::copy(t->data.begin(), t->data.end(), np.p.value->data());
+    std::copy(t->data.begin(), t->data.end(), nt.value->data());
   }
-  if (f.tensors.size() != params.size()) {
+  if (f.tensors.size() != tensors.size()) {
     for (const auto& t : f.tensors) {
       bool known = false;
-      for (auto& np : params) known |= np.name == t.name;
+      for (const auto& nt : tensors) known |= nt.name == t.name;
       if (!known) throw fail("unexpected tensor \"" + t.name + "\" that its architecture does not have");
     }
   }

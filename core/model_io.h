@@ -2,7 +2,9 @@
 // needed to rebuild and use it.
 //
 // Tensors: "layers.<i>.weight" and "layers.<i>.bias" for every layer i that has parameters, in
-// PyTorch's layout (dense weight [out, in], bias [out]).
+// PyTorch's layout (dense weight [out, in], conv2d weight [out, in, kh, kw], bias [out]; batch
+// norm's gamma and beta are its weight and bias), and "layers.<i>.running_mean" and
+// "layers.<i>.running_var" [C] for every batch norm layer.
 // __metadata__ (all values are strings, JSON where structured):
 //   format         "nnviz"
 //   format_version "1"

@@ -1,8 +1,12 @@
 #include "network.h"
 
 #include "activations.h"
+#include "batchnorm.h"
+#include "conv.h"
 #include "dense.h"
+#include "dropout.h"
 #include "loss.h"
+#include "pool.h"
 
 namespace nnviz {
 
@@ -13,6 +17,12 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& s, Shape in) {
   if (s.type == "tanh") return std::make_unique<Activation>(in, Activation::Kind::Tanh);
   if (s.type == "relu") return std::make_unique<Activation>(in, Activation::Kind::Relu);
   if (s.type == "leaky_relu") return std::make_unique<Activation>(in, Activation::Kind::LeakyRelu, s.alpha);
+  if (s.type == "conv2d")
+    return std::make_unique<Conv2D>(in, s.filters, s.kernel, s.kernel, s.stride, s.pad, s.dilation, s.bias);
+  if (s.type == "maxpool2d") return std::make_unique<MaxPool2D>(in, s.pool, s.stride);
+  if (s.type == "flatten") return std::make_unique<Flatten>(in);
+  if (s.type == "dropout") return std::make_unique<Dropout>(in, s.rate);
+  if (s.type == "batchnorm") return std::make_unique<BatchNorm>(in);
   throw Error("[network] unknown layer type '" + s.type + "'");
 }
 
@@ -106,13 +116,26 @@ int64_t Network::param_count() const {
 }
 
 void Network::copy_values_from(const Network& other) {
+  // Parameters, then buffers (batch norm's running statistics): everything a model file holds.
   auto& src = const_cast<Network&>(other);
+  auto mismatch = [] { return Error("[network] cannot copy values between different architectures"); };
   auto a = param_list(), b = src.param_list();
-  if (a.size() != b.size()) throw Error("[network] cannot copy values between different architectures");
+  if (a.size() != b.size()) throw mismatch();
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].value->rows() != b[i].value->rows() || a[i].value->cols() != b[i].value->cols())
-      throw Error("[network] cannot copy values between different architectures");
+    if (a[i].value->rows() != b[i].value->rows() || a[i].value->cols() != b[i].value->cols()) throw mismatch();
     *a[i].value = *b[i].value;
+  }
+  auto all_buffers = [](Network& n) {
+    std::vector<Mat*> v;
+    for (auto& l : n.layers_)
+      for (auto& nb : l->buffers()) v.push_back(nb.second);
+    return v;
+  };
+  auto ba = all_buffers(*this), bb = all_buffers(src);
+  if (ba.size() != bb.size()) throw mismatch();
+  for (size_t i = 0; i < ba.size(); ++i) {
+    if (ba[i]->size() != bb[i]->size()) throw mismatch();
+    *ba[i] = *bb[i];
   }
 }
 

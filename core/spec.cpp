@@ -1,5 +1,7 @@
 #include "spec.h"
 
+#include <cstdio>
+
 namespace nnviz {
 
 std::string Shape::str() const {
@@ -22,6 +24,45 @@ LayerSpec act(const std::string& type, float alpha) {
   return s;
 }
 
+LayerSpec conv(int filters, int kernel, int stride, int pad, int dilation, bool bias) {
+  LayerSpec s;
+  s.type = "conv2d";
+  s.filters = filters;
+  s.kernel = kernel;
+  s.stride = stride;
+  s.pad = pad;
+  s.dilation = dilation;
+  s.bias = bias;
+  return s;
+}
+
+LayerSpec maxpool(int k, int stride) {
+  LayerSpec s;
+  s.type = "maxpool2d";
+  s.pool = k;
+  s.stride = stride > 0 ? stride : k;
+  return s;
+}
+
+LayerSpec flatten() {
+  LayerSpec s;
+  s.type = "flatten";
+  return s;
+}
+
+LayerSpec dropout(float rate) {
+  LayerSpec s;
+  s.type = "dropout";
+  s.rate = rate;
+  return s;
+}
+
+LayerSpec batchnorm() {
+  LayerSpec s;
+  s.type = "batchnorm";
+  return s;
+}
+
 json::Value LayerSpec::to_json() const {
   json::Value v = json::Value::object();
   v.set("type", type);
@@ -30,6 +71,19 @@ json::Value LayerSpec::to_json() const {
     v.set("bias", bias);
   }
   if (type == "leaky_relu") v.set("alpha", static_cast<double>(alpha));
+  if (type == "conv2d") {
+    v.set("filters", filters);
+    v.set("kernel", kernel);
+    v.set("stride", stride);
+    v.set("pad", pad);
+    v.set("dilation", dilation);
+    v.set("bias", bias);
+  }
+  if (type == "maxpool2d") {
+    v.set("pool", pool);
+    v.set("stride", stride);
+  }
+  if (type == "dropout") v.set("rate", static_cast<double>(rate));
   return v;
 }
 
@@ -39,16 +93,32 @@ LayerSpec LayerSpec::from_json(const json::Value& v) {
   s.units = static_cast<int>(v.get_number("units", 0));
   s.bias = v.get_bool("bias", true);
   s.alpha = static_cast<float>(v.get_number("alpha", 0.01));
+  s.filters = static_cast<int>(v.get_number("filters", 0));
+  s.kernel = static_cast<int>(v.get_number("kernel", 0));
+  s.pad = static_cast<int>(v.get_number("pad", 0));
+  s.dilation = static_cast<int>(v.get_number("dilation", 1));
+  s.pool = static_cast<int>(v.get_number("pool", 2));
+  s.stride = static_cast<int>(v.get_number("stride", s.type == "maxpool2d" ? s.pool : 1));
+  s.rate = static_cast<float>(v.get_number("rate", 0.5));
   return s;
 }
 
 std::string LayerSpec::describe() const {
   if (type == "dense") return "dense " + std::to_string(units) + (bias ? "" : " (no bias)");
-  if (type == "leaky_relu") {
+  if (type == "leaky_relu" || type == "dropout") {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "leaky_relu %.3g", alpha);
+    std::snprintf(buf, sizeof buf, "%s %.3g", type.c_str(), type == "dropout" ? rate : alpha);
     return buf;
   }
+  if (type == "conv2d") {
+    std::string s = "conv2d " + std::to_string(filters) + " " + std::to_string(kernel) + "x" + std::to_string(kernel);
+    if (stride != 1) s += " stride " + std::to_string(stride);
+    if (pad != 0) s += " pad " + std::to_string(pad);
+    if (dilation != 1) s += " dilation " + std::to_string(dilation);
+    return s + (bias ? "" : " (no bias)");
+  }
+  if (type == "maxpool2d")
+    return "maxpool2d " + std::to_string(pool) + (stride != pool ? " stride " + std::to_string(stride) : "");
   return type;
 }
 

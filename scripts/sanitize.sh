@@ -11,7 +11,7 @@ kind="${1:?usage: sanitize.sh thread|address}"
 jobs="${NNVIZ_JOBS:-$(nproc)}"
 case "$kind" in
   thread)  dir="$root/build-tsan"; targets=(test_engine); filter='^test_engine' ;;
-  address) dir="$root/build-asan"; targets=(test_core test_gradcheck test_engine nnviz-cli); filter='^(test_core|test_gradcheck|test_engine|cli)' ;;
+  address) dir="$root/build-asan"; targets=(test_core test_gradcheck test_engine nnviz-cli predict_roundtrip); filter='^(test_core|test_gradcheck|test_engine|cli)' ;;
   *) echo "sanitize.sh: unknown sanitizer '$kind'" >&2; exit 2 ;;
 esac
 if [ ! -f "$dir/build.ninja" ]; then

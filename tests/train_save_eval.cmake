@@ -1,6 +1,9 @@
-# Trains one epoch of a small preset, saves it, and checks that eval reads it back with the same
-# test accuracy the training run reported.
-execute_process(COMMAND ${CLI} train --preset mlp30 --epochs 1 --save ${OUT} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+# Trains one epoch of a small preset (PRESET, default mlp30), saves it, and checks that eval reads
+# it back with the same test accuracy the training run reported.
+if(NOT PRESET)
+  set(PRESET mlp30)
+endif()
+execute_process(COMMAND ${CLI} train --preset ${PRESET} --epochs 1 --save ${OUT} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 message("${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "train failed")
