@@ -404,6 +404,8 @@ void Run::train_one() {
     };
   }
   const StepStats st = trainer_.step(capture);
+  const double t_step = now();
+  train_time_ += t_step - t0;  // the step itself; recording it below is bookkeeping
   if (trace) {
     trace->step = st.step;
     trace->loss = st.loss;
@@ -427,7 +429,8 @@ void Run::train_one() {
 
   {
     std::lock_guard<std::mutex> lk(hist_mu_);
-    steps_.push_back({st.step, float(st.epoch), float(st.loss), float(st.correct) / float(st.batch), float(st.lr)});
+    steps_.push_back({st.step, float(st.epoch), float(st.loss), float(st.correct) / float(st.batch), float(st.lr),
+                      float(train_time_)});
     if (trace) pub_trace_ = trace;
   }
   if (pending_steps_ > 0) --pending_steps_;
@@ -452,7 +455,6 @@ void Run::train_one() {
                        : "Paused after epoch " + std::to_string(trainer_.epoch()) + ".";
   }
   const double t1 = now();
-  train_time_ += t1 - t0;
   win_samples_ += st.batch;
   win_time_ += t1 - t0;
   if (speed_ > 0) next_step_time_ = t0 + 1.0 / speed_;
@@ -539,7 +541,8 @@ void Run::publish(bool force) {
 // Evaluation thread
 
 void Run::request_eval(bool full) {
-  EvalJob job{trainer_.steps_done(), float(trainer_.epoch_progress()), full, std::make_shared<Network>(trainer_.net())};
+  EvalJob job{trainer_.steps_done(), float(trainer_.epoch_progress()), float(train_time_), full,
+              std::make_shared<Network>(trainer_.net())};
   {
     std::lock_guard<std::mutex> lk(eval_mu_);
     if (!full) {  // a periodic evaluation replaces one still waiting; epoch ends are all kept
@@ -570,7 +573,8 @@ void Run::eval_loop() {
       const EvalStats t = evaluate(*job.net, data_->test, max);
       std::lock_guard<std::mutex> lk(hist_mu_);
       if (gen == generation_)  // not from before a reset
-        evals_.push_back({job.step, job.epoch, float(v.loss), float(v.accuracy), float(t.loss), float(t.accuracy)});
+        evals_.push_back({job.step, job.epoch, job.time, float(v.loss), float(v.accuracy), float(t.loss),
+                          float(t.accuracy)});
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lk(hist_mu_);
       pub_message_ = std::string("Evaluation failed: ") + e.what();

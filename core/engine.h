@@ -38,11 +38,13 @@ struct StepPoint {
   float loss;     // its mean loss
   float accuracy; // share of it classified correctly
   float lr;       // learning rate used
+  float time;     // seconds spent training up to the end of this mini-batch
 };
 
 struct EvalPoint {
   long step;
   float epoch;
+  float time;  // training seconds up to the evaluated step
   float val_loss, val_accuracy;
   float test_loss, test_accuracy;
 };
@@ -223,6 +225,7 @@ class Run {
   struct EvalJob {
     long step;
     float epoch;
+    float time;
     bool full;
     std::shared_ptr<Network> net;
   };

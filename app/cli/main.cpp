@@ -16,7 +16,10 @@
 
 #include <stb_image.h>
 
+#include <thread>
+
 #include "args.h"
+#include "compare.h"
 #include "json.h"
 #include "loss.h"
 #include "preprocess.h"
@@ -40,6 +43,7 @@ const char* kUsage =
     "  eval      evaluate a saved model on the test set\n"
     "  show      print a dataset image as ASCII art\n"
     "  predict   classify image files with a saved model\n"
+    "  compare   train 2 to 8 runs that differ in one setting, side by side, and print the table\n"
     "  presets   list the preset networks\n"
     "\n"
     "Data: MNIST from data/mnist (scripts/setup.sh fetches it), or --data DIR / NNVIZ_DATA with the four\n"
@@ -301,6 +305,89 @@ int cmd_predict(int argc, char** argv) {
   return failures ? 1 : 0;
 }
 
+int cmd_compare(int argc, char** argv) {
+  Args a(argc, argv, 2,
+         {"ready", "preset", "vary", "values", "epochs", "batch", "lr", "seed", "target", "data", "save"}, {"help"});
+  if (a.has("help")) {
+    std::puts(
+        "usage: nnviz-cli compare --ready optimizers|learning-rates|batch-sizes|l2 [options]\n"
+        "       nnviz-cli compare --preset NAME --vary WHAT --values A,B,... [options]\n\n"
+        "  --vary WHAT      optimizer (values like adam:0.001), lr, batch, weight_decay, init, activation, preset\n"
+        "  --epochs N --batch B --lr X --seed S   the settings every run shares\n"
+        "  --target ACC     validation accuracy for the steps/time-to-target columns (default 0.97)\n"
+        "  --save PREFIX    write PREFIX.json (settings) and PREFIX.csv (every run's metrics)\n\n"
+        "All runs start from the same weights and see the same mini-batches; they train at once.");
+    return 0;
+  }
+  ComparisonSpec spec;
+  if (a.has("ready")) {
+    spec = ready_made(a.str("ready"));
+  } else {
+    if (!a.has("vary") || !a.has("values")) throw Error("compare needs --ready NAME, or --vary and --values");
+    spec.base = find_preset(a.str("preset", "mlp100")).config;
+    spec.what = varied_from_string(a.str("vary"));
+    std::string v = a.str("values");
+    for (size_t start = 0; start <= v.size();) {
+      const size_t comma = v.find(',', start);
+      spec.values.push_back(v.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  spec.base.epochs = a.integer("epochs", spec.base.epochs, 1, 100000);
+  spec.base.schedule.total_epochs = float(spec.base.epochs);
+  spec.base.batch = a.integer("batch", spec.base.batch, 1, 60000);
+  spec.base.opt.lr = float(a.number("lr", spec.base.opt.lr, 0, 1e3));
+  spec.base.seed = a.u64("seed", spec.base.seed);
+  spec.target_accuracy = a.number("target", spec.target_accuracy, 0, 1);
+  Eigen::setNbThreads(1);
+  auto data = std::make_shared<const Dataset>(
+      Dataset::load(spec.base.dataset, resolve_data_dir(spec.base.dataset, a.str("data")), spec.base.norm));
+  Comparison cmp(spec, data);
+  std::printf("comparing %zu runs of %s, %d epochs, batch %d, seed %llu; varied: %s\n", cmp.size(),
+              spec.base.net.describe().c_str(), spec.base.epochs, spec.base.batch,
+              static_cast<unsigned long long>(spec.base.seed), to_string(spec.what));
+  cmp.play();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cmp.poll();
+    bool done = true;
+    for (size_t i = 0; i < cmp.size(); ++i) {
+      const RunState st = cmp.latest(i).state;
+      done = done && (st == RunState::Finished || st == RunState::Diverged || st == RunState::Failed);
+    }
+    // The last epoch's evaluation arrives a moment after the run finishes.
+    bool evaluated = true;
+    for (size_t i = 0; i < cmp.size(); ++i)
+      evaluated = evaluated && (cmp.latest(i).state != RunState::Finished ||
+                                (!cmp.evals(i).empty() && cmp.evals(i).back().step == cmp.latest(i).step));
+    if (done && evaluated) break;
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("\n%-26s %7s %9s %9s %9s %9s %12s %10s %10s\n", "run", "steps", "loss", "val", "best val", "test",
+              "to target", "time to", "samples/s");
+  const auto table = cmp.table();
+  for (size_t i = 0; i < table.size(); ++i) {
+    const RunSummary& r = table[i];
+    char to[32] = "-", tt[32] = "-";
+    if (r.steps_to_target >= 0) {
+      std::snprintf(to, sizeof to, "%ld", r.steps_to_target);
+      std::snprintf(tt, sizeof tt, "%.1fs", r.time_to_target);
+    }
+    std::printf("%-26s %7ld %9.4f %8.2f%% %8.2f%% %8.2f%% %12s %10s %10.0f%s\n", r.label.c_str(), r.steps,
+                r.final_loss, r.final_val * 100, r.best_val * 100, r.final_test * 100, to, tt, r.samples_per_s,
+                cmp.latest(i).state == RunState::Diverged ? "  (diverged)" : "");
+  }
+  std::printf("target: %.1f%% validation accuracy; wall time %.1fs for all runs at once\n", spec.target_accuracy * 100,
+              wall);
+  if (a.has("save")) {
+    cmp.save(a.str("save") + ".json", a.str("save") + ".csv");
+    std::printf("saved: %s.json, %s.csv\n", a.str("save").c_str(), a.str("save").c_str());
+  }
+  return 0;
+}
+
 int cmd_show(int argc, char** argv) {
   Args a(argc, argv, 2, {"index", "set", "dataset", "data"}, {"help"});
   if (a.has("help")) {
@@ -331,6 +418,7 @@ int main(int argc, char** argv) {
     if (cmd == "eval") return cmd_eval(argc, argv);
     if (cmd == "show") return cmd_show(argc, argv);
     if (cmd == "predict") return cmd_predict(argc, argv);
+    if (cmd == "compare") return cmd_compare(argc, argv);
     if (cmd == "presets") return cmd_presets();
     std::fprintf(stderr, "nnviz-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
     return 2;
