@@ -24,6 +24,7 @@ json::Value TrainConfig::to_json() const {
   v.set("seed", std::to_string(seed));  // a string: JSON numbers lose 64-bit integers
   v.set("dataset", to_string(dataset));
   v.set("norm", to_string(norm));
+  v.set("augment", augment.to_json());
   return v;
 }
 
@@ -39,6 +40,7 @@ TrainConfig TrainConfig::from_json(const json::Value& v) {
   if (const auto* s = v.find("seed")) c.seed = s->is_string() ? std::stoull(s->as_string()) : uint64_t(s->as_number());
   c.dataset = dataset_kind_from_string(v.get_string("dataset", "mnist"));
   c.norm = norm_mode_from_string(v.get_string("norm", "standard"));
+  if (const auto* a = v.find("augment")) c.augment = Augment::from_json(*a);
   return c;
 }
 
@@ -67,6 +69,7 @@ void Trainer::reset(uint64_t seed) {
 void Trainer::reset() {
   net_.initialise(cfg_.init, Rng::derive(cfg_.seed, 0));
   opt_ = Optimizer(cfg_.opt);
+  aug_rng_.reseed(Rng::derive(cfg_.seed, 2));
   epoch_ = 0;
   step_ = 0;
   start_epoch();
@@ -91,10 +94,13 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
   x_.resize(d, n);
   labels_.resize(n);
   batch_idx_.resize(n);
+  const bool aug = cfg_.augment.enabled && data_.rows > 1;
+  const Scalar blank = data_.norm.apply(uint8_t(0));
   for (int j = 0; j < n; ++j) {
     const int idx = order_[cursor_ + j];
     batch_idx_[j] = idx;
-    x_.col(j) = tr.x.col(idx);
+    if (aug) augment_image(tr.x.col(idx).data(), x_.col(j).data(), data_.rows, data_.cols, blank, cfg_.augment, aug_rng_);
+    else x_.col(j) = tr.x.col(idx);
     labels_[j] = tr.y[idx];
   }
   StepStats st;

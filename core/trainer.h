@@ -1,9 +1,10 @@
 // The bare training loop: one Trainer owns a network, its optimizer and its place in the data.
 // step() trains exactly one mini-batch; the engine (a thread per run) and nnviz-cli both drive it.
 //
-// Determinism: the initial weights come from Rng::derive(seed, 0) and the order of epoch e from
-// Rng::derive(seed, 1000 + e), so the same seed gives the same run, and two runs with one seed
-// start from the same weights and see the same mini-batches.
+// Determinism: the initial weights come from Rng::derive(seed, 0), the order of epoch e from
+// Rng::derive(seed, 1000 + e) and the augmentation from Rng::derive(seed, 2), so the same seed
+// gives the same run, and two runs with one seed start from the same weights and see the same
+// mini-batches.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "augment.h"
 #include "dataset.h"
 #include "json.h"
 #include "network.h"
@@ -29,6 +31,7 @@ struct TrainConfig {
   uint64_t seed = 1;
   DatasetKind dataset = DatasetKind::Mnist;
   NormMode norm = NormMode::Standard;
+  Augment augment;  // training-time augmentation of the inputs (off by default)
 
   json::Value to_json() const;
   static TrainConfig from_json(const json::Value& v);
@@ -82,6 +85,7 @@ class Trainer {
   void set_batch(int b);
   void set_schedule(const Schedule& s) { cfg_.schedule = s; }
   void set_epochs(int e) { cfg_.epochs = e; }
+  void set_augment(const Augment& a) { cfg_.augment = a; }
 
   Network& net() { return net_; }
   const Network& net() const { return net_; }
@@ -104,6 +108,7 @@ class Trainer {
   std::vector<uint8_t> labels_;
   std::vector<int> batch_idx_;
   std::vector<int> pred_;
+  Rng aug_rng_;  // the augmentation's own stream, reseeded by reset()
 };
 
 }  // namespace nnviz

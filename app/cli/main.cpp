@@ -65,6 +65,7 @@ const char* kTrainUsage =
     "  --dataset NAME       mnist (default) or fashion\n"
     "  --norm MODE          standard (train mean/std, default) or unit ([0,1])\n"
     "  --data DIR           folder with the IDX files\n"
+    "  --augment            random shifts, rotations, scalings and stroke widths while training\n"
     "  --threads T          threads for the matrix products (default 1)\n"
     "  --save FILE          save the trained model (safetensors) to FILE\n"
     "  --eval-every N       evaluate on validation and test every N epochs (default 1)\n"
@@ -109,7 +110,7 @@ int cmd_train(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"preset", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "init", "seed",
           "dataset", "norm", "data", "threads", "save", "eval-every"},
-         {"quiet", "help"});
+         {"quiet", "help", "augment"});
   if (a.has("help")) {
     std::fputs(kTrainUsage, stdout);
     return 0;
@@ -129,6 +130,7 @@ int cmd_train(int argc, char** argv) {
   cfg.seed = a.u64("seed", cfg.seed);
   if (a.has("dataset")) cfg.dataset = dataset_kind_from_string(a.str("dataset"));
   if (a.has("norm")) cfg.norm = norm_mode_from_string(a.str("norm"));
+  if (a.has("augment")) cfg.augment.enabled = true;
   const int threads = a.integer("threads", 1, 1, 256);
   const int eval_every = a.integer("eval-every", 1, 1, 100000);
   const bool quiet = a.has("quiet");
@@ -147,10 +149,10 @@ int cmd_train(int argc, char** argv) {
   if (!quiet) {
     std::printf("net:  %s  (%lld parameters)\n", cfg.net.describe().c_str(),
                 static_cast<long long>(tr.net().param_count()));
-    std::printf("opt:  %s lr %g, batch %d, %d epochs, init %s, schedule %s, seed %llu, %d thread%s\n",
+    std::printf("opt:  %s lr %g, batch %d, %d epochs, init %s, schedule %s, seed %llu, %d thread%s%s\n",
                 to_string(cfg.opt.kind), cfg.opt.lr, cfg.batch, cfg.epochs, to_string(cfg.init),
                 to_string(cfg.schedule.kind), static_cast<unsigned long long>(cfg.seed), threads,
-                threads == 1 ? "" : "s");
+                threads == 1 ? "" : "s", cfg.augment.enabled ? ", augmented" : "");
   }
 
   EvalStats val, test;

@@ -62,7 +62,8 @@ struct CanvasState {
   std::vector<float> ink;              // size*size, 0..1
   std::vector<std::vector<float>> undo;
   float brush = 22;
-  bool erase = false, saliency = true, use_bundled = false;
+  bool erase = false, saliency = true;
+  bool use_bundled = true;  // useful from the first launch; switch to the current run once it has learnt
   bool dirty = true, dirty_texture = true;
   ImVec2 last{0, 0};
   double predicted_at = -1e9;
