@@ -96,7 +96,17 @@ void progress_bar(int epoch, int epochs, double frac, double loss, double rate) 
   std::fflush(stdout);
 }
 
-int cmd_presets() {
+int cmd_presets(int argc, char** argv) {
+  Args a(argc, argv, 2, {}, {"tsv", "help"});
+  if (a.has("help")) {
+    std::puts("usage: nnviz-cli presets [--tsv]\n\n--tsv: name, epochs, reference accuracy (0 if none), title");
+    return 0;
+  }
+  if (a.has("tsv")) {
+    for (const auto& p : presets())
+      std::printf("%s\t%d\t%.4f\t%s\n", p.name.c_str(), p.config.epochs, p.reference_accuracy, p.title.c_str());
+    return 0;
+  }
   for (const auto& p : presets()) {
     std::printf("%-16s %s\n", p.name.c_str(), p.title.c_str());
     std::printf("%-16s   %s\n", "", p.config.net.describe().c_str());
@@ -421,7 +431,7 @@ int main(int argc, char** argv) {
     if (cmd == "show") return cmd_show(argc, argv);
     if (cmd == "predict") return cmd_predict(argc, argv);
     if (cmd == "compare") return cmd_compare(argc, argv);
-    if (cmd == "presets") return cmd_presets();
+    if (cmd == "presets") return cmd_presets(argc, argv);
     std::fprintf(stderr, "nnviz-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
     return 2;
   } catch (const std::exception& e) {
