@@ -157,6 +157,7 @@ void App::validate_setup() {
 }
 
 void App::start_run() {
+  compare.cmp.reset();  // a new dataset or network: the race, if any, is over
   if (!data) return;
   validate_setup();
   if (!setup_error.empty()) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compare.h"
 #include "engine.h"
 #include "heatmap.h"
 #include "plot.h"
@@ -36,6 +37,7 @@ struct Views {
   bool activations = false;
   bool stepthrough = false;
   bool canvas = false;
+  bool compare = false;
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
 };
@@ -75,6 +77,20 @@ struct CanvasState {
   long live_step = -1;
   bool bundled_tried = false;
   Normalisation bundled_norm;
+};
+
+struct CompareState {
+  ComparisonSpec spec;
+  std::string values_text;
+  std::unique_ptr<Comparison> cmp;
+  struct Series {
+    std::vector<float> step, epoch, loss, ev_step, ev_epoch, val_acc;
+    double ema = 0;
+  };
+  std::vector<Series> series;
+  PlotState loss_plot, acc_plot;
+  std::vector<std::unique_ptr<Heatmap>> weights;
+  double weights_at = -1e9;
 };
 
 struct StepState {
@@ -125,7 +141,8 @@ struct App {
   ActivationsState acts_view;
   StepState step_view;
   CanvasState canvas;
-  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{};
+  CompareState compare;
+  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
@@ -179,6 +196,7 @@ void DrawWeights(App& app, bool* open);
 void DrawActivations(App& app, bool* open);
 void DrawStepThrough(App& app, bool* open);
 void DrawCanvas(App& app, bool* open);
+void DrawCompare(App& app, bool* open);
 // Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
 void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);

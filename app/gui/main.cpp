@@ -64,6 +64,7 @@ struct Options {
   std::vector<std::string> open_views;
   int stage = -1;  // step-through stage to show
   bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
+  std::string compare;     // start this ready-made comparison (screenshots)
   double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
   int width = 1280, height = 800;
 };
@@ -95,6 +96,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--open") o.open_views.push_back(value());
     else if (a == "--stage") o.stage = std::atoi(value().c_str());
     else if (a == "--draw-demo") o.draw_demo = true;
+    else if (a == "--compare") o.compare = value();
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--size") {
       const std::string v = value();
@@ -259,6 +261,7 @@ int main(int argc, char** argv) {
       else if (v == "stepthrough") app.views.stepthrough = true;
       else if (v == "curves") app.views.curves = true;
       else if (v == "canvas") app.views.canvas = true;
+      else if (v == "compare") app.views.compare = true;
       else {
         std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
         status = 2;
@@ -343,7 +346,8 @@ int main(int argc, char** argv) {
                           {&app.views.weights, DrawWeights},
                           {&app.views.activations, DrawActivations},
                           {&app.views.stepthrough, DrawStepThrough},
-                          {&app.views.canvas, DrawCanvas}};
+                          {&app.views.canvas, DrawCanvas},
+                          {&app.views.compare, DrawCompare}};
         std::vector<ViewSlot> shown;
         for (auto& v : all)
           if (*v.open) shown.push_back(v);
@@ -396,15 +400,29 @@ int main(int argc, char** argv) {
         }
         // Phase 1: K mini-batches at full pace; phase 2 (step-through open): one recorded step.
         const bool want_trace = app.views.stepthrough;
-        const long want = opt.train_steps + (want_trace ? 1 : 0);
-        if (app.run && !steps_requested) {
+        const long want = opt.compare.empty() ? opt.train_steps + (want_trace ? 1 : 0) : 0;
+        if (app.run && !steps_requested && !opt.compare.empty()) {
+          // A ready-made comparison, each run trained K mini-batches (the main run stays at 0).
+          app.views.compare = true;
+          app.views.curves = false;
+          app.compare.spec = ready_made(opt.compare);
+          app.compare.values_text.clear();
+          for (const auto& v : app.compare.spec.values)
+            app.compare.values_text += (app.compare.values_text.empty() ? "" : ",") + v;
+          app.compare.cmp = std::make_unique<Comparison>(app.compare.spec, app.data);
+          for (size_t i = 0; i < app.compare.cmp->size(); ++i) app.compare.cmp->run(i).run_steps(opt.train_steps);
+          steps_requested = true;
+        } else if (app.run && !steps_requested) {
           if (opt.train_steps > 0) app.run->run_steps(opt.train_steps);
           steps_requested = true;
         } else if (app.run && want_trace && !trace_requested && app.snap.step >= opt.train_steps && app.run->idle()) {
           app.run->step_batch();
           trace_requested = true;
         }
-        const bool trained = app.run && app.snap.step >= want && app.run->idle() && (!want_trace || app.snap.trace);
+        const bool compared = !app.compare.cmp || (app.compare.cmp->idle() && !app.compare.series.empty() &&
+                                                   long(app.compare.series[0].step.size()) >= opt.train_steps);
+        const bool trained = app.run && app.snap.step >= want && app.run->idle() && (!want_trace || app.snap.trace) &&
+                             compared;
         if (trained && opt.stage >= 0) app.step_view.stage = opt.stage;
         if (trained && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
@@ -421,6 +439,7 @@ int main(int argc, char** argv) {
             l.set("stepthrough", RectJson(app.step_rect));
             l.set("canvas", RectJson(app.canvas_rect));
             l.set("preview", RectJson(app.preview_rect));
+            l.set("compare_loss", RectJson(app.compare_rect));
             if (app.canvas.probs.size() > 0) {
               int top = 0;
               for (int k = 1; k < app.canvas.probs.size(); ++k)

@@ -24,7 +24,7 @@ namespace {
 void format_value(char* buf, size_t n, double v) {
   const double a = std::fabs(v);
   if (a != 0 && (a < 1e-3 || a >= 1e6)) std::snprintf(buf, n, "%.2e", v);
-  else std::snprintf(buf, n, "%.4g", v);
+  else std::snprintf(buf, n, "%.6g", v);
 }
 
 struct Bounds {

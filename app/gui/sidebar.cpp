@@ -64,6 +64,7 @@ void ViewsSection(App& app) {
   ImGui::Checkbox("Step-through", &app.views.stepthrough);
   ImGui::SameLine();
   ImGui::Checkbox("Draw", &app.views.canvas);
+  ImGui::Checkbox("Compare", &app.views.compare);
   ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");

@@ -1,0 +1,267 @@
+// Side by side: 2 to 8 runs that differ in one setting, trained at once from the same weights on
+// the same mini-batches. One colour per run everywhere: curves, table, weight tiles.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "compare.h"
+#include "heatmap.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+const ImU32 kRunColours[8] = {IM_COL32(250, 160, 60, 255), IM_COL32(90, 200, 230, 255),  IM_COL32(120, 220, 110, 255),
+                              IM_COL32(235, 90, 120, 255), IM_COL32(190, 140, 250, 255), IM_COL32(240, 220, 90, 255),
+                              IM_COL32(120, 150, 255, 255), IM_COL32(200, 200, 200, 255)};
+
+// Every run's smoothed loss and its evaluations, as the plot draws them.
+void gather(CompareState& cs) {
+  cs.cmp->poll();
+  const size_t n = cs.cmp->size();
+  cs.series.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& s = cs.series[i];
+    const auto& steps = cs.cmp->steps(i);
+    for (size_t k = s.step.size(); k < steps.size(); ++k) {
+      s.ema = k == 0 ? steps[k].loss : 0.98 * s.ema + 0.02 * steps[k].loss;
+      s.step.push_back(float(steps[k].step));
+      s.epoch.push_back(steps[k].epoch);
+      s.loss.push_back(float(s.ema));
+    }
+    const auto& evals = cs.cmp->evals(i);
+    for (size_t k = s.ev_step.size(); k < evals.size(); ++k) {
+      s.ev_step.push_back(float(evals[k].step));
+      s.ev_epoch.push_back(evals[k].epoch);
+      s.val_acc.push_back(evals[k].val_accuracy);
+    }
+  }
+}
+
+void Setup(App& app, CompareState& cs) {
+  const char* ready[] = {"optimizers", "learning-rates", "batch-sizes", "l2"};
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  if (ImGui::BeginCombo("##ready", "ready-made...")) {
+    for (const char* r : ready)
+      if (ImGui::Selectable(r)) {
+        cs.spec = ready_made(r);
+        cs.values_text.clear();
+        for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
+      }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  const char* kinds[] = {"optimizer", "lr", "batch", "weight_decay", "init", "activation", "preset"};
+  int what = int(cs.spec.what);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  if (ImGui::Combo("vary", &what, kinds, 7)) cs.spec.what = Varied(what);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  ImGui::InputText("values", &cs.values_text);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Comma-separated, one per run (2 to 8). Optimizers as kind[:lr[:weight decay]], e.g. adam:0.001");
+  ImGui::SameLine();
+  int epochs = cs.spec.base.epochs;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+  if (ImGui::InputInt("epochs", &epochs) && epochs >= 1) cs.spec.base.epochs = epochs;
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!app.data);
+  if (ImGui::Button("Start")) {
+    cs.spec.values.clear();
+    for (size_t a = 0; a <= cs.values_text.size();) {
+      const size_t b = cs.values_text.find(',', a);
+      std::string v = cs.values_text.substr(a, b == std::string::npos ? std::string::npos : b - a);
+      v.erase(0, v.find_first_not_of(' '));
+      v.erase(v.find_last_not_of(' ') + 1);
+      if (!v.empty()) cs.spec.values.push_back(v);
+      if (b == std::string::npos) break;
+      a = b + 1;
+    }
+    cs.spec.base.schedule.total_epochs = float(cs.spec.base.epochs);
+    try {
+      cs.cmp.reset();  // joins the previous comparison's threads
+      cs.series.clear();
+      cs.weights.clear();
+      cs.cmp = std::make_unique<Comparison>(cs.spec, app.data);
+      if (app.run) app.run->pause();  // the cores go to the race
+      cs.cmp->play();
+    } catch (const std::exception& e) {
+      app.say(e.what(), true);
+    }
+  }
+  ImGui::EndDisabled();
+  if (cs.cmp) {
+    ImGui::SameLine();
+    bool running = false;
+    for (size_t i = 0; i < cs.cmp->size(); ++i) running |= cs.cmp->latest(i).state == RunState::Running;
+    if (ImGui::Button(running ? "Pause" : "Resume")) running ? cs.cmp->pause() : cs.cmp->play();
+    ImGui::SameLine();
+    if (ImGui::Button("Save")) {
+      try {
+        cs.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
+        app.say("Saved the comparison to " + data_home() + "/comparison.json and .csv");
+      } catch (const std::exception& e) {
+        app.say(e.what(), true);
+      }
+    }
+  }
+}
+
+void Table(CompareState& cs) {
+  std::vector<RunSummary> rows = cs.cmp->table();
+  std::vector<int> order(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) order[i] = int(i);
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("runs", 8, flags)) return;
+  ImGui::TableSetupColumn(to_string(cs.cmp->spec().what), ImGuiTableColumnFlags_NoSort);
+  ImGui::TableSetupColumn("val", ImGuiTableColumnFlags_PreferSortDescending);
+  ImGui::TableSetupColumn("best val", ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_DefaultSort);
+  ImGui::TableSetupColumn("test", ImGuiTableColumnFlags_PreferSortDescending);
+  ImGui::TableSetupColumn("loss");
+  ImGui::TableSetupColumn("steps to target");
+  ImGui::TableSetupColumn("time to target");
+  ImGui::TableSetupColumn("samples/s", ImGuiTableColumnFlags_PreferSortDescending);
+  ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* ss = ImGui::TableGetSortSpecs(); ss && ss->SpecsCount > 0) {
+    const int col = ss->Specs[0].ColumnIndex;
+    const bool asc = ss->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+    auto key = [&](const RunSummary& r) {
+      switch (col) {
+        case 1: return r.final_val;
+        case 2: return r.best_val;
+        case 3: return r.final_test;
+        case 4: return r.final_loss;
+        case 5: return r.steps_to_target < 0 ? 1e18 : double(r.steps_to_target);
+        case 6: return r.time_to_target < 0 ? 1e18 : r.time_to_target;
+        default: return r.samples_per_s;
+      }
+    };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return asc ? key(rows[a]) < key(rows[b]) : key(rows[a]) > key(rows[b]);
+    });
+  }
+  for (int i : order) {
+    const RunSummary& r = rows[i];
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRunColours[i % 8]), "%s", cs.cmp->spec().values[i].c_str());
+    if (cs.cmp->latest(i).state == RunState::Diverged) {
+      ImGui::SameLine();
+      ImGui::TextColored({1, 0.45f, 0.4f, 1}, "(diverged)");
+    }
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f%%", r.final_val * 100);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f%%", r.best_val * 100);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f%%", r.final_test * 100);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.4f", r.final_loss);
+    ImGui::TableNextColumn();
+    if (r.steps_to_target >= 0) ImGui::Text("%ld", r.steps_to_target);
+    else ImGui::TextDisabled("-");
+    ImGui::TableNextColumn();
+    if (r.time_to_target >= 0) ImGui::Text("%.1f s", r.time_to_target);
+    else ImGui::TextDisabled("-");
+    ImGui::TableNextColumn();
+    ImGui::Text("%.0f", r.samples_per_s);
+  }
+  ImGui::EndTable();
+}
+
+// Each run's first-layer weights as tiles, when the first layer is dense on the image.
+void FirstLayers(App& app, CompareState& cs) {
+  const size_t n = cs.cmp->size();
+  cs.weights.resize(n);
+  ImGui::TextDisabled("first-layer weights, 16 units of each run");
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float w = std::max(ImGui::GetFontSize() * 7, (ImGui::GetContentRegionAvail().x - spacing * (n - 1)) / n);
+  const int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + spacing) / (w + spacing)));
+  int shown = 0;
+  const double now = ImGui::GetTime();
+  const bool refresh = now - cs.weights_at > 0.25;
+  for (size_t i = 0; i < n; ++i) {
+    const auto wv = cs.cmp->latest(i).weights;
+    if (!wv || wv->values.empty()) continue;
+    const Mat& m = wv->values[0];
+    if (wv->shapes[0].size() != 2 || m.rows() != 784) continue;
+    if (!cs.weights[i]) cs.weights[i] = std::make_unique<Heatmap>();
+    if (refresh || cs.weights[i]->empty()) {
+      const int units = std::min<int>(int(m.cols()), 16);
+      TileLayout t = MakeTiles(units, 28, 28);
+      std::vector<float> img(size_t(t.width()) * t.height(), NAN);
+      for (int u = 0; u < units; ++u) {
+        const double s = std::max(1e-12, double(m.col(u).cwiseAbs().maxCoeff()));
+        for (int p = 0; p < 784; ++p) img[t.index(u, p / 28, p % 28)] = float(m(p, u) / s);
+      }
+      cs.weights[i]->update(img.data(), t.width(), t.height(), Colormap::Diverging);
+    }
+    if (shown++ % per_row) ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRunColours[i % 8]), "%s", cs.cmp->spec().values[i].c_str());
+    int hx, hy;
+    HeatmapImage(*cs.weights[i], w, w, &hx, &hy);
+    ImGui::EndGroup();
+  }
+  if (refresh) cs.weights_at = now;
+  (void)app;
+}
+
+}  // namespace
+
+void DrawCompare(App& app, bool* open) {
+  if (!ImGui::Begin("Compare", open)) {
+    ImGui::End();
+    return;
+  }
+  CompareState& cs = app.compare;
+  if (cs.values_text.empty() && !cs.cmp) {
+    cs.spec = ready_made("optimizers");
+    for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
+  }
+  Setup(app, cs);
+  if (!cs.cmp) {
+    ImGui::TextWrapped("Runs that differ in exactly one setting, started from the same initial weights and fed the "
+                       "same mini-batches, so the difference you see is that setting's. Pick a ready-made comparison "
+                       "or your own values and press Start.");
+    ImGui::End();
+    return;
+  }
+  gather(cs);
+  ImGui::TextDisabled("%s, batch %d, seed %llu: identical initial weights and mini-batch order in every run",
+                      cs.spec.base.net.describe().c_str(), cs.spec.base.batch,
+                      static_cast<unsigned long long>(cs.spec.base.seed));
+  const float h = ImGui::GetContentRegionAvail().y;
+  std::vector<PlotSeries> loss, acc;
+  for (size_t i = 0; i < cs.series.size(); ++i) {
+    const auto& s = cs.series[i];
+    const float* x = app.x_in_epochs ? s.epoch.data() : s.step.data();
+    const float* ex = app.x_in_epochs ? s.ev_epoch.data() : s.ev_step.data();
+    const std::string& name = cs.cmp->spec().values[i];
+    loss.push_back({name, x, s.loss.data(), int(s.loss.size()), kRunColours[i % 8], 1.8f, false, nullptr});
+    acc.push_back({name, ex, s.val_acc.data(), int(s.val_acc.size()), kRunColours[i % 8], 1.8f, true, nullptr});
+  }
+  PlotAxes ax;
+  ax.x_label = app.x_in_epochs ? "epoch" : "step";
+  ax.y_label = "training loss (smoothed)";
+  ax.y_from_zero = true;
+  const float ph = std::max(ImGui::GetFontSize() * 8, h * 0.34f);
+  const float pw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  app.compare_rect = DrawPlot("cmp loss", cs.loss_plot, {pw, ph}, loss, {}, ax);
+  ImGui::SameLine();
+  ax.y_label = "validation accuracy";
+  ax.y_from_zero = false;
+  ax.y_fixed_max = 1;
+  ax.legend_bottom = true;
+  DrawPlot("cmp acc", cs.acc_plot, {pw, ph}, acc, {}, ax);
+  Table(cs);
+  FirstLayers(app, cs);
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui
