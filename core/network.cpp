@@ -43,12 +43,20 @@ Network& Network::operator=(const Network& other) {
 }
 
 void Network::build() {
-  if (spec_.input.size() <= 0) throw Error("[network] the input shape " + spec_.input.str() + " is empty");
+  const Shape in = spec_.input;
+  if (in.c <= 0 || in.h <= 0 || in.w <= 0) throw Error("[network] the input shape " + in.str() + " is empty");
+  if (int64_t(in.c) * in.h * in.w > kMaxValuesPerSample)
+    throw Error("[network] the input shape " + in.str() + " has more than " + std::to_string(kMaxValuesPerSample) +
+                " values");
   if (spec_.layers.empty()) throw Error("[network] a network needs at least one layer");
+  if (int64_t(spec_.layers.size()) > kMaxLayers)
+    throw Error("[network] " + std::to_string(spec_.layers.size()) + " layers are more than the " +
+                std::to_string(kMaxLayers) + " a network may have");
   if (spec_.loss != "softmax_cross_entropy" && spec_.loss != "mse")
     throw Error("[network] unknown loss '" + spec_.loss + "' (expected softmax_cross_entropy or mse)");
   layers_.clear();
   Shape s = spec_.input;
+  int64_t params = 0;
   for (size_t i = 0; i < spec_.layers.size(); ++i) {
     try {
       layers_.push_back(make_layer(spec_.layers[i], s));
@@ -56,6 +64,12 @@ void Network::build() {
       throw Error("[network] layer " + std::to_string(i + 1) + " (" + spec_.layers[i].describe() + "): " + e.what());
     }
     s = layers_.back()->out_shape();
+    for (const auto& p : layers_.back()->params()) params += p.value->size();
+    if (params > kMaxParams) {
+      layers_.clear();
+      throw Error("[network] more than " + std::to_string(kMaxParams) + " parameters (at layer " +
+                  std::to_string(i + 1) + ", " + spec_.layers[i].describe() + "): too large to train here");
+    }
   }
   acts_.assign(layers_.size() + 1, Mat());
   grads_.assign(layers_.size() + 1, Mat());
@@ -73,6 +87,15 @@ const Mat& Network::forward(const Mat& x, bool training) {
     throw Error("[network] input has " + std::to_string(x.rows()) + " values per sample, the network expects " +
                 std::to_string(spec_.input.size()));
   acts_[0] = x;
+  return forward(training);
+}
+
+Mat& Network::input(int n) {
+  acts_[0].resize(spec_.input.size(), n);
+  return acts_[0];
+}
+
+const Mat& Network::forward(bool training) {
   for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->forward(acts_[i], acts_[i + 1], training);
   return acts_.back();
 }

@@ -42,6 +42,9 @@ class Network {
 
   // Forward pass over a batch (input_size x N); returns the output (logits for a classifier).
   const Mat& forward(const Mat& x, bool training);
+  // The same without a copy: fill input(n) (input_size x n), then call forward(training).
+  Mat& input(int n);
+  const Mat& forward(bool training);
   // Mean loss of the last forward pass; fills grads.back() = dL/d(output).
   double loss(const uint8_t* labels);  // softmax cross-entropy, or MSE against one-hot labels
   double loss(const Mat& targets);     // MSE against real-valued targets

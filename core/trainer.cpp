@@ -1,6 +1,9 @@
 #include "trainer.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 namespace nnviz {
@@ -28,6 +31,24 @@ json::Value TrainConfig::to_json() const {
   return v;
 }
 
+namespace {
+// A seed is written as a decimal string (JSON numbers lose 64-bit integers); a number is read too.
+uint64_t seed_from_json(const json::Value& s) {
+  if (s.is_string()) {
+    const std::string& t = s.as_string();
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long x = t.empty() || t[0] < '0' || t[0] > '9' ? 0 : std::strtoull(t.c_str(), &end, 10);
+    if (!end || *end != '\0' || errno == ERANGE) throw Error("[config] the seed \"" + t + "\" is not a whole number");
+    return x;
+  }
+  const double x = s.as_number();
+  if (!(x >= 0 && x < 18446744073709551616.0) || x != std::floor(x))
+    throw Error("[config] the seed " + json::Value(x).dump() + " is not a whole number from 0 to 2^64-1");
+  return static_cast<uint64_t>(x);
+}
+}  // namespace
+
 TrainConfig TrainConfig::from_json(const json::Value& v) {
   TrainConfig c;
   c.preset = v.get_string("preset", "");
@@ -35,9 +56,9 @@ TrainConfig TrainConfig::from_json(const json::Value& v) {
   c.init = init_kind_from_string(v.get_string("init", "lecun"));
   if (const auto* o = v.find("optimizer")) c.opt = OptConfig::from_json(*o);
   if (const auto* s = v.find("schedule")) c.schedule = Schedule::from_json(*s);
-  c.batch = static_cast<int>(v.get_number("batch", c.batch));
-  c.epochs = static_cast<int>(v.get_number("epochs", c.epochs));
-  if (const auto* s = v.find("seed")) c.seed = s->is_string() ? std::stoull(s->as_string()) : uint64_t(s->as_number());
+  c.batch = v.get_int("batch", c.batch);
+  c.epochs = v.get_int("epochs", c.epochs);
+  if (const auto* s = v.find("seed")) c.seed = seed_from_json(*s);
   c.dataset = dataset_kind_from_string(v.get_string("dataset", "mnist"));
   c.norm = norm_mode_from_string(v.get_string("norm", "standard"));
   if (const auto* a = v.find("augment")) c.augment = Augment::from_json(*a);
@@ -90,8 +111,8 @@ double Trainer::epoch_progress() const { return epoch_ + double(cursor_) / doubl
 StepStats Trainer::step(const std::function<void()>& before_update) {
   const Split& tr = data_.train;
   const int n = static_cast<int>(std::min<size_t>(cfg_.batch, order_.size() - cursor_));
-  const int d = data_.input_size();
-  x_.resize(d, n);
+  // The batch goes straight into the network's input buffer: no extra copy.
+  Mat& x = net_.input(n);
   labels_.resize(n);
   batch_idx_.resize(n);
   const bool aug = cfg_.augment.enabled && data_.rows > 1;
@@ -99,8 +120,8 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
   for (int j = 0; j < n; ++j) {
     const int idx = order_[cursor_ + j];
     batch_idx_[j] = idx;
-    if (aug) augment_image(tr.x.col(idx).data(), x_.col(j).data(), data_.rows, data_.cols, blank, cfg_.augment, aug_rng_);
-    else x_.col(j) = tr.x.col(idx);
+    if (aug) augment_image(tr.x.col(idx).data(), x.col(j).data(), data_.rows, data_.cols, blank, cfg_.augment, aug_rng_);
+    else x.col(j) = tr.x.col(idx);
     labels_[j] = tr.y[idx];
   }
   StepStats st;
@@ -108,7 +129,7 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
   st.batch = n;
 
   double t0 = now();
-  const Mat& out = net_.forward(x_, true);
+  const Mat& out = net_.forward(true);
   st.loss = net_.loss(labels_.data());
   double t1 = now();
   net_.backward(false);
@@ -143,15 +164,14 @@ EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vecto
   EvalStats e;
   const int total = max_samples < 0 ? split.count : std::min(max_samples, split.count);
   const int chunk = 1000;
-  Mat xb;
   std::vector<int> pred;
   double loss_sum = 0;
   int correct = 0;
   if (predictions) predictions->resize(total);
   for (int start = 0; start < total; start += chunk) {
     const int n = std::min(chunk, total - start);
-    xb = split.x.middleCols(start, n);
-    const Mat& out = net.forward(xb, false);
+    net.input(n) = split.x.middleCols(start, n);
+    const Mat& out = net.forward(false);
     loss_sum += net.loss(split.y.data() + start) * n;
     argmax_cols(out, pred);
     for (int j = 0; j < n; ++j) {

@@ -104,7 +104,6 @@ class Trainer {
   size_t cursor_ = 0;
   int epoch_ = 0;
   long step_ = 0;
-  Mat x_;
   std::vector<uint8_t> labels_;
   std::vector<int> batch_idx_;
   std::vector<int> pred_;
