@@ -8,6 +8,7 @@
 
 #include "loss.h"
 #include "model_io.h"
+#include "run_file.h"
 
 namespace nnviz {
 
@@ -313,6 +314,68 @@ void Run::save_model(const std::string& path, const json::Value& info) {
   });
   auto [net, meta] = fut.get();
   nnviz::save_model(path, net, meta);
+}
+
+RunRecord Run::record(const json::Value& info) {
+  auto promise = std::make_shared<std::promise<RunRecord>>();
+  auto fut = promise->get_future();
+  post([this, promise, info](Trainer& t) {
+    RunRecord r;
+    r.meta.config = t.config();
+    r.meta.norm = t.data().norm;
+    r.meta.info = info;
+    r.meta.info.set("steps", static_cast<long long>(t.steps_done()));
+    r.meta.info.set("epochs_trained", t.epoch_progress());
+    r.net = std::make_shared<Network>(t.net());
+    const Optimizer& o = t.optimizer();
+    if (o.steps() > 0) {
+      const size_t n = t.net().param_list().size();
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<Mat> st;
+        for (auto& [name, m] : o.state(i)) st.push_back(*m);
+        r.opt_state.push_back(std::move(st));
+      }
+    }
+    r.opt_t = o.steps();
+    r.step = t.steps_done();
+    r.epoch = t.epoch();
+    r.cursor = t.cursor();
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    r.steps = steps_;
+    r.evals = evals_;
+    r.changes = changes_;
+    promise->set_value(std::move(r));
+  });
+  return fut.get();
+}
+
+void Run::save_run(const std::string& path, const json::Value& info) { nnviz::save_run(path, record(info)); }
+
+void Run::restore(std::shared_ptr<const RunRecord> r) {
+  enqueue([this, r] {
+    trainer_.net().copy_values_from(*r->net);
+    trainer_.optimizer().restore(r->opt_state, r->opt_t);
+    trainer_.restore_position(r->step, r->epoch, r->cursor);
+    state_ = RunState::Paused;
+    pending_steps_ = 0;
+    target_step_ = -1;
+    target_epoch_ = trainer_.config().epochs;
+    train_time_ = r->steps.empty() ? 0 : r->steps.back().time;
+    {
+      std::lock_guard<std::mutex> lk(eval_mu_);
+      eval_jobs_.clear();
+    }
+    {
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      steps_ = r->steps;
+      evals_ = r->evals;
+      changes_ = r->changes;
+      pub_message_ = "Reopened at step " + std::to_string(r->step) + "; Play continues the run.";
+      pub_trace_.reset();
+      ++generation_;
+    }
+    publish(true);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

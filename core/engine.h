@@ -152,12 +152,20 @@ class Run {
   // Runs `f` on the training thread between mini-batches (tests, tools).
   void post(std::function<void(Trainer&)> f);
 
+  // Puts back a saved run: weights, optimizer state, place in the data, and its history (viewers
+  // see a restart with the saved points). The record must come from a run of this architecture.
+  void restore(std::shared_ptr<const struct RunRecord> record);
+
   // --- viewer side
   RunSnapshot snapshot(SnapshotCursor& cursor);
   // A copy of the network as it is between two mini-batches; waits for at most one.
   Network copy_network();
   // Saves the model without stopping training (atomic write); throws Error on failure.
   void save_model(const std::string& path, const json::Value& info = json::Value::object());
+  // Everything needed to reopen this run and continue it (waits for at most one mini-batch).
+  struct RunRecord record(const json::Value& info = json::Value::object());
+  // record() written to a run file (run_file.h), without stopping training.
+  void save_run(const std::string& path, const json::Value& info = json::Value::object());
   const Dataset& data() const { return *data_; }
   // True when no command is pending and the run is not training (tests poll this).
   bool idle() const;

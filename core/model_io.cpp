@@ -1,5 +1,7 @@
 #include "model_io.h"
 
+#include <unordered_map>
+
 #include "fileio.h"
 #include "safetensors.h"
 
@@ -27,7 +29,7 @@ std::vector<NamedTensor> tensors_of(Network& net) {
 
 }  // namespace
 
-void save_model(const std::string& path, Network& net, const ModelFile& meta) {
+StFile model_to_st(Network& net, const ModelFile& meta) {
   StFile f;
   f.metadata.emplace_back("format", "nnviz");
   f.metadata.emplace_back("format_version", "1");
@@ -46,12 +48,19 @@ void save_model(const std::string& path, Network& net, const ModelFile& meta) {
     t.data.assign(nt.value->data(), nt.value->data() + nt.value->size());
     f.tensors.push_back(std::move(t));
   }
-  write_file_atomic(path, st_serialize(f), "model");
+  return f;
+}
+
+void save_model(const std::string& path, Network& net, const ModelFile& meta) {
+  write_file_atomic(path, st_serialize(model_to_st(net, meta)), "model");
 }
 
 LoadedModel load_model_bytes(const std::vector<uint8_t>& bytes, const std::string& name) {
+  return model_from_st(st_parse(bytes, name), name);
+}
+
+LoadedModel model_from_st(const StFile& f, const std::string& name) {
   auto fail = [&](const std::string& what) { return Error("[model] " + name + ": " + what); };
-  StFile f = st_parse(bytes, name);
   const std::string* format = f.meta("format");
   if (!format || *format != "nnviz") throw fail("not an nnviz model (no \"format\": \"nnviz\" in __metadata__)");
   const std::string* version = f.meta("format_version");
@@ -86,8 +95,12 @@ LoadedModel load_model_bytes(const std::vector<uint8_t>& bytes, const std::strin
     }
   }();
   const auto tensors = tensors_of(net);
+  // By name, so that a file with very many tensors is not a quadratic search.
+  std::unordered_map<std::string, const StTensor*> in_file;
+  for (const auto& t : f.tensors) in_file.emplace(t.name, &t);
   for (const auto& nt : tensors) {
-    const StTensor* t = f.find(nt.name);
+    const auto it = in_file.find(nt.name);
+    const StTensor* t = it == in_file.end() ? nullptr : it->second;
     if (!t) throw fail("missing tensor \"" + nt.name + "\" required by its architecture");
     const std::vector<int64_t>& want = nt.shape;
     if (t->shape != want) {
@@ -101,10 +114,13 @@ LoadedModel load_model_bytes(const std::vector<uint8_t>& bytes, const std::strin
     std::copy(t->data.begin(), t->data.end(), nt.value->data());
   }
   if (f.tensors.size() != tensors.size()) {
+    std::unordered_map<std::string, int> wanted;
+    for (const auto& nt : tensors) wanted.emplace(nt.name, 0);
     for (const auto& t : f.tensors) {
-      bool known = false;
-      for (const auto& nt : tensors) known |= nt.name == t.name;
-      if (!known) throw fail("unexpected tensor \"" + t.name + "\" that its architecture does not have");
+      // A run file (run_file.h) also carries the optimizer's state and the metrics.
+      const bool extra = t.name.rfind("optimizer.", 0) == 0 || t.name.rfind("history.", 0) == 0;
+      if (!extra && !wanted.count(t.name))
+        throw fail("unexpected tensor \"" + t.name + "\" that its architecture does not have");
     }
   }
   return LoadedModel{std::move(net), std::move(meta)};

@@ -39,6 +39,11 @@ struct LoadedModel {
 // Throws Error("[model] <path>: <problem>") for a damaged file, a file that is not an nnviz model,
 // or tensors that do not match the architecture it declares.
 LoadedModel load_model(const std::string& path);
+
+// The same, split at the safetensors layer, for files that carry more (run files).
+struct StFile;  // safetensors.h
+StFile model_to_st(Network& net, const ModelFile& meta);
+LoadedModel model_from_st(const StFile& f, const std::string& name);
 LoadedModel load_model_bytes(const std::vector<uint8_t>& bytes, const std::string& name);
 
 }  // namespace nnviz

@@ -127,6 +127,16 @@ std::vector<std::pair<std::string, const Mat*>> Optimizer::state(size_t i) const
   return out;
 }
 
+void Optimizer::restore(const std::vector<std::vector<Mat>>& state, long t) {
+  state_.assign(state.size(), Slot{});
+  for (size_t i = 0; i < state.size(); ++i) {
+    if (state[i].size() > 0) state_[i].s1 = state[i][0];
+    if (state[i].size() > 1) state_[i].s2 = state[i][1];
+  }
+  t_ = t;
+  if (state.empty()) t_ = 0;  // no state: start afresh (as before the first step)
+}
+
 void Optimizer::step(const std::vector<Param>& params, double lr_d) {
   if (state_.size() != params.size()) {
     state_.assign(params.size(), Slot{});

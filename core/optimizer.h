@@ -75,6 +75,8 @@ class Optimizer {
   // State tensors of parameter i (e.g. {"velocity"} or {"m", "v"}), empty before the first step.
   std::vector<std::pair<std::string, const Mat*>> state(size_t i) const;
   static std::vector<std::string> state_names(OptKind k);
+  // Puts back a saved state: per parameter, its state tensors in state_names() order; t steps.
+  void restore(const std::vector<std::vector<Mat>>& state, long t);
 
  private:
   struct Slot { Mat s1, s2; };

@@ -104,6 +104,16 @@ void Trainer::start_epoch() {
   cursor_ = 0;
 }
 
+void Trainer::restore_position(long step, int epoch, size_t cursor) {
+  if (step < 0 || epoch < 0 || cursor > size_t(data_.train.count))
+    throw Error("[trainer] a saved position (step " + std::to_string(step) + ", epoch " + std::to_string(epoch) +
+                ", sample " + std::to_string(cursor) + ") does not fit this data");
+  epoch_ = epoch;
+  start_epoch();
+  cursor_ = cursor;
+  step_ = step;
+}
+
 int Trainer::batches_per_epoch() const { return (data_.train.count + cfg_.batch - 1) / cfg_.batch; }
 
 double Trainer::epoch_progress() const { return epoch_ + double(cursor_) / double(data_.train.count); }

@@ -74,6 +74,9 @@ class Trainer {
 
   long steps_done() const { return step_; }
   int epoch() const { return epoch_; }                 // completed epochs
+  size_t cursor() const { return cursor_; }            // samples of this epoch done
+  // Continues a saved run: its place in the data (the epoch's order is derived from the seed).
+  void restore_position(long step, int epoch, size_t cursor);
   double epoch_progress() const;                        // fractional epochs
   int batches_per_epoch() const;
   double current_lr() const { return cfg_.schedule.lr_at(cfg_.opt.lr, epoch_progress()); }

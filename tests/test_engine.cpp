@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "explain.h"
+#include "run_file.h"
 #include "model_io.h"
 #include "synthetic.h"
 #include "test_util.h"
@@ -403,4 +404,52 @@ TEST_CASE("step-through: the written-out update equals the actual weight change,
       }
     CHECK(checked > 20);
   }
+}
+
+TEST_CASE("run files: a saved run reopens with its curves and continues exactly where it stopped") {
+  TempDir tmp;
+  TrainConfig cfg = quadrant_config();
+  cfg.opt.kind = OptKind::Adam;  // state that matters: m, v and the step count
+  cfg.opt.lr = 0.01f;
+  cfg.epochs = 1000;
+  Run a(cfg, small_data());
+  SnapshotCursor ca;
+  a.run_steps(150);  // one and a half epochs: an evaluation, and a place in the middle of epoch 2
+  REQUIRE(wait_for([&] { return a.idle() && fresh(a).evals.size() == 1; }));
+  a.save_run(tmp.file("run.safetensors"));
+  CHECK(is_run_file(tmp.file("run.safetensors")));
+  CHECK_NOTHROW(load_model(tmp.file("run.safetensors")));  // a run file is a model file too
+
+  auto rec = std::make_shared<RunRecord>(load_run(tmp.file("run.safetensors")));
+  CHECK(rec->step == 150);
+  CHECK(rec->steps.size() == 150);
+  CHECK(rec->evals.size() == 1);
+  Run b(rec->meta.config, small_data());
+  b.restore(rec);
+  SnapshotCursor cb;
+  auto sb = settle(b, cb);
+  auto sa = settle(a, ca);
+  CHECK(sb.restarted == false);  // a fresh cursor: just the restored history
+  REQUIRE(sb.steps.size() == 150);
+  for (size_t i = 0; i < 150; ++i) CHECK(sb.steps[i].loss == sa.steps[i].loss);
+  CHECK(sb.weights->values == sa.weights->values);
+  CHECK(sb.step == 150);
+
+  // Both continue: the same batches and the same optimizer state give the same numbers.
+  a.run_steps(60);
+  b.run_steps(60);
+  sa = settle(a, ca);
+  sb = settle(b, cb);
+  REQUIRE(sa.steps.size() == 60);
+  REQUIRE(sb.steps.size() == 60);
+  for (size_t i = 0; i < 60; ++i) CHECK(sb.steps[i].loss == sa.steps[i].loss);
+  CHECK(sb.weights->values == sa.weights->values);
+
+  write_bytes(tmp.file("model.safetensors"), read_bytes(tmp.file("run.safetensors")));
+  Network plain(cfg.net);
+  ModelFile mf;
+  mf.config = cfg;
+  save_model(tmp.file("model.safetensors"), plain, mf);
+  CHECK_FALSE(is_run_file(tmp.file("model.safetensors")));
+  CHECK_THROWS_WITH_AS(load_run(tmp.file("model.safetensors")), doctest::Contains("not a run file"), Error);
 }

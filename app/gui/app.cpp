@@ -8,6 +8,7 @@
 
 #include "fileio.h"
 #include "model_io.h"
+#include "run_file.h"
 
 namespace nnviz::gui {
 
@@ -89,7 +90,7 @@ std::string Curves::evals_to_csv() const {
 
 App::App() {
   apply_preset(0);
-  model_path = data_home() + "/model.safetensors";
+  model_path = data_home() + "/run.safetensors";
 }
 
 void App::say(const std::string& text, bool error) {
@@ -263,9 +264,9 @@ void App::save_model(const std::string& path) {
     json::Value info = json::Value::object();
     if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
     if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
-    run->save_model(path, info);
+    run->save_run(path, info);  // a model file with the curves and the training position in it
     model_path = path;
-    say("Saved the model to " + path);
+    say("Saved the run to " + path + " (a model file; it reopens with its curves)");
   } catch (const std::exception& e) {
     say(std::string("Could not save: ") + e.what(), true);
   }
@@ -273,6 +274,23 @@ void App::save_model(const std::string& path) {
 
 void App::load_model(const std::string& path) {
   try {
+    if (is_run_file(path)) {
+      auto rec = std::make_shared<RunRecord>(load_run(path));
+      if (rec->meta.config.dataset != data_kind || !data) {
+        say("The run was trained on " + std::string(to_string(rec->meta.config.dataset)) +
+                "; switch the dataset first, then open it again.",
+            true);
+        return;
+      }
+      setup = rec->meta.config;
+      setup.net = rec->net->spec();
+      start_run();
+      if (!run) return;
+      run->restore(rec);
+      model_path = path;
+      say("Reopened " + path + " at step " + std::to_string(rec->step));
+      return;
+    }
     LoadedModel m = nnviz::load_model(path);
     if (m.meta.config.dataset != data_kind || !data) {
       say("The model was trained on " + std::string(to_string(m.meta.config.dataset)) +

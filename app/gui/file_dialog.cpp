@@ -56,11 +56,11 @@ void Dialog(App& app, const char* title, bool saving) {
 }  // namespace
 
 void DrawFileDialogs(App& app) {
-  if (app.open_save_dialog) ImGui::OpenPopup("Save model");
-  if (app.open_load_dialog) ImGui::OpenPopup("Open model");
+  if (app.open_save_dialog) ImGui::OpenPopup("Save run");
+  if (app.open_load_dialog) ImGui::OpenPopup("Open run or model");
   app.open_save_dialog = app.open_load_dialog = false;
-  Dialog(app, "Save model", true);
-  Dialog(app, "Open model", false);
+  Dialog(app, "Save run", true);
+  Dialog(app, "Open run or model", false);
 }
 
 }  // namespace nnviz::gui

@@ -65,6 +65,7 @@ struct Options {
   int stage = -1;  // step-through stage to show
   bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
   std::string compare;     // start this ready-made comparison (screenshots)
+  std::string save_run, load;  // save the run after training; open a run or model at start
   double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
   int width = 1280, height = 800;
 };
@@ -72,7 +73,8 @@ struct Options {
 const char* kUsage =
     "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
     "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
-    "             [--open weights|activations|stepthrough|canvas]... [--stage N] [--draw-demo]\n"
+    "             [--open weights|activations|stepthrough|canvas|compare]... [--stage N] [--draw-demo]\n"
+    "             [--compare READY] [--save-run FILE] [--load FILE]\n"
     "             [--bench-frames N]\n";
 
 bool parse(int argc, char** argv, Options& o) {
@@ -97,6 +99,8 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--stage") o.stage = std::atoi(value().c_str());
     else if (a == "--draw-demo") o.draw_demo = true;
     else if (a == "--compare") o.compare = value();
+    else if (a == "--save-run") o.save_run = value();
+    else if (a == "--load") o.load = value();
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--size") {
       const std::string v = value();
@@ -401,6 +405,13 @@ int main(int argc, char** argv) {
         // Phase 1: K mini-batches at full pace; phase 2 (step-through open): one recorded step.
         const bool want_trace = app.views.stepthrough;
         const long want = opt.compare.empty() ? opt.train_steps + (want_trace ? 1 : 0) : 0;
+        if (app.run && !steps_requested && !opt.load.empty()) {
+          app.load_model(opt.load);
+          if (app.message_is_error) {
+            std::fprintf(stderr, "nnviz: %s\n", app.message.c_str());
+            status = 1;
+          }
+        }
         if (app.run && !steps_requested && !opt.compare.empty()) {
           // A ready-made comparison, each run trained K mini-batches (the main run stays at 0).
           app.views.compare = true;
@@ -424,6 +435,7 @@ int main(int argc, char** argv) {
         const bool trained = app.run && app.snap.step >= want && app.run->idle() && (!want_trace || app.snap.trace) &&
                              compared;
         if (trained && opt.stage >= 0) app.step_view.stage = opt.stage;
+        if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
         if (trained && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
             std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());

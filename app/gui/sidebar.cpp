@@ -284,13 +284,14 @@ void ControlsSection(App& app) {
     if (run) run->set_speed(app.speed);
   }
   const float hw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  if (ImGui::Button("Save model...", {hw, 0})) app.open_save_dialog = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+S: weights, architecture and settings, while training");
+  if (ImGui::Button("Save run...", {hw, 0})) app.open_save_dialog = true;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Ctrl+S: weights, architecture, settings, curves and the place in training; also while training");
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(!app.data);
-  if (ImGui::Button("Open model...", {hw, 0})) app.open_load_dialog = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+O");
+  if (ImGui::Button("Open...", {hw, 0})) app.open_load_dialog = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+O: a saved run (continues it) or any nnviz model");
   ImGui::EndDisabled();
 }
 

@@ -1,0 +1,190 @@
+#include "playground.h"
+
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "loss.h"
+
+namespace nnviz {
+
+Toy make_regression(const Expr& f, int n, double lo, double hi, double noise, uint64_t seed) {
+  if (n < 1 || !(hi > lo)) throw Error("[playground] need at least one point and lo < hi");
+  Rng rng(seed);
+  Toy t;
+  t.x.resize(1, n);
+  t.y.resize(1, n);
+  t.x_scale = std::max(std::fabs(lo), std::fabs(hi));
+  for (int i = 0; i < n; ++i) {
+    const double x = rng.uniform(lo, hi);
+    const double y = f(x);
+    if (!std::isfinite(y)) throw Error("[playground] the function is not finite at x = " + std::to_string(x));
+    t.x(0, i) = Scalar(x);
+    t.y(0, i) = Scalar(y + noise * rng.normal());
+  }
+  return t;
+}
+
+Toy make_classification(const std::string& kind, int n, double noise, uint64_t seed) {
+  if (n < 2) throw Error("[playground] need at least two points");
+  Rng rng(seed);
+  Toy t;
+  t.x.resize(2, n);
+  t.labels.resize(n);
+  for (int i = 0; i < n; ++i) {
+    const int c = i % 2;
+    double a = 0, b = 0;
+    if (kind == "circles") {  // an inner disc and a ring around it
+      const double r = c == 0 ? rng.uniform(0, 0.5) : rng.uniform(0.7, 1.0);
+      const double th = rng.uniform(0, 2 * M_PI);
+      a = r * std::cos(th), b = r * std::sin(th);
+    } else if (kind == "xor") {  // the class is the sign of x * y
+      a = rng.uniform(-1, 1), b = rng.uniform(-1, 1);
+      if ((a * b > 0) != (c == 1)) b = -b;
+    } else if (kind == "gaussians") {
+      a = rng.normal(c == 0 ? -0.5 : 0.5, 0.3), b = rng.normal(c == 0 ? -0.5 : 0.5, 0.3);
+    } else if (kind == "spiral") {  // two interleaved arms, one and a half turns each
+      const double s = rng.uniform(0.05, 1.0);
+      const double th = s * 3 * M_PI + c * M_PI;
+      a = s * std::cos(th), b = s * std::sin(th);
+    } else {
+      throw Error("[playground] unknown data set '" + kind + "' (circles, xor, gaussians, spiral)");
+    }
+    t.x(0, i) = Scalar(a + noise * 0.3 * rng.normal());
+    t.x(1, i) = Scalar(b + noise * 0.3 * rng.normal());
+    t.labels[i] = uint8_t(c);
+  }
+  return t;
+}
+
+Toy load_points_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("[playground] " + path + ": cannot open the file");
+  std::vector<double> xs, ys;
+  std::vector<uint8_t> labels;
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) f.push_back(cell);
+    auto bad = [&](const std::string& why) {
+      return Error("[playground] " + path + " line " + std::to_string(lineno) + ": " + why);
+    };
+    if (f.size() != 3) throw bad("expected 3 values (x,y,label), found " + std::to_string(f.size()));
+    double v[3];
+    bool numeric = true;
+    for (int k = 0; k < 3; ++k) {
+      char* end = nullptr;
+      v[k] = std::strtod(f[k].c_str(), &end);
+      numeric = numeric && end != f[k].c_str() && *end == '\0' && std::isfinite(v[k]);
+    }
+    if (!numeric) {
+      if (lineno == 1 && xs.empty()) continue;  // a header
+      throw bad("'" + line + "' is not three numbers");
+    }
+    if (v[2] != 0 && v[2] != 1) throw bad("label " + f[2] + " is not 0 or 1");
+    xs.push_back(v[0]);
+    ys.push_back(v[1]);
+    labels.push_back(uint8_t(v[2]));
+  }
+  if (xs.size() < 4) throw Error("[playground] " + path + ": fewer than 4 points");
+  Toy t;
+  t.x.resize(2, Eigen::Index(xs.size()));
+  for (size_t i = 0; i < xs.size(); ++i) t.x(0, i) = Scalar(xs[i]), t.x(1, i) = Scalar(ys[i]);
+  t.labels = labels;
+  t.x_scale = std::max(1e-9, double(t.x.cwiseAbs().maxCoeff()));
+  return t;
+}
+
+void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy& test) {
+  std::vector<int> idx(all.count());
+  std::iota(idx.begin(), idx.end(), 0);
+  Rng(seed).shuffle(idx);
+  const int n_test = std::clamp(int(std::lround(all.count() * test_share)), 1, all.count() - 1);
+  auto take = [&](Toy& t, int from, int to) {
+    t.x_scale = all.x_scale;
+    t.x.resize(all.x.rows(), to - from);
+    if (all.y.size()) t.y.resize(all.y.rows(), to - from);
+    t.labels.clear();
+    for (int k = from; k < to; ++k) {
+      t.x.col(k - from) = all.x.col(idx[k]);
+      if (all.y.size()) t.y.col(k - from) = all.y.col(idx[k]);
+      if (!all.labels.empty()) t.labels.push_back(all.labels[idx[k]]);
+    }
+  };
+  take(test, 0, n_test);
+  take(train, n_test, all.count());
+}
+
+Playground::Playground(const NetSpec& spec, const OptConfig& opt, InitKind init, uint64_t seed, Toy train, Toy test)
+    : net_(spec), opt_(opt), train_(std::move(train)), test_(std::move(test)), rng_(Rng::derive(seed, 1)) {
+  if (net_.input_shape().size() != train_.x.rows())
+    throw Error("[playground] the network takes " + std::to_string(net_.input_shape().size()) + " inputs, the data has " +
+                std::to_string(train_.x.rows()));
+  if (train_.count() == 0) throw Error("[playground] no training points");
+  net_.initialise(init, Rng::derive(seed, 0));
+  order_.resize(train_.count());
+  std::iota(order_.begin(), order_.end(), 0);
+  rng_.shuffle(order_);
+}
+
+double Playground::step(int batch) {
+  const int n = batch <= 0 ? train_.count() : std::min(batch, train_.count());
+  Mat& x = net_.input(n);
+  Mat y(train_.y.rows(), n);
+  std::vector<uint8_t> labels(n);
+  for (int j = 0; j < n; ++j) {
+    if (cursor_ >= order_.size()) {
+      rng_.shuffle(order_);
+      cursor_ = 0;
+    }
+    const int i = order_[cursor_++];
+    x.col(j) = train_.x.col(i) / Scalar(train_.x_scale);
+    if (train_.y.size()) y.col(j) = train_.y.col(i);
+    if (!train_.labels.empty()) labels[j] = train_.labels[i];
+  }
+  net_.forward(true);
+  const double loss = net_.is_classifier() ? net_.loss(labels.data()) : net_.loss(y);
+  net_.backward(false);
+  opt_.step(net_.param_list(), opt_.config().lr);
+  ++steps_;
+  return loss;
+}
+
+Mat Playground::predict(const Mat& x) {
+  const Mat& out = net_.forward(x / Scalar(train_.x_scale), false);
+  if (!net_.is_classifier()) return out;
+  Mat p;
+  softmax(out, p);
+  return p;
+}
+
+std::vector<Mat> Playground::activations(const Mat& x) {
+  net_.forward(x / Scalar(train_.x_scale), false);
+  std::vector<Mat> a;
+  for (size_t i = 1; i <= net_.num_layers(); ++i) a.push_back(net_.act(i));
+  return a;
+}
+
+double Playground::mean_squared_error(const Toy& t) {
+  if (t.count() == 0 || t.y.size() == 0) return 0;
+  const Mat p = predict(t.x);
+  return double((p - t.y).squaredNorm()) / double(t.y.size());
+}
+
+double Playground::accuracy(const Toy& t) {
+  if (t.count() == 0 || t.labels.empty()) return 0;
+  std::vector<int> pred;
+  argmax_cols(predict(t.x), pred);
+  int right = 0;
+  for (int i = 0; i < t.count(); ++i) right += pred[i] == t.labels[i];
+  return double(right) / t.count();
+}
+
+}  // namespace nnviz

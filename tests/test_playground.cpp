@@ -1,0 +1,114 @@
+// The small playgrounds: a 1-D fit with MSE, 2-D classes, expressions and point files.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+
+#include "playground.h"
+#include "test_util.h"
+
+using namespace nnviz;
+using namespace nnviz::test;
+
+namespace {
+NetSpec mlp(int inputs, std::vector<int> hidden, const std::string& act_type, int outputs, const std::string& loss,
+            bool bias = true) {
+  NetSpec s;
+  s.input = Shape{inputs, 1, 1};
+  for (int h : hidden) {
+    s.layers.push_back(dense(h, bias));
+    s.layers.push_back(act(act_type));
+  }
+  s.layers.push_back(dense(outputs, bias));
+  s.loss = loss;
+  return s;
+}
+
+// Mean squared error over 1000 evenly spaced points of [-5, 5].
+double grid_mse(Playground& p, const Expr& f) {
+  Mat x(1, 1000), y(1, 1000);
+  for (int i = 0; i < 1000; ++i) {
+    x(0, i) = Scalar(-5 + 10.0 * i / 999);
+    y(0, i) = Scalar(f(x(0, i)));
+  }
+  return double((p.predict(x) - y).squaredNorm()) / 1000;
+}
+}  // namespace
+
+TEST_CASE("expressions: parse, evaluate, and explain their errors") {
+  CHECK(Expr::parse("sin(x)+x")(1.0) == doctest::Approx(std::sin(1.0) + 1));
+  CHECK(Expr::parse("2^3^2")(0) == doctest::Approx(512));  // right-associative
+  CHECK(Expr::parse("-x^2")(3) == doctest::Approx(-9));
+  CHECK(Expr::parse("abs(x) * step(x - 1) + pi")(2) == doctest::Approx(2 + M_PI));
+  CHECK_THROWS_WITH_AS(Expr::parse("sin(x"), doctest::Contains("')' expected"), Error);
+  CHECK_THROWS_WITH_AS(Expr::parse("foo(x)"), doctest::Contains("unknown name 'foo'"), Error);
+  CHECK_THROWS_WITH_AS(Expr::parse("x +"), doctest::Contains("unexpected end"), Error);
+  CHECK_THROWS_WITH_AS(Expr::parse("x $ 2"), doctest::Contains("position 3"), Error);
+  CHECK_THROWS_AS(Expr::parse(std::string(500, '(') + "x" + std::string(500, ')')), Error);
+}
+
+TEST_CASE("regression playground: the documented small net fits sin(x) + x to an MSE below 1e-3 on [-5, 5]") {
+  // The documented net: 1 -> 32 tanh -> 32 tanh -> 1, Adam lr 0.01, batch 32, 8000 steps.
+  const Expr f = Expr::parse("sin(x) + x");
+  Toy all = make_regression(f, 400, -5, 5, 0.0, 3), train, test;
+  split_toy(all, 0.2, 4, train, test);
+  OptConfig o;
+  o.kind = OptKind::Adam;
+  o.lr = 0.01f;
+  Playground p(mlp(1, {32, 32}, "tanh", 1, "mse"), o, InitKind::XavierUniform, 5, train, test);
+  for (int i = 0; i < 8000; ++i) p.step(32);
+  const double mse = grid_mse(p, f);
+  std::printf("sin(x)+x: grid MSE %.2e after %ld steps (test %.2e)\n", mse, p.steps(), p.mean_squared_error(test));
+  CHECK(mse < 1e-3);
+}
+
+TEST_CASE("regression playground: a ReLU net without biases cannot fit sin(x) + x") {
+  // Without biases every ReLU unit bends at x = 0, so the net is two straight lines through 0.
+  const Expr f = Expr::parse("sin(x) + x");
+  Toy all = make_regression(f, 400, -5, 5, 0.0, 3), train, test;
+  split_toy(all, 0.2, 4, train, test);
+  OptConfig o;
+  o.kind = OptKind::Adam;
+  o.lr = 0.01f;
+  Playground p(mlp(1, {32, 32}, "relu", 1, "mse", false), o, InitKind::He, 5, train, test);
+  for (int i = 0; i < 4000; ++i) p.step(32);
+  const double mse = grid_mse(p, f);
+  std::printf("sin(x)+x without biases (ReLU): grid MSE %.3f\n", mse);
+  CHECK(mse > 0.1);
+  // And it is exactly piecewise linear through the origin: f(2x) = 2 f(x).
+  Mat x(1, 2);
+  x << 1.5, 3.0;
+  const Mat y = p.predict(x);
+  CHECK(y(0, 1) == doctest::Approx(2 * y(0, 0)).epsilon(1e-4));
+}
+
+TEST_CASE("classification playground: the documented net learns the spiral above 95% on test points") {
+  // 2 -> 16 tanh -> 16 tanh -> 2, Adam lr 0.01, batch 32, 3000 steps; 600 points, noise 0.1.
+  Toy all = make_classification("spiral", 600, 0.1, 1), train, test;
+  split_toy(all, 0.25, 2, train, test);
+  OptConfig o;
+  o.kind = OptKind::Adam;
+  o.lr = 0.01f;
+  Playground p(mlp(2, {16, 16}, "tanh", 2, "softmax_cross_entropy"), o, InitKind::XavierUniform, 3, train, test);
+  for (int i = 0; i < 3000; ++i) p.step(32);
+  std::printf("spiral: train %.1f%%, test %.1f%%\n", p.accuracy(train) * 100, p.accuracy(test) * 100);
+  CHECK(p.accuracy(test) > 0.95);
+  for (const char* kind : {"circles", "xor", "gaussians"}) CHECK_NOTHROW(make_classification(kind, 100, 0.2, 1));
+  CHECK_THROWS_AS(make_classification("moons", 100, 0.2, 1), Error);
+}
+
+TEST_CASE("classification playground: points from CSV, with clear errors for bad rows") {
+  TempDir tmp;
+  auto write = [&](const std::string& name, const std::string& text) {
+    write_bytes(tmp.file(name), std::vector<uint8_t>(text.begin(), text.end()));
+    return tmp.file(name);
+  };
+  const Toy t = load_points_csv(write("ok.csv", "x,y,label\n0,0,0\n1,1,1\n-1,0.5,0\n2,-1,1\n"));
+  CHECK(t.count() == 4);
+  CHECK(t.labels[1] == 1);
+  CHECK_THROWS_WITH_AS(load_points_csv(write("a.csv", "0,0,0\n1,1\n")), doctest::Contains("line 2: expected 3 values"),
+                       Error);
+  CHECK_THROWS_WITH_AS(load_points_csv(write("b.csv", "0,0,0\n1,1,2\n")), doctest::Contains("label 2 is not 0 or 1"),
+                       Error);
+  CHECK_THROWS_WITH_AS(load_points_csv(write("c.csv", "0,0,0\nx,y,z\n")), doctest::Contains("line 2"), Error);
+  CHECK_THROWS_WITH_AS(load_points_csv(tmp.file("none.csv")), doctest::Contains("cannot open"), Error);
+}
