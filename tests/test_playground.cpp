@@ -112,3 +112,27 @@ TEST_CASE("classification playground: points from CSV, with clear errors for bad
   CHECK_THROWS_WITH_AS(load_points_csv(write("c.csv", "0,0,0\nx,y,z\n")), doctest::Contains("line 2"), Error);
   CHECK_THROWS_WITH_AS(load_points_csv(tmp.file("none.csv")), doctest::Contains("cannot open"), Error);
 }
+
+#include "analysis.h"
+#include "synthetic.h"
+#include "trainer.h"
+
+TEST_CASE("error analysis: the confusion matrix sums to the set size and agrees with a direct evaluation") {
+  const Dataset d = quadrants(1000, 300);
+  Trainer tr(quadrant_config(), d);
+  tr.step();  // barely trained: plenty of mistakes to check
+  std::vector<int> pred;
+  const EvalStats e = tr.evaluate(d.test, -1, &pred);
+  const Analysis a = analyse(tr.net(), d.test, 4);
+  int total = 0, diag = 0;
+  for (int t = 0; t < 4; ++t)
+    for (int p = 0; p < 4; ++p) total += a.confusion[t][p], diag += t == p ? a.confusion[t][p] : 0;
+  CHECK(total == d.test.count);
+  CHECK(double(diag) / total == doctest::Approx(e.accuracy));
+  CHECK(a.accuracy == doctest::Approx(e.accuracy));
+  CHECK(a.predicted == pred);
+  CHECK(int(a.mistakes.size()) == total - diag);
+  for (size_t i = 1; i < a.mistakes.size(); ++i) CHECK(a.confidence[a.mistakes[i - 1]] >= a.confidence[a.mistakes[i]]);
+  for (int i : a.mistakes) CHECK(a.predicted[i] != d.test.y[i]);
+  CHECK(a.mistakes.size() > 5);
+}

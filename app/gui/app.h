@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis.h"
 #include "compare.h"
 #include "engine.h"
 #include "heatmap.h"
@@ -38,6 +39,7 @@ struct Views {
   bool stepthrough = false;
   bool canvas = false;
   bool compare = false;
+  bool analysis = false;
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
 };
@@ -93,6 +95,19 @@ struct CompareState {
   double weights_at = -1e9;
 };
 
+struct AnalysisState {
+  int split = 0;  // validation, test (train when browsing)
+  bool browse = false;
+  int browse_class = -1, page = 0;
+  std::future<Analysis> pending;
+  std::unique_ptr<Analysis> result;
+  long step = 0;
+  int filter_true = -1, filter_pred = -1;
+  bool dirty = true;
+  std::vector<int> shown;
+  Heatmap atlas;
+};
+
 struct StepState {
   long step = -1;
   int stage = 0;
@@ -142,7 +157,8 @@ struct App {
   StepState step_view;
   CanvasState canvas;
   CompareState compare;
-  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{};
+  AnalysisState analysis;
+  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
@@ -197,6 +213,7 @@ void DrawActivations(App& app, bool* open);
 void DrawStepThrough(App& app, bool* open);
 void DrawCanvas(App& app, bool* open);
 void DrawCompare(App& app, bool* open);
+void DrawAnalysis(App& app, bool* open);
 // Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
 void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);

@@ -266,6 +266,7 @@ int main(int argc, char** argv) {
       else if (v == "curves") app.views.curves = true;
       else if (v == "canvas") app.views.canvas = true;
       else if (v == "compare") app.views.compare = true;
+      else if (v == "analysis") app.views.analysis = true;
       else {
         std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
         status = 2;
@@ -351,7 +352,8 @@ int main(int argc, char** argv) {
                           {&app.views.activations, DrawActivations},
                           {&app.views.stepthrough, DrawStepThrough},
                           {&app.views.canvas, DrawCanvas},
-                          {&app.views.compare, DrawCompare}};
+                          {&app.views.compare, DrawCompare},
+                          {&app.views.analysis, DrawAnalysis}};
         std::vector<ViewSlot> shown;
         for (auto& v : all)
           if (*v.open) shown.push_back(v);
@@ -435,8 +437,15 @@ int main(int argc, char** argv) {
         const bool trained = app.run && app.snap.step >= want && app.run->idle() && (!want_trace || app.snap.trace) &&
                              compared;
         if (trained && opt.stage >= 0) app.step_view.stage = opt.stage;
+        if (trained && app.views.analysis && !app.analysis.result && !app.analysis.pending.valid()) {
+          auto net = std::make_shared<Network>(app.run->copy_network());
+          auto data = app.data;
+          app.analysis.step = app.snap.step;
+          app.analysis.pending = std::async(std::launch::async, [net, data] { return analyse(*net, data->val, 10); });
+        }
+        const bool analysed = !app.views.analysis || app.analysis.result;
         if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
-        if (trained && ++frames_after >= opt.frames) {
+        if (trained && analysed && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
             std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());
             status = 1;
@@ -452,6 +461,7 @@ int main(int argc, char** argv) {
             l.set("canvas", RectJson(app.canvas_rect));
             l.set("preview", RectJson(app.preview_rect));
             l.set("compare_loss", RectJson(app.compare_rect));
+            l.set("confusion", RectJson(app.confusion_rect));
             if (app.canvas.probs.size() > 0) {
               int top = 0;
               for (int k = 1; k < app.canvas.probs.size(); ++k)

@@ -66,6 +66,8 @@ void ViewsSection(App& app) {
   ImGui::Checkbox("Draw", &app.views.canvas);
   ImGui::Checkbox("Compare", &app.views.compare);
   ImGui::SameLine();
+  ImGui::Checkbox("Analysis", &app.views.analysis);
+  ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
   if (ImGui::TreeNode("Classroom")) {

@@ -1,0 +1,212 @@
+// Error analysis and the dataset browser: the confusion matrix of the current weights on the
+// validation or test set (a click on a cell shows those samples), per-class accuracy, the mistakes
+// ordered by how sure the network was, and a browser over every split and class. A click on a
+// sample makes it the probe input of the activations view.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "analysis.h"
+#include "app.h"
+#include "heatmap.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+// Up to 64 samples of a split as one 8-column atlas texture.
+void BuildAtlas(AnalysisState& as, const Split& s, const std::vector<int>& ids) {
+  as.shown = ids;
+  if (as.shown.size() > 64) as.shown.resize(64);
+  const TileLayout t = MakeTiles(std::max<int>(1, int(as.shown.size())), 28, 28, 8);
+  std::vector<float> img(size_t(t.width()) * t.height(), NAN);
+  for (size_t k = 0; k < as.shown.size(); ++k)
+    for (int p = 0; p < 784; ++p) img[t.index(int(k), p / 28, p % 28)] = s.pixels[size_t(as.shown[k]) * 784 + p] / 255.f;
+  as.atlas.update(img.data(), t.width(), t.height(), Colormap::Gray);
+}
+
+// Draws the atlas; hovering names a sample, a click makes it the probe. Returns the hovered index.
+void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
+  if (as.shown.empty()) {
+    ImGui::TextDisabled("No samples here.");
+    return;
+  }
+  const TileLayout t = MakeTiles(int(as.shown.size()), 28, 28, 8);
+  int hx, hy, tile, r, c;
+  const bool clicked = HeatmapImage(as.atlas, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y, &hx, &hy);
+  if (hx >= 0 && t.locate(hx, hy, tile, r, c)) {
+    const int i = as.shown[tile];
+    const auto& names = app.data->class_names();
+    ImGui::BeginTooltip();
+    ImGui::Text("#%d, label %s", i, names[s.y[i]].c_str());
+    if (a) ImGui::Text("predicted %s (%.1f%%)", names[a->predicted[i]].c_str(), a->confidence[i] * 100.0);
+    ImGui::TextDisabled("click: show it in the activations view");
+    ImGui::EndTooltip();
+    if (clicked && app.run) {
+      app.run->set_probe(s.x.col(i), s.y[i]);
+      app.views.activations = true;
+    }
+  }
+}
+
+}  // namespace
+
+void DrawAnalysis(App& app, bool* open) {
+  if (!ImGui::Begin("Analysis", open)) {
+    ImGui::End();
+    return;
+  }
+  AnalysisState& as = app.analysis;
+  if (!app.data || !app.run) {
+    ImGui::TextDisabled("No run yet.");
+    ImGui::End();
+    return;
+  }
+  const Dataset& d = *app.data;
+  const char* splits[] = {"validation", "test", "train"};
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  if (ImGui::Combo("split", &as.split, splits, as.browse ? 3 : 2)) as.result.reset(), as.dirty = true;
+  ImGui::SameLine();
+  if (ImGui::Checkbox("browse the data", &as.browse)) as.dirty = true;
+  const Split& s = as.split == 0 ? d.val : as.split == 1 ? d.test : d.train;
+  const int classes = d.num_classes;
+
+  if (as.browse) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    std::vector<const char*> names;
+    names.push_back("all classes");
+    for (const auto& n : d.class_names()) names.push_back(n.c_str());
+    int cls = as.browse_class + 1;
+    if (ImGui::Combo("class", &cls, names.data(), int(names.size()))) as.browse_class = cls - 1, as.page = 0, as.dirty = true;
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("prev", ImGuiDir_Left) && as.page > 0) --as.page, as.dirty = true;
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("next", ImGuiDir_Right)) ++as.page, as.dirty = true;
+    ImGui::SameLine();
+    ImGui::Text("page %d", as.page + 1);
+    if (as.dirty) {
+      std::vector<int> ids;
+      int skip = as.page * 64;
+      for (int i = 0; i < s.count && ids.size() < 64; ++i)
+        if (as.browse_class < 0 || s.y[i] == as.browse_class) {
+          if (skip > 0) --skip;
+          else ids.push_back(i);
+        }
+      BuildAtlas(as, s, ids);
+      as.dirty = false;
+    }
+    Gallery(app, as, s, nullptr);
+    ImGui::End();
+    return;
+  }
+
+  // --- analysis of the current weights, computed off the main thread
+  ImGui::SameLine();
+  const bool busy = as.pending.valid();
+  ImGui::BeginDisabled(busy);
+  if (ImGui::Button(busy ? "Analysing..." : "Analyse the current weights")) {
+    auto net = std::make_shared<Network>(app.run->copy_network());
+    auto data = app.data;
+    const int split_index = as.split;
+    as.pending = std::async(std::launch::async, [net, data, split_index, classes] {
+      return analyse(*net, split_index == 0 ? data->val : data->test, classes);
+    });
+    as.step = app.snap.step;
+  }
+  ImGui::EndDisabled();
+  if (busy && as.pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    as.result = std::make_unique<Analysis>(as.pending.get());
+    as.filter_true = as.filter_pred = -1;
+    as.dirty = true;
+  }
+  if (!as.result) {
+    ImGui::TextWrapped("Press Analyse: the current weights classify every image of the split, and the mistakes are "
+                       "laid out here.");
+    ImGui::End();
+    return;
+  }
+  const Analysis& a = *as.result;
+  ImGui::SameLine();
+  ImGui::Text("step %ld: %.2f%% correct, %zu mistakes", as.step, a.accuracy * 100, a.mistakes.size());
+
+  // Confusion matrix: rows are true classes, columns predictions; colour by share of the row.
+  const float fs = ImGui::GetFontSize();
+  const float cell = std::min(fs * 2.2f, (ImGui::GetContentRegionAvail().x * 0.5f - fs * 5) / classes);
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("true class (rows) x predicted (columns)");
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float label_w = fs * 4.5f;
+  ImGui::InvisibleButton("confusion", {label_w + cell * classes, cell * classes + fs});
+  app.confusion_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto& names = d.class_names();
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  for (int t = 0; t < classes; ++t) {
+    int row = 0;
+    for (int p = 0; p < classes; ++p) row += a.confusion[t][p];
+    const std::string short_name = names[t].substr(0, 9);
+    dl->AddText({p0.x, p0.y + t * cell + (cell - fs) / 2}, ImGui::GetColorU32(ImGuiCol_Text), short_name.c_str());
+    for (int p = 0; p < classes; ++p) {
+      const ImVec2 a0{p0.x + label_w + p * cell, p0.y + t * cell}, a1{a0.x + cell - 1, a0.y + cell - 1};
+      const float share = row ? float(a.confusion[t][p]) / row : 0.f;
+      const ImU32 col = t == p ? ImGui::GetColorU32(ImVec4(0.2f, 0.45f + 0.4f * share, 0.3f, 1))
+                               : ImGui::GetColorU32(ImVec4(0.16f + std::min(1.f, share * 8), 0.16f, 0.2f, 1));
+      dl->AddRectFilled(a0, a1, col);
+      if (as.filter_true == t && as.filter_pred == p) dl->AddRect(a0, a1, IM_COL32(250, 200, 80, 255), 0, 0, 2);
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%d", a.confusion[t][p]);
+      const ImVec2 ts = ImGui::CalcTextSize(buf);
+      if (ts.x < cell) dl->AddText({a0.x + (cell - ts.x) / 2, a0.y + (cell - ts.y) / 2}, IM_COL32(230, 230, 230, 255), buf);
+      if (ImGui::IsItemHovered() && m.x >= a0.x && m.x < a1.x && m.y >= a0.y && m.y < a1.y) {
+        ImGui::SetTooltip("true %s, predicted %s: %d (%.1f%% of the row)\nclick: show them", names[t].c_str(),
+                          names[p].c_str(), a.confusion[t][p], share * 100);
+        if (ImGui::IsItemClicked()) as.filter_true = t, as.filter_pred = p, as.dirty = true;
+      }
+    }
+  }
+  for (int p = 0; p < classes; ++p) {
+    const std::string s1 = names[p].substr(0, 2);
+    dl->AddText({p0.x + label_w + p * cell + 2, p0.y + classes * cell}, ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                s1.c_str());
+  }
+  // Per-class accuracy.
+  ImGui::TextDisabled("accuracy per class");
+  for (int c = 0; c < classes; ++c) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s  %.1f%%", names[c].c_str(), a.class_accuracy(c) * 100);
+    ImGui::ProgressBar(float(a.class_accuracy(c)), {label_w + cell * classes, fs * 1.0f}, buf);
+  }
+  ImGui::EndGroup();
+  ImGui::SameLine();
+
+  // The gallery: the filtered cell's samples, or every mistake, most confident first.
+  ImGui::BeginGroup();
+  if (as.filter_true >= 0) {
+    ImGui::Text("true %s, predicted %s", names[as.filter_true].c_str(), names[as.filter_pred].c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("all mistakes")) as.filter_true = as.filter_pred = -1, as.dirty = true;
+  } else {
+    ImGui::Text("mistakes, most confidently wrong first");
+  }
+  if (as.dirty) {
+    std::vector<int> ids;
+    if (as.filter_true < 0) {
+      ids = a.mistakes;
+    } else {
+      for (int i : a.mistakes)  // already in confidence order
+        if (s.y[i] == as.filter_true && a.predicted[i] == as.filter_pred) ids.push_back(i);
+      if (as.filter_true == as.filter_pred)
+        for (int i = 0; i < s.count && ids.size() < 64; ++i)
+          if (s.y[i] == as.filter_true && a.predicted[i] == as.filter_true) ids.push_back(i);
+    }
+    BuildAtlas(as, s, ids);
+    as.dirty = false;
+  }
+  Gallery(app, as, s, &a);
+  ImGui::EndGroup();
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui
