@@ -55,6 +55,9 @@ Toy make_classification(const std::string& kind, int n, double noise, uint64_t s
     t.x(1, i) = Scalar(b + noise * 0.3 * rng.normal());
     t.labels[i] = uint8_t(c);
   }
+  // Inputs times 3: a tanh unit needs a steep enough slope over the data to carve a spiral's
+  // arms (at scale 1, 2-32-32-2 nets stall near 65% on most seeds; at 3, all five tried pass 99%).
+  t.x_scale = 1.0 / 3;
   return t;
 }
 
@@ -98,7 +101,7 @@ Toy load_points_csv(const std::string& path) {
   t.x.resize(2, Eigen::Index(xs.size()));
   for (size_t i = 0; i < xs.size(); ++i) t.x(0, i) = Scalar(xs[i]), t.x(1, i) = Scalar(ys[i]);
   t.labels = labels;
-  t.x_scale = std::max(1e-9, double(t.x.cwiseAbs().maxCoeff()));
+  t.x_scale = std::max(1e-9, double(t.x.cwiseAbs().maxCoeff())) / 3;  // as make_classification
   return t;
 }
 

@@ -16,7 +16,8 @@ namespace nnviz {
 struct Toy {
   Mat x, y;
   std::vector<uint8_t> labels;
-  double x_scale = 1;  // inputs are divided by this before the network sees them
+  double x_scale = 1;  // inputs are divided by this before the network sees them (regression:
+                       // to [-1, 1]; classification: points within about [-3, 3])
   int count() const { return int(x.cols()); }
 };
 

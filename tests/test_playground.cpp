@@ -82,16 +82,20 @@ TEST_CASE("regression playground: a ReLU net without biases cannot fit sin(x) + 
 }
 
 TEST_CASE("classification playground: the documented net learns the spiral above 95% on test points") {
-  // 2 -> 16 tanh -> 16 tanh -> 2, Adam lr 0.01, batch 32, 3000 steps; 600 points, noise 0.1.
-  Toy all = make_classification("spiral", 600, 0.1, 1), train, test;
-  split_toy(all, 0.25, 2, train, test);
+  // 2 -> 32 tanh -> 32 tanh -> 2 (the playground's default), Adam lr 0.01, batch 32, 4000 steps;
+  // 600 points, noise 0.1, a quarter for testing. Checked on five seeds of data and weights.
   OptConfig o;
   o.kind = OptKind::Adam;
   o.lr = 0.01f;
-  Playground p(mlp(2, {16, 16}, "tanh", 2, "softmax_cross_entropy"), o, InitKind::XavierUniform, 3, train, test);
-  for (int i = 0; i < 3000; ++i) p.step(32);
-  std::printf("spiral: train %.1f%%, test %.1f%%\n", p.accuracy(train) * 100, p.accuracy(test) * 100);
-  CHECK(p.accuracy(test) > 0.95);
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    Toy all = make_classification("spiral", 600, 0.1, seed), train, test;
+    split_toy(all, 0.25, seed + 1, train, test);
+    Playground p(mlp(2, {32, 32}, "tanh", 2, "softmax_cross_entropy"), o, InitKind::XavierUniform, seed, train, test);
+    for (int i = 0; i < 4000; ++i) p.step(32);
+    std::printf("spiral, seed %llu: train %.1f%%, test %.1f%%\n", static_cast<unsigned long long>(seed),
+                p.accuracy(train) * 100, p.accuracy(test) * 100);
+    CHECK(p.accuracy(test) > 0.95);
+  }
   for (const char* kind : {"circles", "xor", "gaussians"}) CHECK_NOTHROW(make_classification(kind, 100, 0.2, 1));
   CHECK_THROWS_AS(make_classification("moons", 100, 0.2, 1), Error);
 }

@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "compare.h"
+#include "playground.h"
 #include "engine.h"
 #include "heatmap.h"
 #include "plot.h"
@@ -40,6 +41,7 @@ struct Views {
   bool canvas = false;
   bool compare = false;
   bool analysis = false;
+  bool playground = false;
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
 };
@@ -108,6 +110,28 @@ struct AnalysisState {
   Heatmap atlas;
 };
 
+struct PlaygroundState {
+  int mode = 0;  // 0: 1-D regression, 1: 2-D classification
+  std::string expr = "sin(x) + x";
+  int dataset = 3;  // spiral
+  std::string csv;
+  std::string hidden = "32,32";
+  std::string activation = "tanh";
+  bool bias = true, running = true, show_units = false;
+  float noise = 0.f, lr = 0.01f, test_share = 0.25f;
+  int points = 400, steps_to_do = 0;
+  uint64_t seed = 1;
+  std::unique_ptr<Playground> pg;
+  std::unique_ptr<Expr> target;
+  std::string error;
+  std::vector<float> xs, losses, test_losses;
+  PlotState plot, loss_plot;
+  PlotRect plot_rect{};
+  Heatmap surface;
+  std::vector<Mat> units;
+  std::vector<std::unique_ptr<Heatmap>> unit_maps;
+};
+
 struct StepState {
   long step = -1;
   int stage = 0;
@@ -158,6 +182,7 @@ struct App {
   CanvasState canvas;
   CompareState compare;
   AnalysisState analysis;
+  PlaygroundState playground;
   PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
@@ -214,6 +239,7 @@ void DrawStepThrough(App& app, bool* open);
 void DrawCanvas(App& app, bool* open);
 void DrawCompare(App& app, bool* open);
 void DrawAnalysis(App& app, bool* open);
+void DrawPlayground(App& app, bool* open);
 // Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
 void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);

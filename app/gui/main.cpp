@@ -267,6 +267,8 @@ int main(int argc, char** argv) {
       else if (v == "canvas") app.views.canvas = true;
       else if (v == "compare") app.views.compare = true;
       else if (v == "analysis") app.views.analysis = true;
+      else if (v == "playground") app.views.playground = true;
+      else if (v == "playground2d") app.views.playground = true, app.playground.mode = 1;
       else {
         std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
         status = 2;
@@ -353,7 +355,8 @@ int main(int argc, char** argv) {
                           {&app.views.stepthrough, DrawStepThrough},
                           {&app.views.canvas, DrawCanvas},
                           {&app.views.compare, DrawCompare},
-                          {&app.views.analysis, DrawAnalysis}};
+                          {&app.views.analysis, DrawAnalysis},
+                          {&app.views.playground, DrawPlayground}};
         std::vector<ViewSlot> shown;
         for (auto& v : all)
           if (*v.open) shown.push_back(v);
@@ -443,7 +446,8 @@ int main(int argc, char** argv) {
           app.analysis.step = app.snap.step;
           app.analysis.pending = std::async(std::launch::async, [net, data] { return analyse(*net, data->val, 10); });
         }
-        const bool analysed = !app.views.analysis || app.analysis.result;
+        const bool analysed = (!app.views.analysis || app.analysis.result) &&
+                              (!app.views.playground || (app.playground.pg && app.playground.pg->steps() >= 3000));
         if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
         if (trained && analysed && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
@@ -462,6 +466,13 @@ int main(int argc, char** argv) {
             l.set("preview", RectJson(app.preview_rect));
             l.set("compare_loss", RectJson(app.compare_rect));
             l.set("confusion", RectJson(app.confusion_rect));
+            l.set("playground", RectJson(app.playground.plot_rect));
+            if (app.playground.pg) {
+              auto& pg = *app.playground.pg;
+              l.set("playground_steps", static_cast<long long>(pg.steps()));
+              if (app.playground.mode == 0) l.set("playground_test_mse", pg.mean_squared_error(pg.test()));
+              else l.set("playground_test_accuracy", pg.accuracy(pg.test()));
+            }
             if (app.canvas.probs.size() > 0) {
               int top = 0;
               for (int k = 1; k < app.canvas.probs.size(); ++k)

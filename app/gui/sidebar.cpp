@@ -67,6 +67,7 @@ void ViewsSection(App& app) {
   ImGui::Checkbox("Compare", &app.views.compare);
   ImGui::SameLine();
   ImGui::Checkbox("Analysis", &app.views.analysis);
+  ImGui::Checkbox("Playground", &app.views.playground);
   ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");

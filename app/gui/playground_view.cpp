@@ -1,0 +1,275 @@
+// Two small playgrounds where a network can be seen whole, trained right here on the main thread
+// (a few hundred small steps per second cost well under a millisecond a frame):
+//   1-D regression: a function of x, its samples, and the net's prediction (optionally every
+//   hidden unit's contribution); with or without biases.
+//   2-D classification: two classes of points, the decision surface as a heatmap underneath, and
+//   every hidden unit's output over the plane as a thumbnail.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "heatmap.h"
+#include "playground.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+NetSpec small_net(int inputs, int outputs, const std::string& hidden, const std::string& activation, bool bias,
+                  const std::string& loss) {
+  NetSpec s;
+  s.input = Shape{inputs, 1, 1};
+  size_t a = 0;
+  while (a < hidden.size()) {
+    const size_t b = hidden.find(',', a);
+    const int units = std::atoi(hidden.substr(a, b == std::string::npos ? std::string::npos : b - a).c_str());
+    if (units <= 0 || units > 256) throw Error("hidden layer sizes must be 1 to 256, comma separated");
+    s.layers.push_back(dense(units, bias));
+    s.layers.push_back(act(activation));
+    if (b == std::string::npos) break;
+    a = b + 1;
+  }
+  s.layers.push_back(dense(outputs, bias));
+  s.loss = loss;
+  return s;
+}
+
+void Restart(App& app, PlaygroundState& ps) {
+  try {
+    OptConfig o;
+    o.kind = OptKind::Adam;
+    o.lr = ps.lr;
+    Toy all, train, test;
+    if (ps.mode == 0) {
+      const Expr f = Expr::parse(ps.expr);
+      all = make_regression(f, ps.points, -5, 5, ps.noise, ps.seed);
+      split_toy(all, 0.2, ps.seed + 1, train, test);
+      ps.pg = std::make_unique<Playground>(small_net(1, 1, ps.hidden, ps.activation, ps.bias, "mse"), o,
+                                           InitKind::XavierUniform, ps.seed, train, test);
+      ps.target = std::make_unique<Expr>(f);
+    } else {
+      const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
+      all = ps.csv.empty() ? make_classification(kinds[ps.dataset], ps.points, ps.noise, ps.seed)
+                           : load_points_csv(ps.csv);
+      split_toy(all, ps.test_share, ps.seed + 1, train, test);
+      ps.pg = std::make_unique<Playground>(small_net(2, 2, ps.hidden, ps.activation, ps.bias, "softmax_cross_entropy"),
+                                           o, InitKind::XavierUniform, ps.seed, train, test);
+    }
+    ps.losses.clear();
+    ps.test_losses.clear();
+    ps.xs.clear();
+    ps.error.clear();
+  } catch (const std::exception& e) {
+    ps.pg.reset();
+    ps.error = e.what();
+  }
+  (void)app;
+}
+
+void Regression(PlaygroundState& ps, ImVec2 size) {
+  Playground& pg = *ps.pg;
+  const int n = 400;
+  Mat x(1, n);
+  for (int i = 0; i < n; ++i) x(0, i) = Scalar(-5 + 10.0 * i / (n - 1));
+  const Mat y = pg.predict(x);
+  const std::vector<Mat> acts = pg.activations(x);
+  static std::vector<float> gx, gt, gy, sx, sy;
+  gx.resize(n), gt.resize(n), gy.resize(n);
+  for (int i = 0; i < n; ++i) gx[i] = float(x(0, i)), gt[i] = float((*ps.target)(x(0, i))), gy[i] = float(y(0, i));
+  // The samples, sorted by x so the plot can search them; drawn as dots.
+  std::vector<std::pair<float, float>> pts;
+  for (int i = 0; i < pg.train().count(); ++i) pts.push_back({float(pg.train().x(0, i)), float(pg.train().y(0, i))});
+  std::sort(pts.begin(), pts.end());
+  sx.resize(pts.size()), sy.resize(pts.size());
+  for (size_t i = 0; i < pts.size(); ++i) sx[i] = pts[i].first, sy[i] = pts[i].second;
+  std::vector<PlotSeries> s;
+  s.push_back({"samples", sx.data(), sy.data(), int(sx.size()), IM_COL32(160, 160, 170, 150), 0.f, true, nullptr});
+  s.push_back({"target", gx.data(), gt.data(), n, IM_COL32(90, 210, 120, 255), 2.f, false, nullptr});
+  s.push_back({"network", gx.data(), gy.data(), n, IM_COL32(250, 160, 60, 255), 2.5f, false, nullptr});
+  // Each last-hidden unit's contribution to the output: its activation times its outgoing weight.
+  static std::vector<std::vector<float>> contrib;
+  if (ps.show_units && acts.size() >= 2) {
+    const Mat& h = acts[acts.size() - 2];  // the last hidden layer's activation
+    auto params = pg.net().params();
+    const Mat& w_out = *params[params.size() - (params.back().name.find("bias") != std::string::npos ? 2 : 1)].p.value;
+    const int units = std::min<int>(int(h.rows()), int(w_out.rows()));
+    contrib.assign(units, std::vector<float>(n));
+    for (int u = 0; u < units; ++u) {
+      for (int i = 0; i < n; ++i) contrib[u][i] = float(h(u, i) * w_out(u, 0));
+      s.push_back({"", gx.data(), contrib[u].data(), n, IM_COL32(120, 150, 230, 70), 1.f, false, nullptr});
+    }
+  }
+  PlotAxes ax;
+  ax.x_label = "x";
+  ax.y_label = "y";
+  ps.plot_rect = DrawPlot("regression", ps.plot, size, s, {}, ax);
+}
+
+void Classification(PlaygroundState& ps, ImVec2 size) {
+  Playground& pg = *ps.pg;
+  // The decision surface: the probability of class 1 over a grid covering the points.
+  const int g = 64;
+  const double r = std::max(1.2, pg.train().x.cwiseAbs().maxCoeff() * 1.1);
+  Mat grid(2, g * g);
+  for (int yi = 0; yi < g; ++yi)
+    for (int xi = 0; xi < g; ++xi) {
+      grid(0, yi * g + xi) = Scalar(-r + 2 * r * (xi + 0.5) / g);
+      grid(1, yi * g + xi) = Scalar(r - 2 * r * (yi + 0.5) / g);
+    }
+  const Mat p = pg.predict(grid);
+  std::vector<float> surf(g * g);
+  for (int i = 0; i < g * g; ++i) surf[i] = float(2 * p(1, i) - 1);  // -1 class 0, +1 class 1
+  ps.surface.update(surf.data(), g, g, Colormap::Diverging);
+  const float side = std::min(size.x, size.y);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Image(ps.surface.texture(), {side, side});
+  ps.plot_rect = {p0, {p0.x + side, p0.y + side}};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto to_screen = [&](double x, double y) {
+    return ImVec2{float(p0.x + (x + r) / (2 * r) * side), float(p0.y + (r - y) / (2 * r) * side)};
+  };
+  for (const Toy* t : {&pg.train(), &pg.test()})
+    for (int i = 0; i < t->count(); ++i) {
+      const ImVec2 q = to_screen(t->x(0, i), t->x(1, i));
+      const ImU32 col = t->labels[i] ? IM_COL32(150, 20, 20, 255) : IM_COL32(20, 50, 160, 255);
+      if (t == &pg.train()) dl->AddCircleFilled(q, 3.5f, col);
+      else dl->AddCircle(q, 4.f, col, 0, 1.8f);  // test points: rings
+    }
+  // Every hidden unit over the plane, small.
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("hidden units over the plane");
+  const std::vector<Mat> acts = pg.activations(grid);
+  ps.units.resize(acts.size());
+  const float thumb =
+      std::max(ImGui::GetFontSize() * 1.6f, (ImGui::GetContentRegionAvail().x - 5 * ImGui::GetStyle().ItemSpacing.x) / 6);
+  int shown = 0;
+  for (size_t li = 0; li + 1 < acts.size(); ++li) {
+    if (pg.net().spec().layers[li].type == "dense") continue;  // activations only
+    for (int u = 0; u < acts[li].rows() && shown < 48; ++u, ++shown) {
+      if (int(ps.unit_maps.size()) <= shown) ps.unit_maps.push_back(std::make_unique<Heatmap>());
+      double m = 1e-9;
+      for (int i = 0; i < g * g; ++i) m = std::max(m, double(std::fabs(acts[li](u, i))));
+      std::vector<float> v(g * g);
+      for (int i = 0; i < g * g; ++i) v[i] = float(acts[li](u, i) / m);
+      ps.unit_maps[shown]->update(v.data(), g, g, Colormap::Diverging);
+      if (shown % 6) ImGui::SameLine();
+      ImGui::Image(ps.unit_maps[shown]->texture(), {thumb, thumb});
+    }
+  }
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+void DrawPlayground(App& app, bool* open) {
+  if (!ImGui::Begin("Playground", open)) {
+    ImGui::End();
+    return;
+  }
+  PlaygroundState& ps = app.playground;
+  const float fs = ImGui::GetFontSize();
+  bool restart = !ps.pg && ps.error.empty();
+  if (ImGui::RadioButton("1-D regression", ps.mode == 0)) ps.mode = 0, restart = true;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("2-D classification", ps.mode == 1)) ps.mode = 1, restart = true;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 6);
+  if (ps.mode == 0) {
+    const char* fns[] = {"sin(x) + x", "abs(x)", "step(x)", "x^2 / 5", "custom"};
+    int f = 4;
+    for (int i = 0; i < 4; ++i)
+      if (ps.expr == fns[i]) f = i;
+    if (ImGui::Combo("function", &f, fns, 5) && f < 4) ps.expr = fns[f], restart = true;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 9);
+    if (ImGui::InputText("y =", &ps.expr, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
+  } else {
+    const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
+    if (ImGui::Combo("data", &ps.dataset, kinds, 4)) ps.csv.clear(), restart = true;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 9);
+    if (ImGui::InputText("or CSV file", &ps.csv, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 5);
+    if (ImGui::SliderFloat("test share", &ps.test_share, 0.1f, 0.5f, "%.2f")) restart = true;
+  }
+  ImGui::SetNextItemWidth(fs * 5);
+  if (ImGui::InputText("hidden", &ps.hidden, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
+  ImGui::SameLine();
+  const char* acts[] = {"tanh", "relu", "sigmoid", "leaky_relu"};
+  int ai = 0;
+  for (int i = 0; i < 4; ++i)
+    if (ps.activation == acts[i]) ai = i;
+  ImGui::SetNextItemWidth(fs * 5.5f);
+  if (ImGui::Combo("##act", &ai, acts, 4)) ps.activation = acts[ai], restart = true;
+  ImGui::SameLine();
+  if (ImGui::Checkbox("biases", &ps.bias)) restart = true;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Without biases every ReLU unit bends at x = 0: the net can only draw two lines through the origin.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 5);
+  if (ImGui::SliderFloat("noise", &ps.noise, 0.f, 1.f, "%.2f")) restart = true;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 5);
+  ImGui::DragFloat("lr", &ps.lr, 0.0005f, 1e-4f, 0.5f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  if (ImGui::Button(ps.running ? "Pause" : "Train")) ps.running = !ps.running;
+  ImGui::SameLine();
+  if (ImGui::Button("Restart")) restart = true;
+  if (ps.mode == 0) {
+    ImGui::SameLine();
+    ImGui::Checkbox("units", &ps.show_units);
+  }
+  if (restart) Restart(app, ps);
+  if (!ps.error.empty()) {
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", ps.error.c_str());
+    ImGui::End();
+    return;
+  }
+  if (!ps.pg) {
+    ImGui::End();
+    return;
+  }
+  Playground& pg = *ps.pg;
+  OptConfig o;
+  o.kind = OptKind::Adam;
+  o.lr = ps.lr;
+  pg.set_optimizer(o);
+  if (ps.running || ps.steps_to_do > 0) {
+    for (int k = 0; k < 25; ++k) pg.step(32);  // 25 mini-batches a frame: about 1,500 a second
+    ps.steps_to_do = std::max(0, ps.steps_to_do - 25);
+    ps.xs.push_back(float(pg.steps()));
+    ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : 1 - pg.accuracy(pg.train())));
+    ps.test_losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.test()) : 1 - pg.accuracy(pg.test())));
+  }
+  if (ps.mode == 0)
+    ImGui::Text("step %ld   MSE train %.2e, test %.2e", pg.steps(), pg.mean_squared_error(pg.train()),
+                pg.mean_squared_error(pg.test()));
+  else
+    ImGui::Text("step %ld   accuracy train %.1f%%, test %.1f%%", pg.steps(), pg.accuracy(pg.train()) * 100,
+                pg.accuracy(pg.test()) * 100);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::min(avail.x * 0.62f, avail.y * 0.7f);  // room beside it for the unit thumbnails
+  const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, avail.y * 0.7f} : ImVec2{side, side};
+  if (ps.mode == 0) Regression(ps, main_size);
+  else Classification(ps, main_size);
+  std::vector<PlotSeries> curves;
+  curves.push_back({ps.mode == 0 ? "train MSE" : "train error", ps.xs.data(), ps.losses.data(), int(ps.xs.size()),
+                    IM_COL32(250, 160, 60, 255), 1.8f, false, nullptr});
+  curves.push_back({ps.mode == 0 ? "test MSE" : "test error", ps.xs.data(), ps.test_losses.data(), int(ps.xs.size()),
+                    IM_COL32(90, 200, 230, 255), 1.8f, false, nullptr});
+  PlotAxes ax;
+  ax.x_label = "step";
+  ax.y_label = ps.mode == 0 ? "mean squared error" : "error rate";
+  ax.y_from_zero = true;
+  ps.loss_plot.log_y = ps.mode == 0;
+  DrawPlot("playground curves", ps.loss_plot, {-1, -1}, curves, {}, ax);
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui
