@@ -33,6 +33,14 @@ struct Param {
   std::vector<int> shape;  // the tensor's shape in model files, row-major (PyTorch's layout)
 };
 
+// Limits on what a spec may ask for, so that a mistaken or hostile one (a model file, a
+// configuration) is an Error instead of an absurd allocation or an integer overflow. They are far
+// above anything nnviz trains (the largest preset has under a million parameters).
+constexpr int64_t kMaxLayers = 1000;
+constexpr int64_t kMaxValuesPerSample = int64_t(1) << 24;  // any layer's input or output: 16M values
+constexpr int64_t kMaxParams = int64_t(1) << 25;           // a network's parameters: 32M (128 MB)
+constexpr int64_t kMaxConvPatches = int64_t(1) << 26;      // a convolution's patch matrix per sample
+
 enum class InitKind { XavierUniform, XavierNormal, He, Lecun };
 const char* to_string(InitKind k);
 InitKind init_kind_from_string(const std::string& s);  // xavier_uniform | xavier_normal | he | lecun
