@@ -84,7 +84,7 @@ std::vector<TrainConfig> expand(const ComparisonSpec& spec) {
       case Varied::LearningRate: c.opt.lr = float(number(v, "learning rate")); break;
       case Varied::BatchSize: {
         const double b = number(v, "batch size");
-        if (b < 1 || b != double(int(b))) throw Error("[compare] batch size " + v + " is not a positive whole number");
+        if (!(b >= 1 && b <= 1e9) || b != double(int(b))) throw Error("[compare] batch size " + v + " is not a positive whole number");
         c.batch = int(b);
         break;
       }
@@ -242,7 +242,7 @@ void Comparison::save(const std::string& json_path, const std::string& csv_path)
 
 SavedComparison load_comparison(const std::string& json_path, const std::string& csv_path) {
   SavedComparison s;
-  const auto jb = read_file(json_path, "compare", 1 << 24);
+  const auto jb = read_file(json_path, "compare", 1 << 22);  // parsed JSON takes many times its text
   json::Value v;
   try {
     v = json::parse(std::string(jb.begin(), jb.end()));

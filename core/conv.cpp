@@ -16,20 +16,41 @@ ConvGeom conv_geometry(Shape in, int filters, int kh, int kw, int stride, int pa
   ConvGeom g;
   g.c = in.c, g.h = in.h, g.w = in.w;
   g.o = filters, g.kh = kh, g.kw = kw, g.stride = stride, g.pad = pad, g.dil = dilation;
-  // The kernel spans d(k-1)+1 pixels; it must fit the padded input at least once.
-  const int span_h = dilation * (kh - 1) + 1, span_w = dilation * (kw - 1) + 1;
-  if (in.h + 2 * pad < span_h || in.w + 2 * pad < span_w) {
+  // Sizes in 64 bits: a hostile spec (a model file) may hold any int, and must be an Error, not an
+  // overflow. The kernel spans d(k-1)+1 pixels; it must fit the padded input at least once.
+  const int64_t span_h = int64_t(dilation) * (kh - 1) + 1, span_w = int64_t(dilation) * (kw - 1) + 1;
+  const int64_t padded_h = in.h + 2 * int64_t(pad), padded_w = in.w + 2 * int64_t(pad);
+  // Bounded, these keep every index of im2col and col2im well inside an int.
+  if (padded_h > kMaxValuesPerSample || padded_w > kMaxValuesPerSample)
+    throw Error("[conv2d] the padding " + num(pad) + " is too large: the padded input would be " +
+                std::to_string(padded_h) + "x" + std::to_string(padded_w));
+  if (stride > kMaxValuesPerSample) throw Error("[conv2d] the stride " + num(stride) + " is too large");
+  if (padded_h < span_h || padded_w < span_w) {
     std::string e = "[conv2d] a " + num(kh) + "x" + num(kw) + " kernel";
     if (dilation > 1) e += " with dilation " + num(dilation);
     e += " does not fit a " + num(in.h) + "x" + num(in.w) + " input (padding " + num(pad) + ")";
-    if (dilation > 1) e += ": it spans " + num(span_h) + "x" + num(span_w) + " pixels";
+    if (dilation > 1) e += ": it spans " + std::to_string(span_h) + "x" + std::to_string(span_w) + " pixels";
     if (in.h == 1 && in.w == 1)
       e += "; the input is a flat vector of " + num(in.size()) + " values, and a convolution needs an image "
            "(put convolutions before the dense layers)";
     throw Error(e);
   }
-  g.oh = (in.h + 2 * pad - span_h) / stride + 1;
-  g.ow = (in.w + 2 * pad - span_w) / stride + 1;
+  const int64_t oh = (padded_h - span_h) / stride + 1, ow = (padded_w - span_w) / stride + 1;  // < 2^34 each
+  // a * b <= limit, for non-negative a and b, without computing a * b.
+  auto at_most = [](int64_t a, int64_t b, int64_t limit) { return a == 0 || b <= limit / a; };
+  auto too_large = [&](const std::string& what, int64_t limit) {
+    throw Error("[conv2d] " + num(filters) + " filters of " + num(kh) + "x" + num(kw) + " on a " + in.str() +
+                " input (padding " + num(pad) + ", stride " + num(stride) + ") need more than " +
+                std::to_string(limit) + " " + what);
+  };
+  if (!at_most(int64_t(kh) * kw, in.c, kMaxParams) || !at_most(int64_t(in.c) * kh * kw, filters, kMaxParams))
+    too_large("weights", kMaxParams);
+  const int64_t taps = int64_t(in.c) * kh * kw;
+  if (!at_most(oh, ow, kMaxValuesPerSample) || !at_most(oh * ow, filters, kMaxValuesPerSample))
+    too_large("output values per sample", kMaxValuesPerSample);
+  if (!at_most(oh * ow, taps, kMaxConvPatches)) too_large("values in the patch matrix of a sample", kMaxConvPatches);
+  g.oh = static_cast<int>(oh);
+  g.ow = static_cast<int>(ow);
   return g;
 }
 

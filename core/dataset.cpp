@@ -124,10 +124,22 @@ Dataset Dataset::load(DatasetKind kind, const std::string& dir, NormMode mode, i
   const std::string trl = find_idx(dir, "train-labels-idx1-ubyte", kind);
   const std::string tei = find_idx(dir, "t10k-images-idx3-ubyte", kind);
   const std::string tel = find_idx(dir, "t10k-labels-idx1-ubyte", kind);
-  IdxImages train = read_idx_images(tri);
-  std::vector<uint8_t> train_labels = read_idx_labels(trl);
-  IdxImages test = read_idx_images(tei);
-  std::vector<uint8_t> test_labels = read_idx_labels(tel);
+  // A damaged file's error says what is wrong with it; add what to do about it.
+  const std::string fix = kind == DatasetKind::Mnist
+                              ? " (data/mnist: scripts/setup.sh fetches it again; or point --data or NNVIZ_DATA at a "
+                                "good copy)"
+                              : " (reinstall Debian's dataset-fashion-mnist, or point --data or NNVIZ_FASHION_DATA at a "
+                                "good copy)";
+  IdxImages train, test;
+  std::vector<uint8_t> train_labels, test_labels;
+  try {
+    train = read_idx_images(tri);
+    train_labels = read_idx_labels(trl);
+    test = read_idx_images(tei);
+    test_labels = read_idx_labels(tel);
+  } catch (const Error& e) {
+    throw Error(e.what() + fix);
+  }
   if (train.count != static_cast<int>(train_labels.size()))
     throw Error("[data] " + tri + " holds " + std::to_string(train.count) + " images but " + trl + " holds " +
                 std::to_string(train_labels.size()) + " labels");

@@ -6,6 +6,10 @@ namespace nnviz {
 
 Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
   if (units <= 0) throw Error("[dense] the number of units must be positive, not " + std::to_string(units));
+  if (units > kMaxValuesPerSample || int64_t(in.size()) * units > kMaxParams)
+    throw Error("[dense] " + std::to_string(units) + " units on " + std::to_string(in.size()) + " inputs are " +
+                std::to_string(int64_t(in.size()) * units) + " weights, more than the " + std::to_string(kMaxParams) +
+                " a layer may have");
   out_ = Shape{units, 1, 1};
   W = Mat::Zero(in.size(), units);
   dW = Mat::Zero(in.size(), units);

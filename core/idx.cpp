@@ -15,7 +15,11 @@ namespace {
 std::vector<uint32_t> header(const std::vector<uint8_t>& b, const std::string& name, int want_rank, size_t& offset) {
   if (b.size() < 4) fail(name, "file too short for an IDX header (" + std::to_string(b.size()) + " bytes)");
   if (b[0] != 0 || b[1] != 0) fail(name, "not an IDX file (bad magic number)");
-  if (b[2] != 0x08) fail(name, "unsupported IDX element type 0x" + std::to_string(b[2]) + " (expected unsigned bytes, 0x08)");
+  if (b[2] != 0x08) {
+    static const char hex[] = "0123456789abcdef";
+    fail(name, std::string("unsupported IDX element type 0x") + hex[b[2] >> 4] + hex[b[2] & 15] +
+                   " (expected unsigned bytes, 0x08)");
+  }
   const int rank = b[3];
   if (rank != want_rank)
     fail(name, "has " + std::to_string(rank) + " dimensions, expected " + std::to_string(want_rank) +

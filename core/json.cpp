@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cctype>
 #include <cstdlib>
+#include <unordered_set>
 
 #include "scalar.h"
 
@@ -61,6 +62,12 @@ Value& Value::set(const std::string& key, Value v) {
   return obj_.back().second;
 }
 
+Value& Value::append(std::string key, Value v) {
+  if (type_ != Type::Object) type_error(Type::Object, type_);
+  obj_.emplace_back(std::move(key), std::move(v));
+  return obj_.back().second;
+}
+
 const Value* Value::find(const std::string& key) const {
   if (type_ != Type::Object) return nullptr;
   for (const auto& kv : obj_)
@@ -86,6 +93,26 @@ std::string Value::get_string(const std::string& key, const std::string& def) co
 bool Value::get_bool(const std::string& key, bool def) const {
   const Value* v = find(key);
   return v ? v->as_bool() : def;
+}
+
+int Value::as_int() const {
+  const double x = as_number();
+  if (!(x >= -2147483648.0 && x <= 2147483647.0) || x != std::floor(x)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", x);
+    throw Error(std::string("[json] expected a whole number in the range of an int, found ") + buf);
+  }
+  return static_cast<int>(x);
+}
+
+int Value::get_int(const std::string& key, int def) const {
+  const Value* v = find(key);
+  if (!v) return def;
+  try {
+    return v->as_int();
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " for \"" + key + "\"");
+  }
 }
 
 std::string escape(const std::string& s) {
@@ -219,14 +246,15 @@ class Parser {
     Value obj = Value::object();
     skip_ws();
     if (peek() == '}') { ++pos_; return obj; }
+    std::unordered_set<std::string> keys;  // duplicates in constant time: a big object is not quadratic
     for (;;) {
       skip_ws();
       if (peek() != '"') fail("expected a string key");
       std::string key = string();
-      if (obj.has(key)) fail("duplicate key \"" + key + "\"");
+      if (!keys.insert(key).second) fail("duplicate key \"" + key + "\"");
       skip_ws();
       expect(':');
-      obj.set(key, value(depth + 1));
+      obj.append(std::move(key), value(depth + 1));
       skip_ws();
       if (peek() == ',') { ++pos_; continue; }
       expect('}');

@@ -49,8 +49,10 @@ class Value {
   size_t size() const;  // array or object size
   const Value& operator[](size_t i) const;
 
-  // Object building and access. set() replaces an existing key.
+  // Object building and access. set() replaces an existing key; append() adds a member without
+  // looking for one (constant time: for callers that know the key is new, such as the parser).
   Value& set(const std::string& key, Value v);
+  Value& append(std::string key, Value v);
   const Value* find(const std::string& key) const;  // nullptr if absent (or not an object)
   bool has(const std::string& key) const { return find(key) != nullptr; }
   const Value& at(const std::string& key) const;    // throws if absent
@@ -59,6 +61,10 @@ class Value {
   double get_number(const std::string& key, double def) const;
   std::string get_string(const std::string& key, const std::string& def) const;
   bool get_bool(const std::string& key, bool def) const;
+  // Whole numbers in the range of an int (3 or 3.0, not 3.5 or 1e30); anything else throws
+  // Error("[json] ...") rather than being converted (out of range, that is undefined behaviour).
+  int as_int() const;
+  int get_int(const std::string& key, int def) const;
 
   std::string dump(int indent = -1) const;  // indent < 0: compact
 

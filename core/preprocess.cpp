@@ -128,4 +128,13 @@ GrayImage to_gray_ink(const unsigned char* data, int w, int h, int channels) {
   return g;
 }
 
+std::string image_size_problem(int w, int h) {
+  const std::string size = std::to_string(w) + "x" + std::to_string(h) + " pixels";
+  if (w <= 0 || h <= 0) return "an empty image (" + size + ")";
+  if (static_cast<long long>(w) * h > kMaxImagePixels)
+    return size + ", more than the " + std::to_string(kMaxImagePixels >> 20) +
+           " megapixels nnviz reads; scale it down first";
+  return "";
+}
+
 }  // namespace nnviz

@@ -39,4 +39,12 @@ Mat to_input(const Digit28& d, const Normalisation& norm);
 // background: a light border means dark ink on light paper, which is inverted.
 GrayImage to_gray_ink(const unsigned char* data, int w, int h, int channels);
 
+// The largest image nnviz reads: 64 megapixels (8192x8192, or a 48 MP photo). Decoding takes up to
+// 4 bytes a pixel and the gray copy 4 more, so one image stays near half a gigabyte, and a small
+// hostile file that declares a huge size is refused before it is decoded.
+constexpr long long kMaxImagePixels = 1LL << 26;
+// "" for a size nnviz reads, else why not ("20000x20000 pixels, more than the 64 megapixels ...").
+// Call it with the size the file declares (stbi_info) before decoding it.
+std::string image_size_problem(int w, int h);
+
 }  // namespace nnviz

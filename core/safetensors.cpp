@@ -1,6 +1,7 @@
 #include "safetensors.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "json.h"
@@ -68,7 +69,9 @@ StFile st_parse(const std::vector<uint8_t>& b, const std::string& name) {
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | b[i];
   if (n > b.size() - 8) fail("header length " + std::to_string(n) + " runs past the end of the file (truncated?)");
-  if (n > (100u << 20)) fail("header larger than 100 MB");
+  // The format allows 100 MB; an nnviz model's header is a few hundred KB at most (kMaxLayers
+  // layers), and parsed JSON takes many times its text, so a larger one is refused unread.
+  if (n > (4u << 20)) fail("header larger than 4 MB: not an nnviz model");
   if (n < 2 || b[8] != '{') fail("not a safetensors file (the header is not a JSON object)");
   json::Value header;
   try {
@@ -101,7 +104,7 @@ StFile st_parse(const std::vector<uint8_t>& b, const std::string& name) {
       uint64_t count = 1;
       for (const auto& d : v.at("shape").items()) {
         const double x = d.as_number();
-        if (x < 0 || x != static_cast<double>(static_cast<int64_t>(x)) || x > 1e12)
+        if (!(x >= 0 && x <= 1e12) || x != static_cast<double>(static_cast<int64_t>(x)))
           fail("tensor \"" + key + "\" has an invalid dimension");
         t.shape.push_back(static_cast<int64_t>(x));
         if (t.shape.back() != 0 && count > (uint64_t(1) << 40) / uint64_t(t.shape.back()))
@@ -111,9 +114,10 @@ StFile st_parse(const std::vector<uint8_t>& b, const std::string& name) {
       const auto& off = v.at("data_offsets");
       if (!off.is_array() || off.size() != 2) fail("tensor \"" + key + "\": data_offsets must be [begin, end]");
       const double ob = off[0].as_number(), oe = off[1].as_number();
-      if (ob < 0 || oe < ob || oe > double(data_size))
-        fail("tensor \"" + key + "\": data_offsets [" + std::to_string(uint64_t(ob)) + ", " +
-             std::to_string(uint64_t(oe)) + "] lie outside the " + std::to_string(data_size) + " data bytes");
+      if (!(ob >= 0 && oe >= ob && oe <= double(data_size)))
+        fail("tensor \"" + key + "\": data_offsets [" + json::Value(ob).dump() + ", " + json::Value(oe).dump() +
+             "] lie outside the " + std::to_string(data_size) + " data bytes");
+      if (ob != std::floor(ob) || oe != std::floor(oe)) fail("tensor \"" + key + "\": data_offsets must be whole numbers");
       const uint64_t begin = uint64_t(ob), end = uint64_t(oe);
       if (end - begin != count * 4)
         fail("tensor \"" + key + "\": " + std::to_string(end - begin) + " bytes for " + std::to_string(count) +

@@ -90,15 +90,15 @@ json::Value LayerSpec::to_json() const {
 LayerSpec LayerSpec::from_json(const json::Value& v) {
   LayerSpec s;
   s.type = v.at("type").as_string();
-  s.units = static_cast<int>(v.get_number("units", 0));
+  s.units = v.get_int("units", 0);
   s.bias = v.get_bool("bias", true);
   s.alpha = static_cast<float>(v.get_number("alpha", 0.01));
-  s.filters = static_cast<int>(v.get_number("filters", 0));
-  s.kernel = static_cast<int>(v.get_number("kernel", 0));
-  s.pad = static_cast<int>(v.get_number("pad", 0));
-  s.dilation = static_cast<int>(v.get_number("dilation", 1));
-  s.pool = static_cast<int>(v.get_number("pool", 2));
-  s.stride = static_cast<int>(v.get_number("stride", s.type == "maxpool2d" ? s.pool : 1));
+  s.filters = v.get_int("filters", 0);
+  s.kernel = v.get_int("kernel", 0);
+  s.pad = v.get_int("pad", 0);
+  s.dilation = v.get_int("dilation", 1);
+  s.pool = v.get_int("pool", 2);
+  s.stride = v.get_int("stride", s.type == "maxpool2d" ? s.pool : 1);
   s.rate = static_cast<float>(v.get_number("rate", 0.5));
   return s;
 }
@@ -140,8 +140,7 @@ NetSpec NetSpec::from_json(const json::Value& v) {
   NetSpec n;
   const auto& in = v.at("input");
   if (in.size() != 3) throw Error("[spec] \"input\" must be [channels, height, width]");
-  n.input = Shape{static_cast<int>(in[0].as_number()), static_cast<int>(in[1].as_number()),
-                  static_cast<int>(in[2].as_number())};
+  n.input = Shape{in[0].as_int(), in[1].as_int(), in[2].as_int()};
   for (const auto& l : v.at("layers").items()) n.layers.push_back(LayerSpec::from_json(l));
   n.loss = v.get_string("loss", "softmax_cross_entropy");
   return n;

@@ -270,9 +270,15 @@ int cmd_predict(int argc, char** argv) {
     json::Value out = json::Value::object();
     out.set("file", path);
     int w = 0, h = 0, ch = 0;
-    unsigned char* data = stbi_load(path.c_str(), &w, &h, &ch, 0);
+    // The size the file declares is checked before decoding: a small file may claim a huge image.
+    std::string why;
+    unsigned char* data = nullptr;
+    if (stbi_info(path.c_str(), &w, &h, &ch)) {
+      why = image_size_problem(w, h);
+      if (why.empty()) data = stbi_load(path.c_str(), &w, &h, &ch, 0);
+    }
     if (!data) {
-      const std::string why = stbi_failure_reason() ? stbi_failure_reason() : "unknown error";
+      if (why.empty()) why = stbi_failure_reason() ? stbi_failure_reason() : "unknown error";
       ++failures;
       if (json_out) {
         out.set("error", "cannot read the image: " + why);
