@@ -131,3 +131,33 @@ TEST_CASE("schedules") {
   CHECK(s.lr_at(0.1, 5) == doctest::Approx(0.05));
   CHECK(s.lr_at(0.1, 10) == doctest::Approx(0.0));
 }
+
+#include "landscape.h"
+
+TEST_CASE("landscape: the gradients are right, and the optimizers move downhill on every surface") {
+  for (const Surface& s : surfaces()) {
+    INFO(s.name);
+    // Central differences at a few points.
+    for (double x : {-1.3, 0.2, 0.9})
+      for (double y : {-0.7, 0.4, 1.6}) {
+        double gx, gy;
+        s.grad(x, y, gx, gy);
+        const double h = 1e-6;
+        CHECK(gx == doctest::Approx((s.f(x + h, y) - s.f(x - h, y)) / (2 * h)).epsilon(1e-5));
+        CHECK(gy == doctest::Approx((s.f(x, y + h) - s.f(x, y - h)) / (2 * h)).epsilon(1e-5));
+      }
+  }
+  // Adam walks Rosenbrock's valley towards (1, 1).
+  OptConfig adam;
+  adam.kind = OptKind::Adam;
+  adam.lr = 0.05f;
+  const auto path = trajectory(surfaces()[0], adam, 2000);
+  CHECK(path.size() == 2001);
+  CHECK(path.back().f < 0.01 * path.front().f);
+  // Plain SGD with too big a step diverges, and the path stops at the last finite point.
+  OptConfig sgd;
+  sgd.lr = 0.1f;
+  const auto wild = trajectory(surfaces()[0], sgd, 500);
+  CHECK(wild.size() < 501);
+  for (const auto& p : wild) CHECK(std::isfinite(p.f));
+}

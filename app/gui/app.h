@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "compare.h"
+#include "landscape.h"
 #include "playground.h"
 #include "engine.h"
 #include "heatmap.h"
@@ -42,6 +43,7 @@ struct Views {
   bool compare = false;
   bool analysis = false;
   bool playground = false;
+  bool landscape = false;
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
 };
@@ -132,6 +134,15 @@ struct PlaygroundState {
   std::vector<std::unique_ptr<Heatmap>> unit_maps;
 };
 
+struct LandscapeState {
+  int surface = 0, steps = 500, shown = 0;
+  bool enabled[7] = {true, true, true, true, true, true, true};
+  float lr[7] = {0.001f, 0.0005f, 0.0005f, 0.5f, 0.01f, 0.05f, 0.05f};  // sgd ... adamw
+  std::vector<std::vector<Point2>> paths;
+  Heatmap contours;
+  int contours_for = -1;
+};
+
 struct StepState {
   long step = -1;
   int stage = 0;
@@ -183,7 +194,8 @@ struct App {
   CompareState compare;
   AnalysisState analysis;
   PlaygroundState playground;
-  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{};
+  LandscapeState landscape;
+  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{}, landscape_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
@@ -240,6 +252,7 @@ void DrawCanvas(App& app, bool* open);
 void DrawCompare(App& app, bool* open);
 void DrawAnalysis(App& app, bool* open);
 void DrawPlayground(App& app, bool* open);
+void DrawLandscape(App& app, bool* open);
 // Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
 void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);

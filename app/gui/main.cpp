@@ -268,6 +268,7 @@ int main(int argc, char** argv) {
       else if (v == "compare") app.views.compare = true;
       else if (v == "analysis") app.views.analysis = true;
       else if (v == "playground") app.views.playground = true;
+      else if (v == "landscape") app.views.landscape = true;
       else if (v == "playground2d") app.views.playground = true, app.playground.mode = 1;
       else {
         std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
@@ -356,7 +357,8 @@ int main(int argc, char** argv) {
                           {&app.views.canvas, DrawCanvas},
                           {&app.views.compare, DrawCompare},
                           {&app.views.analysis, DrawAnalysis},
-                          {&app.views.playground, DrawPlayground}};
+                          {&app.views.playground, DrawPlayground},
+                          {&app.views.landscape, DrawLandscape}};
         std::vector<ViewSlot> shown;
         for (auto& v : all)
           if (*v.open) shown.push_back(v);
@@ -447,7 +449,8 @@ int main(int argc, char** argv) {
           app.analysis.pending = std::async(std::launch::async, [net, data] { return analyse(*net, data->val, 10); });
         }
         const bool analysed = (!app.views.analysis || app.analysis.result) &&
-                              (!app.views.playground || (app.playground.pg && app.playground.pg->steps() >= 3000));
+                              (!app.views.playground || (app.playground.pg && app.playground.pg->steps() >= 3000)) &&
+                              (!app.views.landscape || app.landscape.shown >= app.landscape.steps);
         if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
         if (trained && analysed && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
@@ -467,6 +470,7 @@ int main(int argc, char** argv) {
             l.set("compare_loss", RectJson(app.compare_rect));
             l.set("confusion", RectJson(app.confusion_rect));
             l.set("playground", RectJson(app.playground.plot_rect));
+            l.set("landscape", RectJson(app.landscape_rect));
             if (app.playground.pg) {
               auto& pg = *app.playground.pg;
               l.set("playground_steps", static_cast<long long>(pg.steps()));

@@ -69,6 +69,8 @@ void ViewsSection(App& app) {
   ImGui::Checkbox("Analysis", &app.views.analysis);
   ImGui::Checkbox("Playground", &app.views.playground);
   ImGui::SameLine();
+  ImGui::Checkbox("Landscape", &app.views.landscape);
+  ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
   if (ImGui::TreeNode("Classroom")) {
