@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "layer.h"
+#include "network.h"
 #include "rng.h"
 
 namespace nnviz::test {
@@ -79,6 +80,26 @@ inline void check_layer(Layer& layer, Mat x, uint64_t seed = 7, double tol = 1e-
     const double ep = max_grad_error(*ps[i].value, pgrads[i], f);
     INFO("layer " << layer.type() << ": parameter '" << ps[i].name << "' gradient error " << ep);
     CHECK(ep < tol);
+  }
+}
+
+// The loss of a whole network, through every layer down to the input, against central
+// differences: the input gradient and every parameter gradient. labels: one per column of x.
+inline void check_network(Network& net, Mat x, const uint8_t* labels, double tol = 1e-6) {
+  auto f = [&] {
+    net.forward(x, true);
+    return net.loss(labels);
+  };
+  f();
+  net.backward(true);
+  const Mat dx = net.grad(0);
+  std::vector<Mat> grads;
+  for (auto& np : net.params()) grads.push_back(*np.p.grad);
+  CHECK(max_grad_error(x, dx, f) < tol);
+  auto ps = net.params();
+  for (size_t i = 0; i < ps.size(); ++i) {
+    INFO(ps[i].name);
+    CHECK(max_grad_error(*ps[i].p.value, grads[i], f) < tol);
   }
 }
 

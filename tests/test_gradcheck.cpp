@@ -78,21 +78,6 @@ TEST_CASE("gradient check: a whole network, loss through every layer to the inpu
   Network net(spec);
   net.initialise(InitKind::XavierUniform, 11);
   Rng rng(12);
-  Mat x = random_mat(12, 4, rng);
   const uint8_t labels[4] = {2, 0, 1, 2};
-  auto f = [&] {
-    net.forward(x, true);
-    return net.loss(labels);
-  };
-  f();
-  net.backward(true);
-  const Mat dx = net.grad(0);
-  std::vector<Mat> grads;
-  for (auto& np : net.params()) grads.push_back(*np.p.grad);
-  CHECK(max_grad_error(x, dx, f) < 1e-6);
-  auto ps = net.params();
-  for (size_t i = 0; i < ps.size(); ++i) {
-    INFO(ps[i].name);
-    CHECK(max_grad_error(*ps[i].p.value, grads[i], f) < 1e-6);
-  }
+  check_network(net, random_mat(12, 4, rng), labels);
 }

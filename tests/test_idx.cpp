@@ -17,14 +17,6 @@ std::vector<uint8_t> ramp(size_t n) {
   return v;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 }  // namespace
 
 TEST_CASE("idx: good image and label files, raw and gzip") {

@@ -36,15 +36,6 @@ double max_rel_diff(const Mat& a, const Mat& b) {
   return double((a - b).cwiseAbs().maxCoeff()) / std::max(1e-6, double(b.cwiseAbs().maxCoeff()));
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 }  // namespace
 
 TEST_CASE("conv2d: the im2col path equals the plain-loop reference for every stride, padding and dilation") {

@@ -43,15 +43,6 @@ ModelFile meta_for(const Network& net) {
   return m;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 uint64_t header_len(const std::vector<uint8_t>& b) {
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | b[i];
