@@ -201,7 +201,6 @@ class Run {
   double speed_ = 0;
   Mat probe_x_;
   int probe_label_ = -1;
-  bool want_trace_ = false;
   std::unique_ptr<Network> probe_net_;
   double last_publish_ = 0;
   double ema_fwd_ = 0, ema_bwd_ = 0, ema_upd_ = 0;

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Sets everything up (packages, data, Release build), runs the whole test suite through CTest,
-# then the unit tests under AddressSanitizer + UBSan and the engine tests under ThreadSanitizer.
+# then the unit tests under AddressSanitizer + UBSan and the engine tests under ThreadSanitizer,
+# then each fuzz target for 15 seconds (scripts/fuzz.sh).
 #
 #   scripts/test.sh [extra ctest arguments, e.g. -R idx]
-#   NNVIZ_SKIP_SANITIZERS=1 scripts/test.sh     the Release suite only
+#   NNVIZ_SKIP_SANITIZERS=1 scripts/test.sh     without the sanitizer builds
+#   NNVIZ_SKIP_FUZZ=1 scripts/test.sh           without the short fuzz run (scripts/fuzz.sh;
+#                                               NNVIZ_FUZZ_SECONDS sets its time per target)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
@@ -12,4 +15,7 @@ build_dir="${NNVIZ_BUILD_DIR:-$root/build}"
 if [ -z "${NNVIZ_SKIP_SANITIZERS:-}" ] && [ $# -eq 0 ]; then
   "$root/scripts/sanitize.sh" address
   "$root/scripts/sanitize.sh" thread
+fi
+if [ -z "${NNVIZ_SKIP_FUZZ:-}" ] && [ $# -eq 0 ]; then
+  "$root/scripts/fuzz.sh" "${NNVIZ_FUZZ_SECONDS:-15}"
 fi

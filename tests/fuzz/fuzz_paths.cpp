@@ -1,0 +1,192 @@
+#include "fuzz_paths.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <stb_image.h>
+
+#include "compare.h"
+#include "conv.h"
+#include "idx.h"
+#include "json.h"
+#include "model_io.h"
+#include "network.h"
+#include "preprocess.h"
+#include "safetensors.h"
+#include "trainer.h"
+
+namespace nnviz::fuzz {
+
+namespace {
+
+// An invariant of the code under test does not hold: report it the way a crash is reported.
+[[noreturn]] void broken(const char* what) {
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
+  std::abort();
+}
+
+// Small networks only, so every input stays fast: the limits in the core bound the rest.
+constexpr int64_t kMaxRunInputs = 4096;
+constexpr int64_t kMaxRunParams = 1 << 20;
+constexpr int64_t kMaxRunValues = 1 << 16;    // per sample, any layer's output
+constexpr int64_t kMaxRunPatches = 1 << 22;   // a convolution's patch matrix
+
+bool small_enough(Network& net) {
+  if (net.input_shape().size() > kMaxRunInputs || net.param_count() > kMaxRunParams) return false;
+  for (size_t i = 0; i < net.num_layers(); ++i) {
+    if (net.layer(i).out_shape().size() > kMaxRunValues) return false;
+    if (const auto* c = dynamic_cast<const Conv2D*>(&net.layer(i)))
+      if (int64_t(c->geometry().pixels()) * c->geometry().taps() > kMaxRunPatches) return false;
+  }
+  return true;
+}
+
+// An architecture that builds must also compute: inference, a training forward pass (dropout,
+// batch statistics), the loss and a backward pass down to the input, on two samples.
+void run(Network& net) {
+  if (!small_enough(net)) return;
+  Mat x(net.input_shape().size(), 2);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = Scalar(std::sin(0.37 * double(i)));
+  net.forward(x, false);
+  net.forward(x, true);
+  const uint8_t labels[2] = {0, 0};
+  net.loss(labels);
+  net.backward(true);
+}
+
+std::string temp_path(const char* tag) {
+  return (std::filesystem::temp_directory_path() /
+          ("nnviz-fuzz-" + std::string(tag) + "-" + std::to_string(::getpid()) + ".gz"))
+      .string();
+}
+
+}  // namespace
+
+void idx(const uint8_t* data, size_t size) {
+  const std::vector<uint8_t> bytes(data, data + size);
+  try {
+    const IdxImages img = parse_idx_images(bytes, "fuzz");
+    if (img.pixels.size() != size_t(img.count) * img.rows * img.cols) broken("IDX pixel count");
+  } catch (const Error&) {
+  }
+  try {
+    const auto labels = parse_idx_labels(bytes, "fuzz", 10);
+    for (uint8_t l : labels)
+      if (l >= 10) broken("IDX label out of range");
+  } catch (const Error&) {
+  }
+  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+    // The .gz path: read_file decompresses, then the same parsers.
+    const std::string path = temp_path("idx");
+    {
+      std::ofstream f(path, std::ios::binary);
+      f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    }
+    try {
+      read_idx_images(path);
+    } catch (const Error&) {
+    }
+    try {
+      read_idx_labels(path);
+    } catch (const Error&) {
+    }
+    std::remove(path.c_str());
+  }
+}
+
+void model(const uint8_t* data, size_t size) {
+  const std::vector<uint8_t> bytes(data, data + size);
+  StFile parsed;
+  bool ok = false;
+  try {
+    parsed = st_parse(bytes, "fuzz");
+    ok = true;
+  } catch (const Error&) {
+  }
+  if (ok) {
+    // What the reader accepts, the writer writes back in a form the reader accepts again.
+    const std::string again = st_serialize(parsed);
+    const StFile back = st_parse(std::vector<uint8_t>(again.begin(), again.end()), "fuzz round trip");
+    if (back.tensors.size() != parsed.tensors.size() || back.metadata != parsed.metadata)
+      broken("safetensors round trip");
+    for (size_t i = 0; i < back.tensors.size(); ++i)
+      if (back.tensors[i].shape != parsed.tensors[i].shape || back.tensors[i].data.size() != parsed.tensors[i].data.size())
+        broken("safetensors round trip of a tensor");
+  }
+  try {
+    LoadedModel m = load_model_bytes(bytes, "fuzz");
+    run(m.net);
+  } catch (const Error&) {
+  }
+}
+
+void image(const uint8_t* data, size_t size) {
+  if (size > size_t(1) << 30) return;
+  const int len = static_cast<int>(size);
+  int w = 0, h = 0, ch = 0;
+  if (!stbi_info_from_memory(data, len, &w, &h, &ch)) return;
+  if (!image_size_problem(w, h).empty()) return;  // what nnviz-cli predict does before decoding
+  // Stricter here than the product, to keep every input fast: the code below does not depend on
+  // the size beyond this.
+  if (int64_t(w) * h > (1 << 20)) return;
+  unsigned char* px = stbi_load_from_memory(data, len, &w, &h, &ch, 0);
+  if (!px) return;
+  if (w <= 0 || h <= 0 || int64_t(w) * h > (1 << 20) || ch < 1 || ch > 4) broken("stb_image returned an unexpected size");
+  const GrayImage g = to_gray_ink(px, w, h, ch);
+  stbi_image_free(px);
+  if (g.v.size() != size_t(w) * h) broken("gray image size");
+  for (float v : g.v)
+    if (!(v >= 0.f && v <= 1.f)) broken("gray value outside [0, 1]");
+  const auto d = to_mnist(g);
+  if (!d) return;
+  if (d->pixels.size() != 28 * 28) broken("digit size");
+  for (float v : d->pixels)
+    if (!(v >= 0.f && v <= 1.f)) broken("digit pixel outside [0, 1]");
+  if (!(d->com_x >= 0 && d->com_x <= 28 && d->com_y >= 0 && d->com_y <= 28)) broken("centre of mass outside the digit");
+  const Mat x = to_input(*d, Normalisation{});
+  if (x.rows() != 28 * 28 || !x.allFinite()) broken("network input");
+}
+
+void config(const uint8_t* data, size_t size) {
+  json::Value v;
+  try {
+    v = json::parse(std::string(reinterpret_cast<const char*>(data), size));
+  } catch (const Error&) {
+    return;
+  }
+  // What the parser accepts, the writer writes back in a form the parser accepts again.
+  try {
+    json::parse(v.dump());
+    json::parse(v.dump(2));
+  } catch (const Error&) {
+    broken("JSON dump-parse round trip");
+  }
+  try {
+    const NetSpec spec = NetSpec::from_json(v);
+    Network net(spec);
+    net.initialise(InitKind::He, 1);
+    run(net);
+  } catch (const Error&) {
+  }
+  try {
+    const TrainConfig c = TrainConfig::from_json(v);
+    Network net(c.net);
+    net.initialise(c.init, c.seed);
+    run(net);
+  } catch (const Error&) {
+  }
+  try {
+    const ComparisonSpec s = ComparisonSpec::from_json(v);
+    expand(s);
+  } catch (const Error&) {
+  }
+}
+
+}  // namespace nnviz::fuzz

@@ -1,0 +1,31 @@
+// The code paths the fuzz targets drive, one function per target. The regression test in the
+// Release suite (tests/test_fuzz_regressions.cpp) replays saved inputs through these same
+// functions, so an input that once crashed a fuzzer is checked by every normal test run.
+//
+// Each function accepts any bytes. A bad input must end as an nnviz::Error, which is caught here;
+// a crash, a sanitizer report, a hang, a huge allocation or any other exception is a bug.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace nnviz::fuzz {
+
+// IDX images and labels from memory (parse_idx_images, parse_idx_labels); input that starts with
+// the gzip magic also goes through a file and read_file's decompression.
+void idx(const uint8_t* data, size_t size);
+
+// Model files: st_parse (and a serialise-parse round trip of what it accepts), load_model_bytes,
+// and a forward and backward pass through a small enough network that loads.
+void model(const uint8_t* data, size_t size);
+
+// Images as nnviz-cli predict reads them: the declared size checked first (stbi_info, then
+// image_size_problem), decoded by stb_image, then to_gray_ink and to_mnist.
+void image(const uint8_t* data, size_t size);
+
+// JSON configuration: json::parse (and a dump-parse round trip), NetSpec::from_json,
+// TrainConfig::from_json, ComparisonSpec::from_json and expand, and the networks they describe,
+// built and run like the model path's.
+void config(const uint8_t* data, size_t size);
+
+}  // namespace nnviz::fuzz

@@ -1,0 +1,185 @@
+// Writes the seed corpus of the fuzz targets: a few small, valid inputs of each kind, from which
+// the fuzzers mutate. Generated rather than committed, so the seeds always match the current
+// formats (model files are written by save_model itself).
+//
+//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image and DIR/config
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <stb_image_write.h>
+
+#include "compare.h"
+#include "model_io.h"
+#include "presets.h"
+
+using namespace nnviz;
+
+namespace {
+
+std::string g_dir;
+
+void put(const std::string& target, const std::string& name, const std::string& bytes) {
+  const std::filesystem::path dir = std::filesystem::path(g_dir) / target;
+  std::filesystem::create_directories(dir);
+  std::ofstream f(dir / name, std::ios::binary);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string gzip(const std::string& raw) {
+  z_stream zs{};
+  deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // 15 + 16: a gzip wrapper
+  std::string out(deflateBound(&zs, static_cast<uLong>(raw.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
+  zs.avail_in = static_cast<uInt>(raw.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string idx(const std::vector<uint32_t>& dims, const std::string& data) {
+  std::string b = {0, 0, 8, static_cast<char>(dims.size())};
+  for (uint32_t d : dims)
+    for (int shift = 24; shift >= 0; shift -= 8) b += static_cast<char>((d >> shift) & 0xFF);
+  return b + data;
+}
+
+// A digit-like stroke: a slanted bar with soft edges, ink value in [0, 1].
+float stroke(int x, int y, int w, int h) {
+  const double u = (x + 0.5) / w - 0.5, v = (y + 0.5) / h - 0.5;
+  const double d = std::fabs(u - 0.3 * v);
+  return std::abs(v) > 0.35 ? 0.f : static_cast<float>(std::clamp(1.0 - (d - 0.06) / 0.05, 0.0, 1.0));
+}
+
+void write_fn(void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size); }
+
+// channels 1: light ink on black; 3: dark ink on white; 4: dark ink on a transparent page.
+std::string pixels(int w, int h, int channels) {
+  std::string p;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const float s = stroke(x, y, w, h);
+      const auto ink = static_cast<char>(std::lround(255 * s)), dark = static_cast<char>(std::lround(255 * (1 - s)));
+      if (channels == 1) p += ink;
+      if (channels == 2) p += {ink, static_cast<char>(255)};
+      if (channels == 3) p += {dark, dark, dark};
+      if (channels == 4) p += {0, 0, 0, ink};
+    }
+  return p;
+}
+
+void images() {
+  const int w = 12, h = 16;
+  std::string out;
+  stbi_write_png_to_func(write_fn, &out, w, h, 1, pixels(w, h, 1).data(), w);
+  put("image", "gray.png", out);
+  out.clear();
+  stbi_write_png_to_func(write_fn, &out, w, h, 4, pixels(w, h, 4).data(), w * 4);
+  put("image", "transparent.png", out);
+  out.clear();
+  stbi_write_png_to_func(write_fn, &out, w, h, 2, pixels(w, h, 2).data(), w * 2);
+  put("image", "gray-alpha.png", out);
+  out.clear();
+  stbi_write_jpg_to_func(write_fn, &out, w, h, 3, pixels(w, h, 3).data(), 80);
+  put("image", "paper.jpg", out);
+  out.clear();
+  stbi_write_bmp_to_func(write_fn, &out, w, h, 3, pixels(w, h, 3).data());
+  put("image", "paper.bmp", out);
+  out.clear();
+  stbi_write_tga_to_func(write_fn, &out, w, h, 4, pixels(w, h, 4).data());
+  put("image", "transparent.tga", out);
+  put("image", "digit.pgm", "P5\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n" + pixels(w, h, 1));
+  put("image", "digit.ppm", "P6\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n" + pixels(w, h, 3));
+}
+
+void idx_files() {
+  std::string img, labels;
+  for (int n = 0; n < 3; ++n) {
+    for (int y = 0; y < 6; ++y)
+      for (int x = 0; x < 5; ++x) img += static_cast<char>(std::lround(255 * stroke(x + n, y, 5 + n, 6)));
+    labels += static_cast<char>(n * 4);
+  }
+  const std::string images = idx({3, 6, 5}, img), label_file = idx({3}, labels);
+  put("idx", "images", images);
+  put("idx", "labels", label_file);
+  put("idx", "images.gz", gzip(images));
+  put("idx", "labels.gz", gzip(label_file));
+  put("idx", "mnist-size", idx({1, 28, 28}, pixels(28, 28, 1)));
+}
+
+void save(const std::string& name, const NetSpec& spec, NormMode mode) {
+  Network net(spec);
+  net.initialise(InitKind::He, 7);
+  ModelFile meta;
+  meta.config = find_preset("cnn-simple").config;
+  meta.config.net = spec;
+  meta.norm.mode = mode;
+  meta.norm.mean = mode == NormMode::Standard ? 0.13f : 0.f;
+  meta.norm.std = mode == NormMode::Standard ? 0.31f : 1.f;
+  meta.info.set("epochs_trained", 1);
+  const std::string path = (std::filesystem::path(g_dir) / "model" / name).string();
+  std::filesystem::create_directories(std::filesystem::path(g_dir) / "model");
+  save_model(path, net, meta);
+}
+
+void models() {
+  NetSpec mlp;
+  mlp.input = Shape{1, 2, 3};
+  mlp.layers = {dense(4), act("sigmoid"), dense(3, false)};
+  save("mlp.safetensors", mlp, NormMode::Standard);
+
+  NetSpec cnn;
+  cnn.input = Shape{1, 6, 6};
+  cnn.layers = {conv(2, 3, 1, 1), batchnorm(), act("leaky_relu", 0.1f), maxpool(2), flatten(), dropout(0.25f),
+                dense(3), act("tanh")};
+  cnn.loss = "mse";
+  save("cnn.safetensors", cnn, NormMode::Unit);
+
+  NetSpec strided;
+  strided.input = Shape{2, 5, 5};
+  strided.layers = {conv(1, 2, 2, 0, 2, false), act("relu"), dense(2)};
+  save("strided.safetensors", strided, NormMode::Standard);
+}
+
+void configs() {
+  NetSpec cnn;
+  cnn.input = Shape{1, 8, 8};
+  cnn.layers = {conv(2, 3, 2, 1, 1), batchnorm(), act("relu"), maxpool(2, 1), flatten(), dropout(0.5f), dense(10)};
+  put("config", "netspec.json", cnn.to_json().dump());
+  put("config", "train-mlp100.json", find_preset("mlp100").config.to_json().dump(2));
+  put("config", "train-cnn8-16.json", find_preset("cnn8-16").config.to_json().dump());
+  for (const std::string& name : {"optimizers", "batch-sizes"}) {
+    json::Value v = ready_made(name).to_json();
+    v.set("labels", json::Value::array());
+    put("config", "compare-" + name + ".json", v.dump());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: fuzz_seeds DIR\n");
+    return 2;
+  }
+  g_dir = argv[1];
+  try {
+    images();
+    idx_files();
+    models();
+    configs();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fuzz_seeds: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
