@@ -181,6 +181,12 @@ double Playground::mean_squared_error(const Toy& t) {
   return double((p - t.y).squaredNorm()) / double(t.y.size());
 }
 
+double Playground::loss(const Toy& t) {
+  if (t.count() == 0) return 0;
+  net_.forward(t.x / Scalar(train_.x_scale), false);
+  return net_.is_classifier() ? net_.loss(t.labels.data()) : net_.loss(t.y);
+}
+
 double Playground::accuracy(const Toy& t) {
   if (t.count() == 0 || t.labels.empty()) return 0;
   std::vector<int> pred;

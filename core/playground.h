@@ -38,6 +38,7 @@ class Playground {
   double step(int batch);                   // one mini-batch (batch <= 0: all points); its loss
   double mean_squared_error(const Toy& t);  // mean of (prediction - target)^2
   double accuracy(const Toy& t);            // share classified correctly
+  double loss(const Toy& t);                // the training loss (cross-entropy or MSE) on t
   Mat predict(const Mat& x);                // raw inputs (d x N) -> outputs, or class probabilities
   // Every layer's output for inputs x (as predict, but all of them): hidden-unit thumbnails.
   std::vector<Mat> activations(const Mat& x);

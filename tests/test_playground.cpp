@@ -95,6 +95,7 @@ TEST_CASE("classification playground: the documented net learns the spiral above
     std::printf("spiral, seed %llu: train %.1f%%, test %.1f%%\n", static_cast<unsigned long long>(seed),
                 p.accuracy(train) * 100, p.accuracy(test) * 100);
     CHECK(p.accuracy(test) > 0.95);
+    CHECK(p.loss(train) < 0.1);
   }
   for (const char* kind : {"circles", "xor", "gaussians"}) CHECK_NOTHROW(make_classification(kind, 100, 0.2, 1));
   CHECK_THROWS_AS(make_classification("moons", 100, 0.2, 1), Error);

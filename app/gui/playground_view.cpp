@@ -244,8 +244,8 @@ void DrawPlayground(App& app, bool* open) {
     for (int k = 0; k < 25; ++k) pg.step(32);  // 25 mini-batches a frame: about 1,500 a second
     ps.steps_to_do = std::max(0, ps.steps_to_do - 25);
     ps.xs.push_back(float(pg.steps()));
-    ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : 1 - pg.accuracy(pg.train())));
-    ps.test_losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.test()) : 1 - pg.accuracy(pg.test())));
+    ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : pg.loss(pg.train())));
+    ps.test_losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.test()) : pg.loss(pg.test())));
   }
   if (ps.mode == 0)
     ImGui::Text("step %ld   MSE train %.2e, test %.2e", pg.steps(), pg.mean_squared_error(pg.train()),
@@ -259,15 +259,15 @@ void DrawPlayground(App& app, bool* open) {
   if (ps.mode == 0) Regression(ps, main_size);
   else Classification(ps, main_size);
   std::vector<PlotSeries> curves;
-  curves.push_back({ps.mode == 0 ? "train MSE" : "train error", ps.xs.data(), ps.losses.data(), int(ps.xs.size()),
+  curves.push_back({ps.mode == 0 ? "train MSE" : "train loss", ps.xs.data(), ps.losses.data(), int(ps.xs.size()),
                     IM_COL32(250, 160, 60, 255), 1.8f, false, nullptr});
-  curves.push_back({ps.mode == 0 ? "test MSE" : "test error", ps.xs.data(), ps.test_losses.data(), int(ps.xs.size()),
+  curves.push_back({ps.mode == 0 ? "test MSE" : "test loss", ps.xs.data(), ps.test_losses.data(), int(ps.xs.size()),
                     IM_COL32(90, 200, 230, 255), 1.8f, false, nullptr});
   PlotAxes ax;
   ax.x_label = "step";
-  ax.y_label = ps.mode == 0 ? "mean squared error" : "error rate";
+  ax.y_label = ps.mode == 0 ? "mean squared error" : "cross-entropy loss";
   ax.y_from_zero = true;
-  ps.loss_plot.log_y = ps.mode == 0;
+  ps.loss_plot.log_y = true;
   DrawPlot("playground curves", ps.loss_plot, {-1, -1}, curves, {}, ax);
   ImGui::End();
 }
