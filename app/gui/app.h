@@ -89,6 +89,7 @@ struct CompareState {
   ComparisonSpec spec;
   std::string values_text;
   std::unique_ptr<Comparison> cmp;
+  std::unique_ptr<SavedComparison> saved;  // an opened comparison (curves and table, no runs)
   struct Series {
     std::vector<float> step, epoch, loss, ev_step, ev_epoch, val_acc;
     double ema = 0;

@@ -20,20 +20,32 @@ const ImU32 kRunColours[8] = {IM_COL32(250, 160, 60, 255), IM_COL32(90, 200, 230
                               IM_COL32(120, 150, 255, 255), IM_COL32(200, 200, 200, 255)};
 
 // Every run's smoothed loss and its evaluations, as the plot draws them.
+// The runs' names, and their metrics: from the live comparison or from a saved one.
+const std::vector<std::string>& run_names(const CompareState& cs) {
+  return cs.cmp ? cs.cmp->spec().values : cs.saved->spec.values;
+}
+const std::vector<StepPoint>& run_steps(const CompareState& cs, size_t i) {
+  return cs.cmp ? cs.cmp->steps(i) : cs.saved->steps[i];
+}
+const std::vector<EvalPoint>& run_evals(const CompareState& cs, size_t i) {
+  return cs.cmp ? cs.cmp->evals(i) : cs.saved->evals[i];
+}
+const ComparisonSpec& run_spec(const CompareState& cs) { return cs.cmp ? cs.cmp->spec() : cs.saved->spec; }
+
 void gather(CompareState& cs) {
-  cs.cmp->poll();
-  const size_t n = cs.cmp->size();
+  if (cs.cmp) cs.cmp->poll();
+  const size_t n = run_names(cs).size();
   cs.series.resize(n);
   for (size_t i = 0; i < n; ++i) {
     auto& s = cs.series[i];
-    const auto& steps = cs.cmp->steps(i);
+    const auto& steps = run_steps(cs, i);
     for (size_t k = s.step.size(); k < steps.size(); ++k) {
       s.ema = k == 0 ? steps[k].loss : 0.98 * s.ema + 0.02 * steps[k].loss;
       s.step.push_back(float(steps[k].step));
       s.epoch.push_back(steps[k].epoch);
       s.loss.push_back(float(s.ema));
     }
-    const auto& evals = cs.cmp->evals(i);
+    const auto& evals = run_evals(cs, i);
     for (size_t k = s.ev_step.size(); k < evals.size(); ++k) {
       s.ev_step.push_back(float(evals[k].step));
       s.ev_epoch.push_back(evals[k].epoch);
@@ -84,6 +96,7 @@ void Setup(App& app, CompareState& cs) {
     cs.spec.base.schedule.total_epochs = float(cs.spec.base.epochs);
     try {
       cs.cmp.reset();  // joins the previous comparison's threads
+      cs.saved.reset();
       cs.series.clear();
       cs.weights.clear();
       cs.cmp = std::make_unique<Comparison>(cs.spec, app.data);
@@ -94,6 +107,33 @@ void Setup(App& app, CompareState& cs) {
     }
   }
   ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Open")) {
+    try {
+      auto saved = std::make_unique<SavedComparison>(
+          load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
+      cs.cmp.reset();
+      cs.series.clear();
+      cs.weights.clear();
+      cs.saved = std::move(saved);
+      cs.spec = cs.saved->spec;
+      cs.values_text.clear();
+      for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
+      app.say("Opened the saved comparison (" + std::to_string(cs.saved->labels.size()) + " runs)");
+    } catch (const std::exception& e) {
+      app.say(e.what(), true);
+    }
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", (data_home() + "/comparison.json and .csv").c_str());
+  if (cs.cmp || cs.saved) {
+    ImGui::SameLine();
+    if (ImGui::Button("Export PNG")) {
+      const std::string path = data_home() + "/comparison.png";
+      const ImVec2 p = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
+      app.png_requests.push_back({path, p, {p.x + sz.x, p.y + sz.y}});
+      app.say("Saved the comparison view to " + path);
+    }
+  }
   if (cs.cmp) {
     ImGui::SameLine();
     bool running = false;
@@ -112,13 +152,18 @@ void Setup(App& app, CompareState& cs) {
 }
 
 void Table(CompareState& cs) {
-  std::vector<RunSummary> rows = cs.cmp->table();
+  std::vector<RunSummary> rows;
+  if (cs.cmp) rows = cs.cmp->table();
+  else
+    for (size_t i = 0; i < run_names(cs).size(); ++i)
+      rows.push_back(summarize(cs.saved->labels[i], run_steps(cs, i), run_evals(cs, i), run_spec(cs).target_accuracy,
+                               run_spec(cs).base.batch));
   std::vector<int> order(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) order[i] = int(i);
   const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("runs", 8, flags)) return;
-  ImGui::TableSetupColumn(to_string(cs.cmp->spec().what), ImGuiTableColumnFlags_NoSort);
+  ImGui::TableSetupColumn(to_string(run_spec(cs).what), ImGuiTableColumnFlags_NoSort);
   ImGui::TableSetupColumn("val", ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableSetupColumn("best val", ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_DefaultSort);
   ImGui::TableSetupColumn("test", ImGuiTableColumnFlags_PreferSortDescending);
@@ -149,8 +194,8 @@ void Table(CompareState& cs) {
     const RunSummary& r = rows[i];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRunColours[i % 8]), "%s", cs.cmp->spec().values[i].c_str());
-    if (cs.cmp->latest(i).state == RunState::Diverged) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRunColours[i % 8]), "%s", run_names(cs)[i].c_str());
+    if (cs.cmp && cs.cmp->latest(i).state == RunState::Diverged) {
       ImGui::SameLine();
       ImGui::TextColored({1, 0.45f, 0.4f, 1}, "(diverged)");
     }
@@ -225,7 +270,7 @@ void DrawCompare(App& app, bool* open) {
     for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
   }
   Setup(app, cs);
-  if (!cs.cmp) {
+  if (!cs.cmp && !cs.saved) {
     ImGui::TextWrapped("Runs that differ in exactly one setting, started from the same initial weights and fed the "
                        "same mini-batches, so the difference you see is that setting's. Pick a ready-made comparison "
                        "or your own values and press Start.");
@@ -233,16 +278,17 @@ void DrawCompare(App& app, bool* open) {
     return;
   }
   gather(cs);
-  ImGui::TextDisabled("%s, batch %d, seed %llu: identical initial weights and mini-batch order in every run",
-                      cs.spec.base.net.describe().c_str(), cs.spec.base.batch,
-                      static_cast<unsigned long long>(cs.spec.base.seed));
+  const ComparisonSpec& spec = run_spec(cs);
+  ImGui::TextDisabled("%s%s, batch %d, seed %llu: identical initial weights and mini-batch order in every run",
+                      cs.cmp ? "" : "saved: ", spec.base.net.describe().c_str(), spec.base.batch,
+                      static_cast<unsigned long long>(spec.base.seed));
   const float h = ImGui::GetContentRegionAvail().y;
   std::vector<PlotSeries> loss, acc;
   for (size_t i = 0; i < cs.series.size(); ++i) {
     const auto& s = cs.series[i];
     const float* x = app.x_in_epochs ? s.epoch.data() : s.step.data();
     const float* ex = app.x_in_epochs ? s.ev_epoch.data() : s.ev_step.data();
-    const std::string& name = cs.cmp->spec().values[i];
+    const std::string& name = run_names(cs)[i];
     loss.push_back({name, x, s.loss.data(), int(s.loss.size()), kRunColours[i % 8], 1.8f, false, nullptr});
     acc.push_back({name, ex, s.val_acc.data(), int(s.val_acc.size()), kRunColours[i % 8], 1.8f, true, nullptr});
   }
@@ -260,7 +306,7 @@ void DrawCompare(App& app, bool* open) {
   ax.legend_bottom = true;
   DrawPlot("cmp acc", cs.acc_plot, {pw, ph}, acc, {}, ax);
   Table(cs);
-  FirstLayers(app, cs);
+  if (cs.cmp) FirstLayers(app, cs);
   ImGui::End();
 }
 

@@ -66,6 +66,7 @@ struct Options {
   bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
   std::string compare;     // start this ready-made comparison (screenshots)
   std::string save_run, load;  // save the run after training; open a run or model at start
+  bool save_comparison = false, open_comparison = false;  // in the user's nnviz data folder
   double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
   int width = 1280, height = 800;
 };
@@ -74,7 +75,8 @@ const char* kUsage =
     "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
     "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
     "             [--open weights|activations|stepthrough|canvas|compare]... [--stage N] [--draw-demo]\n"
-    "             [--compare READY] [--save-run FILE] [--load FILE]\n"
+    "             [--compare READY] [--save-run FILE] [--load FILE] [--save-comparison] [--open-comparison]\n"
+    "             [--data-home DIR]\n"
     "             [--bench-frames N]\n";
 
 bool parse(int argc, char** argv, Options& o) {
@@ -101,6 +103,9 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--compare") o.compare = value();
     else if (a == "--save-run") o.save_run = value();
     else if (a == "--load") o.load = value();
+    else if (a == "--save-comparison") o.save_comparison = true;
+    else if (a == "--open-comparison") o.open_comparison = true;
+    else if (a == "--data-home") setenv("XDG_DATA_HOME", value().c_str(), 1);
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--size") {
       const std::string v = value();
@@ -412,6 +417,12 @@ int main(int argc, char** argv) {
         // Phase 1: K mini-batches at full pace; phase 2 (step-through open): one recorded step.
         const bool want_trace = app.views.stepthrough;
         const long want = opt.compare.empty() ? opt.train_steps + (want_trace ? 1 : 0) : 0;
+        if (app.run && !steps_requested && opt.open_comparison) {
+          app.views.compare = true;
+          app.views.curves = false;
+          app.compare.saved = std::make_unique<SavedComparison>(
+              load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
+        }
         if (app.run && !steps_requested && !opt.load.empty()) {
           app.load_model(opt.load);
           if (app.message_is_error) {
@@ -452,6 +463,8 @@ int main(int argc, char** argv) {
                               (!app.views.playground || (app.playground.pg && app.playground.pg->steps() >= 3000)) &&
                               (!app.views.landscape || app.landscape.shown >= app.landscape.steps);
         if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
+        if (trained && frames_after == 0 && opt.save_comparison && app.compare.cmp)
+          app.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
         if (trained && analysed && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
             std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());
