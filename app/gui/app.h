@@ -148,7 +148,8 @@ struct StepState {
   long step = -1;
   int stage = 0;
   int sample = 0;
-  int shown = -1;  // which stage/sample the heatmap holds
+  long shown = -1;  // which stage/sample the heatmap holds
+  bool use_probe = false;
   Heatmap map;
   std::vector<float> buf;
 };

@@ -124,13 +124,23 @@ void DrawStepThrough(App& app, bool* open) {
   ImGui::TextDisabled("step %ld, batch of %d, loss %.5g", t.step, batch, t.loss);
   ImGui::Separator();
 
-  const int j = ss.sample;
+  // The forward and backward stages can show the probe input instead (a validation image or a
+  // drawing: see the activations view), through the same weights; the update stays the step's.
+  auto probe = app.snap.probe;
+  ImGui::Checkbox("show the probe input instead of the batch", &ss.use_probe);
+  const bool use_probe = ss.use_probe && probe && !probe->acts.empty();
+  const std::vector<Mat>& acts = use_probe ? probe->acts : t.acts;
+  const std::vector<Mat>& grads = use_probe ? probe->grads : t.grads;
+  const bool have_grads = !use_probe || probe->label >= 0;
+  const int j = use_probe ? 0 : ss.sample;
+  const int label_j = use_probe ? probe->label : t.labels[j];
   const float fs = ImGui::GetFontSize();
   int hx, hy;
   auto show = [&](const Mat& m, Shape s, float h) {
-    if (ss.shown != ss.stage * 100000 + j) {
+    const long key = (use_probe ? probe->step * 1000000L + 99999 : 0) + ss.stage * 100000L + j;
+    if (ss.shown != key) {
       ShowValues(ss.map, m, j, s, ss.buf);
-      ss.shown = ss.stage * 100000 + j;
+      ss.shown = key;
     }
     HeatmapImage(ss.map, ImGui::GetContentRegionAvail().x, h, &hx, &hy);
     const int k = hx >= 0 ? ValueAt(hx, hy, int(m.rows()), s) : -1;
@@ -139,17 +149,21 @@ void DrawStepThrough(App& app, bool* open) {
 
   if (ss.stage == 0) {
     ImGui::Text("1. The input batch");
-    ImGui::TextDisabled("%d images, drawn at random from the training split; sample %d has label %s", batch, j,
-                        app.data->class_names()[t.labels[j]].c_str());
-    show(t.acts[0], app.in_shapes.empty() ? Shape{} : app.in_shapes[0], fs * 12);
+    if (use_probe)
+      ImGui::TextDisabled("the probe input, label %s",
+                          label_j >= 0 ? app.data->class_names()[label_j].c_str() : "unknown (a drawing)");
+    else
+      ImGui::TextDisabled("%d images, drawn at random from the training split; sample %d has label %s", batch, j,
+                          app.data->class_names()[label_j].c_str());
+    show(acts[0], app.in_shapes.empty() ? Shape{} : app.in_shapes[0], fs * 12);
   } else if (ss.stage <= L) {
     const int i = ss.stage - 1;
     ImGui::Text("2. Forward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
     ImGui::TextDisabled("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
                         app.out_shapes[i].str().c_str());
-    Numbers("in ", t.acts[i], j);
-    Numbers("out", t.acts[i + 1], j);
-    show(t.acts[i + 1], app.out_shapes[i], fs * 10);
+    Numbers("in ", acts[i], j);
+    Numbers("out", acts[i + 1], j);
+    show(acts[i + 1], app.out_shapes[i], fs * 10);
   } else if (ss.stage == L + 1) {
     ImGui::Text("3. The loss");
     Mat probs;
@@ -177,13 +191,14 @@ void DrawStepThrough(App& app, bool* open) {
     }
     ImGui::Text("mean loss = %.6g", t.loss);
     ImGui::TextDisabled("dL/d(outputs) = (p - onehot(label)) / batch size: where the backward pass starts");
-    Numbers("dL/dout", t.grads[L], j);
+    if (have_grads) Numbers("dL/dout", grads[L], j);
   } else if (ss.stage <= 2 * L + 1) {
     const int i = L - 1 - (ss.stage - L - 2);  // from the last layer down
     ImGui::Text("4. Backward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
     ImGui::TextDisabled("%s", backward_formula_of(layers[i]).c_str());
-    Numbers("dL/dout", t.grads[i + 1], j);
-    if (i > 0) Numbers("dL/din ", t.grads[i], j);
+    if (!have_grads) ImGui::TextDisabled("The probe has no label, so no loss to differentiate.");
+    if (have_grads) Numbers("dL/dout", grads[i + 1], j);
+    if (have_grads && i > 0) Numbers("dL/din ", grads[i], j);
     const std::string prefix = "layers." + std::to_string(i) + ".";
     for (size_t q = 0; q < t.param_names.size(); ++q) {
       if (t.param_names[q].rfind(prefix, 0) != 0) continue;
@@ -192,7 +207,7 @@ void DrawStepThrough(App& app, bool* open) {
                   double(gr.cwiseAbs().maxCoeff()), double(gr.cwiseAbs().mean()));
       if (gr.cols() == 1) Numbers("  ", gr, 0);
     }
-    show(t.grads[i + 1], app.out_shapes[i], fs * 8);
+    if (have_grads) show(grads[i + 1], app.out_shapes[i], fs * 8);
   } else {
     ImGui::Text("5. The update of one weight");
     UpdateStage(app, t);
