@@ -17,6 +17,7 @@
 
 #include <Eigen/Core>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <algorithm>
@@ -44,6 +45,7 @@ void on_signal(int) { g_quit = 1; }
 // Set by any window event; lets an idle app skip drawing when it woke up for nothing. Installed
 // before ImGui's backend, which chains to these.
 bool g_event = true;
+std::chrono::steady_clock::time_point close_requested_at;  // --close-after: when the window was closed
 void InstallEventFlags(GLFWwindow* w) {
   glfwSetCursorPosCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
   glfwSetMouseButtonCallback(w, [](GLFWwindow*, int, int, int) { g_event = true; });
@@ -68,6 +70,8 @@ struct Options {
   std::string save_run, load;  // save the run after training; open a run or model at start
   bool save_comparison = false, open_comparison = false;  // in the user's nnviz data folder
   double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
+  double close_after = 0;  // train, then close the window (as a user would) after this many seconds
+  double soak = 0;         // every view open, training, for this many seconds; memory and frame times
   int width = 1280, height = 800;
 };
 
@@ -107,6 +111,8 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--open-comparison") o.open_comparison = true;
     else if (a == "--data-home") setenv("XDG_DATA_HOME", value().c_str(), 1);
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
+    else if (a == "--close-after") o.close_after = std::max(0.1, std::atof(value().c_str()));
+    else if (a == "--soak") o.soak = std::max(120.0, std::atof(value().c_str()));
     else if (a == "--size") {
       const std::string v = value();
       if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
@@ -202,7 +208,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.idle_check > 0;
-  const bool drives_itself = !opt.screenshot.empty() || opt.bench_frames > 0;  // never idles
+  const bool drives_itself = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.close_after > 0 || opt.soak > 0;
   Eigen::setNbThreads(1);  // one core trains, the other draws and evaluates
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -299,6 +305,7 @@ int main(int argc, char** argv) {
     }
 
     bool steps_requested = false, trace_requested = false, bench_started = false;
+    close_requested_at = {};
     int frames_after = 0;
     std::vector<double> frame_ms;
     const auto t_start = std::chrono::steady_clock::now();
@@ -509,6 +516,58 @@ int main(int argc, char** argv) {
           status = 3;
         }
       }
+      if (opt.soak > 0 && app.run) {
+        // Soak: every view open, training all the time; frame times and resident memory over the
+        // second minute against the last minute.
+        static double t_play = -1;
+        static std::vector<double> early, late;
+        static double rss_early = 0;
+        auto rss_mb = [] {
+          long pages = 0, resident = 0;
+          if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+            if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+            std::fclose(f);
+          }
+          return resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
+        };
+        if (t_play < 0) {
+          app.views = Views{};
+          app.views.weights = app.views.activations = app.views.stepthrough = app.views.canvas = true;
+          app.views.analysis = app.views.curves = true;
+          app.run->set_epochs(1000000);
+          app.run->play();
+          t_play = t_run;
+        }
+        const double since = t_run - t_play;
+        static auto prev = std::chrono::steady_clock::now();
+        const auto now_tp = std::chrono::steady_clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now_tp - prev).count();
+        prev = now_tp;
+        if (since >= 60 && since < 120) early.push_back(ms);
+        if (since >= 120 && rss_early == 0) rss_early = rss_mb();
+        if (since >= opt.soak - 60) late.push_back(ms);
+        if (since >= opt.soak) {
+          auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v.empty() ? 0.0 : v[v.size() / 2];
+          };
+          const double rss_late = rss_mb();
+          std::printf("{\"bench\":\"soak\",\"seconds\":%.0f,\"steps\":%ld,\"rss_mb_after_2min\":%.1f,"
+                      "\"rss_mb_end\":%.1f,\"frame_ms_median_minute2\":%.2f,\"frame_ms_median_last_minute\":%.2f}\n",
+                      since, app.snap.step, rss_early, rss_late, median(early), median(late));
+          break;
+        }
+      }
+      if (opt.close_after > 0 && app.run) {
+        // Play, then close the window mid-epoch the way the close button does.
+        if (!bench_started) {
+          app.run->play();
+          bench_started = true;
+        } else if (t_run > opt.close_after && close_requested_at.time_since_epoch().count() == 0) {
+          close_requested_at = std::chrono::steady_clock::now();
+          glfwSetWindowShouldClose(win, GLFW_TRUE);
+        }
+      }
       if (opt.bench_frames > 0 && app.run) {
         if (!bench_started) {
           app.run->set_epochs(100000);
@@ -546,5 +605,8 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(win);
   glfwTerminate();
+  if (close_requested_at.time_since_epoch().count() != 0)
+    std::printf("{\"bench\":\"close\",\"close_to_exit_ms\":%.1f}\n",
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - close_requested_at).count());
   return status;
 }
