@@ -234,6 +234,12 @@ struct App {
   bool training() const { return snap.state == RunState::Running; }
 };
 
+// One colour per run or optimizer, the same everywhere a set of them is drawn side by side.
+inline constexpr ImU32 kSeriesColours[8] = {IM_COL32(250, 160, 60, 255),  IM_COL32(90, 200, 230, 255),
+                                            IM_COL32(120, 220, 110, 255), IM_COL32(235, 90, 120, 255),
+                                            IM_COL32(190, 140, 250, 255), IM_COL32(240, 220, 90, 255),
+                                            IM_COL32(120, 150, 255, 255), IM_COL32(200, 200, 200, 255)};
+
 // Folders for user files (XDG base directories); created on first use.
 std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz
 std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz

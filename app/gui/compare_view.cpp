@@ -15,9 +15,7 @@ namespace nnviz::gui {
 
 namespace {
 
-const ImU32 kRunColours[8] = {IM_COL32(250, 160, 60, 255), IM_COL32(90, 200, 230, 255),  IM_COL32(120, 220, 110, 255),
-                              IM_COL32(235, 90, 120, 255), IM_COL32(190, 140, 250, 255), IM_COL32(240, 220, 90, 255),
-                              IM_COL32(120, 150, 255, 255), IM_COL32(200, 200, 200, 255)};
+const auto& kRunColours = kSeriesColours;
 
 // Every run's smoothed loss and its evaluations, as the plot draws them.
 // The runs' names, and their metrics: from the live comparison or from a saved one.

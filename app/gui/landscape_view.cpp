@@ -12,9 +12,7 @@
 namespace nnviz::gui {
 
 namespace {
-const ImU32 kColours[7] = {IM_COL32(250, 160, 60, 255), IM_COL32(90, 200, 230, 255),  IM_COL32(120, 220, 110, 255),
-                           IM_COL32(235, 90, 120, 255), IM_COL32(190, 140, 250, 255), IM_COL32(240, 220, 90, 255),
-                           IM_COL32(255, 255, 255, 255)};
+const auto& kColours = kSeriesColours;
 const OptKind kKinds[7] = {OptKind::Sgd,     OptKind::Momentum, OptKind::Nesterov, OptKind::AdaGrad,
                            OptKind::RmsProp, OptKind::Adam,     OptKind::AdamW};
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "heatmap.h"
+#include "loss.h"
 #include "playground.h"
 
 namespace nnviz::gui {
@@ -75,8 +76,8 @@ void Regression(PlaygroundState& ps, ImVec2 size) {
   const int n = 400;
   Mat x(1, n);
   for (int i = 0; i < n; ++i) x(0, i) = Scalar(-5 + 10.0 * i / (n - 1));
-  const Mat y = pg.predict(x);
-  const std::vector<Mat> acts = pg.activations(x);
+  const std::vector<Mat> acts = pg.activations(x);  // one forward pass: the units and the output
+  const Mat& y = acts.back();
   static std::vector<float> gx, gt, gy, sx, sy;
   gx.resize(n), gt.resize(n), gy.resize(n);
   for (int i = 0; i < n; ++i) gx[i] = float(x(0, i)), gt[i] = float((*ps.target)(x(0, i))), gy[i] = float(y(0, i));
@@ -120,7 +121,9 @@ void Classification(PlaygroundState& ps, ImVec2 size) {
       grid(0, yi * g + xi) = Scalar(-r + 2 * r * (xi + 0.5) / g);
       grid(1, yi * g + xi) = Scalar(r - 2 * r * (yi + 0.5) / g);
     }
-  const Mat p = pg.predict(grid);
+  const std::vector<Mat> acts = pg.activations(grid);  // one forward pass for surface and thumbnails
+  Mat p;
+  softmax(acts.back(), p);
   std::vector<float> surf(g * g);
   for (int i = 0; i < g * g; ++i) surf[i] = float(2 * p(1, i) - 1);  // -1 class 0, +1 class 1
   ps.surface.update(surf.data(), g, g, Colormap::Diverging);
@@ -143,7 +146,6 @@ void Classification(PlaygroundState& ps, ImVec2 size) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextDisabled("hidden units over the plane");
-  const std::vector<Mat> acts = pg.activations(grid);
   ps.units.resize(acts.size());
   const float thumb =
       std::max(ImGui::GetFontSize() * 1.6f, (ImGui::GetContentRegionAvail().x - 5 * ImGui::GetStyle().ItemSpacing.x) / 6);
