@@ -26,6 +26,29 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& s, Shape in) {
   throw Error("[network] unknown layer type '" + s.type + "'");
 }
 
+std::vector<LayerCheck> check_layers(const NetSpec& spec) {
+  std::vector<LayerCheck> out;
+  Shape s = spec.input;
+  int64_t total = 0;
+  for (const auto& l : spec.layers) {
+    LayerCheck c;
+    try {
+      const auto layer = make_layer(l, s);
+      for (const auto& p : layer->params()) c.params += p.value->size();
+      c.out = layer->out_shape();
+      total += c.params;
+      if (total > kMaxParams)
+        c.error = "more than " + std::to_string(kMaxParams) + " parameters so far: too large to train here";
+    } catch (const Error& e) {
+      c.error = e.what();
+    }
+    out.push_back(c);
+    if (!c.error.empty()) break;
+    s = c.out;
+  }
+  return out;
+}
+
 Network::Network(const NetSpec& spec) : spec_(spec) { build(); }
 
 Network::Network(const Network& other) : spec_(other.spec_) {

@@ -22,6 +22,16 @@ struct NamedParam {
   Param p;
 };
 
+// What a spec builds, layer by layer: each layer's output shape and parameter count, up to and
+// including the first layer that cannot be built (its `error` set; nothing after it is checked).
+// For editors that show shapes as the user types.
+struct LayerCheck {
+  Shape out;
+  int64_t params = 0;
+  std::string error;
+};
+std::vector<LayerCheck> check_layers(const NetSpec& spec);
+
 class Network {
  public:
   explicit Network(const NetSpec& spec);  // validates shapes; throws Error explaining a bad spec

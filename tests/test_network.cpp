@@ -66,6 +66,27 @@ TEST_CASE("invalid network specs are explained") {
 }
 
 
+TEST_CASE("check_layers gives every layer's shape and parameters, and stops at the first bad one") {
+  NetSpec s;
+  s.input = Shape{1, 28, 28};
+  s.layers = {conv(8, 5), act("relu"), maxpool(2), flatten(), dense(100), act("relu"), dense(10)};
+  auto c = check_layers(s);
+  REQUIRE(c.size() == 7);
+  CHECK(c[0].out == Shape{8, 24, 24});
+  CHECK(c[0].params == 8 * 25 + 8);
+  CHECK(c[2].out == Shape{8, 12, 12});
+  CHECK(c[3].out.size() == 8 * 12 * 12);
+  CHECK(c[4].params == 8 * 12 * 12 * 100 + 100);
+  CHECK(c[6].out.size() == 10);
+  for (const auto& l : c) CHECK(l.error.empty());
+  // A 9x9 kernel does not fit the 8x12x12 map after two pools: explained at that layer.
+  s.layers = {conv(8, 5), maxpool(2), conv(16, 5), maxpool(2), conv(16, 9), dense(10)};
+  c = check_layers(s);
+  REQUIRE(c.size() == 5);
+  CHECK(c[3].error.empty());
+  CHECK_FALSE(c[4].error.empty());
+}
+
 TEST_CASE("training lowers the loss and learns a simple problem") {
   const Dataset d = quadrants(1000, 200);
   Trainer tr(quadrant_config(), d);

@@ -161,6 +161,9 @@ void App::apply_preset(int index) {
 }
 
 void App::validate_setup() {
+  setup_layers = check_layers(setup.net);
+  setup_params = 0;
+  for (const auto& l : setup_layers) setup_params += l.params;
   try {
     Network net(setup.net);
     if (net.output_shape().size() != 10)

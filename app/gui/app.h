@@ -177,6 +177,8 @@ struct App {
   TrainConfig setup;
   bool setup_dirty = false;  // architecture, init, seed or dataset changed since the run was made
   std::string setup_error;   // why the edited network is invalid
+  std::vector<LayerCheck> setup_layers;  // the edited network layer by layer (validate_setup)
+  long long setup_params = 0;
 
   // --- the run
   std::unique_ptr<Run> run;

@@ -588,6 +588,7 @@ int main(int argc, char** argv) {
                 if (app.canvas.probs[k] > app.canvas.probs[top]) top = k;
               l.set("canvas_prediction", top);
             }
+            l.set("setup_params", static_cast<long long>(app.setup_params));
             l.set("steps", static_cast<long long>(app.snap.step));
             l.set("points", static_cast<long long>(app.curves.step.size()));
             l.set("scale", double(sx));

@@ -93,7 +93,6 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImGuiStyle& style = ImGui::GetStyle();
   const float fs = ImGui::GetFontSize();
 
   PlotRect area{{p0.x + fs * 3.6f, p0.y + fs * 0.5f}, {p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.4f}};

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -12,7 +13,35 @@ namespace nnviz::gui {
 
 namespace {
 
-const char* kLayerTypes[] = {"dense", "sigmoid", "tanh", "relu", "leaky_relu"};
+const char* kLayerTypes[] = {"dense",   "conv2d",  "maxpool2d", "flatten", "dropout",
+                             "batchnorm", "relu", "leaky_relu", "sigmoid", "tanh"};
+
+// A new layer of a type, with settings that fit a 28x28 input.
+LayerSpec DefaultLayer(const std::string& type) {
+  if (type == "dense") return dense(64);
+  if (type == "conv2d") return conv(8, 3, 1, 1);
+  if (type == "maxpool2d") return maxpool(2);
+  if (type == "flatten") return flatten();
+  if (type == "dropout") return dropout(0.25f);
+  if (type == "batchnorm") return batchnorm();
+  return act(type);
+}
+
+// Where "add layer" puts a type: convolutions and pools after the last convolution or pool (and
+// the activations and norms right behind it), everything else before the output layer.
+int InsertAt(const std::vector<LayerSpec>& layers, const std::string& type) {
+  const int n = int(layers.size());
+  if (type == "conv2d" || type == "maxpool2d") {
+    int at = 0;
+    for (int i = 0; i < n; ++i)
+      if (layers[size_t(i)].type == "conv2d" || layers[size_t(i)].type == "maxpool2d") at = i + 1;
+    while (at > 0 && at < n && layers[size_t(at)].type != "dense" && layers[size_t(at)].type != "flatten" &&
+           layers[size_t(at)].type != "conv2d" && layers[size_t(at)].type != "maxpool2d")
+      ++at;
+    return at;
+  }
+  return std::max(0, n - 1);
+}
 const char* kOptimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"};
 const char* kInits[] = {"xavier_uniform", "xavier_normal", "he", "lecun"};
 const char* kSchedules[] = {"constant", "step", "exponential", "cosine"};
@@ -119,63 +148,116 @@ void NetworkSection(App& app) {
   ImGui::TextWrapped("%s", all[app.preset].title.c_str());
 
   auto& layers = app.setup.net.layers;
+  if (app.setup_layers.empty() && !layers.empty()) app.validate_setup();
   int remove = -1, up = -1;
   bool changed = false;
-  if (ImGui::BeginTable("layers", 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
-    ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthStretch, 3);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthStretch, 2);
-    ImGui::TableSetupColumn("up", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("x", ImGuiTableColumnFlags_WidthFixed);
-    for (int i = 0; i < int(layers.size()); ++i) {
-      ImGui::PushID(i);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::SetNextItemWidth(-1);
-      std::string t = layers[i].type;
-      if (Combo("##type", layers[i].type, kLayerTypes, t)) {
-        layers[i].type = t;
-        if (t == "dense" && layers[i].units <= 0) layers[i].units = 32;
+  const float fs = ImGui::GetFontSize();
+  const ImVec4 bad{1, 0.45f, 0.4f, 1};
+  for (int i = 0; i < int(layers.size()); ++i) {
+    LayerSpec& l = layers[size_t(i)];
+    const LayerCheck* chk = i < int(app.setup_layers.size()) ? &app.setup_layers[size_t(i)] : nullptr;
+    ImGui::PushID(i);
+    const float full = ImGui::GetContentRegionAvail().x;
+    const float buttons = fs * 3.2f;
+    if (chk && !chk->error.empty()) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.16f, 0.16f, 1));
+    ImGui::SetNextItemWidth(full * 0.42f);
+    std::string t = l.type;
+    if (Combo("##type", l.type, kLayerTypes, t)) {
+      l = DefaultLayer(t);
+      changed = true;
+    }
+    if (chk && !chk->error.empty()) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered() && chk) {
+      if (chk->error.empty()) ImGui::SetTooltip("%s: output %s, %lld parameters", l.describe().c_str(), chk->out.str().c_str(),
+                                                static_cast<long long>(chk->params));
+      else ImGui::SetTooltip("%s", chk->error.c_str());
+    }
+    // The layer's main number, or its output shape when it has none.
+    ImGui::SameLine();
+    const float main_w = full - full * 0.42f - buttons - ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::SetNextItemWidth(main_w);
+    if (l.type == "dense") changed |= ImGui::InputInt("##units", &l.units, 0, 0);
+    else if (l.type == "conv2d") changed |= ImGui::InputInt("##filters", &l.filters, 0, 0);
+    else if (l.type == "maxpool2d") {
+      const int before = l.pool;
+      if (ImGui::InputInt("##pool", &l.pool, 0, 0)) {
+        if (l.stride == before) l.stride = l.pool;  // windows stay side by side unless set apart
         changed = true;
       }
-      ImGui::TableNextColumn();
-      if (layers[i].type == "dense") {
-        ImGui::SetNextItemWidth(-1);
-        changed |= ImGui::InputInt("##units", &layers[i].units, 0, 0);
-      } else if (layers[i].type == "leaky_relu") {
-        ImGui::SetNextItemWidth(-1);
-        changed |= ImGui::InputFloat("##alpha", &layers[i].alpha, 0, 0, "%.3g");
-      }
-      ImGui::TableNextColumn();
-      if (i > 0 && ImGui::SmallButton("^")) up = i;
-      ImGui::TableNextColumn();
-      if (ImGui::SmallButton("x")) remove = i;
-      ImGui::PopID();
+    } else if (l.type == "leaky_relu") changed |= ImGui::InputFloat("##alpha", &l.alpha, 0, 0, "%.3g");
+    else if (l.type == "dropout") changed |= ImGui::SliderFloat("##rate", &l.rate, 0.f, 0.95f, "%.2f");
+    else if (chk && chk->error.empty()) ImGui::TextDisabled("-> %s", chk->out.str().c_str());
+    else ImGui::Dummy({main_w, ImGui::GetFrameHeight()});
+    if (ImGui::IsItemHovered()) {
+      const char* what = l.type == "dense" ? "units" : l.type == "conv2d" ? "filters (output channels)"
+                       : l.type == "maxpool2d" ? "window side" : l.type == "leaky_relu" ? "slope below zero"
+                       : l.type == "dropout" ? "share of values dropped while training" : nullptr;
+      if (what) ImGui::SetTooltip("%s", what);
     }
-    ImGui::EndTable();
+    ImGui::SameLine(full - buttons + ImGui::GetStyle().ItemSpacing.x);
+    ImGui::BeginDisabled(i == 0);
+    if (ImGui::SmallButton("^")) up = i;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("x")) remove = i;
+    // Convolutions and pools: the window's geometry and the shape it makes, on a line of its own.
+    if (l.type == "conv2d" || l.type == "maxpool2d") {
+      ImGui::Indent(fs * 0.8f);
+      auto small = [&](const char* label, int* v, int lo, int hi, const char* tip) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("%s", label);
+        ImGui::SameLine(0, fs * 0.2f);
+        ImGui::SetNextItemWidth(fs * 1.9f);
+        ImGui::PushID(label);
+        const bool ch = ImGui::DragInt("##v", v, 0.1f, lo, hi);
+        ImGui::PopID();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (drag or double-click to type)", tip);
+        ImGui::SameLine(0, fs * 0.5f);
+        return ch;
+      };
+      if (l.type == "conv2d") {
+        changed |= small("k", &l.kernel, 1, 15, "kernel side");
+        changed |= small("s", &l.stride, 1, 8, "stride: step between windows");
+        changed |= small("p", &l.pad, 0, 8, "zero padding on each side");
+        changed |= small("d", &l.dilation, 1, 8, "dilation: spacing of the kernel taps");
+      } else {
+        changed |= small("s", &l.stride, 1, 8, "stride: step between windows");
+      }
+      if (chk && chk->error.empty()) ImGui::TextDisabled("-> %s", chk->out.str().c_str());
+      else ImGui::NewLine();
+      ImGui::Unindent(fs * 0.8f);
+    }
+    ImGui::PopID();
   }
-  if (up > 0) std::swap(layers[up], layers[up - 1]), changed = true;
+  if (up > 0) std::swap(layers[size_t(up)], layers[size_t(up) - 1]), changed = true;
   if (remove >= 0) layers.erase(layers.begin() + remove), changed = true;
-  if (ImGui::SmallButton("+ dense")) layers.insert(layers.end() - (layers.empty() ? 0 : 1), dense(64)), changed = true;
-  ImGui::SameLine();
-  if (ImGui::SmallButton("+ relu")) layers.insert(layers.end() - (layers.empty() ? 0 : 1), act("relu")), changed = true;
+  ImGui::SetNextItemWidth(fs * 7.5f);
+  if (ImGui::BeginCombo("##add", "+ add layer", ImGuiComboFlags_HeightLarge)) {
+    for (const char* t : kLayerTypes)
+      if (ImGui::Selectable(t)) {
+        layers.insert(layers.begin() + InsertAt(layers, t), DefaultLayer(t));
+        changed = true;
+      }
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Convolutions and pools go after the last of their kind, the rest before the output layer");
   if (changed) {
     app.setup_dirty = true;
     app.validate_setup();
   }
   if (!app.setup_error.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", app.setup_error.c_str());
+    ImGui::TextColored(bad, "%s", app.setup_error.c_str());
     ImGui::PopTextWrapPos();
   } else {
-    Network net(app.setup.net);
-    ImGui::TextDisabled("%s parameters", [&] {
-      static char buf[32];
-      const long long n = net.param_count();
-      if (n >= 1000000) std::snprintf(buf, sizeof buf, "%.2fM", n / 1e6);
-      else if (n >= 1000) std::snprintf(buf, sizeof buf, "%lld,%03lld", n / 1000, n % 1000);
-      else std::snprintf(buf, sizeof buf, "%lld", n);
-      return buf;
-    }());
+    char buf[32];
+    const long long n = app.setup_params;
+    if (n >= 1000000) std::snprintf(buf, sizeof buf, "%.2fM", double(n) / 1e6);
+    else if (n >= 1000) std::snprintf(buf, sizeof buf, "%lld,%03lld", n / 1000, n % 1000);
+    else std::snprintf(buf, sizeof buf, "%lld", n);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s parameters", buf);
   }
 
   std::string init = to_string(app.setup.init);
