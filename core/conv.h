@@ -67,10 +67,11 @@ enum class ConvPath { Auto, Im2col, Direct };
 
 // Buffers of the direct path for one thread (conv_direct.cpp).
 struct ConvDirectWorkspace {
-  std::vector<Scalar> in_p;     // the sample's input, zero-padded planes
-  std::vector<Scalar> out_v;    // forward: output at the virtual pixels; backward: din_p
-  std::vector<Scalar> dout_p;   // backward: dout_v, one zero-bordered plane per output channel
-  std::vector<Scalar> dw_part;  // backward: dW partial sums, one vector of lanes per weight
+  using Buffer = std::vector<Scalar, Eigen::aligned_allocator<Scalar>>;  // vector-aligned
+  Buffer in_p;     // the sample's input, zero-padded planes
+  Buffer out_v;    // forward: output at the virtual pixels; backward: din_p
+  Buffer dout_p;   // backward: dout_v, one zero-bordered plane per output channel
+  Buffer dw_part;  // backward: dW partial sums, one vector of lanes per weight
 };
 
 // The layout of the direct path for geometry g (stride 1).
@@ -79,7 +80,7 @@ struct ConvDirectPlan {
   int64_t plane = 0;            // hp * wp
   std::vector<int> off;         // per tap t = i*kw + j: i*d*wp + j*d
   int64_t nq = 0;               // virtual output pixels oh * wp, rounded up to the vector block
-  int64_t front = 0;            // zeros in front of each dout_v plane (the largest offset)
+  int64_t front = 0;            // zeros in front of each dout_v plane: the largest offset, rounded up
   int64_t nr = 0;               // din_p plane: hp * wp rounded up to the vector block
   int64_t dout_plane = 0;       // front + nr
   int64_t in_len = 0;           // in_p: c planes plus the slack the last vector block reads

@@ -41,7 +41,23 @@ inline Vec_ load(const Scalar* p) {
   return v;
 }
 inline void store(Scalar* p, const Vec_& v) { std::memcpy(p, &v, sizeof v); }
-inline Vec_ splat(Scalar s) { return Vec_{} + s; }
+inline Vec_ splat(Scalar s) {
+  Vec_ v;
+  for (int l = 0; l < kLanes; ++l) v[l] = s;
+  return v;
+}
+
+// dst[0, n) = src[0, n) for the short rows of an image: whole vectors, the last one overlapping
+// the one before, instead of a memcpy call per row.
+inline void copy_row(Scalar* dst, const Scalar* src, int n) {
+  if (n < kLanes) {
+    for (int k = 0; k < n; ++k) dst[k] = src[k];
+    return;
+  }
+  int k = 0;
+  for (; k + kLanes <= n; k += kLanes) store(dst + k, load(src + k));
+  if (k < n) store(dst + n - kLanes, load(src + n - kLanes));
+}
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
@@ -62,8 +78,8 @@ void correlate(const Scalar* in, int64_t in_plane, int in_ch, const int* off, in
         Vec_ x[kNV];
         for (int v = 0; v < kNV; ++v) x[v] = load(s + v * kLanes);
         for (int o = 0; o < OB; ++o) {
-          const Vec_ wv = splat(wt[o]);
-          for (int v = 0; v < kNV; ++v) acc[o][v] += wv * x[v];
+          const Scalar wo = wt[o];  // broadcast by the vector-scalar product
+          for (int v = 0; v < kNV; ++v) acc[o][v] += x[v] * wo;
         }
       }
     }
@@ -141,11 +157,10 @@ void for_each_thread(int nt, const F& f) {
 void pad_input(const ConvGeom& g, const ConvDirectPlan& plan, const Scalar* x, Scalar* in_p) {
   for (int c = 0; c < g.c; ++c)
     for (int y = 0; y < g.h; ++y)
-      std::memcpy(in_p + c * plan.plane + int64_t(y + g.pad) * plan.wp + g.pad, x + (int64_t(c) * g.h + y) * g.w,
-                  sizeof(Scalar) * g.w);
+      copy_row(in_p + c * plan.plane + int64_t(y + g.pad) * plan.wp + g.pad, x + (int64_t(c) * g.h + y) * g.w, g.w);
 }
 
-void ensure(std::vector<Scalar>& v, int64_t n) {
+void ensure(ConvDirectWorkspace::Buffer& v, int64_t n) {
   if (int64_t(v.size()) != n) v.assign(size_t(n), Scalar(0));
 }
 
@@ -163,7 +178,7 @@ bool conv_direct_plan(const ConvGeom& g, ConvDirectPlan& p) {
   for (int i = 0; i < g.kh; ++i)
     for (int j = 0; j < g.kw; ++j) p.off[size_t(i) * g.kw + j] = (i * p.wp + j) * g.dil;
   p.nq = round_up(int64_t(g.oh) * p.wp, kBlock);
-  p.front = p.off.back();
+  p.front = round_up(p.off.back(), kBlock);  // so that the dout_v planes start on a vector boundary
   p.nr = round_up(p.plane, kBlock);
   p.dout_plane = p.front + p.nr;
   // The last block of the last channel reads up to (c-1)*plane + off.back() + nq - 1, and
@@ -194,8 +209,7 @@ void conv2d_direct_forward(const ConvGeom& g, const ConvDirectPlan& plan, const 
       Scalar* y = out.col(j).data();
       for (int o = 0; o < O; ++o)
         for (int r = 0; r < g.oh; ++r)
-          std::memcpy(y + (int64_t(o) * g.oh + r) * g.ow, w.out_v.data() + o * plan.nq + int64_t(r) * plan.wp,
-                      sizeof(Scalar) * g.ow);
+          copy_row(y + (int64_t(o) * g.oh + r) * g.ow, w.out_v.data() + o * plan.nq + int64_t(r) * plan.wp, g.ow);
     }
   });
 }
@@ -229,8 +243,8 @@ void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const
       const Scalar* d = dout.col(j).data();
       for (int o = 0; o < O; ++o)
         for (int r = 0; r < g.oh; ++r)
-          std::memcpy(w.dout_p.data() + plan.front + o * plan.dout_plane + int64_t(r) * plan.wp,
-                      d + (int64_t(o) * g.oh + r) * g.ow, sizeof(Scalar) * g.ow);
+          copy_row(w.dout_p.data() + plan.front + o * plan.dout_plane + int64_t(r) * plan.wp,
+                   d + (int64_t(o) * g.oh + r) * g.ow, g.ow);
       int k = 0;
       for (; k + 4 <= K; k += 4)
         weight_grad_row<4>(w.in_p.data(), plan.plane, plan.off.data(), ntaps, k, dv, plan.dout_plane, O, plan.nq,
@@ -244,8 +258,8 @@ void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const
       Scalar* dx = din->col(j).data();
       for (int c = 0; c < C; ++c)
         for (int r = 0; r < g.h; ++r)
-          std::memcpy(dx + (int64_t(c) * g.h + r) * g.w,
-                      w.out_v.data() + c * plan.nr + int64_t(r + g.pad) * plan.wp + g.pad, sizeof(Scalar) * g.w);
+          copy_row(dx + (int64_t(c) * g.h + r) * g.w, w.out_v.data() + c * plan.nr + int64_t(r + g.pad) * plan.wp + g.pad,
+                   g.w);
     }
   });
   // dW: the lanes of every thread's partial sums, threads in order.
