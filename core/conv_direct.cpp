@@ -11,11 +11,8 @@
 #include <algorithm>
 #include <cstring>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "conv.h"
+#include "parallel.h"
 
 namespace nnviz {
 
@@ -131,28 +128,6 @@ void weight_grad_row(const Scalar* in_p, int64_t plane, const int* off, int ntap
   for (; o < O; ++o) weight_grad<KB, 1>(in_p, plane, off, ntaps, k0, dv, dv_plane, o, O, nq, part);
 }
 
-// The number of threads for a batch of n and the samples [begin, end) of thread t.
-int batch_threads(int n) {
-#ifdef _OPENMP
-  return std::max(1, std::min(Eigen::nbThreads(), n));
-#else
-  (void)n;
-  return 1;
-#endif
-}
-
-template <class F>
-void for_each_thread(int nt, const F& f) {
-  if (nt == 1) {
-    f(0);
-    return;
-  }
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static, 1)
-  for (int t = 0; t < nt; ++t) f(t);
-#endif
-}
-
 // Copies sample x (C planes of H x W) into the interior of the zero-padded planes of in_p.
 void pad_input(const ConvGeom& g, const ConvDirectPlan& plan, const Scalar* x, Scalar* in_p) {
   for (int c = 0; c < g.c; ++c)
@@ -202,7 +177,7 @@ void conv2d_direct_forward(const ConvGeom& g, const ConvDirectPlan& plan, const 
     ConvDirectWorkspace& w = ws[size_t(t)];
     ensure(w.in_p, plan.in_len);
     if (int64_t(w.out_v.size()) < O * plan.nq) w.out_v.resize(size_t(O * plan.nq));
-    for (int j = int(int64_t(n) * t / nt); j < int(int64_t(n) * (t + 1) / nt); ++j) {
+    for (int j = int(split_begin(n, t, nt)); j < int(split_begin(n, t + 1, nt)); ++j) {
       pad_input(g, plan, in.col(j).data(), w.in_p.data());
       correlate_all(w.in_p.data(), plan.plane, g.c, plan.off.data(), ntaps, wt.data(), O, b ? b->data() : nullptr,
                     w.out_v.data(), plan.nq, plan.nq);
@@ -238,7 +213,7 @@ void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const
     w.dw_part.assign(size_t(K) * O * kLanes, Scalar(0));
     if (din && int64_t(w.out_v.size()) < C * plan.nr) w.out_v.resize(size_t(C * plan.nr));
     const Scalar* dv = w.dout_p.data() + plan.front;  // dout_v plane o at dv + o*dout_plane
-    for (int j = int(int64_t(n) * t / nt); j < int(int64_t(n) * (t + 1) / nt); ++j) {
+    for (int j = int(split_begin(n, t, nt)); j < int(split_begin(n, t + 1, nt)); ++j) {
       pad_input(g, plan, in.col(j).data(), w.in_p.data());
       const Scalar* d = dout.col(j).data();
       for (int o = 0; o < O; ++o)
