@@ -221,6 +221,12 @@ void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const
           copy_row(w.dout_p.data() + plan.front + o * plan.dout_plane + int64_t(r) * plan.wp,
                    d + (int64_t(o) * g.oh + r) * g.ow, g.ow);
       int k = 0;
+      // Blocks of 4 taps; one of 5 first when 4s would leave a single tap (K = 25 for 5x5 on one channel).
+      if (K % 4 == 1 && K >= 5) {
+        weight_grad_row<5>(w.in_p.data(), plan.plane, plan.off.data(), ntaps, k, dv, plan.dout_plane, O, plan.nq,
+                           w.dw_part.data());
+        k = 5;
+      }
       for (; k + 4 <= K; k += 4)
         weight_grad_row<4>(w.in_p.data(), plan.plane, plan.off.data(), ntaps, k, dv, plan.dout_plane, O, plan.nq,
                            w.dw_part.data());
