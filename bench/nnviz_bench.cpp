@@ -8,7 +8,8 @@
 //
 //   nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]
 //     the same for a preset's network (e.g. cnn8, cnn8-16) with plain SGD lr 0.01, printing
-//     {"impl":"nnviz","preset":"NAME","batch":B,"threads":T,"samples_per_s":X,"simd":"..."}
+//     {"impl":"nnviz","preset":"NAME","batch":B,"threads":T,"samples_per_s":X,"simd":"...",
+//      "cpu_samples_per_s":Y}   (Y: samples per second of the process's CPU time)
 //
 //   nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]
 //     the same training through the engine (a Run on its own thread, with a viewer taking
