@@ -100,9 +100,9 @@ void MaxPool2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   const int n = static_cast<int>(dout.cols()), size = out_.size();
   din->resize(in.rows(), n);
   for_batch_ranges(n, [&](long j0, long j1) {
-    din->middleCols(j0, j1 - j0).setZero();
     for (int j = int(j0); j < int(j1); ++j) {
       const int* arg = argmax_.data() + size_t(j) * size;
+      din->col(j).setZero();  // sample by sample: still in the cache for the scatter
       Scalar* d = din->col(j).data();
       const Scalar* g = dout.col(j).data();
       for (int r = 0; r < size; ++r) d[arg[r]] += g[r];
