@@ -13,7 +13,10 @@ Within every repeat all implementations run back to back for each (preset,
 batch, threads) point, in an order rotated from repeat to repeat; the table
 shows medians over repeats. Processes get OPENBLAS_NUM_THREADS /
 OMP_NUM_THREADS = T and OPENBLAS_CORETYPE=SkylakeX on AVX-512 CPUs, as in
-mlp_speed.py. "best torch" is the faster PyTorch layout at that point; the
+mlp_speed.py, and OMP_WAIT_POLICY=passive (both sides use OpenMP threads; with
+the default spinning, a busy machine made 2-thread runs of either up to 10x
+slower; --omp-wait-policy default restores it). "best torch" is the faster
+PyTorch layout at that point; the
 summary compares each side's best setup (layout and thread count) per preset
 and batch, which is what the 2x target is about.
 
@@ -65,8 +68,18 @@ def parse_args():
     p.add_argument("--impls", type=str_list, default=list(IMPLS), help="subset of " + ",".join(IMPLS))
     p.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
                    help="before each measurement wait up to S seconds for the CPUs to go idle")
+    p.add_argument("--omp-wait-policy", default="passive", choices=["passive", "active", "default"],
+                   help="OMP_WAIT_POLICY for every process (default passive; 'default' leaves it unset)")
     p.add_argument("--json", default=None, help="write raw and summary results to this file")
     return p.parse_args()
+
+
+def env_for(args, threads):
+    env = bl.bench_env(threads)
+    env.pop("OMP_WAIT_POLICY", None)
+    if args.omp_wait_policy != "default":
+        env["OMP_WAIT_POLICY"] = args.omp_wait_policy
+    return env
 
 
 def command(impl, args, preset, batch, threads):
@@ -87,7 +100,7 @@ def run_one(impl, args, preset, batch, threads):
     usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, env=bl.bench_env(threads), capture_output=True, text=True,
+        proc = subprocess.run(cmd, env=env_for(args, threads), capture_output=True, text=True,
                               timeout=90 + 20 * args.seconds)
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"{impl}: {e}"
@@ -179,8 +192,8 @@ def print_report(args, rows, best, backends):
     avx512 = "yes" if bl.cpu_has("avx512f") else "no"
     coretype = bl.bench_env(1).get("OPENBLAS_CORETYPE")
     print(f"CPU: {bl.cpu_model()} ({os.cpu_count()} logical CPUs, avx512f={avx512})")
-    print(f"OPENBLAS_CORETYPE={coretype or '(unset)'}; training samples/s, median of {args.repeats} interleaved "
-          f"repeats of {args.seconds}s")
+    print(f"OPENBLAS_CORETYPE={coretype or '(unset)'}, OMP_WAIT_POLICY={args.omp_wait_policy}; training "
+          f"samples/s, median of {args.repeats} interleaved repeats of {args.seconds}s")
     header = (f"{'preset':7} {'batch':>5} {'thr':>3} {'nnviz':>9} {'torch':>9} {'torch-cl':>9} "
               f"{'nnviz/best torch':>17}")
     print(header)

@@ -27,6 +27,7 @@
 
 #include "dataset.h"
 #include "engine.h"
+#include "parallel.h"
 #include "presets.h"
 #include "trainer.h"
 
@@ -198,6 +199,7 @@ int main(int argc, char** argv) {
   try {
     if (engine) return bench_engine(batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);
+    set_threads(threads);  // the batch split (core/parallel.h)
     const Dataset data =
         Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
     if (mode == "cnn") {

@@ -17,7 +17,7 @@ const char* Activation::type() const {
 void Activation::forward(const Mat& in, Mat& out, bool) {
   out.resize(in.rows(), in.cols());
   const Scalar a = static_cast<Scalar>(alpha_);
-  for_batch_ranges(in.cols(), [&](long b, long e) {
+  for_batch_ranges(in.cols(), double(in.rows()), [&](long b, long e) {
     const auto x = in.middleCols(b, e - b).array();
     auto y = out.middleCols(b, e - b).array();
     switch (kind_) {
@@ -33,7 +33,7 @@ void Activation::backward(const Mat& in, const Mat& out, const Mat& dout, Mat* d
   if (!din) return;
   din->resize(dout.rows(), dout.cols());
   const Scalar a = static_cast<Scalar>(alpha_);
-  for_batch_ranges(dout.cols(), [&](long b, long e) {
+  for_batch_ranges(dout.cols(), double(dout.rows()), [&](long b, long e) {
     const auto y = out.middleCols(b, e - b).array();
     const auto g = dout.middleCols(b, e - b).array();
     auto d = din->middleCols(b, e - b).array();

@@ -26,7 +26,7 @@
 //             din_p[c, r]  = sum over o, t of W[o, c, t] * dout_v[o, r - off_t]
 // where dout_v is dout at the virtual pixels with zeros in the dropped columns and outside the
 // image; the input gradient is the same kernel run on dout_v with the taps mirrored.
-// The mini-batch is split over Eigen::nbThreads() threads (OpenMP builds): samples are
+// The mini-batch is split over the threads of parallel.h (OpenMP builds): samples are
 // independent, and the per-thread dW partial sums are added in thread order, so a run is
 // reproducible for a given thread count.
 //

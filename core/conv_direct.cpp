@@ -171,7 +171,7 @@ void conv2d_direct_forward(const ConvGeom& g, const ConvDirectPlan& plan, const 
   std::vector<Scalar> wt(size_t(K) * O);
   for (int k = 0; k < K; ++k)
     for (int o = 0; o < O; ++o) wt[size_t(k) * O + o] = W(k, o);
-  const int nt = batch_threads(n);
+  const int nt = batch_threads(n, double(K) * O * g.pixels());
   if (int(ws.size()) < nt) ws.resize(size_t(nt));
   for_each_thread(nt, [&](int t) {
     ConvDirectWorkspace& w = ws[size_t(t)];
@@ -204,7 +204,7 @@ void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const
     for (size_t t = 0; t < plan.off.size(); ++t) mirrored[t] = int(plan.front) - plan.off[t];
     din->resize(in.rows(), n);
   }
-  const int nt = batch_threads(n);
+  const int nt = batch_threads(n, double(K) * O * g.pixels());
   if (int(ws.size()) < nt) ws.resize(size_t(nt));
   for_each_thread(nt, [&](int t) {
     ConvDirectWorkspace& w = ws[size_t(t)];

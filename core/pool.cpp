@@ -47,7 +47,7 @@ void MaxPool2D::forward(const Mat& in, Mat& out, bool) {
   const int H = in_.h, W = in_.w, OH = out_.h, OW = out_.w;
   out.resize(size, n);
   argmax_.resize(size_t(size) * n);
-  for_batch_ranges(n, [&](long j0, long j1) {
+  for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
     for (int j = int(j0); j < int(j1); ++j) {
       const Scalar* x = in.col(j).data();
       Scalar* y = out.col(j).data();
@@ -99,7 +99,7 @@ void MaxPool2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   if (!din) return;
   const int n = static_cast<int>(dout.cols()), size = out_.size();
   din->resize(in.rows(), n);
-  for_batch_ranges(n, [&](long j0, long j1) {
+  for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
     for (int j = int(j0); j < int(j1); ++j) {
       const int* arg = argmax_.data() + size_t(j) * size;
       din->col(j).setZero();  // sample by sample: still in the cache for the scatter

@@ -13,6 +13,7 @@
 #include "model_io.h"
 #include "network.h"
 #include "optimizer.h"
+#include "parallel.h"
 #include "pool.h"
 #include "presets.h"
 #include "safetensors.h"
@@ -60,13 +61,13 @@ void check_against_reference(Conv2D& c, int n, Rng& rng, bool bias = true) {
   CHECK(c.dW == dW);
 }
 
-// Runs f with Eigen's (and the convolution's) thread count set to t, restoring it afterwards.
+// Runs f with the batch split over t threads (parallel.h), restoring the count afterwards.
 template <class F>
 void with_threads(int t, const F& f) {
-  const int old = Eigen::nbThreads();
-  Eigen::setNbThreads(t);
+  const int old = threads();
+  set_threads(t);
   f();
-  Eigen::setNbThreads(old);
+  set_threads(old);
 }
 
 }  // namespace
@@ -447,4 +448,34 @@ TEST_CASE("the new presets build and describe themselves") {
     Network net(p.config.net);
     CHECK(net.output_shape() == (Shape{10, 1, 1}));
   }
+}
+
+TEST_CASE("a conv network computes the same outputs and gradients on two threads as on one") {
+  // Every layer splits the batch (parallel.h): convolutions, activations, pooling, dense.
+  NetSpec spec = find_preset("cnn8-16").config.net;
+  Network net(spec);
+  net.initialise(InitKind::He, 5);
+  Rng rng(6);
+  const int n = 7;
+  const Mat x = random_mat(spec.input.size(), n, rng);
+  std::vector<uint8_t> labels(n);
+  for (int j = 0; j < n; ++j) labels[j] = uint8_t(j % 10);
+  auto run = [&](int t, Mat& out, std::vector<Mat>& grads, Mat& dx) {
+    with_threads(t, [&] {
+      out = net.forward(x, true);
+      net.loss(labels.data());
+      net.backward(true);
+    });
+    grads.clear();
+    for (auto& p : net.params()) grads.push_back(*p.p.grad);
+    dx = net.grad(0);
+  };
+  Mat out1, out2, dx1, dx2;
+  std::vector<Mat> g1, g2;
+  run(1, out1, g1, dx1);
+  run(2, out2, g2, dx2);
+  CHECK(max_rel_diff(out2, out1) < 1e-5);
+  CHECK(max_rel_diff(dx2, dx1) < 1e-5);
+  REQUIRE(g1.size() == g2.size());
+  for (size_t i = 0; i < g1.size(); ++i) CHECK(max_rel_diff(g2[i], g1[i]) < 1e-5);
 }

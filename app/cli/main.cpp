@@ -25,6 +25,7 @@
 #include "preprocess.h"
 #include "dataset.h"
 #include "model_io.h"
+#include "parallel.h"
 #include "presets.h"
 #include "trainer.h"
 
@@ -149,6 +150,7 @@ int cmd_train(int argc, char** argv) {
   const bool quiet = a.has("quiet");
   const bool tty = stdout_is_tty() && !quiet;
   Eigen::setNbThreads(threads);
+  set_threads(threads);
 
   const std::string dir = resolve_data_dir(cfg.dataset, a.str("data"));
   double t0 = now();
@@ -245,6 +247,7 @@ int cmd_eval(int argc, char** argv) {
   }
   if (!a.has("model")) throw Error("eval needs --model FILE");
   Eigen::setNbThreads(a.integer("threads", 1, 1, 256));
+  set_threads(a.integer("threads", 1, 1, 256));
   LoadedModel m = load_model(a.str("model"));
   const DatasetKind kind = m.meta.config.dataset;
   Dataset data = Dataset::load(kind, resolve_data_dir(kind, a.str("data")), m.meta.norm.mode, 10000, &m.meta.norm);
