@@ -21,8 +21,9 @@ Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
 }
 
 // Threads get column ranges of the batch (forward, input gradient) or row ranges of dW, but only
-// when each has a few million multiply-adds: below that, starting them costs more than it saves.
-constexpr double kDenseMinWork = 4e6;
+// when each has 8M multiply-adds: below that (the MLP presets up to batch 128), starting them
+// costs more than it saves.
+constexpr double kDenseMinWork = 8e6;
 
 void Dense::forward(const Mat& in, Mat& out, bool) {
   // out = W^T in (+ b broadcast over the batch)

@@ -452,13 +452,13 @@ TEST_CASE("the new presets build and describe themselves") {
 
 TEST_CASE("a conv network computes the same outputs and gradients on two threads as on one") {
   // Every layer splits the batch (parallel.h): convolutions, activations, pooling, and at this
-  // batch size the dense layer too (64 x 1600 x 100 multiply-adds). An odd batch splits unevenly.
+  // batch size the dense layer too (129 x 1600 x 100 multiply-adds). An odd batch splits unevenly.
   NetSpec spec = find_preset("cnn8-16").config.net;
   Network net(spec);
   net.initialise(InitKind::He, 5);
   Rng rng(6);
-  const int n = 65;
-  with_threads(2, [] { REQUIRE(batch_threads(n, 1600.0 * 100, 4e6) == 2); });
+  const int n = 129;
+  with_threads(2, [] { REQUIRE(batch_threads(n, 1600.0 * 100, 8e6) == 2); });
   const Mat x = random_mat(spec.input.size(), n, rng);
   std::vector<uint8_t> labels(n);
   for (int j = 0; j < n; ++j) labels[j] = uint8_t(j % 10);
