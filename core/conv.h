@@ -86,8 +86,8 @@ struct ConvDirectPlan {
   int64_t in_len = 0;           // in_p: c planes plus the slack the last vector block reads
 };
 
-// The plan for g, or false when the direct path does not apply (stride > 1, or padded planes
-// beyond kMaxValuesPerSample).
+// The plan for g, or false when the direct path does not apply (stride > 1, padded planes beyond
+// kMaxValuesPerSample, or more than kMaxConvPatches partial sums for the weight gradient).
 bool conv_direct_plan(const ConvGeom& g, ConvDirectPlan& plan);
 
 // The direct path over a batch (layouts as the reference). Wt is W transposed (O x K), Wd the

@@ -149,6 +149,8 @@ bool conv_direct_plan(const ConvGeom& g, ConvDirectPlan& p) {
   if (int64_t(p.wp) * p.hp > kMaxValuesPerSample) return false;
   p.plane = int64_t(p.wp) * p.hp;
   if (p.plane * std::max(g.c, g.o) > kMaxValuesPerSample) return false;
+  // The weight gradient's partial sums hold a vector per weight: bounded like a patch matrix.
+  if (int64_t(g.taps()) * g.o * kLanes > kMaxConvPatches) return false;
   p.off.resize(size_t(g.kh) * g.kw);
   for (int i = 0; i < g.kh; ++i)
     for (int j = 0; j < g.kw; ++j) p.off[size_t(i) * g.kw + j] = (i * p.wp + j) * g.dil;

@@ -153,6 +153,12 @@ TEST_CASE("conv2d: the direct path is refused where it does not apply") {
   // Padding and dilation that make each padded plane huge while the output stays tiny.
   Conv2D huge(Shape{1, 1, 1}, 1, 2, 2, 1, 5000, 10000, false);
   CHECK(huge.path() == ConvPath::Im2col);
+  // So many weights (4.6M) that a vector of partial sums for each would be gigabytes.
+  Conv2D wide(Shape{512, 3, 3}, 1000, 3, 3, 1, 0, 1, false);
+  CHECK(wide.path() == ConvPath::Im2col);
+  // The presets' convolutions take the direct path.
+  CHECK(Conv2D(Shape{8, 24, 24}, 16, 5, 5, 1, 0, 1, true).path() == ConvPath::Direct);
+  CHECK(Conv2D(Shape{1, 28, 28}, 8, 3, 3, 1, 1, 1, true).path() == ConvPath::Direct);
 }
 
 TEST_CASE("conv2d: a non-square kernel on a non-square input, and no bias") {
