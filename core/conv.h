@@ -8,14 +8,15 @@
 // W is stored as a (C*kh*kw) x O matrix, column-major: filter o is the contiguous column W.col(o),
 // ordered (c, i, j), and the bytes equal PyTorch's Conv2d weight [O, C, kh, kw] in row-major order.
 //
-// Fast path, im2col + one matrix product (conv.cpp). The patch matrix of a sample, P_n, has one
-// row per output pixel (y*OW + x) and one column per filter tap ((c*kh + i)*kw + j), holding the
-// input value that tap sees there. A sample's output column, read as an (OH*OW) x O matrix, is
-// then exactly P_n W:
+// The im2col path (conv.cpp; used for strides above 1): im2col + one matrix product. The patch
+// matrix of a sample, P_n, has one row per output pixel (y*OW + x) and one column per filter tap
+// ((c*kh + i)*kw + j), holding the input value that tap sees there. A sample's output column,
+// read as an (OH*OW) x O matrix, is then exactly P_n W:
 //   forward   out_n = P_n W (+ b[o] on column o)
 //   backward  dW = sum_n P_n^T dout_n,   db[o] = sum over n, y, x of dout[o, y, x],
 //             dP_n = dout_n W^T,  din_n = col2im(dP_n)  (each patch entry adds back to its pixel)
-// Fast path for stride 1, direct convolution (conv_direct.cpp). Each channel is copied into a
+//
+// The direct path (conv_direct.cpp; stride 1, every preset). Each channel is copied into a
 // zero-padded plane of width Wp = W + 2p, and the output is computed at every "virtual" pixel
 // q = y*Wp + x of that width (the x >= OW columns are computed and dropped). Then a tap
 // (c, i, j) reads plane c at the one offset i*d*Wp + j*d from q for every pixel, so a run of
