@@ -8,7 +8,8 @@
 //
 //   nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]
 //     the same for a preset's network (e.g. cnn8, cnn8-16) with plain SGD lr 0.01, printing
-//     {"impl":"nnviz","preset":"NAME","batch":B,"threads":T,"samples_per_s":X,"simd":"..."}
+//     {"impl":"nnviz","preset":"NAME","batch":B,"threads":T,"samples_per_s":X,"simd":"...",
+//      "cpu_samples_per_s":Y}   (Y: samples per second of the process's CPU time)
 //
 //   nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]
 //     the same training through the engine (a Run on its own thread, with a viewer taking
@@ -21,10 +22,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "dataset.h"
 #include "engine.h"
+#include "parallel.h"
 #include "presets.h"
 #include "trainer.h"
 
@@ -35,6 +38,12 @@ namespace {
 double now() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
 const char* simd() {
@@ -83,12 +92,16 @@ TrainConfig preset_config(const std::string& name, int batch) {
 
 // samples/s of the bare loop: Trainer::step as fast as it goes, with (as nnviz-cli does) or
 // without a validation and test evaluation at every epoch end, on the same thread.
-double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bool eval = false) {
+// cpu_rate (if not null): samples per second of this process's CPU time, which other processes
+// on a busy machine disturb less than the wall-clock rate (for one thread; with T threads it is
+// the rate per busy core).
+double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bool eval = false,
+                 double* cpu_rate = nullptr) {
   Trainer tr(cfg, data);
   const double warm_end = now() + std::min(0.3, seconds / 4);
   while (now() < warm_end) tr.step();
   long samples = 0;
-  const double t0 = now();
+  const double t0 = now(), c0 = cpu_now();
   double t = t0;
   while (t - t0 < seconds) {
     for (int k = 0; k < 16; ++k) {
@@ -101,6 +114,7 @@ double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bo
     }
     t = now();
   }
+  if (cpu_rate) *cpu_rate = samples / std::max(1e-9, cpu_now() - c0);
   return samples / (t - t0);
 }
 
@@ -185,13 +199,15 @@ int main(int argc, char** argv) {
   try {
     if (engine) return bench_engine(batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);
+    set_threads(threads);  // the batch split (core/parallel.h)
     const Dataset data =
         Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
     if (mode == "cnn") {
-      const double rate = bare_rate(preset_config(preset, batch), data, seconds);
+      double cpu_rate = 0;
+      const double rate = bare_rate(preset_config(preset, batch), data, seconds, false, &cpu_rate);
       std::printf("{\"impl\":\"nnviz\",\"preset\":\"%s\",\"batch\":%d,\"threads\":%d,\"samples_per_s\":%.1f,"
-                  "\"simd\":\"%s\"}\n",
-                  preset.c_str(), batch, threads, rate, simd());
+                  "\"simd\":\"%s\",\"cpu_samples_per_s\":%.1f}\n",
+                  preset.c_str(), batch, threads, rate, simd(), cpu_rate);
       return 0;
     }
     const double rate = bare_rate(mlp_config(batch), data, seconds);

@@ -150,12 +150,25 @@ Conv2D::Conv2D(Shape in, int filters, int kh, int kw, int stride, int pad, int d
     b = Mat::Zero(g_.o, 1);
     db = Mat::Zero(g_.o, 1);
   }
+  direct_ = conv_direct_plan(g_, plan_);
+}
+
+void Conv2D::set_path(ConvPath p) {
+  if (p == ConvPath::Im2col) {
+    direct_ = false;
+  } else if (!conv_direct_plan(g_, plan_)) {
+    if (p == ConvPath::Direct) throw Error("[conv2d] the direct path needs stride 1 and planes of a sensible size");
+    direct_ = false;
+  } else {
+    direct_ = true;
+  }
 }
 
 void Conv2D::forward(const Mat& in, Mat& out, bool) {
   // Per sample: its patch matrix (P x K) times W (K x O) is its output, read as (P x O).
   // (One sample per product measured faster than stacking a chunk or the whole batch of patch
   // matrices into one: a sample's patches stay in the L2 cache between im2col and the product.)
+  if (direct_) return conv2d_direct_forward(g_, plan_, W, has_bias_ ? &b : nullptr, in, out, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;
   out.resize(out_.size(), n);
   patches_.resize(P, K);
@@ -172,6 +185,7 @@ void Conv2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   //   dW += P_j^T dout_j    (K x P)(P x O)
   //   dP_j = dout_j W^T     (P x O)(O x K), overwriting the patch matrix; col2im adds it to din_j
   //   db[o] = sum of dout over samples and pixels of channel o
+  if (direct_) return conv2d_direct_backward(g_, plan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;
   patches_.resize(P, K);
   dW.setZero();

@@ -8,16 +8,34 @@
 // W is stored as a (C*kh*kw) x O matrix, column-major: filter o is the contiguous column W.col(o),
 // ordered (c, i, j), and the bytes equal PyTorch's Conv2d weight [O, C, kh, kw] in row-major order.
 //
-// Fast path, im2col + one matrix product (conv.cpp). The patch matrix of a sample, P_n, has one
-// row per output pixel (y*OW + x) and one column per filter tap ((c*kh + i)*kw + j), holding the
-// input value that tap sees there. A sample's output column, read as an (OH*OW) x O matrix, is
-// then exactly P_n W:
+// The im2col path (conv.cpp; used for strides above 1): im2col + one matrix product. The patch
+// matrix of a sample, P_n, has one row per output pixel (y*OW + x) and one column per filter tap
+// ((c*kh + i)*kw + j), holding the input value that tap sees there. A sample's output column,
+// read as an (OH*OW) x O matrix, is then exactly P_n W:
 //   forward   out_n = P_n W (+ b[o] on column o)
 //   backward  dW = sum_n P_n^T dout_n,   db[o] = sum over n, y, x of dout[o, y, x],
 //             dP_n = dout_n W^T,  din_n = col2im(dP_n)  (each patch entry adds back to its pixel)
+//
+// The direct path (conv_direct.cpp; stride 1, every preset). Each channel is copied into a
+// zero-padded plane of width Wp = W + 2p, and the output is computed at every "virtual" pixel
+// q = y*Wp + x of that width (the x >= OW columns are computed and dropped). Then a tap
+// (c, i, j) reads plane c at the one offset i*d*Wp + j*d from q for every pixel, so a run of
+// consecutive outputs reads a run of consecutive inputs: the sums vectorise over q, blocked over
+// output channels, with no patch matrix at all.
+//   forward   out_v[o, q]  = b[o] + sum over c, t of W[o, c, t] * in_p[c, q + off_t]
+//   backward  dW[o, c, t]  = sum over n, q of dout_v[o, q] * in_p[c, q + off_t]
+//             din_p[c, r]  = sum over o, t of W[o, c, t] * dout_v[o, r - off_t]
+// where dout_v is dout at the virtual pixels with zeros in the dropped columns and outside the
+// image; the input gradient is the same kernel run on dout_v with the taps mirrored.
+// The mini-batch is split over the threads of parallel.h (OpenMP builds): samples are
+// independent, and the per-thread dW partial sums are added in thread order, so a run is
+// reproducible for a given thread count.
+//
 // The plain-loop reference (conv_reference.cpp) computes the same sums term by term; the tests
-// hold one against the other.
+// hold both fast paths against it.
 #pragma once
+
+#include <vector>
 
 #include "layer.h"
 
@@ -44,6 +62,42 @@ void conv2d_reference_forward(const ConvGeom& g, const Mat& W, const Mat* b, con
 void conv2d_reference_backward(const ConvGeom& g, const Mat& W, const Mat& in, const Mat& dout, Mat& dW, Mat* db,
                                Mat* din);
 
+// Which implementation a Conv2D uses. Auto picks Direct when the geometry allows it (stride 1,
+// padded planes of a sensible size) and Im2col otherwise.
+enum class ConvPath { Auto, Im2col, Direct };
+
+// Buffers of the direct path for one thread (conv_direct.cpp).
+struct ConvDirectWorkspace {
+  using Buffer = std::vector<Scalar, Eigen::aligned_allocator<Scalar>>;  // vector-aligned
+  Buffer in_p;     // the sample's input, zero-padded planes
+  Buffer out_v;    // forward: output at the virtual pixels; backward: din_p
+  Buffer dout_p;   // backward: dout_v, one zero-bordered plane per output channel
+  Buffer dw_part;  // backward: dW partial sums, one vector of lanes per weight
+};
+
+// The layout of the direct path for geometry g (stride 1).
+struct ConvDirectPlan {
+  int wp = 0, hp = 0;           // padded input width and height
+  int64_t plane = 0;            // hp * wp
+  std::vector<int> off;         // per tap t = i*kw + j: i*d*wp + j*d
+  int64_t nq = 0;               // virtual output pixels oh * wp, rounded up to the vector block
+  int64_t front = 0;            // zeros in front of each dout_v plane: the largest offset, rounded up
+  int64_t nr = 0;               // din_p plane: hp * wp rounded up to the vector block
+  int64_t dout_plane = 0;       // front + nr
+  int64_t in_len = 0;           // in_p: c planes plus the slack the last vector block reads
+};
+
+// The plan for g, or false when the direct path does not apply (stride > 1, padded planes beyond
+// kMaxValuesPerSample, or more than kMaxConvPatches partial sums for the weight gradient).
+bool conv_direct_plan(const ConvGeom& g, ConvDirectPlan& plan);
+
+// The direct path over a batch (layouts as the reference). Wt is W transposed (O x K), Wd the
+// weights reordered for the input gradient (conv_direct.cpp); ws holds one workspace per thread.
+void conv2d_direct_forward(const ConvGeom& g, const ConvDirectPlan& plan, const Mat& W, const Mat* b, const Mat& in,
+                           Mat& out, std::vector<ConvDirectWorkspace>& ws);
+void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const Mat& W, const Mat& in,
+                            const Mat& dout, Mat& dW, Mat* db, Mat* din, std::vector<ConvDirectWorkspace>& ws);
+
 class Conv2D : public Layer {
  public:
   // Throws Error explaining an invalid configuration (see conv_geometry). Specs describe square
@@ -62,9 +116,16 @@ class Conv2D : public Layer {
   Mat W, b;    // (K x O), (O x 1)
   Mat dW, db;  // same shapes
 
+  // The implementation in use (Auto resolves at construction); tests force one or the other.
+  ConvPath path() const { return direct_ ? ConvPath::Direct : ConvPath::Im2col; }
+  void set_path(ConvPath p);  // Direct where the geometry does not allow it throws Error
+
  private:
   ConvGeom g_;
   bool has_bias_;
+  bool direct_ = false;
+  ConvDirectPlan plan_;
+  std::vector<ConvDirectWorkspace> ws_;
   Mat patches_;  // workspace: one sample's patch matrix (P x K), then its gradient
 };
 

@@ -1,6 +1,7 @@
 #include "dense.h"
 
 #include "init.h"
+#include "parallel.h"
 
 namespace nnviz {
 
@@ -19,22 +20,54 @@ Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
   }
 }
 
+// Threads get column ranges of the batch (forward, input gradient) or row ranges of dW, but only
+// when each has 8M multiply-adds: below that (the MLP presets up to batch 128), starting them
+// costs more than it saves.
+constexpr double kDenseMinWork = 8e6;
+
 void Dense::forward(const Mat& in, Mat& out, bool) {
   // out = W^T in (+ b broadcast over the batch)
   out.resize(W.cols(), in.cols());
-  out.noalias() = W.transpose() * in;
-  if (has_bias_) out.colwise() += b.col(0);
+  const int nt = batch_threads(in.cols(), double(W.size()), kDenseMinWork);
+  if (nt == 1) {
+    out.noalias() = W.transpose() * in;
+    if (has_bias_) out.colwise() += b.col(0);
+    return;
+  }
+  for_each_thread(nt, [&](int t) {
+    const long j0 = split_begin(in.cols(), t, nt), j1 = split_begin(in.cols(), t + 1, nt);
+    auto o = out.middleCols(j0, j1 - j0);
+    o.noalias() = W.transpose() * in.middleCols(j0, j1 - j0);
+    if (has_bias_) o.colwise() += b.col(0);
+  });
 }
 
 void Dense::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
-  // dL/dW = in dout^T      (I x N)(N x O)
+  // dL/dW = in dout^T      (I x N)(N x O)   with threads: row ranges of dW (no reduction)
   // dL/db = sum over the batch of dout
-  // dL/din = W dout        (I x O)(O x N)
-  dW.noalias() = in * dout.transpose();
+  // dL/din = W dout        (I x O)(O x N)   with threads: column ranges of the batch
+  const long n = dout.cols();
+  const int nt = batch_threads(n, double(W.size()), kDenseMinWork);
+  if (nt == 1) {
+    dW.noalias() = in * dout.transpose();
+  } else {
+    const long I = W.rows();
+    for_each_thread(nt, [&](int t) {
+      const long r0 = split_begin(I, t, nt), r1 = split_begin(I, t + 1, nt);
+      dW.middleRows(r0, r1 - r0).noalias() = in.middleRows(r0, r1 - r0) * dout.transpose();
+    });
+  }
   if (has_bias_) db.col(0) = dout.rowwise().sum();
   if (din) {
-    din->resize(W.rows(), dout.cols());
-    din->noalias() = W * dout;
+    din->resize(W.rows(), n);
+    if (nt == 1) {
+      din->noalias() = W * dout;
+    } else {
+      for_each_thread(nt, [&](int t) {
+        const long j0 = split_begin(n, t, nt), j1 = split_begin(n, t + 1, nt);
+        din->middleCols(j0, j1 - j0).noalias() = W * dout.middleCols(j0, j1 - j0);
+      });
+    }
   }
 }
 

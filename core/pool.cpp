@@ -2,7 +2,29 @@
 
 #include <algorithm>
 
+#include "parallel.h"
+
 namespace nnviz {
+
+namespace {
+
+// One row of 2x2 windows with stride 2 over the input rows p0 and p1 (p1 = p0 + w), the top-left
+// pixel of the row being pixel `row`: the maxima into y, their pixels into arg. Two independent
+// pairs, then the larger pair maximum, in arithmetic rather than branches (random data defeats
+// branch prediction); ties keep the first pixel. Separate restrict pointers let it vectorise.
+void pool2x2_row(const Scalar* __restrict p0, const Scalar* __restrict p1, Scalar* __restrict y, int* __restrict arg,
+                 int ow, int w, int row) {
+  for (int ox = 0; ox < ow; ++ox) {
+    const Scalar a0 = p0[2 * ox], a1 = p0[2 * ox + 1], b0 = p1[2 * ox], b1 = p1[2 * ox + 1];
+    const int right0 = a1 > a0, right1 = b1 > b0;
+    const Scalar m0 = std::max(a0, a1), m1 = std::max(b0, b1);
+    const int lower = m1 > m0;
+    y[ox] = std::max(m0, m1);
+    arg[ox] = row + 2 * ox + lower * (w + right1) + (1 - lower) * right0;
+  }
+}
+
+}  // namespace
 
 MaxPool2D::MaxPool2D(Shape in, int k, int stride) : Layer(in), k_(k), s_(stride) {
   auto num = [](int v) { return std::to_string(v); };
@@ -25,39 +47,50 @@ void MaxPool2D::forward(const Mat& in, Mat& out, bool) {
   const int H = in_.h, W = in_.w, OH = out_.h, OW = out_.w;
   out.resize(size, n);
   argmax_.resize(size_t(size) * n);
-  for (int j = 0; j < n; ++j) {
-    const Scalar* x = in.col(j).data();
-    Scalar* y = out.col(j).data();
-    int* arg = argmax_.data() + size_t(j) * size;
-    for (int c = 0; c < in_.c; ++c)
-      for (int oy = 0; oy < OH; ++oy)
-        for (int ox = 0; ox < OW; ++ox) {
-          const int corner = (c * H + oy * s_) * W + ox * s_;  // the window's top-left pixel
-          const int r = (c * OH + oy) * OW + ox;
-          if (k_ == 2) {
-            // The common 2x2 window as two independent pairs, then the larger pair maximum, in
-            // arithmetic rather than branches (random data defeats branch prediction).
-            const Scalar* p = x + corner;
-            const int right0 = p[1] > p[0], right1 = p[W + 1] > p[W];
-            const Scalar m0 = std::max(p[0], p[1]), m1 = std::max(p[W], p[W + 1]);
-            const int lower = m1 > m0;
-            y[r] = std::max(m0, m1);
-            arg[r] = corner + lower * (W + right1) + (1 - lower) * right0;
-            continue;
+  for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
+    for (int j = int(j0); j < int(j1); ++j) {
+      const Scalar* x = in.col(j).data();
+      Scalar* y = out.col(j).data();
+      int* arg = argmax_.data() + size_t(j) * size;
+      if (k_ == 2 && s_ == 2) {
+        // The common 2x2 window with stride 2: a row of windows at a time (pool2x2_row).
+        for (int c = 0; c < in_.c; ++c)
+          for (int oy = 0; oy < OH; ++oy) {
+            const int row = (c * H + oy * 2) * W;  // the windows' top row
+            pool2x2_row(x + row, x + row + W, y + (c * OH + oy) * OW, arg + (c * OH + oy) * OW, OW, W, row);
           }
-          int best = corner;
-          Scalar v = x[corner];
-          for (int i = 0; i < k_; ++i)
-            for (int jj = 0; jj < k_; ++jj) {
-              const int idx = corner + i * W + jj;
-              const bool greater = x[idx] > v;
-              v = greater ? x[idx] : v;
-              best = greater ? idx : best;
+        continue;
+      }
+      for (int c = 0; c < in_.c; ++c)
+        for (int oy = 0; oy < OH; ++oy)
+          for (int ox = 0; ox < OW; ++ox) {
+            const int corner = (c * H + oy * s_) * W + ox * s_;  // the window's top-left pixel
+            const int r = (c * OH + oy) * OW + ox;
+            if (k_ == 2) {
+              // The common 2x2 window as two independent pairs, then the larger pair maximum, in
+              // arithmetic rather than branches (random data defeats branch prediction).
+              const Scalar* p = x + corner;
+              const int right0 = p[1] > p[0], right1 = p[W + 1] > p[W];
+              const Scalar m0 = std::max(p[0], p[1]), m1 = std::max(p[W], p[W + 1]);
+              const int lower = m1 > m0;
+              y[r] = std::max(m0, m1);
+              arg[r] = corner + lower * (W + right1) + (1 - lower) * right0;
+              continue;
             }
-          y[r] = v;
-          arg[r] = best;
-        }
-  }
+            int best = corner;
+            Scalar v = x[corner];
+            for (int i = 0; i < k_; ++i)
+              for (int jj = 0; jj < k_; ++jj) {
+                const int idx = corner + i * W + jj;
+                const bool greater = x[idx] > v;
+                v = greater ? x[idx] : v;
+                best = greater ? idx : best;
+              }
+            y[r] = v;
+            arg[r] = best;
+          }
+    }
+  });
 }
 
 void MaxPool2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
@@ -65,13 +98,16 @@ void MaxPool2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   // when s < k, so the gradients add).
   if (!din) return;
   const int n = static_cast<int>(dout.cols()), size = out_.size();
-  din->setZero(in.rows(), n);
-  for (int j = 0; j < n; ++j) {
-    const int* arg = argmax_.data() + size_t(j) * size;
-    Scalar* d = din->col(j).data();
-    const Scalar* g = dout.col(j).data();
-    for (int r = 0; r < size; ++r) d[arg[r]] += g[r];
-  }
+  din->resize(in.rows(), n);
+  for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
+    for (int j = int(j0); j < int(j1); ++j) {
+      const int* arg = argmax_.data() + size_t(j) * size;
+      din->col(j).setZero();  // sample by sample: still in the cache for the scatter
+      Scalar* d = din->col(j).data();
+      const Scalar* g = dout.col(j).data();
+      for (int r = 0; r < size; ++r) d[arg[r]] += g[r];
+    }
+  });
 }
 
 }  // namespace nnviz

@@ -18,13 +18,17 @@ TEST_CASE("gradient check: conv2d in the configurations the presets use, and com
   const Config configs[] = {{3, 1, 0, 1}, {3, 1, 0, 2}, {3, 2, 0, 1}, {5, 1, 2, 1}, {3, 2, 1, 2}, {1, 1, 0, 1}};
   Rng rng(21);
   for (const auto& c : configs)
-    for (bool bias : {true, false}) {
-      INFO("kernel " << c.k << " stride " << c.stride << " pad " << c.pad << " dilation " << c.dil << " bias " << bias);
-      Conv2D conv(Shape{2, 7, 6}, 3, c.k, c.k, c.stride, c.pad, c.dil, bias);
-      conv.initialise(InitKind::He, rng);
-      if (bias) conv.b = random_mat(3, 1, rng);
-      check_layer(conv, random_mat(2 * 7 * 6, 2, rng));
-    }
+    for (bool bias : {true, false})
+      for (ConvPath path : {ConvPath::Im2col, ConvPath::Direct}) {
+        if (path == ConvPath::Direct && c.stride != 1) continue;  // the direct path is for stride 1
+        INFO("kernel " << c.k << " stride " << c.stride << " pad " << c.pad << " dilation " << c.dil << " bias " << bias
+                       << (path == ConvPath::Direct ? " direct" : " im2col"));
+        Conv2D conv(Shape{2, 7, 6}, 3, c.k, c.k, c.stride, c.pad, c.dil, bias);
+        conv.set_path(path);
+        conv.initialise(InitKind::He, rng);
+        if (bias) conv.b = random_mat(3, 1, rng);
+        check_layer(conv, random_mat(2 * 7 * 6, 2, rng), 7, 1e-6, 1e-3);  // linear in x and W: see check_layer
+      }
 }
 
 TEST_CASE("gradient check: conv2d with several input channels and a non-square kernel") {
@@ -32,7 +36,7 @@ TEST_CASE("gradient check: conv2d with several input channels and a non-square k
   Conv2D conv(Shape{3, 6, 7}, 2, 3, 2, 1, 1, 1, true);
   conv.initialise(InitKind::He, rng);
   conv.b = random_mat(2, 1, rng);
-  check_layer(conv, random_mat(126, 3, rng));
+  check_layer(conv, random_mat(126, 3, rng), 7, 1e-6, 1e-3);
 }
 
 TEST_CASE("gradient check: max pooling, with and without overlapping windows") {

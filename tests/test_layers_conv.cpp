@@ -13,6 +13,7 @@
 #include "model_io.h"
 #include "network.h"
 #include "optimizer.h"
+#include "parallel.h"
 #include "pool.h"
 #include "presets.h"
 #include "safetensors.h"
@@ -36,39 +37,128 @@ double max_rel_diff(const Mat& a, const Mat& b) {
   return double((a - b).cwiseAbs().maxCoeff()) / std::max(1e-6, double(b.cwiseAbs().maxCoeff()));
 }
 
+// Forward and backward of c on a random batch of n against the plain-loop reference.
+void check_against_reference(Conv2D& c, int n, Rng& rng, bool bias = true) {
+  const Shape in = c.in_shape();
+  c.W = random_mat(c.W.rows(), c.W.cols(), rng);
+  if (bias) c.b = random_mat(c.b.rows(), 1, rng);
+  const Mat x = random_mat(in.size(), n, rng);
+  Mat out, ref;
+  c.forward(x, out, true);
+  conv2d_reference_forward(c.geometry(), c.W, bias ? &c.b : nullptr, x, ref);
+  CHECK(max_rel_diff(out, ref) < 1e-5);
+
+  const Mat dout = random_mat(out.rows(), out.cols(), rng);
+  Mat din, dW_ref, db_ref, din_ref;
+  c.backward(x, out, dout, &din);
+  conv2d_reference_backward(c.geometry(), c.W, x, dout, dW_ref, &db_ref, &din_ref);
+  CHECK(max_rel_diff(c.dW, dW_ref) < 1e-5);
+  if (bias) CHECK(max_rel_diff(c.db, db_ref) < 1e-5);
+  CHECK(max_rel_diff(din, din_ref) < 1e-5);
+  // Without the input gradient (the first layer of a network) the parameter gradients are the same.
+  const Mat dW = c.dW;
+  c.backward(x, out, dout, nullptr);
+  CHECK(c.dW == dW);
+}
+
+// Runs f with the batch split over t threads (parallel.h), restoring the count afterwards.
+template <class F>
+void with_threads(int t, const F& f) {
+  const int old = threads();
+  set_threads(t);
+  f();
+  set_threads(old);
+}
+
 }  // namespace
 
-TEST_CASE("conv2d: the im2col path equals the plain-loop reference for every stride, padding and dilation") {
+TEST_CASE("conv2d: both fast paths equal the plain-loop reference for every stride, padding and dilation") {
   Rng rng(1);
-  int configs = 0;
-  // Rows of 8 or fewer values, and of more (the im2col copies rows in blocks of 8).
+  int configs = 0, direct = 0;
+  // Rows of 8 or fewer values, and of more (the im2col copies rows in blocks of 8); planes
+  // shorter than one vector block of the direct path, and longer.
   for (const Shape in : {Shape{2, 9, 8}, Shape{1, 12, 21}})
     for (int k : {1, 3, 5})
       for (int stride : {1, 2, 3})
         for (int pad : {0, 1, 2})
-          for (int dil : {1, 2}) {
-            if (dil * (k - 1) + 1 > std::min(in.h, in.w) + 2 * pad) continue;
-            INFO("input " << in.str() << " kernel " << k << " stride " << stride << " pad " << pad << " dilation "
-                          << dil);
-            Conv2D c(in, 3, k, k, stride, pad, dil, true);
-            c.W = random_mat(c.W.rows(), c.W.cols(), rng);
-            c.b = random_mat(3, 1, rng);
-            const Mat x = random_mat(in.size(), 3, rng);
-            Mat out, ref;
-            c.forward(x, out, true);
-            conv2d_reference_forward(c.geometry(), c.W, &c.b, x, ref);
-            CHECK(max_rel_diff(out, ref) < 1e-5);
+          for (int dil : {1, 2})
+            for (ConvPath path : {ConvPath::Auto, ConvPath::Im2col}) {
+              if (dil * (k - 1) + 1 > std::min(in.h, in.w) + 2 * pad) continue;
+              Conv2D c(in, 3, k, k, stride, pad, dil, true);
+              c.set_path(path);
+              INFO("input " << in.str() << " kernel " << k << " stride " << stride << " pad " << pad << " dilation "
+                            << dil << (c.path() == ConvPath::Direct ? " direct" : " im2col"));
+              CHECK((c.path() == ConvPath::Direct) == (path == ConvPath::Auto && stride == 1));
+              check_against_reference(c, 3, rng);
+              ++configs;
+              direct += c.path() == ConvPath::Direct;
+            }
+  CHECK(configs > 180);
+  CHECK(direct > 30);
+}
 
-            const Mat dout = random_mat(out.rows(), out.cols(), rng);
-            Mat din, dW_ref, db_ref, din_ref;
-            c.backward(x, out, dout, &din);
-            conv2d_reference_backward(c.geometry(), c.W, x, dout, dW_ref, &db_ref, &din_ref);
-            CHECK(max_rel_diff(c.dW, dW_ref) < 1e-5);
-            CHECK(max_rel_diff(c.db, db_ref) < 1e-5);
-            CHECK(max_rel_diff(din, din_ref) < 1e-5);
-            ++configs;
-          }
-  CHECK(configs > 90);
+TEST_CASE("conv2d: the presets' convolutions, both paths, one and two threads, against the reference") {
+  // cnn8 and cnn8-16 (5x5 on 1x28x28, then 16 filters on 8x24x24), cnn-simple (3x3 padding 1) and
+  // cnn-dilated (3x3 dilation 2); filter counts that fill the direct path's channel blocks and
+  // ones that leave a remainder; batches that split evenly over two threads and ones that do not.
+  struct Config { Shape in; int filters, k, pad, dil; };
+  const Config configs[] = {{{1, 28, 28}, 8, 5, 0, 1}, {{8, 24, 24}, 16, 5, 0, 1}, {{1, 28, 28}, 8, 3, 1, 1},
+                            {{1, 28, 28}, 8, 3, 0, 2}, {{3, 13, 11}, 13, 5, 2, 1}, {{5, 10, 9}, 6, 3, 0, 1}};
+  Rng rng(3);
+  for (const auto& cfg : configs)
+    for (ConvPath path : {ConvPath::Direct, ConvPath::Im2col})
+      for (int threads : {1, 2})
+        for (int n : {1, 5}) {
+          INFO("input " << cfg.in.str() << " filters " << cfg.filters << " kernel " << cfg.k << " pad " << cfg.pad
+                        << " dilation " << cfg.dil << (path == ConvPath::Direct ? " direct" : " im2col") << ", "
+                        << threads << " threads, batch " << n);
+          Conv2D c(cfg.in, cfg.filters, cfg.k, cfg.k, 1, cfg.pad, cfg.dil, n == 5);
+          c.set_path(path);
+          with_threads(threads, [&] { check_against_reference(c, n, rng, n == 5); });
+        }
+}
+
+TEST_CASE("conv2d: the direct path gives the same numbers on every call and for any split of the batch") {
+  // Samples are independent: one thread or two, a sample's output is bit-identical; the weight
+  // gradient adds the same per-sample sums in another grouping, so it agrees to rounding.
+  Rng rng(4);
+  Conv2D c(Shape{8, 24, 24}, 16, 5, 5, 1, 0, 1, true);
+  REQUIRE(c.path() == ConvPath::Direct);
+  c.W = random_mat(c.W.rows(), c.W.cols(), rng);
+  c.b = random_mat(16, 1, rng);
+  const Mat x = random_mat(c.in_shape().size(), 7, rng);
+  Mat out1, out2, din1, din2;
+  with_threads(1, [&] { c.forward(x, out1, true); });
+  with_threads(2, [&] { c.forward(x, out2, true); });
+  CHECK(out1 == out2);
+  const Mat dout = random_mat(out1.rows(), out1.cols(), rng);
+  with_threads(1, [&] { c.backward(x, out1, dout, &din1); });
+  const Mat dW1 = c.dW;
+  with_threads(2, [&] { c.backward(x, out1, dout, &din2); });
+  CHECK(din1 == din2);
+  CHECK(max_rel_diff(c.dW, dW1) < 1e-5);
+  Mat din3;
+  with_threads(2, [&] { c.backward(x, out1, dout, &din3); });
+  CHECK(din3 == din2);
+  // A smaller batch after a larger one (the workspaces are reused).
+  Mat out_one;
+  c.forward(x.leftCols(1), out_one, true);
+  CHECK(out_one == out1.leftCols(1));
+}
+
+TEST_CASE("conv2d: the direct path is refused where it does not apply") {
+  Conv2D strided(Shape{1, 28, 28}, 8, 5, 5, 2, 0, 1, true);
+  CHECK(strided.path() == ConvPath::Im2col);
+  CHECK_THROWS_AS(strided.set_path(ConvPath::Direct), Error);
+  // Padding and dilation that make each padded plane huge while the output stays tiny.
+  Conv2D huge(Shape{1, 1, 1}, 1, 2, 2, 1, 5000, 10000, false);
+  CHECK(huge.path() == ConvPath::Im2col);
+  // So many weights (4.6M) that a vector of partial sums for each would be gigabytes.
+  Conv2D wide(Shape{512, 3, 3}, 1000, 3, 3, 1, 0, 1, false);
+  CHECK(wide.path() == ConvPath::Im2col);
+  // The presets' convolutions take the direct path.
+  CHECK(Conv2D(Shape{8, 24, 24}, 16, 5, 5, 1, 0, 1, true).path() == ConvPath::Direct);
+  CHECK(Conv2D(Shape{1, 28, 28}, 8, 3, 3, 1, 1, 1, true).path() == ConvPath::Direct);
 }
 
 TEST_CASE("conv2d: a non-square kernel on a non-square input, and no bias") {
@@ -364,4 +454,38 @@ TEST_CASE("the new presets build and describe themselves") {
     Network net(p.config.net);
     CHECK(net.output_shape() == (Shape{10, 1, 1}));
   }
+}
+
+TEST_CASE("a conv network computes the same outputs and gradients on two threads as on one") {
+  // Every layer splits the batch (parallel.h): convolutions, activations, pooling, and at this
+  // batch size the dense layer too (129 x 1600 x 100 multiply-adds). An odd batch splits unevenly.
+  NetSpec spec = find_preset("cnn8-16").config.net;
+  Network net(spec);
+  net.initialise(InitKind::He, 5);
+  Rng rng(6);
+  const int n = 129;
+#ifdef _OPENMP  // builds without OpenMP (the sanitizer builds) run everything on one thread
+  with_threads(2, [] { REQUIRE(batch_threads(n, 1600.0 * 100, 8e6) == 2); });
+#endif
+  const Mat x = random_mat(spec.input.size(), n, rng);
+  std::vector<uint8_t> labels(n);
+  for (int j = 0; j < n; ++j) labels[j] = uint8_t(j % 10);
+  auto run = [&](int t, Mat& out, std::vector<Mat>& grads, Mat& dx) {
+    with_threads(t, [&] {
+      out = net.forward(x, true);
+      net.loss(labels.data());
+      net.backward(true);
+    });
+    grads.clear();
+    for (auto& p : net.params()) grads.push_back(*p.p.grad);
+    dx = net.grad(0);
+  };
+  Mat out1, out2, dx1, dx2;
+  std::vector<Mat> g1, g2;
+  run(1, out1, g1, dx1);
+  run(2, out2, g2, dx2);
+  CHECK(max_rel_diff(out2, out1) < 1e-5);
+  CHECK(max_rel_diff(dx2, dx1) < 1e-5);
+  REQUIRE(g1.size() == g2.size());
+  for (size_t i = 0; i < g1.size(); ++i) CHECK(max_rel_diff(g2[i], g1[i]) < 1e-5);
 }

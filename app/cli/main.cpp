@@ -25,6 +25,7 @@
 #include "preprocess.h"
 #include "dataset.h"
 #include "model_io.h"
+#include "parallel.h"
 #include "presets.h"
 #include "trainer.h"
 
@@ -66,9 +67,11 @@ const char* kTrainUsage =
     "  --norm MODE          standard (train mean/std, default) or unit ([0,1])\n"
     "  --data DIR           folder with the IDX files\n"
     "  --augment            random shifts, rotations, scalings and stroke widths while training\n"
-    "  --threads T          threads for the matrix products (default 1)\n"
+    "  --threads T          threads for the matrix products and the convolutions (default 1)\n"
     "  --save FILE          save the trained model (safetensors) to FILE\n"
     "  --eval-every N       evaluate on validation and test every N epochs (default 1)\n"
+    "  --target-accuracy P  print when the test accuracy first reaches P percent (e.g. 99.0), with the\n"
+    "                       wall time since training started (evaluations included)\n"
     "  --quiet              only the final line\n";
 
 bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
@@ -119,7 +122,7 @@ int cmd_presets(int argc, char** argv) {
 int cmd_train(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"preset", "epochs", "batch", "lr", "optimizer", "momentum", "weight-decay", "schedule", "init", "seed",
-          "dataset", "norm", "data", "threads", "save", "eval-every"},
+          "dataset", "norm", "data", "threads", "save", "eval-every", "target-accuracy"},
          {"quiet", "help", "augment"});
   if (a.has("help")) {
     std::fputs(kTrainUsage, stdout);
@@ -143,9 +146,11 @@ int cmd_train(int argc, char** argv) {
   if (a.has("augment")) cfg.augment.enabled = true;
   const int threads = a.integer("threads", 1, 1, 256);
   const int eval_every = a.integer("eval-every", 1, 1, 100000);
+  const double target = a.has("target-accuracy") ? a.number("target-accuracy", 0, 0, 100) : -1;
   const bool quiet = a.has("quiet");
   const bool tty = stdout_is_tty() && !quiet;
   Eigen::setNbThreads(threads);
+  set_threads(threads);
 
   const std::string dir = resolve_data_dir(cfg.dataset, a.str("data"));
   double t0 = now();
@@ -167,6 +172,8 @@ int cmd_train(int argc, char** argv) {
 
   EvalStats val, test;
   double train_time = 0;
+  const double train_start = now();
+  bool target_reached = false;
   for (int e = 0; e < cfg.epochs; ++e) {
     double loss_sum = 0;
     long correct = 0, seen = 0;
@@ -196,14 +203,24 @@ int cmd_train(int argc, char** argv) {
       val = tr.evaluate(data.val);
       test = tr.evaluate(data.test);
     }
+    const bool reached_now = do_eval && target >= 0 && !target_reached && test.accuracy * 100 >= target;
+    const double reached_wall = now() - train_start;
     if (!quiet) {
       if (tty) std::printf("\r\033[K");
       std::printf("epoch %2d/%d  loss %.4f  train %.2f%%", e + 1, cfg.epochs, loss_sum / seen, 100.0 * correct / seen);
       if (do_eval) std::printf("  val %.2f%%  test %.2f%%", val.accuracy * 100, test.accuracy * 100);
       std::printf("  %s samples/s  %.1fs\n", fmt_rate(seen / epoch_time).c_str(), epoch_time);
-      std::fflush(stdout);
     }
+    if (reached_now) {
+      target_reached = true;
+      std::printf("reached: test accuracy %.2f%% >= %g%% after epoch %d, %.1fs wall since training started "
+                  "(%.1fs of it training)\n",
+                  test.accuracy * 100, target, e + 1, reached_wall, train_time);
+    }
+    std::fflush(stdout);
   }
+  if (target >= 0 && !target_reached)
+    std::printf("reached: never: test accuracy %.2f%% < %g%% after %d epochs\n", test.accuracy * 100, target, cfg.epochs);
   std::printf("final: test accuracy %.2f%%  validation %.2f%%  test loss %.4f  (%d epochs, %.1fs training, %s samples/s)\n",
               test.accuracy * 100, val.accuracy * 100, test.loss, cfg.epochs, train_time,
               fmt_rate(double(data.train.count) * cfg.epochs / train_time).c_str());
@@ -230,6 +247,7 @@ int cmd_eval(int argc, char** argv) {
   }
   if (!a.has("model")) throw Error("eval needs --model FILE");
   Eigen::setNbThreads(a.integer("threads", 1, 1, 256));
+  set_threads(a.integer("threads", 1, 1, 256));
   LoadedModel m = load_model(a.str("model"));
   const DatasetKind kind = m.meta.config.dataset;
   Dataset data = Dataset::load(kind, resolve_data_dir(kind, a.str("data")), m.meta.norm.mode, 10000, &m.meta.norm);

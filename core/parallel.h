@@ -1,0 +1,53 @@
+// Splitting a mini-batch over threads. Samples are independent in every layer's forward pass and
+// in every input gradient, so a batch of n can be cut into contiguous column ranges, one per
+// thread. The thread count is nnviz's own (set_threads: nnviz-cli --threads, nnviz-bench
+// --threads), 1 unless set, so the app and the tests train on one thread; builds without OpenMP
+// always use one. Eigen itself never starts threads (EIGEN_DONT_PARALLELIZE, core/CMakeLists.txt):
+// its products run inside these ranges.
+#pragma once
+
+#include <algorithm>
+
+namespace nnviz {
+
+void set_threads(int n);  // n >= 1
+int threads();
+
+// Threads for a batch of n samples of `work` values (or multiply-adds) each: at most threads()
+// and n, and few enough that each gets `min_work` (starting a thread costs microseconds).
+inline int batch_threads(long n, double work = 1e9, double min_work = 65536) {
+#ifdef _OPENMP
+  const long by_work = static_cast<long>(std::max(1.0, double(n) * work / min_work));
+  return static_cast<int>(std::max(1L, std::min({long(threads()), n, by_work})));
+#else
+  (void)n, (void)work, (void)min_work;
+  return 1;
+#endif
+}
+
+// The samples [begin, end) of thread t of nt over a batch of n.
+inline long split_begin(long n, int t, int nt) { return n * t / nt; }
+
+// Calls f(t) for t = 0 .. nt-1, on nt threads when nt > 1 (each call on its own thread).
+template <class F>
+void for_each_thread(int nt, const F& f) {
+  if (nt <= 1) {
+    f(0);
+    return;
+  }
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  for (int t = 0; t < nt; ++t) f(t);
+#else
+  for (int t = 0; t < nt; ++t) f(t);
+#endif
+}
+
+// Calls f(begin, end) for the column ranges of a batch of n samples of `work` values each.
+template <class F>
+void for_batch_ranges(long n, double work, const F& f) {
+  const int nt = batch_threads(n, work);
+  for_each_thread(nt, [&](int t) { f(split_begin(n, t, nt), split_begin(n, t + 1, nt)); });
+}
+
+}  // namespace nnviz
