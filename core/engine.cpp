@@ -517,7 +517,9 @@ void Run::train_one() {
     stats_cost += now() - a;
     std::lock_guard<std::mutex> lk(hist_mu_);
     if (point) stats_.add(st.step, std::move(point));
-    if (stats_cost > 0.02 * double(stats_.interval()) * ema_step_) stats_.slow_down();
+    // Smoothed, so that one preempted measurement does not slow recording down for good.
+    stats_cost_ = stats_cost_ == 0 ? stats_cost : 0.7 * stats_cost_ + 0.3 * stats_cost;
+    if (stats_cost_ > 0.02 * double(stats_.interval()) * ema_step_) stats_.slow_down();
   }
   if (opts_.timeline && timeline_.due(st.step)) record_timeline();
   if (trace) {
@@ -604,7 +606,8 @@ void Run::record_timeline() {
   timeline_.set_cap(std::clamp<size_t>(opts_.timeline_bytes / bytes, 4, 128));
   const long step = w->step;
   timeline_.add(step, std::move(w));
-  if (ema_step_ > 0 && cost > 0.02 * double(timeline_.interval()) * ema_step_) timeline_.slow_down();
+  timeline_cost_ = timeline_cost_ == 0 ? cost : 0.7 * timeline_cost_ + 0.3 * cost;
+  if (ema_step_ > 0 && timeline_cost_ > 0.02 * double(timeline_.interval()) * ema_step_) timeline_.slow_down();
 }
 
 void Run::publish_status() {

@@ -251,6 +251,7 @@ class Run {
   ThinnedHistory<WeightsView> timeline_{128, 10};
   LayerStatsRecorder stats_rec_;  // training thread
   double ema_step_ = 0;           // seconds per mini-batch (training thread)
+  double stats_cost_ = 0, timeline_cost_ = 0;  // seconds per recording, smoothed (training thread)
   // Throughput window (training thread).
   double win_samples_ = 0, win_time_ = 0;
   double next_step_time_ = 0;

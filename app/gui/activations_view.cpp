@@ -108,7 +108,8 @@ void DrawActivations(App& app, bool* open) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::Text("Prediction at step %ld", p->step);
+  if (app.timeline.weights) ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "Prediction at step %ld (timeline)", p->step);
+  else ImGui::Text("Prediction at step %ld", p->step);
   if (p->probs.size() > 0) ProbabilityBars(p->probs, p->label, app.data->class_names());
   ImGui::EndGroup();
   ImGui::Separator();

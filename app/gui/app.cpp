@@ -124,6 +124,7 @@ void App::poll() {
     snap = run->snapshot(cursor);
     if (snap.restarted) curves.clear();
     curves.append(snap);
+    UpdateInside(*this);
   }
 }
 
@@ -189,6 +190,8 @@ void App::start_run() {
     cursor = SnapshotCursor{};
     curves.clear();
     snap = run->snapshot(cursor);
+    ClearInside(*this);
+    UpdateInside(*this);
     setup_dirty = false;
   } catch (const std::exception& e) {
     say(e.what(), true);
@@ -209,6 +212,7 @@ void App::load_settings() {
       views.activations = w->get_bool("activations", views.activations);
       views.stepthrough = w->get_bool("stepthrough", views.stepthrough);
       views.canvas = w->get_bool("canvas", views.canvas);
+      views.stats = w->get_bool("stats", views.stats);
       views.tile = w->get_bool("tile", views.tile);
     }
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
@@ -235,6 +239,7 @@ void App::save_settings() const {
   w.set("activations", views.activations);
   w.set("stepthrough", views.stepthrough);
   w.set("canvas", views.canvas);
+  w.set("stats", views.stats);
   w.set("tile", views.tile);
   v.set("views", w);
   v.set("x_in_epochs", x_in_epochs);

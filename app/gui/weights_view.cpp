@@ -122,7 +122,10 @@ void DrawWeights(App& app, bool* open) {
     const double s = ws.norm == 1 ? layer_max : global;
     ColourBar(Colormap::Diverging, -s, s, bar_w);
   }
-  ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
+  if (app.timeline.weights)
+    ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "step %ld (timeline)  -  %d units x %d inputs", w->step, L.units, L.fan_in);
+  else
+    ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
 
   int hx, hy;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
