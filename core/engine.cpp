@@ -519,7 +519,8 @@ void Run::train_one() {
     if (point) stats_.add(st.step, std::move(point));
     // Smoothed, so that one preempted measurement does not slow recording down for good.
     stats_cost_ = stats_cost_ == 0 ? stats_cost : 0.7 * stats_cost_ + 0.3 * stats_cost;
-    if (stats_cost_ > 0.02 * double(stats_.interval()) * ema_step_) stats_.slow_down();
+    if (opts_.record_budget > 0 && stats_cost_ > opts_.record_budget * double(stats_.interval()) * ema_step_)
+      stats_.slow_down();
   }
   if (opts_.timeline && timeline_.due(st.step)) record_timeline();
   if (trace) {
@@ -607,7 +608,9 @@ void Run::record_timeline() {
   const long step = w->step;
   timeline_.add(step, std::move(w));
   timeline_cost_ = timeline_cost_ == 0 ? cost : 0.7 * timeline_cost_ + 0.3 * cost;
-  if (ema_step_ > 0 && timeline_cost_ > 0.02 * double(timeline_.interval()) * ema_step_) timeline_.slow_down();
+  if (opts_.record_budget > 0 && ema_step_ > 0 &&
+      timeline_cost_ > opts_.record_budget * double(timeline_.interval()) * ema_step_)
+    timeline_.slow_down();
 }
 
 void Run::publish_status() {

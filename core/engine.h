@@ -144,6 +144,7 @@ struct RunOptions {
   bool timeline = true;
   int timeline_every = 10;
   size_t timeline_bytes = size_t(64) << 20;
+  double record_budget = 0.02;  // the share of training time each may take; 0: no limit (tests)
 };
 
 class Run {

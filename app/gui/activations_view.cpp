@@ -98,7 +98,7 @@ void DrawActivations(App& app, bool* open) {
       as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
     }
     as.step = p->step;
-    as.updated = now;
+    as.updated = now - as.updated < 0.2 ? std::min(now, as.updated + 0.1) : now;  // a 0.1 s grid: 10 per second
   }
   const float fs = ImGui::GetFontSize();
   ImGui::BeginGroup();

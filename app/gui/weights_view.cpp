@@ -107,7 +107,8 @@ void DrawWeights(App& app, bool* open) {
       }
       ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
       ws.step = w->step;
-      ws.updated = now;
+      // On a 0.1 s grid, so that frames of any length still give 10 refreshes a second.
+      ws.updated = now - ws.updated < 0.2 ? std::min(now, ws.updated + 0.1) : now;
       ws.dirty = false;
     }
   }
