@@ -295,7 +295,8 @@ int main(int argc, char** argv) {
       else if (v == "stats") app.views.stats = true;
       else if (v == "playground2d") app.views.playground = true, app.playground.mode = 1;
       else {
-        std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
+        std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves, canvas, compare, "
+                             "analysis, playground, playground2d, landscape, stats)\n", v.c_str());
         status = 2;
       }
     }
@@ -561,7 +562,7 @@ int main(int argc, char** argv) {
         if (t_play < 0) {
           app.views = Views{};
           app.views.weights = app.views.activations = app.views.stepthrough = app.views.canvas = true;
-          app.views.analysis = app.views.curves = true;
+          app.views.analysis = app.views.curves = app.views.stats = true;
           app.run->set_epochs(1000000);
           app.run->play();
           t_play = t_run;
