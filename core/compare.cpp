@@ -199,6 +199,8 @@ void Comparison::poll() {
     History& h = hist_[i];
     h.last = runs_[i]->snapshot(h.cursor);
     if (h.last.restarted) h.steps.clear(), h.evals.clear();
+    if (h.last.rebased) h.steps.clear();
+    if (h.last.restarted || h.last.rebased) ++h.version;
     h.steps.insert(h.steps.end(), h.last.steps.begin(), h.last.steps.end());
     h.evals.insert(h.evals.end(), h.last.evals.begin(), h.last.evals.end());
   }

@@ -68,6 +68,9 @@ class Comparison {
   const std::vector<StepPoint>& steps(size_t i) const { return hist_[i].steps; }
   const std::vector<EvalPoint>& evals(size_t i) const { return hist_[i].evals; }
   const RunSnapshot& latest(size_t i) const { return hist_[i].last; }
+  // Changes whenever run i's history was replaced rather than extended (reset, compaction):
+  // a viewer that copied points from steps(i) starts over then.
+  uint64_t version(size_t i) const { return hist_[i].version; }
   bool idle() const;
 
   // The comparison's settings as JSON and every run's metrics as CSV (two files).
@@ -79,6 +82,7 @@ class Comparison {
     std::vector<StepPoint> steps;
     std::vector<EvalPoint> evals;
     RunSnapshot last;
+    uint64_t version = 0;
   };
   ComparisonSpec spec_;
   std::vector<TrainConfig> configs_;

@@ -260,6 +260,26 @@ void Run::record_change(const std::string& text) {
   pub_config_ = trainer_.config();
 }
 
+void compact_steps(std::vector<StepPoint>& steps) {
+  const size_t n = steps.size();
+  size_t out = 0;
+  long prev = 0;  // histories start at the run's beginning: the first point stands for steps 1..step
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    const StepPoint& a = steps[i];
+    const StepPoint& b = steps[i + 1];
+    const double wa = double(std::max(1L, a.step - prev)), wb = double(std::max(1L, b.step - a.step));
+    const double w = wa + wb;
+    StepPoint m = b;
+    m.loss = float((wa * a.loss + wb * b.loss) / w);
+    m.accuracy = float((wa * a.accuracy + wb * b.accuracy) / w);
+    m.lr = float((wa * a.lr + wb * b.lr) / w);
+    prev = b.step;
+    steps[out++] = m;
+  }
+  if (n % 2) steps[out++] = steps[n - 1];
+  steps.resize(out);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Viewer side
 
@@ -273,6 +293,11 @@ RunSnapshot Run::snapshot(SnapshotCursor& c) {
   }
   // A reset may have shortened the history under a cursor of the same generation only if the
   // cursor was made elsewhere; clamp to be safe.
+  if (c.compactions != compactions_) {  // indices into the old history mean nothing now
+    s.rebased = !s.restarted;
+    c.compactions = compactions_;
+    c.steps = 0;
+  }
   c.steps = std::min(c.steps, steps_.size());
   c.evals = std::min(c.evals, evals_.size());
   c.changes = std::min(c.changes, changes_.size());
@@ -548,6 +573,10 @@ void Run::train_one() {
     std::lock_guard<std::mutex> lk(hist_mu_);
     steps_.push_back({st.step, float(st.epoch), float(st.loss), float(st.correct) / float(st.batch), float(st.lr),
                       float(train_time_)});
+    if (steps_.size() >= std::max<size_t>(opts_.history_cap, 4)) {
+      compact_steps(steps_);
+      ++compactions_;
+    }
     if (trace) pub_trace_ = trace;
   }
   if (pending_steps_ > 0) --pending_steps_;

@@ -96,14 +96,22 @@ struct StepTrace {
 // What a viewer keeps between snapshots so that it sees every point exactly once.
 struct SnapshotCursor {
   uint64_t generation = 0;  // bumped by reset: the history starts again
+  uint64_t compactions = 0; // bumped when old step points are merged (see RunOptions::history_cap)
   size_t steps = 0, evals = 0, changes = 0;
   // Layer statistics and timeline snapshots taken, and the thinnings of those histories seen.
   size_t stats = 0, timeline = 0;
   uint64_t stats_thinned = 0, timeline_thinned = 0;
 };
 
+// Halves a step history in place by merging neighbouring points pairwise: the merged point keeps
+// the later step, epoch and time and the mean loss, accuracy and learning rate, weighted by the
+// mini-batches each point stands for (the gap to the previous point's step). An odd last point
+// stays as it is.
+void compact_steps(std::vector<StepPoint>& steps);
+
 struct RunSnapshot {
   bool restarted = false;  // a reset happened since the cursor's last snapshot: drop old points
+  bool rebased = false;    // the history was compacted: `steps` holds all of it, replace the old
   // New since the cursor.
   std::vector<StepPoint> steps;
   std::vector<EvalPoint> evals;
@@ -134,6 +142,10 @@ struct RunOptions {
   int eval_every_steps = 0;      // also evaluate every N steps (0: never)
   int eval_max_samples = -1;     // limit for the periodic (not epoch-end) evaluations
   double publish_hz = 20;        // how often weights and probe are refreshed while playing
+  // The step history keeps one point per mini-batch until it holds this many; then neighbouring
+  // points are merged pairwise (compact_steps), so old stretches of a long run get coarser and
+  // memory stays bounded (32 bytes a point: 16 MB at the default).
+  size_t history_cap = size_t(1) << 19;
   // Layer statistics and the timeline (weight snapshots): every `*_every` steps at first; each
   // history thins itself (halving its density) when full, and records less often when recording
   // would cost more than 2% of the training time. The timeline holds at most 128 snapshots and
@@ -248,6 +260,7 @@ class Run {
   std::shared_ptr<const StepTrace> pub_trace_;
   int pub_target_ = 0;
   uint64_t generation_ = 1;
+  uint64_t compactions_ = 0;
   ThinnedHistory<LayerStatsPoint> stats_{512, 10};
   ThinnedHistory<WeightsView> timeline_{128, 10};
   LayerStatsRecorder stats_rec_;  // training thread

@@ -175,6 +175,75 @@ TEST_CASE("engine: no metric point is lost across snapshots taken at random mome
   }
 }
 
+TEST_CASE("history: compacting merges neighbours, weighted by the mini-batches each stands for") {
+  std::vector<StepPoint> h;
+  for (long k = 1; k <= 7; ++k) h.push_back({k, k * 0.1f, float(k), k % 2 ? 1.f : 0.f, 0.5f, k * 2.f});
+  compact_steps(h);
+  REQUIRE(h.size() == 4);
+  CHECK(h[0].step == 2);
+  CHECK(h[0].loss == doctest::Approx(1.5));
+  CHECK(h[0].accuracy == doctest::Approx(0.5));
+  CHECK(h[0].time == doctest::Approx(4));
+  CHECK(h[2].step == 6);
+  CHECK(h[3].step == 7);  // the odd last point stays
+  CHECK(h[3].loss == 7);
+  compact_steps(h);  // now unequal spans: steps 1-4 (mean 2.5) and 5-7 (mean 6)
+  REQUIRE(h.size() == 2);
+  CHECK(h[0].step == 4);
+  CHECK(h[0].loss == doctest::Approx(2.5));
+  CHECK(h[1].step == 7);
+  CHECK(h[1].loss == doctest::Approx(6));
+  CHECK(h[1].epoch == doctest::Approx(0.7));
+}
+
+TEST_CASE("engine: a long run's history stays under its cap, and viewers follow the compactions") {
+  TrainConfig cfg = quadrant_config();
+  cfg.batch = 4;
+  cfg.epochs = 1000;
+  RunOptions capped;
+  capped.history_cap = 64;
+  Run run(cfg, small_data(), capped), full(cfg, small_data());
+  std::vector<StepPoint> seen;  // what a viewer holds, rebuilt on "rebased" as the app does
+  bool rebased = false;
+  SnapshotCursor cur;
+  std::atomic<bool> done{false};
+  std::thread viewer([&] {
+    Rng rng(2);
+    while (!done) {
+      auto s = run.snapshot(cur);
+      if (s.rebased) seen.clear(), rebased = true;
+      seen.insert(seen.end(), s.steps.begin(), s.steps.end());
+      std::this_thread::sleep_for(std::chrono::microseconds(rng.below(2000)));
+    }
+  });
+  run.run_steps(2000);
+  full.run_steps(2000);
+  REQUIRE(wait_for([&] { return run.idle() && full.idle(); }));
+  done = true;
+  viewer.join();
+  auto s = run.snapshot(cur);
+  if (s.rebased) seen.clear(), rebased = true;
+  seen.insert(seen.end(), s.steps.begin(), s.steps.end());
+  CHECK(rebased);
+  const auto whole = fresh(run).steps;
+  REQUIRE(whole.size() < 64);
+  REQUIRE(seen.size() == whole.size());
+  for (size_t i = 0; i < seen.size(); ++i) CHECK(seen[i].step == whole[i].step);
+  CHECK(whole.back().step == 2000);
+  // Nothing is lost in the merging: every mini-batch's loss is in the weighted means.
+  const auto raw = fresh(full).steps;
+  REQUIRE(raw.size() == 2000);
+  double sum_raw = 0, sum_merged = 0;
+  for (const auto& p : raw) sum_raw += p.loss;
+  long prev = 0;
+  for (const auto& p : whole) {
+    CHECK(p.step > prev);
+    sum_merged += double(p.step - prev) * p.loss;
+    prev = p.step;
+  }
+  CHECK(sum_merged == doctest::Approx(sum_raw).epsilon(1e-4));
+}
+
 TEST_CASE("engine: the same seed gives the same run; compared runs start from identical weights") {
   TrainConfig a = quadrant_config(), b = quadrant_config();
   b.opt.kind = OptKind::Adam;

@@ -37,20 +37,34 @@ std::string data_home() { return home_based("XDG_DATA_HOME", ".local/share"); }
 
 void Curves::clear() { *this = Curves{}; }
 
+void Curves::clear_steps() {
+  for (auto* v : {&step, &epoch, &loss, &loss_smooth, &acc_smooth, &lr}) v->clear();
+  for (auto* ix : {&loss_ix, &loss_smooth_ix, &acc_smooth_ix}) ix->clear();
+  ema_loss = ema_acc = 0;
+  ema_weight = 0;
+}
+
 void Curves::append(const RunSnapshot& s) {
   for (const auto& p : s.steps) {
     // Smoothed curves: an exponential moving average with a horizon of about 100 mini-batches,
-    // debiased at the start so the first points are not pulled towards zero.
-    const double a = 0.01;
-    ema_loss = (1 - a) * ema_loss + a * p.loss;
-    ema_acc = (1 - a) * ema_acc + a * p.accuracy;
-    const double debias = 1 - std::pow(1 - a, double(step.size() + 1));
+    // debiased at the start so the first points are not pulled towards zero. A point that stands
+    // for several mini-batches (an old stretch of a long run, merged) counts as that many.
+    const long span = std::max(1L, p.step - (step.empty() ? 0L : long(step.back())));
+    const double keep = std::pow(1 - 0.01, double(span));
+    ema_loss = keep * ema_loss + (1 - keep) * p.loss;
+    ema_acc = keep * ema_acc + (1 - keep) * p.accuracy;
+    ema_weight = keep * ema_weight + (1 - keep);
     step.push_back(float(p.step));
     epoch.push_back(p.epoch);
     loss.push_back(p.loss);
-    loss_smooth.push_back(float(ema_loss / debias));
-    acc_smooth.push_back(float(ema_acc / debias));
+    loss_smooth.push_back(float(ema_loss / ema_weight));
+    acc_smooth.push_back(float(ema_acc / ema_weight));
     lr.push_back(p.lr);
+  }
+  if (!s.steps.empty()) {
+    loss_ix.update(loss.data(), int(loss.size()));
+    loss_smooth_ix.update(loss_smooth.data(), int(loss_smooth.size()));
+    acc_smooth_ix.update(acc_smooth.data(), int(acc_smooth.size()));
   }
   for (const auto& e : s.evals) {
     ev_step.push_back(float(e.step));
@@ -123,6 +137,7 @@ void App::poll() {
   if (run) {
     snap = run->snapshot(cursor);
     if (snap.restarted) curves.clear();
+    else if (snap.rebased) curves.clear_steps();
     curves.append(snap);
     UpdateInside(*this);
   }
@@ -132,7 +147,7 @@ bool App::has_news() const {
   if (loading.valid() || !run) return loading.valid();
   SnapshotCursor probe = cursor;  // a copy: looking must not consume the news
   const RunSnapshot s = run->snapshot(probe);
-  return !s.steps.empty() || !s.evals.empty() || !s.changes.empty() || s.restarted || s.state != snap.state ||
+  return !s.steps.empty() || !s.evals.empty() || !s.changes.empty() || s.restarted || s.rebased || s.state != snap.state ||
          s.message != snap.message || s.weights != snap.weights;
 }
 

@@ -27,9 +27,11 @@ struct Curves {
   std::vector<float> step, epoch, loss, loss_smooth, acc_smooth, lr;
   std::vector<float> ev_step, ev_epoch, val_loss, val_acc, test_loss, test_acc;
   std::vector<ChangePoint> changes;
-  double ema_loss = 0, ema_acc = 0;
+  SeriesIndex loss_ix, loss_smooth_ix, acc_smooth_ix;  // block summaries for drawing long curves
+  double ema_loss = 0, ema_acc = 0, ema_weight = 0;
 
   void clear();
+  void clear_steps();  // the per-mini-batch curves only (the run's history was compacted)
   void append(const RunSnapshot& s);
   std::string to_csv() const;       // one row per mini-batch
   std::string evals_to_csv() const; // one row per evaluation
@@ -94,7 +96,9 @@ struct CompareState {
   std::unique_ptr<SavedComparison> saved;  // an opened comparison (curves and table, no runs)
   struct Series {
     std::vector<float> step, epoch, loss, ev_step, ev_epoch, val_acc;
+    SeriesIndex loss_ix;
     double ema = 0;
+    uint64_t version = 0;  // the comparison's history version these points came from
   };
   std::vector<Series> series;
   PlotState loss_plot, acc_plot;

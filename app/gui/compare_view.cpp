@@ -37,12 +37,16 @@ void gather(CompareState& cs) {
   for (size_t i = 0; i < n; ++i) {
     auto& s = cs.series[i];
     const auto& steps = run_steps(cs, i);
+    if (cs.cmp && s.version != cs.cmp->version(i)) s = CompareState::Series{}, s.version = cs.cmp->version(i);
     for (size_t k = s.step.size(); k < steps.size(); ++k) {
-      s.ema = k == 0 ? steps[k].loss : 0.98 * s.ema + 0.02 * steps[k].loss;
+      const long span = std::max(1L, steps[k].step - (k ? steps[k - 1].step : 0L));
+      const double keep = std::pow(0.98, double(span));  // merged points count as their batches
+      s.ema = k == 0 ? steps[k].loss : keep * s.ema + (1 - keep) * steps[k].loss;
       s.step.push_back(float(steps[k].step));
       s.epoch.push_back(steps[k].epoch);
       s.loss.push_back(float(s.ema));
     }
+    if (s.loss.size() > 0) s.loss_ix.update(s.loss.data(), int(s.loss.size()));
     const auto& evals = run_evals(cs, i);
     for (size_t k = s.ev_step.size(); k < evals.size(); ++k) {
       s.ev_step.push_back(float(evals[k].step));
@@ -287,7 +291,7 @@ void DrawCompare(App& app, bool* open) {
     const float* x = app.x_in_epochs ? s.epoch.data() : s.step.data();
     const float* ex = app.x_in_epochs ? s.ev_epoch.data() : s.ev_step.data();
     const std::string& name = run_names(cs)[i];
-    loss.push_back({name, x, s.loss.data(), int(s.loss.size()), kRunColours[i % 8], 1.8f, false, nullptr});
+    loss.push_back({name, x, s.loss.data(), int(s.loss.size()), kRunColours[i % 8], 1.8f, false, nullptr, &s.loss_ix});
     acc.push_back({name, ex, s.val_acc.data(), int(s.val_acc.size()), kRunColours[i % 8], 1.8f, true, nullptr});
   }
   PlotAxes ax;

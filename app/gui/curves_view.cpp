@@ -54,8 +54,8 @@ void DrawCurves(App& app, bool* open) {
   const float h = (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.55f;
   {
     std::vector<PlotSeries> s;
-    s.push_back({"train loss", xs, c.loss.data(), n, kRaw, 1.0f, false, &app.show_raw_loss});
-    s.push_back({"train loss (smoothed)", xs, c.loss_smooth.data(), n, kSmooth, 2.0f, false, &app.show_smooth_loss});
+    s.push_back({"train loss", xs, c.loss.data(), n, kRaw, 1.0f, false, &app.show_raw_loss, &c.loss_ix});
+    s.push_back({"train loss (smoothed)", xs, c.loss_smooth.data(), n, kSmooth, 2.0f, false, &app.show_smooth_loss, &c.loss_smooth_ix});
     s.push_back({"validation loss", exs, c.val_loss.data(), ne, kVal, 2.0f, true, &app.show_val_loss});
     s.push_back({"test loss", exs, c.test_loss.data(), ne, kTest, 2.0f, true, &app.show_test_loss});
     PlotAxes ax;
@@ -66,7 +66,7 @@ void DrawCurves(App& app, bool* open) {
   }
   {
     std::vector<PlotSeries> s;
-    s.push_back({"train accuracy (smoothed)", xs, c.acc_smooth.data(), n, kTrainAcc, 2.0f, false, &app.show_train_acc});
+    s.push_back({"train accuracy (smoothed)", xs, c.acc_smooth.data(), n, kTrainAcc, 2.0f, false, &app.show_train_acc, &c.acc_smooth_ix});
     s.push_back({"validation accuracy", exs, c.val_acc.data(), ne, kVal, 2.0f, true, &app.show_val_acc});
     s.push_back({"test accuracy", exs, c.test_acc.data(), ne, kTest, 2.0f, true, &app.show_test_acc});
     PlotAxes ax;

@@ -34,6 +34,7 @@
 #include <thread>
 
 #include "app.h"
+#include "backdrop.h"
 #include "fileio.h"
 #include "json.h"
 
@@ -138,7 +139,7 @@ bool parse(int argc, char** argv, Options& o) {
 void SetupStyle(float scale) {
   ImGui::StyleColorsDark();
   ImGuiStyle& s = ImGui::GetStyle();
-  s.WindowRounding = 6;
+  s.WindowRounding = 0;  // the views tile the window like panes
   s.FrameRounding = 4;
   s.GrabRounding = 4;
   s.PopupRounding = 4;
@@ -146,9 +147,10 @@ void SetupStyle(float scale) {
   s.WindowBorderSize = 1;
   s.FramePadding = {7, 4};
   s.ItemSpacing = {8, 6};
+  s.AntiAliasedLinesUseTex = false;  // lines anti-aliased by geometry: the atlas is sampled nearest
   ImVec4* c = s.Colors;
   c[ImGuiCol_WindowBg] = {0.105f, 0.11f, 0.125f, 1};
-  c[ImGuiCol_ChildBg] = {0.105f, 0.11f, 0.125f, 1};
+  c[ImGuiCol_ChildBg] = {0, 0, 0, 0};  // children show their window's background
   c[ImGuiCol_PopupBg] = {0.12f, 0.125f, 0.14f, 0.98f};
   c[ImGuiCol_FrameBg] = {0.16f, 0.17f, 0.195f, 1};
   c[ImGuiCol_FrameBgHovered] = {0.21f, 0.225f, 0.26f, 1};
@@ -172,9 +174,11 @@ void LoadFonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
   const char* regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   const char* bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-  if (file_exists(regular)) io.Fonts->AddFontFromFileTTF(regular, 15.f * scale);
-  else io.Fonts->AddFontDefault();  // fonts-dejavu-core missing: ImGui's built-in font
-  if (file_exists(bold)) io.Fonts->AddFontFromFileTTF(bold, 19.f * scale);
+  ImFontConfig cfg;
+  cfg.PixelSnapH = true;  // whole-pixel glyph positions: the atlas is sampled 1:1 (nearest)
+  if (file_exists(regular)) io.Fonts->AddFontFromFileTTF(regular, 15.f * scale, &cfg);
+  else io.Fonts->AddFontDefault(&cfg);  // fonts-dejavu-core missing: ImGui's built-in font
+  if (file_exists(bold)) io.Fonts->AddFontFromFileTTF(bold, 19.f * scale, &cfg);
 }
 
 // Reads the back buffer (after rendering, before the swap) and writes a region as PNG.
@@ -209,6 +213,55 @@ json::Value RectJson(const PlotRect& r) {
 }
 
 }  // namespace
+
+// --bench-frames N: the app as a user runs it (at most 60 frames a second) while its run trains,
+// in alternating phases of drawing and of not drawing (as if the window were minimised), so that
+// training speed with and without the window is compared within one process. Frame time counts
+// from the start of a frame to the end of its rendering (glFinish), not the pacing sleep.
+struct FrameBench {
+  static constexpr double kWarmup = 1.5, kPhase = 2.5;
+  bool started = false, drawing = true;
+  double phase_start = -1;
+  long phase_step = 0;
+  int phases = 0;
+  std::vector<double> frame_ms, rate_drawing, rate_quiet;
+
+  // Ends a phase when due; true when the benchmark has all it needs.
+  bool tick(double now, long step, int batch, int frames_wanted) {
+    if (phase_start < 0) {
+      phase_start = now + kWarmup;  // the first phase starts after a warm-up
+      phase_step = -1;
+      return false;
+    }
+    if (now < phase_start) {
+      frame_ms.clear();
+      return false;
+    }
+    if (phase_step < 0) phase_step = step;
+    if (now - phase_start < kPhase) return false;
+    const double rate = double(step - phase_step) * batch / (now - phase_start);
+    (drawing ? rate_drawing : rate_quiet).push_back(rate);
+    ++phases;
+    drawing = !drawing;
+    phase_start = now;
+    phase_step = step;
+    return int(frame_ms.size()) >= frames_wanted && rate_quiet.size() >= 3 && rate_drawing.size() >= 3 &&
+           rate_drawing.size() == rate_quiet.size();
+  }
+  static double quantile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, size_t(double(v.size()) * q))];
+  }
+  void print(long steps) const {
+    const double with = quantile(rate_drawing, 0.5), without = quantile(rate_quiet, 0.5);
+    std::printf("{\"bench\":\"frames\",\"frames\":%zu,\"median_ms\":%.2f,\"p95_ms\":%.2f,\"max_ms\":%.2f,"
+                "\"samples_per_s_drawing\":%.0f,\"samples_per_s_not_drawing\":%.0f,\"ratio\":%.3f,"
+                "\"phases\":%d,\"steps\":%ld}\n",
+                frame_ms.size(), quantile(frame_ms, 0.5), quantile(frame_ms, 0.95), quantile(frame_ms, 1.0), with,
+                without, without > 0 ? with / without : 0.0, phases, steps);
+  }
+};
 
 int main(int argc, char** argv) {
   Options opt;
@@ -322,7 +375,7 @@ int main(int argc, char** argv) {
     bool steps_requested = false, trace_requested = false, bench_started = false;
     close_requested_at = {};
     int frames_after = 0;
-    std::vector<double> frame_ms;
+    FrameBench bench;
     const auto t_start = std::chrono::steady_clock::now();
     double last_input = 0;
     while (status == 0 && !glfwWindowShouldClose(win) && !g_quit) {
@@ -364,7 +417,31 @@ int main(int argc, char** argv) {
         last_input = ImGui::GetTime();
 
       app.poll();
+      if (opt.bench_frames > 0 && app.run) {
+        if (!bench.started) {
+          app.run->set_epochs(100000);
+          app.run->play();
+          bench.started = true;
+        }
+        if (bench.tick(t_run, app.snap.step, app.snap.config.batch, opt.bench_frames)) {
+          bench.print(app.snap.step);
+          break;
+        }
+        if (!bench.drawing) {  // as if the window were minimised: no frames, only the snapshots
+          std::this_thread::sleep_until(frame_begin + std::chrono::microseconds(16000));
+          continue;
+        }
+      }
       ImGui_ImplOpenGL3_NewFrame();
+      static bool font_filter_set = false;
+      if (!font_filter_set && io.Fonts->TexID) {
+        // The atlas is drawn 1:1 (glyphs snap to pixels): nearest sampling looks the same as
+        // linear and costs a software rasteriser a quarter of the texel reads for every pixel.
+        glBindTexture(GL_TEXTURE_2D, GLuint(reinterpret_cast<intptr_t>(io.Fonts->TexID)));
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        font_filter_set = true;
+      }
       ImGui_ImplGlfw_NewFrame();
       if (headless) io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
       ImGui::NewFrame();
@@ -372,6 +449,7 @@ int main(int argc, char** argv) {
       const ImGuiViewport* vp = ImGui::GetMainViewport();
       const float status_h = ImGui::GetFrameHeight() * 1.3f;
       const float side_w = std::min(vp->WorkSize.x * 0.4f, ImGui::GetFontSize() * 22);
+      BackdropWindow(vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
       DrawSidebar(app, vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
       {
         // The open views share the main area: one fills it, two sit side by side, three put the
@@ -413,10 +491,12 @@ int main(int argc, char** argv) {
           const ImGuiCond cond = app.views.tile ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
           ImGui::SetNextWindowPos(pos, cond);
           ImGui::SetNextWindowSize(size, cond);
+          if (app.views.tile) BackdropWindow(pos, size);  // tiles never overlap: nothing lies beneath
           shown[i].draw(app, shown[i].open);
         }
       }
       if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
+      BackdropWindow({vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
       DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
       DrawFileDialogs(app);
       HandleShortcuts(app);
@@ -426,10 +506,15 @@ int main(int argc, char** argv) {
       int fb_w, fb_h;
       glfwGetFramebufferSize(win, &fb_w, &fb_h);
       glViewport(0, 0, fb_w, fb_h);
-      glClearColor(0.07f, 0.075f, 0.085f, 1);
+      {
+        // The whole window in the panes' background colour (the backdrop windows draw none).
+        const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+        glClearColor(bg.x, bg.y, bg.z, 1);
+      }
       glClear(GL_COLOR_BUFFER_BIT);
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       const float sx = fb_w / std::max(1.f, io.DisplaySize.x), sy = fb_h / std::max(1.f, io.DisplaySize.y);
+      RenderBackdrops(fb_h, sx, sy);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       for (const auto& r : app.png_requests)
         if (!SavePng(r.path, fb_w, fb_h, sx, sy, r.min, r.max)) app.say("Could not write " + r.path, true);
       app.png_requests.clear();
@@ -568,22 +653,22 @@ int main(int argc, char** argv) {
           t_play = t_run;
         }
         const double since = t_run - t_play;
-        static auto prev = std::chrono::steady_clock::now();
-        const auto now_tp = std::chrono::steady_clock::now();
-        const double ms = std::chrono::duration<double, std::milli>(now_tp - prev).count();
-        prev = now_tp;
+        glFinish();  // a frame's work, rendering included, without the pacing sleep
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_begin).count();
         if (since >= 60 && since < 120) early.push_back(ms);
-        if (since >= 120 && rss_early == 0) rss_early = rss_mb();
+        if (since >= 60 && rss_early == 0) rss_early = rss_mb();
         if (since >= opt.soak - 60) late.push_back(ms);
         if (since >= opt.soak) {
           auto median = [](std::vector<double> v) {
             std::sort(v.begin(), v.end());
             return v.empty() ? 0.0 : v[v.size() / 2];
           };
-          const double rss_late = rss_mb();
-          std::printf("{\"bench\":\"soak\",\"seconds\":%.0f,\"steps\":%ld,\"rss_mb_after_2min\":%.1f,"
-                      "\"rss_mb_end\":%.1f,\"frame_ms_median_minute2\":%.2f,\"frame_ms_median_last_minute\":%.2f}\n",
-                      since, app.snap.step, rss_early, rss_late, median(early), median(late));
+          const double rss_late = rss_mb(), f0 = median(early), f1 = median(late);
+          const bool within = rss_late <= rss_early * 1.05 && f1 <= f0 * 1.05;
+          std::printf("{\"bench\":\"soak\",\"seconds\":%.0f,\"steps\":%ld,\"rss_mb_after_1min\":%.1f,"
+                      "\"rss_mb_end\":%.1f,\"frame_ms_median_minute2\":%.2f,\"frame_ms_median_last_minute\":%.2f,"
+                      "\"within_5_percent\":%s}\n",
+                      since, app.snap.step, rss_early, rss_late, f0, f1, within ? "true" : "false");
           break;
         }
       }
@@ -597,31 +682,16 @@ int main(int argc, char** argv) {
           glfwSetWindowShouldClose(win, GLFW_TRUE);
         }
       }
-      if (opt.bench_frames > 0 && app.run) {
-        if (!bench_started) {
-          app.run->set_epochs(100000);
-          app.run->play();
-          bench_started = true;
-        } else {
-          glFinish();  // count the GPU's (llvmpipe's) work in the frame
-          frame_ms.push_back(
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_begin).count());
-          if (int(frame_ms.size()) >= opt.bench_frames + 10) {
-            frame_ms.erase(frame_ms.begin(), frame_ms.begin() + 10);  // warm-up frames
-            std::vector<double> v = frame_ms;
-            std::sort(v.begin(), v.end());
-            const double med = v[v.size() / 2], p95 = v[std::min(v.size() - 1, size_t(v.size() * 0.95))];
-            std::printf("{\"bench\":\"frames\",\"frames\":%zu,\"width\":%d,\"height\":%d,\"median_ms\":%.2f,"
-                        "\"p95_ms\":%.2f,\"samples_per_s\":%.0f}\n",
-                        v.size(), fb_w, fb_h, med, p95, app.snap.samples_per_s);
-            break;
-          }
-        }
+      if (opt.bench_frames > 0 && app.run && bench.started) {
+        glFinish();  // count the GPU's (llvmpipe's) work in the frame
+        bench.frame_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_begin).count());
       }
       if (opt.bench_heatmaps > 0 && app.run && BenchInsideFrame(app, opt.bench_heatmaps, t_run, status)) break;
       glfwSwapBuffers(win);
-      // Cap at about 60 frames per second while busy (Xvfb has no vsync to wait on).
-      if (!headless || opt.bench_heatmaps > 0) {
+      // Cap at about 60 frames per second while busy (Xvfb has no vsync to wait on). The frame
+      // benchmark paces itself the same way, so it measures the app as a user runs it.
+      if (!headless || opt.bench_frames > 0 || opt.bench_heatmaps > 0) {
         const auto next = frame_begin + std::chrono::microseconds(16000);
         std::this_thread::sleep_until(next);
       }

@@ -1,5 +1,7 @@
 #include "plot.h"
 
+#include "backdrop.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -34,7 +36,51 @@ struct Bounds {
 
 bool visible(const PlotSeries& s) { return s.count > 0 && (!s.visible || *s.visible); }
 
+struct Range {
+  float lo = FLT_MAX, hi = -FLT_MAX, lo_pos = FLT_MAX;
+  void add(float y) {
+    if (!std::isfinite(y)) return;
+    lo = std::min(lo, y);
+    hi = std::max(hi, y);
+    if (y > 0) lo_pos = std::min(lo_pos, y);
+  }
+  void add(const Range& r) {
+    lo = std::min(lo, r.lo);
+    hi = std::max(hi, r.hi);
+    lo_pos = std::min(lo_pos, r.lo_pos);
+  }
+  bool empty() const { return lo > hi; }
+};
+
+// min/max of y[i0, i1), from the index's whole blocks where it has them.
+Range RangeOf(const PlotSeries& s, int i0, int i1) {
+  Range r;
+  constexpr int B = SeriesIndex::kBlock;
+  const int covered = s.index ? std::min(s.index->blocks() * B, s.count) : 0;
+  int i = i0;
+  if (s.index && i1 - i0 >= 2 * B) {
+    for (; i < i1 && i % B != 0; ++i) r.add(s.y[i]);
+    for (; i + B <= std::min(i1, covered); i += B) {
+      const int b = i / B;
+      r.add(Range{s.index->lo[size_t(b)], s.index->hi[size_t(b)], s.index->lo_pos[size_t(b)]});
+    }
+  }
+  for (; i < i1; ++i) r.add(s.y[i]);
+  return r;
+}
+
 }  // namespace
+
+void SeriesIndex::update(const float* y, int count) {
+  if (blocks() * kBlock > count) clear();  // the series was replaced by a shorter one
+  for (int b = blocks(); (b + 1) * kBlock <= count; ++b) {
+    Range r;
+    for (int i = b * kBlock; i < (b + 1) * kBlock; ++i) r.add(y[i]);
+    lo.push_back(r.lo);
+    hi.push_back(r.hi);
+    lo_pos.push_back(r.lo_pos);
+  }
+}
 
 PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<PlotSeries>& series,
                   const std::vector<PlotMarker>& markers, const PlotAxes& axes) {
@@ -60,12 +106,10 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     if (!visible(s)) continue;
     b.x0 = std::min(b.x0, double(s.x[0]));
     b.x1 = std::max(b.x1, double(s.x[s.count - 1]));
-    for (int i = 0; i < s.count; ++i) {
-      const double y = s.y[i];
-      if (!std::isfinite(y) || (st.log_y && y <= 0)) continue;
-      b.y0 = std::min(b.y0, ty(y));
-      b.y1 = std::max(b.y1, ty(y));
-    }
+    const Range r = RangeOf(s, 0, s.count);
+    if (r.empty() || (st.log_y && r.lo_pos == FLT_MAX)) continue;
+    b.y0 = std::min(b.y0, ty(st.log_y ? r.lo_pos : r.lo));
+    b.y1 = std::max(b.y1, ty(r.hi));
   }
   if (b.empty()) b = Bounds{0, 1, 0, 1};
   if (b.y0 > b.y1) b.y0 = 0, b.y1 = 1;
@@ -157,7 +201,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border, 0.5f);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  dl->AddRectFilled(area.min, area.max, ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
+  BackdropFill(area.min, area.max, ImGui::GetColorU32(ImGuiCol_FrameBg));
   char buf[64];
   for (double t : NiceTicks(st.x0, st.x1, std::max(2, int(w / (fs * 6))))) {
     const float x = X(t);
@@ -193,21 +237,26 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     pts.clear();
     const int columns = int(w);
     if (hi - lo > 2 * columns) {
+      // Many points a pixel column: a line through each column's last value, and the column's
+      // min-max range as a vertical bar where it is taller than the line. (A polyline through the
+      // min and max of every column turns back on itself, which leaves gaps in thick lines.)
       int i = lo;
       for (int c = 0; c <= columns && i < hi; ++c) {
         const double col_end = st.x0 + (c + 1) / double(columns) * (st.x1 - st.x0);
-        float mn = FLT_MAX, mx = -FLT_MAX;
-        int first = i;
-        for (; i < hi && (xs[i] <= col_end || i == first); ++i) {
-          const float y = s.y[i];
-          if (!std::isfinite(y)) continue;
-          mn = std::min(mn, y);
-          mx = std::max(mx, y);
-        }
+        const int first = i;
+        // Every point up to the column's right edge (at least one), found by bisection.
+        i = std::max(first + 1, int(std::upper_bound(xs + first, xs + hi, float(col_end)) - xs));
+        const Range r = RangeOf(s, first, i);
+        if (r.empty()) continue;
+        const float mn = st.log_y && r.lo <= 0 ? r.lo_pos : r.lo, mx = r.hi;
         if (mn > mx) continue;
-        const float px = X(xs[first]);
-        pts.push_back({px, Y(mx)});
-        if (mx != mn) pts.push_back({px, Y(mn)});
+        const float px = X(xs[i - 1]);
+        float last = s.y[i - 1];
+        if (!std::isfinite(last) || (st.log_y && last <= 0)) last = mx;
+        pts.push_back({px, Y(last)});
+        const float top = Y(mx), bottom = Y(mn);
+        if (bottom - top > s.thickness)
+          dl->AddRectFilled({px - s.thickness * 0.5f, top}, {px + s.thickness * 0.5f, bottom}, s.color);
       }
     } else {
       for (int i = lo; i < hi; ++i)
