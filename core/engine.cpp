@@ -535,7 +535,11 @@ void Run::train_one() {
   const StepStats st = trainer_.step(before_update);
   const double t_step = now();
   train_time_ += t_step - t0 - stats_cost;  // the step itself; recording it below is bookkeeping
-  ema_step_ = ema_step_ == 0 ? t_step - t0 - stats_cost : 0.95 * ema_step_ + 0.05 * (t_step - t0 - stats_cost);
+  // Time from one mini-batch to the next (the speed setting's waits included, pauses capped): what
+  // recording is weighed against.
+  const double wall = std::min(1.0, last_step_start_ > 0 ? t0 - last_step_start_ : t_step - t0 - stats_cost);
+  last_step_start_ = t0;
+  wall_step_ = wall_step_ == 0 ? wall : 0.95 * wall_step_ + 0.05 * wall;
   if (want_stats) {
     const double a = now();
     auto point = stats_rec_.after_update(trainer_.net(), st.step, float(st.epoch));
@@ -544,8 +548,11 @@ void Run::train_one() {
     if (point) stats_.add(st.step, std::move(point));
     // Smoothed, so that one preempted measurement does not slow recording down for good.
     stats_cost_ = stats_cost_ == 0 ? stats_cost : 0.7 * stats_cost_ + 0.3 * stats_cost;
-    if (opts_.record_budget > 0 && stats_cost_ > opts_.record_budget * double(stats_.interval()) * ema_step_)
-      stats_.slow_down();
+    if (opts_.record_budget > 0) {
+      const double share = stats_cost_ / (double(stats_.interval()) * wall_step_);
+      if (share > opts_.record_budget) stats_.slow_down();
+      else if (share < opts_.record_budget / 4) stats_.speed_up();
+    }
   }
   if (opts_.timeline && timeline_.due(st.step)) record_timeline();
   if (trace) {
@@ -637,9 +644,11 @@ void Run::record_timeline() {
   const long step = w->step;
   timeline_.add(step, std::move(w));
   timeline_cost_ = timeline_cost_ == 0 ? cost : 0.7 * timeline_cost_ + 0.3 * cost;
-  if (opts_.record_budget > 0 && ema_step_ > 0 &&
-      timeline_cost_ > opts_.record_budget * double(timeline_.interval()) * ema_step_)
-    timeline_.slow_down();
+  if (opts_.record_budget > 0 && wall_step_ > 0) {
+    const double share = timeline_cost_ / (double(timeline_.interval()) * wall_step_);
+    if (share > opts_.record_budget) timeline_.slow_down();
+    else if (share < opts_.record_budget / 4) timeline_.speed_up();
+  }
 }
 
 void Run::publish_status() {

@@ -264,7 +264,7 @@ class Run {
   ThinnedHistory<LayerStatsPoint> stats_{512, 10};
   ThinnedHistory<WeightsView> timeline_{128, 10};
   LayerStatsRecorder stats_rec_;  // training thread
-  double ema_step_ = 0;           // seconds per mini-batch (training thread)
+  double wall_step_ = 0, last_step_start_ = 0;  // seconds from one mini-batch to the next (training thread)
   double stats_cost_ = 0, timeline_cost_ = 0;  // seconds per recording, smoothed (training thread)
   // Throughput window (training thread).
   double win_samples_ = 0, win_time_ = 0;

@@ -86,6 +86,10 @@ class LayerStatsRecorder {
 // every second one), and the interval doubles. A long run's history so stays evenly spread over
 // the whole run with at most `cap` items. `thinned()` counts the thinnings, so that a viewer
 // holding part of the list knows to take it again.
+//
+// Independently, slow_down() and speed_up() double and halve how often items are taken (when
+// taking one costs too much for the pace of training, or no longer does); never more often than
+// the length bound allows.
 template <class T>
 class ThinnedHistory {
  public:
@@ -96,15 +100,23 @@ class ThinnedHistory {
     items_.clear();
     steps_.clear();
     interval_ = start_;
+    mult_ = 1;
     ++thinned_;
   }
   void set_cap(size_t cap) { cap_ = std::max<size_t>(cap, 4); }
-  bool due(long step) const { return step % interval_ == 0; }
-  // A coarser interval from now on; the items already held stay.
-  void slow_down() { interval_ *= 2; }
+  bool due(long step) const { return step % interval() == 0; }
+  // A coarser interval from now on, or a finer one again; the items already held stay.
+  void slow_down() {
+    if (interval() < (1L << 40)) mult_ *= 2;
+  }
+  void speed_up() {
+    if (mult_ > 1) mult_ /= 2;
+  }
   void add(long step, std::shared_ptr<const T> item) {
     items_.push_back(std::move(item));
     steps_.push_back(step);
+    if (items_.size() < cap_) return;
+    const long taken = interval();
     while (items_.size() >= cap_ && interval_ < (1L << 40)) {
       interval_ *= 2;
       size_t k = 1;
@@ -115,19 +127,21 @@ class ThinnedHistory {
         }
       items_.resize(k);
       steps_.resize(k);
-      ++thinned_;
     }
+    ++thinned_;
+    mult_ = std::max(1L, taken / interval_);  // as sparse as before, not sparser
   }
   const std::vector<std::shared_ptr<const T>>& items() const { return items_; }
   const std::vector<long>& steps() const { return steps_; }
   size_t size() const { return items_.size(); }
   size_t cap() const { return cap_; }
-  long interval() const { return interval_; }
+  long interval() const { return interval_ * mult_; }  // steps between items now
   uint64_t thinned() const { return thinned_; }
 
  private:
   size_t cap_;
   long start_, interval_;
+  long mult_ = 1;  // slow_down's factor on top of the length bound's interval
   uint64_t thinned_ = 0;
   std::vector<std::shared_ptr<const T>> items_;
   std::vector<long> steps_;

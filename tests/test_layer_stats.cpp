@@ -162,3 +162,29 @@ TEST_CASE("layer stats: the thinned history stays bounded and evenly spread") {
   CHECK(h.interval() == 10);
   CHECK(h.thinned() == before + 1);
 }
+
+TEST_CASE("layer stats: slowing down and speeding up the history's pace") {
+  ThinnedHistory<int> h(100, 10);
+  CHECK(h.due(10));
+  h.slow_down();
+  h.slow_down();
+  CHECK(h.interval() == 40);
+  CHECK(!h.due(20));
+  CHECK(h.due(40));
+  h.speed_up();
+  CHECK(h.interval() == 20);
+  h.speed_up();
+  h.speed_up();  // never finer than the length bound allows
+  CHECK(h.interval() == 10);
+  // Slowed down, then thinned by the length bound: as sparse as before, not sparser.
+  ThinnedHistory<int> g(8, 10);
+  g.slow_down();
+  g.slow_down();  // every 40
+  for (long step = 1; step <= 40 * 8; ++step)
+    if (g.due(step)) g.add(step, std::make_shared<int>(0));
+  CHECK(g.thinned() == 1);
+  CHECK(g.size() < 8);
+  CHECK(g.interval() == 80);
+  g.speed_up();
+  CHECK(g.interval() == 80);  // the length bound's own interval now
+}

@@ -117,7 +117,8 @@ void DrawLayerStats(App& app, bool* open) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float half = (avail.x - gap) / 2;
-  const float row = std::max(fs * 8, (avail.y - fs * 2) * 0.34f);
+  // Two rows of plots and the histograms share the height; the histograms keep about a third.
+  const float row = std::max(fs * 6.5f, (avail.y - fs * 2.5f) * 0.3f);
 
   auto series_of = [&](std::vector<std::vector<float>>& ys) {
     std::vector<PlotSeries> s;
