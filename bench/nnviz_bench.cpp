@@ -15,6 +15,11 @@
 //     the same training through the engine (a Run on its own thread, with a viewer taking
 //     snapshots at 60 Hz as the GUI does) against the bare loop, interleaved R times; prints the
 //     median samples/s of each and their ratio.
+//
+//   nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]
+//     the engine with its layer statistics and timeline snapshots on (the default) against off,
+//     interleaved R times, for MLP 784-100-10 or a preset's own recipe at batch B; prints the
+//     median samples/s of each and what recording costs.
 #include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
@@ -24,6 +29,7 @@
 #include <cstring>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include "dataset.h"
 #include "engine.h"
@@ -61,7 +67,8 @@ const char* simd() {
 int usage() {
   std::fputs("usage: nnviz-bench mlp --batch B --threads T [--seconds S] [--data DIR]\n"
              "       nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]\n"
-             "       nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]\n",
+             "       nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]\n"
+             "       nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]\n",
              stderr);
   return 2;
 }
@@ -120,9 +127,11 @@ double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bo
 
 // samples/s through the engine: steps counted between two snapshots, while a viewer thread
 // takes snapshots at 60 Hz as the GUI does.
-double engine_rate(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, double seconds, bool eval) {
+double engine_rate(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, double seconds, bool eval,
+                   bool inside = true) {
   RunOptions opts;
   opts.eval_at_epoch_end = eval;
+  opts.layer_stats = opts.timeline = inside;
   Run run(cfg, data, opts);
   std::atomic<bool> stop{false};
   std::thread viewer([&] {
@@ -176,11 +185,36 @@ int bench_engine(int batch, double seconds, int repeats, const std::string& data
   return 0;
 }
 
+// Layer statistics and timeline on vs off, interleaved.
+int bench_inside(const std::string& preset, int batch, double seconds, int repeats, const std::string& data_dir) {
+  Eigen::setNbThreads(1);
+  auto data = std::make_shared<const Dataset>(
+      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard));
+  TrainConfig cfg = preset.empty() ? mlp_config(batch) : find_preset(preset).config;
+  cfg.batch = batch;
+  cfg.epochs = 100000;
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<double> on, off;
+  for (int r = 0; r < repeats; ++r) {
+    off.push_back(engine_rate(cfg, data, seconds, false, false));
+    on.push_back(engine_rate(cfg, data, seconds, false, true));
+    std::fprintf(stderr, "repeat %d: recording off %.0f, on %.0f samples/s\n", r + 1, off.back(), on.back());
+  }
+  const double a = median(off), b = median(on);
+  std::printf("{\"bench\":\"inside\",\"preset\":\"%s\",\"batch\":%d,\"off_samples_per_s\":%.1f,"
+              "\"on_samples_per_s\":%.1f,\"ratio\":%.3f,\"cost_percent\":%.1f}\n",
+              preset.empty() ? "mlp100-sgd" : preset.c_str(), batch, a, b, b / a, (1 - b / a) * 100);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string mode = argc >= 2 ? argv[1] : "";
-  if (mode != "mlp" && mode != "cnn" && mode != "engine") return usage();
+  if (mode != "mlp" && mode != "cnn" && mode != "engine" && mode != "inside") return usage();
   const bool engine = mode == "engine";
   int batch = 10, threads = 1, repeats = 3;
   double seconds = 1.5;
@@ -192,12 +226,13 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (k == "--data") data_dir = argv[i + 1];
     else if (k == "--repeats") repeats = std::atoi(argv[i + 1]);
-    else if (k == "--preset" && mode == "cnn") preset = argv[i + 1];
+    else if (k == "--preset" && (mode == "cnn" || mode == "inside")) preset = argv[i + 1];
     else return usage();
   }
   if (batch < 1 || threads < 1 || seconds <= 0 || repeats < 1 || (mode == "cnn" && preset.empty())) return usage();
   try {
     if (engine) return bench_engine(batch, seconds, repeats, data_dir);
+    if (mode == "inside") return bench_inside(preset, batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);
     set_threads(threads);  // the batch split (core/parallel.h)
     const Dataset data =

@@ -177,6 +177,8 @@ RunSummary summarize(const std::string& label, const std::vector<StepPoint>& ste
 
 Comparison::Comparison(const ComparisonSpec& spec, std::shared_ptr<const Dataset> data, RunOptions opts)
     : spec_(spec), configs_(expand(spec)) {
+  // Nothing shows a compared run's layer statistics or timeline: up to 8 runs keep none.
+  opts.layer_stats = opts.timeline = false;
   for (size_t i = 0; i < configs_.size(); ++i) {
     labels_.push_back(std::string(to_string(spec.what)) + " " + spec.values[i]);
     runs_.push_back(std::make_unique<Run>(configs_[i], data, opts));

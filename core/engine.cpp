@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -46,7 +47,10 @@ Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions
   target_epoch_ = cfg.epochs;
   pub_config_ = trainer_.config();
   pub_target_ = target_epoch_;
+  stats_ = ThinnedHistory<LayerStatsPoint>(opts_.layer_stats_cap, opts_.layer_stats_every);
+  timeline_ = ThinnedHistory<WeightsView>(128, opts_.timeline_every);
   publish(true);
+  record_timeline();
   thread_ = std::thread([this] { loop(); });
   eval_thread_ = std::thread([this] { eval_loop(); });
 }
@@ -85,7 +89,12 @@ void Run::load_weights(const Network& net) {
   auto copy = std::make_shared<Network>(net);
   enqueue([this, copy] {
     trainer_.net().copy_values_from(*copy);
+    {
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      clear_inside();
+    }
     publish(true);
+    record_timeline();
   });
 }
 
@@ -170,11 +179,13 @@ void Run::do_reset(uint64_t seed) {
     changes_.clear();
     pub_message_.clear();
     pub_trace_.reset();
+    clear_inside();
     ++generation_;
   }
   target_epoch_ = trainer_.config().epochs;
   target_step_ = -1;
   publish(true);
+  record_timeline();
 }
 
 void Run::set_optimizer(const OptConfig& o) {
@@ -296,6 +307,22 @@ RunSnapshot Run::snapshot(SnapshotCursor& c) {
   c.steps = steps_.size();
   c.evals = evals_.size();
   c.changes = changes_.size();
+  if (c.stats_thinned != stats_.thinned() || c.stats > stats_.size()) {
+    s.stats_replaced = true;
+    c.stats = 0;
+    c.stats_thinned = stats_.thinned();
+  }
+  s.stats.assign(stats_.items().begin() + static_cast<std::ptrdiff_t>(c.stats), stats_.items().end());
+  c.stats = stats_.size();
+  if (c.timeline_thinned != timeline_.thinned() || c.timeline > timeline_.size()) {
+    s.timeline_replaced = true;
+    c.timeline = 0;
+    c.timeline_thinned = timeline_.thinned();
+  }
+  s.timeline.assign(timeline_.items().begin() + static_cast<std::ptrdiff_t>(c.timeline), timeline_.items().end());
+  c.timeline = timeline_.size();
+  s.stats_interval = stats_.interval();
+  s.timeline_interval = timeline_.interval();
   s.state = pub_state_;
   s.message = pub_message_;
   s.step = pub_step_;
@@ -397,9 +424,11 @@ void Run::restore(std::shared_ptr<const RunRecord> r) {
       changes_ = r->changes;
       pub_message_ = "Reopened at step " + std::to_string(r->step) + "; Play continues the run.";
       pub_trace_.reset();
+      clear_inside();
       ++generation_;
     }
     publish(true);
+    record_timeline();
   });
 }
 
@@ -491,9 +520,41 @@ void Run::train_one() {
       }
     };
   }
-  const StepStats st = trainer_.step(capture);
+  // Layer statistics every few steps: measured around the update, their cost kept out of the
+  // training time and under 2% of it.
+  const bool want_stats = opts_.layer_stats && stats_.due(trainer_.steps_done() + 1);
+  double stats_cost = 0;
+  std::function<void()> before_update = capture;
+  if (want_stats)
+    before_update = [&] {
+      if (capture) capture();
+      const double a = now();
+      stats_rec_.before_update(trainer_.net());
+      stats_cost += now() - a;
+    };
+  const StepStats st = trainer_.step(before_update);
   const double t_step = now();
-  train_time_ += t_step - t0;  // the step itself; recording it below is bookkeeping
+  train_time_ += t_step - t0 - stats_cost;  // the step itself; recording it below is bookkeeping
+  // Time from one mini-batch to the next (the speed setting's waits included, pauses capped): what
+  // recording is weighed against.
+  const double wall = std::min(1.0, last_step_start_ > 0 ? t0 - last_step_start_ : t_step - t0 - stats_cost);
+  last_step_start_ = t0;
+  wall_step_ = wall_step_ == 0 ? wall : 0.95 * wall_step_ + 0.05 * wall;
+  if (want_stats) {
+    const double a = now();
+    auto point = stats_rec_.after_update(trainer_.net(), st.step, float(st.epoch));
+    stats_cost += now() - a;
+    std::lock_guard<std::mutex> lk(hist_mu_);
+    if (point) stats_.add(st.step, std::move(point));
+    // Smoothed, so that one preempted measurement does not slow recording down for good.
+    stats_cost_ = stats_cost_ == 0 ? stats_cost : 0.7 * stats_cost_ + 0.3 * stats_cost;
+    if (opts_.record_budget > 0) {
+      const double share = stats_cost_ / (double(stats_.interval()) * wall_step_);
+      if (share > opts_.record_budget) stats_.slow_down();
+      else if (share < opts_.record_budget / 4) stats_.speed_up();
+    }
+  }
+  if (opts_.timeline && timeline_.due(st.step)) record_timeline();
   if (trace) {
     trace->step = st.step;
     trace->loss = st.loss;
@@ -551,6 +612,43 @@ void Run::train_one() {
   win_time_ += t1 - t0;
   if (speed_ > 0) next_step_time_ = t0 + 1.0 / speed_;
   publish(single || state_ != RunState::Running);
+}
+
+void Run::clear_inside() {
+  stats_.clear();
+  timeline_.clear();
+}
+
+void Run::record_timeline() {
+  if (!opts_.timeline) return;
+  const double t0 = now();
+  auto w = std::make_shared<WeightsView>();
+  w->step = trainer_.steps_done();
+  Network& net = trainer_.net();
+  size_t values = 0;
+  for (auto& np : net.params()) {
+    w->names.push_back(np.name);
+    w->shapes.push_back(np.p.shape);
+    w->values.push_back(*np.p.value);
+    values += size_t(np.p.value->size());
+  }
+  for (size_t i = 0; i < net.num_layers(); ++i)
+    for (auto& b : net.layer(i).buffers()) {
+      w->buffers.push_back(*b.second);
+      values += size_t(b.second->size());
+    }
+  const double cost = now() - t0;
+  const size_t bytes = std::max<size_t>(1, values * sizeof(Scalar));
+  std::lock_guard<std::mutex> lk(hist_mu_);
+  timeline_.set_cap(std::clamp<size_t>(opts_.timeline_bytes / bytes, 4, 128));
+  const long step = w->step;
+  timeline_.add(step, std::move(w));
+  timeline_cost_ = timeline_cost_ == 0 ? cost : 0.7 * timeline_cost_ + 0.3 * cost;
+  if (opts_.record_budget > 0 && wall_step_ > 0) {
+    const double share = timeline_cost_ / (double(timeline_.interval()) * wall_step_);
+    if (share > opts_.record_budget) timeline_.slow_down();
+    else if (share < opts_.record_budget / 4) timeline_.speed_up();
+  }
 }
 
 void Run::publish_status() {

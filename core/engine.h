@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "layer_stats.h"
 #include "trainer.h"
 
 namespace nnviz {
@@ -64,6 +65,7 @@ struct WeightsView {
   std::vector<std::string> names;
   std::vector<std::vector<int>> shapes;
   std::vector<Mat> values;
+  std::vector<Mat> buffers;  // the layers' buffers in order (batch norm's statistics); timeline snapshots only
 };
 
 // One input run through the network: every layer's output and dL/d(output) for its label.
@@ -96,6 +98,9 @@ struct SnapshotCursor {
   uint64_t generation = 0;  // bumped by reset: the history starts again
   uint64_t compactions = 0; // bumped when old step points are merged (see RunOptions::history_cap)
   size_t steps = 0, evals = 0, changes = 0;
+  // Layer statistics and timeline snapshots taken, and the thinnings of those histories seen.
+  size_t stats = 0, timeline = 0;
+  uint64_t stats_thinned = 0, timeline_thinned = 0;
 };
 
 // Halves a step history in place by merging neighbouring points pairwise: the merged point keeps
@@ -124,6 +129,12 @@ struct RunSnapshot {
   std::shared_ptr<const WeightsView> weights;
   std::shared_ptr<const ProbeView> probe;
   std::shared_ptr<const StepTrace> trace;
+  // Layer statistics (layer_stats.h) and the timeline's weight snapshots, oldest first: new since
+  // the cursor, or, when *_replaced, the whole (thinned) history to use instead of the old one.
+  std::vector<std::shared_ptr<const LayerStatsPoint>> stats;
+  std::vector<std::shared_ptr<const WeightsView>> timeline;
+  bool stats_replaced = false, timeline_replaced = false;
+  long stats_interval = 0, timeline_interval = 0;  // steps between their points now
 };
 
 struct RunOptions {
@@ -135,6 +146,17 @@ struct RunOptions {
   // points are merged pairwise (compact_steps), so old stretches of a long run get coarser and
   // memory stays bounded (32 bytes a point: 16 MB at the default).
   size_t history_cap = size_t(1) << 19;
+  // Layer statistics and the timeline (weight snapshots): every `*_every` steps at first; each
+  // history thins itself (halving its density) when full, and records less often when recording
+  // would cost more than 2% of the training time. The timeline holds at most 128 snapshots and
+  // about timeline_bytes of weights.
+  bool layer_stats = true;
+  int layer_stats_every = 10;
+  size_t layer_stats_cap = 512;
+  bool timeline = true;
+  int timeline_every = 10;
+  size_t timeline_bytes = size_t(64) << 20;
+  double record_budget = 0.02;  // the share of training time each may take; 0: no limit (tests)
 };
 
 class Run {
@@ -194,6 +216,8 @@ class Run {
   void do_reset(uint64_t seed);
   bool wants_to_train() const;
   void publish_status();
+  void record_timeline();  // a snapshot of the weights now (training thread)
+  void clear_inside();     // empties the statistics and the timeline (under hist_mu_)
 
   std::shared_ptr<const Dataset> data_;
   RunOptions opts_;
@@ -237,6 +261,11 @@ class Run {
   int pub_target_ = 0;
   uint64_t generation_ = 1;
   uint64_t compactions_ = 0;
+  ThinnedHistory<LayerStatsPoint> stats_{512, 10};
+  ThinnedHistory<WeightsView> timeline_{128, 10};
+  LayerStatsRecorder stats_rec_;  // training thread
+  double wall_step_ = 0, last_step_start_ = 0;  // seconds from one mini-batch to the next (training thread)
+  double stats_cost_ = 0, timeline_cost_ = 0;  // seconds per recording, smoothed (training thread)
   // Throughput window (training thread).
   double win_samples_ = 0, win_time_ = 0;
   double next_step_time_ = 0;

@@ -8,6 +8,8 @@
 //     --expect-key KEY VALUE              the app reported KEY = VALUE in the layout file
 //     --differ IMAGE2 LAYOUT2 REGION       REGION looks clearly different in the other screenshot
 //                                          (mean absolute difference of at least 8 levels)
+//     --same IMAGE2 LAYOUT2 REGION         REGION has the same size and looks the same in the other
+//                                          screenshot (mean absolute difference under 1 level)
 // Always: the image is not blank (many distinct colours, real contrast).
 // Exit status 0 when every check holds, 1 otherwise (with the reason).
 #include <stb_image.h>
@@ -152,7 +154,7 @@ int run(int argc, char** argv) {
         std::printf("FAIL: %s is %s\n", key.c_str(), got.c_str());
         return 1;
       }
-    } else if (a == "--differ" && i + 3 < argc) {
+    } else if ((a == "--differ" || a == "--same") && i + 3 < argc) {
       const Image other = load_image(argv[i + 1]);
       const nnviz::json::Value other_layout = load_layout(argv[i + 2]);
       const std::string region = argv[i + 3];
@@ -163,6 +165,11 @@ int run(int argc, char** argv) {
       }
       const Box b1 = box_of(im, layout, region), b2 = box_of(other, other_layout, region);
       const int w = std::min(b1.x1 - b1.x0, b2.x1 - b2.x0), h = std::min(b1.y1 - b1.y0, b2.y1 - b2.y0);
+      if (a == "--same" && (b1.x1 - b1.x0 != b2.x1 - b2.x0 || b1.y1 - b1.y0 != b2.y1 - b2.y0)) {
+        std::printf("FAIL: region %s is %dx%d here and %dx%d there\n", region.c_str(), b1.x1 - b1.x0, b1.y1 - b1.y0,
+                    b2.x1 - b2.x0, b2.y1 - b2.y0);
+        return 1;
+      }
       if (w < 20 || h < 20) {
         std::printf("FAIL: region %s is missing or tiny (%dx%d)\n", region.c_str(), w, h);
         return 1;
@@ -173,8 +180,12 @@ int run(int argc, char** argv) {
           for (int c = 0; c < 3; ++c) diff += std::abs(im.at(b1.x0 + x, b1.y0 + y)[c] - other.at(b2.x0 + x, b2.y0 + y)[c]);
       diff /= double(w) * h * 3;
       std::printf("%s: mean absolute difference %.2f levels over %dx%d pixels\n", region.c_str(), diff, w, h);
-      if (diff < 8) {
+      if (a == "--differ" && diff < 8) {
         std::printf("FAIL: %s did not change\n", region.c_str());
+        return 1;
+      }
+      if (a == "--same" && diff >= 1) {
+        std::printf("FAIL: %s is not the same\n", region.c_str());
         return 1;
       }
     } else {

@@ -98,7 +98,7 @@ void DrawActivations(App& app, bool* open) {
       as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
     }
     as.step = p->step;
-    as.updated = now;
+    as.updated = now - as.updated < 0.2 ? std::min(now, as.updated + 0.1) : now;  // a 0.1 s grid: 10 per second
   }
   const float fs = ImGui::GetFontSize();
   ImGui::BeginGroup();
@@ -108,7 +108,8 @@ void DrawActivations(App& app, bool* open) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::Text("Prediction at step %ld", p->step);
+  if (app.timeline.weights) ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "Prediction at step %ld (timeline)", p->step);
+  else ImGui::Text("Prediction at step %ld", p->step);
   if (p->probs.size() > 0) ProbabilityBars(p->probs, p->label, app.data->class_names());
   ImGui::EndGroup();
   ImGui::Separator();

@@ -139,6 +139,7 @@ void App::poll() {
     if (snap.restarted) curves.clear();
     else if (snap.rebased) curves.clear_steps();
     curves.append(snap);
+    UpdateInside(*this);
   }
 }
 
@@ -207,6 +208,8 @@ void App::start_run() {
     cursor = SnapshotCursor{};
     curves.clear();
     snap = run->snapshot(cursor);
+    ClearInside(*this);
+    UpdateInside(*this);
     setup_dirty = false;
   } catch (const std::exception& e) {
     say(e.what(), true);
@@ -227,6 +230,7 @@ void App::load_settings() {
       views.activations = w->get_bool("activations", views.activations);
       views.stepthrough = w->get_bool("stepthrough", views.stepthrough);
       views.canvas = w->get_bool("canvas", views.canvas);
+      views.stats = w->get_bool("stats", views.stats);
       views.tile = w->get_bool("tile", views.tile);
     }
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
@@ -253,6 +257,7 @@ void App::save_settings() const {
   w.set("activations", views.activations);
   w.set("stepthrough", views.stepthrough);
   w.set("canvas", views.canvas);
+  w.set("stats", views.stats);
   w.set("tile", views.tile);
   v.set("views", w);
   v.set("x_in_epochs", x_in_epochs);

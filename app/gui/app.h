@@ -15,6 +15,7 @@
 #include "playground.h"
 #include "engine.h"
 #include "heatmap.h"
+#include "inside.h"
 #include "plot.h"
 #include "preprocess.h"
 #include "presets.h"
@@ -46,6 +47,7 @@ struct Views {
   bool analysis = false;
   bool playground = false;
   bool landscape = false;
+  bool stats = false;  // layer statistics
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
 };
@@ -203,6 +205,8 @@ struct App {
   AnalysisState analysis;
   PlaygroundState playground;
   LandscapeState landscape;
+  TimelineState timeline;
+  StatsState stats_view;
   PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{}, landscape_rect{};
   PlotState loss_plot, acc_plot;
   bool x_in_epochs = false;
@@ -235,8 +239,9 @@ struct App {
   void load_settings();
   void save_settings() const;
   void set_probe(int validation_index);
-  std::shared_ptr<const WeightsView> shown_weights() const { return snap.weights; }
-  std::shared_ptr<const ProbeView> shown_probe() const { return snap.probe; }
+  // What the views show: the live run, or the moment the timeline is scrubbed to.
+  std::shared_ptr<const WeightsView> shown_weights() const { return timeline.weights ? timeline.weights : snap.weights; }
+  std::shared_ptr<const ProbeView> shown_probe() const { return timeline.weights ? timeline.probe : snap.probe; }
   bool training() const { return snap.state == RunState::Running; }
 };
 

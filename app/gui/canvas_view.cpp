@@ -61,7 +61,7 @@ Network* canvas_network(App& app, CanvasState& c, Normalisation& norm, std::stri
     source = "bundled model";
     return c.bundled.get();
   }
-  auto w = app.snap.weights;
+  auto w = app.shown_weights();  // the latest, or the timeline's moment
   if (!w || !app.data || app.data_kind != DatasetKind::Mnist) return nullptr;
   if (!c.live || c.live_spec != app.setup_of_run.describe()) {
     c.live = std::make_unique<Network>(app.setup_of_run);
@@ -69,14 +69,12 @@ Network* canvas_network(App& app, CanvasState& c, Normalisation& norm, std::stri
     c.live_step = -1;
   }
   if (c.live_step != w->step) {
-    auto ps = c.live->params();
-    if (ps.size() != w->values.size()) return nullptr;
-    for (size_t i = 0; i < ps.size(); ++i) *ps[i].p.value = w->values[i];
+    if (!SetNetworkValues(*c.live, *w)) return nullptr;
     c.live_step = w->step;
     c.dirty = true;  // new weights: predict again
   }
   norm = app.data->norm;
-  source = "current run, step " + std::to_string(w->step);
+  source = "current run, step " + std::to_string(w->step) + (app.timeline.weights ? " (timeline)" : "");
   return c.live.get();
 }
 

@@ -7,6 +7,10 @@
 //     trains K mini-batches at full speed, draws N more frames, saves the last one as PNG and
 //     exits; --layout writes where the plots were drawn, as JSON, for the screenshot checks.
 //   nnviz --bench-frames N [--size WxH]   frame times while training, printed as JSON.
+//   nnviz --bench-heatmaps S   training speed with the weights, activations and layer statistics
+//     views open (refreshing at 10 Hz, frames capped at 60 per second) against closed, in
+//     alternating phases of one run over S seconds; medians as JSON (bench_inside.cpp).
+//   --scrub STEP   (with --screenshot) after training, scrub the timeline back to STEP.
 #include <glad/gl.h>
 // glad first: GLFW is built with GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -74,15 +78,19 @@ struct Options {
   double close_after = 0;  // train, then close the window (as a user would) after this many seconds
   double soak = 0;         // every view open, training, for this many seconds; memory and frame times
   int width = 1280, height = 800;
+  long scrub = -1;           // scrub the timeline back to this step before the screenshot
+  bool canvas_run = false;   // the canvas reads with the current run's weights, not the bundled model
+  double bench_heatmaps = 0; // seconds of the views-open / views-closed comparison
 };
 
 const char* kUsage =
     "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
     "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
-    "             [--open weights|activations|stepthrough|canvas|compare]... [--stage N] [--draw-demo]\n"
+    "             [--open weights|activations|stepthrough|canvas|compare|stats]... [--stage N] [--draw-demo]\n"
+    "             [--scrub STEP] [--canvas-run]\n"
     "             [--compare READY] [--save-run FILE] [--load FILE] [--save-comparison] [--open-comparison]\n"
     "             [--data-home DIR]\n"
-    "             [--bench-frames N]\n";
+    "             [--bench-frames N] [--bench-heatmaps SECONDS]\n";
 
 bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
@@ -103,8 +111,11 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--train-steps") o.train_steps = std::max(0L, std::atol(value().c_str()));
     else if (a == "--bench-frames") o.bench_frames = std::max(1, std::atoi(value().c_str()));
     else if (a == "--open") o.open_views.push_back(value());
+    else if (a == "--scrub") o.scrub = std::max(0L, std::atol(value().c_str()));
+    else if (a == "--bench-heatmaps") o.bench_heatmaps = std::max(4.0, std::atof(value().c_str()));
     else if (a == "--stage") o.stage = std::atoi(value().c_str());
     else if (a == "--draw-demo") o.draw_demo = true;
+    else if (a == "--canvas-run") o.canvas_run = true;
     else if (a == "--compare") o.compare = value();
     else if (a == "--save-run") o.save_run = value();
     else if (a == "--load") o.load = value();
@@ -260,8 +271,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nnviz: %s\n", e.what());
     return 2;
   }
-  const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.idle_check > 0;
-  const bool drives_itself = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.close_after > 0 || opt.soak > 0;
+  const bool headless = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.idle_check > 0 || opt.bench_heatmaps > 0;
+  const bool drives_itself = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.close_after > 0 || opt.soak > 0 ||
+                             opt.bench_heatmaps > 0;
   Eigen::setNbThreads(1);  // one core trains, the other draws and evaluates
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -333,13 +345,16 @@ int main(int argc, char** argv) {
       else if (v == "analysis") app.views.analysis = true;
       else if (v == "playground") app.views.playground = true;
       else if (v == "landscape") app.views.landscape = true;
+      else if (v == "stats") app.views.stats = true;
       else if (v == "playground2d") app.views.playground = true, app.playground.mode = 1;
       else {
-        std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves)\n", v.c_str());
+        std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves, canvas, compare, "
+                             "analysis, playground, playground2d, landscape, stats)\n", v.c_str());
         status = 2;
       }
     }
     if (status == 0) app.load_data(app.setup.dataset);
+    if (opt.canvas_run) app.canvas.use_bundled = false;
     if (opt.draw_demo) {
       // A "3" in two arcs, drawn off-centre and small, the way a hurried user might.
       app.views.canvas = true;
@@ -448,13 +463,18 @@ int main(int argc, char** argv) {
                           {&app.views.compare, DrawCompare},
                           {&app.views.analysis, DrawAnalysis},
                           {&app.views.playground, DrawPlayground},
-                          {&app.views.landscape, DrawLandscape}};
+                          {&app.views.landscape, DrawLandscape},
+                          {&app.views.stats, DrawLayerStats}};
         std::vector<ViewSlot> shown;
         for (auto& v : all)
           if (*v.open) shown.push_back(v);
         const float gap = 6;
         const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
-        const ImVec2 a1{vp->WorkPos.x + vp->WorkSize.x - gap, vp->WorkPos.y + vp->WorkSize.y - status_h - gap};
+        const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar
+        DrawTimeline(app, {vp->WorkPos.x + side_w, vp->WorkPos.y + vp->WorkSize.y - status_h - timeline_h},
+                     {vp->WorkSize.x - side_w, timeline_h});
+        const ImVec2 a1{vp->WorkPos.x + vp->WorkSize.x - gap,
+                        vp->WorkPos.y + vp->WorkSize.y - status_h - timeline_h - gap};
         const float W = a1.x - a0.x, H = a1.y - a0.y, hw = (W - gap) / 2, hh = (H - gap) / 2;
         const size_t n = shown.size();
         for (size_t i = 0; i < n; ++i) {
@@ -545,6 +565,7 @@ int main(int argc, char** argv) {
         const bool trained = app.run && app.snap.step >= want && app.run->idle() && (!want_trace || app.snap.trace) &&
                              compared;
         if (trained && opt.stage >= 0) app.step_view.stage = opt.stage;
+        if (trained && opt.scrub >= 0) app.timeline.scrub = opt.scrub;
         if (trained && app.views.analysis && !app.analysis.result && !app.analysis.pending.valid()) {
           auto net = std::make_shared<Network>(app.run->copy_network());
           auto data = app.data;
@@ -576,6 +597,14 @@ int main(int argc, char** argv) {
             l.set("confusion", RectJson(app.confusion_rect));
             l.set("playground", RectJson(app.playground.plot_rect));
             l.set("landscape", RectJson(app.landscape_rect));
+            l.set("stats_norms", RectJson(app.stats_view.norm_rect));
+            l.set("stats_dead", RectJson(app.stats_view.dead_rect));
+            l.set("stats_histograms", RectJson(app.stats_view.hist_rect));
+            l.set("stats_points", static_cast<long long>(app.stats_view.points.size()));
+            if (auto w = app.shown_weights()) l.set("weights_step", static_cast<long long>(w->step));
+            if (auto p = app.shown_probe()) l.set("probe_step", static_cast<long long>(p->step));
+            l.set("timeline_snapshots", static_cast<long long>(app.timeline.snaps.size()));
+            if (!app.canvas.use_bundled && app.canvas.live) l.set("canvas_step", static_cast<long long>(app.canvas.live_step));
             if (app.playground.pg) {
               auto& pg = *app.playground.pg;
               l.set("playground_steps", static_cast<long long>(pg.steps()));
@@ -619,7 +648,7 @@ int main(int argc, char** argv) {
         if (t_play < 0) {
           app.views = Views{};
           app.views.weights = app.views.activations = app.views.stepthrough = app.views.canvas = true;
-          app.views.analysis = app.views.curves = true;
+          app.views.analysis = app.views.curves = app.views.stats = true;
           app.run->set_epochs(1000000);
           app.run->play();
           t_play = t_run;
@@ -659,10 +688,11 @@ int main(int argc, char** argv) {
         bench.frame_ms.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_begin).count());
       }
+      if (opt.bench_heatmaps > 0 && app.run && BenchInsideFrame(app, opt.bench_heatmaps, t_run, status)) break;
       glfwSwapBuffers(win);
       // Cap at about 60 frames per second while busy (Xvfb has no vsync to wait on). The frame
       // benchmark paces itself the same way, so it measures the app as a user runs it.
-      if (!headless || opt.bench_frames > 0) {
+      if (!headless || opt.bench_frames > 0 || opt.bench_heatmaps > 0) {
         const auto next = frame_begin + std::chrono::microseconds(16000);
         std::this_thread::sleep_until(next);
       }

@@ -99,6 +99,7 @@ void ViewsSection(App& app) {
   ImGui::Checkbox("Playground", &app.views.playground);
   ImGui::SameLine();
   ImGui::Checkbox("Landscape", &app.views.landscape);
+  ImGui::Checkbox("Layer stats", &app.views.stats);
   ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");

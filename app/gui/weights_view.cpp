@@ -107,7 +107,8 @@ void DrawWeights(App& app, bool* open) {
       }
       ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
       ws.step = w->step;
-      ws.updated = now;
+      // On a 0.1 s grid, so that frames of any length still give 10 refreshes a second.
+      ws.updated = now - ws.updated < 0.2 ? std::min(now, ws.updated + 0.1) : now;
       ws.dirty = false;
     }
   }
@@ -122,7 +123,10 @@ void DrawWeights(App& app, bool* open) {
     const double s = ws.norm == 1 ? layer_max : global;
     ColourBar(Colormap::Diverging, -s, s, bar_w);
   }
-  ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
+  if (app.timeline.weights)
+    ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "step %ld (timeline)  -  %d units x %d inputs", w->step, L.units, L.fan_in);
+  else
+    ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
 
   int hx, hy;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
