@@ -1,5 +1,11 @@
 #include "engine.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <climits>
@@ -39,6 +45,19 @@ const char* to_string(RunState s) {
   return "?";
 }
 
+namespace {
+
+// Gives the calling thread (not the process) a niceness; failing is harmless: it keeps its own.
+void lower_priority(int nice) {
+#ifdef __linux__
+  if (nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
+#else
+  (void)nice;
+#endif
+}
+
+}  // namespace
+
 Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions opts)
     : data_(std::move(data)), opts_(opts), trainer_(cfg, *data_) {
   const Split& probe_split = data_->val.count > 0 ? data_->val : data_->train;
@@ -51,8 +70,14 @@ Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions
   timeline_ = ThinnedHistory<WeightsView>(128, opts_.timeline_every);
   publish(true);
   record_timeline();
-  thread_ = std::thread([this] { loop(); });
-  eval_thread_ = std::thread([this] { eval_loop(); });
+  thread_ = std::thread([this] {
+    lower_priority(opts_.nice);
+    loop();
+  });
+  eval_thread_ = std::thread([this] {
+    lower_priority(opts_.nice);
+    eval_loop();
+  });
 }
 
 Run::~Run() {

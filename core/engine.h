@@ -157,6 +157,9 @@ struct RunOptions {
   int timeline_every = 10;
   size_t timeline_bytes = size_t(64) << 20;
   double record_budget = 0.02;  // the share of training time each may take; 0: no limit (tests)
+  // Niceness of the run's threads (Linux; 0 leaves them as they are). A desktop app sets a few
+  // points so that its frames are drawn first and training takes the rest of the machine.
+  int nice = 0;
 };
 
 class Run {

@@ -186,7 +186,7 @@ void App::start_run() {
   }
   try {
     run.reset();  // joins the old run's threads first
-    RunOptions opts;
+    RunOptions opts = GuiRunOptions();
     opts.eval_every_steps = 0;
     run = std::make_unique<Run>(setup, data, opts);
     run->set_speed(speed);

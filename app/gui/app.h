@@ -22,6 +22,15 @@
 
 namespace nnviz::gui {
 
+// Training threads run this much nicer than the GUI thread: frames are drawn first, training
+// takes the rest (a frame needs well under a core, so training hardly slows).
+constexpr int kTrainingNice = 5;
+inline RunOptions GuiRunOptions() {
+  RunOptions o;
+  o.nice = kTrainingNice;
+  return o;
+}
+
 // Every metric point of the current run, as the plots draw them.
 struct Curves {
   std::vector<float> step, epoch, loss, loss_smooth, acc_smooth, lr;

@@ -101,7 +101,7 @@ void Setup(App& app, CompareState& cs) {
       cs.saved.reset();
       cs.series.clear();
       cs.weights.clear();
-      cs.cmp = std::make_unique<Comparison>(cs.spec, app.data);
+      cs.cmp = std::make_unique<Comparison>(cs.spec, app.data, GuiRunOptions());
       if (app.run) app.run->pause();  // the cores go to the race
       cs.cmp->play();
     } catch (const std::exception& e) {

@@ -278,6 +278,13 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
+  // Mesa's software rasteriser (llvmpipe, e.g. under Xvfb) starts a thread a core by default; half
+  // the cores leave the rest to training, which measured faster frames' tails and training alike
+  // (README: Speed). A value the user set wins; real GPUs ignore it.
+  if (!std::getenv("LP_NUM_THREADS")) {
+    const unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+    setenv("LP_NUM_THREADS", std::to_string(cores / 2).c_str(), 0);
+  }
   glfwSetErrorCallback([](int code, const char* msg) { std::fprintf(stderr, "nnviz: GLFW error %d: %s\n", code, msg); });
   if (!glfwInit()) {
     std::fprintf(stderr, "nnviz: cannot initialise GLFW (no display? run under xvfb-run for headless use)\n");

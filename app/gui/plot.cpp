@@ -52,6 +52,59 @@ struct Range {
   bool empty() const { return lo > hi; }
 };
 
+// One pixel column of a decimated series, in screen coordinates.
+struct Column {
+  float x, top, bottom, last;
+};
+
+// A filled band through the columns' ranges, at least `thickness` tall around each.
+void AddBand(ImDrawList* dl, const std::vector<Column>& cols, float thickness, ImU32 colour) {
+  const int n = int(cols.size());
+  if (n < 2) return;
+  dl->PrimReserve((n - 1) * 6, n * 2);
+  const ImDrawIdx base = ImDrawIdx(dl->_VtxCurrentIdx);
+  const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
+  for (const Column& c : cols) {
+    const float grow = std::max(0.f, thickness - (c.bottom - c.top)) * 0.5f;
+    dl->PrimWriteVtx({c.x, c.top - grow}, uv, colour);
+    dl->PrimWriteVtx({c.x, c.bottom + grow}, uv, colour);
+  }
+  for (int k = 0; k + 1 < n; ++k) {
+    const ImDrawIdx a = ImDrawIdx(base + 2 * k);
+    dl->PrimWriteIdx(a);
+    dl->PrimWriteIdx(ImDrawIdx(a + 1));
+    dl->PrimWriteIdx(ImDrawIdx(a + 3));
+    dl->PrimWriteIdx(a);
+    dl->PrimWriteIdx(ImDrawIdx(a + 3));
+    dl->PrimWriteIdx(ImDrawIdx(a + 2));
+  }
+}
+
+// Drops the points of a polyline that lie within `tol` pixels of the segment joining the points
+// kept around them, so that straight stretches cost one segment. Runs are at most 64 points long,
+// which bounds the work (each dropped point is checked against every later candidate segment).
+void SimplifyLine(std::vector<ImVec2>& p, float tol) {
+  if (p.size() < 3) return;
+  static std::vector<ImVec2> out;
+  out.clear();
+  out.push_back(p[0]);
+  size_t anchor = 0;
+  for (size_t i = 1; i + 1 < p.size(); ++i) {
+    // Can the segment p[anchor] -> p[i + 1] stand in for every point between them?
+    const ImVec2 a = p[anchor], b = p[i + 1];
+    const float dx = b.x - a.x, dy = b.y - a.y, len = std::sqrt(dx * dx + dy * dy);
+    bool fits = i - anchor < 64 && len > 0;
+    for (size_t j = anchor + 1; fits && j <= i; ++j)
+      fits = std::fabs((p[j].x - a.x) * dy - (p[j].y - a.y) * dx) <= tol * len;
+    if (!fits) {
+      out.push_back(p[i]);
+      anchor = i;
+    }
+  }
+  out.push_back(p.back());
+  p.swap(out);
+}
+
 // min/max of y[i0, i1), from the index's whole blocks where it has them.
 Range RangeOf(const PlotSeries& s, int i0, int i1) {
   Range r;
@@ -225,6 +278,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   // --- series, clipped to the plotting area, decimated to a min/max envelope per pixel column
   dl->PushClipRect(area.min, area.max, true);
   static std::vector<ImVec2> pts;
+  static std::vector<Column> cols;
   for (const auto& s : series) {
     if (!visible(s)) continue;
     const float* xs = s.x;
@@ -236,10 +290,13 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     pts.clear();
     const int columns = int(w);
     if (hi - lo > 2 * columns) {
-      // Many points a pixel column: a line through each column's last value, and the column's
-      // min-max range as a vertical bar where it is taller than the line. (A polyline through the
-      // min and max of every column turns back on itself, which leaves gaps in thick lines.)
-      int i = lo;
+      // Many points a pixel column: each column's min-max range and its last value. A noisy
+      // series (many columns taller than the line) is drawn as one filled band through the
+      // ranges, two triangles a column; a smooth one as a line through the last values (fewer
+      // points where it runs straight) with a bar where a column's range stands out. Software
+      // rasterisers pay per triangle, and a thick anti-aliased line costs six a segment.
+      cols.clear();
+      int i = lo, tall = 0;
       for (int c = 0; c <= columns && i < hi; ++c) {
         const double col_end = st.x0 + (c + 1) / double(columns) * (st.x1 - st.x0);
         const int first = i;
@@ -249,13 +306,21 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
         if (r.empty()) continue;
         const float mn = st.log_y && r.lo <= 0 ? r.lo_pos : r.lo, mx = r.hi;
         if (mn > mx) continue;
-        const float px = X(xs[i - 1]);
         float last = s.y[i - 1];
         if (!std::isfinite(last) || (st.log_y && last <= 0)) last = mx;
-        pts.push_back({px, Y(last)});
-        const float top = Y(mx), bottom = Y(mn);
-        if (bottom - top > s.thickness)
-          dl->AddRectFilled({px - s.thickness * 0.5f, top}, {px + s.thickness * 0.5f, bottom}, s.color);
+        const Column col{X(xs[i - 1]), Y(mx), Y(mn), Y(last)};
+        tall += col.bottom - col.top > 2 * s.thickness;
+        cols.push_back(col);
+      }
+      if (tall * 4 > int(cols.size())) {
+        AddBand(dl, cols, s.thickness, s.color);
+      } else {
+        for (const Column& col : cols) {
+          pts.push_back({col.x, col.last});
+          if (col.bottom - col.top > s.thickness)
+            dl->AddRectFilled({col.x - s.thickness * 0.5f, col.top}, {col.x + s.thickness * 0.5f, col.bottom}, s.color);
+        }
+        SimplifyLine(pts, 0.25f);
       }
     } else {
       for (int i = lo; i < hi; ++i)
