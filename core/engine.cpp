@@ -202,6 +202,7 @@ void Run::do_reset(uint64_t seed) {
     steps_.clear();
     evals_.clear();
     changes_.clear();
+    edit_start_.reset();
     pub_message_.clear();
     pub_trace_.reset();
     clear_inside();
@@ -213,9 +214,21 @@ void Run::do_reset(uint64_t seed) {
   record_timeline();
 }
 
-void Run::set_optimizer(const OptConfig& o) {
-  enqueue([this, o] {
-    const OptConfig old = trainer_.config().opt;
+void Run::set_optimizer(const OptConfig& o, bool mark) {
+  enqueue([this, o, mark] {
+    if (!edit_start_) {
+      edit_start_ = ChangePoint{trainer_.steps_done(), float(trainer_.epoch_progress()), {}};
+      edit_from_ = trainer_.config().opt;
+    }
+    if (!mark) {
+      trainer_.set_optimizer(o);
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      pub_config_ = trainer_.config();
+      return;
+    }
+    const OptConfig old = edit_from_;
+    const ChangePoint at = *edit_start_;
+    edit_start_.reset();
     std::string text;
     auto add = [&](const std::string& t) { text += (text.empty() ? "" : ", ") + t; };
     if (o.kind != old.kind) add(std::string("optimizer ") + to_string(old.kind) + " -> " + to_string(o.kind));
@@ -227,7 +240,11 @@ void Run::set_optimizer(const OptConfig& o) {
     if (o.rho != old.rho) add("rho " + fmt(old.rho) + " -> " + fmt(o.rho));
     if (o.eps != old.eps) add("eps " + fmt(old.eps) + " -> " + fmt(o.eps));
     trainer_.set_optimizer(o);
-    if (!text.empty()) record_change(text);
+    if (!text.empty()) record_change(text, at.step, at.epoch);
+    else {
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      pub_config_ = trainer_.config();
+    }
   });
 }
 
@@ -280,8 +297,12 @@ void Run::set_probe(const Mat& x, int label) {
 }
 
 void Run::record_change(const std::string& text) {
+  record_change(text, trainer_.steps_done(), float(trainer_.epoch_progress()));
+}
+
+void Run::record_change(const std::string& text, long step, float epoch) {
   std::lock_guard<std::mutex> lk(hist_mu_);
-  changes_.push_back({trainer_.steps_done(), float(trainer_.epoch_progress()), text});
+  changes_.push_back({step, epoch, text});
   pub_config_ = trainer_.config();
 }
 

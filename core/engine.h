@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -178,7 +179,10 @@ class Run {
   void run_steps(long n);       // n more mini-batches at full pace (no traces), then pause
   void reset();                 // new initial weights from the same seed, step 0
   void reset(uint64_t seed);
-  void set_optimizer(const OptConfig& o);  // learning rate, momentum, weight decay, kind
+  // Learning rate, momentum, weight decay, kind: applied from the next step. `mark` false (a
+  // slider still held) applies it without a change marker; the next marked call gets one marker
+  // for the whole edit, from the settings before its first unmarked call, at that call's step.
+  void set_optimizer(const OptConfig& o, bool mark = true);
   void set_batch(int b);
   void set_schedule(const Schedule& s);
   void set_epochs(int e);
@@ -214,6 +218,7 @@ class Run {
   void train_one();
   void publish(bool force);
   void record_change(const std::string& text);
+  void record_change(const std::string& text, long step, float epoch);
   void fail(RunState s, const std::string& msg);
   void request_eval(bool full);
   void do_reset(uint64_t seed);
@@ -251,6 +256,8 @@ class Run {
   std::vector<StepPoint> steps_;
   std::vector<EvalPoint> evals_;
   std::vector<ChangePoint> changes_;
+  std::optional<ChangePoint> edit_start_;  // an unmarked optimizer edit in progress (text unused)
+  OptConfig edit_from_;
   RunState pub_state_ = RunState::Paused;
   std::string pub_message_;
   long pub_step_ = 0;

@@ -340,6 +340,40 @@ TEST_CASE("engine: hyperparameter changes are recorded with their step and take 
   CHECK_THROWS_AS(run.set_batch(0), Error);
 }
 
+TEST_CASE("engine: a slider dragged while training applies every value but leaves one marker") {
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  run.step_batch(3);
+  settle(run, cur);
+  OptConfig o = quadrant_config().opt;
+  o.lr = 0.2f;
+  run.set_optimizer(o, false);  // the slider is held: applied, unmarked
+  run.step_batch(2);
+  auto s = settle(run, cur);
+  CHECK(s.changes.empty());
+  CHECK(s.steps.back().lr == doctest::Approx(0.2));
+  CHECK(s.config.opt.lr == doctest::Approx(0.2f));
+  o.lr = 0.1f;
+  run.set_optimizer(o, false);
+  run.step_batch(2);
+  o.lr = 0.05f;
+  run.set_optimizer(o, true);  // released: one marker from before the drag, where it began
+  run.step_batch();
+  s = settle(run, cur);
+  REQUIRE(s.changes.size() == 1);
+  CHECK(s.changes[0].step == 3);
+  CHECK(s.changes[0].text == "lr 0.3 -> 0.05");
+  CHECK(s.steps.back().lr == doctest::Approx(0.05));
+  // Dragged back to where it started: no marker at all.
+  o.lr = 0.2f;
+  run.set_optimizer(o, false);
+  o.lr = 0.05f;
+  run.set_optimizer(o, true);
+  run.step_batch();
+  s = settle(run, cur);
+  CHECK(s.changes.empty());
+}
+
 TEST_CASE("engine: epochs end in an evaluation, step_epoch stops at the epoch's end") {
   Run run(quadrant_config(), small_data());
   SnapshotCursor cur;

@@ -282,35 +282,41 @@ void NetworkSection(App& app) {
 void OptimizerSection(App& app) {
   Section("TRAINING  (changes apply live)");
   OptConfig o = app.setup.opt;
-  bool changed = false;
+  bool changed = false, held = false, released = false;
+  // A slider being dragged applies every value at once but marks the curves once, on release.
+  auto live = [&](bool ch) {
+    if (ch && ImGui::IsItemActive()) held = true;
+    if (ImGui::IsItemDeactivatedAfterEdit()) released = true;
+    return ch;
+  };
   std::string kind = to_string(o.kind);
   const float w = ImGui::GetContentRegionAvail().x * 0.55f;
   ImGui::SetNextItemWidth(w);
   if (Combo("optimizer", kind, kOptimizers, kind)) o.kind = opt_kind_from_string(kind), changed = true;
   ImGui::SetNextItemWidth(w);
-  changed |= ImGui::DragFloat("learning rate", &o.lr, std::max(1e-5f, o.lr * 0.01f), 1e-6f, 10.f, "%.4g",
-                              ImGuiSliderFlags_Logarithmic);
+  changed |= live(ImGui::DragFloat("learning rate", &o.lr, std::max(1e-5f, o.lr * 0.01f), 1e-6f, 10.f, "%.4g",
+                              ImGuiSliderFlags_Logarithmic));
   if (o.kind == OptKind::Momentum || o.kind == OptKind::Nesterov) {
     ImGui::SetNextItemWidth(w);
-    changed |= ImGui::SliderFloat("momentum", &o.momentum, 0.f, 0.999f, "%.3f");
+    changed |= live(ImGui::SliderFloat("momentum", &o.momentum, 0.f, 0.999f, "%.3f"));
   }
   if (o.kind == OptKind::Adam || o.kind == OptKind::AdamW) {
     ImGui::SetNextItemWidth(w);
-    changed |= ImGui::SliderFloat("beta1", &o.beta1, 0.f, 0.999f, "%.3f");
+    changed |= live(ImGui::SliderFloat("beta1", &o.beta1, 0.f, 0.999f, "%.3f"));
     ImGui::SetNextItemWidth(w);
-    changed |= ImGui::SliderFloat("beta2", &o.beta2, 0.9f, 0.9999f, "%.4f");
+    changed |= live(ImGui::SliderFloat("beta2", &o.beta2, 0.9f, 0.9999f, "%.4f"));
   }
   if (o.kind == OptKind::RmsProp) {
     ImGui::SetNextItemWidth(w);
-    changed |= ImGui::SliderFloat("rho", &o.rho, 0.f, 0.999f, "%.3f");
+    changed |= live(ImGui::SliderFloat("rho", &o.rho, 0.f, 0.999f, "%.3f"));
   }
   ImGui::SetNextItemWidth(w);
-  changed |= ImGui::DragFloat("weight decay", &o.weight_decay, 1e-5f, 0.f, 1.f, "%.2e");
+  changed |= live(ImGui::DragFloat("weight decay", &o.weight_decay, 1e-5f, 0.f, 1.f, "%.2e"));
   HelpMarker("L2 penalty on the weights (not the biases). AdamW applies it decoupled from the gradient.");
-  if (changed) {
+  if (changed || released) {
     o.lr = std::max(o.lr, 1e-7f);
     app.setup.opt = o;
-    if (app.run) app.run->set_optimizer(o);
+    if (app.run) app.run->set_optimizer(o, !held || released);
   }
 
   int batch = app.setup.batch;
