@@ -5,6 +5,7 @@
 //   nnviz-cli show --index I [--set train|val|test]  a digit as ASCII art with its label
 //   nnviz-cli predict --model FILE IMAGE...        classify images (PNG, JPEG, PGM, BMP)
 //   nnviz-cli presets                             the available presets
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <Eigen/Core>
@@ -224,6 +225,14 @@ int cmd_train(int argc, char** argv) {
   std::printf("final: test accuracy %.2f%%  validation %.2f%%  test loss %.4f  (%d epochs, %.1fs training, %s samples/s)\n",
               test.accuracy * 100, val.accuracy * 100, test.loss, cfg.epochs, train_time,
               fmt_rate(double(data.train.count) * cfg.epochs / train_time).c_str());
+  {
+    // Peak resident memory against the dataset's float32 images (all three splits).
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const double floats_mb = double(data.train.x.size() + data.val.x.size() + data.test.x.size()) * sizeof(float) / 1048576.0;
+    std::printf("memory: peak resident %.1f MB, float32 dataset %.1f MB (%.2fx)\n", double(u.ru_maxrss) / 1024.0,
+                floats_mb, double(u.ru_maxrss) / 1024.0 / floats_mb);
+  }
 
   if (a.has("save")) {
     ModelFile meta;
