@@ -177,6 +177,7 @@ void App::validate_setup() {
 }
 
 void App::start_run() {
+  saved_step = 0;
   compare.cmp.reset();  // a new dataset or network: the race, if any, is over
   if (!data) return;
   validate_setup();
@@ -281,6 +282,30 @@ void App::set_probe(int index) {
   run->set_probe(data->val.x.col(probe_index), data->val.y[probe_index]);
 }
 
+void App::guard(const std::string& what, std::function<void()> action) {
+  if (!unsaved_work()) {
+    action();
+    return;
+  }
+  confirm_what = what;
+  confirm_action = std::move(action);
+  confirm_request = true;
+}
+
+std::string App::save_last_session() {
+  if (!unsaved_work()) return "";
+  const std::string path = data_home() + "/last-session.run.safetensors";
+  try {
+    json::Value info = json::Value::object();
+    info.set("saved_at_exit", true);
+    run->save_run(path, info);
+    return path;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz: could not keep the unsaved run: %s\n", e.what());
+    return "";
+  }
+}
+
 void App::save_model(const std::string& path) {
   if (!run) return;
   try {
@@ -289,6 +314,7 @@ void App::save_model(const std::string& path) {
     if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
     run->save_run(path, info);  // a model file with the curves and the training position in it
     model_path = path;
+    saved_step = snap.step;
     say("Saved the run to " + path + " (a model file; it reopens with its curves)");
   } catch (const std::exception& e) {
     say(std::string("Could not save: ") + e.what(), true);
@@ -311,6 +337,7 @@ void App::load_model(const std::string& path) {
       if (!run) return;
       run->restore(rec);
       model_path = path;
+      saved_step = rec->step;
       say("Reopened " + path + " at step " + std::to_string(rec->step));
       return;
     }

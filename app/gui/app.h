@@ -3,6 +3,7 @@
 // into Run commands; only the main thread touches it.
 #pragma once
 
+#include <functional>
 #include <future>
 #include <optional>
 #include <memory>
@@ -230,6 +231,12 @@ struct App {
   bool message_is_error = false;
   double message_until = 0;
   std::string model_path;
+  long saved_step = 0;  // the run's step when it was last saved or opened
+  // An action that would throw away unsaved training (reset, another network or dataset, opening
+  // a file) waits for the user's answer in a dialog; without unsaved training it runs at once.
+  std::string confirm_what;
+  std::function<void()> confirm_action;
+  bool confirm_request = false;
   bool open_save_dialog = false, open_load_dialog = false;
   std::vector<PngRequest> png_requests;
 
@@ -244,6 +251,11 @@ struct App {
   void load_model(const std::string& path);
   void export_csv(const std::string& path);
   void say(const std::string& text, bool error = false);
+  bool unsaved_work() const { return run && snap.step > saved_step; }
+  void guard(const std::string& what, std::function<void()> action);
+  // At exit: unsaved training goes to data_home()/last-session.run.safetensors (atomically), so
+  // that closing the window never loses it; returns the path, or "" when nothing needed saving.
+  std::string save_last_session();
   // The user's choices between sessions: open views, plot options, preset, dataset, speed.
   void load_settings();
   void save_settings() const;

@@ -45,7 +45,8 @@ void Dialog(App& app, const char* title, bool saving) {
     ImGui::EndChild();
   }
   if (ImGui::Button(saving ? "Save" : "Open") || enter) {
-    saving ? app.save_model(path) : app.load_model(path);
+    if (saving) app.save_model(path);
+    else app.guard("Opening " + path + " replaces the current run.", [&app, p = path] { app.load_model(p); });
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
@@ -55,7 +56,37 @@ void Dialog(App& app, const char* title, bool saving) {
 
 }  // namespace
 
+// Asks before an action throws away training that is not saved.
+void ConfirmDialog(App& app) {
+  const char* title = "Unsaved training";
+  if (app.confirm_request) ImGui::OpenPopup(title);
+  app.confirm_request = false;
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::Text("The run has trained %ld steps since it was last saved.", app.snap.step - app.saved_step);
+  ImGui::TextUnformatted(app.confirm_what.c_str());
+  ImGui::Spacing();
+  auto done = [&] {
+    app.confirm_action = nullptr;
+    ImGui::CloseCurrentPopup();
+  };
+  if (ImGui::Button("Save first...")) {
+    app.open_save_dialog = true;  // the action is dropped: after saving, the user does it again
+    done();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Discard and go on")) {
+    auto action = std::move(app.confirm_action);
+    done();
+    if (action) action();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) done();
+  ImGui::EndPopup();
+}
+
 void DrawFileDialogs(App& app) {
+  ConfirmDialog(app);
   if (app.open_save_dialog) ImGui::OpenPopup("Save run");
   if (app.open_load_dialog) ImGui::OpenPopup("Open run or model");
   app.open_save_dialog = app.open_load_dialog = false;

@@ -330,6 +330,8 @@ int main(int argc, char** argv) {
   {
     App app;
     if (!headless) app.load_settings();  // tests never read the user's settings
+    if (!headless && access((data_home() + "/last-session.run.safetensors").c_str(), R_OK) == 0)
+      app.say("The last session's unsaved training was kept: Open... > last-session.run.safetensors");
     try {
       app.data_dir = opt.data_dir;
       if (!opt.dataset.empty()) app.setup.dataset = dataset_kind_from_string(opt.dataset);
@@ -705,6 +707,15 @@ int main(int argc, char** argv) {
       }
     }
     if (!headless) app.save_settings();
+    // Closing the window never loses training: what was not saved is kept for the next session
+    // (not after the measuring modes, whose runs are throwaway).
+    const bool measuring = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.bench_heatmaps > 0 || opt.soak > 0 ||
+                           opt.idle_check > 0;
+    if (!measuring) {
+      const std::string kept = app.save_last_session();
+      if (!kept.empty())
+        std::fprintf(stderr, "nnviz: the run's unsaved training is kept in %s (Open... reopens it)\n", kept.c_str());
+    }
   }  // App (and its run's threads) end here, before the GL context goes
   ShutdownHeatmaps();
 

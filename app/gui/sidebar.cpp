@@ -119,10 +119,12 @@ void DataSection(App& app) {
   ImGui::SetNextItemWidth(-1);
   if (ImGui::Combo("##dataset", &kind, names, 2)) {
     const DatasetKind k = kind == 0 ? DatasetKind::Mnist : DatasetKind::Fashion;
-    app.setup.dataset = k;
-    app.run.reset();
-    app.data.reset();
-    app.load_data(k);
+    app.guard("Another dataset starts a new run.", [&app, k] {
+      app.setup.dataset = k;
+      app.run.reset();
+      app.data.reset();
+      app.load_data(k);
+    });
   }
   if (app.loading.valid()) ImGui::TextDisabled("Loading...");
   else if (!app.data_error.empty()) {
@@ -141,7 +143,8 @@ void NetworkSection(App& app) {
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##preset", all[app.preset].name.c_str())) {
     for (int i = 0; i < int(all.size()); ++i) {
-      if (ImGui::Selectable(all[i].name.c_str(), i == app.preset)) app.apply_preset(i);
+      if (ImGui::Selectable(all[i].name.c_str(), i == app.preset))
+        app.guard("Another preset starts a new run.", [&app, i] { app.apply_preset(i); });
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", all[i].title.c_str(), all[i].reference.c_str());
     }
     ImGui::EndCombo();
@@ -274,7 +277,7 @@ void NetworkSection(App& app) {
     app.setup_dirty = true;
   }
   ImGui::BeginDisabled(!app.setup_dirty || !app.setup_error.empty() || !app.data);
-  if (ImGui::Button("Apply and reset", {-1, 0})) app.start_run();
+  if (ImGui::Button("Apply and reset", {-1, 0})) app.guard("Applying the setup starts a new run.", [&app] { app.start_run(); });
   ImGui::EndDisabled();
   if (app.setup_dirty) ImGui::TextDisabled("Architecture, init or seed changed: apply to restart.");
 }
@@ -368,7 +371,7 @@ void ControlsSection(App& app) {
   if (ImGui::Button("Epoch", {bw, 0}) && run) run->step_epoch();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("To the end of this epoch (E)");
   ImGui::SameLine();
-  if (ImGui::Button("Reset", {bw, 0}) && run) run->reset();
+  if (ImGui::Button("Reset", {bw, 0}) && run) app.guard("Reset starts again from new weights.", [&app] { if (app.run) app.run->reset(); });
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New start from the same seed (R)");
   float speed = float(app.speed);
   ImGui::SetNextItemWidth(-1);

@@ -78,7 +78,8 @@ void HandleShortcuts(App& app) {
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) app.training() ? run.pause() : run.play();
   if (ImGui::IsKeyPressed(GLFW_KEY_S, true)) run.step_batch();
   if (ImGui::IsKeyPressed(GLFW_KEY_E, false)) run.step_epoch();
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) run.reset();
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false))
+    app.guard("Reset starts again from new weights.", [&app] { if (app.run) app.run->reset(); });
 }
 
 }  // namespace nnviz::gui
