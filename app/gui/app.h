@@ -282,6 +282,16 @@ std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz
 double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
 int ValueAt(int x, int y, int n, Shape shape);
 
+// Small widgets the panels share.
+void HelpMarker(const char* text);  // "(?)" on the line so far, the text in its tooltip
+float ButtonWidth(const char* label);
+float CheckboxWidth(const char* label);
+// Continues the line when an item `width` pixels wide still fits in the window, else starts anew.
+void SameLineIfFits(float width);
+// printf-style text wrapped at spaces only (ImGui's own wrapping may break after a '.', which
+// splits a number), continued lines indented.
+void TextAtSpaces(const char* fmt, ...) IM_FMTARGS(1);
+
 // Panels: each draws one part of the window.
 void DrawSidebar(App& app, ImVec2 pos, ImVec2 size);
 void DrawCurves(App& app, bool* open);

@@ -7,7 +7,7 @@
 namespace nnviz::gui {
 
 namespace {
-constexpr ImU32 kRaw = IM_COL32(110, 150, 210, 90);
+constexpr ImU32 kRaw = IM_COL32(110, 150, 210, 150);
 constexpr ImU32 kSmooth = IM_COL32(250, 160, 60, 255);
 constexpr ImU32 kVal = IM_COL32(90, 210, 120, 255);
 constexpr ImU32 kTest = IM_COL32(90, 200, 230, 255);
@@ -22,23 +22,24 @@ void DrawCurves(App& app, bool* open) {
   const Curves& c = app.curves;
   ImGui::Checkbox("x in epochs", &app.x_in_epochs);
   ImGui::SameLine();
+  SameLineIfFits(CheckboxWidth("log loss"));
   ImGui::Checkbox("log loss", &app.loss_plot.log_y);
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth("Reset views"));
   if (ImGui::Button("Reset views")) {
     app.loss_plot.user_view = app.acc_plot.user_view = false;
     app.loss_plot.follow = app.acc_plot.follow = true;
   }
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth("Export CSV"));
   if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves.csv");
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth("Export PNG"));
   if (ImGui::Button("Export PNG")) {
     app.png_requests.push_back({data_home() + "/curves.png", ImGui::GetWindowPos(),
                                 {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
                                  ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}});
     app.say("Saved the plot to " + data_home() + "/curves.png");
   }
-  ImGui::SameLine();
-  ImGui::TextDisabled("wheel: zoom, shift+wheel: zoom y, drag: pan, double-click: reset");
+  HelpMarker("Mouse over a plot: wheel zooms, shift+wheel zooms y, drag pans, double-click resets the view. "
+             "Hover shows the exact values; click a legend entry to hide or show its curve.");
 
   const float* xs = app.x_in_epochs ? c.epoch.data() : c.step.data();
   const float* exs = app.x_in_epochs ? c.ev_epoch.data() : c.ev_step.data();

@@ -195,6 +195,9 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     for (const auto& s : series) lw = std::max(lw, ImGui::CalcTextSize(s.label.c_str()).x);
     const float lh = fs * 1.25f * series.size();
     ImVec2 pos{area.max.x - lw - fs * 1.8f, axes.legend_bottom ? area.max.y - lh - fs * 0.3f : area.min.y + fs * 0.3f};
+    // In a narrow plot a legend at the top would cover the y label: it moves below the label.
+    const float label_end = area.min.x + fs * 0.9f + (axes.y_label && *axes.y_label ? ImGui::CalcTextSize(axes.y_label).x : 0.f);
+    if (!axes.legend_bottom && axes.y_label && pos.x < label_end) pos.y += fs * 1.3f;
     for (const auto& s : series) {
       legend.push_back({pos, {pos.x + lw + fs * 1.5f, pos.y + fs * 1.2f}, s.visible});
       pos.y += fs * 1.25f;

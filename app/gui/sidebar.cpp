@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 
 #include "app.h"
@@ -69,18 +70,6 @@ void Section(const char* title) {
   ImGui::TextUnformatted(title);
   ImGui::PopStyleColor();
   ImGui::Separator();
-}
-
-void HelpMarker(const char* text) {
-  ImGui::SameLine();
-  ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
-  }
 }
 
 void ViewsSection(App& app) {
@@ -412,6 +401,60 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
   if (!(app.classroom && app.hide_setup)) NetworkSection(app);
   if (!(app.classroom && app.hide_optimizer)) OptimizerSection(app);
   ImGui::End();
+}
+
+void HelpMarker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+float ButtonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+float CheckboxWidth(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+void SameLineIfFits(float width) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+void TextAtSpaces(const char* fmt, ...) {
+  char buf[1024];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+  std::string line, word;
+  auto flush = [&] {
+    ImGui::TextUnformatted(line.c_str());
+    line.clear();
+  };
+  const char* p = buf;
+  while (*p) {
+    const char* q = p;
+    while (*q && *q != ' ') ++q;
+    word.assign(p, q);
+    const std::string candidate = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(candidate.c_str()).x > width) {
+      flush();
+      line = "  " + word;  // continued lines are indented
+    } else {
+      line = candidate;
+    }
+    p = *q ? q + 1 : q;
+  }
+  if (!line.empty()) flush();
 }
 
 }  // namespace nnviz::gui

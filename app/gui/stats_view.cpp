@@ -160,7 +160,9 @@ void DrawLayerStats(App& app, bool* open) {
   ImGui::SameLine();
   if (st.dead.empty()) {
     ImGui::BeginChild("no relu", {half, row});
-    ImGui::TextDisabled("Dead ReLUs: this network has no ReLU layer.");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Dead ReLUs: this network has no ReLU layer.");
+    ImGui::PopStyleColor();
     ImGui::EndChild();
     st.dead_rect = {};
   } else {

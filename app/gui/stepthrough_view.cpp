@@ -78,7 +78,7 @@ void UpdateStage(App& app, const StepTrace& t) {
   ImGui::Text("dL/dw         = %.8g   (mean over the mini-batch)", e.grad);
   for (const auto& [name, m] : t.state_before[pi]) ImGui::Text("%s before = %.8g", name.c_str(), double(m.data()[k]));
   ImGui::Separator();
-  for (const auto& line : e.lines) ImGui::TextWrapped("%s", line.c_str());
+  for (const auto& line : e.lines) TextAtSpaces("%s", line.c_str());
   ImGui::Separator();
   ImGui::Text("w after the step = %.8g", e.actual);
   for (const auto& [name, m] : t.state_after[pi]) ImGui::Text("%s after  = %.8g", name.c_str(), double(m.data()[k]));
@@ -120,8 +120,10 @@ void DrawStepThrough(App& app, bool* open) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   ImGui::SliderInt("sample", &ss.sample, 0, std::max(0, batch - 1));
   ss.sample = std::clamp(ss.sample, 0, std::max(0, batch - 1));
-  ImGui::SameLine();
-  ImGui::TextDisabled("step %ld, batch of %d, loss %.5g", t.step, batch, t.loss);
+  char head[96];
+  std::snprintf(head, sizeof head, "step %ld, batch of %d, loss %.5g", t.step, batch, t.loss);
+  SameLineIfFits(ImGui::CalcTextSize(head).x);
+  ImGui::TextDisabled("%s", head);
   ImGui::Separator();
 
   // The forward and backward stages can show the probe input instead (a validation image or a
@@ -159,8 +161,10 @@ void DrawStepThrough(App& app, bool* open) {
   } else if (ss.stage <= L) {
     const int i = ss.stage - 1;
     ImGui::Text("2. Forward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
-    ImGui::TextDisabled("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
-                        app.out_shapes[i].str().c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
+                 app.out_shapes[i].str().c_str());
+    ImGui::PopStyleColor();
     Numbers("in ", acts[i], j);
     Numbers("out", acts[i + 1], j);
     show(acts[i + 1], app.out_shapes[i], fs * 10);
@@ -195,7 +199,9 @@ void DrawStepThrough(App& app, bool* open) {
   } else if (ss.stage <= 2 * L + 1) {
     const int i = L - 1 - (ss.stage - L - 2);  // from the last layer down
     ImGui::Text("4. Backward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
-    ImGui::TextDisabled("%s", backward_formula_of(layers[i]).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("%s", backward_formula_of(layers[i]).c_str());
+    ImGui::PopStyleColor();
     if (!have_grads) ImGui::TextDisabled("The probe has no label, so no loss to differentiate.");
     if (have_grads) Numbers("dL/dout", grads[i + 1], j);
     if (have_grads && i > 0) Numbers("dL/din ", grads[i], j);
@@ -203,8 +209,8 @@ void DrawStepThrough(App& app, bool* open) {
     for (size_t q = 0; q < t.param_names.size(); ++q) {
       if (t.param_names[q].rfind(prefix, 0) != 0) continue;
       const Mat& gr = t.param_grad[q];
-      ImGui::Text("%s: gradient over the batch, |max| %.4g, mean |g| %.4g", t.param_names[q].c_str(),
-                  double(gr.cwiseAbs().maxCoeff()), double(gr.cwiseAbs().mean()));
+      TextAtSpaces("%s: gradient over the batch, |max| %.4g, mean |g| %.4g", t.param_names[q].c_str(),
+                   double(gr.cwiseAbs().maxCoeff()), double(gr.cwiseAbs().mean()));
       if (gr.cols() == 1) Numbers("  ", gr, 0);
     }
     if (have_grads) show(grads[i + 1], app.out_shapes[i], fs * 8);
@@ -213,8 +219,10 @@ void DrawStepThrough(App& app, bool* open) {
     UpdateStage(app, t);
   }
   ImGui::Separator();
-  ImGui::TextDisabled("stage %d of %d  -  Previous / Next walk the stages; Step (S) records a new mini-batch",
-                      ss.stage + 1, stages);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  TextAtSpaces("stage %d of %d  -  Previous / Next walk the stages; Step (S) records a new mini-batch", ss.stage + 1,
+               stages);
+  ImGui::PopStyleColor();
   ImGui::End();
 }
 

@@ -38,7 +38,8 @@ WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shape in) {
   if (shape.size() == 4) {  // conv [out, in, kh, kw]
     l.in_ch = shape[1];
     l.per_tile_unit = false;
-    l.tiles = MakeTiles(shape[0] * shape[1], shape[2], shape[3], shape[1]);
+    // One row of input channels per filter; a one-channel layer (the first) tiles its filters in a square.
+    l.tiles = MakeTiles(shape[0] * shape[1], shape[2], shape[3], shape[1] == 1 ? 0 : shape[1]);
   } else if (in.c == 1 && in.h > 1 && in.size() == l.fan_in) {  // dense on a one-channel image
     l.tiles = MakeTiles(l.units, in.h, in.w);
   } else {  // a matrix: one row per unit
