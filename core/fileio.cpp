@@ -110,6 +110,15 @@ void write_file_atomic(const std::string& path, const std::string& bytes, const 
     ::unlink(tmp.c_str());
     fail(component, path, std::string("cannot replace the file: ") + std::strerror(e));
   }
+  // The rename itself reaches the disk with the folder's entry: a power cut right after a save
+  // then leaves the new file, not possibly the old one. (Best effort: some filesystems refuse.)
+  const size_t slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int dfd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
 }
 
 }  // namespace nnviz

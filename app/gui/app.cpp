@@ -110,7 +110,7 @@ App::App() {
 void App::say(const std::string& text, bool error) {
   message = text;
   message_is_error = error;
-  message_until = now_s() + (error ? 12.0 : 5.0);
+  message_until = error ? 1e300 : now_s() + 6.0;  // errors stay until dismissed in the status bar
 }
 
 void App::load_data(DatasetKind kind) {
@@ -226,13 +226,7 @@ void App::load_settings() {
     const auto bytes = read_file(settings_path(), "settings", 1 << 20);
     const json::Value v = json::parse(std::string(bytes.begin(), bytes.end()));
     if (const auto* w = v.find("views")) {
-      views.curves = w->get_bool("curves", views.curves);
-      views.weights = w->get_bool("weights", views.weights);
-      views.activations = w->get_bool("activations", views.activations);
-      views.stepthrough = w->get_bool("stepthrough", views.stepthrough);
-      views.canvas = w->get_bool("canvas", views.canvas);
-      views.stats = w->get_bool("stats", views.stats);
-      views.tile = w->get_bool("tile", views.tile);
+      for (auto [name, on] : views.remembered()) *on = w->get_bool(name, *on);
     }
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
     loss_plot.log_y = v.get_bool("log_loss", loss_plot.log_y);
@@ -253,13 +247,8 @@ void App::load_settings() {
 void App::save_settings() const {
   json::Value v = json::Value::object();
   json::Value w = json::Value::object();
-  w.set("curves", views.curves);
-  w.set("weights", views.weights);
-  w.set("activations", views.activations);
-  w.set("stepthrough", views.stepthrough);
-  w.set("canvas", views.canvas);
-  w.set("stats", views.stats);
-  w.set("tile", views.tile);
+  Views shown = views;
+  for (auto [name, on] : shown.remembered()) w.set(name, *on);
   v.set("views", w);
   v.set("x_in_epochs", x_in_epochs);
   v.set("log_loss", loss_plot.log_y);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis.h"
@@ -60,6 +61,13 @@ struct Views {
   bool stats = false;  // layer statistics
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
+  // Every view's switch by its settings name (the developers' demo window is not remembered).
+  std::vector<std::pair<const char*, bool*>> remembered() {
+    return {{"curves", &curves},         {"weights", &weights}, {"activations", &activations},
+            {"stepthrough", &stepthrough}, {"canvas", &canvas},   {"compare", &compare},
+            {"analysis", &analysis},     {"playground", &playground}, {"landscape", &landscape},
+            {"stats", &stats},           {"tile", &tile}};
+  }
 };
 
 struct WeightsState {
@@ -285,6 +293,7 @@ int ValueAt(int x, int y, int n, Shape shape);
 // Small widgets the panels share.
 void HelpMarker(const char* text);  // "(?)" on the line so far, the text in its tooltip
 float ButtonWidth(const char* label);
+std::string TimeStamp();  // local time as 20261122-093015, for file names
 float CheckboxWidth(const char* label);
 // Continues the line when an item `width` pixels wide still fits in the window, else starts anew.
 void SameLineIfFits(float width);

@@ -30,14 +30,15 @@ void DrawCurves(App& app, bool* open) {
     app.loss_plot.follow = app.acc_plot.follow = true;
   }
   SameLineIfFits(ButtonWidth("Export CSV"));
-  if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves.csv");
+  if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves-" + TimeStamp() + ".csv");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every point of the curves, into %s", data_home().c_str());
   SameLineIfFits(ButtonWidth("Export PNG"));
   if (ImGui::Button("Export PNG")) {
-    app.png_requests.push_back({data_home() + "/curves.png", ImGui::GetWindowPos(),
+    app.png_requests.push_back({data_home() + "/curves-" + TimeStamp() + ".png", ImGui::GetWindowPos(),
                                 {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
                                  ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}});
-    app.say("Saved the plot to " + data_home() + "/curves.png");
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("This view as an image, into %s", data_home().c_str());
   HelpMarker("Mouse over a plot: wheel zooms, shift+wheel zooms y, drag pans, double-click resets the view. "
              "Hover shows the exact values; click a legend entry to hide or show its curve.");
 

@@ -1,6 +1,7 @@
 // Save and open dialogs for model files: a path to edit, and the models already in the user's
 // nnviz folder to pick from. (ImGui has no native file dialog.)
 #include <dirent.h>
+#include <unistd.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -44,7 +45,10 @@ void Dialog(App& app, const char* title, bool saving) {
       if (ImGui::Selectable(m.substr(m.rfind('/') + 1).c_str(), m == path)) path = m;
     ImGui::EndChild();
   }
-  if (ImGui::Button(saving ? "Save" : "Open") || enter) {
+  // Saving over another file says so first (the run's own file is re-saved without a word).
+  const bool replaces = saving && path != app.model_path && ::access(path.c_str(), F_OK) == 0;
+  if (replaces) ImGui::TextColored({0.9f, 0.85f, 0.5f, 1}, "A file of that name exists: saving replaces it.");
+  if (ImGui::Button(saving ? (replaces ? "Replace" : "Save") : "Open") || enter) {
     if (saving) app.save_model(path);
     else app.guard("Opening " + path + " replaces the current run.", [&app, p = path] { app.load_model(p); });
     ImGui::CloseCurrentPopup();

@@ -412,7 +412,8 @@ int main(int argc, char** argv) {
 
       // Idle means idle: with nothing training, loading or being touched, sleep until an event.
       const bool busy = app.loading.valid() || (app.run && !app.run->idle()) || drives_itself ||
-                        ImGui::GetTime() - last_input < 0.5 || ImGui::GetTime() < app.message_until;
+                        ImGui::GetTime() - last_input < 0.5 ||
+                        (!app.message_is_error && ImGui::GetTime() < app.message_until);  // to clear it on time
       if (busy) {
         glfwPollEvents();
       } else {
@@ -526,6 +527,7 @@ int main(int argc, char** argv) {
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       for (const auto& r : app.png_requests)
         if (!SavePng(r.path, fb_w, fb_h, sx, sy, r.min, r.max)) app.say("Could not write " + r.path, true);
+        else app.say("Saved the plot to " + r.path);
       app.png_requests.clear();
 
       // --- headless: train, draw, screenshot, exit

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
+#include <ctime>
 #include <cstdio>
 
 #include "app.h"
@@ -455,6 +456,15 @@ void TextAtSpaces(const char* fmt, ...) {
     p = *q ? q + 1 : q;
   }
   if (!line.empty()) flush();
+}
+
+std::string TimeStamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &local);
+  return buf;
 }
 
 }  // namespace nnviz::gui

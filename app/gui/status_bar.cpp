@@ -36,8 +36,10 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
     ImGui::TextColored(state_col, "%s", to_string(s.state));
     ImGui::SameLine();
     const int target = s.target_epochs < 1000000 ? s.target_epochs : s.config.epochs;
-    ImGui::Text("epoch %.2f / %d   step %ld   %.0f samples/s   elapsed %s", s.epoch, target, s.step,
-                s.samples_per_s, clock_text(s.elapsed_s).c_str());
+    char rate[32] = "-";  // a rate only while the run trains
+    if (s.state == RunState::Running && s.samples_per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", s.samples_per_s);
+    ImGui::Text("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, target, s.step, rate,
+                clock_text(s.elapsed_s).c_str());
     if (s.state == RunState::Running && s.samples_per_s > 0 && app.data && s.epoch < target) {
       const double left = (target - s.epoch) * app.data->train.count / s.samples_per_s;
       ImGui::SameLine();
@@ -53,13 +55,21 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   // The engine's message (divergence, errors, finished) wins over a transient app message.
   std::string msg = s.message;
   bool err = s.state == RunState::Diverged || s.state == RunState::Failed;
+  bool own = false;
   if (msg.empty() && ImGui::GetTime() < app.message_until) {
     msg = app.message;
     err = app.message_is_error;
+    own = true;
   }
   if (!msg.empty()) {
     ImGui::SameLine();
     ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "   %s", msg.c_str());
+    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(msg.c_str()).x > ImGui::GetContentRegionAvail().x)
+      ImGui::SetTooltip("%s", msg.c_str());  // the whole message when the bar cuts it
+    if (own && err) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("dismiss")) app.message_until = 0;
+    }
   }
   ImGui::End();
   ImGui::PopStyleVar();
