@@ -234,6 +234,9 @@ void App::load_settings() {
     classroom = v.get_bool("classroom", classroom);
     hide_setup = v.get_bool("hide_setup", hide_setup);
     hide_optimizer = v.get_bool("hide_optimizer", hide_optimizer);
+    hide_data = v.get_bool("hide_data", hide_data);
+    hide_reset = v.get_bool("hide_reset", hide_reset);
+    hide_files = v.get_bool("hide_files", hide_files);
     setup.dataset = dataset_kind_from_string(v.get_string("dataset", to_string(setup.dataset)));
     const std::string p = v.get_string("preset", "");
     const auto& all = presets();
@@ -256,6 +259,9 @@ void App::save_settings() const {
   v.set("classroom", classroom);
   v.set("hide_setup", hide_setup);
   v.set("hide_optimizer", hide_optimizer);
+  v.set("hide_data", hide_data);
+  v.set("hide_reset", hide_reset);
+  v.set("hide_files", hide_files);
   v.set("dataset", to_string(setup.dataset));
   v.set("preset", presets()[preset].name);
   try {

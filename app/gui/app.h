@@ -231,8 +231,11 @@ struct App {
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
   bool show_train_acc = true, show_val_acc = true, show_test_acc = true;
   PlotRect loss_rect{}, acc_rect{}, sidebar_rect{};  // where they were drawn (screenshots, tests)
-  bool classroom = false;  // hide the controls a teacher chose to hide
-  bool hide_setup = false, hide_optimizer = false;
+  // Classroom mode hides the controls a teacher chose (and their shortcuts), so that students see
+  // the controls and views the lesson needs. Ctrl+Shift+K (or the settings) leaves it.
+  bool classroom = false;
+  bool hide_setup = false, hide_optimizer = false, hide_data = false, hide_reset = false, hide_files = false;
+  std::string sections_shown;  // the sidebar's sections this frame, for the screenshot tests
 
   // --- messages and file actions
   std::string message;

@@ -81,6 +81,7 @@ struct Options {
   long scrub = -1;           // scrub the timeline back to this step before the screenshot
   bool canvas_run = false;   // the canvas reads with the current run's weights, not the bundled model
   double bench_heatmaps = 0; // seconds of the views-open / views-closed comparison
+  bool classroom = false;    // start in classroom mode with every choice hidden (a lesson's launcher)
 };
 
 const char* kUsage =
@@ -89,7 +90,7 @@ const char* kUsage =
     "             [--open weights|activations|stepthrough|canvas|compare|stats]... [--stage N] [--draw-demo]\n"
     "             [--scrub STEP] [--canvas-run]\n"
     "             [--compare READY] [--save-run FILE] [--load FILE] [--save-comparison] [--open-comparison]\n"
-    "             [--data-home DIR]\n"
+    "             [--data-home DIR] [--classroom]\n"
     "             [--bench-frames N] [--bench-heatmaps SECONDS]\n";
 
 bool parse(int argc, char** argv, Options& o) {
@@ -122,6 +123,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--save-comparison") o.save_comparison = true;
     else if (a == "--open-comparison") o.open_comparison = true;
     else if (a == "--data-home") setenv("XDG_DATA_HOME", value().c_str(), 1);
+    else if (a == "--classroom") o.classroom = true;
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--close-after") o.close_after = std::max(0.1, std::atof(value().c_str()));
     else if (a == "--soak") o.soak = std::max(120.0, std::atof(value().c_str()));
@@ -330,6 +332,8 @@ int main(int argc, char** argv) {
   {
     App app;
     if (!headless) app.load_settings();  // tests never read the user's settings
+    if (opt.classroom)
+      app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;
     if (!headless && access((data_home() + "/last-session.run.safetensors").c_str(), R_OK) == 0)
       app.say("The last session's unsaved training was kept: Open... > last-session.run.safetensors");
     try {
@@ -629,6 +633,7 @@ int main(int argc, char** argv) {
               l.set("canvas_prediction", top);
             }
             l.set("setup_params", static_cast<long long>(app.setup_params));
+            l.set("sections_shown", app.sections_shown);
             l.set("steps", static_cast<long long>(app.snap.step));
             l.set("points", static_cast<long long>(app.curves.step.size()));
             l.set("scale", double(sx));

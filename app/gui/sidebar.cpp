@@ -93,11 +93,18 @@ void ViewsSection(App& app) {
   ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
-  if (ImGui::TreeNode("Classroom")) {
-    ImGui::Checkbox("classroom mode", &app.classroom);
-    ImGui::Checkbox("hide the network setup", &app.hide_setup);
-    ImGui::Checkbox("hide the optimizer settings", &app.hide_optimizer);
-    ImGui::TextDisabled("Students see the controls and views only.");
+  if (app.classroom) {
+    ImGui::TextDisabled("classroom mode");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+Shift+K leaves it");
+  } else if (ImGui::TreeNode("Classroom")) {
+    ImGui::TextDisabled("What students do not see (nor reach by shortcut):");
+    ImGui::Checkbox("the network setup", &app.hide_setup);
+    ImGui::Checkbox("the optimizer settings", &app.hide_optimizer);
+    ImGui::Checkbox("the dataset choice", &app.hide_data);
+    ImGui::Checkbox("Reset (and R)", &app.hide_reset);
+    ImGui::Checkbox("saving and opening files", &app.hide_files);
+    if (ImGui::Button("Enter classroom mode")) app.classroom = true;
+    HelpMarker("Ctrl+Shift+K leaves classroom mode (and enters it). The choice is remembered.");
     ImGui::TreePop();
   }
 }
@@ -361,8 +368,11 @@ void ControlsSection(App& app) {
   if (ImGui::Button("Epoch", {bw, 0}) && run) run->step_epoch();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("To the end of this epoch (E)");
   ImGui::SameLine();
+  const bool no_reset = app.classroom && app.hide_reset;
+  if (no_reset) ImGui::BeginDisabled();
   if (ImGui::Button("Reset", {bw, 0}) && run) app.guard("Reset starts again from new weights.", [&app] { if (app.run) app.run->reset(); });
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New start from the same seed (R)");
+  if (no_reset) ImGui::EndDisabled();
   float speed = float(app.speed);
   ImGui::SetNextItemWidth(-1);
   const char* fmt = speed <= 0 ? "speed: full" : "speed: %.0f batches/s";
@@ -370,6 +380,9 @@ void ControlsSection(App& app) {
     app.speed = speed < 0.5f ? 0 : speed;
     if (run) run->set_speed(app.speed);
   }
+  ImGui::EndDisabled();
+  if (app.classroom && app.hide_files) return;
+  ImGui::BeginDisabled(!run);
   const float hw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   if (ImGui::Button("Save run...", {hw, 0})) app.open_save_dialog = true;
   if (ImGui::IsItemHovered())
@@ -396,11 +409,13 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::TextDisabled("watch a network learn");
+  const bool cls = app.classroom;
+  app.sections_shown = "controls,views";
   ControlsSection(app);
   ViewsSection(app);
-  DataSection(app);
-  if (!(app.classroom && app.hide_setup)) NetworkSection(app);
-  if (!(app.classroom && app.hide_optimizer)) OptimizerSection(app);
+  if (!(cls && app.hide_data)) DataSection(app), app.sections_shown += ",data";
+  if (!(cls && app.hide_setup)) NetworkSection(app), app.sections_shown += ",network";
+  if (!(cls && app.hide_optimizer)) OptimizerSection(app), app.sections_shown += ",training";
   ImGui::End();
 }
 

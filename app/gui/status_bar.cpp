@@ -80,7 +80,13 @@ void HandleShortcuts(App& app) {
   if (io.WantTextInput || !app.run) return;
   Run& run = *app.run;
   // ImGui 1.86: IsKeyPressed takes the backend's key index (GLFW_KEY_*).
+  if (io.KeyCtrl && io.KeyShift) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_K, false)) app.classroom = !app.classroom;
+    return;
+  }
+  const bool cls = app.classroom;
   if (io.KeyCtrl) {
+    if (cls && app.hide_files) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) app.open_save_dialog = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_load_dialog = true;
     return;
@@ -88,7 +94,7 @@ void HandleShortcuts(App& app) {
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) app.training() ? run.pause() : run.play();
   if (ImGui::IsKeyPressed(GLFW_KEY_S, true)) run.step_batch();
   if (ImGui::IsKeyPressed(GLFW_KEY_E, false)) run.step_epoch();
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false))
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !(cls && app.hide_reset))
     app.guard("Reset starts again from new weights.", [&app] { if (app.run) app.run->reset(); });
 }
 
