@@ -176,6 +176,9 @@ struct StepState {
   bool use_probe = false;
   Heatmap map;
   std::vector<float> buf;
+  Heatmap grad_map;  // the backward stage's dL/dW
+  long grad_shown = -1;
+  std::vector<float> grad_buf;
 };
 
 // A request to save a part of the framebuffer as PNG after the frame is drawn.

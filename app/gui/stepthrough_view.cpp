@@ -155,8 +155,12 @@ void DrawStepThrough(App& app, bool* open) {
       ImGui::TextDisabled("the probe input, label %s",
                           label_j >= 0 ? app.data->class_names()[label_j].c_str() : "unknown (a drawing)");
     else
-      ImGui::TextDisabled("%d images, drawn at random from the training split; sample %d has label %s", batch, j,
-                          app.data->class_names()[label_j].c_str());
+    {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      TextAtSpaces("%d images, drawn at random from the training split; sample %d has label %s", batch, j,
+                   app.data->class_names()[label_j].c_str());
+      ImGui::PopStyleColor();
+    }
     show(acts[0], app.in_shapes.empty() ? Shape{} : app.in_shapes[0], fs * 12);
   } else if (ss.stage <= L) {
     const int i = ss.stage - 1;
@@ -172,7 +176,9 @@ void DrawStepThrough(App& app, bool* open) {
     ImGui::Text("3. The loss");
     Mat probs;
     softmax(t.acts[L], probs);
-    ImGui::TextDisabled("softmax of the outputs, then L = -log p(true class), averaged over the batch");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("softmax of the outputs, then L = -log p(true class), averaged over the batch");
+    ImGui::PopStyleColor();
     if (ImGui::BeginTable("loss", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, {0, fs * 14})) {
       ImGui::TableSetupColumn("sample");
       ImGui::TableSetupColumn("label");
@@ -194,7 +200,9 @@ void DrawStepThrough(App& app, bool* open) {
       ImGui::EndTable();
     }
     ImGui::Text("mean loss = %.6g", t.loss);
-    ImGui::TextDisabled("dL/d(outputs) = (p - onehot(label)) / batch size: where the backward pass starts");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("dL/d(outputs) = (p - onehot(label)) / batch size: where the backward pass starts");
+    ImGui::PopStyleColor();
     if (have_grads) Numbers("dL/dout", grads[L], j);
   } else if (ss.stage <= 2 * L + 1) {
     const int i = L - 1 - (ss.stage - L - 2);  // from the last layer down
@@ -211,7 +219,35 @@ void DrawStepThrough(App& app, bool* open) {
       const Mat& gr = t.param_grad[q];
       TextAtSpaces("%s: gradient over the batch, |max| %.4g, mean |g| %.4g", t.param_names[q].c_str(),
                    double(gr.cwiseAbs().maxCoeff()), double(gr.cwiseAbs().mean()));
-      if (gr.cols() == 1) Numbers("  ", gr, 0);
+      if (gr.cols() == 1) {
+        Numbers("  ", gr, 0);
+        continue;
+      }
+      // The whole dL/dW as a heatmap: a row per unit, a column per input. A click selects that
+      // weight and goes to the update stage.
+      const float g = gr.cwiseAbs().maxCoeff();
+      const long key = t.step * 1000 + long(q);
+      if (ss.grad_shown != key) {
+        ss.grad_buf.assign(gr.data(), gr.data() + gr.size());
+        for (float& v : ss.grad_buf) v = g > 0 ? v / g : 0.f;
+        ss.grad_map.update(ss.grad_buf.data(), int(gr.rows()), int(gr.cols()), Colormap::Diverging);
+        ss.grad_shown = key;
+      }
+      int gx = -1, gy = -1;
+      ImGui::PushID(int(q));
+      const bool clicked = HeatmapImage(ss.grad_map, ImGui::GetContentRegionAvail().x, fs * 7, &gx, &gy);
+      ImGui::PopID();
+      if (gx >= 0 && gy >= 0 && gx < gr.rows() && gy < gr.cols()) {
+        const int k = gy * int(gr.rows()) + gx;
+        ImGui::SetTooltip("%s: unit %d, input %d\ndL/dw = %.6g\nclick: this weight's update", t.param_names[q].c_str(),
+                          gy, gx, double(gr(gx, gy)));
+        if (clicked) {
+          app.sel_param = int(q);
+          app.sel_index = k;
+          ss.stage = stages - 1;
+        }
+      }
+      ColourBar(Colormap::Diverging, -g, g, std::min(ImGui::GetContentRegionAvail().x, fs * 16));
     }
     if (have_grads) show(grads[i + 1], app.out_shapes[i], fs * 8);
   } else {
