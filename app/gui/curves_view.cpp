@@ -7,7 +7,7 @@
 namespace nnviz::gui {
 
 namespace {
-constexpr ImU32 kRaw = IM_COL32(110, 150, 210, 150);
+constexpr ImU32 kRaw = IM_COL32(110, 150, 210, 125);
 constexpr ImU32 kSmooth = IM_COL32(250, 160, 60, 255);
 constexpr ImU32 kVal = IM_COL32(90, 210, 120, 255);
 constexpr ImU32 kTest = IM_COL32(90, 200, 230, 255);

@@ -122,6 +122,11 @@ void Heatmap::update(const float* values, int w, int h, Colormap map) {
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glBindVertexArray(0);
   glUseProgram(0);
+  // Shown smaller than its size (a grid of 256 tiles in a narrow view), the image is averaged
+  // through mipmaps; picking the nearest texel would drop whole rows and tile gaps at random.
+  glBindTexture(GL_TEXTURE_2D, out_tex_);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+  glGenerateMipmap(GL_TEXTURE_2D);
   glBindFramebuffer(GL_FRAMEBUFFER, prev_fbo);
   glViewport(prev_viewport[0], prev_viewport[1], prev_viewport[2], prev_viewport[3]);
   glBindTexture(GL_TEXTURE_2D, prev_tex);

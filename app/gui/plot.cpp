@@ -263,7 +263,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     dl->AddLine({x, area.min.y}, {x, area.max.y}, grid);
     format_value(buf, sizeof buf, t);
     const float tw = ImGui::CalcTextSize(buf).x;
-    dl->AddText({x - tw / 2, area.max.y + fs * 0.2f}, dim, buf);
+    // The last label may not run past the plot frame (it would be cut at the window edge).
+    dl->AddText({std::min(x - tw / 2, area.max.x + fs * 0.3f - tw), area.max.y + fs * 0.2f}, dim, buf);
   }
   for (double t : NiceTicks(st.y0, st.y1, std::max(2, int(h / (fs * 2.5f))))) {
     const float y = float(area.max.y - (t - st.y0) / (st.y1 - st.y0) * h);
