@@ -122,12 +122,37 @@ void DrawActivations(App& app, bool* open) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s, %s %.3g", app.out_shapes[i - 1].str().c_str(), s < 0 ? "|max|" : "max", std::fabs(s));
     const Heatmap& hm = *as.maps[i];
-    HeatmapImage(hm, ImGui::GetContentRegionAvail().x, fs * 7, &hx, &hy);
+    const bool clicked = HeatmapImage(hm, ImGui::GetContentRegionAvail().x, fs * 7, &hx, &hy);
+    // The weights that make this layer's values: the nearest weight tensor at or before it.
+    int param = -1;
+    const auto w = app.snap.weights;
+    for (int k = int(i) - 1; w && k >= 0 && param < 0; --k)
+      for (size_t q = 0; q < w->names.size(); ++q)
+        if (w->names[q] == "layers." + std::to_string(k) + ".weight") param = int(q);
     if (hx >= 0) {
       const Mat& a = p->acts[i];
-      const int unit = ValueAt(hx, hy, int(a.rows()), app.out_shapes[i - 1]);
-      if (unit >= 0) ImGui::SetTooltip("unit %d: %.5g", unit, double(a(unit, 0)));
+      const Shape os = app.out_shapes[i - 1];
+      const int unit = ValueAt(hx, hy, int(a.rows()), os);
+      if (unit >= 0) {
+        // A conv layer's value belongs to a channel (one filter); a dense layer's to its unit.
+        const int channel = os.h > 1 ? unit / std::max(1, os.h * os.w) : unit;
+        if (param >= 0 && channel < w->values[size_t(param)].cols())
+          ImGui::SetTooltip("%s %d: %.5g\nclick: select its weights (%s, %s %d)", os.h > 1 ? "value" : "unit", unit,
+                            double(a(unit, 0)), w->names[size_t(param)].c_str(), os.h > 1 ? "filter" : "unit", channel);
+        else
+          ImGui::SetTooltip("unit %d: %.5g", unit, double(a(unit, 0)));
+        if (clicked && param >= 0 && channel < w->values[size_t(param)].cols()) {
+          app.sel_param = param;
+          app.sel_index = channel * int(w->values[size_t(param)].rows());
+          app.weights_view.param = param;
+          app.weights_view.dirty = true;
+          app.say("Selected " + w->names[size_t(param)] + (os.h > 1 ? " filter " : " unit ") + std::to_string(channel) +
+                  ": the weights view shows the tensor, the step-through its first incoming weight");
+        }
+      }
     }
+    ColourBar(s < 0 ? Colormap::Diverging : Colormap::Sequential, s < 0 ? s : 0.0, std::fabs(s),
+              std::min(ImGui::GetContentRegionAvail().x, fs * 14));
     ImGui::PopID();
   }
   ImGui::End();
