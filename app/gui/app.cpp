@@ -231,6 +231,7 @@ void App::load_settings() {
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
     loss_plot.log_y = v.get_bool("log_loss", loss_plot.log_y);
     speed = v.get_number("speed", speed);
+    ui_zoom = float(std::clamp(v.get_number("ui_zoom", ui_zoom), 0.5, 3.0));
     classroom = v.get_bool("classroom", classroom);
     hide_setup = v.get_bool("hide_setup", hide_setup);
     hide_optimizer = v.get_bool("hide_optimizer", hide_optimizer);
@@ -256,6 +257,7 @@ void App::save_settings() const {
   v.set("x_in_epochs", x_in_epochs);
   v.set("log_loss", loss_plot.log_y);
   v.set("speed", speed);
+  v.set("ui_zoom", double(ui_zoom));
   v.set("classroom", classroom);
   v.set("hide_setup", hide_setup);
   v.set("hide_optimizer", hide_optimizer);

@@ -239,6 +239,7 @@ struct App {
   bool classroom = false;
   bool hide_setup = false, hide_optimizer = false, hide_data = false, hide_reset = false, hide_files = false;
   std::string sections_shown;  // the sidebar's sections this frame, for the screenshot tests
+  float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions
   std::string message;

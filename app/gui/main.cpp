@@ -82,6 +82,7 @@ struct Options {
   bool canvas_run = false;   // the canvas reads with the current run's weights, not the bundled model
   double bench_heatmaps = 0; // seconds of the views-open / views-closed comparison
   bool classroom = false;    // start in classroom mode with every choice hidden (a lesson's launcher)
+  float zoom = 0;            // the interface's size (1: the monitor's own scale), as Ctrl+= / Ctrl+- set it
 };
 
 const char* kUsage =
@@ -90,7 +91,7 @@ const char* kUsage =
     "             [--open weights|activations|stepthrough|canvas|compare|stats]... [--stage N] [--draw-demo]\n"
     "             [--scrub STEP] [--canvas-run]\n"
     "             [--compare READY] [--save-run FILE] [--load FILE] [--save-comparison] [--open-comparison]\n"
-    "             [--data-home DIR] [--classroom]\n"
+    "             [--data-home DIR] [--classroom] [--zoom F]\n"
     "             [--bench-frames N] [--bench-heatmaps SECONDS]\n";
 
 bool parse(int argc, char** argv, Options& o) {
@@ -124,6 +125,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--open-comparison") o.open_comparison = true;
     else if (a == "--data-home") setenv("XDG_DATA_HOME", value().c_str(), 1);
     else if (a == "--classroom") o.classroom = true;
+    else if (a == "--zoom") o.zoom = std::clamp(float(std::atof(value().c_str())), 0.5f, 3.f);
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--close-after") o.close_after = std::max(0.1, std::atof(value().c_str()));
     else if (a == "--soak") o.soak = std::max(120.0, std::atof(value().c_str()));
@@ -332,6 +334,7 @@ int main(int argc, char** argv) {
   {
     App app;
     if (!headless) app.load_settings();  // tests never read the user's settings
+    if (opt.zoom > 0) app.ui_zoom = opt.zoom;
     if (opt.classroom)
       app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;
     if (!headless && access((data_home() + "/last-session.run.safetensors").c_str(), R_OK) == 0)
@@ -391,6 +394,8 @@ int main(int argc, char** argv) {
     FrameBench bench;
     const auto t_start = std::chrono::steady_clock::now();
     double last_input = 0;
+    bool font_filter_set = false;
+    float ui_scale = scale;
     while (status == 0 && !glfwWindowShouldClose(win) && !g_quit) {
       const auto frame_begin = std::chrono::steady_clock::now();
       const double t_run = std::chrono::duration<double>(frame_begin - t_start).count();
@@ -447,7 +452,23 @@ int main(int argc, char** argv) {
         }
       }
       ImGui_ImplOpenGL3_NewFrame();
-      static bool font_filter_set = false;
+      {
+        // HiDPI (the monitor's content scale, which changes when the window moves to another
+        // monitor) times the user's zoom (Ctrl+= / Ctrl+- / Ctrl+0): fonts and sizes are rebuilt
+        // when the product changes.
+        float cs = 1;
+        glfwGetWindowContentScale(win, &cs, nullptr);
+        const float want = std::clamp(cs, 1.f, 3.f) * std::clamp(app.ui_zoom, 0.5f, 3.f);
+        if (std::fabs(want - ui_scale) > 1e-3f) {
+          ui_scale = want;
+          io.Fonts->Clear();
+          LoadFonts(ui_scale);
+          ImGui_ImplOpenGL3_DestroyFontsTexture();
+          ImGui_ImplOpenGL3_CreateFontsTexture();
+          SetupStyle(ui_scale);
+          font_filter_set = false;
+        }
+      }
       if (!font_filter_set && io.Fonts->TexID) {
         // The atlas is drawn 1:1 (glyphs snap to pixels): nearest sampling looks the same as
         // linear and costs a software rasteriser a quarter of the texel reads for every pixel.
@@ -634,6 +655,7 @@ int main(int argc, char** argv) {
             }
             l.set("setup_params", static_cast<long long>(app.setup_params));
             l.set("sections_shown", app.sections_shown);
+            l.set("font_size", double(ImGui::GetFontSize()));
             l.set("steps", static_cast<long long>(app.snap.step));
             l.set("points", static_cast<long long>(app.curves.step.size()));
             l.set("scale", double(sx));

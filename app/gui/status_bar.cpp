@@ -86,6 +86,12 @@ void HandleShortcuts(App& app) {
   }
   const bool cls = app.classroom;
   if (io.KeyCtrl) {
+    // The interface's size: Ctrl+= (or +) larger, Ctrl+- smaller, Ctrl+0 the monitor's own.
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, true))
+      app.ui_zoom = std::min(3.f, app.ui_zoom * 1.1f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, true))
+      app.ui_zoom = std::max(0.5f, app.ui_zoom / 1.1f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false)) app.ui_zoom = 1;
     if (cls && app.hide_files) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) app.open_save_dialog = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_load_dialog = true;

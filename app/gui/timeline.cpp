@@ -213,8 +213,12 @@ void DrawTimeline(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8,
                                    ImGui::GetContentRegionAvail().x - live_w - right_w - ImGui::GetFrameHeight() -
                                        ImGui::GetStyle().ItemSpacing.x * 3));
-  int slider = at;
-  if (ImGui::SliderInt("##timeline", &slider, 0, n, label, ImGuiSliderFlags_NoInput)) target = slider;
+  // A fine slider rounded to the nearest snapshot: with few snapshots a plain one's grab would
+  // cover half the bar and its label.
+  constexpr int kFine = 64;
+  int slider = at * kFine;
+  if (ImGui::SliderInt("##timeline", &slider, 0, n * kFine, label, ImGuiSliderFlags_NoInput))
+    target = (slider + kFine / 2) / kFine;
   ImGui::SameLine();
   ImGui::BeginDisabled(at >= n);
   if (ImGui::ArrowButton("##later", ImGuiDir_Right)) target = at + 1;
