@@ -29,19 +29,15 @@ Run with the Debian interpreter (it has python3-torch):
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR / "peers"))
 sys.path.insert(0, str(BENCH_DIR))
 import benchlib as bl  # noqa: E402
-from mlp_speed import (NOISY_CPUS, cpu_busy_fraction, cpu_times, fmt_rate, fmt_ratio, progress,  # noqa: E402
-                       wait_until_idle)
+from mlp_speed import NOISY_CPUS, cpu_busy_fraction, fmt_rate, fmt_ratio, measure, progress  # noqa: E402
 
 IMPLS = ("nnviz", "torch", "torch-cl")
 TORCH = ("torch", "torch-cl")
@@ -92,33 +88,11 @@ def command(impl, args, preset, batch, threads):
 
 
 def run_one(impl, args, preset, batch, threads):
-    """One measurement: the parsed JSON record (plus "foreign_cpus") or an error string."""
-    if args.wait_idle > 0:
-        wait_until_idle(args.wait_idle)
-    cmd = command(impl, args, preset, batch, threads)
-    busy0, _ = cpu_times()
-    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, env=env_for(args, threads), capture_output=True, text=True,
-                              timeout=90 + 20 * args.seconds)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"{impl}: {e}"
-    wall = time.perf_counter() - start
-    usage1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    busy1, _ = cpu_times()
-    own = (usage1.ru_utime + usage1.ru_stime) - (usage0.ru_utime + usage0.ru_stime)
-    lines = [line for line in proc.stdout.splitlines() if line.strip().startswith("{")]
-    if proc.returncode != 0 or not lines:
-        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return f"{impl} {preset} batch={batch} threads={threads}: exit {proc.returncode}: {tail}"
-    try:
-        record = json.loads(lines[-1])
-        float(record["samples_per_s"])
-    except (ValueError, KeyError, TypeError) as e:
-        return f"{impl}: bad output {lines[-1]!r}: {e}"
-    record["impl"] = impl
-    record["foreign_cpus"] = round(max(0.0, (busy1 - busy0 - own) / wall), 2)
+    """One measurement: the parsed JSON record (plus "impl" and "foreign_cpus") or an error string."""
+    record = measure(command(impl, args, preset, batch, threads), env_for(args, threads), 90 + 20 * args.seconds,
+                     f"{impl} {preset} batch={batch} threads={threads}", args.wait_idle)
+    if isinstance(record, dict):
+        record["impl"] = impl
     return record
 
 

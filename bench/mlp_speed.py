@@ -76,22 +76,27 @@ def command(impl, args, batch, threads):
 
 
 def run_one(impl, args, batch, threads):
-    """Run one measurement; returns the parsed JSON record or an error string.
+    """Run one measurement; returns the parsed JSON record or an error string."""
+    return measure(command(impl, args, batch, threads), bl.bench_env(threads), 60 + 20 * args.seconds,
+                   f"{impl} batch={batch} threads={threads}", args.wait_idle)
+
+
+def measure(cmd, env, timeout, what, wait_idle=0):
+    """Runs one measuring command; returns its last JSON line (which must hold "samples_per_s")
+    as a dict, or an error string that starts with `what`.
 
     The record gets "foreign_cpus": how many CPUs other processes (or the
     hypervisor, as steal time) kept busy on average while it ran.
     """
-    if args.wait_idle > 0:
-        wait_until_idle(args.wait_idle)
-    cmd = command(impl, args, batch, threads)
+    if wait_idle > 0:
+        wait_until_idle(wait_idle)
     busy0, _ = cpu_times()
     usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, env=bl.bench_env(threads), capture_output=True, text=True,
-                              timeout=60 + 20 * args.seconds)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as e:
-        return f"{impl}: {e}"
+        return f"{what}: {e}"
     wall = time.perf_counter() - start
     usage1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy1, _ = cpu_times()
@@ -100,12 +105,12 @@ def run_one(impl, args, batch, threads):
     lines = [line for line in proc.stdout.splitlines() if line.strip().startswith("{")]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return f"{impl} batch={batch} threads={threads}: exit {proc.returncode}: {tail}"
+        return f"{what}: exit {proc.returncode}: {tail}"
     try:
         record = json.loads(lines[-1])
         float(record["samples_per_s"])
     except (ValueError, KeyError, TypeError) as e:
-        return f"{impl}: bad output {lines[-1]!r}: {e}"
+        return f"{what}: bad output {lines[-1]!r}: {e}"
     record["foreign_cpus"] = round(max(0.0, (busy1 - busy0 - own) / wall), 2)
     return record
 

@@ -5,15 +5,5 @@
 #   bench/run-mlp.sh [mlp_speed.py options, e.g. --repeats 5 --wait-idle 30]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-missing=()
-for p in python3-torch python3-numpy libopenblas0-pthread; do
-  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
-  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-"$root/scripts/setup.sh" >/dev/null
+"$root/bench/install-peers.sh"
 exec /usr/bin/python3 "$root/bench/mlp_speed.py" "$@"
