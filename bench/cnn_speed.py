@@ -37,7 +37,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR / "peers"))
 sys.path.insert(0, str(BENCH_DIR))
 import benchlib as bl  # noqa: E402
-from mlp_speed import NOISY_CPUS, cpu_busy_fraction, fmt_rate, fmt_ratio, measure, progress  # noqa: E402
+from mlp_speed import NOISY_CPUS, cpu_busy_fraction, fmt_rate, fmt_ratio, measure, run_interleaved  # noqa: E402
 
 IMPLS = ("nnviz", "torch", "torch-cl")
 TORCH = ("torch", "torch-cl")
@@ -103,30 +103,7 @@ def backend(record):
 
 
 def run_all(args, impls, points):
-    samples = {(i,) + p: [] for i in impls for p in points}
-    raw, backends, errors = [], {}, []
-    total, done = args.repeats * len(points) * len(impls), 0
-    for rep in range(args.repeats):
-        order = impls[rep % len(impls):] + impls[:rep % len(impls)]
-        for preset, batch, threads in points:
-            for impl in order:
-                done += 1
-                progress(f"[{done}/{total}] repeat {rep + 1} {impl:8} {preset:7} batch={batch:<4} threads={threads}")
-                try:
-                    result = run_one(impl, args, preset, batch, threads)
-                except KeyboardInterrupt:
-                    progress("")
-                    print("interrupted: reporting the measurements so far", file=sys.stderr)
-                    return samples, raw, backends, errors
-                if isinstance(result, str):
-                    errors.append(result)
-                    continue
-                result["repeat"] = rep
-                raw.append(result)
-                samples[(impl, preset, batch, threads)].append(float(result["samples_per_s"]))
-                backends.setdefault(impl, {}).setdefault(backend(result), set()).add(threads)
-    progress("")
-    return samples, raw, backends, errors
+    return run_interleaved(args, impls, points, run_one, backend, ("preset", "batch", "threads"))
 
 
 def median(vals):

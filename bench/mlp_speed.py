@@ -169,31 +169,41 @@ def fmt_ratio(value):
 
 def run_all(args, impls, points):
     """Run every measurement, interleaving implementations within each repeat."""
-    samples = {(i, b, t): [] for i in impls for b, t in points}
-    raw, blas, errors = [], {}, []
+    return run_interleaved(args, impls, points, run_one, backend, ("batch", "threads"))
+
+
+def run_interleaved(args, impls, points, run_one, backend, names):
+    """Every (implementation, point) args.repeats times: within a repeat each point runs every
+    implementation in turn, the order rotated each repeat so that none always runs first.
+    `points` are tuples (their fields named by `names`), run_one(impl, args, *point) measures one.
+    Returns samples {(impl,) + point: [samples/s]}, the raw records, the backends each
+    implementation reported {impl: {backend: {threads}}}, and the error strings."""
+    samples = {(i,) + p: [] for i in impls for p in points}
+    raw, backends, errors = [], {}, []
     total, done = args.repeats * len(points) * len(impls), 0
     for rep in range(args.repeats):
-        # Rotate the order each repeat so no implementation always runs first.
         order = impls[rep % len(impls):] + impls[:rep % len(impls)]
-        for batch, threads in points:
+        for point in points:
             for impl in order:
                 done += 1
-                progress(f"[{done}/{total}] repeat {rep + 1} {impl:5} batch={batch:<4} threads={threads}")
+                where = " ".join(f"{n}={v}" for n, v in zip(names, point))
+                progress(f"[{done}/{total}] repeat {rep + 1} {impl:8} {where}")
                 try:
-                    result = run_one(impl, args, batch, threads)
+                    result = run_one(impl, args, *point)
                 except KeyboardInterrupt:
                     progress("")
                     print("interrupted: reporting the measurements so far", file=sys.stderr)
-                    return samples, raw, blas, errors
+                    return samples, raw, backends, errors
                 if isinstance(result, str):
                     errors.append(result)
                     continue
                 result["repeat"] = rep
                 raw.append(result)
-                samples[(impl, batch, threads)].append(float(result["samples_per_s"]))
-                blas.setdefault(impl, {}).setdefault(backend(result), set()).add(threads)
+                samples[(impl,) + point].append(float(result["samples_per_s"]))
+                threads = point[names.index("threads")]
+                backends.setdefault(impl, {}).setdefault(backend(result), set()).add(threads)
     progress("")
-    return samples, raw, blas, errors
+    return samples, raw, backends, errors
 
 
 NOISY_CPUS = 0.25  # foreign load above which a table row is flagged
