@@ -73,6 +73,9 @@ void UpdateStage(App& app, const StepTrace& t) {
   ImGui::TextDisabled("unit %d, input %d  (or click a cell in the Weights view)", int(k / before.rows()),
                       int(k % before.rows()));
   const UpdateExplanation e = explain_update(t, size_t(pi), size_t(k));
+  // The verdict first: in a short pane the lines below may need scrolling.
+  if (e.matches()) ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "the formula below gives the value the step wrote");
+  else ImGui::TextColored({1, 0.45f, 0.4f, 1}, "the formula below differs from the value the step wrote");
   ImGui::Text("optimizer %s, learning rate %.5g", to_string(t.opt.kind), t.lr);
   ImGui::Text("w before      = %.8g", e.before);
   ImGui::Text("dL/dw         = %.8g   (mean over the mini-batch)", e.grad);
@@ -82,8 +85,6 @@ void UpdateStage(App& app, const StepTrace& t) {
   ImGui::Separator();
   ImGui::Text("w after the step = %.8g", e.actual);
   for (const auto& [name, m] : t.state_after[pi]) ImGui::Text("%s after  = %.8g", name.c_str(), double(m.data()[k]));
-  if (e.matches()) ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "the formula gives the value the step wrote");
-  else ImGui::TextColored({1, 0.45f, 0.4f, 1}, "the formula differs from the value the step wrote");
 }
 
 }  // namespace
