@@ -39,8 +39,8 @@ packages=(
   fonts-dejavu-core dataset-fashion-mnist
   # headless GL for the GUI tests
   xvfb xauth libgl1-mesa-dri libglx-mesa0
-  # tools the scripts use
-  ca-certificates xz-utils
+  # tools the scripts use; numpy for the test that reads a model file the way the README shows
+  ca-certificates xz-utils python3-numpy
 )
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
