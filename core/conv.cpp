@@ -150,25 +150,38 @@ Conv2D::Conv2D(Shape in, int filters, int kh, int kw, int stride, int pad, int d
     b = Mat::Zero(g_.o, 1);
     db = Mat::Zero(g_.o, 1);
   }
-  direct_ = conv_direct_plan(g_, plan_);
+  set_path(ConvPath::Auto);
 }
 
 void Conv2D::set_path(ConvPath p) {
-  if (p == ConvPath::Im2col) {
-    direct_ = false;
-  } else if (!conv_direct_plan(g_, plan_)) {
-    if (p == ConvPath::Direct) throw Error("[conv2d] the direct path needs stride 1 and planes of a sensible size");
-    direct_ = false;
-  } else {
-    direct_ = true;
+  const bool direct = conv_direct_plan(g_, plan_), winograd = conv_winograd_plan(g_, wplan_);
+  if (p == ConvPath::Direct && !direct)
+    throw Error("[conv2d] the direct path needs stride 1 and planes of a sensible size");
+  if (p == ConvPath::Winograd && !winograd)
+    throw Error("[conv2d] the Winograd path needs stride 1, no dilation and a 3x3 or 5x5 kernel");
+  if (p != ConvPath::Auto) {
+    path_ = backward_path_ = p;
+    return;
   }
+  const ConvPath fallback = direct ? ConvPath::Direct : ConvPath::Im2col;
+  path_ = winograd && g_.c >= kWinogradMinForwardChannels ? ConvPath::Winograd : fallback;
+  backward_path_ = winograd ? ConvPath::Winograd : fallback;
+}
+
+void conv2d_bias_gradient(const ConvGeom& g, const Mat& dout, Mat& db) {
+  // dout read as (P x O*n): column o + O*j holds channel o of sample j.
+  const Eigen::Index n = dout.cols(), O = g.o;
+  const RowVec per_map = ConstMatMap(dout.data(), g.pixels(), O * n).colwise().sum();
+  db.resize(O, 1);
+  db.col(0) = ConstMatMap(per_map.data(), O, n).rowwise().sum();
 }
 
 void Conv2D::forward(const Mat& in, Mat& out, bool) {
   // Per sample: its patch matrix (P x K) times W (K x O) is its output, read as (P x O).
   // (One sample per product measured faster than stacking a chunk or the whole batch of patch
   // matrices into one: a sample's patches stay in the L2 cache between im2col and the product.)
-  if (direct_) return conv2d_direct_forward(g_, plan_, W, has_bias_ ? &b : nullptr, in, out, ws_);
+  if (path_ == ConvPath::Winograd) return conv2d_winograd_forward(g_, wplan_, W, has_bias_ ? &b : nullptr, in, out, wws_);
+  if (path_ == ConvPath::Direct) return conv2d_direct_forward(g_, plan_, W, has_bias_ ? &b : nullptr, in, out, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;
   out.resize(out_.size(), n);
   patches_.resize(P, K);
@@ -185,7 +198,10 @@ void Conv2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   //   dW += P_j^T dout_j    (K x P)(P x O)
   //   dP_j = dout_j W^T     (P x O)(O x K), overwriting the patch matrix; col2im adds it to din_j
   //   db[o] = sum of dout over samples and pixels of channel o
-  if (direct_) return conv2d_direct_backward(g_, plan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, ws_);
+  if (backward_path_ == ConvPath::Winograd)
+    return conv2d_winograd_backward(g_, wplan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, wws_);
+  if (backward_path_ == ConvPath::Direct)
+    return conv2d_direct_backward(g_, plan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;
   patches_.resize(P, K);
   dW.setZero();
@@ -198,11 +214,7 @@ void Conv2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
     patches_.noalias() = dout_j * W.transpose();
     col2im(g_, patches_.data(), din->col(j).data());
   }
-  if (has_bias_) {
-    // dout read as (P x O*n): column o + O*j holds channel o of sample j.
-    const RowVec per_map = ConstMatMap(dout.data(), P, Eigen::Index(O) * n).colwise().sum();
-    db.col(0) = ConstMatMap(per_map.data(), O, n).rowwise().sum();
-  }
+  if (has_bias_) conv2d_bias_gradient(g_, dout, db);
 }
 
 std::vector<Param> Conv2D::params() {

@@ -31,8 +31,14 @@
 // independent, and the per-thread dW partial sums are added in thread order, so a run is
 // reproducible for a given thread count.
 //
+// The Winograd path (conv_winograd.cpp; stride 1, dilation 1, 3x3 and 5x5 kernels on inputs of
+// several channels: the second convolution of cnn8-16) computes 4x4 blocks of outputs with
+// Winograd's minimal filtering algorithm F(4x4, r x r) (winograd.h): (r+3)^2 multiplications per
+// block and channel pair instead of 16 r^2, and the same for both gradients. Its rounding differs
+// from the sums term by term by a few units in the fifth significant digit.
+//
 // The plain-loop reference (conv_reference.cpp) computes the same sums term by term; the tests
-// hold both fast paths against it.
+// hold every fast path against it.
 #pragma once
 
 #include <vector>
@@ -62,9 +68,11 @@ void conv2d_reference_forward(const ConvGeom& g, const Mat& W, const Mat* b, con
 void conv2d_reference_backward(const ConvGeom& g, const Mat& W, const Mat& in, const Mat& dout, Mat& dW, Mat* db,
                                Mat* din);
 
-// Which implementation a Conv2D uses. Auto picks Direct when the geometry allows it (stride 1,
-// padded planes of a sensible size) and Im2col otherwise.
-enum class ConvPath { Auto, Im2col, Direct };
+// Which implementation a Conv2D uses. Auto picks, for the forward pass and the backward pass
+// apart, Winograd where it applies and pays (see conv_winograd_plan and
+// kWinogradMinForwardChannels), else Direct when the geometry allows it (stride 1, padded planes
+// of a sensible size), and Im2col otherwise.
+enum class ConvPath { Auto, Im2col, Direct, Winograd };
 
 // Buffers of the direct path for one thread (conv_direct.cpp).
 struct ConvDirectWorkspace {
@@ -98,6 +106,40 @@ void conv2d_direct_forward(const ConvGeom& g, const ConvDirectPlan& plan, const 
 void conv2d_direct_backward(const ConvGeom& g, const ConvDirectPlan& plan, const Mat& W, const Mat& in,
                             const Mat& dout, Mat& dW, Mat* db, Mat* din, std::vector<ConvDirectWorkspace>& ws);
 
+// The layout of the Winograd path for geometry g: 4x4 output tiles.
+struct ConvWinogradPlan {
+  int r = 0;           // kernel size, 3 or 5
+  int ty = 0, tx = 0;  // tiles down and across: the output rounded up to whole tiles
+  int ht = 0, wt = 0;  // the input planes, padded and extended to whole tiles: ty*4 + r - 1, tx*4 + r - 1
+};
+
+// The plan for g, or false when the Winograd path does not apply (stride or dilation above 1, a
+// kernel other than 3x3 or 5x5, or buffers beyond kMaxConvPatches).
+bool conv_winograd_plan(const ConvGeom& g, ConvWinogradPlan& plan);
+
+// Auto runs the forward pass on the Winograd path from this many input channels on: with fewer,
+// the tile transforms cost more than the multiplications they save (on one channel, cnn8's first
+// layer, the direct forward pass is faster). The backward pass takes the Winograd path wherever
+// it applies: on one channel its weight gradient is still faster than the direct one.
+constexpr int kWinogradMinForwardChannels = 4;
+
+// Buffers of the Winograd path for one thread: planes of vectors (one lane per sample of a group)
+// and one block of tiles of the transformed values.
+struct ConvWinogradWorkspace {
+  using Buffer = ConvDirectWorkspace::Buffer;
+  Buffer x, y, dy, dx;  // input, output, output gradient, input gradient planes
+  Buffer v, m, z;       // a block: transformed inputs, channel sums, transformed output gradients
+  Buffer du;            // dL/dU, one vector of lanes per (element, channel pair)
+};
+
+void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,
+                             const Mat& in, Mat& out, std::vector<ConvWinogradWorkspace>& ws);
+void conv2d_winograd_backward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat& in,
+                              const Mat& dout, Mat& dW, Mat* db, Mat* din, std::vector<ConvWinogradWorkspace>& ws);
+
+// db[o] = the sum of dout over the samples and pixels of channel o (every path).
+void conv2d_bias_gradient(const ConvGeom& g, const Mat& dout, Mat& db);
+
 class Conv2D : public Layer {
  public:
   // Throws Error explaining an invalid configuration (see conv_geometry). Specs describe square
@@ -117,15 +159,20 @@ class Conv2D : public Layer {
   Mat dW, db;  // same shapes
 
   // The implementation in use (Auto resolves at construction); tests force one or the other.
-  ConvPath path() const { return direct_ ? ConvPath::Direct : ConvPath::Im2col; }
-  void set_path(ConvPath p);  // Direct where the geometry does not allow it throws Error
+  ConvPath path() const { return path_; }                    // the forward pass's
+  ConvPath backward_path() const { return backward_path_; }  // the backward pass's
+  // Both passes (Auto: each its own choice); Direct or Winograd where the geometry does not allow
+  // it throws Error.
+  void set_path(ConvPath p);
 
  private:
   ConvGeom g_;
   bool has_bias_;
-  bool direct_ = false;
+  ConvPath path_ = ConvPath::Im2col, backward_path_ = ConvPath::Im2col;
   ConvDirectPlan plan_;
   std::vector<ConvDirectWorkspace> ws_;
+  ConvWinogradPlan wplan_;
+  std::vector<ConvWinogradWorkspace> wws_;
   Mat patches_;  // workspace: one sample's patch matrix (P x K), then its gradient
 };
 

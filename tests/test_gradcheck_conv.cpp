@@ -19,16 +19,29 @@ TEST_CASE("gradient check: conv2d in the configurations the presets use, and com
   Rng rng(21);
   for (const auto& c : configs)
     for (bool bias : {true, false})
-      for (ConvPath path : {ConvPath::Im2col, ConvPath::Direct}) {
-        if (path == ConvPath::Direct && c.stride != 1) continue;  // the direct path is for stride 1
+      for (ConvPath path : {ConvPath::Im2col, ConvPath::Direct, ConvPath::Winograd}) {
+        if (path != ConvPath::Im2col && c.stride != 1) continue;  // the fast paths are for stride 1
+        if (path == ConvPath::Winograd && (c.dil != 1 || (c.k != 3 && c.k != 5))) continue;
         INFO("kernel " << c.k << " stride " << c.stride << " pad " << c.pad << " dilation " << c.dil << " bias " << bias
-                       << (path == ConvPath::Direct ? " direct" : " im2col"));
+                       << (path == ConvPath::Direct ? " direct" : path == ConvPath::Winograd ? " winograd" : " im2col"));
         Conv2D conv(Shape{2, 7, 6}, 3, c.k, c.k, c.stride, c.pad, c.dil, bias);
         conv.set_path(path);
         conv.initialise(InitKind::He, rng);
         if (bias) conv.b = random_mat(3, 1, rng);
         check_layer(conv, random_mat(2 * 7 * 6, 2, rng), 7, 1e-6, 1e-3);  // linear in x and W: see check_layer
       }
+}
+
+TEST_CASE("gradient check: conv2d on the Winograd path, 3x3 and 5x5, several channels, a batch past one lane group") {
+  Rng rng(27);
+  for (int k : {3, 5}) {
+    INFO("kernel " << k);
+    Conv2D conv(Shape{5, 9, 7}, 3, k, k, 1, 1, 1, true);
+    REQUIRE(conv.path() == ConvPath::Winograd);
+    conv.initialise(InitKind::He, rng);
+    conv.b = random_mat(3, 1, rng);
+    check_layer(conv, random_mat(5 * 9 * 7, 11, rng), 7, 1e-6, 1e-3);
+  }
 }
 
 TEST_CASE("gradient check: conv2d with several input channels and a non-square kernel") {

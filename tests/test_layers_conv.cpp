@@ -37,8 +37,18 @@ double max_rel_diff(const Mat& a, const Mat& b) {
   return double((a - b).cwiseAbs().maxCoeff()) / std::max(1e-6, double(b.cwiseAbs().maxCoeff()));
 }
 
+// The largest difference from the reference each path may show, relative to the largest value:
+// the direct and im2col paths add the same terms in another order; the Winograd path computes
+// them through its transforms, whose rounding stays within a few times 1e-5 (winograd.h).
+double tolerance(ConvPath p) { return p == ConvPath::Winograd ? 1e-4 : 1e-5; }
+
+const char* path_name(ConvPath p) {
+  return p == ConvPath::Winograd ? " winograd" : p == ConvPath::Direct ? " direct" : p == ConvPath::Im2col ? " im2col" : " auto";
+}
+
 // Forward and backward of c on a random batch of n against the plain-loop reference.
 void check_against_reference(Conv2D& c, int n, Rng& rng, bool bias = true) {
+  double tol = tolerance(c.path());
   const Shape in = c.in_shape();
   c.W = random_mat(c.W.rows(), c.W.cols(), rng);
   if (bias) c.b = random_mat(c.b.rows(), 1, rng);
@@ -46,15 +56,16 @@ void check_against_reference(Conv2D& c, int n, Rng& rng, bool bias = true) {
   Mat out, ref;
   c.forward(x, out, true);
   conv2d_reference_forward(c.geometry(), c.W, bias ? &c.b : nullptr, x, ref);
-  CHECK(max_rel_diff(out, ref) < 1e-5);
+  CHECK(max_rel_diff(out, ref) < tol);
 
+  tol = tolerance(c.backward_path());
   const Mat dout = random_mat(out.rows(), out.cols(), rng);
   Mat din, dW_ref, db_ref, din_ref;
   c.backward(x, out, dout, &din);
   conv2d_reference_backward(c.geometry(), c.W, x, dout, dW_ref, &db_ref, &din_ref);
-  CHECK(max_rel_diff(c.dW, dW_ref) < 1e-5);
-  if (bias) CHECK(max_rel_diff(c.db, db_ref) < 1e-5);
-  CHECK(max_rel_diff(din, din_ref) < 1e-5);
+  CHECK(max_rel_diff(c.dW, dW_ref) < tol);
+  if (bias) CHECK(max_rel_diff(c.db, db_ref) < tol);
+  CHECK(max_rel_diff(din, din_ref) < tol);
   // Without the input gradient (the first layer of a network) the parameter gradients are the same.
   const Mat dW = c.dW;
   c.backward(x, out, dout, nullptr);
@@ -106,24 +117,26 @@ TEST_CASE("conv2d: the presets' convolutions, both paths, one and two threads, a
                             {{1, 28, 28}, 8, 3, 0, 2}, {{3, 13, 11}, 13, 5, 2, 1}, {{5, 10, 9}, 6, 3, 0, 1}};
   Rng rng(3);
   for (const auto& cfg : configs)
-    for (ConvPath path : {ConvPath::Direct, ConvPath::Im2col})
+    for (ConvPath path : {ConvPath::Direct, ConvPath::Im2col, ConvPath::Winograd})
       for (int threads : {1, 2})
         for (int n : {1, 5}) {
           INFO("input " << cfg.in.str() << " filters " << cfg.filters << " kernel " << cfg.k << " pad " << cfg.pad
-                        << " dilation " << cfg.dil << (path == ConvPath::Direct ? " direct" : " im2col") << ", "
-                        << threads << " threads, batch " << n);
+                        << " dilation " << cfg.dil << path_name(path) << ", " << threads << " threads, batch " << n);
           Conv2D c(cfg.in, cfg.filters, cfg.k, cfg.k, 1, cfg.pad, cfg.dil, n == 5);
+          if (path == ConvPath::Winograd && cfg.dil > 1) continue;  // the Winograd path has no dilation
           c.set_path(path);
           with_threads(threads, [&] { check_against_reference(c, n, rng, n == 5); });
         }
 }
 
-TEST_CASE("conv2d: the direct path gives the same numbers on every call and for any split of the batch") {
+TEST_CASE("conv2d: the direct and Winograd paths give the same numbers on every call and for any split of the batch") {
   // Samples are independent: one thread or two, a sample's output is bit-identical; the weight
   // gradient adds the same per-sample sums in another grouping, so it agrees to rounding.
+  for (ConvPath path : {ConvPath::Direct, ConvPath::Winograd}) {
+  INFO(path_name(path));
   Rng rng(4);
   Conv2D c(Shape{8, 24, 24}, 16, 5, 5, 1, 0, 1, true);
-  REQUIRE(c.path() == ConvPath::Direct);
+  c.set_path(path);
   c.W = random_mat(c.W.rows(), c.W.cols(), rng);
   c.b = random_mat(16, 1, rng);
   const Mat x = random_mat(c.in_shape().size(), 7, rng);
@@ -144,9 +157,32 @@ TEST_CASE("conv2d: the direct path gives the same numbers on every call and for 
   Mat out_one;
   c.forward(x.leftCols(1), out_one, true);
   CHECK(out_one == out1.leftCols(1));
+  }
 }
 
-TEST_CASE("conv2d: the direct path is refused where it does not apply") {
+TEST_CASE("conv2d: the Winograd path equals the reference for 3x3 and 5x5 kernels, any size, padding and batch") {
+  // Outputs that fill whole 4x4 tiles and ones that leave part of the last tile; channel counts
+  // that fill the channel blocks of the products and ones that do not; batches below, at and past
+  // one lane group (16 floats with AVX-512) and spread unevenly over two threads.
+  struct Config { Shape in; int filters, k, pad; };
+  const Config configs[] = {{{8, 24, 24}, 16, 5, 0}, {{4, 9, 13}, 3, 3, 1}, {{5, 11, 7}, 9, 5, 2},
+                            {{6, 6, 6}, 4, 3, 0},    {{7, 5, 5}, 1, 5, 0},  {{16, 12, 12}, 8, 3, 1}};
+  Rng rng(5);
+  int checked = 0;
+  for (const auto& cfg : configs)
+    for (int threads : {1, 2})
+      for (int n : {1, 7, 16, 37}) {
+        INFO("input " << cfg.in.str() << " filters " << cfg.filters << " kernel " << cfg.k << " pad " << cfg.pad
+                      << ", " << threads << " threads, batch " << n);
+        Conv2D c(cfg.in, cfg.filters, cfg.k, cfg.k, 1, cfg.pad, 1, n != 7);
+        REQUIRE(c.path() == ConvPath::Winograd);
+        with_threads(threads, [&] { check_against_reference(c, n, rng, n != 7); });
+        ++checked;
+      }
+  CHECK(checked == 48);
+}
+
+TEST_CASE("conv2d: the direct and Winograd paths are refused where they do not apply") {
   Conv2D strided(Shape{1, 28, 28}, 8, 5, 5, 2, 0, 1, true);
   CHECK(strided.path() == ConvPath::Im2col);
   CHECK_THROWS_AS(strided.set_path(ConvPath::Direct), Error);
@@ -156,8 +192,23 @@ TEST_CASE("conv2d: the direct path is refused where it does not apply") {
   // So many weights (4.6M) that a vector of partial sums for each would be gigabytes.
   Conv2D wide(Shape{512, 3, 3}, 1000, 3, 3, 1, 0, 1, false);
   CHECK(wide.path() == ConvPath::Im2col);
-  // The presets' convolutions take the direct path.
-  CHECK(Conv2D(Shape{8, 24, 24}, 16, 5, 5, 1, 0, 1, true).path() == ConvPath::Direct);
+  CHECK_THROWS_AS(strided.set_path(ConvPath::Winograd), Error);
+  // The Winograd path is for 3x3 and 5x5 kernels without dilation.
+  Conv2D dilated(Shape{8, 12, 12}, 4, 3, 3, 1, 0, 2, true);
+  CHECK(dilated.path() == ConvPath::Direct);
+  CHECK_THROWS_AS(dilated.set_path(ConvPath::Winograd), Error);
+  CHECK(Conv2D(Shape{8, 12, 12}, 4, 4, 4, 1, 0, 1, true).path() == ConvPath::Direct);
+  // The presets' convolutions: the first layers (one channel) run forward on the direct path and
+  // backward on the Winograd path, cnn8-16's second both on the Winograd path; a first layer can be
+  // given either path for both.
+  CHECK(Conv2D(Shape{8, 24, 24}, 16, 5, 5, 1, 0, 1, true).path() == ConvPath::Winograd);
+  Conv2D first(Shape{1, 28, 28}, 8, 5, 5, 1, 0, 1, true);
+  CHECK(first.path() == ConvPath::Direct);
+  CHECK(first.backward_path() == ConvPath::Winograd);
+  first.set_path(ConvPath::Direct);
+  CHECK(first.backward_path() == ConvPath::Direct);
+  first.set_path(ConvPath::Winograd);
+  CHECK(first.path() == ConvPath::Winograd);
   CHECK(Conv2D(Shape{1, 28, 28}, 8, 3, 3, 1, 1, 1, true).path() == ConvPath::Direct);
 }
 

@@ -1,0 +1,453 @@
+// The Winograd convolution F(4x4, r x r) for stride 1, dilation 1 and square 3x3 or 5x5 kernels
+// (conv.h): each 4x4 block of outputs of a channel pair comes from a (r+3) x (r+3) block of inputs
+// with (r+3)^2 multiplications instead of 16 r^2 (5x5: 64 instead of 400). With the matrices of
+// winograd.h, per output tile t, input channel c and output channel o:
+//
+//   forward   U_oc = G g_oc G^T,  V_ct = BT d_ct BT^T,  Mx_ot = sum over c of U_oc .* V_ct,
+//             Y_ot = AT Mx_ot AT^T (+ b_o)
+//   backward  Z_ot = AT^T dY_ot AT                       (dL/dMx)
+//             dd_ct = BT^T (sum over o of U_oc .* Z_ot) BT  added into the input tile's place
+//             dg_oc = G^T (sum over t and samples of V_ct .* Z_ot) G
+//
+// Each of the (r+3)^2 element positions xi of a tile is a matrix product over the channels, run
+// by the kernels of conv_kernels.h with one tap: correlate for Mx and for the input gradient,
+// weight_grad for dU. Their vectors run over samples: a "lane group" of kLanes samples is
+// transposed into planes of vectors (one vector = one pixel of every sample of the group), so the
+// tile transforms are plain vector arithmetic with constant coefficients, and a product's vectors
+// are (tile, sample) pairs. Tiles past the output's edge read zeros and their outputs are dropped.
+#include <algorithm>
+#include <type_traits>
+
+#include "conv.h"
+#include "conv_kernels.h"
+#include "parallel.h"
+#include "winograd.h"
+
+namespace nnviz {
+
+using namespace kernels;
+
+namespace {
+
+constexpr int kM = 4;         // output tile: 4 x 4
+constexpr int kTiles = 6;     // tiles per block of the channel products (a multiple of kNV)
+const int kZeroOffset[1] = {0};
+
+template <int R>
+struct Wino {
+  static constexpr int A = kM + R - 1, AA = A * A;
+  static constexpr winograd::Matrices<kM, R> mat = winograd::make<kM, R>();
+};
+
+// sum over k < K of c(k) x(k), with the zero coefficients skipped and +-1 not multiplied: c(k)
+// folds to a constant once the loops are unrolled.
+template <int K, class Coef, class X>
+inline Vec_ lin(Coef c, X x) {
+  Vec_ s{};
+  bool any = false;
+#pragma GCC unroll 16
+  for (int k = 0; k < K; ++k) {
+    const double ck = c(k);
+    if (ck == 0) continue;
+    const Vec_ v = x(k);
+    if (!any) {
+      s = ck == 1 ? v : ck == -1 ? -v : v * Scalar(ck);
+      any = true;
+    } else if (ck == 1) {
+      s += v;
+    } else if (ck == -1) {
+      s -= v;
+    } else {
+      s += v * Scalar(ck);
+    }
+  }
+  return s;
+}
+
+// V = BT d BT^T: d is the A x A block at src (rows `row` scalars apart), V[xi] goes to
+// dst + xi * xs.
+template <int R>
+inline void input_tile(const Scalar* src, int64_t row, Scalar* dst, int64_t xs) {
+  constexpr int A = Wino<R>::A;
+  constexpr const auto& m = Wino<R>::mat;
+  Vec_ t[A][A];
+#pragma GCC unroll 16
+  for (int i = 0; i < A; ++i)
+#pragma GCC unroll 16
+    for (int j = 0; j < A; ++j)
+      t[i][j] = lin<A>([&](int k) { return m.BT[i][k]; }, [&](int k) { return load(src + k * row + j * kLanes); });
+#pragma GCC unroll 16
+  for (int i = 0; i < A; ++i)
+#pragma GCC unroll 16
+    for (int j = 0; j < A; ++j)
+      store(dst + (i * A + j) * xs, lin<A>([&](int k) { return m.BT[j][k]; }, [&](int k) { return t[i][k]; }));
+}
+
+// Y = AT Mx AT^T + bias into the 4 x 4 block at y; Mx[xi] at src + xi * xs.
+template <int R>
+inline void output_tile(const Scalar* src, int64_t xs, Scalar bias, Scalar* y, int64_t row) {
+  constexpr int A = Wino<R>::A;
+  constexpr const auto& m = Wino<R>::mat;
+  Vec_ t[kM][A];
+#pragma GCC unroll 16
+  for (int a = 0; a < kM; ++a)
+#pragma GCC unroll 16
+    for (int j = 0; j < A; ++j)
+      t[a][j] = lin<A>([&](int i) { return m.AT[a][i]; }, [&](int i) { return load(src + (i * A + j) * xs); });
+  const Vec_ b = splat(bias);
+#pragma GCC unroll 16
+  for (int a = 0; a < kM; ++a)
+#pragma GCC unroll 16
+    for (int c = 0; c < kM; ++c)
+      store(y + a * row + c * kLanes, lin<A>([&](int j) { return m.AT[c][j]; }, [&](int j) { return t[a][j]; }) + b);
+}
+
+// Z = AT^T dY AT from the 4 x 4 block at dy; Z[xi] to dst + xi * xs.
+template <int R>
+inline void dout_tile(const Scalar* dy, int64_t row, Scalar* dst, int64_t xs) {
+  constexpr int A = Wino<R>::A;
+  constexpr const auto& m = Wino<R>::mat;
+  Vec_ t[A][kM];
+#pragma GCC unroll 16
+  for (int i = 0; i < A; ++i)
+#pragma GCC unroll 16
+    for (int b = 0; b < kM; ++b)
+      t[i][b] = lin<kM>([&](int a) { return m.AT[a][i]; }, [&](int a) { return load(dy + a * row + b * kLanes); });
+#pragma GCC unroll 16
+  for (int i = 0; i < A; ++i)
+#pragma GCC unroll 16
+    for (int j = 0; j < A; ++j)
+      store(dst + (i * A + j) * xs, lin<kM>([&](int b) { return m.AT[b][j]; }, [&](int b) { return t[i][b]; }));
+}
+
+// dx (the A x A block at dx) += BT^T dV BT; dV[xi] at src + xi * xs.
+template <int R>
+inline void din_tile(const Scalar* src, int64_t xs, Scalar* dx, int64_t row) {
+  constexpr int A = Wino<R>::A;
+  constexpr const auto& m = Wino<R>::mat;
+  Vec_ t[A][A];
+#pragma GCC unroll 16
+  for (int k = 0; k < A; ++k)
+#pragma GCC unroll 16
+    for (int j = 0; j < A; ++j)
+      t[k][j] = lin<A>([&](int i) { return m.BT[i][k]; }, [&](int i) { return load(src + (i * A + j) * xs); });
+#pragma GCC unroll 16
+  for (int k = 0; k < A; ++k)
+#pragma GCC unroll 16
+    for (int l = 0; l < A; ++l) {
+      Scalar* p = dx + k * row + l * kLanes;
+      store(p, load(p) + lin<A>([&](int j) { return m.BT[j][l]; }, [&](int j) { return t[k][j]; }));
+    }
+}
+
+// --- lane groups: kLanes samples side by side ---------------------------------------------------
+
+using Index = std::conditional_t<sizeof(Scalar) == 4, int32_t, int64_t>;
+typedef Index IVec_ __attribute__((vector_size(kVecBytes)));
+
+// One step of an in-register transpose: swaps the off-diagonal D x D blocks of every 2D x 2D block.
+template <int D>
+inline void transpose_step(Vec_* r) {
+  IVec_ lo, hi;
+  for (int k = 0; k < kLanes; ++k) {
+    lo[k] = (k & D) ? kLanes + k - D : k;
+    hi[k] = (k & D) ? kLanes + k : k + D;
+  }
+  for (int i = 0; i < kLanes; ++i) {
+    if (i & D) continue;
+    const Vec_ a = r[i], b = r[i + D];
+    r[i] = __builtin_shuffle(a, b, lo);
+    r[i + D] = __builtin_shuffle(a, b, hi);
+  }
+}
+
+// r[k][l] = r[l][k] for a kLanes x kLanes block.
+template <int D = kLanes / 2>
+inline void transpose(Vec_* r) {
+  if constexpr (D >= 1) {
+    transpose_step<D>(r);
+    transpose<D / 2>(r);
+  }
+}
+
+// Where value (ch, y, x) of an h x w image goes in planes of hb x wb vectors at offset (oy, ox).
+struct LanePlanes {
+  int h, w, hb, wb, oy, ox;
+  int64_t at(int ch, int y, int x) const { return ((int64_t(ch) * hb + y + oy) * wb + x + ox) * kLanes; }
+};
+
+// Visits the n values of ch planes of h x w in storage order, kLanes at a time: f(p0, count, where)
+// with where[k] the lane-plane offset of value p0 + k.
+template <class F>
+void for_each_chunk(const LanePlanes& lp, int ch, const F& f) {
+  const int64_t n = int64_t(ch) * lp.h * lp.w;
+  int64_t where[kLanes];
+  int c = 0, y = 0, x = 0;
+  for (int64_t p0 = 0; p0 < n; p0 += kLanes) {
+    const int cnt = int(std::min<int64_t>(kLanes, n - p0));
+    for (int k = 0; k < cnt; ++k) {
+      where[k] = lp.at(c, y, x);
+      if (++x == lp.w) {
+        x = 0;
+        if (++y == lp.h) y = 0, ++c;
+      }
+    }
+    f(p0, cnt, where);
+  }
+}
+
+// Lane l of the planes <- column n0 + l of src (ch x h x w values), zeros for l >= nl.
+void to_lanes(const Mat& src, int n0, int nl, int ch, const LanePlanes& lp, Scalar* dst) {
+  Vec_ r[kLanes];
+  for_each_chunk(lp, ch, [&](int64_t p0, int cnt, const int64_t* where) {
+    for (int l = 0; l < kLanes; ++l) {
+      if (l >= nl) {
+        r[l] = Vec_{};
+      } else if (cnt == kLanes) {
+        r[l] = load(src.col(n0 + l).data() + p0);
+      } else {
+        r[l] = Vec_{};
+        for (int k = 0; k < cnt; ++k) r[l][k] = src(p0 + k, n0 + l);
+      }
+    }
+    transpose(r);
+    for (int k = 0; k < cnt; ++k) store(dst + where[k], r[k]);
+  });
+}
+
+// Column n0 + l of dst (ch x h x w values) <- lane l of the planes, for l < nl.
+void from_lanes(const Scalar* src, int ch, const LanePlanes& lp, Mat& dst, int n0, int nl) {
+  Vec_ r[kLanes];
+  for_each_chunk(lp, ch, [&](int64_t p0, int cnt, const int64_t* where) {
+    for (int k = 0; k < kLanes; ++k) r[k] = k < cnt ? load(src + where[k]) : Vec_{};
+    transpose(r);
+    for (int l = 0; l < nl; ++l) {
+      if (cnt == kLanes) {
+        store(dst.col(n0 + l).data() + p0, r[l]);
+      } else {
+        for (int k = 0; k < cnt; ++k) dst(p0 + k, n0 + l) = r[l][k];
+      }
+    }
+  });
+}
+
+void ensure(ConvWinogradWorkspace::Buffer& v, int64_t n) {
+  if (int64_t(v.size()) != n) v.assign(size_t(n), Scalar(0));
+}
+
+// The lane groups of a batch of n, split over the threads like samples.
+int lane_groups(int n) { return (n + kLanes - 1) / kLanes; }
+
+template <int R>
+struct Run {
+  static constexpr int A = Wino<R>::A, AA = Wino<R>::AA;
+  static constexpr int64_t kQ = int64_t(kTiles) * kLanes;  // values per (xi, channel) row of a block
+  // Values from one element xi of a block to the next, for ch channels: one vector more than
+  // ch rows, so that the (r+3)^2 loads and stores of a tile transform do not all fall into the
+  // same few cache sets (a stride of a multiple of 2 kB did, and cost a third of the transforms).
+  static int64_t slice(int ch) { return ch * kQ + kLanes; }
+
+  const ConvGeom& g;
+  const ConvWinogradPlan& p;
+  LanePlanes xin() const { return {g.h, g.w, p.ht, p.wt, g.pad, g.pad}; }
+  LanePlanes yout() const { return {g.oh, g.ow, p.ty * kM, p.tx * kM, 0, 0}; }
+
+  // U for every xi, in double then rounded once: uf[(xi*C + c)*O + o] (forward: channel sums over
+  // c for each o) and ub[(xi*O + o)*C + c] (input gradient: over o for each c).
+  void filters(const Mat& W, std::vector<Scalar>& uf, std::vector<Scalar>* ub) const {
+    constexpr const auto& m = Wino<R>::mat;
+    const int C = g.c, O = g.o;
+    uf.resize(size_t(AA) * C * O);
+    if (ub) ub->resize(uf.size());
+    for (int o = 0; o < O; ++o)
+      for (int c = 0; c < C; ++c) {
+        double t[A][R] = {};
+        for (int a = 0; a < A; ++a)
+          for (int j = 0; j < R; ++j)
+            for (int i = 0; i < R; ++i) t[a][j] += m.G[a][i] * double(W((c * R + i) * R + j, o));
+        for (int a = 0; a < A; ++a)
+          for (int b = 0; b < A; ++b) {
+            double u = 0;
+            for (int j = 0; j < R; ++j) u += t[a][j] * m.G[b][j];
+            const int xi = a * A + b;
+            uf[(size_t(xi) * C + c) * O + o] = Scalar(u);
+            if (ub) (*ub)[(size_t(xi) * O + o) * C + c] = Scalar(u);
+          }
+      }
+  }
+
+  int tiles() const { return p.ty * p.tx; }
+  int64_t tile_at(const LanePlanes& lp, int ch, int tile) const {
+    return lp.at(ch, (tile / p.tx) * kM - lp.oy, (tile % p.tx) * kM - lp.ox);
+  }
+
+  void forward_group(const Scalar* uf, const Scalar* bias, const Mat& in, int n0, int nl, Mat& out,
+                     ConvWinogradWorkspace& w) const {
+    const int C = g.c, O = g.o;
+    const LanePlanes xl = xin(), yl = yout();
+    to_lanes(in, n0, nl, C, xl, w.x.data());
+    for (int t0 = 0; t0 < tiles(); t0 += kTiles) {
+      const int nb = std::min(kTiles, tiles() - t0);
+      for (int b = 0; b < nb; ++b)
+        for (int c = 0; c < C; ++c)
+          input_tile<R>(w.x.data() + tile_at(xl, c, t0 + b), int64_t(p.wt) * kLanes,
+                        w.v.data() + (int64_t(c) * kTiles + b) * kLanes, slice(C));
+      for (int xi = 0; xi < AA; ++xi)
+        correlate_all(w.v.data() + xi * slice(C), kQ, C, kZeroOffset, 1, uf + int64_t(xi) * C * O, O, nullptr,
+                      w.m.data() + xi * slice(O), kQ, kQ);
+      for (int b = 0; b < nb; ++b)
+        for (int o = 0; o < O; ++o)
+          output_tile<R>(w.m.data() + (int64_t(o) * kTiles + b) * kLanes, slice(O), bias ? bias[o] : Scalar(0),
+                         w.y.data() + tile_at(yl, o, t0 + b), int64_t(yl.wb) * kLanes);
+    }
+    from_lanes(w.y.data(), O, yl, out, n0, nl);
+  }
+
+  void backward_group(const Scalar* ub, const Mat& in, const Mat& dout, Mat* din, int n0, int nl,
+                      ConvWinogradWorkspace& w) const {
+    const int C = g.c, O = g.o;
+    const LanePlanes xl = xin(), yl = yout();
+    to_lanes(in, n0, nl, C, xl, w.x.data());
+    to_lanes(dout, n0, nl, O, yl, w.dy.data());  // not y: the forward pass leaves values past the edge there
+    if (din) std::fill(w.dx.begin(), w.dx.end(), Scalar(0));
+    for (int t0 = 0; t0 < tiles(); t0 += kTiles) {
+      const int nb = std::min(kTiles, tiles() - t0);
+      for (int b = 0; b < nb; ++b) {
+        for (int c = 0; c < C; ++c)
+          input_tile<R>(w.x.data() + tile_at(xl, c, t0 + b), int64_t(p.wt) * kLanes,
+                        w.v.data() + (int64_t(c) * kTiles + b) * kLanes, slice(C));
+        for (int o = 0; o < O; ++o)
+          dout_tile<R>(w.dy.data() + tile_at(yl, o, t0 + b), int64_t(yl.wb) * kLanes,
+                       w.z.data() + (int64_t(o) * kTiles + b) * kLanes, slice(O));
+      }
+      if (nb < kTiles)  // the last block's unused columns must add nothing to dU
+        for (int xi = 0; xi < AA; ++xi)
+          for (int o = 0; o < O; ++o) {
+            Scalar* row = w.z.data() + xi * slice(O) + o * kQ;
+            std::fill(row + nb * kLanes, row + kQ, Scalar(0));
+          }
+      for (int xi = 0; xi < AA; ++xi)
+        weight_grad_all(w.v.data() + xi * slice(C), kQ, kZeroOffset, 1, C, w.z.data() + xi * slice(O), kQ, O, kQ,
+                        w.du.data() + int64_t(xi) * C * O * kLanes);
+      if (!din) continue;
+      for (int xi = 0; xi < AA; ++xi)
+        correlate_all(w.z.data() + xi * slice(O), kQ, O, kZeroOffset, 1, ub + int64_t(xi) * O * C, C, nullptr,
+                      w.m.data() + xi * slice(C), kQ, kQ);
+      for (int b = 0; b < nb; ++b)
+        for (int c = 0; c < C; ++c)
+          din_tile<R>(w.m.data() + (int64_t(c) * kTiles + b) * kLanes, slice(C),
+                      w.dx.data() + tile_at(xl, c, t0 + b), int64_t(p.wt) * kLanes);
+    }
+    if (din) from_lanes(w.dx.data(), C, xl, *din, n0, nl);
+  }
+
+  void prepare(ConvWinogradWorkspace& w, bool backward) const {
+    ensure(w.x, int64_t(g.c) * p.ht * p.wt * kLanes);
+    ensure(w.y, int64_t(g.o) * p.ty * kM * p.tx * kM * kLanes);
+    ensure(w.v, AA * slice(g.c));
+    ensure(w.m, AA * slice(std::max(g.c, g.o)));
+    if (backward) {
+      ensure(w.dy, int64_t(g.o) * p.ty * kM * p.tx * kM * kLanes);
+      ensure(w.z, AA * slice(g.o));
+      ensure(w.dx, int64_t(g.c) * p.ht * p.wt * kLanes);
+      w.du.assign(size_t(AA) * g.c * g.o * kLanes, Scalar(0));
+    }
+  }
+
+  void forward(const Mat& W, const Mat* b, const Mat& in, Mat& out, std::vector<ConvWinogradWorkspace>& ws) const {
+    const int n = int(in.cols());
+    out.resize(int64_t(g.o) * g.oh * g.ow, n);
+    std::vector<Scalar> uf;
+    filters(W, uf, nullptr);
+    const int ng = lane_groups(n);
+    const int nt = batch_threads(ng, double(kLanes) * g.taps() * g.o * g.pixels());
+    if (int(ws.size()) < nt) ws.resize(size_t(nt));
+    for_each_thread(nt, [&](int t) {
+      ConvWinogradWorkspace& w = ws[size_t(t)];
+      prepare(w, false);
+      for (int gi = int(split_begin(ng, t, nt)); gi < int(split_begin(ng, t + 1, nt)); ++gi)
+        forward_group(uf.data(), b ? b->data() : nullptr, in, gi * kLanes, std::min(kLanes, n - gi * kLanes), out, w);
+    });
+  }
+
+  void backward(const Mat& W, const Mat& in, const Mat& dout, Mat& dW, Mat* din,
+                std::vector<ConvWinogradWorkspace>& ws) const {
+    constexpr const auto& m = Wino<R>::mat;
+    const int n = int(in.cols()), C = g.c, O = g.o;
+    std::vector<Scalar> uf, ub;
+    if (din) {
+      filters(W, uf, &ub);
+      din->resize(in.rows(), n);
+    }
+    const int ng = lane_groups(n);
+    const int nt = batch_threads(ng, double(kLanes) * g.taps() * g.o * g.pixels());
+    if (int(ws.size()) < nt) ws.resize(size_t(nt));
+    for_each_thread(nt, [&](int t) {
+      ConvWinogradWorkspace& w = ws[size_t(t)];
+      prepare(w, true);
+      for (int gi = int(split_begin(ng, t, nt)); gi < int(split_begin(ng, t + 1, nt)); ++gi)
+        backward_group(ub.data(), in, dout, din, gi * kLanes, std::min(kLanes, n - gi * kLanes), w);
+    });
+    // dU: the lanes of every thread's partial sums, threads in order; then dg = G^T dU G.
+    std::vector<double> du(size_t(AA) * C * O, 0.0);
+    for (int t = 0; t < nt; ++t) {
+      const Scalar* part = ws[size_t(t)].du.data();
+      for (size_t i = 0; i < du.size(); ++i) {
+        Scalar s = 0;
+        for (int l = 0; l < kLanes; ++l) s += part[i * kLanes + l];
+        du[i] += double(s);
+      }
+    }
+    dW.resize(g.taps(), O);
+    for (int c = 0; c < C; ++c)
+      for (int o = 0; o < O; ++o) {
+        // du[(xi*C + c)*O + o]
+        double t[R][A] = {};
+        for (int i = 0; i < R; ++i)
+          for (int b = 0; b < A; ++b)
+            for (int a = 0; a < A; ++a) t[i][b] += m.G[a][i] * du[(size_t(a * A + b) * C + c) * O + o];
+        for (int i = 0; i < R; ++i)
+          for (int j = 0; j < R; ++j) {
+            double s = 0;
+            for (int b = 0; b < A; ++b) s += t[i][b] * m.G[b][j];
+            dW((c * R + i) * R + j, o) = Scalar(s);
+          }
+      }
+  }
+};
+
+}  // namespace
+
+bool conv_winograd_plan(const ConvGeom& g, ConvWinogradPlan& p) {
+  if (g.stride != 1 || g.dil != 1 || g.kh != g.kw || (g.kh != 3 && g.kh != 5)) return false;
+  p.r = g.kh;
+  p.ty = (g.oh + kM - 1) / kM;
+  p.tx = (g.ow + kM - 1) / kM;
+  p.ht = p.ty * kM + p.r - 1;  // >= h + 2 pad
+  p.wt = p.tx * kM + p.r - 1;
+  // The lane planes hold kLanes samples: bounded like a patch matrix.
+  const int64_t planes = int64_t(p.ht) * p.wt * std::max(g.c, g.o) * kLanes;
+  if (planes > kMaxConvPatches) return false;
+  const int64_t a = p.r + kM - 1;
+  if (a * a * g.c * g.o * kLanes > kMaxConvPatches) return false;
+  return true;
+}
+
+void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,
+                             const Mat& in, Mat& out, std::vector<ConvWinogradWorkspace>& ws) {
+  if (plan.r == 3)
+    Run<3>{g, plan}.forward(W, b, in, out, ws);
+  else
+    Run<5>{g, plan}.forward(W, b, in, out, ws);
+}
+
+void conv2d_winograd_backward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat& in,
+                              const Mat& dout, Mat& dW, Mat* db, Mat* din, std::vector<ConvWinogradWorkspace>& ws) {
+  if (plan.r == 3)
+    Run<3>{g, plan}.backward(W, in, dout, dW, din, ws);
+  else
+    Run<5>{g, plan}.backward(W, in, dout, dW, din, ws);
+  if (db) conv2d_bias_gradient(g, dout, *db);
+}
+
+}  // namespace nnviz
