@@ -189,9 +189,11 @@ TEST_CASE("conv2d: the direct and Winograd paths are refused where they do not a
   // Padding and dilation that make each padded plane huge while the output stays tiny.
   Conv2D huge(Shape{1, 1, 1}, 1, 2, 2, 1, 5000, 10000, false);
   CHECK(huge.path() == ConvPath::Im2col);
-  // So many weights (4.6M) that a vector of partial sums for each would be gigabytes.
-  Conv2D wide(Shape{512, 3, 3}, 1000, 3, 3, 1, 0, 1, false);
+  // So many weights (18M) that a vector of partial sums for each would be gigabytes (with the
+  // 4-float vectors of a portable build, still 295 MB, past kMaxConvPatches).
+  Conv2D wide(Shape{1024, 3, 3}, 2000, 3, 3, 1, 0, 1, false);
   CHECK(wide.path() == ConvPath::Im2col);
+  CHECK(wide.backward_path() == ConvPath::Im2col);
   CHECK_THROWS_AS(strided.set_path(ConvPath::Winograd), Error);
   // The Winograd path is for 3x3 and 5x5 kernels without dilation.
   Conv2D dilated(Shape{8, 12, 12}, 4, 3, 3, 1, 0, 2, true);
