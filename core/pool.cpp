@@ -8,20 +8,34 @@ namespace nnviz {
 
 namespace {
 
-// One row of 2x2 windows with stride 2 over the input rows p0 and p1 (p1 = p0 + w), the top-left
-// pixel of the row being pixel `row`: the maxima into y, their pixels into arg. Two independent
-// pairs, then the larger pair maximum, in arithmetic rather than branches (random data defeats
-// branch prediction); ties keep the first pixel. Separate restrict pointers let it vectorise.
-void pool2x2_row(const Scalar* __restrict p0, const Scalar* __restrict p1, Scalar* __restrict y, int* __restrict arg,
-                 int ow, int w, int row) {
+// The winners of one row of 2x2 windows with stride 2 over the input rows p0 and p1 (p1 = p0 + w),
+// the top-left pixel of the row being pixel `row`: their pixels into arg. Two independent pairs,
+// then the larger pair maximum, in arithmetic rather than branches (random data defeats branch
+// prediction); ties keep the first pixel. Separate restrict pointers let it vectorise.
+void pool2x2_winners(const Scalar* __restrict p0, const Scalar* __restrict p1, int* __restrict arg, int ow, int w,
+                     int row) {
   for (int ox = 0; ox < ow; ++ox) {
     const Scalar a0 = p0[2 * ox], a1 = p0[2 * ox + 1], b0 = p1[2 * ox], b1 = p1[2 * ox + 1];
     const int right0 = a1 > a0, right1 = b1 > b0;
     const Scalar m0 = std::max(a0, a1), m1 = std::max(b0, b1);
     const int lower = m1 > m0;
-    y[ox] = std::max(m0, m1);
     arg[ox] = row + 2 * ox + lower * (w + right1) + (1 - lower) * right0;
   }
+}
+
+// The maxima of 2x2 windows with stride 2 over one sample of c planes of h x w (both even): the
+// maximum of each pair of rows first (rows of w values), then of each pair of neighbours in
+// those. Viewed flat, the second step is one long stride-2 pass over all planes, since a row of
+// pair maxima is exactly two rows of output wide.
+void pool2x2_maxima(const Scalar* __restrict x, Scalar* __restrict y, Scalar* __restrict rows, int c, int h, int w) {
+  const int pairs = c * h / 2;
+  for (int r = 0; r < pairs; ++r) {
+    const Scalar* a = x + int64_t(2 * r) * w;
+    Scalar* v = rows + int64_t(r) * w;
+    for (int i = 0; i < w; ++i) v[i] = std::max(a[i], a[w + i]);
+  }
+  const int64_t n = int64_t(pairs) * w / 2;
+  for (int64_t j = 0; j < n; ++j) y[j] = std::max(rows[2 * j], rows[2 * j + 1]);
 }
 
 }  // namespace
@@ -41,26 +55,28 @@ MaxPool2D::MaxPool2D(Shape in, int k, int stride) : Layer(in), k_(k), s_(stride)
   out_ = Shape{in.c, (in.h - k) / stride + 1, (in.w - k) / stride + 1};
 }
 
+bool MaxPool2D::fast() const { return k_ == 2 && s_ == 2 && in_.h % 2 == 0 && in_.w % 2 == 0; }
+
 void MaxPool2D::forward(const Mat& in, Mat& out, bool) {
-  // in (C*H*W x N), out (C*OH*OW x N); argmax_ remembers each maximum's row for backward.
+  // in (C*H*W x N), out (C*OH*OW x N). The general path remembers each maximum's pixel in
+  // argmax_ for backward; the common 2x2 window with stride 2 on even sizes only takes maxima
+  // (pool2x2_maxima), and backward finds the winners again from the input.
   const int n = static_cast<int>(in.cols()), size = out_.size();
   const int H = in_.h, W = in_.w, OH = out_.h, OW = out_.w;
   out.resize(size, n);
+  if (fast()) {
+    for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
+      std::vector<Scalar> rows(size_t(in_.c) * OH * W);
+      for (int j = int(j0); j < int(j1); ++j) pool2x2_maxima(in.col(j).data(), out.col(j).data(), rows.data(), in_.c, H, W);
+    });
+    return;
+  }
   argmax_.resize(size_t(size) * n);
   for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
     for (int j = int(j0); j < int(j1); ++j) {
       const Scalar* x = in.col(j).data();
       Scalar* y = out.col(j).data();
       int* arg = argmax_.data() + size_t(j) * size;
-      if (k_ == 2 && s_ == 2) {
-        // The common 2x2 window with stride 2: a row of windows at a time (pool2x2_row).
-        for (int c = 0; c < in_.c; ++c)
-          for (int oy = 0; oy < OH; ++oy) {
-            const int row = (c * H + oy * 2) * W;  // the windows' top row
-            pool2x2_row(x + row, x + row + W, y + (c * OH + oy) * OW, arg + (c * OH + oy) * OW, OW, W, row);
-          }
-        continue;
-      }
       for (int c = 0; c < in_.c; ++c)
         for (int oy = 0; oy < OH; ++oy)
           for (int ox = 0; ox < OW; ++ox) {
@@ -98,13 +114,25 @@ void MaxPool2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   // when s < k, so the gradients add).
   if (!din) return;
   const int n = static_cast<int>(dout.cols()), size = out_.size();
+  const int H = in_.h, W = in_.w, OH = out_.h, OW = out_.w;
   din->resize(in.rows(), n);
   for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
+    std::vector<int> winners(fast() ? size_t(OW) : 0);
     for (int j = int(j0); j < int(j1); ++j) {
-      const int* arg = argmax_.data() + size_t(j) * size;
       din->col(j).setZero();  // sample by sample: still in the cache for the scatter
       Scalar* d = din->col(j).data();
       const Scalar* g = dout.col(j).data();
+      if (fast()) {
+        const Scalar* x = in.col(j).data();
+        for (int c = 0; c < in_.c; ++c)
+          for (int oy = 0; oy < OH; ++oy) {
+            const int row = (c * H + oy * 2) * W, r0 = (c * OH + oy) * OW;
+            pool2x2_winners(x + row, x + row + W, winners.data(), OW, W, row);
+            for (int ox = 0; ox < OW; ++ox) d[winners[size_t(ox)]] += g[r0 + ox];
+          }
+        continue;
+      }
+      const int* arg = argmax_.data() + size_t(j) * size;
       for (int r = 0; r < size; ++r) d[arg[r]] += g[r];
     }
   });

@@ -25,12 +25,10 @@ class MaxPool2D : public Layer {
   void forward(const Mat& in, Mat& out, bool training) override;
   void backward(const Mat& in, const Mat& out, const Mat& dout, Mat* din) override;
 
-  // For output value r of sample j, the row of in that was the maximum: argmax()[j * out_size + r].
-  const std::vector<int>& argmax() const { return argmax_; }
-
  private:
+  bool fast() const;  // the 2x2 window with stride 2 on an input of even height and width
   int k_, s_;
-  std::vector<int> argmax_;
+  std::vector<int> argmax_;  // the general path: for output r of sample j, the winning input row at j * out_size + r
 };
 
 class Flatten : public Layer {

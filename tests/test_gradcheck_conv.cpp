@@ -60,6 +60,9 @@ TEST_CASE("gradient check: max pooling, with and without overlapping windows") {
     MaxPool2D p(Shape{2, 6, 7}, k, s);
     check_layer(p, random_mat(84, 3, rng));
   }
+  // Even sizes with the 2x2 window and stride 2: the path that finds the winners in backward.
+  MaxPool2D even(Shape{2, 6, 8}, 2, 2);
+  check_layer(even, random_mat(96, 3, rng));
   Flatten f(Shape{2, 3, 3});
   check_layer(f, random_mat(18, 2, rng));
 }

@@ -331,13 +331,29 @@ TEST_CASE("max pooling by hand: the maximum of each window, its gradient to the 
   CHECK(din(12) == 3);  // the 9
   CHECK(din(15) == 4);  // the 7
   CHECK(din.sum() == 10);
-  // Ties: the first maximum in reading order wins, with the 2x2 shortcut and the general loop.
+  // Ties: the first maximum in reading order wins, with the 2x2 shortcut and the general loop
+  // (stride 1), and on the 2x2 stride-2 path, which finds the winners again in backward.
   for (int k : {2, 3}) {
     MaxPool2D t(Shape{1, 3, 3}, k, 1);
-    Mat flat = Mat::Ones(9, 1), yt;
+    Mat flat = Mat::Ones(9, 1), yt, dt;
     t.forward(flat, yt, true);
-    CHECK(t.argmax()[0] == 0);
-    CHECK(t.argmax()[t.out_shape().size() - 1] == (k == 2 ? 4 : 0));
+    t.backward(flat, yt, Mat::Ones(yt.rows(), 1), &dt);
+    Mat expect = Mat::Zero(9, 1);
+    if (k == 2)
+      expect(0) = expect(1) = expect(3) = expect(4) = 1;  // windows at 0, 1, 3 and 4: each its top-left
+    else
+      expect(0) = 1;
+    CHECK(dt == expect);
+  }
+  {
+    MaxPool2D t(Shape{2, 4, 4}, 2, 2);
+    Mat flat = Mat::Ones(32, 1), yt, dt;
+    flat(5) = flat(7) = 2;  // the larger value wins plane 0's first two windows; equal ones take their top-left
+    t.forward(flat, yt, true);
+    t.backward(flat, yt, Mat::Ones(8, 1), &dt);
+    Mat expect = Mat::Zero(32, 1);
+    for (int i : {5, 7, 8, 10, 16, 18, 24, 26}) expect(i) = 1;
+    CHECK(dt == expect);
   }
   // Flatten changes only the shape.
   Flatten f(Shape{2, 3, 3});
