@@ -67,23 +67,29 @@ inline Vec_ lin(Coef c, X x) {
   return s;
 }
 
+// out(i, j) = sum over k, l of L(i, k) x(k, l) L(j, l) for a constant P x Q matrix L: rows first,
+// then columns. Every tile transform is one of these.
+template <int P, int Q, class Coef, class In, class Out>
+inline void sandwich(Coef L, In x, Out out) {
+  Vec_ t[P][Q];
+#pragma GCC unroll 16
+  for (int i = 0; i < P; ++i)
+#pragma GCC unroll 16
+    for (int l = 0; l < Q; ++l) t[i][l] = lin<Q>([&](int k) { return L(i, k); }, [&](int k) { return x(k, l); });
+#pragma GCC unroll 16
+  for (int i = 0; i < P; ++i)
+#pragma GCC unroll 16
+    for (int j = 0; j < P; ++j) out(i, j, lin<Q>([&](int l) { return L(j, l); }, [&](int l) { return t[i][l]; }));
+}
+
 // V = BT d BT^T: d is the A x A block at src (rows `row` scalars apart), V[xi] goes to
 // dst + xi * xs.
 template <int R>
 inline void input_tile(const Scalar* src, int64_t row, Scalar* dst, int64_t xs) {
   constexpr int A = Wino<R>::A;
   constexpr const auto& m = Wino<R>::mat;
-  Vec_ t[A][A];
-#pragma GCC unroll 16
-  for (int i = 0; i < A; ++i)
-#pragma GCC unroll 16
-    for (int j = 0; j < A; ++j)
-      t[i][j] = lin<A>([&](int k) { return m.BT[i][k]; }, [&](int k) { return load(src + k * row + j * kLanes); });
-#pragma GCC unroll 16
-  for (int i = 0; i < A; ++i)
-#pragma GCC unroll 16
-    for (int j = 0; j < A; ++j)
-      store(dst + (i * A + j) * xs, lin<A>([&](int k) { return m.BT[j][k]; }, [&](int k) { return t[i][k]; }));
+  sandwich<A, A>([&](int i, int k) { return m.BT[i][k]; }, [&](int k, int l) { return load(src + k * row + l * kLanes); },
+                 [&](int i, int j, const Vec_& v) { store(dst + (i * A + j) * xs, v); });
 }
 
 // Y = AT Mx AT^T + bias into the 4 x 4 block at y; Mx[xi] at src + xi * xs.
@@ -91,18 +97,9 @@ template <int R>
 inline void output_tile(const Scalar* src, int64_t xs, Scalar bias, Scalar* y, int64_t row) {
   constexpr int A = Wino<R>::A;
   constexpr const auto& m = Wino<R>::mat;
-  Vec_ t[kM][A];
-#pragma GCC unroll 16
-  for (int a = 0; a < kM; ++a)
-#pragma GCC unroll 16
-    for (int j = 0; j < A; ++j)
-      t[a][j] = lin<A>([&](int i) { return m.AT[a][i]; }, [&](int i) { return load(src + (i * A + j) * xs); });
   const Vec_ b = splat(bias);
-#pragma GCC unroll 16
-  for (int a = 0; a < kM; ++a)
-#pragma GCC unroll 16
-    for (int c = 0; c < kM; ++c)
-      store(y + a * row + c * kLanes, lin<A>([&](int j) { return m.AT[c][j]; }, [&](int j) { return t[a][j]; }) + b);
+  sandwich<kM, A>([&](int a, int i) { return m.AT[a][i]; }, [&](int i, int j) { return load(src + (i * A + j) * xs); },
+                  [&](int a, int c, const Vec_& v) { store(y + a * row + c * kLanes, v + b); });
 }
 
 // Z = AT^T dY AT from the 4 x 4 block at dy; Z[xi] to dst + xi * xs.
@@ -110,17 +107,8 @@ template <int R>
 inline void dout_tile(const Scalar* dy, int64_t row, Scalar* dst, int64_t xs) {
   constexpr int A = Wino<R>::A;
   constexpr const auto& m = Wino<R>::mat;
-  Vec_ t[A][kM];
-#pragma GCC unroll 16
-  for (int i = 0; i < A; ++i)
-#pragma GCC unroll 16
-    for (int b = 0; b < kM; ++b)
-      t[i][b] = lin<kM>([&](int a) { return m.AT[a][i]; }, [&](int a) { return load(dy + a * row + b * kLanes); });
-#pragma GCC unroll 16
-  for (int i = 0; i < A; ++i)
-#pragma GCC unroll 16
-    for (int j = 0; j < A; ++j)
-      store(dst + (i * A + j) * xs, lin<kM>([&](int b) { return m.AT[b][j]; }, [&](int b) { return t[i][b]; }));
+  sandwich<A, kM>([&](int i, int a) { return m.AT[a][i]; }, [&](int a, int b) { return load(dy + a * row + b * kLanes); },
+                  [&](int i, int j, const Vec_& v) { store(dst + (i * A + j) * xs, v); });
 }
 
 // dx (the A x A block at dx) += BT^T dV BT; dV[xi] at src + xi * xs.
@@ -128,19 +116,11 @@ template <int R>
 inline void din_tile(const Scalar* src, int64_t xs, Scalar* dx, int64_t row) {
   constexpr int A = Wino<R>::A;
   constexpr const auto& m = Wino<R>::mat;
-  Vec_ t[A][A];
-#pragma GCC unroll 16
-  for (int k = 0; k < A; ++k)
-#pragma GCC unroll 16
-    for (int j = 0; j < A; ++j)
-      t[k][j] = lin<A>([&](int i) { return m.BT[i][k]; }, [&](int i) { return load(src + (i * A + j) * xs); });
-#pragma GCC unroll 16
-  for (int k = 0; k < A; ++k)
-#pragma GCC unroll 16
-    for (int l = 0; l < A; ++l) {
-      Scalar* p = dx + k * row + l * kLanes;
-      store(p, load(p) + lin<A>([&](int j) { return m.BT[j][l]; }, [&](int j) { return t[k][j]; }));
-    }
+  sandwich<A, A>([&](int k, int i) { return m.BT[i][k]; }, [&](int i, int j) { return load(src + (i * A + j) * xs); },
+                 [&](int k, int l, const Vec_& v) {
+                   Scalar* p = dx + k * row + l * kLanes;
+                   store(p, load(p) + v);
+                 });
 }
 
 // --- lane groups: kLanes samples side by side ---------------------------------------------------
