@@ -114,7 +114,7 @@ struct ConvWinogradPlan {
 };
 
 // The plan for g, or false when the Winograd path does not apply (stride or dilation above 1, a
-// kernel other than 3x3 or 5x5, or buffers beyond kMaxConvPatches).
+// kernel other than 3x3 or 5x5, or buffers of more than 64 MB for one thread).
 bool conv_winograd_plan(const ConvGeom& g, ConvWinogradPlan& plan);
 
 // Auto runs the forward pass on the Winograd path from this many input channels on: with fewer,

@@ -35,6 +35,7 @@ constexpr int kM = 4;         // output tile: 4 x 4
 // second layer 9 trained about 8% faster than 6 and 8% faster than 12.
 constexpr int kTiles = 9;
 const int kZeroOffset[1] = {0};
+constexpr int64_t kMaxWinogradWorkspace = int64_t(1) << 24;  // values (64 MB of floats)
 
 template <int R>
 struct Wino {
@@ -410,12 +411,18 @@ bool conv_winograd_plan(const ConvGeom& g, ConvWinogradPlan& p) {
   p.tx = (g.ow + kM - 1) / kM;
   p.ht = p.ty * kM + p.r - 1;  // >= h + 2 pad
   p.wt = p.tx * kM + p.r - 1;
-  // The lane planes hold kLanes samples: bounded like a patch matrix.
-  const int64_t planes = int64_t(p.ht) * p.wt * std::max(g.c, g.o) * kLanes;
-  if (planes > kMaxConvPatches) return false;
-  const int64_t a = p.r + kM - 1;
-  if (a * a * g.c * g.o * kLanes > kMaxConvPatches) return false;
-  return true;
+  // A thread's buffers (ConvWinogradWorkspace, sized as in Run::prepare) stay under 64 MB: the
+  // path is for small and middle-sized layers, and a hostile model file must not make it
+  // allocate gigabytes; larger layers take the direct or im2col path.
+  const int64_t a2 = int64_t(p.r + kM - 1) * (p.r + kM - 1), q = int64_t(kTiles) * kLanes;
+  const int64_t in_planes = int64_t(g.c) * p.ht * p.wt * kLanes;
+  const int64_t out_planes = int64_t(g.o) * p.ty * kM * p.tx * kM * kLanes;
+  if (in_planes > kMaxWinogradWorkspace || out_planes > kMaxWinogradWorkspace ||
+      a2 * g.c * g.o * kLanes > kMaxWinogradWorkspace)
+    return false;
+  const int64_t blocks = a2 * ((g.c + std::max(g.c, g.o) + g.o) * q + 3 * kLanes);
+  const int64_t total = 2 * in_planes + 2 * out_planes + blocks + a2 * g.c * g.o * kLanes;
+  return total <= kMaxWinogradWorkspace;
 }
 
 void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,

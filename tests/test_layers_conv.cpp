@@ -200,6 +200,11 @@ TEST_CASE("conv2d: the direct and Winograd paths are refused where they do not a
   CHECK(dilated.path() == ConvPath::Direct);
   CHECK_THROWS_AS(dilated.set_path(ConvPath::Winograd), Error);
   CHECK(Conv2D(Shape{8, 12, 12}, 4, 4, 4, 1, 0, 1, true).path() == ConvPath::Direct);
+  // A layer whose Winograd buffers would pass 64 MB per thread (with 4-float vectors too).
+  Conv2D big(Shape{128, 96, 96}, 128, 3, 3, 1, 1, 1, true);
+  CHECK(big.path() == ConvPath::Direct);
+  CHECK(big.backward_path() == ConvPath::Direct);
+  CHECK_THROWS_AS(big.set_path(ConvPath::Winograd), Error);
   // The presets' convolutions: the first layers (one channel) run forward on the direct path and
   // backward on the Winograd path, cnn8-16's second both on the Winograd path; a first layer can be
   // given either path for both.
