@@ -16,7 +16,7 @@
 // tile transforms are plain vector arithmetic with constant coefficients, and a product's vectors
 // are (tile, sample) pairs. Tiles past the output's edge read zeros and their outputs are dropped.
 #include <algorithm>
-#include <type_traits>
+#include <utility>
 
 #include "conv.h"
 #include "conv_kernels.h"
@@ -126,22 +126,25 @@ inline void din_tile(const Scalar* src, int64_t xs, Scalar* dx, int64_t row) {
 
 // --- lane groups: kLanes samples side by side ---------------------------------------------------
 
-using Index = std::conditional_t<sizeof(Scalar) == 4, int32_t, int64_t>;
-typedef Index IVec_ __attribute__((vector_size(kVecBytes)));
+// Lane k of (a, b) for the two halves of a transpose step: lanes with bit D set come from b.
+template <int D, int... K>
+inline Vec_ lower_half(const Vec_& a, const Vec_& b, std::integer_sequence<int, K...>) {
+  return __builtin_shufflevector(a, b, ((K & D) ? kLanes + K - D : K)...);
+}
+template <int D, int... K>
+inline Vec_ upper_half(const Vec_& a, const Vec_& b, std::integer_sequence<int, K...>) {
+  return __builtin_shufflevector(a, b, ((K & D) ? kLanes + K : K + D)...);
+}
 
 // One step of an in-register transpose: swaps the off-diagonal D x D blocks of every 2D x 2D block.
 template <int D>
 inline void transpose_step(Vec_* r) {
-  IVec_ lo, hi;
-  for (int k = 0; k < kLanes; ++k) {
-    lo[k] = (k & D) ? kLanes + k - D : k;
-    hi[k] = (k & D) ? kLanes + k : k + D;
-  }
+  const auto lanes = std::make_integer_sequence<int, kLanes>{};
   for (int i = 0; i < kLanes; ++i) {
     if (i & D) continue;
     const Vec_ a = r[i], b = r[i + D];
-    r[i] = __builtin_shuffle(a, b, lo);
-    r[i + D] = __builtin_shuffle(a, b, hi);
+    r[i] = lower_half<D>(a, b, lanes);
+    r[i + D] = upper_half<D>(a, b, lanes);
   }
 }
 
