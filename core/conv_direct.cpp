@@ -21,10 +21,6 @@ void pad_input(const ConvGeom& g, const ConvDirectPlan& plan, const Scalar* x, S
       copy_row(in_p + c * plan.plane + int64_t(y + g.pad) * plan.wp + g.pad, x + (int64_t(c) * g.h + y) * g.w, g.w);
 }
 
-void ensure(ConvDirectWorkspace::Buffer& v, int64_t n) {
-  if (int64_t(v.size()) != n) v.assign(size_t(n), Scalar(0));
-}
-
 }  // namespace
 
 bool conv_direct_plan(const ConvGeom& g, ConvDirectPlan& p) {

@@ -59,6 +59,13 @@ inline void copy_row(Scalar* dst, const Scalar* src, int n) {
 
 inline int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
+// Gives the buffer v n values, all zero when it had to change size: a workspace's padding and
+// borders are zeroed once and never written after.
+template <class Buffer>
+inline void ensure(Buffer& v, int64_t n) {
+  if (int64_t(v.size()) != n) v.assign(size_t(n), Scalar(0));
+}
+
 // out[oc0 + o, q] for o < OB and q < nq (a multiple of kBlock). in: in_ch planes of in_plane
 // values; w[(ic*ntaps + t)*oc_stride + oc]; bias (or null) indexed by oc.
 template <int OB>

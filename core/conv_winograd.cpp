@@ -220,10 +220,6 @@ void from_lanes(const Scalar* src, int ch, const LanePlanes& lp, Mat& dst, int n
   });
 }
 
-void ensure(ConvWinogradWorkspace::Buffer& v, int64_t n) {
-  if (int64_t(v.size()) != n) v.assign(size_t(n), Scalar(0));
-}
-
 // The lane groups of a batch of n, split over the threads like samples.
 int lane_groups(int n) { return (n + kLanes - 1) / kLanes; }
 
