@@ -401,7 +401,10 @@ TEST_CASE("engine: play stops at the configured epochs") {
 TEST_CASE("engine: the model of a running run saves without stopping it") {
   TempDir tmp;
   TrainConfig cfg = quadrant_config();
-  cfg.epochs = 1000;
+  // More epochs than can end during the test: 1000 of this tiny net (125k steps) once finished
+  // while a synced save kept this thread waiting on a busy machine, and the run then rightly
+  // stopped stepping.
+  cfg.epochs = 1000000;
   Run run(cfg, small_data());
   SnapshotCursor cur;
   run.play();
