@@ -170,19 +170,20 @@ TEST_CASE("inside: a snapshot of a batch-norm network carries the running statis
 }
 
 TEST_CASE("inside: at a watchable pace the statistics and the timeline stay dense") {
-  // At 200 mini-batches a second, measuring this small net costs far under 2% of the time between
-  // two steps: a point every 10 steps, as configured.
+  // At 50 mini-batches a second, measuring this small net costs far under 2% of the time between
+  // two steps, even under ThreadSanitizer on a busy machine (at 200 a second there, one slow
+  // measurement once thinned the points): a point every 10 steps, as configured.
   Run run(relu_config(), data());
-  run.set_speed(200);
-  run.run_steps(200);
+  run.set_speed(50);
+  run.run_steps(100);
   REQUIRE(wait_until([&] {
     SnapshotCursor c;
-    return run.idle() && run.snapshot(c).step == 200;
+    return run.idle() && run.snapshot(c).step == 100;
   }));
   SnapshotCursor cur;
   const RunSnapshot s = run.snapshot(cur);
   CHECK(s.stats_interval == 10);
-  CHECK(s.stats.size() == 20);
+  CHECK(s.stats.size() == 10);
   CHECK(s.timeline_interval == 10);
-  CHECK(s.timeline.size() == 21);  // step 0 and every 10th
+  CHECK(s.timeline.size() == 11);  // step 0 and every 10th
 }
