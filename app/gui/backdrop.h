@@ -8,10 +8,13 @@
 //
 //   BackdropWindow(pos, size);        // instead of an opaque window background, before Begin()
 //   BackdropFill(min, max, colour);   // a flat rectangle inside such a window (clipped to it)
-//   RenderBackdrops(fb_h, sx, sy);    // after ImGui::Render(), before the draw data
+//   RenderBackdrops(fb_h, sx, sy, clip, bg);  // after ImGui::Render(), before the draw data
+//   EndBackdrops();                   // when the frame is drawn
 #pragma once
 
 #include <imgui.h>
+
+#include <string>
 
 namespace nnviz::gui {
 
@@ -27,8 +30,14 @@ bool InBackdropWindow();
 // falls back to an ordinary filled rectangle elsewhere.
 void BackdropFill(ImVec2 min, ImVec2 max, ImU32 colour);
 
-// Paints this frame's rectangles (framebuffer size and the display-to-framebuffer scale) and
-// forgets them.
-void RenderBackdrops(int fb_h, float sx, float sy);
+// Paints `clip` (display coordinates): this frame's rectangles, and the background colour where
+// none lies (framebuffer height and the display-to-framebuffer scale).
+void RenderBackdrops(int fb_h, float sx, float sy, const ImVec4& clip, const ImVec4& background);
+
+// This frame's rectangles and colours as bytes, to tell whether they changed since the last.
+std::string BackdropSignature();
+
+// Forgets this frame's rectangles.
+void EndBackdrops();
 
 }  // namespace nnviz::gui

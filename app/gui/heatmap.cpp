@@ -1,4 +1,5 @@
 #include "heatmap.h"
+#include "redraw.h"
 
 #include <glad/gl.h>
 
@@ -130,6 +131,7 @@ void Heatmap::update(const float* values, int w, int h, Colormap map) {
   glBindFramebuffer(GL_FRAMEBUFFER, prev_fbo);
   glViewport(prev_viewport[0], prev_viewport[1], prev_viewport[2], prev_viewport[3]);
   glBindTexture(GL_TEXTURE_2D, prev_tex);
+  TexturesChanged();  // the draw lists that show it are drawn again
 }
 
 bool TileLayout::locate(int x, int y, int& tile, int& r, int& c) const {

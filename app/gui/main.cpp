@@ -37,6 +37,7 @@
 #include "backdrop.h"
 #include "fileio.h"
 #include "json.h"
+#include "redraw.h"
 
 using namespace nnviz;
 using namespace nnviz::gui;
@@ -75,6 +76,7 @@ struct Options {
   std::string save_run, load;  // save the run after training; open a run or model at start
   bool save_comparison = false, open_comparison = false;  // in the user's nnviz data folder
   double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
+  bool redraw_check = false;  // draw every frame whole as well, off screen, and compare (redraw.h)
   double close_after = 0;  // train, then close the window (as a user would) after this many seconds
   double soak = 0;         // every view open, training, for this many seconds; memory and frame times
   int width = 1280, height = 800;
@@ -92,7 +94,7 @@ const char* kUsage =
     "             [--scrub STEP] [--canvas-run]\n"
     "             [--compare READY] [--save-run FILE] [--load FILE] [--save-comparison] [--open-comparison]\n"
     "             [--data-home DIR] [--classroom] [--zoom F]\n"
-    "             [--bench-frames N] [--bench-heatmaps SECONDS]\n";
+    "             [--bench-frames N] [--bench-heatmaps SECONDS] [--redraw-check]\n";
 
 bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
@@ -126,6 +128,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--data-home") setenv("XDG_DATA_HOME", value().c_str(), 1);
     else if (a == "--classroom") o.classroom = true;
     else if (a == "--zoom") o.zoom = std::clamp(float(std::atof(value().c_str())), 0.5f, 3.f);
+    else if (a == "--redraw-check") o.redraw_check = true;
     else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
     else if (a == "--close-after") o.close_after = std::max(0.1, std::atof(value().c_str()));
     else if (a == "--soak") o.soak = std::max(120.0, std::atof(value().c_str()));
@@ -229,6 +232,9 @@ struct FrameBench {
   long phase_step = 0;
   int phases = 0;
   std::vector<double> frame_ms, rate_drawing, rate_quiet;
+  // Where a frame's time goes: building the UI (ImGui, up to Render), handing the draw lists to
+  // GL, and waiting for the rasteriser (glFinish); and how many vertices it drew.
+  std::vector<double> build_ms, submit_ms, raster_ms, vertices, drawn;  // drawn: share of the pixels
 
   // Ends a phase when due; true when the benchmark has all it needs.
   bool tick(double now, long step, int batch, int frames_wanted) {
@@ -239,6 +245,11 @@ struct FrameBench {
     }
     if (now < phase_start) {
       frame_ms.clear();
+      build_ms.clear();
+      submit_ms.clear();
+      raster_ms.clear();
+      vertices.clear();
+      drawn.clear();
       return false;
     }
     if (phase_step < 0) phase_step = step;
@@ -261,9 +272,12 @@ struct FrameBench {
     const double with = quantile(rate_drawing, 0.5), without = quantile(rate_quiet, 0.5);
     std::printf("{\"bench\":\"frames\",\"frames\":%zu,\"median_ms\":%.2f,\"p95_ms\":%.2f,\"max_ms\":%.2f,"
                 "\"samples_per_s_drawing\":%.0f,\"samples_per_s_not_drawing\":%.0f,\"ratio\":%.3f,"
+                "\"build_ms\":[%.2f,%.2f],\"submit_ms\":[%.2f,%.2f],\"raster_ms\":[%.2f,%.2f],\"vertices\":%.0f,\"drawn_share\":%.2f,"
                 "\"phases\":%d,\"steps\":%ld}\n",
                 frame_ms.size(), quantile(frame_ms, 0.5), quantile(frame_ms, 0.95), quantile(frame_ms, 1.0), with,
-                without, without > 0 ? with / without : 0.0, phases, steps);
+                without, without > 0 ? with / without : 0.0, quantile(build_ms, 0.5), quantile(build_ms, 0.95),
+                quantile(submit_ms, 0.5), quantile(submit_ms, 0.95), quantile(raster_ms, 0.5),
+                quantile(raster_ms, 0.95), quantile(vertices, 0.5), quantile(drawn, 0.5), phases, steps);
   }
 };
 
@@ -329,6 +343,9 @@ int main(int argc, char** argv) {
   InstallEventFlags(win);
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  PartialRedraw redraw;
+  redraw.init();
+  RedrawCheck redraw_check;
 
   int status = 0;
   {
@@ -467,6 +484,7 @@ int main(int argc, char** argv) {
           ImGui_ImplOpenGL3_CreateFontsTexture();
           SetupStyle(ui_scale);
           font_filter_set = false;
+          redraw.invalidate();
         }
       }
       if (!font_filter_set && io.Fonts->TexID) {
@@ -538,18 +556,31 @@ int main(int argc, char** argv) {
       if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !io.WantTextInput) app.views.curves = true;
 
       ImGui::Render();
+      const auto frame_built = std::chrono::steady_clock::now();
       int fb_w, fb_h;
       glfwGetFramebufferSize(win, &fb_w, &fb_h);
       glViewport(0, 0, fb_w, fb_h);
-      {
-        // The whole window in the panes' background colour (the backdrop windows draw none).
-        const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-        glClearColor(bg.x, bg.y, bg.z, 1);
-      }
-      glClear(GL_COLOR_BUFFER_BIT);
       const float sx = fb_w / std::max(1.f, io.DisplaySize.x), sy = fb_h / std::max(1.f, io.DisplaySize.y);
-      RenderBackdrops(fb_h, sx, sy);
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      {
+        // Only what changed since the last frame, where that is cheaper (redraw.h); each
+        // rectangle in the panes' background colour first (the backdrop windows draw none).
+        const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+        ImDrawData& dd = *ImGui::GetDrawData();
+        const auto& rects = redraw.plan(dd, BackdropSignature());
+        for (const ImVec4& r : rects) {
+          RenderBackdrops(fb_h, sx, sy, r, bg);
+          redraw.draw(dd, r);
+        }
+        if (opt.redraw_check) {
+          redraw_check.compare(fb_w, fb_h, redraw.drawn_share() < 1, [&] {
+            RenderBackdrops(fb_h, sx, sy, {0, 0, io.DisplaySize.x, io.DisplaySize.y}, bg);
+            ImGui_ImplOpenGL3_RenderDrawData(&dd);
+          });
+        }
+        EndBackdrops();
+        redraw.finish();
+      }
+      const auto frame_submitted = std::chrono::steady_clock::now();
       for (const auto& r : app.png_requests)
         if (!SavePng(r.path, fb_w, fb_h, sx, sy, r.min, r.max)) app.say("Could not write " + r.path, true);
         else app.say("Saved the plot to " + r.path);
@@ -723,8 +754,14 @@ int main(int argc, char** argv) {
       }
       if (opt.bench_frames > 0 && app.run && bench.started) {
         glFinish();  // count the GPU's (llvmpipe's) work in the frame
-        bench.frame_ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_begin).count());
+        const auto end = std::chrono::steady_clock::now();
+        using ms = std::chrono::duration<double, std::milli>;
+        bench.frame_ms.push_back(ms(end - frame_begin).count());
+        bench.build_ms.push_back(ms(frame_built - frame_begin).count());
+        bench.submit_ms.push_back(ms(frame_submitted - frame_built).count());
+        bench.raster_ms.push_back(ms(end - frame_submitted).count());
+        bench.vertices.push_back(double(ImGui::GetDrawData()->TotalVtxCount));
+        bench.drawn.push_back(redraw.drawn_share());
       }
       if (opt.bench_heatmaps > 0 && app.run && BenchInsideFrame(app, opt.bench_heatmaps, t_run, status)) break;
       glfwSwapBuffers(win);
@@ -746,6 +783,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "nnviz: the run's unsaved training is kept in %s (Open... reopens it)\n", kept.c_str());
     }
   }  // App (and its run's threads) end here, before the GL context goes
+  if (opt.redraw_check) {
+    std::printf("%s\n", redraw_check.report().c_str());
+    if (status == 0 && !redraw_check.ok()) status = 5;
+  }
   ShutdownHeatmaps();
 
   ImGui_ImplOpenGL3_Shutdown();

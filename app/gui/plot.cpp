@@ -324,7 +324,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
           if (col.bottom - col.top > s.thickness)
             dl->AddRectFilled({col.x - s.thickness * 0.5f, col.top}, {col.x + s.thickness * 0.5f, col.bottom}, s.color);
         }
-        SimplifyLine(pts, 0.25f);
+        SimplifyLine(pts, 0.5f);
       }
     } else {
       for (int i = lo; i < hi; ++i)
