@@ -25,6 +25,9 @@ drawing, cli_rate = med("samples_per_s_drawing"), statistics.median(cli)
 print(f"runs: {len(app)} app, {len(cli)} cli")
 print(f"frame time ms: median {med('median_ms'):.2f}, p95 {med('p95_ms'):.2f} (target under 16.7), "
       f"max {med('max_ms'):.2f}")
+print(f"frames that drew the curves again (at least a third of the window; the others drew only what "
+      f"changed): {med('big_frames'):.0f} of {med('frames'):.0f}, median {med('big_median_ms'):.2f} ms, "
+      f"p95 {med('big_p95_ms'):.2f} ms")
 print(f"samples/s: app drawing {drawing:.0f}, app not drawing {med('samples_per_s_not_drawing'):.0f}, "
       f"nnviz-cli {cli_rate:.0f}")
 print(f"app drawing / nnviz-cli: {drawing / cli_rate:.3f} (target at least 0.9); "

@@ -230,6 +230,9 @@ struct App {
   StatsState stats_view;
   PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{}, landscape_rect{};
   PlotState loss_plot, acc_plot;
+  // How much of the curves the view shows, and when that last caught up (curves_view.cpp).
+  int curves_steps = 0, curves_evals = 0;
+  double curves_shown_at = -1;
   bool x_in_epochs = false;
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
   bool show_train_acc = true, show_val_acc = true, show_test_acc = true;

@@ -12,6 +12,12 @@ constexpr ImU32 kSmooth = IM_COL32(250, 160, 60, 255);
 constexpr ImU32 kVal = IM_COL32(90, 210, 120, 255);
 constexpr ImU32 kTest = IM_COL32(90, 200, 230, 255);
 constexpr ImU32 kTrainAcc = IM_COL32(250, 160, 60, 255);
+
+// While a run trains at full speed the curves gain points every frame. Caught up 30 times a
+// second they look as live, and a software rasteriser (which pays for every triangle of a view
+// drawn again, redraw.h) draws them half as often. With the mouse over the view, or the run not
+// training, they show everything at once.
+constexpr double kCatchUp = 1.0 / 30;
 }  // namespace
 
 void DrawCurves(App& app, bool* open) {
@@ -44,7 +50,19 @@ void DrawCurves(App& app, bool* open) {
 
   const float* xs = app.x_in_epochs ? c.epoch.data() : c.step.data();
   const float* exs = app.x_in_epochs ? c.ev_epoch.data() : c.ev_step.data();
-  const int n = int(c.step.size()), ne = int(c.ev_step.size());
+  int n = int(c.step.size()), ne = int(c.ev_step.size());
+  {
+    const double now = ImGui::GetTime();
+    const bool live = app.run && !app.run->idle() &&
+                      !ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+    if (!live || n < app.curves_steps || ne < app.curves_evals || now - app.curves_shown_at >= kCatchUp) {
+      app.curves_steps = n;
+      app.curves_evals = ne;
+      app.curves_shown_at = now;
+    }
+    n = app.curves_steps;
+    ne = app.curves_evals;
+  }
   std::vector<PlotMarker> markers;
   for (const auto& ch : c.changes) markers.push_back({app.x_in_epochs ? ch.epoch : float(ch.step), ch.text});
   const char* xl = app.x_in_epochs ? "epoch" : "step";

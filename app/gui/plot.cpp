@@ -1,6 +1,7 @@
 #include "plot.h"
 
 #include "backdrop.h"
+#include "lines.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -57,27 +58,46 @@ struct Column {
   float x, top, bottom, last;
 };
 
-// A filled band through the columns' ranges, at least `thickness` tall around each.
-void AddBand(ImDrawList* dl, const std::vector<Column>& cols, float thickness, ImU32 colour) {
-  const int n = int(cols.size());
-  if (n < 2) return;
-  dl->PrimReserve((n - 1) * 6, n * 2);
-  const ImDrawIdx base = ImDrawIdx(dl->_VtxCurrentIdx);
-  const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
-  for (const Column& c : cols) {
+// A filled band through the columns' ranges, at least `thickness` tall around each: rasterised
+// here into a coverage image (a byte a pixel, the ends of each column partly covered) and drawn
+// as one quad. As triangles, two a column, each a pixel wide and as tall as the noise, it cost a
+// software rasteriser more than the rest of the plot together.
+void AddBand(ImDrawList* dl, ImGuiID id, const PlotRect& area, const std::vector<Column>& cols, float thickness,
+             ImU32 colour) {
+  if (cols.size() < 2) return;
+  const float x0 = std::floor(area.min.x), y0 = std::floor(area.min.y);
+  const int w = int(std::ceil(area.max.x) - x0), h = int(std::ceil(area.max.y) - y0);
+  if (w <= 0 || h <= 0) return;
+  auto span = [&](const Column& c) {
     const float grow = std::max(0.f, thickness - (c.bottom - c.top)) * 0.5f;
-    dl->PrimWriteVtx({c.x, c.top - grow}, uv, colour);
-    dl->PrimWriteVtx({c.x, c.bottom + grow}, uv, colour);
+    return std::pair<float, float>{std::clamp(c.top - grow - y0, 0.f, float(h)),
+                                   std::clamp(c.bottom + grow - y0, 0.f, float(h))};
+  };
+  float top = float(h), bottom = 0;
+  for (const Column& c : cols) {
+    const auto [t, b] = span(c);
+    top = std::min(top, t);
+    bottom = std::max(bottom, b);
   }
-  for (int k = 0; k + 1 < n; ++k) {
-    const ImDrawIdx a = ImDrawIdx(base + 2 * k);
-    dl->PrimWriteIdx(a);
-    dl->PrimWriteIdx(ImDrawIdx(a + 1));
-    dl->PrimWriteIdx(ImDrawIdx(a + 3));
-    dl->PrimWriteIdx(a);
-    dl->PrimWriteIdx(ImDrawIdx(a + 3));
-    dl->PrimWriteIdx(ImDrawIdx(a + 2));
+  const int r0 = int(std::floor(top)), r1 = int(std::ceil(bottom));
+  if (r1 <= r0) return;
+  static std::vector<unsigned char> img;
+  img.assign(size_t(w) * size_t(r1 - r0), 0);
+  for (size_t k = 0; k < cols.size(); ++k) {
+    // Column k fills its pixel column and any left empty before the next column's.
+    const int p0 = std::clamp(int(std::floor(cols[k].x - x0)), 0, w - 1);
+    const int p1 = k + 1 < cols.size() ? std::clamp(int(std::floor(cols[k + 1].x - x0)), p0 + 1, w) : p0 + 1;
+    const auto [t, b] = span(cols[k]);
+    for (int r = int(std::floor(t)); r < int(std::ceil(b)); ++r) {
+      const float cover = std::min(b, float(r + 1)) - std::max(t, float(r));
+      const auto v = static_cast<unsigned char>(std::lround(std::clamp(cover, 0.f, 1.f) * 255));
+      for (int x = p0; x < p1; ++x) {
+        unsigned char& px = img[size_t(r - r0) * size_t(w) + size_t(x)];
+        px = std::max(px, v);
+      }
+    }
   }
+  AddCoverage(dl, id, {x0, y0}, w, r0, r1, img.data(), colour);
 }
 
 // Drops the points of a polyline that lie within `tol` pixels of the segment joining the points
@@ -260,7 +280,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   char buf[64];
   for (double t : NiceTicks(st.x0, st.x1, std::max(2, int(w / (fs * 6))))) {
     const float x = X(t);
-    dl->AddLine({x, area.min.y}, {x, area.max.y}, grid);
+    const float gx = std::floor(x);  // a one-pixel rectangle: crisp, and two triangles
+    dl->AddRectFilled({gx, area.min.y}, {gx + 1, area.max.y}, grid);
     format_value(buf, sizeof buf, t);
     const float tw = ImGui::CalcTextSize(buf).x;
     // The last label may not run past the plot frame (it would be cut at the window edge).
@@ -268,7 +289,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   }
   for (double t : NiceTicks(st.y0, st.y1, std::max(2, int(h / (fs * 2.5f))))) {
     const float y = float(area.max.y - (t - st.y0) / (st.y1 - st.y0) * h);
-    dl->AddLine({area.min.x, y}, {area.max.x, y}, grid);
+    const float gy = std::floor(y);
+    dl->AddRectFilled({area.min.x, gy}, {area.max.x, gy + 1}, grid);
     format_value(buf, sizeof buf, st.log_y ? std::pow(10.0, t) : t);
     const float tw = ImGui::CalcTextSize(buf).x;
     dl->AddText({area.min.x - tw - fs * 0.3f, y - fs / 2}, dim, buf);
@@ -317,7 +339,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
         cols.push_back(col);
       }
       if (tall * 4 > int(cols.size())) {
-        AddBand(dl, cols, s.thickness, s.color);
+        AddBand(dl, ImGui::GetID(s.label.c_str()), area, cols, s.thickness, s.color);
       } else {
         for (const Column& col : cols) {
           pts.push_back({col.x, col.last});
@@ -330,10 +352,10 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       for (int i = lo; i < hi; ++i)
         if (std::isfinite(s.y[i]) && !(st.log_y && s.y[i] <= 0)) pts.push_back({X(xs[i]), Y(s.y[i])});
     }
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness);
+    AddSmoothPolyline(dl, pts.data(), int(pts.size()), s.color, s.thickness);
     if (s.markers && hi - lo < 400)
       for (int i = lo; i < hi; ++i)
-        if (std::isfinite(s.y[i])) dl->AddCircleFilled({X(xs[i]), Y(s.y[i])}, s.thickness + 1.5f, s.color);
+        if (std::isfinite(s.y[i])) AddDisc(dl, {X(xs[i]), Y(s.y[i])}, s.thickness + 1.5f, s.color);
   }
   // Hyperparameter-change markers.
   const ImU32 mcol = IM_COL32(230, 200, 90, 200);
