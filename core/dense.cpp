@@ -21,16 +21,19 @@ Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
 }
 
 // Threads get column ranges of the batch (forward, input gradient) or row ranges of dW, but only
-// when each has 4M multiply-adds: below that (mlp100 up to batch 64), starting them costs more
-// than it saves. Measured with two threads: mlp100 at batch 32 trains at half speed split at 1M;
-// cnn8's first dense layer at batch 128 (7.4M per thread) and mlp100 at batch 128 (5M) gain 25%
-// and 15% split at 4M instead of 8M.
-constexpr double kDenseMinWork = 4e6;
+// when each has enough multiply-adds to pay for starting them: 4M when OpenMP's threads sleep
+// between regions, 1M when they spin. Measured with two threads on the 2-core build machine,
+// interleaved runs, medians: with sleeping threads mlp100 at batch 32 trains at 0.6x split at 1M
+// (and cnn8's first dense layer at batch 128, 7.4M a thread, and mlp100 at batch 128, 5M, gain 25%
+// and 15% split at 4M instead of 8M); with spinning ones splitting at 1M instead of 4M makes
+// cnn8 at batch 32 1.14x and cnn8-16 at batch 32 1.19x faster (their dense layers, 3.7M and 5.1M,
+// were one thread's work), mlp100 at batch 32 1.0-1.1x and at 64 1.2x.
+static double dense_min_work() { return threads_sleep_between_regions() ? 4e6 : 1e6; }
 
 void Dense::forward(const Mat& in, Mat& out, bool) {
   // out = W^T in (+ b broadcast over the batch)
   out.resize(W.cols(), in.cols());
-  const int nt = batch_threads(in.cols(), double(W.size()), kDenseMinWork);
+  const int nt = batch_threads(in.cols(), double(W.size()), dense_min_work());
   if (nt == 1) {
     out.noalias() = W.transpose() * in;
     if (has_bias_) out.colwise() += b.col(0);
@@ -49,7 +52,7 @@ void Dense::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   // dL/db = sum over the batch of dout
   // dL/din = W dout        (I x O)(O x N)   with threads: column ranges of the batch
   const long n = dout.cols();
-  const int nt = batch_threads(n, double(W.size()), kDenseMinWork);
+  const int nt = batch_threads(n, double(W.size()), dense_min_work());
   if (nt == 1) {
     dW.noalias() = in * dout.transpose();
   } else {

@@ -13,6 +13,11 @@ namespace nnviz {
 void set_threads(int n);  // n >= 1
 int threads();
 
+// Whether OpenMP's threads sleep between parallel regions (OMP_WAIT_POLICY=passive): each region
+// then has to wake them, tens of microseconds on a virtual machine, against a few when they spin
+// (the default, and active). Work too small to split under one policy pays under the other.
+bool threads_sleep_between_regions();
+
 // Threads for a batch of n samples of `work` values (or multiply-adds) each: at most threads()
 // and n, and few enough that each gets `min_work` (starting a thread costs microseconds).
 inline int batch_threads(long n, double work = 1e9, double min_work = 65536) {
