@@ -8,18 +8,23 @@ namespace nnviz {
 
 namespace {
 
-// The winners of one row of 2x2 windows with stride 2 over the input rows p0 and p1 (p1 = p0 + w),
-// the top-left pixel of the row being pixel `row`: their pixels into arg. Two independent pairs,
-// then the larger pair maximum, in arithmetic rather than branches (random data defeats branch
-// prediction); ties keep the first pixel. Separate restrict pointers let it vectorise.
-void pool2x2_winners(const Scalar* __restrict p0, const Scalar* __restrict p1, int* __restrict arg, int ow, int w,
-                     int row) {
+// The input gradient of one row of 2x2 windows with stride 2 over the input rows p0 and p1: each
+// window's output gradient g to its winner, zero to the other three, written to the rows d0 and
+// d1 of the input gradient (every input pixel lies in exactly one window, so nothing needs
+// clearing first or adding). Two independent pairs, then the larger pair maximum, in arithmetic
+// rather than branches (random data defeats branch prediction); ties keep the first pixel, as
+// the forward pass's reference does. Separate restrict pointers let it vectorise.
+void pool2x2_backward_row(const Scalar* __restrict p0, const Scalar* __restrict p1, const Scalar* __restrict g,
+                          Scalar* __restrict d0, Scalar* __restrict d1, int ow) {
   for (int ox = 0; ox < ow; ++ox) {
     const Scalar a0 = p0[2 * ox], a1 = p0[2 * ox + 1], b0 = p1[2 * ox], b1 = p1[2 * ox + 1];
-    const int right0 = a1 > a0, right1 = b1 > b0;
-    const Scalar m0 = std::max(a0, a1), m1 = std::max(b0, b1);
-    const int lower = m1 > m0;
-    arg[ox] = row + 2 * ox + lower * (w + right1) + (1 - lower) * right0;
+    const Scalar v = g[ox], z = 0;
+    const bool lower = std::max(b0, b1) > std::max(a0, a1);
+    const Scalar top = lower ? z : v, bottom = lower ? v : z;
+    d0[2 * ox] = a1 > a0 ? z : top;
+    d0[2 * ox + 1] = a1 > a0 ? top : z;
+    d1[2 * ox] = b1 > b0 ? z : bottom;
+    d1[2 * ox + 1] = b1 > b0 ? bottom : z;
   }
 }
 
@@ -117,21 +122,19 @@ void MaxPool2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   const int H = in_.h, W = in_.w, OH = out_.h, OW = out_.w;
   din->resize(in.rows(), n);
   for_batch_ranges(n, double(in.rows()), [&](long j0, long j1) {
-    std::vector<int> winners(fast() ? size_t(OW) : 0);
     for (int j = int(j0); j < int(j1); ++j) {
-      din->col(j).setZero();  // sample by sample: still in the cache for the scatter
       Scalar* d = din->col(j).data();
       const Scalar* g = dout.col(j).data();
       if (fast()) {
         const Scalar* x = in.col(j).data();
         for (int c = 0; c < in_.c; ++c)
           for (int oy = 0; oy < OH; ++oy) {
-            const int row = (c * H + oy * 2) * W, r0 = (c * OH + oy) * OW;
-            pool2x2_winners(x + row, x + row + W, winners.data(), OW, W, row);
-            for (int ox = 0; ox < OW; ++ox) d[winners[size_t(ox)]] += g[r0 + ox];
+            const int row = (c * H + oy * 2) * W;
+            pool2x2_backward_row(x + row, x + row + W, g + (c * OH + oy) * OW, d + row, d + row + W, OW);
           }
         continue;
       }
+      din->col(j).setZero();  // sample by sample: still in the cache for the scatter
       const int* arg = argmax_.data() + size_t(j) * size;
       for (int r = 0; r < size; ++r) d[arg[r]] += g[r];
     }
