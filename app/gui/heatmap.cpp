@@ -1,4 +1,5 @@
 #include "heatmap.h"
+#include "gl_texture.h"
 #include "redraw.h"
 
 #include <glad/gl.h>
@@ -64,16 +65,6 @@ Program& program() {
   return p;
 }
 
-void make_texture(unsigned& tex, GLint internal, GLenum format, GLenum type, int w, int h, const void* data) {
-  if (!tex) glGenTextures(1, &tex);
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, internal, w, h, 0, format, type, data);
-}
 
 }  // namespace
 
@@ -96,8 +87,8 @@ void Heatmap::update(const float* values, int w, int h, Colormap map) {
   glGetIntegerv(GL_VIEWPORT, prev_viewport);
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &prev_tex);
   if (w != w_ || h != h_) {
-    make_texture(data_tex_, GL_R32F, GL_RED, GL_FLOAT, w, h, values);
-    make_texture(out_tex_, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, w, h, nullptr);
+    MakeTexture(data_tex_, GL_NEAREST, GL_R32F, GL_RED, GL_FLOAT, w, h, values);
+    MakeTexture(out_tex_, GL_NEAREST, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, w, h, nullptr);
     if (!fbo_) glGenFramebuffers(1, &fbo_);
     glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, out_tex_, 0);

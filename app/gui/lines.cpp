@@ -2,6 +2,7 @@
 
 #include <glad/gl.h>
 
+#include "gl_texture.h"
 #include "redraw.h"
 
 #include <algorithm>
@@ -54,14 +55,7 @@ ImTextureID Texture() {
       }
     GLint prev = 0;
     glGetIntegerv(GL_TEXTURE_BINDING_2D, &prev);
-    glGenTextures(1, &g_texture);
-    glBindTexture(GL_TEXTURE_2D, g_texture);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, kTexels, kRows, 0, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    MakeTexture(g_texture, GL_LINEAR, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, kTexels, kRows, px.data());
     glBindTexture(GL_TEXTURE_2D, GLuint(prev));
   }
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g_texture));
@@ -70,23 +64,15 @@ ImTextureID Texture() {
 void Upload(CoverageTexture& t, int w, int h, const unsigned char* rows) {
   GLint prev = 0;
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &prev);
-  if (!t.name) {
-    glGenTextures(1, &t.name);
-    glBindTexture(GL_TEXTURE_2D, t.name);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);  // drawn texel for pixel
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  if (!t.name || w > t.w || h > t.h) {  // grows only: a band that shrinks reuses the texture's corner
+    t.w = std::max(w, t.w);
+    t.h = std::max(h, t.h);
+    MakeTexture(t.name, GL_NEAREST, GL_R8, GL_RED, GL_UNSIGNED_BYTE, t.w, t.h, nullptr);  // texel for pixel
     const GLint swizzle[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};  // white, the byte as alpha
     glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
   }
   glBindTexture(GL_TEXTURE_2D, t.name);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  if (w > t.w || h > t.h) {  // grows only: a band that shrinks reuses the texture's corner
-    t.w = std::max(w, t.w);
-    t.h = std::max(h, t.h);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, t.w, t.h, 0, GL_RED, GL_UNSIGNED_BYTE, nullptr);
-  }
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RED, GL_UNSIGNED_BYTE, rows);
   glBindTexture(GL_TEXTURE_2D, GLuint(prev));
   t.last.resize(size_t(w) * size_t(h) + 2 * sizeof(int));
