@@ -80,31 +80,27 @@ void RenderBackdrops(int fb_h, float sx, float sy, const ImVec4& clip, const ImV
     glClearColor(background.x, background.y, background.z, 1.f);
     glClear(GL_COLOR_BUFFER_BIT);
     glEnable(GL_SCISSOR_TEST);
-    fills.clear();  // painted below, whole
-    for (const auto& f : g_fills) fills.push_back(box(f.min, f.max));
-    for (size_t k = 0; k < fills.size(); ++k) clear(fills[k], g_fills[k].colour);
-    glDisable(GL_SCISSOR_TEST);
-    return;
-  }
-  std::vector<int> ys{c.y0, c.y1};
-  for (const Box& b : fills)
-    if (b.x1 > b.x0 && b.y1 > b.y0) ys.insert(ys.end(), {b.y0, b.y1});
-  std::sort(ys.begin(), ys.end());
-  ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
-  std::vector<std::pair<int, int>> spans;
-  for (size_t k = 0; k + 1 < ys.size(); ++k) {
-    const int y0 = ys[k], y1 = ys[k + 1];
-    if (y0 < c.y0 || y1 > c.y1) continue;
-    spans.clear();
+  } else {
+    std::vector<int> ys{c.y0, c.y1};
     for (const Box& b : fills)
-      if (b.x1 > b.x0 && b.y0 <= y0 && b.y1 >= y1) spans.push_back({b.x0, b.x1});
-    std::sort(spans.begin(), spans.end());
-    int x = c.x0;
-    for (const auto& [s0, s1] : spans) {
-      clear({x, y0, s0, y1}, background);
-      x = std::max(x, s1);
+      if (b.x1 > b.x0 && b.y1 > b.y0) ys.insert(ys.end(), {b.y0, b.y1});
+    std::sort(ys.begin(), ys.end());
+    ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
+    std::vector<std::pair<int, int>> spans;
+    for (size_t k = 0; k + 1 < ys.size(); ++k) {
+      const int y0 = ys[k], y1 = ys[k + 1];
+      if (y0 < c.y0 || y1 > c.y1) continue;
+      spans.clear();
+      for (const Box& b : fills)
+        if (b.x1 > b.x0 && b.y0 <= y0 && b.y1 >= y1) spans.push_back({b.x0, b.x1});
+      std::sort(spans.begin(), spans.end());
+      int x = c.x0;
+      for (const auto& [s0, s1] : spans) {
+        clear({x, y0, s0, y1}, background);
+        x = std::max(x, s1);
+      }
+      clear({x, y0, c.x1, y1}, background);
     }
-    clear({x, y0, c.x1, y1}, background);
   }
   for (size_t k = 0; k < fills.size(); ++k) clear(fills[k], g_fills[k].colour);
   glDisable(GL_SCISSOR_TEST);

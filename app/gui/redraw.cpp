@@ -97,7 +97,6 @@ void SentinelColour(unsigned frame, unsigned char out[3]) {
 
 }  // namespace
 
-uint64_t TexturesGeneration() { return g_textures; }
 void TexturesChanged() { ++g_textures; }
 
 void PartialRedraw::init() {
@@ -131,7 +130,7 @@ const std::vector<ImVec4>& PartialRedraw::plan(const ImDrawData& dd, const std::
   }
   now_.resize(n);
 
-  bool whole = !enabled_ || !have_last_ || extra != last_extra_ || dd.DisplaySize.x != last_size_.x ||
+  bool whole = !have_last_ || extra != last_extra_ || dd.DisplaySize.x != last_size_.x ||
                dd.DisplaySize.y != last_size_.y || dd.FramebufferScale.x != 1 || dd.FramebufferScale.y != 1;
   if (!whole) {
     // Did the buffer keep the last frame? (A swap that flips buffers would show an older one.)
@@ -214,9 +213,10 @@ void PartialRedraw::finish() {
 }
 
 void PartialRedraw::draw(ImDrawData& dd, const ImVec4& r) {
-  static std::vector<ImDrawList*> lists;
+  static std::vector<ImDrawList*> lists, clipped;  // drawn; with their clip rectangles changed
   static std::vector<ImVec4> saved;
   lists.clear();
+  clipped.clear();
   saved.clear();
   int vtx = 0, idx = 0;
   for (int k = 0; k < dd.CmdListsCount; ++k) {
@@ -224,6 +224,7 @@ void PartialRedraw::draw(ImDrawData& dd, const ImVec4& r) {
     // This frame's items are last_ once plan() has run; without one (a GPU) every command draws.
     const auto it = std::find_if(last_.begin(), last_.end(), [&](const Item& i) { return i.key == l; });
     if (enabled_ && it == last_.end()) continue;  // the list draws nothing
+    clipped.push_back(l);
     bool reaches = false;
     for (int c = 0; c < l->CmdBuffer.Size; ++c) {
       ImDrawCmd& cmd = l->CmdBuffer[c];
@@ -248,11 +249,8 @@ void PartialRedraw::draw(ImDrawData& dd, const ImVec4& r) {
     ImGui_ImplOpenGL3_RenderDrawData(&part);
   }
   size_t s = 0;
-  for (int k = 0; k < dd.CmdListsCount; ++k) {
-    ImDrawList* l = dd.CmdLists[k];
-    if (enabled_ && std::none_of(last_.begin(), last_.end(), [&](const Item& i) { return i.key == l; })) continue;
+  for (ImDrawList* l : clipped)
     for (ImDrawCmd& c : l->CmdBuffer) c.ClipRect = saved[s++];
-  }
 }
 
 void RedrawCheck::begin(int w, int h) {

@@ -93,9 +93,8 @@ class RedrawCheck {
   std::vector<unsigned char> window_, whole_;
 };
 
-// Bumped whenever a texture that ImGui draws changes its pixels (heatmaps), so that the draw
+// Call whenever a texture that ImGui draws changes its pixels (heatmaps, coverage images): the draw
 // lists showing textures are drawn again although their vertices did not change.
-uint64_t TexturesGeneration();
 void TexturesChanged();
 
 }  // namespace nnviz::gui
