@@ -180,7 +180,7 @@ void Conv2D::forward(const Mat& in, Mat& out, bool) {
   // Per sample: its patch matrix (P x K) times W (K x O) is its output, read as (P x O).
   // (One sample per product measured faster than stacking a chunk or the whole batch of patch
   // matrices into one: a sample's patches stay in the L2 cache between im2col and the product.)
-  if (path_ == ConvPath::Winograd) return conv2d_winograd_forward(g_, wplan_, W, has_bias_ ? &b : nullptr, in, out, wws_);
+  if (path_ == ConvPath::Winograd) return conv2d_winograd_forward(g_, wplan_, W, has_bias_ ? &b : nullptr, in, out, wstate_);
   if (path_ == ConvPath::Direct) return conv2d_direct_forward(g_, plan_, W, has_bias_ ? &b : nullptr, in, out, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;
   out.resize(out_.size(), n);
@@ -199,7 +199,7 @@ void Conv2D::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   //   dP_j = dout_j W^T     (P x O)(O x K), overwriting the patch matrix; col2im adds it to din_j
   //   db[o] = sum of dout over samples and pixels of channel o
   if (backward_path_ == ConvPath::Winograd)
-    return conv2d_winograd_backward(g_, wplan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, wws_);
+    return conv2d_winograd_backward(g_, wplan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, wstate_);
   if (backward_path_ == ConvPath::Direct)
     return conv2d_direct_backward(g_, plan_, W, in, dout, dW, has_bias_ ? &db : nullptr, din, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;

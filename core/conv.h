@@ -132,10 +132,19 @@ struct ConvWinogradWorkspace {
   Buffer du;            // dL/dU, one vector of lanes per (element, channel pair)
 };
 
+// Everything the Winograd path of one layer keeps between calls: a workspace per thread, and the
+// transformed filters of the weights they were made from (w_seen), which the forward pass makes
+// and the backward pass of the same weights reuses; any change to W (compared bit for bit) makes
+// them again.
+struct ConvWinogradState {
+  std::vector<ConvWinogradWorkspace> threads;
+  ConvDirectWorkspace::Buffer w_seen, uf, ub;
+};
+
 void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,
-                             const Mat& in, Mat& out, std::vector<ConvWinogradWorkspace>& ws);
+                             const Mat& in, Mat& out, ConvWinogradState& st);
 void conv2d_winograd_backward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat& in,
-                              const Mat& dout, Mat& dW, Mat* db, Mat* din, std::vector<ConvWinogradWorkspace>& ws);
+                              const Mat& dout, Mat& dW, Mat* db, Mat* din, ConvWinogradState& st);
 
 // db[o] = the sum of dout over the samples and pixels of channel o (every path).
 void conv2d_bias_gradient(const ConvGeom& g, const Mat& dout, Mat& db);
@@ -147,6 +156,7 @@ class Conv2D : public Layer {
   Conv2D(Shape in, int filters, int kh, int kw, int stride, int pad, int dilation, bool bias);
 
   const char* type() const override { return "conv2d"; }
+  double work_per_sample() const override { return double(g_.taps()) * g_.o * g_.pixels(); }
   LayerSpec spec() const override { return conv(g_.o, g_.kh, g_.stride, g_.pad, g_.dil, has_bias_); }
   const ConvGeom& geometry() const { return g_; }
 
@@ -172,7 +182,7 @@ class Conv2D : public Layer {
   ConvDirectPlan plan_;
   std::vector<ConvDirectWorkspace> ws_;
   ConvWinogradPlan wplan_;
-  std::vector<ConvWinogradWorkspace> wws_;
+  ConvWinogradState wstate_;
   Mat patches_;  // workspace: one sample's patch matrix (P x K), then its gradient
 };
 

@@ -16,6 +16,7 @@
 // tile transforms are plain vector arithmetic with constant coefficients, and a product's vectors
 // are (tile, sample) pairs. Tiles past the output's edge read zeros and their outputs are dropped.
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "conv.h"
@@ -238,27 +239,83 @@ struct Run {
   LanePlanes yout() const { return {g.oh, g.ow, p.ty * kM, p.tx * kM, 0, 0}; }
 
   // U for every xi, in double then rounded once: uf[(xi*C + c)*O + o] (forward: channel sums over
-  // c for each o) and ub[(xi*O + o)*C + c] (input gradient: over o for each c).
-  void filters(const Mat& W, std::vector<Scalar>& uf, std::vector<Scalar>* ub) const {
+  // c for each o) and ub[(xi*O + o)*C + c] (input gradient: over o for each c). Kept in st with a
+  // copy of the weights they come from, and made again only when W has changed since. Both
+  // filter transforms run with the output channels o innermost, where the values are contiguous.
+  void filters(const Mat& W, ConvWinogradState& st) const {
+    constexpr const auto& m = Wino<R>::mat;
+    const size_t nw = size_t(W.size());
+    if (st.w_seen.size() == nw && std::memcmp(st.w_seen.data(), W.data(), nw * sizeof(Scalar)) == 0) return;
+    const int C = g.c, O = g.o;
+    st.uf.resize(size_t(AA) * C * O);
+    st.ub.resize(st.uf.size());
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic> wt = W.transpose().cast<double>();  // (o, tap)
+    std::vector<double> t(size_t(A) * R * O), u(O);
+    for (int c = 0; c < C; ++c) {
+      // t[a][j] = sum over i of G[a][i] g[i][j], then U[a][b] = sum over j of t[a][j] G[b][j]
+      std::fill(t.begin(), t.end(), 0.0);
+      for (int a = 0; a < A; ++a)
+        for (int i = 0; i < R; ++i) {
+          const double ga = m.G[a][i];
+          if (ga == 0) continue;
+          for (int j = 0; j < R; ++j) {
+            const double* w = wt.data() + int64_t((c * R + i) * R + j) * O;
+            double* ta = t.data() + (a * R + j) * O;
+            for (int o = 0; o < O; ++o) ta[o] += ga * w[o];
+          }
+        }
+      for (int a = 0; a < A; ++a)
+        for (int b = 0; b < A; ++b) {
+          std::fill(u.begin(), u.end(), 0.0);
+          for (int j = 0; j < R; ++j) {
+            const double gb = m.G[b][j];
+            if (gb == 0) continue;
+            const double* ta = t.data() + (a * R + j) * O;
+            for (int o = 0; o < O; ++o) u[o] += ta[o] * gb;
+          }
+          const int xi = a * A + b;
+          Scalar* uf = st.uf.data() + (size_t(xi) * C + c) * O;
+          for (int o = 0; o < O; ++o) {
+            uf[o] = Scalar(u[o]);
+            st.ub[(size_t(xi) * O + o) * C + c] = Scalar(u[o]);
+          }
+        }
+    }
+    st.w_seen.assign(W.data(), W.data() + nw);
+  }
+
+  // dW = G^T dU G per channel pair from du[(xi*C + c)*O + o], o innermost as in filters().
+  void weight_gradient(const std::vector<double>& du, Mat& dW) const {
     constexpr const auto& m = Wino<R>::mat;
     const int C = g.c, O = g.o;
-    uf.resize(size_t(AA) * C * O);
-    if (ub) ub->resize(uf.size());
-    for (int o = 0; o < O; ++o)
-      for (int c = 0; c < C; ++c) {
-        double t[A][R] = {};
-        for (int a = 0; a < A; ++a)
-          for (int j = 0; j < R; ++j)
-            for (int i = 0; i < R; ++i) t[a][j] += m.G[a][i] * double(W((c * R + i) * R + j, o));
-        for (int a = 0; a < A; ++a)
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic> dwt(O, g.taps());  // (o, tap)
+    std::vector<double> t(size_t(A) * R * O);
+    for (int c = 0; c < C; ++c) {
+      // t[i][b] = sum over a of G[a][i] dU[a][b], then dg[i][j] = sum over b of t[i][b] G[b][j]
+      std::fill(t.begin(), t.end(), 0.0);
+      for (int a = 0; a < A; ++a)
+        for (int i = 0; i < R; ++i) {
+          const double ga = m.G[a][i];
+          if (ga == 0) continue;
           for (int b = 0; b < A; ++b) {
-            double u = 0;
-            for (int j = 0; j < R; ++j) u += t[a][j] * m.G[b][j];
-            const int xi = a * A + b;
-            uf[(size_t(xi) * C + c) * O + o] = Scalar(u);
-            if (ub) (*ub)[(size_t(xi) * O + o) * C + c] = Scalar(u);
+            const double* d = du.data() + (size_t(a * A + b) * C + c) * O;
+            double* ti = t.data() + (i * A + b) * O;
+            for (int o = 0; o < O; ++o) ti[o] += ga * d[o];
           }
-      }
+        }
+      for (int i = 0; i < R; ++i)
+        for (int j = 0; j < R; ++j) {
+          double* dg = dwt.data() + int64_t((c * R + i) * R + j) * O;
+          for (int o = 0; o < O; ++o) dg[o] = 0;
+          for (int b = 0; b < A; ++b) {
+            const double gb = m.G[b][j];
+            if (gb == 0) continue;
+            const double* ti = t.data() + (i * A + b) * O;
+            for (int o = 0; o < O; ++o) dg[o] += ti[o] * gb;
+          }
+        }
+    }
+    dW = dwt.transpose().cast<Scalar>();
   }
 
   int tiles() const { return p.ty * p.tx; }
@@ -339,11 +396,11 @@ struct Run {
     }
   }
 
-  void forward(const Mat& W, const Mat* b, const Mat& in, Mat& out, std::vector<ConvWinogradWorkspace>& ws) const {
+  void forward(const Mat& W, const Mat* b, const Mat& in, Mat& out, ConvWinogradState& st) const {
     const int n = int(in.cols());
     out.resize(int64_t(g.o) * g.oh * g.ow, n);
-    std::vector<Scalar> uf;
-    filters(W, uf, nullptr);
+    filters(W, st);
+    std::vector<ConvWinogradWorkspace>& ws = st.threads;
     const int ng = lane_groups(n);
     const int nt = batch_threads(ng, double(kLanes) * g.taps() * g.o * g.pixels());
     if (int(ws.size()) < nt) ws.resize(size_t(nt));
@@ -351,19 +408,17 @@ struct Run {
       ConvWinogradWorkspace& w = ws[size_t(t)];
       prepare(w, false);
       for (int gi = int(split_begin(ng, t, nt)); gi < int(split_begin(ng, t + 1, nt)); ++gi)
-        forward_group(uf.data(), b ? b->data() : nullptr, in, gi * kLanes, std::min(kLanes, n - gi * kLanes), out, w);
+        forward_group(st.uf.data(), b ? b->data() : nullptr, in, gi * kLanes, std::min(kLanes, n - gi * kLanes), out, w);
     });
   }
 
-  void backward(const Mat& W, const Mat& in, const Mat& dout, Mat& dW, Mat* din,
-                std::vector<ConvWinogradWorkspace>& ws) const {
-    constexpr const auto& m = Wino<R>::mat;
+  void backward(const Mat& W, const Mat& in, const Mat& dout, Mat& dW, Mat* din, ConvWinogradState& st) const {
     const int n = int(in.cols()), C = g.c, O = g.o;
-    std::vector<Scalar> uf, ub;
     if (din) {
-      filters(W, uf, &ub);
+      filters(W, st);
       din->resize(in.rows(), n);
     }
+    std::vector<ConvWinogradWorkspace>& ws = st.threads;
     const int ng = lane_groups(n);
     const int nt = batch_threads(ng, double(kLanes) * g.taps() * g.o * g.pixels());
     if (int(ws.size()) < nt) ws.resize(size_t(nt));
@@ -371,7 +426,7 @@ struct Run {
       ConvWinogradWorkspace& w = ws[size_t(t)];
       prepare(w, true);
       for (int gi = int(split_begin(ng, t, nt)); gi < int(split_begin(ng, t + 1, nt)); ++gi)
-        backward_group(ub.data(), in, dout, din, gi * kLanes, std::min(kLanes, n - gi * kLanes), w);
+        backward_group(din ? st.ub.data() : nullptr, in, dout, din, gi * kLanes, std::min(kLanes, n - gi * kLanes), w);
     });
     // dU: the lanes of every thread's partial sums, threads in order; then dg = G^T dU G.
     std::vector<double> du(size_t(AA) * C * O, 0.0);
@@ -383,21 +438,7 @@ struct Run {
         du[i] += double(s);
       }
     }
-    dW.resize(g.taps(), O);
-    for (int c = 0; c < C; ++c)
-      for (int o = 0; o < O; ++o) {
-        // du[(xi*C + c)*O + o]
-        double t[R][A] = {};
-        for (int i = 0; i < R; ++i)
-          for (int b = 0; b < A; ++b)
-            for (int a = 0; a < A; ++a) t[i][b] += m.G[a][i] * du[(size_t(a * A + b) * C + c) * O + o];
-        for (int i = 0; i < R; ++i)
-          for (int j = 0; j < R; ++j) {
-            double s = 0;
-            for (int b = 0; b < A; ++b) s += t[i][b] * m.G[b][j];
-            dW((c * R + i) * R + j, o) = Scalar(s);
-          }
-      }
+    weight_gradient(du, dW);
   }
 };
 
@@ -425,19 +466,19 @@ bool conv_winograd_plan(const ConvGeom& g, ConvWinogradPlan& p) {
 }
 
 void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,
-                             const Mat& in, Mat& out, std::vector<ConvWinogradWorkspace>& ws) {
+                             const Mat& in, Mat& out, ConvWinogradState& st) {
   if (plan.r == 3)
-    Run<3>{g, plan}.forward(W, b, in, out, ws);
+    Run<3>{g, plan}.forward(W, b, in, out, st);
   else
-    Run<5>{g, plan}.forward(W, b, in, out, ws);
+    Run<5>{g, plan}.forward(W, b, in, out, st);
 }
 
 void conv2d_winograd_backward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat& in,
-                              const Mat& dout, Mat& dW, Mat* db, Mat* din, std::vector<ConvWinogradWorkspace>& ws) {
+                              const Mat& dout, Mat& dW, Mat* db, Mat* din, ConvWinogradState& st) {
   if (plan.r == 3)
-    Run<3>{g, plan}.backward(W, in, dout, dW, din, ws);
+    Run<3>{g, plan}.backward(W, in, dout, dW, din, st);
   else
-    Run<5>{g, plan}.backward(W, in, dout, dW, din, ws);
+    Run<5>{g, plan}.backward(W, in, dout, dW, din, st);
   if (db) conv2d_bias_gradient(g, dout, *db);
 }
 

@@ -182,6 +182,38 @@ TEST_CASE("conv2d: the Winograd path equals the reference for 3x3 and 5x5 kernel
   CHECK(checked == 48);
 }
 
+TEST_CASE("conv2d: the Winograd path follows every change to its weights, with or without a forward pass between") {
+  // The path keeps its transformed filters from one call to the next (ConvWinogradState); an
+  // optimizer step, a loaded model or a gradient check changing one weight must not be missed.
+  Rng rng(11);
+  Conv2D c(Shape{8, 12, 12}, 16, 5, 5, 1, 0, 1, true);
+  REQUIRE(c.path() == ConvPath::Winograd);
+  c.W = random_mat(c.W.rows(), c.W.cols(), rng);
+  const Mat x = random_mat(c.in_shape().size(), 16, rng);
+  Mat out, ref, dW_ref, db_ref, din_ref, din;
+  c.forward(x, out, true);
+  const Mat dout = random_mat(out.rows(), out.cols(), rng);
+  for (int change = 0; change < 3; ++change) {
+    INFO("change " << change);
+    c.W(7 + change, 3 * change) += Scalar(0.75);  // one weight, in place
+    if (change != 1) {                            // change 1: backward straight after the change
+      c.forward(x, out, true);
+      conv2d_reference_forward(c.geometry(), c.W, &c.b, x, ref);
+      CHECK(max_rel_diff(out, ref) < tolerance(ConvPath::Winograd));
+    }
+    c.backward(x, out, dout, &din);
+    conv2d_reference_backward(c.geometry(), c.W, x, dout, dW_ref, &db_ref, &din_ref);
+    CHECK(max_rel_diff(din, din_ref) < tolerance(ConvPath::Winograd));
+    CHECK(max_rel_diff(c.dW, dW_ref) < tolerance(ConvPath::Winograd));
+  }
+  // A whole new weight matrix, assigned as a model load does.
+  Mat w2 = random_mat(c.W.rows(), c.W.cols(), rng);
+  c.W = w2;
+  c.forward(x, out, true);
+  conv2d_reference_forward(c.geometry(), w2, &c.b, x, ref);
+  CHECK(max_rel_diff(out, ref) < tolerance(ConvPath::Winograd));
+}
+
 TEST_CASE("conv2d: the direct and Winograd paths are refused where they do not apply") {
   Conv2D strided(Shape{1, 28, 28}, 8, 5, 5, 2, 0, 1, true);
   CHECK(strided.path() == ConvPath::Im2col);
