@@ -26,6 +26,7 @@ class BatchNorm : public Layer {
   explicit BatchNorm(Shape in);
 
   const char* type() const override { return "batchnorm"; }
+  bool samples_independent() const override { return false; }
   LayerSpec spec() const override { return batchnorm(); }
 
   void forward(const Mat& in, Mat& out, bool training) override;

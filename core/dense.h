@@ -16,6 +16,7 @@ class Dense : public Layer {
   Dense(Shape in, int units, bool bias);
 
   const char* type() const override { return "dense"; }
+  double work_per_sample() const override { return double(in_.size()) * out_.c; }
   LayerSpec spec() const override { return dense(out_.c, has_bias_); }
 
   void forward(const Mat& in, Mat& out, bool training) override;

@@ -18,6 +18,7 @@ class Dropout : public Layer {
   Dropout(Shape in, float rate);  // throws Error unless 0 <= rate < 1
 
   const char* type() const override { return "dropout"; }
+  bool samples_independent() const override { return false; }
   LayerSpec spec() const override { return dropout(rate_); }
   float rate() const { return rate_; }
 

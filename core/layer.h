@@ -64,6 +64,14 @@ class Layer {
   // Sets the parameters (and resets buffers and any random stream of the layer) from `rng`.
   virtual void initialise(InitKind, Rng&) {}
 
+  // Whether a training pass over a batch equals the passes over any cut of it into parts, each
+  // run by its own copy of the layer (Trainer's shards): false for layers that couple the samples
+  // of a batch (batch norm's statistics) or draw random numbers (dropout's masks).
+  virtual bool samples_independent() const { return true; }
+  // Multiply-adds of one sample's forward pass, roughly (the weights' use, else the output size):
+  // how much work a part of a batch must hold to be worth a thread.
+  virtual double work_per_sample() const { return double(out_.size()); }
+
  protected:
   Shape in_, out_;
 };

@@ -139,6 +139,18 @@ void Network::backward(bool need_input_grad) {
   }
 }
 
+bool Network::samples_independent() const {
+  for (const auto& l : layers_)
+    if (!l->samples_independent()) return false;
+  return true;
+}
+
+double Network::work_per_sample() const {
+  double w = 0;
+  for (const auto& l : layers_) w += l->work_per_sample();
+  return w;
+}
+
 std::vector<NamedParam> Network::params() {
   std::vector<NamedParam> out;
   for (size_t i = 0; i < layers_.size(); ++i)

@@ -61,6 +61,13 @@ class Network {
   // Backward pass from grads.back(); fills every parameter gradient and grads[i] for i >= 1
   // (and grads[0] when need_input_grad).
   void backward(bool need_input_grad = false);
+  // grads.back() *= s, between loss() and backward(): a part of a batch whose loss is a share s
+  // of the whole batch's mean.
+  void scale_output_grad(Scalar s) { grads_.back() *= s; }
+
+  // Every layer's samples_independent(), and the sum of their work_per_sample().
+  bool samples_independent() const;
+  double work_per_sample() const;
 
   const Mat& output() const { return acts_.back(); }
   const Mat& act(size_t i) const { return acts_[i]; }

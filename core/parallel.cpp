@@ -19,6 +19,11 @@ bool threads_sleep_between_regions() {
 }
 
 void set_threads(int n) { g_threads = std::max(1, n); }
-int threads() { return g_threads; }
+int threads() {
+#ifdef _OPENMP
+  if (omp_in_parallel()) return 1;
+#endif
+  return g_threads;
+}
 
 }  // namespace nnviz

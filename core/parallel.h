@@ -7,10 +7,18 @@
 #pragma once
 
 #include <algorithm>
+#include <exception>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace nnviz {
 
 void set_threads(int n);  // n >= 1
+// The count set, or 1 inside a parallel region (a shard of a batch already has its own thread,
+// and nested regions would get no more).
 int threads();
 
 // Whether OpenMP's threads sleep between parallel regions (OMP_WAIT_POLICY=passive): each region
@@ -46,6 +54,64 @@ void for_each_thread(int nt, const F& f) {
 #else
   for (int t = 0; t < nt; ++t) f(t);
 #endif
+}
+
+// Calls a(t) for t = 0 .. nt-1 and then, once every one of those has returned, b(t) for every t:
+// on nt threads when nt > 1 (thread t makes both calls for its t), with one barrier between.
+// An exception from a(t) skips the second phase; the first exception (by t) is rethrown here. If the
+// runtime gives fewer threads than asked, one thread makes all the calls in the same order.
+template <class A, class B>
+void for_each_thread_then(int nt, const A& a, const B& b) {
+  std::vector<std::exception_ptr> err(size_t(std::max(1, nt)));
+  auto first = [&](int t) {
+    try {
+      a(t);
+    } catch (...) {
+      err[size_t(t)] = std::current_exception();
+    }
+  };
+  auto failed = [&] {
+    for (const auto& e : err)
+      if (e) return true;
+    return false;
+  };
+  auto second = [&](int t) {
+    try {
+      b(t);
+    } catch (...) {
+      err[size_t(t)] = std::current_exception();
+    }
+  };
+  auto serial = [&] {
+    for (int t = 0; t < nt; ++t) first(t);
+    if (!failed())
+      for (int t = 0; t < nt; ++t) second(t);
+  };
+#ifdef _OPENMP
+  if (nt > 1) {
+    bool whole_team = true;
+#pragma omp parallel num_threads(nt)
+    {
+      if (omp_get_num_threads() != nt) {
+#pragma omp single
+        whole_team = false;  // the implicit barrier of single publishes it
+      }
+      if (whole_team) {
+        const int t = omp_get_thread_num();
+        first(t);
+#pragma omp barrier
+        if (!failed()) second(t);
+      }
+    }
+    if (!whole_team) serial();
+  } else {
+    serial();
+  }
+#else
+  serial();
+#endif
+  for (const auto& e : err)
+    if (e) std::rethrow_exception(e);
 }
 
 // Calls f(begin, end) for the column ranges of a batch of n samples of `work` values each.

@@ -1,5 +1,7 @@
 #include "trainer.h"
 
+#include "parallel.h"
+
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -118,41 +120,102 @@ int Trainer::batches_per_epoch() const { return (data_.train.count + cfg_.batch 
 
 double Trainer::epoch_progress() const { return epoch_ + double(cursor_) / double(data_.train.count); }
 
+int Trainer::shard_count(int n) const {
+  if (threads() <= 1 || !net_.samples_independent()) return 1;
+  return batch_threads(n, net_.work_per_sample(), kShardWork);
+}
+
 StepStats Trainer::step(const std::function<void()>& before_update) {
   const Split& tr = data_.train;
   const int n = static_cast<int>(std::min<size_t>(cfg_.batch, order_.size() - cursor_));
-  // The batch goes straight into the network's input buffer: no extra copy.
-  Mat& x = net_.input(n);
+  const int ns = before_update ? 1 : shard_count(n);
+  if (ns > 1 && int(shards_.size()) < ns - 1) {
+    shards_.clear();
+    for (int s = 1; s < ns; ++s) shards_.emplace_back(net_);
+    shard_pred_.resize(size_t(ns));
+  }
+  auto shard_net = [&](int s) -> Network& { return s == 0 ? net_ : shards_[size_t(s - 1)]; };
+  auto shard_begin = [&](int s) { return int(split_begin(n, s, ns)); };
+  // The batch goes straight into the input buffers of the network (or of each shard): no extra
+  // copy. Samples are drawn and augmented in batch order whatever the shards.
+  std::vector<Mat*> xs(static_cast<size_t>(ns));
+  for (int s = 0; s < ns; ++s) xs[size_t(s)] = &shard_net(s).input(shard_begin(s + 1) - shard_begin(s));
   labels_.resize(n);
   batch_idx_.resize(n);
   const bool aug = cfg_.augment.enabled && data_.rows > 1;
   const Scalar blank = data_.norm.apply(uint8_t(0));
-  for (int j = 0; j < n; ++j) {
+  for (int j = 0, s = 0; j < n; ++j) {
+    while (j >= shard_begin(s + 1)) ++s;
+    Mat& x = *xs[size_t(s)];
+    const int col = j - shard_begin(s);
     const int idx = order_[cursor_ + j];
     batch_idx_[j] = idx;
-    if (aug) augment_image(tr.x.col(idx).data(), x.col(j).data(), data_.rows, data_.cols, blank, cfg_.augment, aug_rng_);
-    else x.col(j) = tr.x.col(idx);
+    if (aug) augment_image(tr.x.col(idx).data(), x.col(col).data(), data_.rows, data_.cols, blank, cfg_.augment, aug_rng_);
+    else x.col(col) = tr.x.col(idx);
     labels_[j] = tr.y[idx];
   }
   StepStats st;
   st.lr = current_lr();
   st.batch = n;
+  st.shards = ns;
 
-  double t0 = now();
-  const Mat& out = net_.forward(true);
-  st.loss = net_.loss(labels_.data());
-  double t1 = now();
-  net_.backward(false);
-  if (before_update) before_update();
-  double t2 = now();
+  double t0 = now(), t1 = t0, t2 = t0;
+  if (ns == 1) {
+    const Mat& out = net_.forward(true);
+    st.loss = net_.loss(labels_.data());
+    t1 = now();
+    net_.backward(false);
+    if (before_update) before_update();
+    t2 = now();
+    argmax_cols(out, pred_);
+    for (int j = 0; j < n; ++j) st.correct += pred_[j] == labels_[j];
+  } else {
+    std::vector<Param> master = net_.param_list();
+    std::vector<double> losses(static_cast<size_t>(ns));
+    std::vector<int> correct(static_cast<size_t>(ns));
+    for_each_thread_then(
+        ns,
+        [&](int s) {
+          Network& net = shard_net(s);
+          if (s > 0) {  // this step's weights
+            std::vector<Param> mine = net.param_list();
+            for (size_t i = 0; i < mine.size(); ++i) *mine[i].value = *master[i].value;
+          }
+          const int b = shard_begin(s), m = shard_begin(s + 1) - b;
+          const Mat& out = net.forward(true);
+          // The batch's mean loss is the shards' means weighted by their shares of the batch.
+          losses[size_t(s)] = net.loss(labels_.data() + b) * m / n;
+          net.scale_output_grad(Scalar(double(m) / n));
+          if (s == 0) t1 = now();
+          net.backward(false);
+          if (s == 0) t2 = now();
+          std::vector<int>& pred = shard_pred_[size_t(s)];
+          argmax_cols(out, pred);
+          for (int j = 0; j < m; ++j) correct[size_t(s)] += pred[j] == labels_[b + j];
+        },
+        [&](int s) {
+          // Thread s adds up its slice of every gradient, shard by shard in order.
+          std::vector<std::vector<Param>> parts;
+          for (int k = 1; k < ns; ++k) parts.push_back(shard_net(k).param_list());
+          for (size_t i = 0; i < master.size(); ++i) {
+            Scalar* g = master[i].grad->data();
+            const long size = long(master[i].grad->size()), e = split_begin(size, s + 1, ns);
+            for (const auto& p : parts) {
+              const Scalar* h = p[i].grad->data();
+              for (long k = split_begin(size, s, ns); k < e; ++k) g[k] += h[k];
+            }
+          }
+        });
+    for (int s = 0; s < ns; ++s) {
+      st.loss += losses[size_t(s)];
+      st.correct += correct[size_t(s)];
+    }
+  }
   opt_.step(net_.param_list(), st.lr);
-  double t3 = now();
+  const double t3 = now();
   st.t_forward = t1 - t0;
   st.t_backward = t2 - t1;
   st.t_update = t3 - t2;
-
-  argmax_cols(out, pred_);
-  for (int j = 0; j < n; ++j) st.correct += pred_[j] == labels_[j];
 
   cursor_ += n;
   ++step_;

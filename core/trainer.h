@@ -45,7 +45,8 @@ struct StepStats {
   int batch = 0;         // its size
   double lr = 0;         // learning rate used
   bool epoch_end = false;
-  double t_forward = 0, t_backward = 0, t_update = 0;  // seconds
+  double t_forward = 0, t_backward = 0, t_update = 0;  // seconds (the first shard's, when sharded)
+  int shards = 1;  // copies of the network that ran this batch, each on its own thread (Trainer::step)
 };
 
 struct EvalStats {
@@ -68,7 +69,17 @@ class Trainer {
 
   // Exactly one mini-batch. `before_update`, when given, runs after the backward pass and before
   // the optimizer changes the weights (the step-through records the gradients there).
+  //
+  // With threads() > 1 (parallel.h) and a network whose layers all have samples_independent(),
+  // a batch with enough work (kShardWork multiply-adds per thread) is cut into shards, one per
+  // thread, each run forward and backward by its own copy of the network with the current
+  // weights, without any synchronisation between layers; the shards' gradients are then added in
+  // shard order (so a run is reproducible for a given thread count) and the optimizer steps once.
+  // net() is the first shard: after such a step its activations and layer gradients are of that
+  // shard's samples only. Steps with `before_update` are never sharded, so the step-through sees
+  // the whole batch.
   StepStats step(const std::function<void()>& before_update = {});
+  static constexpr double kShardWork = 2e6;
   // evaluate() of this trainer's network; call it between steps.
   EvalStats evaluate(const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr);
 
@@ -111,6 +122,10 @@ class Trainer {
   std::vector<int> batch_idx_;
   std::vector<int> pred_;
   Rng aug_rng_;  // the augmentation's own stream, reseeded by reset()
+  // Shards 1.. of a sharded step (shard 0 is net_), made on the first such step.
+  std::vector<Network> shards_;
+  std::vector<std::vector<int>> shard_pred_;
+  int shard_count(int n) const;
 };
 
 }  // namespace nnviz

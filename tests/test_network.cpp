@@ -5,6 +5,7 @@
 #include "dense.h"
 #include "loss.h"
 #include "network.h"
+#include "parallel.h"
 #include "presets.h"
 #include "synthetic.h"
 #include "trainer.h"
@@ -131,6 +132,99 @@ TEST_CASE("the same seed gives bit-identical training; another seed does not") {
   CHECK(a.first == b.first);
   CHECK(a.second == b.second);
   CHECK(a.second != c.second);
+}
+
+namespace {
+
+// A small conv net on 16 x 16 images with enough work per sample (about 150k multiply-adds) for
+// a batch of 37 to be cut into two shards.
+TrainConfig sharded_config() {
+  TrainConfig c;
+  c.net.input = Shape{1, 16, 16};
+  c.net.layers = {conv(8, 5), act("relu"), conv(16, 3), act("relu"), maxpool(2), flatten(),
+                  dense(32), act("relu"), dense(4)};
+  c.init = InitKind::He;
+  c.opt.kind = OptKind::AdamW;
+  c.opt.lr = 2e-3f;
+  c.opt.weight_decay = 0.05f;
+  c.batch = 37;  // odd: the shards are 18 and 19 samples
+  c.augment.enabled = true;
+  return c;
+}
+
+struct Trained {
+  std::vector<double> losses;
+  std::vector<int> correct, shards;
+  std::vector<Scalar> values;
+};
+
+Trained train_steps(const TrainConfig& c, const Dataset& d, int threads, int steps) {
+  const int old = nnviz::threads();
+  set_threads(threads);
+  Trainer tr(c, d);
+  Trained t;
+  for (int i = 0; i < steps; ++i) {
+    const StepStats st = tr.step();
+    t.losses.push_back(st.loss);
+    t.correct.push_back(st.correct);
+    t.shards.push_back(st.shards);
+  }
+  t.values = tr.net().flat_values();
+  set_threads(old);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("two threads train a batch in shards: the same steps as one thread, to rounding, and reproducible") {
+  const Dataset d = quadrants(370, 20, 16);  // 296 training images: 8 whole batches an epoch
+  const TrainConfig c = sharded_config();
+  const Trained one = train_steps(c, d, 1, 12), two = train_steps(c, d, 2, 12), again = train_steps(c, d, 2, 12);
+  CHECK(one.shards == std::vector<int>(12, 1));
+#ifdef _OPENMP  // builds without OpenMP (the sanitizer builds) run every step on one thread
+  CHECK(two.shards == std::vector<int>(12, 2));
+#endif
+  // Every batch's loss and predictions agree: the shards saw the same (augmented) samples with
+  // the same weights; only the order of the gradient sums differs.
+  for (int i = 0; i < 12; ++i) {
+    INFO("step " << i);
+    CHECK(two.losses[size_t(i)] == doctest::Approx(one.losses[size_t(i)]).epsilon(1e-4));
+    CHECK(std::abs(two.correct[size_t(i)] - one.correct[size_t(i)]) <= 1);
+  }
+  REQUIRE(two.values.size() == one.values.size());
+  double diff = 0, scale = 0;
+  for (size_t i = 0; i < one.values.size(); ++i) {
+    diff = std::max(diff, double(std::abs(two.values[i] - one.values[i])));
+    scale = std::max(scale, double(std::abs(one.values[i])));
+  }
+  CHECK(diff < 1e-4 * scale);
+  CHECK((diff > 0) == (two.shards[0] > 1));  // the sums were grouped differently: not bit-identical
+  // Two runs on two threads are bit for bit the same.
+  CHECK(again.losses == two.losses);
+  CHECK(again.values == two.values);
+}
+
+TEST_CASE("steps are not sharded with batch norm, dropout, a step-through hook or too little work") {
+  const Dataset d = quadrants(300, 20, 16);
+  const int old = threads();
+  set_threads(2);
+  TrainConfig bn = sharded_config();
+  bn.net.layers.insert(bn.net.layers.begin() + 1, batchnorm());
+  TrainConfig drop = sharded_config();
+  drop.net.layers.insert(drop.net.layers.end() - 1, dropout(0.2f));
+  CHECK(Trainer(bn, d).step().shards == 1);
+  CHECK(Trainer(drop, d).step().shards == 1);
+  Trainer plain(sharded_config(), d);
+  bool hooked = false;
+  CHECK(plain.step([&] { hooked = true; }).shards == 1);
+  CHECK(hooked);
+  TrainConfig small = sharded_config();
+  small.batch = 4;  // 4 x 150k multiply-adds: under kShardWork per thread
+  CHECK(Trainer(small, d).step().shards == 1);
+#ifdef _OPENMP
+  CHECK(plain.step().shards == 2);
+#endif
+  set_threads(old);
 }
 
 TEST_CASE("two trainers with one seed start from identical weights and batches") {
