@@ -176,11 +176,12 @@ void conv2d_bias_gradient(const ConvGeom& g, const Mat& dout, Mat& db) {
   db.col(0) = ConstMatMap(per_map.data(), O, n).rowwise().sum();
 }
 
-void Conv2D::forward(const Mat& in, Mat& out, bool) {
+void Conv2D::forward(const Mat& in, Mat& out, bool training) {
   // Per sample: its patch matrix (P x K) times W (K x O) is its output, read as (P x O).
   // (One sample per product measured faster than stacking a chunk or the whole batch of patch
   // matrices into one: a sample's patches stay in the L2 cache between im2col and the product.)
-  if (path_ == ConvPath::Winograd) return conv2d_winograd_forward(g_, wplan_, W, has_bias_ ? &b : nullptr, in, out, wstate_);
+  if (path_ == ConvPath::Winograd) return conv2d_winograd_forward(g_, wplan_, W, has_bias_ ? &b : nullptr, in, out, wstate_, training);
+  wstate_.v_from = nullptr;  // a Winograd backward pass after this one transforms its input itself
   if (path_ == ConvPath::Direct) return conv2d_direct_forward(g_, plan_, W, has_bias_ ? &b : nullptr, in, out, ws_);
   const int n = static_cast<int>(in.cols()), P = g_.pixels(), K = g_.taps(), O = g_.o;
   out.resize(out_.size(), n);

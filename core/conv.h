@@ -132,17 +132,22 @@ struct ConvWinogradWorkspace {
   Buffer du;            // dL/dU, one vector of lanes per (element, channel pair)
 };
 
-// Everything the Winograd path of one layer keeps between calls: a workspace per thread, and the
+// Everything the Winograd path of one layer keeps between calls: a workspace per thread; the
 // transformed filters of the weights they were made from (w_seen), which the forward pass makes
-// and the backward pass of the same weights reuses; any change to W (compared bit for bit) makes
-// them again.
+// and the backward pass of the same weights reuses (any change to W, compared bit for bit, makes
+// them again); and the transformed inputs of the last training forward pass (v_saved, valid
+// while v_from is that pass's input matrix), which its backward pass reads instead of
+// transforming the input again: backward differentiates the last forward pass (layer.h).
 struct ConvWinogradState {
   std::vector<ConvWinogradWorkspace> threads;
   ConvDirectWorkspace::Buffer w_seen, uf, ub;
+  ConvDirectWorkspace::Buffer v_saved;
+  const Scalar* v_from = nullptr;  // null: nothing saved
+  Eigen::Index v_cols = 0;
 };
 
 void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,
-                             const Mat& in, Mat& out, ConvWinogradState& st);
+                             const Mat& in, Mat& out, ConvWinogradState& st, bool training);
 void conv2d_winograd_backward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat& in,
                               const Mat& dout, Mat& dW, Mat* db, Mat* din, ConvWinogradState& st);
 

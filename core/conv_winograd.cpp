@@ -37,6 +37,9 @@ constexpr int kM = 4;         // output tile: 4 x 4
 constexpr int kTiles = 9;
 const int kZeroOffset[1] = {0};
 constexpr int64_t kMaxWinogradWorkspace = int64_t(1) << 24;  // values (64 MB of floats)
+// The transformed inputs a training forward pass keeps for its backward pass, at most (a batch of
+// about 1000 for cnn8-16's second layer); a larger batch transforms its inputs again.
+constexpr int64_t kMaxSavedInputs = int64_t(1) << 24;
 
 template <int R>
 struct Wino {
@@ -323,19 +326,28 @@ struct Run {
     return lp.at(ch, (tile / p.tx) * kM - lp.oy, (tile % p.tx) * kM - lp.ox);
   }
 
+  int blocks() const { return (tiles() + kTiles - 1) / kTiles; }
+  int64_t block_values() const { return AA * slice(g.c); }  // V of one block of tiles
+  // Where a training pass keeps V for the blocks of lane group gi, or null when it does not.
+  Scalar* saved_v(ConvWinogradState& st, int gi) const {
+    return st.v_from ? st.v_saved.data() + int64_t(gi) * blocks() * block_values() : nullptr;
+  }
+
+  // vs: where to keep V (block after block) for the backward pass, or null.
   void forward_group(const Scalar* uf, const Scalar* bias, const Mat& in, int n0, int nl, Mat& out,
-                     ConvWinogradWorkspace& w) const {
+                     ConvWinogradWorkspace& w, Scalar* vs) const {
     const int C = g.c, O = g.o;
     const LanePlanes xl = xin(), yl = yout();
     to_lanes(in, n0, nl, C, xl, w.x.data());
     for (int t0 = 0; t0 < tiles(); t0 += kTiles) {
       const int nb = std::min(kTiles, tiles() - t0);
+      Scalar* v = vs ? vs + (t0 / kTiles) * block_values() : w.v.data();
       for (int b = 0; b < nb; ++b)
         for (int c = 0; c < C; ++c)
           input_tile<R>(w.x.data() + tile_at(xl, c, t0 + b), int64_t(p.wt) * kLanes,
-                        w.v.data() + (int64_t(c) * kTiles + b) * kLanes, slice(C));
+                        v + (int64_t(c) * kTiles + b) * kLanes, slice(C));
       for (int xi = 0; xi < AA; ++xi)
-        correlate_all(w.v.data() + xi * slice(C), kQ, C, kZeroOffset, 1, uf + int64_t(xi) * C * O, O, nullptr,
+        correlate_all(v + xi * slice(C), kQ, C, kZeroOffset, 1, uf + int64_t(xi) * C * O, O, nullptr,
                       w.m.data() + xi * slice(O), kQ, kQ);
       for (int b = 0; b < nb; ++b)
         for (int o = 0; o < O; ++o)
@@ -345,19 +357,22 @@ struct Run {
     from_lanes(w.y.data(), O, yl, out, n0, nl);
   }
 
+  // vs: V as the forward pass kept it, or null to transform the input again.
   void backward_group(const Scalar* ub, const Mat& in, const Mat& dout, Mat* din, int n0, int nl,
-                      ConvWinogradWorkspace& w) const {
+                      ConvWinogradWorkspace& w, const Scalar* vs) const {
     const int C = g.c, O = g.o;
     const LanePlanes xl = xin(), yl = yout();
-    to_lanes(in, n0, nl, C, xl, w.x.data());
+    if (!vs) to_lanes(in, n0, nl, C, xl, w.x.data());
     to_lanes(dout, n0, nl, O, yl, w.dy.data());  // not y: the forward pass leaves values past the edge there
     if (din) std::fill(w.dx.begin(), w.dx.end(), Scalar(0));
     for (int t0 = 0; t0 < tiles(); t0 += kTiles) {
       const int nb = std::min(kTiles, tiles() - t0);
+      const Scalar* v = vs ? vs + (t0 / kTiles) * block_values() : w.v.data();
       for (int b = 0; b < nb; ++b) {
-        for (int c = 0; c < C; ++c)
-          input_tile<R>(w.x.data() + tile_at(xl, c, t0 + b), int64_t(p.wt) * kLanes,
-                        w.v.data() + (int64_t(c) * kTiles + b) * kLanes, slice(C));
+        if (!vs)
+          for (int c = 0; c < C; ++c)
+            input_tile<R>(w.x.data() + tile_at(xl, c, t0 + b), int64_t(p.wt) * kLanes,
+                          w.v.data() + (int64_t(c) * kTiles + b) * kLanes, slice(C));
         for (int o = 0; o < O; ++o)
           dout_tile<R>(w.dy.data() + tile_at(yl, o, t0 + b), int64_t(yl.wb) * kLanes,
                        w.z.data() + (int64_t(o) * kTiles + b) * kLanes, slice(O));
@@ -369,7 +384,7 @@ struct Run {
             std::fill(row + nb * kLanes, row + kQ, Scalar(0));
           }
       for (int xi = 0; xi < AA; ++xi)
-        weight_grad_all(w.v.data() + xi * slice(C), kQ, kZeroOffset, 1, C, w.z.data() + xi * slice(O), kQ, O, kQ,
+        weight_grad_all(v + xi * slice(C), kQ, kZeroOffset, 1, C, w.z.data() + xi * slice(O), kQ, O, kQ,
                         w.du.data() + int64_t(xi) * C * O * kLanes);
       if (!din) continue;
       for (int xi = 0; xi < AA; ++xi)
@@ -396,19 +411,24 @@ struct Run {
     }
   }
 
-  void forward(const Mat& W, const Mat* b, const Mat& in, Mat& out, ConvWinogradState& st) const {
+  void forward(const Mat& W, const Mat* b, const Mat& in, Mat& out, ConvWinogradState& st, bool training) const {
     const int n = int(in.cols());
     out.resize(int64_t(g.o) * g.oh * g.ow, n);
     filters(W, st);
     std::vector<ConvWinogradWorkspace>& ws = st.threads;
     const int ng = lane_groups(n);
+    const int64_t saved = int64_t(ng) * blocks() * block_values();
+    st.v_from = training && saved <= kMaxSavedInputs ? in.data() : nullptr;
+    st.v_cols = in.cols();
+    if (st.v_from) ensure(st.v_saved, saved);
     const int nt = batch_threads(ng, double(kLanes) * g.taps() * g.o * g.pixels());
     if (int(ws.size()) < nt) ws.resize(size_t(nt));
     for_each_thread(nt, [&](int t) {
       ConvWinogradWorkspace& w = ws[size_t(t)];
       prepare(w, false);
       for (int gi = int(split_begin(ng, t, nt)); gi < int(split_begin(ng, t + 1, nt)); ++gi)
-        forward_group(st.uf.data(), b ? b->data() : nullptr, in, gi * kLanes, std::min(kLanes, n - gi * kLanes), out, w);
+        forward_group(st.uf.data(), b ? b->data() : nullptr, in, gi * kLanes, std::min(kLanes, n - gi * kLanes), out, w,
+                      saved_v(st, gi));
     });
   }
 
@@ -419,6 +439,7 @@ struct Run {
       din->resize(in.rows(), n);
     }
     std::vector<ConvWinogradWorkspace>& ws = st.threads;
+    const bool kept = st.v_from == in.data() && st.v_cols == in.cols();
     const int ng = lane_groups(n);
     const int nt = batch_threads(ng, double(kLanes) * g.taps() * g.o * g.pixels());
     if (int(ws.size()) < nt) ws.resize(size_t(nt));
@@ -426,7 +447,8 @@ struct Run {
       ConvWinogradWorkspace& w = ws[size_t(t)];
       prepare(w, true);
       for (int gi = int(split_begin(ng, t, nt)); gi < int(split_begin(ng, t + 1, nt)); ++gi)
-        backward_group(din ? st.ub.data() : nullptr, in, dout, din, gi * kLanes, std::min(kLanes, n - gi * kLanes), w);
+        backward_group(din ? st.ub.data() : nullptr, in, dout, din, gi * kLanes, std::min(kLanes, n - gi * kLanes), w,
+                       kept ? saved_v(st, gi) : nullptr);
     });
     // dU: the lanes of every thread's partial sums, threads in order; then dg = G^T dU G.
     std::vector<double> du(size_t(AA) * C * O, 0.0);
@@ -466,11 +488,11 @@ bool conv_winograd_plan(const ConvGeom& g, ConvWinogradPlan& p) {
 }
 
 void conv2d_winograd_forward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat* b,
-                             const Mat& in, Mat& out, ConvWinogradState& st) {
+                             const Mat& in, Mat& out, ConvWinogradState& st, bool training) {
   if (plan.r == 3)
-    Run<3>{g, plan}.forward(W, b, in, out, st);
+    Run<3>{g, plan}.forward(W, b, in, out, st, training);
   else
-    Run<5>{g, plan}.forward(W, b, in, out, st);
+    Run<5>{g, plan}.forward(W, b, in, out, st, training);
 }
 
 void conv2d_winograd_backward(const ConvGeom& g, const ConvWinogradPlan& plan, const Mat& W, const Mat& in,

@@ -182,6 +182,36 @@ TEST_CASE("conv2d: the Winograd path equals the reference for 3x3 and 5x5 kernel
   CHECK(checked == 48);
 }
 
+TEST_CASE("conv2d: the Winograd backward pass after a training pass, an evaluation pass, or of another input") {
+  // A training forward pass keeps its transformed inputs for the backward pass; after an
+  // evaluation pass, or for an input other than the last pass's, the input is transformed again.
+  Rng rng(12);
+  Conv2D c(Shape{8, 12, 12}, 16, 5, 5, 1, 0, 1, true);
+  REQUIRE(c.path() == ConvPath::Winograd);
+  c.W = random_mat(c.W.rows(), c.W.cols(), rng);
+  const Mat x1 = random_mat(c.in_shape().size(), 21, rng), x2 = random_mat(c.in_shape().size(), 21, rng);
+  Mat out, din, dW_ref, db_ref, din_ref;
+  const Mat dout = random_mat(int64_t(16) * 8 * 8, 21, rng);
+  auto check = [&](const Mat& x) {
+    c.backward(x, out, dout, &din);
+    conv2d_reference_backward(c.geometry(), c.W, x, dout, dW_ref, &db_ref, &din_ref);
+    CHECK(max_rel_diff(c.dW, dW_ref) < tolerance(ConvPath::Winograd));
+    CHECK(max_rel_diff(din, din_ref) < tolerance(ConvPath::Winograd));
+  };
+  for (int threads : {1, 2})
+    with_threads(threads, [&] {
+      INFO(threads << " threads");
+      c.forward(x1, out, true);
+      check(x1);  // the kept transforms
+      check(x2);  // another input
+      c.forward(x1, out, true);
+      c.forward(x2, out, false);
+      check(x2);  // after an evaluation pass
+      c.forward(x2, out, true);
+      check(x2);
+    });
+}
+
 TEST_CASE("conv2d: the Winograd path follows every change to its weights, with or without a forward pass between") {
   // The path keeps its transformed filters from one call to the next (ConvWinogradState); an
   // optimizer step, a loaded model or a gradient check changing one weight must not be missed.
