@@ -39,11 +39,9 @@ inline Vec_ load(const Scalar* p) {
   return v;
 }
 inline void store(Scalar* p, const Vec_& v) { std::memcpy(p, &v, sizeof v); }
-inline Vec_ splat(Scalar s) {
-  Vec_ v;
-  for (int l = 0; l < kLanes; ++l) v[l] = s;
-  return v;
-}
+// s in every lane: one broadcast instruction (a loop over the lanes compiled to one masked
+// broadcast per lane). s - 0 is s exactly, -0 and NaN included.
+inline Vec_ splat(Scalar s) { return s - Vec_{}; }
 
 // dst[0, n) = src[0, n) for the short rows of an image: whole vectors, the last one overlapping
 // the one before, instead of a memcpy call per row.
