@@ -1,9 +1,74 @@
 #include "dense.h"
 
+#include "conv_kernels.h"
 #include "init.h"
 #include "parallel.h"
 
 namespace nnviz {
+
+namespace {
+
+using kernels::kVecBytes;
+using kernels::kLanes;
+using kernels::Vec_;
+
+// Registers of the broadcast product: kVX vectors down the rows of C, kJB columns.
+constexpr int kVX = kVecBytes == 64 ? 4 : 2;
+constexpr int kJB = kVecBytes == 64 ? 6 : 4;
+
+// C[i + j*ldc] = sum over k < K of A[i + k*lda] B[k*bk + j*bj] for i < I, j < J: each column of
+// A times one broadcast value of B, accumulated in a block of VX vectors x JB columns of C kept
+// in registers for the whole sum. The input gradient (W dout) and the weight gradient
+// (in dout^T) of a dense layer are this product. With a batch of a few dozen Eigen's product
+// spends a third of its time packing W (about 30% slower than this, measured on 1600 x 100).
+template <int VX, int JB>
+void broadcast_block(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long K) {
+  Vec_ acc[VX][JB] = {};
+  for (long k = 0; k < K; ++k) {
+    Vec_ a[VX];
+    for (int x = 0; x < VX; ++x) a[x] = kernels::load(A + k * lda + x * kLanes);
+    for (int y = 0; y < JB; ++y) {
+      const Vec_ s = kernels::splat(B[k * bk + y * bj]);
+      for (int x = 0; x < VX; ++x) acc[x][y] += a[x] * s;
+    }
+  }
+  for (int y = 0; y < JB; ++y)
+    for (int x = 0; x < VX; ++x) kernels::store(C + y * ldc + x * kLanes, acc[x][y]);
+}
+
+template <int VX>
+void broadcast_rows(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long K, long J) {
+  long j = 0;
+  for (; j + kJB <= J; j += kJB) broadcast_block<VX, kJB>(A, lda, B + j * bj, bk, bj, C + j * ldc, ldc, K);
+  for (; j < J; ++j) broadcast_block<VX, 1>(A, lda, B + j * bj, bk, bj, C + j * ldc, ldc, K);
+}
+
+void mul_broadcast(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long I, long K,
+                   long J) {
+  long i = 0;
+  for (; i + kVX * kLanes <= I; i += kVX * kLanes) broadcast_rows<kVX>(A + i, lda, B, bk, bj, C + i, ldc, K, J);
+  for (; i + kLanes <= I; i += kLanes) broadcast_rows<1>(A + i, lda, B, bk, bj, C + i, ldc, K, J);
+  for (; i < I; ++i)  // the last rows, fewer than a vector
+    for (long j = 0; j < J; ++j) {
+      Scalar s = 0;
+      for (long k = 0; k < K; ++k) s += A[i + k * lda] * B[k * bk + j * bj];
+      C[i + j * ldc] = s;
+    }
+}
+
+// Rows r0..r1 of dW = in dout^T, and columns j0..j1 of din = W dout.
+void weight_gradient(const Mat& in, const Mat& dout, long r0, long r1, Mat& dW) {
+  // dW(i, o) = sum over n of in(i, n) dout(o, n)
+  mul_broadcast(in.data() + r0, in.rows(), dout.data(), dout.rows(), 1, dW.data() + r0, dW.rows(), r1 - r0, dout.cols(),
+                dout.rows());
+}
+void input_gradient(const Mat& W, const Mat& dout, long j0, long j1, Mat& din) {
+  // din(i, n) = sum over o of W(i, o) dout(o, n)
+  mul_broadcast(W.data(), W.rows(), dout.data() + j0 * dout.rows(), 1, dout.rows(), din.data() + j0 * din.rows(),
+                din.rows(), W.rows(), W.cols(), j1 - j0);
+}
+
+}  // namespace
 
 Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
   if (units <= 0) throw Error("[dense] the number of units must be positive, not " + std::to_string(units));
@@ -53,26 +118,12 @@ void Dense::backward(const Mat& in, const Mat&, const Mat& dout, Mat* din) {
   // dL/din = W dout        (I x O)(O x N)   with threads: column ranges of the batch
   const long n = dout.cols();
   const int nt = batch_threads(n, double(W.size()), dense_min_work());
-  if (nt == 1) {
-    dW.noalias() = in * dout.transpose();
-  } else {
-    const long I = W.rows();
-    for_each_thread(nt, [&](int t) {
-      const long r0 = split_begin(I, t, nt), r1 = split_begin(I, t + 1, nt);
-      dW.middleRows(r0, r1 - r0).noalias() = in.middleRows(r0, r1 - r0) * dout.transpose();
-    });
-  }
+  const long I = W.rows();
+  for_each_thread(nt, [&](int t) { weight_gradient(in, dout, split_begin(I, t, nt), split_begin(I, t + 1, nt), dW); });
   if (has_bias_) db.col(0) = dout.rowwise().sum();
   if (din) {
     din->resize(W.rows(), n);
-    if (nt == 1) {
-      din->noalias() = W * dout;
-    } else {
-      for_each_thread(nt, [&](int t) {
-        const long j0 = split_begin(n, t, nt), j1 = split_begin(n, t + 1, nt);
-        din->middleCols(j0, j1 - j0).noalias() = W * dout.middleCols(j0, j1 - j0);
-      });
-    }
+    for_each_thread(nt, [&](int t) { input_gradient(W, dout, split_begin(n, t, nt), split_begin(n, t + 1, nt), *din); });
   }
 }
 
