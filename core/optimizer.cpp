@@ -1,5 +1,7 @@
 #include "optimizer.h"
 
+#include "parallel.h"
+
 #include <cmath>
 
 namespace nnviz {
@@ -137,7 +139,7 @@ void Optimizer::restore(const std::vector<std::vector<Mat>>& state, long t) {
   if (state.empty()) t_ = 0;  // no state: start afresh (as before the first step)
 }
 
-void Optimizer::step(const std::vector<Param>& params, double lr_d) {
+void Optimizer::begin_step(const std::vector<Param>& params) {
   if (state_.size() != params.size()) {
     state_.assign(params.size(), Slot{});
     for (size_t i = 0; i < params.size(); ++i) {
@@ -148,17 +150,25 @@ void Optimizer::step(const std::vector<Param>& params, double lr_d) {
     }
   }
   ++t_;
+}
+
+void Optimizer::update(const std::vector<Param>& params, double lr_d, int part, int parts) {
   const Scalar lr = Scalar(lr_d);
   const Scalar mu = Scalar(cfg_.momentum), eps = Scalar(cfg_.eps);
   const Scalar b1 = Scalar(cfg_.beta1), b2 = Scalar(cfg_.beta2), rho = Scalar(cfg_.rho);
   const bool adamw = cfg_.kind == OptKind::AdamW;
+  using Slice = Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
 
   for (size_t i = 0; i < params.size(); ++i) {
-    auto w = params[i].value->array();
-    auto g0 = params[i].grad->array();
+    const long size = long(params[i].value->size()), b = split_begin(size, part, parts);
+    const long n = split_begin(size, part + 1, parts) - b;
+    if (n <= 0) continue;
+    Slice w(params[i].value->data() + b, n);
+    Slice g0(params[i].grad->data() + b, n);
     const Scalar wd = params[i].decay ? Scalar(cfg_.weight_decay) : Scalar(0);
-    auto s1 = state_[i].s1.array();
-    auto s2 = state_[i].s2.array();
+    // State tensors are empty for the rules that keep none: their slices are never touched.
+    Slice s1(state_[i].s1.size() ? state_[i].s1.data() + b : nullptr, state_[i].s1.size() ? n : 0);
+    Slice s2(state_[i].s2.size() ? state_[i].s2.data() + b : nullptr, state_[i].s2.size() ? n : 0);
     // Coupled L2: the gradient of (wd/2)||w||^2 is wd w. AdamW decays separately below.
     const bool coupled = wd != 0 && !adamw;
     switch (cfg_.kind) {
@@ -185,9 +195,9 @@ void Optimizer::step(const std::vector<Param>& params, double lr_d) {
         const Scalar keep = cfg_.kind == OptKind::AdaGrad ? Scalar(1) : rho;
         const Scalar add = cfg_.kind == OptKind::AdaGrad ? Scalar(1) : Scalar(1) - rho;
         if (coupled) {
-          Mat g = (g0 + wd * w).matrix();
-          s1 = keep * s1 + add * g.array().square();
-          w -= lr * g.array() / (s1.sqrt() + eps);
+          const Eigen::Array<Scalar, Eigen::Dynamic, 1> g = g0 + wd * w;
+          s1 = keep * s1 + add * g.square();
+          w -= lr * g / (s1.sqrt() + eps);
         } else {
           s1 = keep * s1 + add * g0.square();
           w -= lr * g0 / (s1.sqrt() + eps);
@@ -200,9 +210,9 @@ void Optimizer::step(const std::vector<Param>& params, double lr_d) {
         const Scalar c2 = Scalar(1) / (Scalar(1) - std::pow(b2, Scalar(t_)));
         if (adamw && wd != 0) w -= lr * wd * w;
         if (coupled) {
-          Mat g = (g0 + wd * w).matrix();
-          s1 = b1 * s1 + (Scalar(1) - b1) * g.array();
-          s2 = b2 * s2 + (Scalar(1) - b2) * g.array().square();
+          const Eigen::Array<Scalar, Eigen::Dynamic, 1> g = g0 + wd * w;
+          s1 = b1 * s1 + (Scalar(1) - b1) * g;
+          s2 = b2 * s2 + (Scalar(1) - b2) * g.square();
         } else {
           s1 = b1 * s1 + (Scalar(1) - b1) * g0;
           s2 = b2 * s2 + (Scalar(1) - b2) * g0.square();

@@ -64,7 +64,15 @@ class Optimizer {
   explicit Optimizer(const OptConfig& cfg) : cfg_(cfg) {}
 
   // One update of every parameter with learning rate lr (the schedule's current value).
-  void step(const std::vector<Param>& params, double lr);
+  void step(const std::vector<Param>& params, double lr) {
+    begin_step(params);
+    update(params, lr, 0, 1);
+  }
+  // The same update in parts: begin_step once, then update for every part < parts, each on its
+  // own share of every parameter's elements (split_begin in parallel.h), in any order or at the
+  // same time on different threads. Every rule is element by element, so the result is the same.
+  void begin_step(const std::vector<Param>& params);
+  void update(const std::vector<Param>& params, double lr, int part, int parts);
   void reset() { state_.clear(); t_ = 0; }
 
   const OptConfig& config() const { return cfg_; }

@@ -90,6 +90,7 @@ void Trainer::reset(uint64_t seed) {
 }
 
 void Trainer::reset() {
+  shards_current_ = false;
   net_.initialise(cfg_.init, Rng::derive(cfg_.seed, 0));
   opt_ = Optimizer(cfg_.opt);
   aug_rng_.reseed(Rng::derive(cfg_.seed, 2));
@@ -133,6 +134,7 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
     shards_.clear();
     for (int s = 1; s < ns; ++s) shards_.emplace_back(net_);
     shard_pred_.resize(size_t(ns));
+    shards_current_ = true;
   }
   auto shard_net = [&](int s) -> Network& { return s == 0 ? net_ : shards_[size_t(s - 1)]; };
   auto shard_begin = [&](int s) { return int(split_begin(n, s, ns)); };
@@ -169,18 +171,22 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
     t2 = now();
     argmax_cols(out, pred_);
     for (int j = 0; j < n; ++j) st.correct += pred_[j] == labels_[j];
+    opt_.step(net_.param_list(), st.lr);
+    shards_current_ = false;
   } else {
     std::vector<Param> master = net_.param_list();
+    std::vector<std::vector<Param>> parts;  // the shards' parameters
+    for (int k = 1; k < ns; ++k) parts.push_back(shard_net(k).param_list());
     std::vector<double> losses(static_cast<size_t>(ns));
     std::vector<int> correct(static_cast<size_t>(ns));
+    const bool copy = !shards_current_;
+    opt_.begin_step(master);
     for_each_thread_then(
         ns,
         [&](int s) {
           Network& net = shard_net(s);
-          if (s > 0) {  // this step's weights
-            std::vector<Param> mine = net.param_list();
-            for (size_t i = 0; i < mine.size(); ++i) *mine[i].value = *master[i].value;
-          }
+          if (s > 0 && copy)  // the weights were changed since the last sharded step
+            for (size_t i = 0; i < master.size(); ++i) *parts[size_t(s - 1)][i].value = *master[i].value;
           const int b = shard_begin(s), m = shard_begin(s + 1) - b;
           const Mat& out = net.forward(true);
           // The batch's mean loss is the shards' means weighted by their shares of the batch.
@@ -194,24 +200,28 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
           for (int j = 0; j < m; ++j) correct[size_t(s)] += pred[j] == labels_[b + j];
         },
         [&](int s) {
-          // Thread s adds up its slice of every gradient, shard by shard in order.
-          std::vector<std::vector<Param>> parts;
-          for (int k = 1; k < ns; ++k) parts.push_back(shard_net(k).param_list());
+          // Thread s adds up its share of every gradient, shard by shard in order, updates that
+          // share of the weights, and copies it to the shards for the next step.
           for (size_t i = 0; i < master.size(); ++i) {
             Scalar* g = master[i].grad->data();
-            const long size = long(master[i].grad->size()), e = split_begin(size, s + 1, ns);
+            const long size = long(master[i].grad->size()), b = split_begin(size, s, ns), e = split_begin(size, s + 1, ns);
             for (const auto& p : parts) {
               const Scalar* h = p[i].grad->data();
-              for (long k = split_begin(size, s, ns); k < e; ++k) g[k] += h[k];
+              for (long k = b; k < e; ++k) g[k] += h[k];
             }
           }
+          opt_.update(master, st.lr, s, ns);
+          for (size_t i = 0; i < master.size(); ++i) {
+            const long size = long(master[i].value->size()), b = split_begin(size, s, ns), e = split_begin(size, s + 1, ns);
+            for (const auto& p : parts) std::copy(master[i].value->data() + b, master[i].value->data() + e, p[i].value->data() + b);
+          }
         });
+    shards_current_ = true;
     for (int s = 0; s < ns; ++s) {
       st.loss += losses[size_t(s)];
       st.correct += correct[size_t(s)];
     }
   }
-  opt_.step(net_.param_list(), st.lr);
   const double t3 = now();
   st.t_forward = t1 - t0;
   st.t_backward = t2 - t1;

@@ -73,8 +73,9 @@ class Trainer {
   // With threads() > 1 (parallel.h) and a network whose layers all have samples_independent(),
   // a batch with enough work (kShardWork multiply-adds per thread) is cut into shards, one per
   // thread, each run forward and backward by its own copy of the network with the current
-  // weights, without any synchronisation between layers; the shards' gradients are then added in
-  // shard order (so a run is reproducible for a given thread count) and the optimizer steps once.
+  // weights, without any synchronisation between layers; then each thread adds up its share of
+  // the gradients, shard by shard in order (so a run is reproducible for a given thread count),
+  // updates that share of the weights and copies it to the shards.
   // net() is the first shard: after such a step its activations and layer gradients are of that
   // shard's samples only. Steps with `before_update` are never sharded, so the step-through sees
   // the whole batch.
@@ -101,7 +102,12 @@ class Trainer {
   void set_epochs(int e) { cfg_.epochs = e; }
   void set_augment(const Augment& a) { cfg_.augment = a; }
 
-  Network& net() { return net_; }
+  // (Anything may change the weights through this one: a sharded step copies them to its shards
+  // again afterwards.)
+  Network& net() {
+    shards_current_ = false;
+    return net_;
+  }
   const Network& net() const { return net_; }
   Optimizer& optimizer() { return opt_; }
   const Dataset& data() const { return data_; }
@@ -122,8 +128,11 @@ class Trainer {
   std::vector<int> batch_idx_;
   std::vector<int> pred_;
   Rng aug_rng_;  // the augmentation's own stream, reseeded by reset()
-  // Shards 1.. of a sharded step (shard 0 is net_), made on the first such step.
+  // Shards 1.. of a sharded step (shard 0 is net_), made on the first such step. A sharded step
+  // leaves them with the weights it made (shards_current_); anything else that may change
+  // net_'s weights clears the flag.
   std::vector<Network> shards_;
+  bool shards_current_ = false;
   std::vector<std::vector<int>> shard_pred_;
   int shard_count(int n) const;
 };

@@ -193,6 +193,9 @@ Trained train_steps(const TrainConfig& c, const Dataset& d, int threads, int ste
   Trainer tr(c, d);
   Trained t;
   for (int i = 0; i < steps; ++i) {
+    // Halfway, the weights change from outside (as a loaded checkpoint would change them): the
+    // shards must train on the new ones.
+    if (i == steps / 2) tr.net().params()[0].p.value->array() *= Scalar(0.5);
     const StepStats st = tr.step();
     t.losses.push_back(st.loss);
     t.correct.push_back(st.correct);
