@@ -1,5 +1,7 @@
 #include "dense.h"
 
+#include <cstring>
+
 #include "conv_kernels.h"
 #include "init.h"
 #include "parallel.h"
@@ -56,6 +58,62 @@ void mul_broadcast(const Scalar* A, long lda, const Scalar* B, long bk, long bj,
     }
 }
 
+// The lanes of v added up (through memory: indexing a vector held in an array of accumulators
+// makes the compiler keep the whole array in memory).
+inline Scalar lane_sum(const Vec_& v) {
+  Scalar a[kLanes];
+  std::memcpy(a, &v, sizeof v);
+  Scalar s = 0;
+  for (int l = 0; l < kLanes; ++l) s += a[l];
+  return s;
+}
+
+// Registers of the dot product: kDJ columns of A x kDN columns of B.
+constexpr int kDJ = 2;
+constexpr int kDN = kVecBytes == 64 ? 8 : 4;
+
+// C[x + y*ldc] = sum over k < K of A[k + x*lda] B[k + y*ldb] for x < JX, y < NY: dot products of
+// columns, whole vectors along k in JX x NY accumulators, the last k < one vector one by one.
+template <int JX, int NY>
+void dot_block(const Scalar* A, long lda, const Scalar* B, long ldb, Scalar* C, long ldc, long K) {
+  Vec_ acc[JX][NY] = {};
+  const long kv = K / kLanes * kLanes;
+  for (long k = 0; k < kv; k += kLanes) {
+    Vec_ a[JX], b[NY];
+    for (int x = 0; x < JX; ++x) a[x] = kernels::load(A + x * lda + k);
+    for (int y = 0; y < NY; ++y) b[y] = kernels::load(B + y * ldb + k);
+    for (int x = 0; x < JX; ++x)
+      for (int y = 0; y < NY; ++y) acc[x][y] += a[x] * b[y];
+  }
+  for (int x = 0; x < JX; ++x)
+    for (int y = 0; y < NY; ++y) {
+      Scalar s = lane_sum(acc[x][y]);
+      for (long k = kv; k < K; ++k) s += A[x * lda + k] * B[y * ldb + k];
+      C[x + y * ldc] = s;
+    }
+}
+
+template <int JX>
+void dot_columns(const Scalar* A, long lda, const Scalar* B, long ldb, Scalar* C, long ldc, long K, long N) {
+  long n = 0;
+  for (; n + kDN <= N; n += kDN) dot_block<JX, kDN>(A, lda, B + n * ldb, ldb, C + n * ldc, ldc, K);
+  for (; n < N; ++n) dot_block<JX, 1>(A, lda, B + n * ldb, ldb, C + n * ldc, ldc, K);
+}
+
+// C[j + n*ldc] = sum over k < K of A[k + j*lda] B[k + n*ldb] for j < J, n < N: the forward
+// product W^T in, read straight from W's columns (Eigen's product packs W first, which with a
+// batch of a few dozen costs more than the product; 1600 x 100, batch 16: 5.0 -> 3.8 us a sample).
+void mul_dot(const Scalar* A, long lda, const Scalar* B, long ldb, Scalar* C, long ldc, long J, long K, long N) {
+  long j = 0;
+  for (; j + kDJ <= J; j += kDJ) dot_columns<kDJ>(A + j * lda, lda, B, ldb, C + j, ldc, K, N);
+  for (; j < J; ++j) dot_columns<1>(A + j * lda, lda, B, ldb, C + j, ldc, K, N);
+}
+
+// Up to this many columns a thread's forward product is mul_dot; from a few hundred on (the
+// evaluation's chunks of 1000), Eigen's packing pays for itself (1600 x 100: 4.5 against 4.9-5.9
+// us a sample at 1000).
+constexpr long kDotMaxColumns = 128;
+
 // Rows r0..r1 of dW = in dout^T, and columns j0..j1 of din = W dout.
 void weight_gradient(const Mat& in, const Mat& dout, long r0, long r1, Mat& dW) {
   // dW(i, o) = sum over n of in(i, n) dout(o, n)
@@ -98,16 +156,13 @@ static double dense_min_work() { return threads_sleep_between_regions() ? 4e6 : 
 void Dense::forward(const Mat& in, Mat& out, bool) {
   // out = W^T in (+ b broadcast over the batch)
   out.resize(W.cols(), in.cols());
+  const long I = W.rows(), O = W.cols();
   const int nt = batch_threads(in.cols(), double(W.size()), dense_min_work());
-  if (nt == 1) {
-    out.noalias() = W.transpose() * in;
-    if (has_bias_) out.colwise() += b.col(0);
-    return;
-  }
   for_each_thread(nt, [&](int t) {
     const long j0 = split_begin(in.cols(), t, nt), j1 = split_begin(in.cols(), t + 1, nt);
     auto o = out.middleCols(j0, j1 - j0);
-    o.noalias() = W.transpose() * in.middleCols(j0, j1 - j0);
+    if (j1 - j0 <= kDotMaxColumns) mul_dot(W.data(), I, in.data() + j0 * I, I, o.data(), O, O, I, j1 - j0);
+    else o.noalias() = W.transpose() * in.middleCols(j0, j1 - j0);
     if (has_bias_) o.colwise() += b.col(0);
   });
 }

@@ -27,10 +27,12 @@ TEST_CASE("dense forward by hand") {
   CHECK(y(1) == doctest::Approx(-1));   // 0 - 1 + 1 - 1
 }
 
-TEST_CASE("dense gradients equal the matrix products in double precision, for every block shape and split") {
-  // The gradients run through a kernel of register blocks (dense.cpp): 64 rows at a time with
-  // AVX-512, then single vectors, then single rows; 6 columns at a time, then single columns.
-  // Sizes here leave every kind of remainder, and the large one splits over two threads.
+TEST_CASE("dense outputs and gradients equal the matrix products in double precision, for every block shape and split") {
+  // Both passes run through kernels of register blocks (dense.cpp). The gradients: 64 rows at a
+  // time with AVX-512, then single vectors, then single rows; 6 columns at a time, then single
+  // columns. The output: dot products of 2 units x 8 samples, then single ones, with the inputs
+  // past the last whole vector one by one. Sizes here leave every kind of remainder, and the large
+  // one splits over two threads.
   struct Size { int in, units, batch, threads; };
   for (Size s : {Size{100, 13, 7, 1}, Size{3, 2, 1, 1}, Size{64, 6, 6, 1}, Size{1000, 301, 11, 2}}) {
     INFO("in " << s.in << " units " << s.units << " batch " << s.batch << " threads " << s.threads);
@@ -42,12 +44,15 @@ TEST_CASE("dense gradients equal the matrix products in double precision, for ev
       for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = Scalar(rng.normal());
     };
     fill(d.W);
+    fill(d.b);
     Mat x(s.in, s.batch), dout(s.units, s.batch), y, dx;
     fill(x);
     fill(dout);
     d.forward(x, y, true);
     d.backward(x, y, dout, &dx);
     set_threads(old);
+    const Eigen::MatrixXd ref = (d.W.cast<double>().transpose() * x.cast<double>()).colwise() + d.b.cast<double>().col(0);
+    CHECK((y.cast<double>() - ref).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, ref.cwiseAbs().maxCoeff()));
     const Eigen::MatrixXd dW = x.cast<double>() * dout.cast<double>().transpose();
     const Eigen::MatrixXd din = d.W.cast<double>() * dout.cast<double>();
     CHECK((d.dW.cast<double>() - dW).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, dW.cwiseAbs().maxCoeff()));
