@@ -25,7 +25,11 @@ constexpr int kJB = kVecBytes == 64 ? 6 : 4;
 // spends a third of its time packing W (about 30% slower than this, measured on 1600 x 100).
 template <int VX, int JB>
 void broadcast_block(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long K) {
-  Vec_ acc[VX][JB] = {};
+  // (Zeroed one by one and stored through a copy: an aggregate initialisation, or storing from the
+  // array itself, makes the compiler clear and write back the array in memory around the loop.)
+  Vec_ acc[VX][JB];
+  for (int x = 0; x < VX; ++x)
+    for (int y = 0; y < JB; ++y) acc[x][y] = Vec_{};
   for (long k = 0; k < K; ++k) {
     Vec_ a[VX];
     for (int x = 0; x < VX; ++x) a[x] = kernels::load(A + k * lda + x * kLanes);
@@ -35,7 +39,10 @@ void broadcast_block(const Scalar* A, long lda, const Scalar* B, long bk, long b
     }
   }
   for (int y = 0; y < JB; ++y)
-    for (int x = 0; x < VX; ++x) kernels::store(C + y * ldc + x * kLanes, acc[x][y]);
+    for (int x = 0; x < VX; ++x) {
+      const Vec_ v = acc[x][y];
+      kernels::store(C + y * ldc + x * kLanes, v);
+    }
 }
 
 template <int VX>
@@ -76,7 +83,9 @@ constexpr int kDN = kVecBytes == 64 ? 8 : 4;
 // columns, whole vectors along k in JX x NY accumulators, the last k < one vector one by one.
 template <int JX, int NY>
 void dot_block(const Scalar* A, long lda, const Scalar* B, long ldb, Scalar* C, long ldc, long K) {
-  Vec_ acc[JX][NY] = {};
+  Vec_ acc[JX][NY];  // as in broadcast_block
+  for (int x = 0; x < JX; ++x)
+    for (int y = 0; y < NY; ++y) acc[x][y] = Vec_{};
   const long kv = K / kLanes * kLanes;
   for (long k = 0; k < kv; k += kLanes) {
     Vec_ a[JX], b[NY];
@@ -87,7 +96,8 @@ void dot_block(const Scalar* A, long lda, const Scalar* B, long ldb, Scalar* C, 
   }
   for (int x = 0; x < JX; ++x)
     for (int y = 0; y < NY; ++y) {
-      Scalar s = lane_sum(acc[x][y]);
+      const Vec_ v = acc[x][y];
+      Scalar s = lane_sum(v);
       for (long k = kv; k < K; ++k) s += A[x * lda + k] * B[y * ldb + k];
       C[x + y * ldc] = s;
     }
