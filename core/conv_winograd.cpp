@@ -241,6 +241,19 @@ struct Run {
   LanePlanes xin() const { return {g.h, g.w, p.ht, p.wt, g.pad, g.pad}; }
   LanePlanes yout() const { return {g.oh, g.ow, p.ty * kM, p.tx * kM, 0, 0}; }
 
+  // y[0, n) += a x[0, n): a row of the filter transforms below, o innermost.
+  static void axpy(double* y, double a, const double* x, int n) {
+    for (int o = 0; o < n; ++o) y[o] += a * x[o];
+  }
+  // f(a, i, G[a][i]) for every nonzero entry of G: the first stage of both filter transforms.
+  template <class F>
+  static void for_each_g(const F& f) {
+    constexpr const auto& m = Wino<R>::mat;
+    for (int a = 0; a < A; ++a)
+      for (int i = 0; i < R; ++i)
+        if (m.G[a][i] != 0) f(a, i, m.G[a][i]);
+  }
+
   // U for every xi, in double then rounded once: uf[(xi*C + c)*O + o] (forward: channel sums over
   // c for each o) and ub[(xi*O + o)*C + c] (input gradient: over o for each c). Kept in st with a
   // copy of the weights they come from, and made again only when W has changed since. Both
@@ -257,25 +270,14 @@ struct Run {
     for (int c = 0; c < C; ++c) {
       // t[a][j] = sum over i of G[a][i] g[i][j], then U[a][b] = sum over j of t[a][j] G[b][j]
       std::fill(t.begin(), t.end(), 0.0);
-      for (int a = 0; a < A; ++a)
-        for (int i = 0; i < R; ++i) {
-          const double ga = m.G[a][i];
-          if (ga == 0) continue;
-          for (int j = 0; j < R; ++j) {
-            const double* w = wt.data() + int64_t((c * R + i) * R + j) * O;
-            double* ta = t.data() + (a * R + j) * O;
-            for (int o = 0; o < O; ++o) ta[o] += ga * w[o];
-          }
-        }
+      for_each_g([&](int a, int i, double ga) {
+        for (int j = 0; j < R; ++j) axpy(t.data() + (a * R + j) * O, ga, wt.data() + int64_t((c * R + i) * R + j) * O, O);
+      });
       for (int a = 0; a < A; ++a)
         for (int b = 0; b < A; ++b) {
           std::fill(u.begin(), u.end(), 0.0);
-          for (int j = 0; j < R; ++j) {
-            const double gb = m.G[b][j];
-            if (gb == 0) continue;
-            const double* ta = t.data() + (a * R + j) * O;
-            for (int o = 0; o < O; ++o) u[o] += ta[o] * gb;
-          }
+          for (int j = 0; j < R; ++j)
+            if (m.G[b][j] != 0) axpy(u.data(), m.G[b][j], t.data() + (a * R + j) * O, O);
           const int xi = a * A + b;
           Scalar* uf = st.uf.data() + (size_t(xi) * C + c) * O;
           for (int o = 0; o < O; ++o) {
@@ -296,26 +298,15 @@ struct Run {
     for (int c = 0; c < C; ++c) {
       // t[i][b] = sum over a of G[a][i] dU[a][b], then dg[i][j] = sum over b of t[i][b] G[b][j]
       std::fill(t.begin(), t.end(), 0.0);
-      for (int a = 0; a < A; ++a)
-        for (int i = 0; i < R; ++i) {
-          const double ga = m.G[a][i];
-          if (ga == 0) continue;
-          for (int b = 0; b < A; ++b) {
-            const double* d = du.data() + (size_t(a * A + b) * C + c) * O;
-            double* ti = t.data() + (i * A + b) * O;
-            for (int o = 0; o < O; ++o) ti[o] += ga * d[o];
-          }
-        }
+      for_each_g([&](int a, int i, double ga) {
+        for (int b = 0; b < A; ++b) axpy(t.data() + (i * A + b) * O, ga, du.data() + (size_t(a * A + b) * C + c) * O, O);
+      });
       for (int i = 0; i < R; ++i)
         for (int j = 0; j < R; ++j) {
           double* dg = dwt.data() + int64_t((c * R + i) * R + j) * O;
           for (int o = 0; o < O; ++o) dg[o] = 0;
-          for (int b = 0; b < A; ++b) {
-            const double gb = m.G[b][j];
-            if (gb == 0) continue;
-            const double* ti = t.data() + (i * A + b) * O;
-            for (int o = 0; o < O; ++o) dg[o] += ti[o] * gb;
-          }
+          for (int b = 0; b < A; ++b)
+            if (m.G[b][j] != 0) axpy(dg, m.G[b][j], t.data() + (i * A + b) * O, O);
         }
     }
     dW = dwt.transpose().cast<Scalar>();

@@ -63,24 +63,19 @@ void for_each_thread(int nt, const F& f) {
 template <class A, class B>
 void for_each_thread_then(int nt, const A& a, const B& b) {
   std::vector<std::exception_ptr> err(size_t(std::max(1, nt)));
-  auto first = [&](int t) {
+  auto guarded = [&](const auto& f, int t) {
     try {
-      a(t);
+      f(t);
     } catch (...) {
       err[size_t(t)] = std::current_exception();
     }
   };
+  auto first = [&](int t) { guarded(a, t); };
+  auto second = [&](int t) { guarded(b, t); };
   auto failed = [&] {
     for (const auto& e : err)
       if (e) return true;
     return false;
-  };
-  auto second = [&](int t) {
-    try {
-      b(t);
-    } catch (...) {
-      err[size_t(t)] = std::current_exception();
-    }
   };
   auto serial = [&] {
     for (int t = 0; t < nt; ++t) first(t);
