@@ -91,6 +91,7 @@ Run::~Run() {
     std::lock_guard<std::mutex> lk(eval_mu_);
     eval_quit_ = true;
   }
+  eval_cancel_ = true;  // closing must not wait for a whole evaluation of 20k samples
   eval_cv_.notify_all();
   if (eval_thread_.joinable()) eval_thread_.join();
 }
@@ -805,8 +806,9 @@ void Run::eval_loop() {
     }
     try {
       const int max = job.full ? -1 : opts_.eval_max_samples;
-      const EvalStats v = evaluate(*job.net, data_->val, max);
-      const EvalStats t = evaluate(*job.net, data_->test, max);
+      const EvalStats v = evaluate(*job.net, data_->val, max, nullptr, &eval_cancel_);
+      const EvalStats t = evaluate(*job.net, data_->test, max, nullptr, &eval_cancel_);
+      if (eval_cancel_) return;  // stopped part-way: the figures are not the split's
       std::lock_guard<std::mutex> lk(hist_mu_);
       if (gen == generation_)  // not from before a reset
         evals_.push_back({job.step, job.epoch, job.time, float(v.loss), float(v.accuracy), float(t.loss),

@@ -292,6 +292,7 @@ class Run {
   std::condition_variable eval_cv_;
   std::deque<EvalJob> eval_jobs_;
   bool eval_quit_ = false;
+  std::atomic<bool> eval_cancel_{false};  // set on destruction: an evaluation in progress stops after its chunk
 
   std::thread thread_, eval_thread_;
 };

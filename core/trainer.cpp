@@ -243,7 +243,8 @@ EvalStats Trainer::evaluate(const Split& split, int max_samples, std::vector<int
   return nnviz::evaluate(net_, split, max_samples, predictions);
 }
 
-EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vector<int>* predictions) {
+EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vector<int>* predictions,
+                   const std::atomic<bool>* cancel) {
   EvalStats e;
   const int total = max_samples < 0 ? split.count : std::min(max_samples, split.count);
   const int chunk = 1000;
@@ -251,7 +252,9 @@ EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vecto
   double loss_sum = 0;
   int correct = 0;
   if (predictions) predictions->resize(total);
+  int done = 0;
   for (int start = 0; start < total; start += chunk) {
+    if (cancel && cancel->load()) break;
     const int n = std::min(chunk, total - start);
     net.input(n) = split.x.middleCols(start, n);
     const Mat& out = net.forward(false);
@@ -261,10 +264,11 @@ EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vecto
       correct += pred[j] == split.y[start + j];
       if (predictions) (*predictions)[start + j] = pred[j];
     }
+    done += n;
   }
-  e.count = total;
-  e.loss = total ? loss_sum / total : 0;
-  e.accuracy = total ? double(correct) / total : 0;
+  e.count = done;
+  e.loss = done ? loss_sum / done : 0;
+  e.accuracy = done ? double(correct) / done : 0;
   return e;
 }
 

@@ -7,6 +7,7 @@
 // mini-batches.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -57,7 +58,11 @@ struct EvalStats {
 
 // Loss and accuracy of a network over the first max_samples of a split (all when negative),
 // optionally the predicted class of each sample. Overwrites the network's caches.
-EvalStats evaluate(Network& net, const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr);
+// Loss and accuracy over the first max_samples of a split (all for -1), in chunks of 1000. With
+// `cancel` set (by another thread) it stops after the chunk in progress; the partial figures
+// (count says how many samples) are then the caller's to discard.
+EvalStats evaluate(Network& net, const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr,
+                   const std::atomic<bool>* cancel = nullptr);
 
 class Trainer {
  public:

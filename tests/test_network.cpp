@@ -264,6 +264,18 @@ TEST_CASE("steps are not sharded with batch norm, dropout, a step-through hook o
   set_threads(old);
 }
 
+TEST_CASE("an evaluation stops at a chunk boundary once cancelled") {
+  // The engine cancels its evaluation thread's work when a run is destroyed (closing the window).
+  const Dataset d = quadrants(400, 2500);
+  Trainer tr(quadrant_config(), d);
+  std::atomic<bool> cancel{false};
+  CHECK(evaluate(tr.net(), d.test, -1, nullptr, &cancel).count == 2500);
+  cancel = true;
+  const EvalStats e = evaluate(tr.net(), d.test, -1, nullptr, &cancel);
+  CHECK(e.count == 0);
+  CHECK(e.accuracy == 0);
+}
+
 TEST_CASE("two trainers with one seed start from identical weights and batches") {
   const Dataset d = quadrants(400, 50);
   TrainConfig c1 = quadrant_config(), c2 = quadrant_config();
