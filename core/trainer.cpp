@@ -130,7 +130,7 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
   const Split& tr = data_.train;
   const int n = static_cast<int>(std::min<size_t>(cfg_.batch, order_.size() - cursor_));
   const int ns = before_update ? 1 : shard_count(n);
-  if (ns > 1 && int(shards_.size()) < ns - 1) {
+  if (ns > 1 && int(shards_.size()) != ns - 1) {  // exactly ns - 1: a spare one would miss the updates
     shards_.clear();
     for (int s = 1; s < ns; ++s) shards_.emplace_back(net_);
     shard_pred_.resize(size_t(ns));

@@ -241,6 +241,33 @@ TEST_CASE("two threads train a batch in shards: the same steps as one thread, to
   CHECK(again.values == two.values);
 }
 
+TEST_CASE("the number of shards changing between steps (batch size, thread count) keeps every shard current") {
+  const Dataset d = quadrants(370, 20, 16);
+  auto run = [&](int threads, std::vector<int>* shards) {
+    const int old = nnviz::threads();
+    set_threads(threads);
+    Trainer tr(sharded_config(), d);
+    for (int batch : {60, 37, 60, 60}) {  // 60: three shards on three threads, 37: two
+      tr.set_batch(batch);
+      const StepStats st = tr.step();
+      if (shards) shards->push_back(st.shards);
+    }
+    set_threads(old);
+    return tr.net().flat_values();
+  };
+  std::vector<int> shards;
+  const std::vector<Scalar> one = run(1, nullptr), three = run(3, &shards);
+#ifdef _OPENMP
+  CHECK(shards == std::vector<int>{3, 2, 3, 3});
+#endif
+  double diff = 0, scale = 0;
+  for (size_t i = 0; i < one.size(); ++i) {
+    diff = std::max(diff, double(std::abs(three[i] - one[i])));
+    scale = std::max(scale, double(std::abs(one[i])));
+  }
+  CHECK(diff < 1e-4 * scale);
+}
+
 TEST_CASE("steps are not sharded with batch norm, dropout, a step-through hook or too little work") {
   const Dataset d = quadrants(300, 20, 16);
   const int old = threads();
