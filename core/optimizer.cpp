@@ -152,17 +152,23 @@ void Optimizer::begin_step(const std::vector<Param>& params) {
   ++t_;
 }
 
-void Optimizer::update(const std::vector<Param>& params, double lr_d, int part, int parts) {
+void Optimizer::update(const std::vector<Param>& params, double lr, int part, int parts) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const long size = long(params[i].value->size()), b = split_begin(size, part, parts);
+    update_range(params, i, lr, b, split_begin(size, part + 1, parts));
+  }
+}
+
+void Optimizer::update_range(const std::vector<Param>& params, size_t i, double lr_d, long b, long e) {
   const Scalar lr = Scalar(lr_d);
   const Scalar mu = Scalar(cfg_.momentum), eps = Scalar(cfg_.eps);
   const Scalar b1 = Scalar(cfg_.beta1), b2 = Scalar(cfg_.beta2), rho = Scalar(cfg_.rho);
   const bool adamw = cfg_.kind == OptKind::AdamW;
   using Slice = Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
 
-  for (size_t i = 0; i < params.size(); ++i) {
-    const long size = long(params[i].value->size()), b = split_begin(size, part, parts);
-    const long n = split_begin(size, part + 1, parts) - b;
-    if (n <= 0) continue;
+  {
+    const long n = e - b;
+    if (n <= 0) return;
     Slice w(params[i].value->data() + b, n);
     Slice g0(params[i].grad->data() + b, n);
     const Scalar wd = params[i].decay ? Scalar(cfg_.weight_decay) : Scalar(0);

@@ -73,6 +73,8 @@ class Optimizer {
   // same time on different threads. Every rule is element by element, so the result is the same.
   void begin_step(const std::vector<Param>& params);
   void update(const std::vector<Param>& params, double lr, int part, int parts);
+  // The elements [b, e) of parameter i alone (begin_step first, as for update).
+  void update_range(const std::vector<Param>& params, size_t i, double lr, long b, long e);
   void reset() { state_.clear(); t_ = 0; }
 
   const OptConfig& config() const { return cfg_; }

@@ -11,6 +11,9 @@
 namespace nnviz {
 
 namespace {
+// Values per piece of the sharded update (Trainer::step): a few of these arrays fit in L1/L2.
+constexpr long kUpdateChunk = 4096;
+
 double now() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
@@ -139,7 +142,8 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
   auto shard_net = [&](int s) -> Network& { return s == 0 ? net_ : shards_[size_t(s - 1)]; };
   auto shard_begin = [&](int s) { return int(split_begin(n, s, ns)); };
   // The batch goes straight into the input buffers of the network (or of each shard): no extra
-  // copy. Samples are drawn and augmented in batch order whatever the shards.
+  // copy. Samples are drawn and augmented in batch order whatever the shards; without
+  // augmentation each shard's thread copies its own samples (below).
   std::vector<Mat*> xs(static_cast<size_t>(ns));
   for (int s = 0; s < ns; ++s) xs[size_t(s)] = &shard_net(s).input(shard_begin(s + 1) - shard_begin(s));
   labels_.resize(n);
@@ -153,7 +157,7 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
     const int idx = order_[cursor_ + j];
     batch_idx_[j] = idx;
     if (aug) augment_image(tr.x.col(idx).data(), x.col(col).data(), data_.rows, data_.cols, blank, cfg_.augment, aug_rng_);
-    else x.col(col) = tr.x.col(idx);
+    else if (ns == 1) x.col(col) = tr.x.col(idx);
     labels_[j] = tr.y[idx];
   }
   StepStats st;
@@ -188,6 +192,8 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
           if (s > 0 && copy)  // the weights were changed since the last sharded step
             for (size_t i = 0; i < master.size(); ++i) *parts[size_t(s - 1)][i].value = *master[i].value;
           const int b = shard_begin(s), m = shard_begin(s + 1) - b;
+          if (!aug)
+            for (int j = 0; j < m; ++j) xs[size_t(s)]->col(j) = tr.x.col(batch_idx_[b + j]);
           const Mat& out = net.forward(true);
           // The batch's mean loss is the shards' means weighted by their shares of the batch.
           losses[size_t(s)] = net.loss(labels_.data() + b) * m / n;
@@ -201,19 +207,21 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
         },
         [&](int s) {
           // Thread s adds up its share of every gradient, shard by shard in order, updates that
-          // share of the weights, and copies it to the shards for the next step.
+          // share of the weights, and copies it to the shards for the next step: a piece of
+          // kUpdateChunk values at a time, which stays in the cache through all three.
           for (size_t i = 0; i < master.size(); ++i) {
             Scalar* g = master[i].grad->data();
+            const Scalar* w = master[i].value->data();
             const long size = long(master[i].grad->size()), b = split_begin(size, s, ns), e = split_begin(size, s + 1, ns);
-            for (const auto& p : parts) {
-              const Scalar* h = p[i].grad->data();
-              for (long k = b; k < e; ++k) g[k] += h[k];
+            for (long c0 = b; c0 < e; c0 += kUpdateChunk) {
+              const long c1 = std::min(e, c0 + kUpdateChunk);
+              for (const auto& p : parts) {
+                const Scalar* h = p[i].grad->data();
+                for (long k = c0; k < c1; ++k) g[k] += h[k];
+              }
+              opt_.update_range(master, i, st.lr, c0, c1);
+              for (const auto& p : parts) std::copy(w + c0, w + c1, p[i].value->data() + c0);
             }
-          }
-          opt_.update(master, st.lr, s, ns);
-          for (size_t i = 0; i < master.size(); ++i) {
-            const long size = long(master[i].value->size()), b = split_begin(size, s, ns), e = split_begin(size, s + 1, ns);
-            for (const auto& p : parts) std::copy(master[i].value->data() + b, master[i].value->data() + e, p[i].value->data() + b);
           }
         });
     shards_current_ = true;
