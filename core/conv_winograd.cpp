@@ -37,9 +37,13 @@ constexpr int kM = 4;         // output tile: 4 x 4
 constexpr int kTiles = 9;
 const int kZeroOffset[1] = {0};
 constexpr int64_t kMaxWinogradWorkspace = int64_t(1) << 24;  // values (64 MB of floats)
-// The transformed inputs a training forward pass keeps for its backward pass, at most (a batch of
-// about 1000 for cnn8-16's second layer); a larger batch transforms its inputs again.
-constexpr int64_t kMaxSavedInputs = int64_t(1) << 24;
+// The transformed inputs a training forward pass keeps for its backward pass, at most: about a
+// megabyte, which the cache still holds when the backward pass comes (one lane group of cnn8-16's
+// second layer, 224k values). More is slower than transforming the inputs again: measured on
+// cnn8-16 with interleaved runs (medians), keeping every group made batch 32 on one thread and
+// batches 64 and 128 on two about 11% slower; with a single group kept (batch 32 on two
+// threads, 16 samples a shard) keeping and not keeping trained at the same speed.
+constexpr int64_t kMaxSavedInputs = int64_t(1) << 18;
 
 template <int R>
 struct Wino {
