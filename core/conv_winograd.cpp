@@ -246,13 +246,19 @@ void for_each_chunk(const LanePlanes& lp, int ch, const F& f) {
   const int64_t n = int64_t(ch) * lp.h * lp.w;
   int64_t where[kLanes];
   int c = 0, y = 0, x = 0;
+  int64_t row = lp.at(0, 0, 0);  // where (c, y, 0) goes
   for (int64_t p0 = 0; p0 < n; p0 += kLanes) {
     const int cnt = int(std::min<int64_t>(kLanes, n - p0));
-    for (int k = 0; k < cnt; ++k) {
-      where[k] = lp.at(c, y, x);
-      if (++x == lp.w) {
+    // Runs of one row each, which land side by side.
+    for (int k = 0; k < cnt;) {
+      const int run = std::min(cnt - k, lp.w - x);
+      for (int j = 0; j < run; ++j) where[k + j] = row + int64_t(x + j) * kLanes;
+      k += run;
+      x += run;
+      if (x == lp.w) {
         x = 0;
         if (++y == lp.h) y = 0, ++c;
+        row = lp.at(c, y, 0);
       }
     }
     f(p0, cnt, where);
