@@ -285,7 +285,8 @@ void to_lanes(const Mat& src, int n0, int nl, int ch, const LanePlanes& lp, Scal
     }
     for (int l = 0; l < kLanes; ++l) {
       r[l] = Vec_{};
-      if (l < nl)
+      if (l < nl && cnt == kLanes) r[l] = load(col[l] + p0);  // a last, partial lane group
+      else if (l < nl)
         for (int k = 0; k < cnt; ++k) r[l][k] = col[l][p0 + k];
     }
     transpose(r);
@@ -309,8 +310,11 @@ void from_lanes(const Scalar* src, int ch, const LanePlanes& lp, Mat& dst, int n
     }
     for (int k = 0; k < kLanes; ++k) r[k] = k < cnt ? load(src + where[k]) : Vec_{};
     transpose(r);
-    for (int l = 0; l < nl; ++l)
-      for (int k = 0; k < cnt; ++k) col[l][p0 + k] = r[l][k];
+    for (int l = 0; l < nl; ++l) {
+      if (cnt == kLanes) store(col[l] + p0, r[l]);  // a last, partial lane group
+      else
+        for (int k = 0; k < cnt; ++k) col[l][p0 + k] = r[l][k];
+    }
   });
 }
 
