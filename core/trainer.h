@@ -56,10 +56,9 @@ struct EvalStats {
   int count = 0;
 };
 
-// Loss and accuracy of a network over the first max_samples of a split (all when negative),
-// optionally the predicted class of each sample. Overwrites the network's caches.
-// Loss and accuracy over the first max_samples of a split (all for -1), in chunks of 1000. With
-// `cancel` set (by another thread) it stops after the chunk in progress; the partial figures
+// Loss and accuracy of a network over the first max_samples of a split (all when negative), in
+// chunks of 1000, optionally the predicted class of each sample. Overwrites the network's caches.
+// With `cancel` set (by another thread) it stops after the chunk in progress; the partial figures
 // (count says how many samples) are then the caller's to discard.
 EvalStats evaluate(Network& net, const Split& split, int max_samples = -1, std::vector<int>* predictions = nullptr,
                    const std::atomic<bool>* cancel = nullptr);
