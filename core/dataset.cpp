@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include "dataset.h"
 
 #include <cmath>
@@ -65,6 +66,9 @@ void fill_split(Split& s, const uint8_t* pixels, const uint8_t* labels, int coun
 }
 
 std::string find_idx(const std::string& dir, const std::string& base, DatasetKind kind) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+    throw Error("[data] " + dir + ": is a file, not a folder: --data takes the folder that holds the four IDX files");
   for (const char* suffix : {"", ".gz"}) {
     const std::string p = dir + "/" + base + suffix;
     if (file_exists(p)) return p;

@@ -47,6 +47,7 @@ struct Dataset {
   Split train, val, test;
 
   int input_size() const { return rows * cols; }
+  Shape input_shape() const { return Shape{1, rows, cols}; }
   const std::vector<std::string>& class_names() const;
   const Split& split(const std::string& name) const;  // "train" | "val" | "test"
 

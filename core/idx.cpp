@@ -1,4 +1,6 @@
 #include "idx.h"
+#include <algorithm>
+#include <cstdint>
 
 #include "fileio.h"
 #include "scalar.h"
@@ -50,6 +52,10 @@ IdxImages parse_idx_images(const std::vector<uint8_t>& b, const std::string& nam
   if (d[1] == 0 || d[2] == 0 || d[1] > 4096 || d[2] > 4096)
     fail(name, "implausible image size " + std::to_string(d[1]) + "x" + std::to_string(d[2]));
   if (d[0] > (1u << 26)) fail(name, "implausible image count " + std::to_string(d[0]));
+  if (uint64_t(d[0]) * d[1] * d[2] > max_idx_image_bytes())
+    fail(name, std::to_string(d[0]) + " images of " + std::to_string(d[1]) + "x" + std::to_string(d[2]) +
+                   " would take more memory than this machine can give a data set (at most " +
+                   std::to_string(max_idx_image_bytes() >> 20) + " MB of images)");
   check_size(b, name, off, uint64_t(d[0]) * d[1] * d[2]);
   IdxImages img;
   img.count = static_cast<int>(d[0]);
@@ -71,12 +77,36 @@ std::vector<uint8_t> parse_idx_labels(const std::vector<uint8_t>& b, const std::
   return labels;
 }
 
+namespace {
+// The size an IDX file's header declares (header and data), for read_file's check of a gzip stream
+// before it is inflated; SIZE_MAX while the header is incomplete or not an IDX header.
+size_t idx_declared_size(const uint8_t* h, size_t n) {
+  if (n < 4 || h[0] != 0 || h[1] != 0 || h[3] == 0 || h[3] > 3) return SIZE_MAX;
+  const size_t header_bytes = 4 + 4 * size_t(h[3]);
+  if (n < header_bytes) return SIZE_MAX;
+  uint64_t total = 1;
+  for (int i = 0; i < h[3]; ++i) {
+    const uint8_t* p = h + 4 + 4 * i;
+    total *= (uint64_t(p[0]) << 24) | (uint64_t(p[1]) << 16) | (uint64_t(p[2]) << 8) | uint64_t(p[3]);
+    if (total > (uint64_t(1) << 40)) return size_t(1) << 40;  // far past any cap; no overflow
+  }
+  return header_bytes + size_t(total);
+}
+}  // namespace
+
+size_t max_idx_image_bytes() {
+  // A data set becomes about six times its bytes in memory (the file, the pixels kept for display,
+  // the float inputs): the images may take a sixteenth of the machine's memory, at most 2 GB
+  // (MNIST's training images are 47 MB).
+  return std::min(size_t(2) << 30, physical_memory_bytes() / 16);
+}
+
 IdxImages read_idx_images(const std::string& path) {
-  return parse_idx_images(read_file(path, "idx", size_t(1) << 32), path);
+  return parse_idx_images(read_file(path, "idx", max_idx_image_bytes(), idx_declared_size), path);
 }
 
 std::vector<uint8_t> read_idx_labels(const std::string& path, int num_classes) {
-  return parse_idx_labels(read_file(path, "idx", size_t(1) << 28), path, num_classes);
+  return parse_idx_labels(read_file(path, "idx", size_t(1) << 28, idx_declared_size), path, num_classes);
 }
 
 }  // namespace nnviz

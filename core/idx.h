@@ -20,6 +20,9 @@ struct IdxImages {
 IdxImages read_idx_images(const std::string& path);
 std::vector<uint8_t> read_idx_labels(const std::string& path, int num_classes = 10);
 
+// The most image bytes one IDX file may hold here: 2 GB, less on a machine with under 32 GB.
+size_t max_idx_image_bytes();
+
 // Parse from memory; `name` is used in error messages.
 IdxImages parse_idx_images(const std::vector<uint8_t>& bytes, const std::string& name);
 std::vector<uint8_t> parse_idx_labels(const std::vector<uint8_t>& bytes, const std::string& name, int num_classes = 10);

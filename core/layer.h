@@ -40,6 +40,13 @@ constexpr int64_t kMaxLayers = 1000;
 constexpr int64_t kMaxValuesPerSample = int64_t(1) << 24;  // any layer's input or output: 16M values
 constexpr int64_t kMaxParams = int64_t(1) << 25;           // a network's parameters: 32M (128 MB)
 constexpr int64_t kMaxConvPatches = int64_t(1) << 26;      // a convolution's patch matrix per sample
+// The activation cache of one sample (the input and every layer's output, each kept once for the
+// forward pass and once for its gradient): 4M values, 16 MB. A padded convolution or a long chain
+// of wide layers is refused here, when the network is built, before any batch is allocated.
+constexpr int64_t kMaxActivationsPerSample = int64_t(1) << 22;
+// The activation cache of one batch: 64M values (256 MB, as much again for the gradients). A
+// training batch beyond it is refused; evaluation splits its chunks to stay within it.
+constexpr int64_t kMaxActivationsPerBatch = int64_t(1) << 26;
 
 enum class InitKind { XavierUniform, XavierNormal, He, Lecun };
 const char* to_string(InitKind k);

@@ -80,6 +80,7 @@ void Network::build() {
   layers_.clear();
   Shape s = spec_.input;
   int64_t params = 0;
+  activations_per_sample_ = s.size();
   for (size_t i = 0; i < spec_.layers.size(); ++i) {
     try {
       layers_.push_back(make_layer(spec_.layers[i], s));
@@ -87,6 +88,13 @@ void Network::build() {
       throw Error("[network] layer " + std::to_string(i + 1) + " (" + spec_.layers[i].describe() + "): " + e.what());
     }
     s = layers_.back()->out_shape();
+    activations_per_sample_ += s.size();
+    if (activations_per_sample_ > kMaxActivationsPerSample) {
+      layers_.clear();
+      throw Error("[network] more than " + std::to_string(kMaxActivationsPerSample) +
+                  " activation values per sample (at layer " + std::to_string(i + 1) + ", " +
+                  spec_.layers[i].describe() + ", which gives " + s.str() + "): too large to run here");
+    }
     for (const auto& p : layers_.back()->params()) params += p.value->size();
     if (params > kMaxParams) {
       layers_.clear();
@@ -99,6 +107,33 @@ void Network::build() {
 }
 
 Shape Network::output_shape() const { return layers_.back()->out_shape(); }
+
+int Network::max_batch() const {
+  const int64_t per = std::max<int64_t>(1, activations_per_sample_);
+  return int(std::max<int64_t>(1, std::min<int64_t>(kMaxActivationsPerBatch / per, 1 << 30)));
+}
+
+std::string fit_problem(const Network& net, Shape data_input, int num_classes) {
+  const Shape in = net.input_shape();
+  const int64_t outputs = net.output_shape().size();
+  // A network whose first layer is dense reads a flat vector: any shape with as many values fits.
+  // A convolution or pooling reads planes, so the shape itself must match.
+  const bool flat_first = net.spec().layers.front().type == "dense" || net.spec().layers.front().type == "flatten";
+  const bool input_ok = in.size() == data_input.size() && (flat_first || in == data_input);
+  if (input_ok && outputs == num_classes) return "";
+  std::string what = "the model takes " + in.str() + " inputs (" + std::to_string(in.size()) + " values) and gives " +
+                     std::to_string(outputs) + (outputs == 1 ? " output" : " outputs") + ", but the data has " +
+                     data_input.str() + " images (" + std::to_string(data_input.size()) + " values) in " +
+                     std::to_string(num_classes) + " classes";
+  if (!input_ok) return what + ": the input shapes differ";
+  return what + ": the model needs one output per class";
+}
+
+void check_fits(const Network& net, Shape data_input, int num_classes, const char* component,
+                const std::string& source) {
+  const std::string why = fit_problem(net, data_input, num_classes);
+  if (!why.empty()) throw Error(std::string("[") + component + "] " + source + ": " + why);
+}
 
 void Network::initialise(InitKind kind, uint64_t seed) {
   Rng rng(seed);
@@ -125,6 +160,11 @@ const Mat& Network::forward(bool training) {
 
 double Network::loss(const uint8_t* labels) {
   const Mat& out = acts_.back();
+  // A label past the outputs would index beyond them (softmax) or beyond the one-hot targets.
+  for (Eigen::Index j = 0; j < out.cols(); ++j)
+    if (labels[j] >= out.rows())
+      throw Error("[network] label " + std::to_string(int(labels[j])) + " has no output: the network has " +
+                  std::to_string(out.rows()) + " outputs");
   if (is_classifier()) return softmax_cross_entropy(out, labels, &grads_.back());
   return mean_squared_error(out, one_hot(labels, static_cast<int>(out.cols()), static_cast<int>(out.rows())),
                             &grads_.back());

@@ -65,6 +65,11 @@ class Network {
   // of the whole batch's mean.
   void scale_output_grad(Scalar s) { grads_.back() *= s; }
 
+  // Values one sample keeps in the activation cache (the input and every layer's output), and the
+  // largest batch whose cache stays within kMaxActivationsPerBatch (at least 1).
+  int64_t activations_per_sample() const { return activations_per_sample_; }
+  int max_batch() const;
+
   // Every layer's samples_independent(), and the sum of their work_per_sample().
   bool samples_independent() const;
   double work_per_sample() const;
@@ -87,7 +92,17 @@ class Network {
   NetSpec spec_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Mat> acts_, grads_;
+  int64_t activations_per_sample_ = 0;
 };
+
+// Whether a network can run on data of this shape and these classes: "" if it can, otherwise a
+// sentence naming what the model takes and what the data has. Every path that runs a model on
+// data (training, evaluation, prediction, the canvas, the analysis views) asks this first, so a
+// model file of another shape is refused with a reason instead of reading past its buffers.
+std::string fit_problem(const Network& net, Shape data_input, int num_classes);
+// The same as an Error("[<component>] <source>: <problem>"); source is the model's file or name.
+void check_fits(const Network& net, Shape data_input, int num_classes, const char* component,
+                const std::string& source);
 
 // Argmax of each column.
 void argmax_cols(const Mat& m, std::vector<int>& out);

@@ -71,12 +71,8 @@ TrainConfig TrainConfig::from_json(const json::Value& v) {
 }
 
 Trainer::Trainer(const TrainConfig& cfg, const Dataset& data) : cfg_(cfg), data_(data), net_(cfg.net), opt_(cfg.opt) {
-  if (net_.input_shape().size() != data.input_size())
-    throw Error("[trainer] the network takes " + std::to_string(net_.input_shape().size()) +
-                " inputs but the images have " + std::to_string(data.input_size()) + " pixels");
-  if (net_.output_shape().size() != data.num_classes)
-    throw Error("[trainer] the network has " + std::to_string(net_.output_shape().size()) + " outputs but the data has " +
-                std::to_string(data.num_classes) + " classes");
+  if (const std::string why = fit_problem(net_, data.input_shape(), data.num_classes); !why.empty())
+    throw Error("[trainer] " + why);
   if (data.train.count == 0) throw Error("[trainer] the training split is empty");
   set_batch(cfg.batch);
   reset();
@@ -84,6 +80,12 @@ Trainer::Trainer(const TrainConfig& cfg, const Dataset& data) : cfg_(cfg), data_
 
 void Trainer::set_batch(int b) {
   if (b <= 0) throw Error("[trainer] the batch size must be positive, not " + std::to_string(b));
+  b = std::min(b, data_.train.count);
+  if (b > net_.max_batch())
+    throw Error("[trainer] a batch of " + std::to_string(b) + " needs more than " +
+                std::to_string(kMaxActivationsPerBatch * 4 / (1 << 20)) + " MB of activations with this network (" +
+                std::to_string(net_.activations_per_sample()) + " values a sample): use a batch of at most " +
+                std::to_string(net_.max_batch()));
   cfg_.batch = std::min(b, data_.train.count);
 }
 
@@ -255,7 +257,10 @@ EvalStats evaluate(Network& net, const Split& split, int max_samples, std::vecto
                    const std::atomic<bool>* cancel) {
   EvalStats e;
   const int total = max_samples < 0 ? split.count : std::min(max_samples, split.count);
-  const int chunk = 1000;
+  if (total > 0 && split.x.rows() != net.input_shape().size())
+    throw Error("[evaluate] the data has " + std::to_string(split.x.rows()) + " values a sample, the network takes " +
+                std::to_string(net.input_shape().size()));
+  const int chunk = std::min(1000, net.max_batch());  // the activation cache stays within its budget
   std::vector<int> pred;
   double loss_sum = 0;
   int correct = 0;

@@ -15,7 +15,6 @@
 #include <iostream>
 #include <string>
 
-#include <stb_image.h>
 
 #include <thread>
 
@@ -25,6 +24,8 @@
 #include "loss.h"
 #include "preprocess.h"
 #include "dataset.h"
+#include "fileio.h"
+#include "image_file.h"
 #include "model_io.h"
 #include "parallel.h"
 #include "presets.h"
@@ -100,6 +101,37 @@ void progress_bar(int epoch, int epochs, double frac, double loss, double rate) 
   std::fflush(stdout);
 }
 
+// A save destination that cannot work (a missing or read-only folder, a link, a device) is
+// refused before hours of training, not after.
+void check_destination(const std::string& path) {
+  if (const std::string why = save_destination_problem(path); !why.empty())
+    throw Error("cannot save to " + path + ": " + why + " (checked before training; nothing was trained)");
+}
+
+// Saves through `save`; if that still fails at the end (the disk filled, the folder went away),
+// the result is kept in the user's nnviz data folder instead and the message says where.
+template <class Save>
+void save_or_rescue(const std::string& path, const Save& save) {
+  try {
+    save(path);
+    std::printf("saved: %s\n", path.c_str());
+    return;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz-cli: error: %s\n", e.what());
+    const size_t slash = path.find_last_of('/');
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    std::string rescue;
+    try {
+      rescue = user_data_dir() + "/rescued-" + std::to_string(::getpid()) + "-" + (base.empty() ? "model" : base);
+      save(rescue);
+    } catch (const std::exception& e2) {
+      throw Error(std::string("the result could not be kept anywhere: ") + e2.what());
+    }
+    std::fprintf(stderr, "nnviz-cli: the result was kept in %s instead\n", rescue.c_str());
+    throw Error("saved to " + rescue + " instead of " + path);
+  }
+}
+
 int cmd_presets(int argc, char** argv) {
   Args a(argc, argv, 2, {}, {"tsv", "help"});
   if (a.has("help")) {
@@ -153,6 +185,7 @@ int cmd_train(int argc, char** argv) {
   Eigen::setNbThreads(threads);
   set_threads(threads);
 
+  if (a.has("save")) check_destination(a.str("save"));  // before the training, not after it
   const std::string dir = resolve_data_dir(cfg.dataset, a.str("data"));
   double t0 = now();
   Dataset data = Dataset::load(cfg.dataset, dir, cfg.norm);
@@ -242,8 +275,7 @@ int cmd_train(int argc, char** argv) {
     meta.info.set("steps", static_cast<long long>(tr.steps_done()));
     meta.info.set("test_accuracy", test.accuracy);
     meta.info.set("val_accuracy", val.accuracy);
-    save_model(a.str("save"), tr.net(), meta);
-    std::printf("saved: %s\n", a.str("save").c_str());
+    save_or_rescue(a.str("save"), [&](const std::string& path) { save_model(path, tr.net(), meta); });
   }
   return 0;
 }
@@ -260,6 +292,8 @@ int cmd_eval(int argc, char** argv) {
   LoadedModel m = load_model(a.str("model"));
   const DatasetKind kind = m.meta.config.dataset;
   Dataset data = Dataset::load(kind, resolve_data_dir(kind, a.str("data")), m.meta.norm.mode, 10000, &m.meta.norm);
+  check_fits(m.net, data.input_shape(), data.num_classes, "eval", a.str("model"));
+  if (data.test.count == 0) throw Error("[eval] " + data.source + ": the test set is empty: nothing to evaluate");
   std::vector<int> pred;
   const EvalStats e = evaluate(m.net, data.test, -1, &pred);
   std::printf("model: %s\nnet:   %s\n", a.str("model").c_str(), m.net.spec().describe().c_str());
@@ -289,23 +323,22 @@ int cmd_predict(int argc, char** argv) {
   if (!a.has("model")) throw Error("predict needs --model FILE");
   if (a.positional().empty()) throw Error("predict needs at least one image file");
   LoadedModel m = load_model(a.str("model"));
-  if (m.net.input_shape() != Shape{1, 28, 28})
-    throw Error("the model takes " + m.net.input_shape().str() + " inputs, not 28x28 images");
+  check_fits(m.net, Shape{1, 28, 28}, int(class_names(m.meta.config.dataset).size()), "predict", a.str("model"));
   const bool json_out = a.has("json");
   int failures = 0;
   for (const std::string& path : a.positional()) {
     json::Value out = json::Value::object();
     out.set("file", path);
-    int w = 0, h = 0, ch = 0;
-    // The size the file declares is checked before decoding: a small file may claim a huge image.
-    std::string why;
-    unsigned char* data = nullptr;
-    if (stbi_info(path.c_str(), &w, &h, &ch)) {
-      why = image_size_problem(w, h);
-      if (why.empty()) data = stbi_load(path.c_str(), &w, &h, &ch, 0);
-    }
-    if (!data) {
-      if (why.empty()) why = stbi_failure_reason() ? stbi_failure_reason() : "unknown error";
+    // Each file is read once, whole, and decoded from memory: FIFOs and /dev/stdin work, and a
+    // file that changes while it is read cannot pass one check and fail the next.
+    DecodedImage img;
+    try {
+      img = read_image(path);
+    } catch (const std::exception& e) {
+      // "[image] PATH: problem" -> "problem": the line names the file itself.
+      std::string why = e.what();
+      const std::string prefix = "[image] " + path + ": ";
+      if (why.compare(0, prefix.size(), prefix) == 0) why = why.substr(prefix.size());
       ++failures;
       if (json_out) {
         out.set("error", "cannot read the image: " + why);
@@ -315,8 +348,7 @@ int cmd_predict(int argc, char** argv) {
       }
       continue;
     }
-    const GrayImage ink = to_gray_ink(data, w, h, ch);
-    stbi_image_free(data);
+    const GrayImage ink = to_gray_ink(img.px.data(), img.w, img.h, img.channels);
     const auto digit = to_mnist(ink);
     if (!digit) {
       if (json_out) {
@@ -385,6 +417,10 @@ int cmd_compare(int argc, char** argv) {
   spec.base.opt.lr = float(a.number("lr", spec.base.opt.lr, 0, 1e3));
   spec.base.seed = a.u64("seed", spec.base.seed);
   spec.target_accuracy = a.number("target", spec.target_accuracy, 0, 1);
+  if (a.has("save")) {
+    check_destination(a.str("save") + ".json");
+    check_destination(a.str("save") + ".csv");
+  }
   Eigen::setNbThreads(1);
   auto data = std::make_shared<const Dataset>(
       Dataset::load(spec.base.dataset, resolve_data_dir(spec.base.dataset, a.str("data")), spec.base.norm));
@@ -427,8 +463,7 @@ int cmd_compare(int argc, char** argv) {
   std::printf("target: %.1f%% validation accuracy; wall time %.1fs for all runs at once\n", spec.target_accuracy * 100,
               wall);
   if (a.has("save")) {
-    cmp.save(a.str("save") + ".json", a.str("save") + ".csv");
-    std::printf("saved: %s.json, %s.csv\n", a.str("save").c_str(), a.str("save").c_str());
+    save_or_rescue(a.str("save"), [&](const std::string& prefix) { cmp.save(prefix + ".json", prefix + ".csv"); });
   }
   return 0;
 }

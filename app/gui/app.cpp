@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,23 +15,32 @@ namespace nnviz::gui {
 
 namespace {
 
-std::string home_based(const char* xdg_var, const char* fallback) {
-  std::string base;
-  if (const char* x = std::getenv(xdg_var); x && *x == '/') base = x;
-  else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/" + fallback;
-  else base = "/tmp";
-  const std::string dir = base + "/nnviz";
-  ::mkdir(base.c_str(), 0755);
-  ::mkdir(dir.c_str(), 0755);
-  return dir;
-}
-
 double now_s() { return ImGui::GetTime(); }
 
 }  // namespace
 
-std::string config_dir() { return home_based("XDG_CONFIG_HOME", ".config"); }
-std::string data_home() { return home_based("XDG_DATA_HOME", ".local/share"); }
+// The folders are made again each time they are asked for (a user may delete them while the app
+// runs). Where they cannot be made (a read-only home), a private folder under /tmp stands in and
+// the reason is kept for the status bar: work is never left without a place to go.
+namespace {
+std::string or_fallback(std::string (*dir)(), const char* what) {
+  try {
+    return dir();
+  } catch (const std::exception& e) {
+    const std::string fallback = "/tmp/nnviz-" + std::to_string(::getuid()) + "/" + what;
+    folder_problem() = std::string(e.what()) + "; using " + fallback + " instead";
+    (void)make_folders(fallback, true);
+    return fallback;
+  }
+}
+}  // namespace
+
+std::string& folder_problem() {
+  static std::string problem;
+  return problem;
+}
+std::string config_dir() { return or_fallback(user_config_dir, "config"); }
+std::string data_home() { return or_fallback(user_data_dir, "data"); }
 
 // ---------------------------------------------------------------------------------------------
 // Curves
@@ -289,15 +299,27 @@ void App::guard(const std::string& what, std::function<void()> action) {
   confirm_request = true;
 }
 
-std::string App::save_last_session() {
+std::string last_session_path(int generation) {
+  return data_home() + (generation <= 1 ? std::string("/last-session.run.safetensors")
+                                        : "/last-session-" + std::to_string(generation) + ".run.safetensors");
+}
+
+std::string App::save_last_session(std::string* problem) {
   if (!unsaved_work()) return "";
-  const std::string path = data_home() + "/last-session.run.safetensors";
+  // The last kLastSessions sessions are kept, newest first: starting the app again and closing it
+  // a second later must not throw away the long run kept before it.
+  const std::string path = last_session_path(1);
+  for (int g = kLastSessions - 1; g >= 1; --g)
+    if (file_exists(last_session_path(g))) ::rename(last_session_path(g).c_str(), last_session_path(g + 1).c_str());
   try {
     json::Value info = json::Value::object();
     info.set("saved_at_exit", true);
     run->save_run(path, info);
     return path;
   } catch (const std::exception& e) {
+    if (!file_exists(path) && file_exists(last_session_path(2)))  // undo the first move: the newest stays first
+      ::rename(last_session_path(2).c_str(), path.c_str());
+    if (problem) *problem = e.what();
     std::fprintf(stderr, "nnviz: could not keep the unsaved run: %s\n", e.what());
     return "";
   }

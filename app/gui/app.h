@@ -272,8 +272,11 @@ struct App {
   bool unsaved_work() const { return run && snap.step > saved_step; }
   void guard(const std::string& what, std::function<void()> action);
   // At exit: unsaved training goes to data_home()/last-session.run.safetensors (atomically), so
-  // that closing the window never loses it; returns the path, or "" when nothing needed saving.
-  std::string save_last_session();
+  // that closing the window never loses it; the kLastSessions before it move down a place
+  // (last-session-2 ... -5). Returns the path, or "" when nothing needed saving or the save failed
+  // (then *problem says why).
+  static constexpr int kLastSessions = 5;
+  std::string save_last_session(std::string* problem = nullptr);
   // The user's choices between sessions: open views, plot options, preset, dataset, speed.
   void load_settings();
   void save_settings() const;
@@ -291,8 +294,10 @@ inline constexpr ImU32 kSeriesColours[8] = {IM_COL32(250, 160, 60, 255),  IM_COL
                                             IM_COL32(120, 150, 255, 255), IM_COL32(200, 200, 200, 255)};
 
 // Folders for user files (XDG base directories); created on first use.
-std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz
-std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz
+std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz, created with its parents
+std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz, created with its parents
+std::string& folder_problem();
+std::string last_session_path(int generation);  // 1: the newest kept session, up to App::kLastSessions  // why a fallback folder under /tmp stands in ("" when none does)
 
 // One sample's values (column `col` of m) as a heatmap: tiles per channel for image shapes, a grid
 // of cells for vectors; the diverging map when any value is negative. Returns the scale used

@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "conv.h"
 #include "idx.h"
+#include "image_file.h"
 #include "json.h"
 #include "model_io.h"
 #include "network.h"
@@ -129,18 +130,22 @@ void model(const uint8_t* data, size_t size) {
 
 void image(const uint8_t* data, size_t size) {
   if (size > size_t(1) << 30) return;
-  const int len = static_cast<int>(size);
   int w = 0, h = 0, ch = 0;
-  if (!stbi_info_from_memory(data, len, &w, &h, &ch)) return;
-  if (!image_size_problem(w, h).empty()) return;  // what nnviz-cli predict does before decoding
+  if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &h, &ch)) return;
   // Stricter here than the product, to keep every input fast: the code below does not depend on
   // the size beyond this.
-  if (int64_t(w) * h > (1 << 20)) return;
-  unsigned char* px = stbi_load_from_memory(data, len, &w, &h, &ch, 0);
-  if (!px) return;
-  if (w <= 0 || h <= 0 || int64_t(w) * h > (1 << 20) || ch < 1 || ch > 4) broken("stb_image returned an unexpected size");
+  if (int64_t(w) * std::abs(int64_t(h)) > (1 << 20)) return;
+  DecodedImage img;
+  try {
+    img = decode_image(std::vector<uint8_t>(data, data + size), "fuzz");  // what nnviz-cli predict does
+  } catch (const Error&) {
+    return;
+  }
+  w = img.w, h = img.h, ch = img.channels;
+  if (w <= 0 || h <= 0 || int64_t(w) * h > (1 << 20) || ch < 1 || ch > 4 || img.px.size() != size_t(w) * h * ch)
+    broken("decode_image returned an unexpected size");
+  const unsigned char* px = img.px.data();
   const GrayImage g = to_gray_ink(px, w, h, ch);
-  stbi_image_free(px);
   if (g.v.size() != size_t(w) * h) broken("gray image size");
   for (float v : g.v)
     if (!(v >= 0.f && v <= 1.f)) broken("gray value outside [0, 1]");
