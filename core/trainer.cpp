@@ -116,6 +116,10 @@ void Trainer::restore_position(long step, int epoch, size_t cursor) {
   if (step < 0 || epoch < 0 || cursor > size_t(data_.train.count))
     throw Error("[trainer] a saved position (step " + std::to_string(step) + ", epoch " + std::to_string(epoch) +
                 ", sample " + std::to_string(cursor) + ") does not fit this data");
+  if (cursor == size_t(data_.train.count)) {  // saved at the very end of an epoch: the next one starts
+    cursor = 0;
+    ++epoch;
+  }
   epoch_ = epoch;
   start_epoch();
   cursor_ = cursor;

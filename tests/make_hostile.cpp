@@ -146,6 +146,14 @@ int main(int argc, char** argv) {
   raw("not-an-image.png", "this is text, not a picture\n");
   raw("top-down.bmp", test::top_down_bmp());
   raw("short-palette.png", test::short_palette_png());
+  // Saved comparisons the app's --open-comparison reads from $XDG_DATA_HOME/nnviz.
+  std::filesystem::create_directories(dir + "/comparison-garbage/nnviz");
+  raw("comparison-garbage/nnviz/comparison.json", "\x01\x02 not json at all {{{");
+  raw("comparison-garbage/nnviz/comparison.csv", "run,step\n");
+  std::filesystem::create_directories(dir + "/comparison-deep/nnviz");
+  raw("comparison-deep/nnviz/comparison.json", std::string(100000, '[') + std::string(100000, ']'));
+  raw("comparison-deep/nnviz/comparison.csv", "run,step\n");
+  std::filesystem::create_directories(dir + "/comparison-missing/nnviz");
   std::printf("hostile files written to %s\n", dir.c_str());
   return 0;
 }

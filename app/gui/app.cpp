@@ -187,8 +187,6 @@ void App::validate_setup() {
 }
 
 void App::start_run() {
-  saved_step = 0;
-  compare.cmp.reset();  // a new dataset or network: the race, if any, is over
   if (!data) return;
   validate_setup();
   if (!setup_error.empty()) {
@@ -196,10 +194,15 @@ void App::start_run() {
     return;
   }
   try {
-    run.reset();  // joins the old run's threads first
     RunOptions opts = GuiRunOptions();
     opts.eval_every_steps = 0;
-    run = std::make_unique<Run>(setup, data, opts);
+    // The new run is built (and so checked: the network fits the data, the batch its budget)
+    // before the old one goes: a run that cannot start leaves the current one as it was.
+    auto fresh = std::make_unique<Run>(setup, data, opts);
+    run.reset();  // joins the old run's threads
+    run = std::move(fresh);
+    saved_step = 0;
+    compare.cmp.reset();  // a new dataset or network: the race, if any, is over
     run->set_speed(speed);
     setup_of_run = setup.net;
     in_shapes.clear();
@@ -350,10 +353,28 @@ void App::load_model(const std::string& path) {
             true);
         return;
       }
+      // Everything is checked before the current run is touched.
+      check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
+      if (rec->cursor > size_t(data->train.count))
+        throw Error("[open] " + path + ": its place in the data (sample " + std::to_string(rec->cursor) +
+                    ") is past the " + std::to_string(data->train.count) + " training images");
+      auto params = rec->net->params();
+      if (!rec->opt_state.empty() && rec->opt_state.size() != params.size())
+        throw Error("[open] " + path + ": its optimizer state does not match the network");
+      for (size_t i = 0; i < rec->opt_state.size(); ++i)
+        for (const Mat& m : rec->opt_state[i])
+          if (m.size() != params[i].p.value->size())
+            throw Error("[open] " + path + ": its optimizer state for " + params[i].name + " has the wrong size");
+      const TrainConfig before = setup;
       setup = rec->meta.config;
       setup.net = rec->net->spec();
+      const Run* old = run.get();
       start_run();
-      if (!run) return;
+      if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
+        setup = before;
+        validate_setup();
+        return;
+      }
       run->restore(rec);
       model_path = path;
       saved_step = rec->step;
@@ -367,10 +388,17 @@ void App::load_model(const std::string& path) {
           true);
       return;
     }
+    check_fits(m.net, data->input_shape(), data->num_classes, "open", path);
+    const TrainConfig before = setup;
     setup = m.meta.config;
     setup.net = m.net.spec();
+    const Run* old = run.get();
     start_run();
-    if (!run) return;
+    if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
+      setup = before;
+      validate_setup();
+      return;
+    }
     auto net = std::make_shared<Network>(std::move(m.net));
     run->load_weights(*net);
     model_path = path;

@@ -293,6 +293,13 @@ int main(int argc, char** argv) {
   Options opt;
   try {
     parse(argc, argv, opt);
+    // What can be checked before a window opens is: a bad name or an unwritable output is a
+    // message and exit 2, never an exception out of the frame loop later.
+    if (!opt.compare.empty()) (void)ready_made(opt.compare);
+    for (const std::string* out : {&opt.layout, &opt.screenshot})
+      if (!out->empty())
+        if (const std::string why = save_destination_problem(*out); !why.empty())
+          throw Error("cannot write " + *out + ": " + why);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nnviz: %s\n", e.what());
     return 2;
@@ -607,8 +614,13 @@ int main(int argc, char** argv) {
         if (app.run && !steps_requested && opt.open_comparison) {
           app.views.compare = true;
           app.views.curves = false;
-          app.compare.saved = std::make_unique<SavedComparison>(
-              load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
+          try {
+            app.compare.saved = std::make_unique<SavedComparison>(
+                load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "nnviz: %s\n", e.what());
+            status = 1;
+          }
         }
         if (app.run && !steps_requested && !opt.load.empty()) {
           app.load_model(opt.load);
@@ -698,7 +710,12 @@ int main(int argc, char** argv) {
             l.set("steps", static_cast<long long>(app.snap.step));
             l.set("points", static_cast<long long>(app.curves.step.size()));
             l.set("scale", double(sx));
-            write_file_atomic(opt.layout, l.dump(2), "layout");
+            try {
+              write_file_atomic(opt.layout, l.dump(2), "layout");
+            } catch (const std::exception& e) {
+              std::fprintf(stderr, "nnviz: %s\n", e.what());
+              status = 1;
+            }
           }
           break;
         }
