@@ -4,6 +4,8 @@
 // read past or misread. Each is small; what it would cost if it were trusted is in its comment.
 //
 //   make_hostile DIR
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -154,6 +156,10 @@ int main(int argc, char** argv) {
   raw("comparison-deep/nnviz/comparison.json", std::string(100000, '[') + std::string(100000, ']'));
   raw("comparison-deep/nnviz/comparison.csv", "run,step\n");
   std::filesystem::create_directories(dir + "/comparison-missing/nnviz");
+  // A FIFO as a save destination (it stands for any device: a save that followed it would block or
+  // replace it).
+  ::unlink((dir + "/fifo").c_str());
+  ::mkfifo((dir + "/fifo").c_str(), 0600);
   std::printf("hostile files written to %s\n", dir.c_str());
   return 0;
 }

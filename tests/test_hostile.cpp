@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -125,8 +126,16 @@ TEST_CASE("hostile: a save never writes through a link, a FIFO or a device, nor 
   CHECK(error_of([&] { write_file_atomic(fifo, "x", "run"); }).find("is not a regular file") != std::string::npos);
   REQUIRE(::lstat(fifo.c_str(), &st) == 0);
   CHECK(S_ISFIFO(st.st_mode));
-  CHECK(error_of([] { write_file_atomic("/dev/null", "x", "run"); }).find("is not a regular file") != std::string::npos);
-  CHECK(save_destination_problem("/dev/full").find("not a regular file") != std::string::npos);
+  // A device node of the test's own (as root; elsewhere the FIFO above stands for it): were the
+  // refusal ever lost, the node would be replaced, not the machine's /dev/full.
+  const std::string device = tmp.file("full");
+  if (::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 7)) == 0) {
+    CHECK(error_of([&] { write_file_atomic(device, "x", "run"); }).find("is not a regular file") != std::string::npos);
+    REQUIRE(::lstat(device.c_str(), &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+    ::unlink(device.c_str());
+  }
+  CHECK(save_destination_problem("/dev/full").find("not a regular file") != std::string::npos);  // only looks
   CHECK(save_destination_problem(tmp.file("nope/m.safetensors")).find("does not exist") != std::string::npos);
   CHECK(save_destination_problem(tmp.path()).find("is a folder") != std::string::npos);
   CHECK(save_destination_problem(tmp.file("fine.safetensors")) == "");
