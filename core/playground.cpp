@@ -1,6 +1,11 @@
 #include "playground.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <numeric>
 #include <sstream>
@@ -20,6 +25,13 @@ Toy make_regression(const Expr& f, int n, double lo, double hi, double noise, ui
     const double x = rng.uniform(lo, hi);
     const double y = f(x);
     if (!std::isfinite(y)) throw Error("[playground] the function is not finite at x = " + std::to_string(x));
+    // The network computes in single precision: a target beyond 1e9 (exp(20x) reaches 1e43 here)
+    // would overflow its squared error.
+    if (std::fabs(y) > kMaxPlaygroundValue) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "the function reaches %.3g at x = %.3g, beyond the +-1e9 the playground fits; scale it down", y, x);
+      throw Error(std::string("[playground] ") + buf);
+    }
     t.x(0, i) = Scalar(x);
     t.y(0, i) = Scalar(y + noise * rng.normal());
   }
@@ -61,42 +73,75 @@ Toy make_classification(const std::string& kind, int n, double noise, uint64_t s
   return t;
 }
 
-Toy load_points_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error("[playground] " + path + ": cannot open the file");
+Toy load_points_csv(const std::string& path, long* rows_read) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    throw Error("[playground] " + path + ": cannot open the file: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw Error("[playground] " + path + ": is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("[playground] " + path + ": cannot open the file: " + std::strerror(errno));
+  // Read row by row and keep at most kMaxPlaygroundPoints of them, a uniform sample of the whole file
+  // (reservoir sampling with a fixed seed, so the same file gives the same points): memory stays
+  // proportional to the points kept, whatever the file's length.
   std::vector<double> xs, ys;
   std::vector<uint8_t> labels;
+  Rng rng(0x9e3779b97f4a7c15ULL);
   std::string line;
-  int lineno = 0;
+  long lineno = 0, rows = 0;
+  int seen[2] = {0, 0};
   while (std::getline(in, line)) {
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
     auto bad = [&](const std::string& why) {
       return Error("[playground] " + path + " line " + std::to_string(lineno) + ": " + why);
     };
-    if (f.size() != 3) throw bad("expected 3 values (x,y,label), found " + std::to_string(f.size()));
+    if (line.size() > 1000) throw bad("a line of " + std::to_string(line.size()) + " characters is not a point");
     double v[3];
+    int fields = 0;
     bool numeric = true;
-    for (int k = 0; k < 3; ++k) {
-      char* end = nullptr;
-      v[k] = std::strtod(f[k].c_str(), &end);
-      numeric = numeric && end != f[k].c_str() && *end == '\0' && std::isfinite(v[k]);
+    size_t start = 0;
+    for (;;) {
+      const size_t comma = line.find(',', start);
+      const std::string cell = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (fields < 3) {
+        char* end = nullptr;
+        v[fields] = std::strtod(cell.c_str(), &end);
+        numeric = numeric && end != cell.c_str() && *end == '\0';
+      }
+      ++fields;
+      if (comma == std::string::npos) break;
+      start = comma + 1;
     }
+    if (fields != 3) throw bad("expected 3 values (x,y,label), found " + std::to_string(fields));
     if (!numeric) {
-      if (lineno == 1 && xs.empty()) continue;  // a header
-      throw bad("'" + line + "' is not three numbers");
+      if (lineno == 1 && rows == 0) continue;  // a header
+      throw bad("'" + line.substr(0, 80) + "' is not three numbers");
     }
-    if (v[2] != 0 && v[2] != 1) throw bad("label " + f[2] + " is not 0 or 1");
-    xs.push_back(v[0]);
-    ys.push_back(v[1]);
-    labels.push_back(uint8_t(v[2]));
+    for (int k = 0; k < 2; ++k)
+      if (!(std::fabs(v[k]) <= kMaxPlaygroundValue))
+        throw bad("the value " + line.substr(0, 80) + " is not a number between -1e9 and 1e9");
+    if (v[2] != 0 && v[2] != 1) {
+      char label[32];
+      std::snprintf(label, sizeof label, "%g", v[2]);
+      throw bad(std::string("label ") + label + " is not 0 or 1");
+    }
+    ++seen[int(v[2])];
+    size_t slot = xs.size();
+    if (xs.size() < size_t(kMaxPlaygroundPoints)) {
+      xs.push_back(0), ys.push_back(0), labels.push_back(0);
+    } else {
+      slot = size_t(rng.below(uint64_t(rows) + 1));
+    }
+    if (slot < xs.size()) xs[slot] = v[0], ys[slot] = v[1], labels[slot] = uint8_t(v[2]);
+    ++rows;
   }
-  if (xs.size() < 4) throw Error("[playground] " + path + ": fewer than 4 points");
+  if (in.bad()) throw Error("[playground] " + path + ": read error");
+  if (rows < 4) throw Error("[playground] " + path + ": fewer than 4 points");
+  if (seen[0] == 0 || seen[1] == 0)
+    throw Error("[playground] " + path + ": every point has label " + std::to_string(seen[0] ? 0 : 1) +
+                "; the playground needs points of both classes");
+  if (rows_read) *rows_read = rows;
   Toy t;
   t.x.resize(2, Eigen::Index(xs.size()));
   for (size_t i = 0; i < xs.size(); ++i) t.x(0, i) = Scalar(xs[i]), t.x(1, i) = Scalar(ys[i]);

@@ -25,8 +25,14 @@ struct Toy {
 Toy make_regression(const Expr& f, int n, double lo, double hi, double noise, uint64_t seed);
 // n points of two classes: "circles", "xor", "gaussians" or "spiral"; noise in [0, 1].
 Toy make_classification(const std::string& kind, int n, double noise, uint64_t seed);
-// "x,y,label" rows (a header line is allowed), labels 0 or 1. Errors name the file and the line.
-Toy load_points_csv(const std::string& path);
+// The most points a playground takes from a file, and the largest value it takes (its network
+// computes in single precision, and squares differences).
+constexpr int kMaxPlaygroundPoints = 20000;
+constexpr double kMaxPlaygroundValue = 1e9;
+// "x,y,label" rows (a header line is allowed), labels 0 or 1, both present. Errors name the file
+// and the line. A file of more than kMaxPlaygroundPoints rows is sampled down to that many (the
+// same points every time); *rows_read, when given, receives how many rows the file had.
+Toy load_points_csv(const std::string& path, long* rows_read = nullptr);
 // Shuffles and splits off test_share of the points.
 void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy& test);
 

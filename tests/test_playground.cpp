@@ -119,6 +119,32 @@ TEST_CASE("classification playground: points from CSV, with clear errors for bad
                        Error);
   CHECK_THROWS_WITH_AS(load_points_csv(write("c.csv", "0,0,0\nx,y,z\n")), doctest::Contains("line 2"), Error);
   CHECK_THROWS_WITH_AS(load_points_csv(tmp.file("none.csv")), doctest::Contains("cannot open"), Error);
+  // Values a float network cannot fit, and a file with one class only, are refused with the line.
+  CHECK_THROWS_WITH_AS(load_points_csv(write("d.csv", "0,0,0\n1e39,1,1\n1,1,0\n2,2,1\n")),
+                       doctest::Contains("line 2: the value 1e39,1,1 is not a number between -1e9 and 1e9"), Error);
+  CHECK_THROWS_WITH_AS(load_points_csv(write("e.csv", "0,0,1\n1,1,1\n2,2,1\n3,3,1\n")),
+                       doctest::Contains("every point has label 1"), Error);
+  CHECK_THROWS_WITH_AS(make_regression(Expr::parse("exp(20*x)"), 50, -5, 5, 0, 1),
+                       doctest::Contains("beyond the +-1e9 the playground fits"), Error);
+}
+
+TEST_CASE("playground: a long CSV file is sampled down to the points a playground keeps, the same ones every time") {
+  TempDir tmp;
+  std::string text = "x,y,label\n";
+  const long rows = 3L * kMaxPlaygroundPoints + 17;
+  for (long i = 0; i < rows; ++i) text += std::to_string(i) + "," + std::to_string(-i) + "," + std::to_string(i % 2) + "\n";
+  std::ofstream(tmp.file("big.csv")) << text;
+  long read = 0;
+  const Toy a = load_points_csv(tmp.file("big.csv"), &read);
+  CHECK(read == rows);
+  CHECK(a.count() == kMaxPlaygroundPoints);
+  const Toy b = load_points_csv(tmp.file("big.csv"));
+  CHECK(a.x == b.x);
+  // A uniform sample: points from every third of the file.
+  int thirds[3] = {0, 0, 0};
+  for (int i = 0; i < a.count(); ++i) ++thirds[std::min(2, int(double(a.x(0, i)) * 3 / double(rows)))];
+  for (int t : thirds) CHECK(t > kMaxPlaygroundPoints / 4);
+  for (int i = 0; i < a.count(); ++i) CHECK(int(a.labels[i]) == (long(a.x(0, i)) % 2 == 0 ? 0 : 1));
 }
 
 #include "analysis.h"

@@ -151,6 +151,10 @@ struct PlaygroundState {
   std::unique_ptr<Playground> pg;
   std::unique_ptr<Expr> target;
   std::string error;
+  // A CSV file is read off the frame thread (a long one takes seconds): the points and how many
+  // rows the file had. notice says when the points were sampled down.
+  std::future<std::pair<Toy, long>> csv_loading;
+  std::string notice;
   std::vector<float> xs, losses, test_losses;
   PlotState plot, loss_plot;
   PlotRect plot_rect{};

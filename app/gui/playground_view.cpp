@@ -39,7 +39,22 @@ NetSpec small_net(int inputs, int outputs, const std::string& hidden, const std:
   return s;
 }
 
-void Restart(App& app, PlaygroundState& ps) {
+// Restarts the playground; a CSV file's points come from a load started here on another thread,
+// and Restart runs again with them (`loaded`) when it is done.
+void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> loaded = std::nullopt) {
+  if (ps.mode == 1 && !ps.csv.empty() && !loaded) {
+    ps.pg.reset();
+    ps.error.clear();
+    ps.notice.clear();
+    const std::string path = ps.csv;
+    ps.csv_loading = std::async(std::launch::async, [path] {
+      long rows = 0;
+      Toy t = load_points_csv(path, &rows);
+      return std::make_pair(std::move(t), rows);
+    });
+    return;
+  }
+  if (!loaded) ps.notice.clear();
   try {
     OptConfig o;
     o.kind = OptKind::Adam;
@@ -54,8 +69,14 @@ void Restart(App& app, PlaygroundState& ps) {
       ps.target = std::make_unique<Expr>(f);
     } else {
       const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
-      all = ps.csv.empty() ? make_classification(kinds[ps.dataset], ps.points, ps.noise, ps.seed)
-                           : load_points_csv(ps.csv);
+      if (loaded) {
+        all = std::move(loaded->first);
+        if (loaded->second > all.count())
+          ps.notice = "Sampled " + std::to_string(all.count()) + " of the file's " + std::to_string(loaded->second) +
+                      " points (a playground keeps at most " + std::to_string(kMaxPlaygroundPoints) + ")";
+      } else {
+        all = make_classification(kinds[ps.dataset], ps.points, ps.noise, ps.seed);
+      }
       split_toy(all, ps.test_share, ps.seed + 1, train, test);
       ps.pg = std::make_unique<Playground>(small_net(2, 2, ps.hidden, ps.activation, ps.bias, "softmax_cross_entropy"),
                                            o, InitKind::XavierUniform, ps.seed, train, test);
@@ -228,6 +249,20 @@ void DrawPlayground(App& app, bool* open) {
     ImGui::Checkbox("units", &ps.show_units);
   }
   if (restart) Restart(app, ps);
+  if (ps.csv_loading.valid()) {
+    if (ps.csv_loading.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      ImGui::TextDisabled("Reading %s ...", ps.csv.c_str());
+      ImGui::End();
+      return;
+    }
+    try {
+      Restart(app, ps, ps.csv_loading.get());
+    } catch (const std::exception& e) {
+      ps.pg.reset();
+      ps.error = e.what();
+    }
+  }
+  if (!ps.notice.empty()) ImGui::TextDisabled("%s", ps.notice.c_str());
   if (!ps.error.empty()) {
     ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", ps.error.c_str());
     ImGui::End();
