@@ -114,7 +114,7 @@ std::string Curves::evals_to_csv() const {
 
 App::App() {
   apply_preset(0);
-  model_path = data_home() + "/run.safetensors";
+  model_path = fresh_model_path();
 }
 
 void App::say(const std::string& text, bool error) {
@@ -202,6 +202,8 @@ void App::start_run() {
     run.reset();  // joins the old run's threads
     run = std::move(fresh);
     saved_step = 0;
+    own_path.clear();  // a new run has no file of its own yet (opening one sets it just after)
+    model_path = fresh_model_path();
     compare.cmp.reset();  // a new dataset or network: the race, if any, is over
     run->set_speed(speed);
     setup_of_run = setup.net;
@@ -302,6 +304,14 @@ void App::guard(const std::string& what, std::function<void()> action) {
   confirm_request = true;
 }
 
+std::string fresh_model_path() {
+  // run-<date>-<time>.safetensors, with -2, -3 ... when a file of that name exists already.
+  const std::string base = data_home() + "/run-" + TimeStamp();
+  std::string path = base + ".safetensors";
+  for (int k = 2; ::access(path.c_str(), F_OK) == 0 && k < 1000; ++k) path = base + "-" + std::to_string(k) + ".safetensors";
+  return path;
+}
+
 std::string last_session_path(int generation) {
   return data_home() + (generation <= 1 ? std::string("/last-session.run.safetensors")
                                         : "/last-session-" + std::to_string(generation) + ".run.safetensors");
@@ -335,7 +345,7 @@ void App::save_model(const std::string& path) {
     if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
     if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
     run->save_run(path, info);  // a model file with the curves and the training position in it
-    model_path = path;
+    model_path = own_path = path;
     saved_step = snap.step;
     say("Saved the run to " + path + " (a model file; it reopens with its curves)");
   } catch (const std::exception& e) {
@@ -376,7 +386,7 @@ void App::load_model(const std::string& path) {
         return;
       }
       run->restore(rec);
-      model_path = path;
+      model_path = own_path = path;
       saved_step = rec->step;
       say("Reopened " + path + " at step " + std::to_string(rec->step));
       return;
@@ -401,7 +411,7 @@ void App::load_model(const std::string& path) {
     }
     auto net = std::make_shared<Network>(std::move(m.net));
     run->load_weights(*net);
-    model_path = path;
+    model_path = own_path = path;
     say("Opened " + path + " (" + setup.net.describe() + ")");
   } catch (const std::exception& e) {
     say(std::string("Could not open the model: ") + e.what(), true);

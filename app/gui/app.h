@@ -252,7 +252,10 @@ struct App {
   std::string message;
   bool message_is_error = false;
   double message_until = 0;
-  std::string model_path;
+  // model_path: what the Save dialog offers. own_path: the file this run was saved to or opened
+  // from ("" for a run that has none yet): only that file is saved over without a question, so a
+  // new run never silently replaces an older run's file.
+  std::string model_path, own_path;
   long saved_step = 0;  // the run's step when it was last saved or opened
   // An action that would throw away unsaved training (reset, another network or dataset, opening
   // a file) waits for the user's answer in a dialog; without unsaved training it runs at once.
@@ -301,7 +304,8 @@ inline constexpr ImU32 kSeriesColours[8] = {IM_COL32(250, 160, 60, 255),  IM_COL
 std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz, created with its parents
 std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz, created with its parents
 std::string& folder_problem();
-std::string last_session_path(int generation);  // 1: the newest kept session, up to App::kLastSessions  // why a fallback folder under /tmp stands in ("" when none does)
+std::string last_session_path(int generation);
+std::string fresh_model_path();  // a name for a new run's file that no file has yet  // 1: the newest kept session, up to App::kLastSessions  // why a fallback folder under /tmp stands in ("" when none does)
 
 // One sample's values (column `col` of m) as a heatmap: tiles per channel for image shapes, a grid
 // of cells for vectors; the diverging map when any value is negative. Returns the scale used

@@ -27,8 +27,13 @@ std::vector<std::string> list_models(const std::string& dir) {
 }
 
 void Dialog(App& app, const char* title, bool saving) {
-  ImGui::SetNextWindowSize({ImGui::GetFontSize() * 34, 0}, ImGuiCond_Appearing);
-  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  // A fixed width, and a height that follows the content: a warning line that appears later
+  // pushes the buttons down instead of cutting them off.
+  const float width = std::min(ImGui::GetFontSize() * 34, ImGui::GetMainViewport()->Size.x * 0.95f);
+  ImGui::SetNextWindowSizeConstraints({width, 0}, {width, ImGui::GetMainViewport()->Size.y * 0.9f});
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize))
+    return;
   static std::string path;
   if (ImGui::IsWindowAppearing()) {
     path = app.model_path;
@@ -45,10 +50,16 @@ void Dialog(App& app, const char* title, bool saving) {
       if (ImGui::Selectable(m.substr(m.rfind('/') + 1).c_str(), m == path)) path = m;
     ImGui::EndChild();
   }
-  // Saving over another file says so first (the run's own file is re-saved without a word).
-  const bool replaces = saving && path != app.model_path && ::access(path.c_str(), F_OK) == 0;
-  if (replaces) ImGui::TextColored({0.9f, 0.85f, 0.5f, 1}, "A file of that name exists: saving replaces it.");
-  if (ImGui::Button(saving ? (replaces ? "Replace" : "Save") : "Open") || enter) {
+  // Saving over any file but this run's own says so first, and the button says Replace.
+  const bool replaces = saving && path != app.own_path && ::access(path.c_str(), F_OK) == 0;
+  if (replaces) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({0.95f, 0.8f, 0.4f, 1}, "%s already exists and is not this run's file: saving replaces it.",
+                       path.substr(path.rfind('/') + 1).c_str());
+    ImGui::PopTextWrapPos();
+  }
+  // Enter confirms a plain save or an open; replacing another file takes the button itself.
+  if (ImGui::Button(saving ? (replaces ? "Replace" : "Save") : "Open") || (enter && !replaces)) {
     if (saving) app.save_model(path);
     else app.guard("Opening " + path + " replaces the current run.", [&app, p = path] { app.load_model(p); });
     ImGui::CloseCurrentPopup();
