@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "fileio.h"
 #include "model_io.h"
@@ -117,10 +118,23 @@ App::App() {
   model_path = fresh_model_path();
 }
 
+namespace {
+void add_to_log(std::vector<App::LogEntry>& log, const std::string& text, bool error) {
+  char when[16] = "";
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  if (localtime_r(&t, &tm)) std::strftime(when, sizeof when, "%H:%M:%S", &tm);
+  log.push_back({now_s(), when, text, error});
+  if (log.size() > App::kMaxLog) log.erase(log.begin(), log.begin() + std::ptrdiff_t(log.size() - App::kMaxLog));
+}
+}  // namespace
+
 void App::say(const std::string& text, bool error) {
   message = text;
   message_is_error = error;
+  message_at = now_s();
   message_until = error ? 1e300 : now_s() + 6.0;  // errors stay until dismissed in the status bar
+  add_to_log(log, text, error);
 }
 
 void App::load_data(DatasetKind kind) {
@@ -146,6 +160,12 @@ void App::poll() {
   }
   if (run) {
     snap = run->snapshot(cursor);
+    if (snap.message != engine_message) {
+      engine_message = snap.message;
+      engine_message_at = now_s();
+      if (!engine_message.empty())
+        add_to_log(log, engine_message, snap.state == RunState::Diverged || snap.state == RunState::Failed);
+    }
     if (snap.restarted) curves.clear();
     else if (snap.rebased) curves.clear_steps();
     curves.append(snap);

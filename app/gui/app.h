@@ -249,9 +249,24 @@ struct App {
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions
+  // The status bar shows the newest message, the app's or the engine's: a new error is never
+  // hidden behind an older one. Errors stay until dismissed; every message also goes to the log,
+  // which the status bar's "log" button opens.
+  struct LogEntry {
+    double at;        // ImGui time
+    std::string when; // wall clock, HH:MM:SS
+    std::string text;
+    bool error;
+  };
+  std::vector<LogEntry> log;  // the newest kMaxLog messages
+  static constexpr size_t kMaxLog = 500;
+  bool show_log = false;
   std::string message;
   bool message_is_error = false;
   double message_until = 0;
+  double message_at = -1;          // when the app's message was said
+  std::string engine_message;      // the run's message as last seen, and when it changed
+  double engine_message_at = -1;
   // model_path: what the Save dialog offers. own_path: the file this run was saved to or opened
   // from ("" for a run that has none yet): only that file is saved over without a question, so a
   // new run never silently replaces an older run's file.
@@ -340,5 +355,6 @@ void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);
+void DrawMessageLog(App& app);  // the "Messages" window, drawn by the status bar when it is open
 
 }  // namespace nnviz::gui

@@ -35,11 +35,17 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
                                                                                              : ImVec4(0.8f, 0.8f, 0.8f, 1);
     ImGui::TextColored(state_col, "%s", to_string(s.state));
     ImGui::SameLine();
-    const int target = s.target_epochs < 1000000 ? s.target_epochs : s.config.epochs;
+    // The total is the setting; a nearer stop (E: to the end of this epoch) is said beside it.
+    const int total = s.config.epochs;
+    const int target = s.target_epochs < 1000000 ? s.target_epochs : total;
     char rate[32] = "-";  // a rate only while the run trains
     if (s.state == RunState::Running && s.samples_per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", s.samples_per_s);
-    ImGui::Text("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, target, s.step, rate,
+    ImGui::Text("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, total, s.step, rate,
                 clock_text(s.elapsed_s).c_str());
+    if (s.state == RunState::Running && target < total) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("  (stops at epoch %d)", target);
+    }
     if (s.state == RunState::Running && s.samples_per_s > 0 && app.data && s.epoch < target) {
       const double left = (target - s.epoch) * app.data->train.count / s.samples_per_s;
       ImGui::SameLine();
@@ -52,27 +58,65 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   } else {
     ImGui::TextDisabled(app.loading.valid() ? "loading data..." : "no run");
   }
-  // The engine's message (divergence, errors, finished) wins over a transient app message.
-  std::string msg = s.message;
-  bool err = s.state == RunState::Diverged || s.state == RunState::Failed;
-  bool own = false;
-  if (msg.empty() && ImGui::GetTime() < app.message_until) {
-    msg = app.message;
-    err = app.message_is_error;
-    own = true;
+  // The newest message wins, the engine's (divergence, finished, reopened) or the app's (a file
+  // that could not be opened): an error said after an engine message is never hidden behind it.
+  // The app's errors stay until dismissed; its notes for six seconds.
+  const bool own_live = ImGui::GetTime() < app.message_until && !app.message.empty();
+  const bool engine_live = !s.message.empty();
+  const bool own = own_live && (!engine_live || app.message_at >= app.engine_message_at);
+  const std::string msg = own ? app.message : engine_live ? s.message : std::string();
+  const bool err = own ? app.message_is_error : (s.state == RunState::Diverged || s.state == RunState::Failed);
+  // The log button comes first, so a long message cannot push it out of the bar.
+  ImGui::SameLine();
+  size_t errors = 0;
+  for (const auto& e : app.log) errors += e.error;
+  char label[48];
+  std::snprintf(label, sizeof label, errors ? "log (%zu errors)##log" : "log##log", errors);
+  if (ImGui::SmallButton(label)) app.show_log = !app.show_log;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every message of this session, newest last");
+  if (own && err) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("dismiss")) app.message_until = 0;
   }
   if (!msg.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "   %s", msg.c_str());
+    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "%s", msg.c_str());
     if (ImGui::IsItemHovered() && ImGui::CalcTextSize(msg.c_str()).x > ImGui::GetContentRegionAvail().x)
       ImGui::SetTooltip("%s", msg.c_str());  // the whole message when the bar cuts it
-    if (own && err) {
-      ImGui::SameLine();
-      if (ImGui::SmallButton("dismiss")) app.message_until = 0;
-    }
   }
   ImGui::End();
   ImGui::PopStyleVar();
+  DrawMessageLog(app);
+}
+
+void DrawMessageLog(App& app) {
+  if (!app.show_log) return;
+  const float fs = ImGui::GetFontSize();
+  ImGui::SetNextWindowSize({fs * 36, fs * 16}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, {0.5f, 0.5f});
+  if (ImGui::Begin("Messages", &app.show_log, ImGuiWindowFlags_NoSavedSettings)) {
+    if (app.log.empty()) ImGui::TextDisabled("No messages yet.");
+    if (ImGui::SmallButton("Copy all")) {
+      std::string all;
+      for (const auto& e : app.log) all += e.when + (e.error ? "  error  " : "  ") + e.text + "\n";
+      ImGui::SetClipboardText(all.c_str());
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Clear")) app.log.clear();
+    ImGui::Separator();
+    ImGui::BeginChild("entries");
+    for (const auto& e : app.log) {
+      ImGui::TextDisabled("%s", e.when.c_str());
+      ImGui::SameLine();
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextColored(e.error ? ImVec4(1, 0.45f, 0.4f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s",
+                         e.text.c_str());
+      ImGui::PopTextWrapPos();
+    }
+    if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1) ImGui::SetScrollHereY(1.0f);  // follow the newest
+    ImGui::EndChild();
+  }
+  ImGui::End();
 }
 
 void HandleShortcuts(App& app) {
