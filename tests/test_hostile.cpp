@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -255,4 +256,22 @@ TEST_CASE("hostile: images stb_image misreads are checked: truncated PGM, top-do
   const std::string cut = png.substr(0, png.size() - 30);
   CHECK(error_of([&] { decode_image(std::vector<uint8_t>(cut.begin(), cut.end()), "c.png"); })
             .find("c.png: damaged or truncated image data") != std::string::npos);
+}
+
+TEST_CASE("hostile: a run saved at the very end of an epoch resumes with the next epoch, not an empty step") {
+  std::vector<uint8_t> px(30 * 784, 5), y(30, 0);
+  for (int i = 0; i < 30; ++i) y[i] = uint8_t(i % 10), px[size_t(i) * 784 + i] = 200;
+  const Dataset d = Dataset::from_arrays(28, 28, px, y, px, y, NormMode::Unit, 10);  // 20 training images
+  TrainConfig cfg;
+  cfg.net = net_of(kMnist, {dense(10)});
+  cfg.batch = 8;
+  Trainer t(cfg, d);
+  t.restore_position(12, 3, size_t(d.train.count));  // the cursor at the end of the data
+  CHECK(t.epoch() == 4);
+  const StepStats st = t.step();
+  CHECK(st.batch == 8);
+  CHECK(std::isfinite(st.loss));
+  CHECK(st.step == 13);
+  CHECK(error_of([&] { t.restore_position(1, 0, size_t(d.train.count) + 1); }).find("does not fit this data") !=
+        std::string::npos);
 }
