@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,46 @@ void model(const uint8_t* data, size_t size) {
     LoadedModel m = load_model_bytes(bytes, "fuzz");
     run(m.net);
   } catch (const Error&) {
+  }
+}
+
+namespace {
+struct EvalShape {
+  Shape in;
+  int classes;
+};
+// The seed models' own shapes (make_seeds.cpp) and MNIST's.
+const EvalShape kEvalShapes[4] = {{{1, 2, 3}, 3}, {{1, 6, 6}, 3}, {{2, 5, 5}, 2}, {{1, 28, 28}, 10}};
+}  // namespace
+
+void eval(const uint8_t* data, size_t size) {
+  if (size < 1) return;
+  const EvalShape& shape = kEvalShapes[data[0] % 4];
+  std::unique_ptr<LoadedModel> loaded;
+  try {
+    loaded = std::make_unique<LoadedModel>(load_model_bytes(std::vector<uint8_t>(data + 1, data + size), "fuzz"));
+  } catch (const Error&) {
+    return;
+  }
+  LoadedModel& m = *loaded;
+  if (!small_enough(m.net)) return;
+  Split split;
+  split.count = 5;
+  split.x.resize(shape.in.size(), split.count);
+  for (Eigen::Index i = 0; i < split.x.size(); ++i) split.x.data()[i] = Scalar(std::cos(0.29 * double(i)));
+  for (int j = 0; j < split.count; ++j) split.y.push_back(uint8_t(j % shape.classes));
+  const bool fits = fit_problem(m.net, shape.in, shape.classes).empty();
+  try {
+    std::vector<int> pred;
+    const EvalStats e = evaluate(m.net, split, -1, &pred);
+    if (!fits && m.net.input_shape().size() != shape.in.size()) broken("evaluate ran a model on data of another size");
+    if (fits) {
+      if (e.count != split.count || pred.size() != size_t(split.count)) broken("evaluate's count");
+      for (int p : pred)
+        if (p < 0 || p >= shape.classes) broken("a prediction outside the classes");
+    }
+  } catch (const Error&) {
+    if (fits) broken("evaluate refused a model that fits the data");
   }
 }
 

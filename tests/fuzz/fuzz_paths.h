@@ -28,4 +28,10 @@ void image(const uint8_t* data, size_t size);
 // built and run like the model path's.
 void config(const uint8_t* data, size_t size);
 
+// A model run on data end to end, the way eval, predict and the app do: the first byte chooses
+// the data's shape and class count (kEvalShapes in fuzz_paths.cpp), the rest is a model file.
+// fit_problem decides; a model that fits must evaluate without an error, one that does not must be
+// refused by evaluate() (never read past the data or the outputs).
+void eval(const uint8_t* data, size_t size);
+
 }  // namespace nnviz::fuzz

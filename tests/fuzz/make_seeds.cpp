@@ -129,6 +129,13 @@ void save(const std::string& name, const NetSpec& spec, NormMode mode) {
   const std::string path = (std::filesystem::path(g_dir) / "model" / name).string();
   std::filesystem::create_directories(std::filesystem::path(g_dir) / "model");
   save_model(path, net, meta);
+  // The eval target's seeds: the model behind each of the four data shapes' selector bytes
+  // (fuzz_paths.cpp, kEvalShapes), so both fitting and refused pairs are in the corpus.
+  std::filesystem::create_directories(std::filesystem::path(g_dir) / "eval");
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (char selector = 0; selector < 4; ++selector)
+    put("eval", std::to_string(int(selector)) + "-" + name, std::string(1, selector) + bytes);
 }
 
 void models() {
