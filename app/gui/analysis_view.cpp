@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 
 #include "analysis.h"
@@ -132,22 +133,38 @@ void DrawAnalysis(App& app, bool* open) {
   ImGui::Text("step %ld: %.2f%% correct, %zu mistakes", as.step, a.accuracy * 100, a.mistakes.size());
 
   // Confusion matrix: rows are true classes, columns predictions; colour by share of the row.
+  // Every count is drawn: the cells take what width there is (up to three lines of text), and the
+  // numbers and labels shrink to fit a narrow cell instead of being left out. Zooming the interface
+  // never makes the matrix smaller.
   const float fs = ImGui::GetFontSize();
-  const float cell = std::min(fs * 2.2f, (ImGui::GetContentRegionAvail().x * 0.5f - fs * 5) / classes);
+  ImFont* font = ImGui::GetFont();
+  const auto& names = d.class_names();
+  float label_w = 0;
+  for (int t = 0; t < classes; ++t) label_w = std::max(label_w, ImGui::CalcTextSize(names[t].substr(0, 9).c_str()).x);
+  label_w += fs * 0.5f;
+  const float cell =
+      std::clamp((ImGui::GetContentRegionAvail().x * 0.55f - label_w) / classes, fs * 1.2f, fs * 3.0f);
+  int largest = 0;
+  for (int t = 0; t < classes; ++t)
+    for (int p = 0; p < classes; ++p) largest = std::max(largest, a.confusion[t][p]);
+  char widest[16];
+  std::snprintf(widest, sizeof widest, "%d", largest);
+  const float number_fs = std::max(fs * 0.45f, std::min(fs, fs * (cell - 3) / std::max(1.f, ImGui::CalcTextSize(widest).x)));
+  const float label_fs = std::min(fs, cell * 0.95f);  // rows never overlap their neighbours
   ImGui::BeginGroup();
   ImGui::TextDisabled("true class (rows) x predicted (columns)");
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  const float label_w = fs * 4.5f;
-  ImGui::InvisibleButton("confusion", {label_w + cell * classes, cell * classes + fs});
+  ImGui::InvisibleButton("confusion", {label_w + cell * classes, cell * classes + label_fs * 1.2f});
   app.confusion_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+  app.confusion_dropped = 0;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const auto& names = d.class_names();
   const ImVec2 m = ImGui::GetIO().MousePos;
   for (int t = 0; t < classes; ++t) {
     int row = 0;
     for (int p = 0; p < classes; ++p) row += a.confusion[t][p];
     const std::string short_name = names[t].substr(0, 9);
-    dl->AddText({p0.x, p0.y + t * cell + (cell - fs) / 2}, ImGui::GetColorU32(ImGuiCol_Text), short_name.c_str());
+    dl->AddText(font, label_fs, {p0.x, p0.y + t * cell + (cell - label_fs) / 2}, ImGui::GetColorU32(ImGuiCol_Text),
+                short_name.c_str());
     for (int p = 0; p < classes; ++p) {
       const ImVec2 a0{p0.x + label_w + p * cell, p0.y + t * cell}, a1{a0.x + cell - 1, a0.y + cell - 1};
       const float share = row ? float(a.confusion[t][p]) / row : 0.f;
@@ -157,8 +174,12 @@ void DrawAnalysis(App& app, bool* open) {
       if (as.filter_true == t && as.filter_pred == p) dl->AddRect(a0, a1, IM_COL32(250, 200, 80, 255), 0, 0, 2);
       char buf[16];
       std::snprintf(buf, sizeof buf, "%d", a.confusion[t][p]);
-      const ImVec2 ts = ImGui::CalcTextSize(buf);
-      if (ts.x < cell) dl->AddText({a0.x + (cell - ts.x) / 2, a0.y + (cell - ts.y) / 2}, IM_COL32(230, 230, 230, 255), buf);
+      const ImVec2 ts = font->CalcTextSizeA(number_fs, FLT_MAX, 0, buf);
+      if (ts.x <= cell - 1)
+        dl->AddText(font, number_fs, {a0.x + (cell - 1 - ts.x) / 2, a0.y + (cell - 1 - ts.y) / 2},
+                    IM_COL32(235, 235, 235, 255), buf);
+      else
+        ++app.confusion_dropped;
       if (ImGui::IsItemHovered() && m.x >= a0.x && m.x < a1.x && m.y >= a0.y && m.y < a1.y) {
         ImGui::SetTooltip("true %s, predicted %s: %d (%.1f%% of the row)\nclick: show them", names[t].c_str(),
                           names[p].c_str(), a.confusion[t][p], share * 100);
@@ -168,8 +189,9 @@ void DrawAnalysis(App& app, bool* open) {
   }
   for (int p = 0; p < classes; ++p) {
     const std::string s1 = names[p].substr(0, 2);
-    dl->AddText({p0.x + label_w + p * cell + 2, p0.y + classes * cell}, ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                s1.c_str());
+    const ImVec2 ts = font->CalcTextSizeA(label_fs, FLT_MAX, 0, s1.c_str());
+    dl->AddText(font, label_fs, {p0.x + label_w + p * cell + (cell - ts.x) / 2, p0.y + classes * cell},
+                ImGui::GetColorU32(ImGuiCol_TextDisabled), s1.c_str());
   }
   // Per-class accuracy.
   ImGui::TextDisabled("accuracy per class");
