@@ -34,6 +34,7 @@
 #include <thread>
 
 #include "app.h"
+#include "args.h"
 #include "backdrop.h"
 #include "fileio.h"
 #include "json.h"
@@ -88,59 +89,93 @@ struct Options {
   float zoom = 0;            // the interface's size (1: the monitor's own scale), as Ctrl+= / Ctrl+- set it
 };
 
-const char* kUsage =
-    "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR]\n"
-    "             [--screenshot FILE [--frames N] [--train-steps K] [--layout FILE]] [--size WxH]\n"
-    "             [--open weights|activations|stepthrough|canvas|compare|stats]... [--stage N] [--draw-demo]\n"
-    "             [--scrub STEP] [--canvas-run]\n"
-    "             [--compare READY] [--save-run FILE] [--load FILE] [--save-comparison] [--open-comparison]\n"
-    "             [--data-home DIR] [--classroom] [--zoom F]\n"
-    "             [--bench-frames N] [--bench-heatmaps SECONDS] [--redraw-check]\n";
+// The views --open takes: one list for the parser, the usage text and the app.
+struct ViewName {
+  const char* name;
+  bool Views::*on;
+  int playground_mode;  // for the playground: 0 the 1-D regression, 1 the 2-D classification; else -1
+};
+const ViewName kViewNames[] = {
+    {"curves", &Views::curves, -1},          {"weights", &Views::weights, -1},
+    {"activations", &Views::activations, -1}, {"stepthrough", &Views::stepthrough, -1},
+    {"canvas", &Views::canvas, -1},          {"compare", &Views::compare, -1},
+    {"analysis", &Views::analysis, -1},      {"playground", &Views::playground, 0},
+    {"playground2d", &Views::playground, 1}, {"landscape", &Views::landscape, -1},
+    {"stats", &Views::stats, -1}};
+
+std::string view_list() {
+  std::string v;
+  for (const auto& n : kViewNames) v += (v.empty() ? "" : "|") + std::string(n.name);
+  return v;
+}
+
+std::string usage() {
+  return "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR] [--data-home DIR]\n"
+         "             [--open VIEW]... [--classroom] [--zoom F] [--load FILE]\n"
+         "  VIEW: " + view_list() + "\n"
+         "\n"
+         "for tests and measurements (under xvfb-run):\n"
+         "  nnviz --screenshot FILE [--frames N] [--train-steps K] [--layout FILE] [--size WxH]\n"
+         "        [--stage N] [--draw-demo] [--scrub STEP] [--canvas-run] [--compare READY]\n"
+         "        [--save-run FILE] [--save-comparison] [--open-comparison]\n"
+         "  nnviz --bench-frames N | --bench-heatmaps SECONDS | --idle-check SECONDS | --soak SECONDS\n"
+         "        [--redraw-check] [--close-after SECONDS]\n";
+}
 
 bool parse(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw Error("option " + a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::fputs(usage().c_str(), stdout);
       std::exit(0);
-    } else if (a == "--screenshot") o.screenshot = value();
-    else if (a == "--layout") o.layout = value();
-    else if (a == "--preset") o.preset = value();
-    else if (a == "--data") o.data_dir = value();
-    else if (a == "--dataset") o.dataset = value();
-    else if (a == "--frames") o.frames = std::max(1, std::atoi(value().c_str()));
-    else if (a == "--train-steps") o.train_steps = std::max(0L, std::atol(value().c_str()));
-    else if (a == "--bench-frames") o.bench_frames = std::max(1, std::atoi(value().c_str()));
-    else if (a == "--open") o.open_views.push_back(value());
-    else if (a == "--scrub") o.scrub = std::max(0L, std::atol(value().c_str()));
-    else if (a == "--bench-heatmaps") o.bench_heatmaps = std::max(4.0, std::atof(value().c_str()));
-    else if (a == "--stage") o.stage = std::atoi(value().c_str());
-    else if (a == "--draw-demo") o.draw_demo = true;
-    else if (a == "--canvas-run") o.canvas_run = true;
-    else if (a == "--compare") o.compare = value();
-    else if (a == "--save-run") o.save_run = value();
-    else if (a == "--load") o.load = value();
-    else if (a == "--save-comparison") o.save_comparison = true;
-    else if (a == "--open-comparison") o.open_comparison = true;
-    else if (a == "--data-home") setenv("XDG_DATA_HOME", value().c_str(), 1);
-    else if (a == "--classroom") o.classroom = true;
-    else if (a == "--zoom") o.zoom = std::clamp(float(std::atof(value().c_str())), 0.5f, 3.f);
-    else if (a == "--redraw-check") o.redraw_check = true;
-    else if (a == "--idle-check") o.idle_check = std::max(1.0, std::atof(value().c_str()));
-    else if (a == "--close-after") o.close_after = std::max(0.1, std::atof(value().c_str()));
-    else if (a == "--soak") o.soak = std::max(120.0, std::atof(value().c_str()));
-    else if (a == "--size") {
-      const std::string v = value();
-      if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
-        throw Error("--size expects WxH, e.g. 1280x800");
-    } else {
-      throw Error("unknown option " + a + "\n" + kUsage);
     }
+  // The same parser as nnviz-cli's: every number checked whole and against its range.
+  const cli::Args a(argc, argv, 1,
+                    {"screenshot", "layout", "preset", "data", "dataset", "frames", "train-steps", "bench-frames",
+                     "open", "scrub", "bench-heatmaps", "stage", "compare", "save-run", "load", "data-home", "zoom",
+                     "idle-check", "close-after", "soak", "size"},
+                    {"draw-demo", "canvas-run", "save-comparison", "open-comparison", "classroom", "redraw-check"});
+  if (!a.positional().empty()) throw Error("unexpected argument '" + a.positional()[0] + "' (see --help)");
+  o.screenshot = a.str("screenshot");
+  o.layout = a.str("layout");
+  o.preset = a.str("preset");
+  o.data_dir = a.str("data");
+  o.dataset = a.str("dataset");
+  o.frames = a.integer("frames", o.frames, 1, 100000);
+  o.train_steps = a.integer("train-steps", 0, 0, 100000000);
+  o.bench_frames = a.integer("bench-frames", 0, 1, 1000000);
+  for (const std::string& v : a.all("open")) {
+    bool known = false;
+    for (const auto& n : kViewNames) known = known || v == n.name;
+    if (!known) throw Error("unknown view '" + v + "' for --open (" + view_list() + ")");
+    o.open_views.push_back(v);
   }
+  o.scrub = a.has("scrub") ? a.integer("scrub", 0, 0, 2000000000) : -1;
+  o.bench_heatmaps = a.number("bench-heatmaps", 0, 4, 86400);
+  o.stage = a.integer("stage", 0, 1, 1000) - 1;  // the step-through numbers its stages from 1
+  o.draw_demo = a.has("draw-demo");
+  o.canvas_run = a.has("canvas-run");
+  o.compare = a.str("compare");
+  o.save_run = a.str("save-run");
+  o.load = a.str("load");
+  o.save_comparison = a.has("save-comparison");
+  o.open_comparison = a.has("open-comparison");
+  if (a.has("data-home")) setenv("XDG_DATA_HOME", a.str("data-home").c_str(), 1);
+  o.classroom = a.has("classroom");
+  o.zoom = float(a.number("zoom", 0, 0.5, 3));
+  o.redraw_check = a.has("redraw-check");
+  o.idle_check = a.number("idle-check", 0, 1, 3600);
+  o.close_after = a.number("close-after", 0, 0.1, 3600);
+  o.soak = a.number("soak", 0, 120, 86400);
+  if (a.has("size")) {
+    const std::string v = a.str("size");
+    char tail = 0;
+    if (std::sscanf(v.c_str(), "%dx%d%c", &o.width, &o.height, &tail) != 2 || o.width < 320 || o.height < 240 ||
+        o.width > 16384 || o.height > 16384)
+      throw Error("--size expects WxH from 320x240 to 16384x16384, e.g. 1280x800; got '" + v + "'");
+  }
+  if (!a.has("screenshot"))
+    for (const char* shot_only : {"frames", "train-steps", "layout", "stage", "scrub", "save-run", "compare"})
+      if (a.has(shot_only)) throw Error(std::string("--") + shot_only + " goes with --screenshot (see --help)");
   return true;
 }
 
@@ -383,24 +418,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "nnviz: %s\n", e.what());
       status = 2;
     }
-    for (const auto& v : opt.open_views) {
-      if (v == "weights") app.views.weights = true;
-      else if (v == "activations") app.views.activations = true;
-      else if (v == "stepthrough") app.views.stepthrough = true;
-      else if (v == "curves") app.views.curves = true;
-      else if (v == "canvas") app.views.canvas = true;
-      else if (v == "compare") app.views.compare = true;
-      else if (v == "analysis") app.views.analysis = true;
-      else if (v == "playground") app.views.playground = true;
-      else if (v == "landscape") app.views.landscape = true;
-      else if (v == "stats") app.views.stats = true;
-      else if (v == "playground2d") app.views.playground = true, app.playground.mode = 1;
-      else {
-        std::fprintf(stderr, "nnviz: unknown view '%s' (weights, activations, stepthrough, curves, canvas, compare, "
-                             "analysis, playground, playground2d, landscape, stats)\n", v.c_str());
-        status = 2;
-      }
-    }
+    for (const auto& v : opt.open_views)
+      for (const auto& n : kViewNames)
+        if (v == n.name) {
+          app.views.*n.on = true;
+          if (n.playground_mode >= 0) app.playground.mode = n.playground_mode;
+        }
     if (status == 0) app.load_data(app.setup.dataset);
     if (opt.canvas_run) app.canvas.use_bundled = false;
     if (opt.draw_demo) {

@@ -113,6 +113,7 @@ void DrawStepThrough(App& app, bool* open) {
     ss.stage = 0;
     ss.shown = -1;
   }
+  ss.stage = std::clamp(ss.stage, 0, stages - 1);  // a stage asked for from outside (--stage) may not exist
   if (ImGui::Button("< Previous") && ss.stage > 0) --ss.stage;
   ImGui::SameLine();
   if (ImGui::Button("Next >") && ss.stage < stages - 1) ++ss.stage;

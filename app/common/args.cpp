@@ -31,6 +31,7 @@ Args::Args(int argc, char** argv, int first, const std::set<std::string>& valued
         value = argv[++i];
       }
       values_[name] = value;
+      repeated_[name].push_back(value);
     } else {
       throw Error("unknown option --" + name + " (see --help)");
     }
@@ -40,6 +41,12 @@ Args::Args(int argc, char** argv, int first, const std::set<std::string>& valued
 std::string Args::str(const std::string& name, const std::string& def) const {
   auto it = values_.find(name);
   return it == values_.end() ? def : it->second;
+}
+
+const std::vector<std::string>& Args::all(const std::string& name) const {
+  static const std::vector<std::string> none;
+  auto it = repeated_.find(name);
+  return it == repeated_.end() ? none : it->second;
 }
 
 double Args::number(const std::string& name, double def, double lo, double hi) const {
