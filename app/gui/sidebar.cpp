@@ -137,8 +137,12 @@ void DataSection(App& app) {
 void NetworkSection(App& app) {
   Section("NETWORK");
   const auto& all = presets();
+  // Once the layers differ from the preset's (edited, or a model file opened), the preset's name
+  // and title would describe another network: the combo says "custom" and the title the layers.
+  const bool custom = app.setup.net.to_json().dump() != all[app.preset].config.net.to_json().dump();
+  const std::string shown = custom ? "custom (from " + all[app.preset].name + ")" : all[app.preset].name;
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::BeginCombo("##preset", all[app.preset].name.c_str())) {
+  if (ImGui::BeginCombo("##preset", shown.c_str())) {
     for (int i = 0; i < int(all.size()); ++i) {
       if (ImGui::Selectable(all[i].name.c_str(), i == app.preset))
         app.guard("Another preset starts a new run.", [&app, i] { app.apply_preset(i); });
@@ -146,7 +150,7 @@ void NetworkSection(App& app) {
     }
     ImGui::EndCombo();
   }
-  ImGui::TextWrapped("%s", all[app.preset].title.c_str());
+  ImGui::TextWrapped("%s", custom ? app.setup.net.describe().c_str() : all[app.preset].title.c_str());
 
   auto& layers = app.setup.net.layers;
   if (app.setup_layers.empty() && !layers.empty()) app.validate_setup();
