@@ -650,9 +650,13 @@ void Run::train_one() {
   } else if (state_ == RunState::Running && trainer_.epoch() >= target_epoch_) {
     state_ = trainer_.epoch() >= trainer_.config().epochs ? RunState::Finished : RunState::Paused;
     std::lock_guard<std::mutex> lk(hist_mu_);
-    pub_message_ = state_ == RunState::Finished
-                       ? "Finished " + std::to_string(trainer_.epoch()) + " epochs. Play continues training."
-                       : "Paused after epoch " + std::to_string(trainer_.epoch()) + ".";
+    const Schedule& sch = trainer_.config().schedule;
+    const std::string then = sch.kind == Schedule::Kind::Cosine
+                                 ? " Play continues training, with the cosine schedule started again from lr " +
+                                       fmt(trainer_.config().opt.lr) + "."
+                                 : " Play continues training.";
+    pub_message_ = state_ == RunState::Finished ? "Finished " + std::to_string(trainer_.epoch()) + " epochs." + then
+                                                : "Paused after epoch " + std::to_string(trainer_.epoch()) + ".";
   }
   const double t1 = now();
   win_samples_ += st.batch;

@@ -75,7 +75,10 @@ double Schedule::lr_at(double base, double e) const {
     case Kind::Step: return base * std::pow(double(gamma), std::floor(e / std::max(1e-9, double(step_epochs))));
     case Kind::Exponential: return base * std::pow(double(gamma), e);
     case Kind::Cosine: {
-      const double f = std::min(1.0, e / std::max(1e-9, double(total_epochs)));
+      // Past its end the schedule starts again (a warm restart): training on after the last
+      // epoch trains, instead of holding a rate of min_lr (often 0) that changes nothing.
+      const double T = std::max(1e-9, double(total_epochs));
+      const double f = e <= T ? e / T : std::fmod(e, T) / T;
       return min_lr + (base - min_lr) * 0.5 * (1 + std::cos(M_PI * f));
     }
   }

@@ -52,6 +52,8 @@ struct Schedule {
   float min_lr = 0.f;
   float total_epochs = 30.f;
 
+  // The rate at a (fractional) epoch. Cosine falls from base_lr to min_lr over total_epochs and
+  // then starts again from base_lr for every further total_epochs (warm restarts).
   double lr_at(double base_lr, double epoch) const;
   json::Value to_json() const;
   static Schedule from_json(const json::Value& v);

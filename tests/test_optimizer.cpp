@@ -130,6 +130,10 @@ TEST_CASE("schedules") {
   CHECK(s.lr_at(0.1, 0) == doctest::Approx(0.1));
   CHECK(s.lr_at(0.1, 5) == doctest::Approx(0.05));
   CHECK(s.lr_at(0.1, 10) == doctest::Approx(0.0));
+  // Training on past the last epoch trains: the schedule starts again (it held 0 and changed nothing).
+  CHECK(s.lr_at(0.1, 12.5) == doctest::Approx(s.lr_at(0.1, 2.5)));
+  CHECK(s.lr_at(0.1, 10.01) > 0.099);
+  CHECK(s.lr_at(0.1, 15) == doctest::Approx(0.05));
 }
 
 #include "landscape.h"
