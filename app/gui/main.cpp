@@ -180,6 +180,9 @@ bool parse(int argc, char** argv, Options& o) {
 }
 
 void SetupStyle(float scale) {
+  // From ImGui's defaults every time: ScaleAllSizes multiplies what is there, so scaling the
+  // previous zoom's style compounded (six steps up and back left scrollbars 45-90 px wide).
+  ImGui::GetStyle() = ImGuiStyle();
   ImGui::StyleColorsDark();
   ImGuiStyle& s = ImGui::GetStyle();
   s.WindowRounding = 0;  // the views tile the window like panes
