@@ -273,6 +273,7 @@ void App::load_settings() {
     hide_data = v.get_bool("hide_data", hide_data);
     hide_reset = v.get_bool("hide_reset", hide_reset);
     hide_files = v.get_bool("hide_files", hide_files);
+    classroom_as_read = {classroom, hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
     setup.dataset = dataset_kind_from_string(v.get_string("dataset", to_string(setup.dataset)));
     const std::string p = v.get_string("preset", "");
     const auto& all = presets();
@@ -293,12 +294,10 @@ void App::save_settings() const {
   v.set("log_loss", loss_plot.log_y);
   v.set("speed", speed);
   v.set("ui_zoom", double(ui_zoom));
-  v.set("classroom", classroom);
-  v.set("hide_setup", hide_setup);
-  v.set("hide_optimizer", hide_optimizer);
-  v.set("hide_data", hide_data);
-  v.set("hide_reset", hide_reset);
-  v.set("hide_files", hide_files);
+  const std::array<bool, 6> now = {classroom, hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
+  const std::array<bool, 6>& keep = classroom_forced ? classroom_as_read : now;
+  const char* names[6] = {"classroom", "hide_setup", "hide_optimizer", "hide_data", "hide_reset", "hide_files"};
+  for (int i = 0; i < 6; ++i) v.set(names[i], keep[size_t(i)]);
   v.set("dataset", to_string(setup.dataset));
   v.set("preset", presets()[preset].name);
   try {

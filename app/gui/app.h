@@ -3,6 +3,7 @@
 // into Run commands; only the main thread touches it.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <future>
 #include <optional>
@@ -246,6 +247,10 @@ struct App {
   // the controls and views the lesson needs. Ctrl+Shift+K (or the settings) leaves it.
   bool classroom = false;
   bool hide_setup = false, hide_optimizer = false, hide_data = false, hide_reset = false, hide_files = false;
+  // Started with --classroom: everything is hidden for this session only; the settings file keeps
+  // the teacher's own choices (as they were read) for the next plain start.
+  bool classroom_forced = false;
+  std::array<bool, 6> classroom_as_read{};  // classroom and the five hide_* flags from the file
   std::string sections_shown;  // the sidebar's sections this frame, for the screenshot tests
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 

@@ -405,8 +405,10 @@ int main(int argc, char** argv) {
     App app;
     if (!headless) app.load_settings();  // tests never read the user's settings
     if (opt.zoom > 0) app.ui_zoom = opt.zoom;
-    if (opt.classroom)
+    if (opt.classroom) {
+      app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices
       app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;
+    }
     if (!headless && access((data_home() + "/last-session.run.safetensors").c_str(), R_OK) == 0)
       app.say("The last session's unsaved training was kept: Open... > last-session.run.safetensors");
     try {
