@@ -11,6 +11,7 @@
 #include "json.h"
 #include "model_io.h"
 #include "presets.h"
+#include "run_file.h"
 #include "safetensors.h"
 #include "test_util.h"
 
@@ -337,4 +338,125 @@ TEST_CASE("model files with training settings out of range are refused, the same
   CHECK(has(model_error(with_schedule("gamma", "1e400")), "gamma"));
   CHECK(has(model_error(with_schedule("total_epochs", "0")), "total_epochs"));
   CHECK_NOTHROW(load_model(with_opt("lr", "0.05")));
+}
+
+namespace {
+
+// A small run as the engine saves it: momentum (a velocity per parameter), a position in the
+// middle of epoch 2, a few metric points and a change.
+RunRecord small_run() {
+  Network net = small_net();
+  RunRecord r;
+  r.meta = meta_for(net);
+  r.meta.config.opt.kind = OptKind::Momentum;
+  r.net = std::make_shared<Network>(net);
+  for (auto& np : r.net->params()) r.opt_state.push_back({Mat::Constant(np.p.value->rows(), np.p.value->cols(), 0.01f)});
+  r.opt_t = 30;
+  r.step = 30;
+  r.epoch = 1;
+  r.cursor = 40;
+  for (long s = 1; s <= 30; ++s) r.steps.push_back({s, s / 20.f, 2.f / s, 0.5f, 0.2f, 0.01f * s});
+  r.evals.push_back({20, 1.f, 0.2f, 0.9f, 0.6f, 0.95f, 0.55f});
+  r.changes.push_back({12, 0.6f, "lr 0.2 -> 0.1"});
+  return r;
+}
+
+// The message of loading `path` as a run; checks that it names the file.
+std::string run_error(const std::string& path) {
+  const std::string e = error_of([&] { load_run(path); });
+  INFO(e);
+  CHECK(e.find(path) != std::string::npos);
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("run files: positions and counts out of range are refused, not converted") {
+  TempDir tmp;
+  const std::string good = tmp.file("good.run.safetensors");
+  save_run(good, small_run());
+  const RunRecord back = load_run(good);
+  CHECK(back.step == 30);
+  CHECK(back.cursor == 40);
+  CHECK(back.steps.size() == 30);
+
+  auto with_run = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) { set_meta(f, "run", with_member(meta_of(f, "run"), key, raw)); });
+  };
+  // 1e300 steps in a long, a cursor of -1 in a size_t: undefined behaviour before this was checked.
+  CHECK(has(run_error(with_run("step", "1e300")), "step"));
+  CHECK(has(run_error(with_run("step", "-1")), "step"));
+  CHECK(has(run_error(with_run("step", "2.5")), "step"));
+  CHECK(has(run_error(with_run("epoch", "1e300")), "epoch"));
+  CHECK(has(run_error(with_run("epoch", "-2")), "epoch"));
+  CHECK(has(run_error(with_run("cursor", "-1")), "cursor"));
+  CHECK(has(run_error(with_run("cursor", "1e300")), "cursor"));
+  CHECK(has(run_error(with_run("cursor", "3000000000")), "cursor"));
+  CHECK(has(run_error(with_run("optimizer_steps", "1e300")), "optimizer_steps"));
+  CHECK(has(run_error(with_run("optimizer_steps", "-4")), "optimizer_steps"));
+  CHECK(has(run_error(with_run("changes", R"([{"step": 1e300, "epoch": 0, "text": "x"}])")), "change"));
+  CHECK(has(run_error(with_run("changes", R"([{"step": 3, "epoch": 1e300, "text": "x"}])")), "change"));
+  CHECK(has(run_error(with_run("step", "\"many\"")), "step"));
+  CHECK_NOTHROW(load_run(with_run("step", "1e9")));
+}
+
+TEST_CASE("run files: NaN or infinite history, optimizer state or settings are refused") {
+  TempDir tmp;
+  const std::string good = tmp.file("good.run.safetensors");
+  save_run(good, small_run());
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  auto with_value = [&](const std::string& name, size_t i, float v) {
+    return write_edited(tmp, good, [&](StFile& f) { tensor(f, name)->data.at(i) = v; });
+  };
+  // history.steps rows: step, epoch, loss, accuracy, lr, time.
+  CHECK(has(run_error(with_value("history.steps", 6 * 4 + 0, nan)), "history.steps row 5: the step"));
+  CHECK(has(run_error(with_value("history.steps", 0, inf)), "history.steps row 1: the step"));
+  CHECK(has(run_error(with_value("history.steps", 0, 1e30f)), "history.steps row 1: the step"));
+  CHECK(has(run_error(with_value("history.steps", 0, -1.f)), "history.steps row 1: the step"));
+  CHECK(has(run_error(with_value("history.steps", 1, nan)), "history.steps row 1: the epoch"));
+  CHECK(has(run_error(with_value("history.steps", 3, inf)), "history.steps row 1: the accuracy"));
+  CHECK(has(run_error(with_value("history.steps", 6 + 4, nan)), "history.steps row 2: the learning rate"));
+  CHECK(has(run_error(with_value("history.steps", 6 * 29 + 5, -inf)), "history.steps row 30: the time"));
+  // history.evals rows: step, epoch, time, val loss, val accuracy, test loss, test accuracy.
+  CHECK(has(run_error(with_value("history.evals", 0, nan)), "history.evals row 1: the step"));
+  CHECK(has(run_error(with_value("history.evals", 2, inf)), "history.evals row 1: the time"));
+  CHECK(has(run_error(with_value("history.evals", 4, nan)), "history.evals row 1: the validation accuracy"));
+  CHECK(has(run_error(with_value("history.evals", 6, 7.f)), "history.evals row 1: the test accuracy"));
+  // A loss may be NaN or infinite: that is what a diverging run records at the step that stops it.
+  {
+    const RunRecord r = load_run(with_value("history.steps", 6 * 29 + 2, nan));
+    CHECK(std::isnan(r.steps.back().loss));
+  }
+  CHECK(has(run_error(with_value("history.steps", 6 * 29 + 2, -1.f)), "history.steps row 30: the loss"));
+
+  // The optimizer state: a NaN velocity would turn the weights into NaN at the first step.
+  CHECK(has(run_error(with_value("optimizer.layers.0.weight.velocity", 2, nan)), "optimizer.layers.0.weight.velocity"));
+  // And the weights themselves (the model part).
+  CHECK(has(run_error(with_value("layers.2.bias", 0, inf)), "layers.2.bias"));
+
+  // Settings read from a run file are checked like those of nnviz-cli train.
+  auto with_opt = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) {
+      json::Value c = json::parse(meta_of(f, "config"));
+      set_meta(f, "config", with_member(meta_of(f, "config"), "optimizer", with_member(c.at("optimizer").dump(), key, raw)));
+    });
+  };
+  CHECK(has(run_error(with_opt("lr", "-1")), "learning rate"));
+  CHECK(has(run_error(with_opt("momentum", "5")), "momentum"));
+}
+
+TEST_CASE("run files: Adam's second moment must not be negative") {
+  TempDir tmp;
+  RunRecord r = small_run();
+  r.meta.config.opt.kind = OptKind::Adam;
+  r.opt_state.clear();
+  for (auto& np : r.net->params()) {
+    const auto z = Mat::Constant(np.p.value->rows(), np.p.value->cols(), 0.01f);
+    r.opt_state.push_back({z, z});
+  }
+  const std::string good = tmp.file("adam.run.safetensors");
+  save_run(good, r);
+  REQUIRE_NOTHROW(load_run(good));
+  const std::string bad = write_edited(tmp, good, [&](StFile& f) { tensor(f, "optimizer.layers.0.bias.v")->data.at(1) = -1.f; });
+  CHECK(has(run_error(bad), "optimizer.layers.0.bias.v"));
 }
