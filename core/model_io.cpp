@@ -88,14 +88,14 @@ LoadedModel model_from_st(const StFile& f, const std::string& name) {
     throw fail(std::string("bad metadata: ") + e.what());
   }
   // x = (byte/255 - mean) / std: inputs in [0, 1], so anything beyond these is a damaged file.
-  auto str = [](double x) {
+  auto num = [](double x) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", x);
     return std::string(buf);
   };
-  if (!(std::fabs(mean) <= kMaxNormMean)) throw fail("the normalisation mean " + str(mean) + " is not in [-1000, 1000]");
+  if (!(std::fabs(mean) <= kMaxNormMean)) throw fail("the normalisation mean " + num(mean) + " is not in [-1000, 1000]");
   if (!(sd >= kMinNormStd && sd <= kMaxNormStd))
-    throw fail("the normalisation std " + str(sd) + " is not in [1e-06, 1e+06] (it divides every input)");
+    throw fail("the normalisation std " + num(sd) + " is not in [1e-06, 1e+06] (it divides every input)");
   meta.norm.mean = float(mean);
   meta.norm.std = float(sd);
   const std::string settings = config_problem(meta.config);
