@@ -19,10 +19,10 @@ json::Value Augment::to_json() const {
 Augment Augment::from_json(const json::Value& v) {
   Augment a;
   a.enabled = v.get_bool("enabled", false);
-  a.shift = float(v.get_number("shift", a.shift));
-  a.rotate = float(v.get_number("rotate", a.rotate));
-  a.scale = float(v.get_number("scale", a.scale));
-  a.thickness = float(v.get_number("thickness", a.thickness));
+  a.shift = v.get_float("shift", a.shift);
+  a.rotate = v.get_float("rotate", a.rotate);
+  a.scale = v.get_float("scale", a.scale);
+  a.thickness = v.get_float("thickness", a.thickness);
   return a;
 }
 

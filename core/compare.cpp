@@ -1,11 +1,15 @@
 #include "compare.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <sstream>
 
 #include "fileio.h"
 #include "presets.h"
+#include "run_file.h"
 
 namespace nnviz {
 
@@ -42,25 +46,49 @@ json::Value ComparisonSpec::to_json() const {
 }
 
 ComparisonSpec ComparisonSpec::from_json(const json::Value& v) {
+  if (!v.is_object()) throw Error("[compare] not a JSON object (a comparison has \"base\", \"vary\" and \"values\")");
+  auto field = [&](const std::string& key) -> const json::Value& {
+    const json::Value* x = v.find(key);
+    if (!x) throw Error("[compare] \"" + key + "\" is missing");
+    return *x;
+  };
   ComparisonSpec s;
-  s.base = TrainConfig::from_json(v.at("base"));
-  s.what = varied_from_string(v.at("vary").as_string());
-  for (const auto& x : v.at("values").items()) s.values.push_back(x.as_string());
+  const json::Value& base = field("base");
+  if (!base.is_object()) throw Error("[compare] \"base\" must be an object: the settings every run shares");
+  try {
+    s.base = TrainConfig::from_json(base);
+  } catch (const Error& e) {
+    throw Error(std::string("[compare] \"base\": ") + e.what());
+  }
+  const json::Value& vary = field("vary");
+  if (!vary.is_string()) throw Error("[compare] \"vary\" must be a string: the setting that differs");
+  s.what = varied_from_string(vary.as_string());
+  const json::Value& values = field("values");
+  if (!values.is_array()) throw Error("[compare] \"values\" must be an array of strings, one per run");
+  for (const auto& x : values.items()) {
+    if (!x.is_string()) throw Error("[compare] \"values\" must be an array of strings, one per run");
+    s.values.push_back(x.as_string());
+  }
   s.target_accuracy = v.get_number("target_accuracy", 0.97);
+  if (!(s.target_accuracy > 0 && s.target_accuracy <= 1)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "[compare] the target accuracy %g is not in (0, 1] (a share of the validation set, e.g. 0.97)",
+                  s.target_accuracy);
+    throw Error(buf);
+  }
   return s;
 }
 
 namespace {
 
+// A finite number within a float's range, the whole text of it ("0.1", not "0.1x", "nan" or "1e300").
 double number(const std::string& text, const std::string& what) {
-  try {
-    size_t used = 0;
-    const double x = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-    return x;
-  } catch (const std::exception&) {
-    throw Error("[compare] '" + text + "' is not a number (" + what + ")");
-  }
+  const char* b = text.c_str();
+  char* end = nullptr;
+  const double x = text.empty() || std::isspace(static_cast<unsigned char>(text[0])) ? NAN : std::strtod(b, &end);
+  if (!end || *end != '\0' || !(std::fabs(x) <= 1e30))
+    throw Error("[compare] '" + text + "' is not a number of a usable size (" + what + ")");
+  return x;
 }
 
 }  // namespace
@@ -68,6 +96,8 @@ double number(const std::string& text, const std::string& what) {
 std::vector<TrainConfig> expand(const ComparisonSpec& spec) {
   if (spec.values.size() < 2 || spec.values.size() > 8)
     throw Error("[compare] a comparison has 2 to 8 runs, not " + std::to_string(spec.values.size()));
+  const std::string base_problem = config_problem(spec.base);
+  if (!base_problem.empty()) throw Error("[compare] the settings every run shares: " + base_problem);
   std::vector<TrainConfig> out;
   for (const std::string& v : spec.values) {
     TrainConfig c = spec.base;
@@ -106,6 +136,9 @@ std::vector<TrainConfig> expand(const ComparisonSpec& spec) {
       }
     }
     c.seed = spec.base.seed;  // the point of it all: the same start and the same batches
+    const std::string problem = config_problem(c);
+    if (!problem.empty())
+      throw Error("[compare] run " + std::to_string(out.size() + 1) + " (" + to_string(spec.what) + " " + v + "): " + problem);
     Network check(c.net);     // an invalid variant is an error now, not a failed run later
     out.push_back(c);
   }
@@ -245,52 +278,107 @@ void Comparison::save(const std::string& json_path, const std::string& csv_path)
 }
 
 SavedComparison load_comparison(const std::string& json_path, const std::string& csv_path) {
-  SavedComparison s;
   const auto jb = read_file(json_path, "compare", 1 << 22);  // parsed JSON takes many times its text
+  std::string json_text(jb.begin(), jb.end());
+  const auto cb = read_file(csv_path, "compare", size_t(1) << 30);
+  return parse_comparison(json_text, std::string(cb.begin(), cb.end()), json_path, csv_path);
+}
+
+namespace {
+
+// A whole CSV cell as a number (strtod would take "7abc" as 7 and " 7" as 7); NaN and infinity
+// pass, to be judged with the point; a finite number beyond a float's range does not.
+bool cell_number(const std::string& cell, double& x) {
+  if (cell.empty() || std::isspace(static_cast<unsigned char>(cell[0]))) return false;
+  char* end = nullptr;
+  x = std::strtod(cell.c_str(), &end);
+  return end && *end == '\0' && !(std::isfinite(x) && std::fabs(x) > 3.4e38);
+}
+
+}  // namespace
+
+SavedComparison parse_comparison(const std::string& json_text, const std::string& csv_text,
+                                 const std::string& json_name, const std::string& csv_name) {
+  auto fail = [&](const std::string& what) {
+    // Errors from the parts already say "[compare]"; the file goes between it and the problem.
+    const std::string tag = "[compare] ";
+    return Error(tag + json_name + ": " + (what.rfind(tag, 0) == 0 ? what.substr(tag.size()) : what));
+  };
+  SavedComparison s;
   json::Value v;
   try {
-    v = json::parse(std::string(jb.begin(), jb.end()));
-    s.spec = ComparisonSpec::from_json(v);
-    for (const auto& l : v.at("labels").items()) s.labels.push_back(l.as_string());
+    v = json::parse(json_text);
   } catch (const Error& e) {
-    throw Error("[compare] " + json_path + ": " + e.what());
+    throw fail(std::string("not valid JSON: ") + e.what());
   }
-  if (s.labels.size() != s.spec.values.size() || s.labels.size() < 2 || s.labels.size() > 8)
-    throw Error("[compare] " + json_path + ": the labels do not match the values");
-  s.steps.resize(s.labels.size());
-  s.evals.resize(s.labels.size());
-  const auto cb = read_file(csv_path, "compare", size_t(1) << 30);
-  std::istringstream in(std::string(cb.begin(), cb.end()));
-  std::string line;
+  try {
+    s.spec = ComparisonSpec::from_json(v);
+  } catch (const Error& e) {
+    throw fail(e.what());
+  }
+  const json::Value* labels = v.find("labels");
+  if (!labels || !labels->is_array()) throw fail("\"labels\" must be an array of strings, one per run");
+  for (const auto& l : labels->items()) {
+    if (!l.is_string()) throw fail("\"labels\" must be an array of strings, one per run");
+    s.labels.push_back(l.as_string());
+  }
+  const size_t runs = s.spec.values.size();
+  if (runs < 2 || runs > 8) throw fail("a comparison has 2 to 8 runs, not " + std::to_string(runs));
+  if (s.labels.size() != runs)
+    throw fail(std::to_string(s.labels.size()) + " labels for " + std::to_string(runs) + " runs");
+  try {
+    expand(s.spec);  // every run's settings valid, as when the comparison was started
+  } catch (const Error& e) {
+    throw fail(e.what());
+  }
+  s.steps.resize(runs);
+  s.evals.resize(runs);
+
   size_t lineno = 0;
-  while (std::getline(in, line)) {
+  std::vector<std::string> f;
+  for (size_t pos = 0; pos < csv_text.size();) {
+    size_t eol = csv_text.find('\n', pos);
+    if (eol == std::string::npos) eol = csv_text.size();
+    std::string line = csv_text.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     ++lineno;
-    if (lineno == 1 || line.empty()) continue;
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    while (f.size() < 12) f.push_back("");
+    if (lineno == 1 || line.empty()) continue;  // the header
     auto bad = [&](const std::string& why) {
-      return Error("[compare] " + csv_path + " line " + std::to_string(lineno) + ": " + why);
+      return Error("[compare] " + csv_name + " line " + std::to_string(lineno) + ": " + why);
     };
-    try {
-      const size_t run = std::stoul(f[0]);
-      if (run >= s.labels.size()) throw bad("run " + f[0] + " does not exist");
-      if (f[1] == "step") {
-        s.steps[run].push_back({std::stol(f[2]), std::stof(f[3]), std::stof(f[5]), std::stof(f[6]), std::stof(f[7]),
-                                std::stof(f[4])});
-      } else if (f[1] == "eval") {
-        s.evals[run].push_back({std::stol(f[2]), std::stof(f[3]), std::stof(f[4]), std::stof(f[8]), std::stof(f[9]),
-                                std::stof(f[10]), std::stof(f[11])});
-      } else {
-        throw bad("unknown row kind '" + f[1] + "'");
-      }
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception&) {
-      throw bad("not a number where one belongs");
+    f.clear();
+    for (size_t b = 0;;) {
+      const size_t comma = line.find(',', b);
+      f.push_back(line.substr(b, comma == std::string::npos ? std::string::npos : comma - b));
+      if (comma == std::string::npos) break;
+      b = comma + 1;
     }
+    if (f.size() != 12) throw bad(std::to_string(f.size()) + " fields, not the 12 of the header");
+    if (f[0].empty() || f[0].size() > 1 || f[0][0] < '0' || f[0][0] >= char('0' + runs))
+      throw bad("run '" + f[0] + "' does not exist (0 to " + std::to_string(runs - 1) + ")");
+    const size_t run = size_t(f[0][0] - '0');
+    // Cells 2.. as numbers: 2-7 for a step row, 2-4 and 8-11 for an evaluation.
+    const bool step = f[1] == "step";
+    if (!step && f[1] != "eval") throw bad("unknown row kind '" + f[1] + "' (step or eval)");
+    double x[12] = {};
+    for (size_t k = 2; k < 12; ++k) {
+      const bool used = k <= 4 || (step ? k <= 7 : k >= 8);
+      if (used && !cell_number(f[k], x[k])) throw bad("'" + f[k] + "' is not a number where one belongs");
+    }
+    if (!(x[2] >= 0 && x[2] <= double(kMaxRunSteps) && x[2] == std::floor(x[2])))
+      throw bad("the step '" + f[2] + "' is not a whole number from 0 to " + std::to_string(kMaxRunSteps));
+    std::string problem;
+    if (step) {
+      const StepPoint p{long(x[2]), float(x[3]), float(x[5]), float(x[6]), float(x[7]), float(x[4])};
+      problem = point_problem(p);
+      if (problem.empty()) s.steps[run].push_back(p);
+    } else {
+      const EvalPoint e{long(x[2]), float(x[3]), float(x[4]), float(x[8]), float(x[9]), float(x[10]), float(x[11])};
+      problem = point_problem(e);
+      if (problem.empty()) s.evals[run].push_back(e);
+    }
+    if (!problem.empty()) throw bad(problem);
   }
   return s;
 }

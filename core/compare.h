@@ -92,7 +92,12 @@ class Comparison {
 };
 
 // Reads a comparison saved by Comparison::save: the spec from the JSON file and each run's
-// metrics from the CSV. Throws Error naming the file and the problem.
+// metrics from the CSV. Throws Error naming the file and the problem: a file missing or too large,
+// not JSON, nested too deeply (json::parse's limit), not an object, a field missing or of the wrong
+// type, a target accuracy outside (0, 1], a run count outside 2..8, labels that do not match the
+// runs, a value or base setting that expand() refuses; in the CSV, a row with other than 12 fields,
+// a run that does not exist, a cell that is not a whole number, or a point outside the ranges of a
+// run file's history (point_problem in run_file.h; a NaN loss, as a diverged run records, is kept).
 struct SavedComparison {
   ComparisonSpec spec;
   std::vector<std::string> labels;
@@ -100,5 +105,8 @@ struct SavedComparison {
   std::vector<std::vector<EvalPoint>> evals;
 };
 SavedComparison load_comparison(const std::string& json_path, const std::string& csv_path);
+// The same from the files' contents; the names stand for the files in errors.
+SavedComparison parse_comparison(const std::string& json_text, const std::string& csv_text,
+                                 const std::string& json_name, const std::string& csv_name);
 
 }  // namespace nnviz

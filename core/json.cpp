@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 #include <unordered_set>
 
 #include "scalar.h"
@@ -82,17 +83,28 @@ const Value& Value::at(const std::string& key) const {
   return *v;
 }
 
+namespace {
+// The member `key` of v read by `get`, or def when absent; an error names the key.
+template <class T, class Get>
+T get_member(const Value& v, const std::string& key, T def, Get get) {
+  const Value* m = v.find(key);
+  if (!m) return def;
+  try {
+    return get(*m);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " for \"" + key + "\"");
+  }
+}
+}  // namespace
+
 double Value::get_number(const std::string& key, double def) const {
-  const Value* v = find(key);
-  return v ? v->as_number() : def;
+  return get_member(*this, key, def, [](const Value& m) { return m.as_number(); });
 }
 std::string Value::get_string(const std::string& key, const std::string& def) const {
-  const Value* v = find(key);
-  return v ? v->as_string() : def;
+  return get_member(*this, key, def, [](const Value& m) { return m.as_string(); });
 }
 bool Value::get_bool(const std::string& key, bool def) const {
-  const Value* v = find(key);
-  return v ? v->as_bool() : def;
+  return get_member(*this, key, def, [](const Value& m) { return m.as_bool(); });
 }
 
 int Value::as_int() const {
@@ -106,13 +118,21 @@ int Value::as_int() const {
 }
 
 int Value::get_int(const std::string& key, int def) const {
-  const Value* v = find(key);
-  if (!v) return def;
-  try {
-    return v->as_int();
-  } catch (const Error& e) {
-    throw Error(std::string(e.what()) + " for \"" + key + "\"");
+  return get_member(*this, key, def, [](const Value& m) { return m.as_int(); });
+}
+
+float Value::as_float() const {
+  const double x = as_number();
+  if (!(std::fabs(x) <= double(std::numeric_limits<float>::max()))) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", x);
+    throw Error(std::string("[json] expected a number in the range of a float, found ") + buf);
   }
+  return static_cast<float>(x);
+}
+
+float Value::get_float(const std::string& key, float def) const {
+  return get_member(*this, key, def, [](const Value& m) { return m.as_float(); });
 }
 
 std::string escape(const std::string& s) {

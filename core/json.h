@@ -65,6 +65,11 @@ class Value {
   // Error("[json] ...") rather than being converted (out of range, that is undefined behaviour).
   int as_int() const;
   int get_int(const std::string& key, int def) const;
+  // Numbers within the range of a float (1e300 or 1e400, which parses as infinity, are not: as a
+  // float they would be infinite); anything else throws Error("[json] ...").
+  float as_float() const;
+  float get_float(const std::string& key, float def) const;
+  // The get_* getters name the key in their errors: "... for \"lr\"".
 
   std::string dump(int indent = -1) const;  // indent < 0: compact
 

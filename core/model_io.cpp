@@ -1,5 +1,7 @@
 #include "model_io.h"
 
+#include <cmath>
+#include <cstdio>
 #include <unordered_map>
 
 #include "fileio.h"
@@ -71,6 +73,7 @@ LoadedModel model_from_st(const StFile& f, const std::string& name) {
 
   ModelFile meta;
   NetSpec spec;
+  double mean = 0, sd = 1;
   try {
     spec = NetSpec::from_json(json::parse(*arch));
     if (const std::string* c = f.meta("config")) meta.config = TrainConfig::from_json(json::parse(*c));
@@ -78,10 +81,26 @@ LoadedModel model_from_st(const StFile& f, const std::string& name) {
     if (const std::string* n = f.meta("normalisation")) {
       const json::Value nv = json::parse(*n);
       meta.norm.mode = norm_mode_from_string(nv.get_string("mode", "standard"));
-      meta.norm.mean = float(nv.get_number("mean", 0));
-      meta.norm.std = float(nv.get_number("std", 1));
-      if (!(meta.norm.std > 0)) throw Error("normalisation std must be positive");
+      mean = nv.get_number("mean", mean);
+      sd = nv.get_number("std", sd);
     }
+  } catch (const Error& e) {
+    throw fail(std::string("bad metadata: ") + e.what());
+  }
+  // x = (byte/255 - mean) / std: inputs in [0, 1], so anything beyond these is a damaged file.
+  auto num = [](double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return std::string(buf);
+  };
+  if (!(std::fabs(mean) <= kMaxNormMean)) throw fail("the normalisation mean " + num(mean) + " is not in [-1000, 1000]");
+  if (!(sd >= kMinNormStd && sd <= kMaxNormStd))
+    throw fail("the normalisation std " + num(sd) + " is not in [1e-06, 1e+06] (it divides every input)");
+  meta.norm.mean = float(mean);
+  meta.norm.std = float(sd);
+  const std::string settings = config_problem(meta.config);
+  if (!settings.empty()) throw fail("bad training settings: " + settings);
+  try {
     if (const std::string* i = f.meta("info")) meta.info = json::parse(*i);
   } catch (const Error& e) {
     throw fail(std::string("bad metadata: ") + e.what());
@@ -110,6 +129,16 @@ LoadedModel model_from_st(const StFile& f, const std::string& name) {
         return r + "]";
       };
       throw fail("tensor \"" + nt.name + "\" has shape " + str(t->shape) + ", the architecture needs " + str(want));
+    }
+    // A NaN or infinite weight makes every prediction NaN; a negative variance, its square root.
+    const bool variance = nt.name.size() >= 12 && nt.name.compare(nt.name.size() - 12, 12, ".running_var") == 0;
+    for (size_t k = 0; k < t->data.size(); ++k) {
+      const float x = t->data[k];
+      if (!std::isfinite(x))
+        throw fail("tensor \"" + nt.name + "\" holds NaN or infinite values (element " + std::to_string(k) +
+                   "): the file is damaged, or the training diverged before it was saved");
+      if (variance && x < 0)
+        throw fail("tensor \"" + nt.name + "\" holds a negative variance (element " + std::to_string(k) + ")");
     }
     std::copy(t->data.begin(), t->data.end(), nt.value->data());
   }

@@ -37,8 +37,13 @@ struct LoadedModel {
 };
 
 // Throws Error("[model] <path>: <problem>") for a damaged file, a file that is not an nnviz model,
-// or tensors that do not match the architecture it declares.
+// tensors that do not match the architecture it declares, a NaN or infinite parameter or buffer
+// (or a negative batch norm variance), a normalisation mean beyond +-kMaxNormMean or a std outside
+// [kMinNormStd, kMaxNormStd], a layer hyperparameter out of range (LayerSpec::from_json), or
+// training settings out of range (config_problem in optimizer.h).
 LoadedModel load_model(const std::string& path);
+constexpr float kMaxNormMean = 1e3f;
+constexpr float kMinNormStd = 1e-6f, kMaxNormStd = 1e6f;
 
 // The same, split at the safetensors layer, for files that carry more (run files).
 struct StFile;  // safetensors.h

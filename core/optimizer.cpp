@@ -1,8 +1,10 @@
 #include "optimizer.h"
 
 #include "parallel.h"
+#include "trainer.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace nnviz {
 
@@ -43,13 +45,13 @@ json::Value OptConfig::to_json() const {
 OptConfig OptConfig::from_json(const json::Value& v) {
   OptConfig c;
   c.kind = opt_kind_from_string(v.get_string("kind", "sgd"));
-  c.lr = float(v.get_number("lr", c.lr));
-  c.momentum = float(v.get_number("momentum", c.momentum));
-  c.beta1 = float(v.get_number("beta1", c.beta1));
-  c.beta2 = float(v.get_number("beta2", c.beta2));
-  c.rho = float(v.get_number("rho", c.rho));
-  c.eps = float(v.get_number("eps", c.eps));
-  c.weight_decay = float(v.get_number("weight_decay", c.weight_decay));
+  c.lr = v.get_float("lr", c.lr);
+  c.momentum = v.get_float("momentum", c.momentum);
+  c.beta1 = v.get_float("beta1", c.beta1);
+  c.beta2 = v.get_float("beta2", c.beta2);
+  c.rho = v.get_float("rho", c.rho);
+  c.eps = v.get_float("eps", c.eps);
+  c.weight_decay = v.get_float("weight_decay", c.weight_decay);
   return c;
 }
 
@@ -98,11 +100,46 @@ json::Value Schedule::to_json() const {
 Schedule Schedule::from_json(const json::Value& v) {
   Schedule s;
   s.kind = schedule_kind_from_string(v.get_string("kind", "constant"));
-  s.step_epochs = float(v.get_number("step_epochs", s.step_epochs));
-  s.gamma = float(v.get_number("gamma", s.gamma));
-  s.min_lr = float(v.get_number("min_lr", s.min_lr));
-  s.total_epochs = float(v.get_number("total_epochs", s.total_epochs));
+  s.step_epochs = v.get_float("step_epochs", s.step_epochs);
+  s.gamma = v.get_float("gamma", s.gamma);
+  s.min_lr = v.get_float("min_lr", s.min_lr);
+  s.total_epochs = v.get_float("total_epochs", s.total_epochs);
   return s;
+}
+
+std::string config_problem(const TrainConfig& c) {
+  std::string problem;
+  // x within [lo, hi], or (lo, hi] with open_lo, or [lo, hi) with open_hi; NaN never is.
+  auto check = [&](double x, const char* what, double lo, double hi, bool open_lo, bool open_hi) {
+    if (!problem.empty()) return;
+    const bool ok = (open_lo ? x > lo : x >= lo) && (open_hi ? x < hi : x <= hi);
+    if (ok) return;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "the %s %g is not in %c%g, %g%c", what, x, open_lo ? '(' : '[', lo, hi,
+                  open_hi ? ')' : ']');
+    problem = buf;
+  };
+  const OptConfig& o = c.opt;
+  check(o.lr, "learning rate", 0, 1e3, true, false);
+  check(o.momentum, "momentum", 0, 1, false, true);
+  check(o.beta1, "optimizer's beta1", 0, 1, false, true);
+  check(o.beta2, "optimizer's beta2", 0, 1, false, true);
+  check(o.rho, "optimizer's rho", 0, 1, false, true);
+  check(o.eps, "optimizer's eps", 0, 1, true, false);
+  check(o.weight_decay, "weight decay", 0, 10, false, false);
+  const Schedule& s = c.schedule;
+  check(s.step_epochs, "schedule's step_epochs", 0, 1e6, true, false);
+  check(s.gamma, "schedule's gamma", 0, 1, true, false);
+  check(s.min_lr, "schedule's min_lr", 0, 1e3, false, false);
+  check(s.total_epochs, "schedule's total_epochs", 0, 1e6, true, false);
+  check(c.batch, "batch size", 1, 60000, false, false);
+  check(c.epochs, "number of epochs", 1, 1000000, false, false);
+  const Augment& a = c.augment;
+  check(a.shift, "augmentation's shift", 0, 100, false, false);
+  check(a.rotate, "augmentation's rotate", 0, 360, false, false);
+  check(a.scale, "augmentation's scale", 0, 0.9, false, false);
+  check(a.thickness, "augmentation's thickness", 0, 0.5, false, false);
+  return problem;
 }
 
 std::vector<std::string> Optimizer::state_names(OptKind k) {

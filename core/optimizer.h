@@ -61,6 +61,19 @@ struct Schedule {
 const char* to_string(Schedule::Kind k);
 Schedule::Kind schedule_kind_from_string(const std::string& s);
 
+// Every training setting's range, in one place for every path that takes settings: nnviz-cli's
+// options, model and run files (model_from_st, load_run), comparisons (expand, load_comparison)
+// and the GUI's fields. "" when all are fine, else the first problem, e.g. "the learning rate -1
+// is not in (0, 1000]", for the caller to prefix with its file or option. The ranges:
+//   learning rate (0, 1000]; momentum, beta1, beta2, rho [0, 1); eps (0, 1]; weight decay [0, 10];
+//   schedule: step_epochs and total_epochs (0, 1e6], gamma (0, 1], min_lr [0, 1000];
+//   batch 1..60000; epochs 1..1000000 (nnviz-cli train takes up to 100000; the GUI's benchmark
+//   and soak modes set 1000000 to train on indefinitely, and such runs are saved too);
+//   augmentation: shift [0, 100] pixels, rotate [0, 360] degrees, scale [0, 0.9], thickness [0, 0.5].
+// The architecture is checked where the network is built (Network's constructor).
+struct TrainConfig;  // trainer.h
+std::string config_problem(const TrainConfig& c);
+
 class Optimizer {
  public:
   explicit Optimizer(const OptConfig& cfg) : cfg_(cfg) {}

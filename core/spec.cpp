@@ -92,14 +92,16 @@ LayerSpec LayerSpec::from_json(const json::Value& v) {
   s.type = v.at("type").as_string();
   s.units = v.get_int("units", 0);
   s.bias = v.get_bool("bias", true);
-  s.alpha = static_cast<float>(v.get_number("alpha", 0.01));
+  s.alpha = v.get_float("alpha", 0.01f);
+  if (!(s.alpha >= -10.f && s.alpha <= 10.f))  // a slope below zero; 0.01 to 0.3 in practice
+    throw Error("[spec] the leaky_relu slope \"alpha\" " + json::Value(double(s.alpha)).dump() + " is not in [-10, 10]");
   s.filters = v.get_int("filters", 0);
   s.kernel = v.get_int("kernel", 0);
   s.pad = v.get_int("pad", 0);
   s.dilation = v.get_int("dilation", 1);
   s.pool = v.get_int("pool", 2);
   s.stride = v.get_int("stride", s.type == "maxpool2d" ? s.pool : 1);
-  s.rate = static_cast<float>(v.get_number("rate", 0.5));
+  s.rate = v.get_float("rate", 0.5f);
   return s;
 }
 

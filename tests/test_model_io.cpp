@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <limits>
 
 #include "dense.h"
 #include "json.h"
 #include "model_io.h"
 #include "presets.h"
+#include "run_file.h"
 #include "safetensors.h"
 #include "test_util.h"
 
@@ -192,4 +194,269 @@ TEST_CASE("a failed save leaves the previous file intact") {
   std::filesystem::create_directory(tmp.file("dir/inner"));
   CHECK(error_of([&] { save_model(tmp.file("dir"), net, meta_for(net)); }).find("cannot replace") != std::string::npos);
   CHECK(read_bytes(path) == before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile and unlucky model and run files: every number is checked before it is used.
+
+namespace {
+
+// Saves `bytes`-level edits of a good file: the StFile is parsed, changed by `edit`, written back.
+std::string write_edited(const TempDir& tmp, const std::string& good, const std::function<void(StFile&)>& edit) {
+  StFile f = st_parse(read_bytes(good), good);
+  edit(f);
+  const std::string s = st_serialize(f);
+  const std::string path = tmp.file("edited.safetensors");
+  write_bytes(path, std::vector<uint8_t>(s.begin(), s.end()));
+  return path;
+}
+
+void set_meta(StFile& f, const std::string& key, const std::string& value) {
+  for (auto& kv : f.metadata)
+    if (kv.first == key) kv.second = value;
+}
+
+std::string meta_of(const StFile& f, const std::string& key) { return *f.meta(key); }
+
+// A JSON metadata entry with one member replaced by raw JSON text (which may be 1e400 or -1).
+std::string with_member(const std::string& json_text, const std::string& key, const std::string& raw) {
+  json::Value v = json::parse(json_text);
+  v.set(key, "@@");
+  std::string s = v.dump();
+  const size_t at = s.find("\"@@\"");
+  return s.replace(at, 4, raw);
+}
+
+StTensor* tensor(StFile& f, const std::string& name) {
+  for (auto& t : f.tensors)
+    if (t.name == name) return &t;
+  FAIL("no tensor " << name);
+  return nullptr;
+}
+
+Network batchnorm_net() {
+  NetSpec spec;
+  spec.input = Shape{1, 2, 3};
+  spec.layers = {dense(4), batchnorm(), act("leaky_relu", 0.1f), dense(3)};
+  Network net(spec);
+  net.initialise(InitKind::He, 5);
+  return net;
+}
+
+// The message of loading `path` as a model; checks that it names the file.
+std::string model_error(const std::string& path) {
+  const std::string e = error_of([&] { load_model(path); });
+  INFO(e);
+  CHECK(e.find(path) != std::string::npos);
+  return e;
+}
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("model files with non-finite parameters, absurd hyperparameters or normalisation are refused") {
+  TempDir tmp;
+  Network net = batchnorm_net();
+  const std::string good = tmp.file("good.safetensors");
+  save_model(good, net, meta_for(net));
+  REQUIRE_NOTHROW(load_model(good));
+
+  auto with_value = [&](const std::string& name, size_t i, float v) {
+    return write_edited(tmp, good, [&](StFile& f) { tensor(f, name)->data.at(i) = v; });
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  CHECK(has(model_error(with_value("layers.0.weight", 3, nan)), "\"layers.0.weight\" holds NaN or infinite values"));
+  CHECK(has(model_error(with_value("layers.0.bias", 0, inf)), "\"layers.0.bias\" holds NaN or infinite values"));
+  CHECK(has(model_error(with_value("layers.3.weight", 1, -inf)), "\"layers.3.weight\" holds NaN or infinite"));
+  CHECK(has(model_error(with_value("layers.1.running_mean", 2, nan)), "\"layers.1.running_mean\" holds NaN"));
+  CHECK(has(model_error(with_value("layers.1.running_var", 0, inf)), "\"layers.1.running_var\" holds NaN"));
+  CHECK(has(model_error(with_value("layers.1.running_var", 0, -0.5f)), "\"layers.1.running_var\" holds a negative"));
+
+  // Normalisation: x = (byte/255 - mean) / std, so std must be well above 0 and both finite.
+  auto with_norm = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) { set_meta(f, "normalisation", with_member(meta_of(f, "normalisation"), key, raw)); });
+  };
+  CHECK(has(model_error(with_norm("std", "1e-45")), "normalisation std"));
+  CHECK(has(model_error(with_norm("std", "0")), "normalisation std"));
+  CHECK(has(model_error(with_norm("std", "1e400")), "normalisation std"));
+  CHECK(has(model_error(with_norm("std", "-1")), "normalisation std"));
+  CHECK(has(model_error(with_norm("mean", "1e400")), "normalisation mean"));
+  CHECK(has(model_error(with_norm("mean", "1e300")), "normalisation mean"));
+  CHECK_NOTHROW(load_model(with_norm("std", "0.0001")));
+
+  // A layer hyperparameter beyond any sensible value (leaky ReLU's slope is layer 2's alpha).
+  auto with_alpha = [&](const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) {
+      json::Value arch = json::parse(meta_of(f, "architecture"));
+      std::string s = arch.dump();
+      const std::string from = "\"alpha\":";
+      const size_t at = s.find(from);
+      REQUIRE(at != std::string::npos);
+      const size_t end = s.find_first_of(",}", at);
+      s.replace(at + from.size(), end - at - from.size(), raw);
+      set_meta(f, "architecture", s);
+    });
+  };
+  CHECK(has(model_error(with_alpha("1e308")), "alpha"));
+  CHECK(has(model_error(with_alpha("1e400")), "alpha"));
+  CHECK(has(model_error(with_alpha("-1e30")), "alpha"));
+  CHECK_NOTHROW(load_model(with_alpha("0.3")));
+}
+
+TEST_CASE("model files with training settings out of range are refused, the same ranges as nnviz-cli train") {
+  TempDir tmp;
+  Network net = small_net();
+  const std::string good = tmp.file("good.safetensors");
+  save_model(good, net, meta_for(net));
+  auto with_opt = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) {
+      json::Value c = json::parse(meta_of(f, "config"));
+      const std::string opt = with_member(c.at("optimizer").dump(), key, raw);
+      set_meta(f, "config", with_member(meta_of(f, "config"), "optimizer", opt));
+    });
+  };
+  auto with_config = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) { set_meta(f, "config", with_member(meta_of(f, "config"), key, raw)); });
+  };
+  auto with_schedule = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) {
+      json::Value c = json::parse(meta_of(f, "config"));
+      set_meta(f, "config", with_member(meta_of(f, "config"), "schedule", with_member(c.at("schedule").dump(), key, raw)));
+    });
+  };
+  CHECK(has(model_error(with_opt("lr", "-1")), "learning rate"));
+  CHECK(has(model_error(with_opt("lr", "0")), "learning rate"));
+  CHECK(has(model_error(with_opt("lr", "1e400")), "for \"lr\""));
+  CHECK(has(model_error(with_opt("lr", "1e308")), "lr"));
+  CHECK(has(model_error(with_opt("momentum", "5")), "momentum"));
+  CHECK(has(model_error(with_opt("weight_decay", "-5")), "weight decay"));
+  CHECK(has(model_error(with_opt("beta2", "1")), "beta2"));
+  CHECK(has(model_error(with_opt("eps", "0")), "eps"));
+  CHECK(has(model_error(with_config("batch", "0")), "batch"));
+  CHECK(has(model_error(with_config("epochs", "-3")), "epochs"));
+  CHECK(has(model_error(with_schedule("gamma", "1e400")), "gamma"));
+  CHECK(has(model_error(with_schedule("total_epochs", "0")), "total_epochs"));
+  CHECK_NOTHROW(load_model(with_opt("lr", "0.05")));
+}
+
+namespace {
+
+// A small run as the engine saves it: momentum (a velocity per parameter), a position in the
+// middle of epoch 2, a few metric points and a change.
+RunRecord small_run() {
+  Network net = small_net();
+  RunRecord r;
+  r.meta = meta_for(net);
+  r.meta.config.opt.kind = OptKind::Momentum;
+  r.net = std::make_shared<Network>(net);
+  for (auto& np : r.net->params()) r.opt_state.push_back({Mat::Constant(np.p.value->rows(), np.p.value->cols(), 0.01f)});
+  r.opt_t = 30;
+  r.step = 30;
+  r.epoch = 1;
+  r.cursor = 40;
+  for (long s = 1; s <= 30; ++s) r.steps.push_back({s, s / 20.f, 2.f / s, 0.5f, 0.2f, 0.01f * s});
+  r.evals.push_back({20, 1.f, 0.2f, 0.9f, 0.6f, 0.95f, 0.55f});
+  r.changes.push_back({12, 0.6f, "lr 0.2 -> 0.1"});
+  return r;
+}
+
+// The message of loading `path` as a run; checks that it names the file.
+std::string run_error(const std::string& path) {
+  const std::string e = error_of([&] { load_run(path); });
+  INFO(e);
+  CHECK(e.find(path) != std::string::npos);
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("run files: positions and counts out of range are refused, not converted") {
+  TempDir tmp;
+  const std::string good = tmp.file("good.run.safetensors");
+  save_run(good, small_run());
+  const RunRecord back = load_run(good);
+  CHECK(back.step == 30);
+  CHECK(back.cursor == 40);
+  CHECK(back.steps.size() == 30);
+
+  auto with_run = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) { set_meta(f, "run", with_member(meta_of(f, "run"), key, raw)); });
+  };
+  // 1e300 steps in a long, a cursor of -1 in a size_t: undefined behaviour before this was checked.
+  CHECK(has(run_error(with_run("step", "1e300")), "step"));
+  CHECK(has(run_error(with_run("step", "-1")), "step"));
+  CHECK(has(run_error(with_run("step", "2.5")), "step"));
+  CHECK(has(run_error(with_run("epoch", "1e300")), "epoch"));
+  CHECK(has(run_error(with_run("epoch", "-2")), "epoch"));
+  CHECK(has(run_error(with_run("cursor", "-1")), "cursor"));
+  CHECK(has(run_error(with_run("cursor", "1e300")), "cursor"));
+  CHECK(has(run_error(with_run("cursor", "3000000000")), "cursor"));
+  CHECK(has(run_error(with_run("optimizer_steps", "1e300")), "optimizer_steps"));
+  CHECK(has(run_error(with_run("optimizer_steps", "-4")), "optimizer_steps"));
+  CHECK(has(run_error(with_run("changes", R"([{"step": 1e300, "epoch": 0, "text": "x"}])")), "change"));
+  CHECK(has(run_error(with_run("changes", R"([{"step": 3, "epoch": 1e300, "text": "x"}])")), "change"));
+  CHECK(has(run_error(with_run("step", "\"many\"")), "step"));
+  CHECK_NOTHROW(load_run(with_run("step", "1e9")));
+}
+
+TEST_CASE("run files: NaN or infinite history, optimizer state or settings are refused") {
+  TempDir tmp;
+  const std::string good = tmp.file("good.run.safetensors");
+  save_run(good, small_run());
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  auto with_value = [&](const std::string& name, size_t i, float v) {
+    return write_edited(tmp, good, [&](StFile& f) { tensor(f, name)->data.at(i) = v; });
+  };
+  // history.steps rows: step, epoch, loss, accuracy, lr, time.
+  CHECK(has(run_error(with_value("history.steps", 6 * 4 + 0, nan)), "history.steps row 5: the step"));
+  CHECK(has(run_error(with_value("history.steps", 0, inf)), "history.steps row 1: the step"));
+  CHECK(has(run_error(with_value("history.steps", 0, 1e30f)), "history.steps row 1: the step"));
+  CHECK(has(run_error(with_value("history.steps", 0, -1.f)), "history.steps row 1: the step"));
+  CHECK(has(run_error(with_value("history.steps", 1, nan)), "history.steps row 1: the epoch"));
+  CHECK(has(run_error(with_value("history.steps", 3, inf)), "history.steps row 1: the accuracy"));
+  CHECK(has(run_error(with_value("history.steps", 6 + 4, nan)), "history.steps row 2: the learning rate"));
+  CHECK(has(run_error(with_value("history.steps", 6 * 29 + 5, -inf)), "history.steps row 30: the time"));
+  // history.evals rows: step, epoch, time, val loss, val accuracy, test loss, test accuracy.
+  CHECK(has(run_error(with_value("history.evals", 0, nan)), "history.evals row 1: the step"));
+  CHECK(has(run_error(with_value("history.evals", 2, inf)), "history.evals row 1: the time"));
+  CHECK(has(run_error(with_value("history.evals", 4, nan)), "history.evals row 1: the validation accuracy"));
+  CHECK(has(run_error(with_value("history.evals", 6, 7.f)), "history.evals row 1: the test accuracy"));
+  // A loss may be NaN or infinite: that is what a diverging run records at the step that stops it.
+  {
+    const RunRecord r = load_run(with_value("history.steps", 6 * 29 + 2, nan));
+    CHECK(std::isnan(r.steps.back().loss));
+  }
+  CHECK(has(run_error(with_value("history.steps", 6 * 29 + 2, -1.f)), "history.steps row 30: the loss"));
+
+  // The optimizer state: a NaN velocity would turn the weights into NaN at the first step.
+  CHECK(has(run_error(with_value("optimizer.layers.0.weight.velocity", 2, nan)), "optimizer.layers.0.weight.velocity"));
+  // And the weights themselves (the model part).
+  CHECK(has(run_error(with_value("layers.2.bias", 0, inf)), "layers.2.bias"));
+
+  // Settings read from a run file are checked like those of nnviz-cli train.
+  auto with_opt = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) {
+      json::Value c = json::parse(meta_of(f, "config"));
+      set_meta(f, "config", with_member(meta_of(f, "config"), "optimizer", with_member(c.at("optimizer").dump(), key, raw)));
+    });
+  };
+  CHECK(has(run_error(with_opt("lr", "-1")), "learning rate"));
+  CHECK(has(run_error(with_opt("momentum", "5")), "momentum"));
+}
+
+TEST_CASE("run files: Adam's second moment must not be negative") {
+  TempDir tmp;
+  RunRecord r = small_run();
+  r.meta.config.opt.kind = OptKind::Adam;
+  r.opt_state.clear();
+  for (auto& np : r.net->params()) {
+    const auto z = Mat::Constant(np.p.value->rows(), np.p.value->cols(), 0.01f);
+    r.opt_state.push_back({z, z});
+  }
+  const std::string good = tmp.file("adam.run.safetensors");
+  save_run(good, r);
+  REQUIRE_NOTHROW(load_run(good));
+  const std::string bad = write_edited(tmp, good, [&](StFile& f) { tensor(f, "optimizer.layers.0.bias.v")->data.at(1) = -1.f; });
+  CHECK(has(run_error(bad), "optimizer.layers.0.bias.v"));
 }

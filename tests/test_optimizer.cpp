@@ -3,7 +3,13 @@
 // rmsprop rho 0.9, adam betas (0.9, 0.999), eps 1e-8.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <functional>
+#include <limits>
+
 #include "optimizer.h"
+#include "presets.h"
+#include "trainer.h"
 
 using namespace nnviz;
 
@@ -164,4 +170,31 @@ TEST_CASE("landscape: the gradients are right, and the optimizers move downhill 
   const auto wild = trajectory(surfaces()[0], sgd, 500);
   CHECK(wild.size() < 501);
   for (const auto& p : wild) CHECK(std::isfinite(p.f));
+}
+
+TEST_CASE("config_problem: the defaults and every preset are valid; each range has its edges") {
+  CHECK(config_problem(TrainConfig{}) == "");
+  for (const auto& p : presets()) {
+    INFO(p.name);
+    CHECK(config_problem(p.config) == "");
+  }
+  auto problem = [](const std::function<void(TrainConfig&)>& change) {
+    TrainConfig c;
+    change(c);
+    return config_problem(c);
+  };
+  CHECK(problem([](TrainConfig& c) { c.opt.lr = 1e3f; }) == "");
+  CHECK(problem([](TrainConfig& c) { c.opt.lr = 1001; }) == "the learning rate 1001 is not in (0, 1000]");
+  CHECK(problem([](TrainConfig& c) { c.opt.lr = std::nanf(""); }) == "the learning rate nan is not in (0, 1000]");
+  CHECK(problem([](TrainConfig& c) { c.opt.momentum = 0.9999f; }) == "");
+  CHECK(problem([](TrainConfig& c) { c.opt.momentum = 1; }) == "the momentum 1 is not in [0, 1)");
+  CHECK(problem([](TrainConfig& c) { c.opt.weight_decay = 10; }) == "");
+  CHECK(problem([](TrainConfig& c) { c.opt.weight_decay = -1e-9f; }).find("weight decay") != std::string::npos);
+  CHECK(problem([](TrainConfig& c) { c.batch = 60000; }) == "");
+  CHECK(problem([](TrainConfig& c) { c.batch = 60001; }) == "the batch size 60001 is not in [1, 60000]");
+  CHECK(problem([](TrainConfig& c) { c.epochs = 1000000; }) == "");  // the GUI's "train on"
+  CHECK(problem([](TrainConfig& c) { c.epochs = 1000001; }).find("epochs") != std::string::npos);
+  CHECK(problem([](TrainConfig& c) { c.schedule.min_lr = std::numeric_limits<float>::infinity(); }).find("min_lr") !=
+        std::string::npos);
+  CHECK(problem([](TrainConfig& c) { c.augment.scale = 1; }).find("scale") != std::string::npos);
 }

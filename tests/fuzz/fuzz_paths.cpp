@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,7 +21,9 @@
 #include "json.h"
 #include "model_io.h"
 #include "network.h"
+#include "optimizer.h"
 #include "preprocess.h"
+#include "run_file.h"
 #include "safetensors.h"
 #include "trainer.h"
 
@@ -232,6 +235,58 @@ void config(const uint8_t* data, size_t size) {
     const ComparisonSpec s = ComparisonSpec::from_json(v);
     expand(s);
   } catch (const Error&) {
+  }
+}
+
+void run_file(const uint8_t* data, size_t size) {
+  RunRecord r;
+  try {
+    r = load_run_bytes(std::vector<uint8_t>(data, data + size), "fuzz");
+  } catch (const Error&) {
+    return;
+  }
+  if (r.step < 0 || r.step > kMaxRunSteps || r.epoch < 0 || r.epoch > kMaxRunEpochs || r.cursor > kMaxRunCursor ||
+      r.opt_t < 0 || r.opt_t > kMaxRunSteps)
+    broken("run position outside its range");
+  for (const auto& p : r.steps)
+    if (!point_problem(p).empty()) broken("history.steps point outside its range");
+  for (const auto& e : r.evals)
+    if (!point_problem(e).empty()) broken("history.evals point outside its range");
+  if (!config_problem(r.meta.config).empty()) broken("run settings outside their range");
+  if (!(r.meta.norm.std >= kMinNormStd && std::fabs(r.meta.norm.mean) <= kMaxNormMean)) broken("normalisation");
+  Network& net = *r.net;
+  if (!small_enough(net)) return;
+  run(net);
+  // One step from the restored optimizer state, as continuing the run would take.
+  const auto params = net.param_list();
+  if (r.opt_t > 0 && r.opt_state.size() != params.size()) broken("optimizer state count");
+  Optimizer opt(r.meta.config.opt);
+  opt.restore(r.opt_state, r.opt_t);
+  opt.step(params, r.meta.config.schedule.lr_at(r.meta.config.opt.lr, r.epoch));
+}
+
+void comparison(const uint8_t* data, size_t size) {
+  const char* text = reinterpret_cast<const char*>(data);
+  const char* nul = static_cast<const char*>(std::memchr(text, 0, size));
+  const std::string json_text(text, nul ? nul : text + size);
+  const std::string csv_text = nul ? std::string(nul + 1, text + size) : std::string();
+  SavedComparison s;
+  try {
+    s = parse_comparison(json_text, csv_text, "fuzz.json", "fuzz.csv");
+  } catch (const Error&) {
+    return;
+  }
+  const size_t n = s.spec.values.size();
+  if (n < 2 || n > 8 || s.labels.size() != n || s.steps.size() != n || s.evals.size() != n)
+    broken("comparison run count");
+  if (!(s.spec.target_accuracy > 0 && s.spec.target_accuracy <= 1)) broken("target accuracy");
+  const std::vector<TrainConfig> configs = expand(s.spec);  // accepted once, accepted again
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& p : s.steps[i])
+      if (!point_problem(p).empty()) broken("comparison step point outside its range");
+    for (const auto& e : s.evals[i])
+      if (!point_problem(e).empty()) broken("comparison evaluation outside its range");
+    summarize(s.labels[i], s.steps[i], s.evals[i], s.spec.target_accuracy, configs[i].batch);
   }
 }
 

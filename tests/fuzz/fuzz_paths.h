@@ -34,4 +34,14 @@ void config(const uint8_t* data, size_t size);
 // refused by evaluate() (never read past the data or the outputs).
 void eval(const uint8_t* data, size_t size);
 
+// Run files: load_run_bytes (the model part, the "run" entry, the optimizer state, the history),
+// then for a run that loads, what the reader promises (positions within their caps, every metric
+// point and setting in range), the network run like the model path's and one optimizer step from
+// the restored state.
+void run_file(const uint8_t* data, size_t size);
+
+// Saved comparisons: the input is comparison.json, a NUL byte, then comparison.csv (no NUL: all of
+// it is the JSON, with an empty CSV). parse_comparison, then the table of what it accepts.
+void comparison(const uint8_t* data, size_t size);
+
 }  // namespace nnviz::fuzz

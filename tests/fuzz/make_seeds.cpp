@@ -2,20 +2,27 @@
 // the fuzzers mutate. Generated rather than committed, so the seeds always match the current
 // formats (model files are written by save_model itself).
 //
-//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image and DIR/config
+//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image, DIR/config, DIR/run and DIR/comparison
+//
+// Run files and comparisons come from real, short training runs on a small synthetic dataset
+// (tests/synthetic.h), saved by the engine as the app saves them.
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <stb_image_write.h>
 
+#include "../synthetic.h"
 #include "compare.h"
+#include "engine.h"
 #include "model_io.h"
 #include "presets.h"
 
@@ -171,6 +178,93 @@ void configs() {
   }
 }
 
+// Until every run is idle (and a moment more, for the evaluations that follow an epoch's end).
+template <class Idle>
+void settle(Idle idle) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!idle() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  while (!idle() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+std::string read(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+std::shared_ptr<const Dataset> small_data() {
+  static auto d = std::make_shared<const Dataset>(test::quadrants(400, 100));
+  return d;
+}
+
+void runs() {
+  const std::filesystem::path dir = std::filesystem::path(g_dir) / "run";
+  std::filesystem::create_directories(dir);
+  // Adam (two state tensors a parameter), one and a half epochs: an evaluation, a place mid-epoch.
+  TrainConfig adam = test::quadrant_config();
+  adam.opt.kind = OptKind::Adam;
+  adam.opt.lr = 0.01f;
+  {
+    Run r(adam, small_data());
+    r.run_steps(30);
+    settle([&] { return r.idle(); });
+    r.save_run((dir / "adam-mlp.run.safetensors").string());
+  }
+  // Momentum on a small CNN with batch norm (buffers), a change of learning rate in the middle.
+  TrainConfig cnn = test::quadrant_config();
+  cnn.net.layers = {conv(2, 3, 1, 1), batchnorm(), act("leaky_relu", 0.1f), maxpool(2), flatten(), dense(4)};
+  cnn.opt.kind = OptKind::Momentum;
+  cnn.opt.lr = 0.05f;
+  cnn.schedule.kind = Schedule::Kind::Cosine;
+  {
+    Run r(cnn, small_data());
+    r.run_steps(12);
+    settle([&] { return r.idle(); });
+    OptConfig o = cnn.opt;
+    o.lr = 0.02f;
+    r.set_optimizer(o);
+    r.run_steps(12);
+    settle([&] { return r.idle(); });
+    r.save_run((dir / "momentum-cnn.run.safetensors").string());
+  }
+  // Saved before the first step: no optimizer state, no history.
+  Run fresh(test::quadrant_config(), small_data());
+  settle([&] { return fresh.idle(); });
+  fresh.save_run((dir / "fresh.run.safetensors").string());
+}
+
+void comparisons() {
+  const std::filesystem::path dir = std::filesystem::path(g_dir) / "comparison";
+  std::filesystem::create_directories(dir);
+  ComparisonSpec s;
+  s.base = test::quadrant_config();
+  s.what = Varied::Optimizer;
+  s.values = {"sgd:0.3", "momentum:0.05", "adam:0.01"};
+  s.target_accuracy = 0.8;
+  {
+    Comparison c(s, small_data());
+    for (size_t i = 0; i < c.size(); ++i) c.run(i).run_steps(30);
+    settle([&] { return c.idle(); });
+    c.poll();
+    const std::string json = (dir / "optimizers.json").string(), csv = (dir / "optimizers.csv").string();
+    c.save(json, csv);
+    put("comparison", "optimizers", read(json) + std::string(1, '\0') + read(csv));
+    std::filesystem::remove(json);
+    std::filesystem::remove(csv);
+  }
+  // The JSON alone (an empty CSV): a comparison saved before it ran.
+  s.what = Varied::BatchSize;
+  s.values = {"8", "32"};
+  Comparison c(s, small_data());
+  const std::string json = (dir / "batches.json").string(), csv = (dir / "batches.csv").string();
+  c.save(json, csv);
+  put("comparison", "batches-json-only", read(json));
+  std::filesystem::remove(json);
+  std::filesystem::remove(csv);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -184,6 +278,8 @@ int main(int argc, char** argv) {
     idx_files();
     models();
     configs();
+    runs();
+    comparisons();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fuzz_seeds: %s\n", e.what());
     return 1;
