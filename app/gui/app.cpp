@@ -20,7 +20,10 @@ std::string home_based(const char* xdg_var, const char* fallback) {
   else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/" + fallback;
   else base = "/tmp";
   const std::string dir = base + "/nnviz";
-  ::mkdir(base.c_str(), 0755);
+  // Every missing folder on the way: a fresh home has no ~/.local, so ~/.local/share alone
+  // cannot be made, and the last session's training would be lost at exit.
+  for (size_t slash = 1; slash != std::string::npos; slash = dir.find('/', slash + 1))
+    ::mkdir(dir.substr(0, slash).c_str(), 0755);
   ::mkdir(dir.c_str(), 0755);
   return dir;
 }
