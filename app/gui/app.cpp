@@ -144,6 +144,7 @@ void App::poll() {
     curves.append(snap);
     UpdateInside(*this);
   }
+  if ((run && !run->idle()) || (compare.cmp && !compare.cmp->idle())) trained_at = now_s();
 }
 
 bool App::has_news() const {

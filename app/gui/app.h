@@ -3,8 +3,10 @@
 // into Run commands; only the main thread touches it.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <future>
+#include <limits>
 #include <optional>
 #include <memory>
 #include <string>
@@ -121,6 +123,7 @@ struct CompareState {
   std::vector<Series> series;
   PlotState loss_plot, acc_plot;
   std::vector<std::unique_ptr<Heatmap>> weights;
+  std::vector<long> weights_step;  // the step each run's tiles show
   double weights_at = -1e9;
 };
 
@@ -257,6 +260,28 @@ struct App {
   bool confirm_request = false;
   bool open_save_dialog = false, open_load_dialog = false;
   std::vector<PngRequest> png_requests;
+
+  // --- frames. The loop (main.cpp) draws at its pace while anything is live and sleeps in
+  // glfwWaitEventsTimeout otherwise; next_frame_due() is the one place that knows what is live.
+  // Views whose work waits for a moment (a refresh limited to a few a second) ask for a frame
+  // then with redraw_by(); the requests hold for the frame that made them (cleared at its start).
+  static constexpr double kNever = std::numeric_limits<double>::infinity();
+  double frame_wanted_at = kNever;  // in ImGui time (ImGui::GetTime())
+  void redraw_by(double t) { frame_wanted_at = std::min(frame_wanted_at, t); }
+  // After a window event (a key, a click, a move) ImGui needs a few frames to settle: a popup
+  // opens the frame after it is asked for and shows the frame after that (it measures itself
+  // first, hidden), a tooltip likewise, a modal's dimming fades in. The loop sets these.
+  int settle_frames = 0;
+  double settle_until = 0;
+  // When the next frame is due, in ImGui time: at or before `now` means "at the loop's pace",
+  // kNever means nothing is live (sleep until an event). `why` lists what keeps it busy.
+  double next_frame_due(double now, std::string* why = nullptr) const;
+  // Runs publish some news from helper threads after they stop counting as busy (the evaluation
+  // at an epoch's end): for a while after training, the sleeping loop looks for news often.
+  double trained_at = -1e9;  // ImGui time of the last frame that saw a run or the race training
+  double news_check_interval(double now) const;
+  // The race's runs: collects their new points (as its view does) and tells whether there were any.
+  bool take_comparison_news();
 
   App();
   void load_data(DatasetKind kind);    // in the background; poll() picks it up
