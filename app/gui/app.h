@@ -7,6 +7,7 @@
 #include <functional>
 #include <future>
 #include <limits>
+#include <map>
 #include <optional>
 #include <memory>
 #include <string>
@@ -245,6 +246,7 @@ struct App {
   bool classroom = false;
   bool hide_setup = false, hide_optimizer = false, hide_data = false, hide_reset = false, hide_files = false;
   std::string sections_shown;  // the sidebar's sections this frame, for the screenshot tests
+  std::string status_line;     // the status bar's text this frame, for the state dump
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions
@@ -282,6 +284,17 @@ struct App {
   double news_check_interval(double now) const;
   // The race's runs: collects their new points (as its view does) and tells whether there were any.
   bool take_comparison_news();
+
+  // --- a read-only dump of the state for tests that drive the real window (NNVIZ_STATE_FILE,
+  // state_dump.cpp): written only when a frame is drawn, so a frozen window gives a frozen dump.
+  std::string state_file;
+  std::map<std::string, ImVec4> marks;  // named widgets' rectangles this frame (min x, min y, max x, max y)
+  // Remembers the last item's rectangle under `name` when the dump is on.
+  void mark(const char* name) {
+    if (state_file.empty()) return;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    marks[name] = {a.x, a.y, b.x, b.y};
+  }
 
   App();
   void load_data(DatasetKind kind);    // in the background; poll() picks it up
@@ -352,5 +365,7 @@ void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);
+// Writes app.state_file after a frame was built (state_dump.cpp); `frames` drawn so far.
+void WriteStateDump(App& app, long frames);
 
 }  // namespace nnviz::gui

@@ -59,13 +59,18 @@ void gather(CompareState& cs) {
 void Setup(App& app, CompareState& cs) {
   const char* ready[] = {"optimizers", "learning-rates", "batch-sizes", "l2"};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  if (ImGui::BeginCombo("##ready", "ready-made...")) {
-    for (const char* r : ready)
-      if (ImGui::Selectable(r)) {
+  const bool ready_open = ImGui::BeginCombo("##ready", "ready-made...");
+  app.mark("compare.ready");
+  if (ready_open) {
+    for (const char* r : ready) {
+      const bool picked = ImGui::Selectable(r);
+      app.mark((std::string("compare.ready.") + r).c_str());
+      if (picked) {
         cs.spec = ready_made(r);
         cs.values_text.clear();
         for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
       }
+    }
     ImGui::EndCombo();
   }
   ImGui::SameLine();
@@ -82,9 +87,12 @@ void Setup(App& app, CompareState& cs) {
   int epochs = cs.spec.base.epochs;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
   if (ImGui::InputInt("epochs", &epochs) && epochs >= 1) cs.spec.base.epochs = epochs;
+  app.mark("compare.epochs");
   ImGui::SameLine();
   ImGui::BeginDisabled(!app.data);
-  if (ImGui::Button("Start")) {
+  const bool start = ImGui::Button("Start");
+  app.mark("compare.start");
+  if (start) {
     cs.spec.values.clear();
     for (size_t a = 0; a <= cs.values_text.size();) {
       const size_t b = cs.values_text.find(',', a);

@@ -11,6 +11,9 @@
 //     views open (refreshing at 10 Hz, frames capped at 60 per second) against closed, in
 //     alternating phases of one run over S seconds; medians as JSON (bench_inside.cpp).
 //   --scrub STEP   (with --screenshot) after training, scrub the timeline back to STEP.
+//
+// Tests that drive the real window with X events set NNVIZ_STATE_FILE=PATH: the app then writes
+// what it shows and where its controls are to PATH as JSON from every drawn frame (state_dump.cpp).
 #include <glad/gl.h>
 // glad first: GLFW is built with GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -418,6 +421,8 @@ int main(int argc, char** argv) {
     int frames_after = 0;
     FrameBench bench;
     const auto t_start = std::chrono::steady_clock::now();
+    if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app.state_file = f;
+    long frames_drawn = 0;
     // ImGui's clock (which the app's timers use) moves only when a frame starts; between frames
     // it is read as its value at the last frame plus the time since.
     double ui_time_at_frame = 0, glfw_time_at_frame = glfwGetTime();
@@ -519,6 +524,7 @@ int main(int argc, char** argv) {
       glfw_time_at_frame = glfwGetTime();
       ui_time_at_frame = ImGui::GetTime();
       app.frame_wanted_at = App::kNever;  // the views ask again in this frame if they still need to
+      app.marks.clear();
       if (app.settle_frames > 0) --app.settle_frames;
 
       const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -578,6 +584,8 @@ int main(int argc, char** argv) {
       if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !io.WantTextInput) app.views.curves = true;
 
       ImGui::Render();
+      ++frames_drawn;
+      if (!app.state_file.empty()) WriteStateDump(app, frames_drawn);
       const auto frame_built = std::chrono::steady_clock::now();
       int fb_w, fb_h;
       glfwGetFramebufferSize(win, &fb_w, &fb_h);

@@ -3,6 +3,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -29,28 +30,38 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   const RunSnapshot& s = app.snap;
+  // Each piece of the bar is formatted once, drawn, and kept in app.status_line (the state dump
+  // for tests reports the bar as shown).
+  app.status_line.clear();
+  std::string text;
+  auto piece = [&](const char* fmt, auto... args) -> const char* {
+    text.resize(size_t(std::max(0, std::snprintf(nullptr, 0, fmt, args...))));
+    std::snprintf(text.data(), text.size() + 1, fmt, args...);
+    app.status_line += (app.status_line.empty() ? "" : " ") + text;
+    return text.c_str();
+  };
   if (app.run) {
     const ImVec4 state_col = s.state == RunState::Running    ? ImVec4(0.45f, 0.85f, 0.5f, 1)
                              : s.state == RunState::Diverged || s.state == RunState::Failed ? ImVec4(1, 0.45f, 0.4f, 1)
                                                                                              : ImVec4(0.8f, 0.8f, 0.8f, 1);
-    ImGui::TextColored(state_col, "%s", to_string(s.state));
+    ImGui::TextColored(state_col, "%s", piece("%s", to_string(s.state)));
     ImGui::SameLine();
     const int target = s.target_epochs < 1000000 ? s.target_epochs : s.config.epochs;
     char rate[32] = "-";  // a rate only while the run trains
     if (s.state == RunState::Running && s.samples_per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", s.samples_per_s);
-    ImGui::Text("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, target, s.step, rate,
-                clock_text(s.elapsed_s).c_str());
+    ImGui::TextUnformatted(piece("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, target, s.step,
+                                 rate, clock_text(s.elapsed_s).c_str()));
     if (s.state == RunState::Running && s.samples_per_s > 0 && app.data && s.epoch < target) {
       const double left = (target - s.epoch) * app.data->train.count / s.samples_per_s;
       ImGui::SameLine();
-      ImGui::Text("  ETA %s", clock_text(left).c_str());
+      ImGui::TextUnformatted(piece("  ETA %s", clock_text(left).c_str()));
     }
     if (!app.curves.test_acc.empty()) {
       ImGui::SameLine();
-      ImGui::Text("  test %.2f%%", app.curves.test_acc.back() * 100);
+      ImGui::TextUnformatted(piece("  test %.2f%%", app.curves.test_acc.back() * 100));
     }
   } else {
-    ImGui::TextDisabled(app.loading.valid() ? "loading data..." : "no run");
+    ImGui::TextDisabled("%s", piece("%s", app.loading.valid() ? "loading data..." : "no run"));
   }
   // The engine's message (divergence, errors, finished) wins over a transient app message.
   std::string msg = s.message;
@@ -63,7 +74,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   }
   if (!msg.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "   %s", msg.c_str());
+    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "%s", piece("   %s", msg.c_str()));
     if (ImGui::IsItemHovered() && ImGui::CalcTextSize(msg.c_str()).x > ImGui::GetContentRegionAvail().x)
       ImGui::SetTooltip("%s", msg.c_str());  // the whole message when the bar cuts it
     if (own && err) {
