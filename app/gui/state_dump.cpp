@@ -64,6 +64,7 @@ void WriteStateDump(App& app, long frames) {
     d.set("state", to_string(app.snap.state));
     d.set("step", static_cast<long long>(app.snap.step));
     d.set("epoch", double(app.snap.epoch));
+    d.set("evaluations", static_cast<long long>(app.curves.ev_step.size()));  // as the curves have them
   }
   d.set("status", app.status_line);
   json::Value views = json::Value::array();

@@ -399,14 +399,20 @@ def scenario_epoch_key(s):
     the status line must follow the training with no further input, and the epoch's end (paused,
     with its evaluation) must be drawn as it happens, not when the loop next wakes up by itself."""
     d = train_a_little(s)
+    # A first E to the end of the epoch under way, however little is left of it; then the second
+    # one, watched, trains a whole epoch, far longer than the key is held.
+    first_step, evals = d["step"], d["evaluations"]
+    press_until(s, "e", lambda d: d.get("step", 0) > first_step, "step after the first E")
+    d = s.wait_for(lambda d: d.get("state") == "paused" and abs(d["epoch"] - round(d["epoch"])) < 1e-6
+                   and d.get("evaluations", 0) > evals and not d.get("live"), 60, "the first E's epoch end")
     time.sleep(1.0)
-    step, status = d["step"], d["status"]
+    step, status, evals = d["step"], d["status"], d["evaluations"]
     before = s.shot("before-E")
     log(f"paused at step {step}: '{status}'; pressing E")
-    s.key("e")
-    d1 = s.wait_for(lambda d: d.get("step", 0) > step, 20, "the step to move after E")
-    end = s.wait_for(lambda d: d.get("state") == "paused" and d.get("step", 0) > d1["step"] and "test" in d["status"]
-                     and not d.get("live"), 60, "the epoch's end after E, evaluated, shown without input")
+    d1 = press_until(s, "e", lambda d: d.get("step", 0) > step, "step after E")
+    end = s.wait_for(lambda d: d.get("state") == "paused" and d.get("step", 0) >= d1["step"]
+                     and d.get("evaluations", 0) > evals and not d.get("live"), 60,
+                     "the epoch's end after E, evaluated, shown without input")
     after = s.shot("after-E")
     moved = not same_screen(before, after)
     keep_png(before), keep_png(after)
