@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <future>
 #include <limits>
@@ -71,6 +72,24 @@ struct Views {
             {"analysis", &analysis},     {"playground", &playground}, {"landscape", &landscape},
             {"stats", &stats},           {"tile", &tile}};
   }
+};
+
+// The run's pace as the status bar shows it, on the GUI's clock (status_bar.cpp). The engine's
+// samples_per_s and elapsed_s count the time spent computing mini-batches: right for comparing
+// runs, but not the pace when the speed setting holds training back (at 31 mini-batches a second
+// of 10 samples the bar said 22,417 samples/s, its elapsed time stood still, and its ETA said 20 s
+// for about 24 minutes of work).
+struct Pace {
+  const void* run = nullptr;  // the run these figures are for
+  double elapsed = 0;         // seconds the run has spent running: its own figure when first seen
+                              // (a reopened run's), then the GUI's clock while it runs
+  double seen_running_at = -1;  // the last poll that saw it running (-1: it was not)
+  std::deque<std::pair<double, double>> window;  // (time, epoch progress) over the last seconds
+  // Once per frame with the latest snapshot.
+  void update(const void* current_run, const RunSnapshot& s, double now);
+  // Samples per second over the window, from the epoch's progress (a batch size changed on the way
+  // is counted right); negative while the window is too short to tell.
+  double samples_per_s(long train_samples) const;
 };
 
 struct WeightsState {
@@ -213,6 +232,7 @@ struct App {
   RunSnapshot snap;  // the latest snapshot (its point lists are the newest increments)
   Curves curves;
   double speed = 0;  // mini-batches per second, 0 = full speed
+  Pace pace;         // the status bar's samples/s, elapsed time and ETA
 
   // --- the architecture of the current run (the setup may be edited meanwhile)
   NetSpec setup_of_run;

@@ -394,7 +394,9 @@ void ControlsSection(App& app) {
   float speed = float(app.speed);
   ImGui::SetNextItemWidth(-1);
   const char* fmt = speed <= 0 ? "speed: full" : "speed: %.0f batches/s";
-  if (ImGui::SliderFloat("##speed", &speed, 0.f, 200.f, fmt, ImGuiSliderFlags_Logarithmic)) {
+  const bool speed_changed = ImGui::SliderFloat("##speed", &speed, 0.f, 200.f, fmt, ImGuiSliderFlags_Logarithmic);
+  app.mark("controls.speed");
+  if (speed_changed) {
     app.speed = speed < 0.5f ? 0 : speed;
     if (run) run->set_speed(app.speed);
   }

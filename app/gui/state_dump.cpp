@@ -64,8 +64,11 @@ void WriteStateDump(App& app, long frames) {
     d.set("state", to_string(app.snap.state));
     d.set("step", static_cast<long long>(app.snap.step));
     d.set("epoch", double(app.snap.epoch));
+    d.set("batch", app.snap.config.batch);
     d.set("evaluations", static_cast<long long>(app.curves.ev_step.size()));  // as the curves have them
   }
+  d.set("speed", app.speed);  // mini-batches a second, 0: full speed
+  if (app.data) d.set("train_samples", app.data->train.count);
   d.set("status", app.status_line);
   json::Value views = json::Value::array();
   for (const auto& [name, open] : app.views.remembered())

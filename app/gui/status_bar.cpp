@@ -22,6 +22,32 @@ std::string clock_text(double s) {
 }
 }  // namespace
 
+void Pace::update(const void* current_run, const RunSnapshot& s, double now) {
+  if (current_run != run || s.restarted) {  // a new or reset run: its own elapsed time to start from
+    *this = Pace{};
+    run = current_run;
+    elapsed = s.elapsed_s;
+  }
+  if (s.state != RunState::Running) {
+    seen_running_at = -1;
+    window.clear();
+    elapsed = std::max(elapsed, s.elapsed_s);  // never behind the run's own count
+    return;
+  }
+  if (seen_running_at >= 0) elapsed += now - seen_running_at;
+  seen_running_at = now;
+  // Enough points to see single slow steps, few enough to follow a change of speed within seconds.
+  if (window.empty() || now - window.back().first >= 0.05) window.emplace_back(now, s.epoch);
+  while (window.size() > 2 && now - window[1].first >= 5) window.pop_front();
+}
+
+double Pace::samples_per_s(long train_samples) const {
+  if (window.size() < 2) return -1;
+  const double dt = window.back().first - window.front().first;
+  if (dt < 0.5) return -1;
+  return (window.back().second - window.front().second) * double(train_samples) / dt;
+}
+
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
@@ -47,12 +73,14 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
     ImGui::TextColored(state_col, "%s", piece("%s", to_string(s.state)));
     ImGui::SameLine();
     const int target = s.target_epochs < 1000000 ? s.target_epochs : s.config.epochs;
+    // The pace on the GUI's clock (Pace): the speed setting's waits count, as they do for the user.
+    const double per_s = s.state == RunState::Running && app.data ? app.pace.samples_per_s(app.data->train.count) : -1;
     char rate[32] = "-";  // a rate only while the run trains
-    if (s.state == RunState::Running && s.samples_per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", s.samples_per_s);
+    if (per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", per_s);
     ImGui::TextUnformatted(piece("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, target, s.step,
-                                 rate, clock_text(s.elapsed_s).c_str()));
-    if (s.state == RunState::Running && s.samples_per_s > 0 && app.data && s.epoch < target) {
-      const double left = (target - s.epoch) * app.data->train.count / s.samples_per_s;
+                                 rate, clock_text(app.pace.elapsed).c_str()));
+    if (per_s > 0 && s.epoch < target) {
+      const double left = (target - s.epoch) * app.data->train.count / per_s;
       ImGui::SameLine();
       ImGui::TextUnformatted(piece("  ETA %s", clock_text(left).c_str()));
     }

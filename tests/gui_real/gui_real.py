@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import struct
@@ -194,16 +195,20 @@ class Session:
         self.move(min(SCREEN[0] - 5, self.origin[0] + self.size[0] + 100),
                   min(SCREEN[1] - 5, self.origin[1] + self.size[1] + 100))
 
-    def click(self, rect_name):
+    def click(self, rect_name, mods=()):
         r = self.rect(rect_name)
         cx, cy = (r[0] + r[2]) / 2, (r[1] + r[3]) / 2
         if not (0 <= cx < self.size[0] and 0 <= cy < self.size[1]):
             raise Failed(f"the control '{rect_name}' lies outside the window ({r}): a user cannot click it")
         self.move(self.origin[0] + (r[0] + r[2]) / 2, self.origin[1] + (r[1] + r[3]) / 2)
         time.sleep(0.15)
+        for m in mods:
+            self.x(["keydown", m])
         self.x(["mousedown", "1"])
         time.sleep(0.05)
         self.x(["mouseup", "1"])
+        for m in reversed(mods):
+            self.x(["keyup", m])
         time.sleep(0.15)
 
     def key(self, name, mods=()):
@@ -436,12 +441,68 @@ def scenario_epoch_key(s):
         raise Failed(f"the epoch's end was drawn {gap:.2f} s after the last training frame: the loop slept through it")
 
 
+def clock_seconds(text):
+    """The status bar's 'mm:ss' or 'h:mm:ss' in seconds."""
+    parts = [int(p) for p in text.split(":")]
+    return sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+
+
+def scenario_slowed(s):
+    """Training held back by the speed setting (typed into the slider with Ctrl+click): the status
+    line's samples/s must be the pace the run keeps, its elapsed time must follow the clock, and
+    its ETA must fit the work left at that pace."""
+    speed = 31
+    s.click("controls.speed", mods=("ctrl",))  # Ctrl+click: the slider takes a typed value
+    s.key("a", mods=("ctrl",))
+    for ch in str(speed):
+        s.key(ch)
+    s.key("Return")
+    s.wait_for(lambda d: abs(d.get("speed", 0) - speed) < 0.5, 10, f"the speed set to {speed} mini-batches/s")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 0, "training")
+    time.sleep(2.0)  # the pace is measured over a few seconds
+    a = s.dump()
+    time.sleep(4.0)
+    b = s.dump()
+    pattern = re.compile(r"epoch ([0-9.]+) / (\d+) .* ([0-9]+|-) samples/s +elapsed ([0-9:]+)(?: +ETA ([0-9:]+))?")
+    ma, mb = pattern.search(a["status"]), pattern.search(b["status"])
+    if not ma or not mb:
+        raise Failed(f"unexpected status lines: '{a['status']}', '{b['status']}'")
+    # The pace as it happened, from the steps between the two dumps on the app's own clock; the
+    # speed setting caps it (the run may fall short of it on a loaded machine).
+    wall = b["time"] - a["time"]
+    expected = (b["step"] - a["step"]) * b["batch"] / wall
+    cap = speed * b["batch"]
+    shown = float(mb.group(3)) if mb.group(3) != "-" else 0.0
+    log(f"status: '{b['status']}'; the pace was {expected:.0f} samples/s (the setting allows {cap})")
+    if expected > 1.3 * cap:
+        raise Failed(f"the run went {expected:.0f} samples/s, faster than the speed setting allows ({cap})")
+    wrong = []
+    if not 0.7 * expected <= shown <= 1.4 * expected:
+        wrong.append(f"the status bar says {mb.group(3)} samples/s while the run went {expected:.0f}")
+    ran = clock_seconds(mb.group(4)) - clock_seconds(ma.group(4))
+    log(f"elapsed went {ma.group(4)} -> {mb.group(4)} in {wall:.1f} s of the app's clock")
+    if ran < wall / 2 - 1:  # the clock text has whole seconds
+        wrong.append(f"the elapsed time went on {ran} s in {wall:.1f} s of training")
+    left = (float(mb.group(2)) - float(mb.group(1))) * b["train_samples"] / expected
+    if not mb.group(5):
+        wrong.append(f"no ETA while training ({left:.0f} s of work left at this pace)")
+    else:
+        eta = clock_seconds(mb.group(5))
+        log(f"ETA {mb.group(5)} = {eta} s; the work left at this pace takes {left:.0f} s")
+        if not 0.5 * left <= eta <= 2 * left:
+            wrong.append(f"the ETA says {eta} s for {left:.0f} s of work at this pace")
+    if wrong:
+        raise Failed("; ".join(wrong))
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
     "landscape": scenario_landscape,
     "reset-dialog": scenario_reset_dialog,
     "epoch-key": scenario_epoch_key,
+    "slowed": scenario_slowed,
 }
 
 
