@@ -37,8 +37,8 @@ packages=(
   libimgui-dev libglfw3-dev python3-glad libeigen3-dev doctest-dev zlib1g-dev libstb-dev
   # run: font and Fashion-MNIST
   fonts-dejavu-core dataset-fashion-mnist
-  # headless GL for the GUI tests
-  xvfb xauth libgl1-mesa-dri libglx-mesa0
+  # headless GL for the GUI tests; real X input (xdotool) and screen dumps (xwd) for tests/gui_real
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 xdotool x11-apps
   # tools the scripts use; numpy for the test that reads a model file the way the README shows
   ca-certificates xz-utils python3-numpy
 )

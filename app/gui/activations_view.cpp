@@ -99,6 +99,8 @@ void DrawActivations(App& app, bool* open) {
     }
     as.step = p->step;
     as.updated = now - as.updated < 0.2 ? std::min(now, as.updated + 0.1) : now;  // a 0.1 s grid: 10 per second
+  } else if (refresh) {
+    app.redraw_by(as.updated + 0.1);  // new values wait for the rate limit: a frame then, even when idle
   }
   const float fs = ImGui::GetFontSize();
   ImGui::BeginGroup();

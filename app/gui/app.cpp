@@ -170,7 +170,9 @@ void App::poll() {
     else if (snap.rebased) curves.clear_steps();
     curves.append(snap);
     UpdateInside(*this);
+    pace.update(run.get(), snap, now_s());
   }
+  if ((run && !run->idle()) || (compare.cmp && !compare.cmp->idle())) trained_at = now_s();
 }
 
 bool App::has_news() const {

@@ -4,8 +4,12 @@
 #pragma once
 
 #include <array>
+#include <algorithm>
+#include <deque>
 #include <functional>
 #include <future>
+#include <limits>
+#include <map>
 #include <optional>
 #include <memory>
 #include <string>
@@ -71,6 +75,24 @@ struct Views {
   }
 };
 
+// The run's pace as the status bar shows it, on the GUI's clock (status_bar.cpp). The engine's
+// samples_per_s and elapsed_s count the time spent computing mini-batches: right for comparing
+// runs, but not the pace when the speed setting holds training back (at 31 mini-batches a second
+// of 10 samples the bar said 22,417 samples/s, its elapsed time stood still, and its ETA said 20 s
+// for about 24 minutes of work).
+struct Pace {
+  const void* run = nullptr;  // the run these figures are for
+  double elapsed = 0;         // seconds the run has spent running: its own figure when first seen
+                              // (a reopened run's), then the GUI's clock while it runs
+  double seen_running_at = -1;  // the last poll that saw it running (-1: it was not)
+  std::deque<std::pair<double, double>> window;  // (time, epoch progress) over the last seconds
+  // Once per frame with the latest snapshot.
+  void update(const void* current_run, const RunSnapshot& s, double now);
+  // Samples per second over the window, from the epoch's progress (a batch size changed on the way
+  // is counted right); negative while the window is too short to tell.
+  double samples_per_s(long train_samples) const;
+};
+
 struct WeightsState {
   int param = 0;  // index into WeightsView
   int norm = 0;   // 0 per unit, 1 per layer, 2 global
@@ -122,6 +144,7 @@ struct CompareState {
   std::vector<Series> series;
   PlotState loss_plot, acc_plot;
   std::vector<std::unique_ptr<Heatmap>> weights;
+  std::vector<long> weights_step;  // the step each run's tiles show
   double weights_at = -1e9;
 };
 
@@ -214,6 +237,7 @@ struct App {
   RunSnapshot snap;  // the latest snapshot (its point lists are the newest increments)
   Curves curves;
   double speed = 0;  // mini-batches per second, 0 = full speed
+  Pace pace;         // the status bar's samples/s, elapsed time and ETA
 
   // --- the architecture of the current run (the setup may be edited meanwhile)
   NetSpec setup_of_run;
@@ -252,6 +276,7 @@ struct App {
   bool classroom_forced = false;
   std::array<bool, 6> classroom_as_read{};  // classroom and the five hide_* flags from the file
   std::string sections_shown;  // the sidebar's sections this frame, for the screenshot tests
+  std::string status_line;     // the status bar's text this frame, for the state dump
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions
@@ -285,6 +310,39 @@ struct App {
   bool confirm_request = false;
   bool open_save_dialog = false, open_load_dialog = false;
   std::vector<PngRequest> png_requests;
+
+  // --- frames. The loop (main.cpp) draws at its pace while anything is live and sleeps in
+  // glfwWaitEventsTimeout otherwise; next_frame_due() is the one place that knows what is live.
+  // Views whose work waits for a moment (a refresh limited to a few a second) ask for a frame
+  // then with redraw_by(); the requests hold for the frame that made them (cleared at its start).
+  static constexpr double kNever = std::numeric_limits<double>::infinity();
+  double frame_wanted_at = kNever;  // in ImGui time (ImGui::GetTime())
+  void redraw_by(double t) { frame_wanted_at = std::min(frame_wanted_at, t); }
+  // After a window event (a key, a click, a move) ImGui needs a few frames to settle: a popup
+  // opens the frame after it is asked for and shows the frame after that (it measures itself
+  // first, hidden), a tooltip likewise, a modal's dimming fades in. The loop sets these.
+  int settle_frames = 0;
+  double settle_until = 0;
+  // When the next frame is due, in ImGui time: at or before `now` means "at the loop's pace",
+  // kNever means nothing is live (sleep until an event). `why` lists what keeps it busy.
+  double next_frame_due(double now, std::string* why = nullptr) const;
+  // Runs publish some news from helper threads after they stop counting as busy (the evaluation
+  // at an epoch's end): for a while after training, the sleeping loop looks for news often.
+  double trained_at = -1e9;  // ImGui time of the last frame that saw a run or the race training
+  double news_check_interval(double now) const;
+  // The race's runs: collects their new points (as its view does) and tells whether there were any.
+  bool take_comparison_news();
+
+  // --- a read-only dump of the state for tests that drive the real window (NNVIZ_STATE_FILE,
+  // state_dump.cpp): written only when a frame is drawn, so a frozen window gives a frozen dump.
+  std::string state_file;
+  std::map<std::string, ImVec4> marks;  // named widgets' rectangles this frame (min x, min y, max x, max y)
+  // Remembers the last item's rectangle under `name` when the dump is on.
+  void mark(const char* name) {
+    if (state_file.empty()) return;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    marks[name] = {a.x, a.y, b.x, b.y};
+  }
 
   App();
   void load_data(DatasetKind kind);    // in the background; poll() picks it up
@@ -362,5 +420,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);
 void DrawMessageLog(App& app);  // the "Messages" window, drawn by the status bar when it is open
+// Writes app.state_file after a frame was built (state_dump.cpp); `frames` drawn so far.
+void WriteStateDump(App& app, long frames);
 
 }  // namespace nnviz::gui

@@ -155,6 +155,7 @@ void DrawCanvas(App& app, bool* open) {
   std::string source;
   Network* net = canvas_network(app, c, norm, source);
   const double now = ImGui::GetTime();
+  if (c.dirty && now - c.predicted_at < 0.05) app.redraw_by(c.predicted_at + 0.05);  // read it then, even when idle
   if (c.dirty && now - c.predicted_at >= 0.05) {
     c.dirty = false;
     c.predicted_at = now;

@@ -59,13 +59,18 @@ void gather(CompareState& cs) {
 void Setup(App& app, CompareState& cs) {
   const char* ready[] = {"optimizers", "learning-rates", "batch-sizes", "l2"};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  if (ImGui::BeginCombo("##ready", "ready-made...")) {
-    for (const char* r : ready)
-      if (ImGui::Selectable(r)) {
+  const bool ready_open = ImGui::BeginCombo("##ready", "ready-made...");
+  app.mark("compare.ready");
+  if (ready_open) {
+    for (const char* r : ready) {
+      const bool picked = ImGui::Selectable(r);
+      app.mark((std::string("compare.ready.") + r).c_str());
+      if (picked) {
         cs.spec = ready_made(r);
         cs.values_text.clear();
         for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
       }
+    }
     ImGui::EndCombo();
   }
   ImGui::SameLine();
@@ -82,9 +87,12 @@ void Setup(App& app, CompareState& cs) {
   int epochs = cs.spec.base.epochs;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
   if (ImGui::InputInt("epochs", &epochs) && epochs >= 1) cs.spec.base.epochs = epochs;
+  app.mark("compare.epochs");
   ImGui::SameLine();
   ImGui::BeginDisabled(!app.data);
-  if (ImGui::Button("Start")) {
+  const bool start = ImGui::Button("Start");
+  app.mark("compare.start");
+  if (start) {
     cs.spec.values.clear();
     for (size_t a = 0; a <= cs.values_text.size();) {
       const size_t b = cs.values_text.find(',', a);
@@ -101,6 +109,7 @@ void Setup(App& app, CompareState& cs) {
       cs.saved.reset();
       cs.series.clear();
       cs.weights.clear();
+      cs.weights_step.clear();
       cs.cmp = std::make_unique<Comparison>(cs.spec, app.data, GuiRunOptions());
       if (app.run) app.run->pause();  // the cores go to the race
       cs.cmp->play();
@@ -117,6 +126,7 @@ void Setup(App& app, CompareState& cs) {
       cs.cmp.reset();
       cs.series.clear();
       cs.weights.clear();
+      cs.weights_step.clear();
       cs.saved = std::move(saved);
       cs.spec = cs.saved->spec;
       cs.values_text.clear();
@@ -229,6 +239,7 @@ void FirstLayers(App& app, CompareState& cs) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float w = std::max(ImGui::GetFontSize() * 7, (ImGui::GetContentRegionAvail().x - spacing * (n - 1)) / n);
   const int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + spacing) / (w + spacing)));
+  cs.weights_step.resize(n, -1);
   int shown = 0;
   const double now = ImGui::GetTime();
   const bool refresh = now - cs.weights_at > 0.25;
@@ -238,7 +249,11 @@ void FirstLayers(App& app, CompareState& cs) {
     const Mat& m = wv->values[0];
     if (wv->shapes[0].size() != 2 || m.rows() != 784) continue;
     if (!cs.weights[i]) cs.weights[i] = std::make_unique<Heatmap>();
+    // Newer weights than the tiles show wait for the rate limit; a frame then, even when the race
+    // has just ended and nothing else would draw one.
+    if (!refresh && wv->step != cs.weights_step[i]) app.redraw_by(cs.weights_at + 0.25);
     if (refresh || cs.weights[i]->empty()) {
+      cs.weights_step[i] = wv->step;
       const int units = std::min<int>(int(m.cols()), 16);
       TileLayout t = MakeTiles(units, 28, 28);
       std::vector<float> img(size_t(t.width()) * t.height(), NAN);
@@ -256,7 +271,6 @@ void FirstLayers(App& app, CompareState& cs) {
     ImGui::EndGroup();
   }
   if (refresh) cs.weights_at = now;
-  (void)app;
 }
 
 }  // namespace

@@ -11,6 +11,9 @@
 //     views open (refreshing at 10 Hz, frames capped at 60 per second) against closed, in
 //     alternating phases of one run over S seconds; medians as JSON (bench_inside.cpp).
 //   --scrub STEP   (with --screenshot) after training, scrub the timeline back to STEP.
+//
+// Tests that drive the real window with X events set NNVIZ_STATE_FILE=PATH: the app then writes
+// what it shows and where its controls are to PATH as JSON from every drawn frame (state_dump.cpp).
 #include <glad/gl.h>
 // glad first: GLFW is built with GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -453,7 +456,13 @@ int main(int argc, char** argv) {
     int frames_after = 0;
     FrameBench bench;
     const auto t_start = std::chrono::steady_clock::now();
-    double last_input = 0;
+    if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app.state_file = f;
+    long frames_drawn = 0;
+    // ImGui's clock (which the app's timers use) moves only when a frame starts; between frames
+    // it is read as its value at the last frame plus the time since.
+    double ui_time_at_frame = 0, glfw_time_at_frame = glfwGetTime();
+    auto ui_now = [&] { return ui_time_at_frame + (glfwGetTime() - glfw_time_at_frame); };
+    bool was_live = true;
     bool font_filter_set = false;
     float ui_scale = scale;
     while (status == 0 && !glfwWindowShouldClose(win) && !g_quit) {
@@ -479,21 +488,27 @@ int main(int argc, char** argv) {
         if (t_run > 120) status = 3;
       }
 
-      // Idle means idle: with nothing training, loading or being touched, sleep until an event.
-      const bool busy = app.loading.valid() || (app.run && !app.run->idle()) || drives_itself ||
-                        ImGui::GetTime() - last_input < 0.5 ||
-                        (!app.message_is_error && ImGui::GetTime() < app.message_until);  // to clear it on time
-      if (busy) {
+      // Idle means idle: frames come at the loop's pace while anything is live (App::next_frame_due
+      // names it all: training, a comparison, the playground, the landscape, a dialog to open,
+      // ImGui settling after an event), one more after that to show where it ended; otherwise
+      // the loop sleeps until an event or the next moment something is due, and on waking for
+      // neither draws only if a run has news (looked for often just after training, when an
+      // epoch's evaluation may still arrive, and once a second otherwise).
+      const double due = drives_itself ? ui_now() : app.next_frame_due(ui_now());
+      const bool live = due <= ui_now();
+      g_event = false;
+      if (live || was_live) {
         glfwPollEvents();
       } else {
-        g_event = false;
-        glfwWaitEventsTimeout(1.0);
-        // Woken by the timeout with no input: draw only if the run has something new.
-        if (!g_event && !app.has_news()) continue;
+        glfwWaitEventsTimeout(std::clamp(std::min(due - ui_now(), app.news_check_interval(ui_now())), 0.001, 1.0));
+        if (!g_event && ui_now() < due && !app.has_news() && !app.take_comparison_news()) continue;
       }
-      if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 || io.InputQueueCharacters.Size > 0 ||
-          ImGui::IsAnyMouseDown())
-        last_input = ImGui::GetTime();
+      was_live = live;
+      if (g_event) {
+        // Any window event, a key as much as a mouse move: ImGui gets a few frames to settle.
+        app.settle_frames = 3;
+        app.settle_until = ui_now() + 0.25;
+      }
 
       app.poll();
       if (opt.bench_frames > 0 && app.run) {
@@ -541,6 +556,11 @@ int main(int argc, char** argv) {
       ImGui_ImplGlfw_NewFrame();
       if (headless) io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
       ImGui::NewFrame();
+      glfw_time_at_frame = glfwGetTime();
+      ui_time_at_frame = ImGui::GetTime();
+      app.frame_wanted_at = App::kNever;  // the views ask again in this frame if they still need to
+      app.marks.clear();
+      if (app.settle_frames > 0) --app.settle_frames;
 
       const ImGuiViewport* vp = ImGui::GetMainViewport();
       const float status_h = ImGui::GetFrameHeight() * 1.3f;
@@ -599,6 +619,8 @@ int main(int argc, char** argv) {
       if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !io.WantTextInput) app.views.curves = true;
 
       ImGui::Render();
+      ++frames_drawn;
+      if (!app.state_file.empty()) WriteStateDump(app, frames_drawn);
       const auto frame_built = std::chrono::steady_clock::now();
       int fb_w, fb_h;
       glfwGetFramebufferSize(win, &fb_w, &fb_h);

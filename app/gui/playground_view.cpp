@@ -198,8 +198,10 @@ void DrawPlayground(App& app, bool* open) {
   const float fs = ImGui::GetFontSize();
   bool restart = !ps.pg && ps.error.empty();
   if (ImGui::RadioButton("1-D regression", ps.mode == 0)) ps.mode = 0, restart = true;
+  app.mark("playground.1d");
   ImGui::SameLine();
   if (ImGui::RadioButton("2-D classification", ps.mode == 1)) ps.mode = 1, restart = true;
+  app.mark("playground.2d");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
   if (ps.mode == 0) {
@@ -242,6 +244,7 @@ void DrawPlayground(App& app, bool* open) {
   ImGui::DragFloat("lr", &ps.lr, 0.0005f, 1e-4f, 0.5f, "%.4f", ImGuiSliderFlags_Logarithmic);
   ImGui::SameLine();
   if (ImGui::Button(ps.running ? "Pause" : "Train")) ps.running = !ps.running;
+  app.mark("playground.train");
   ImGui::SameLine();
   if (ImGui::Button("Restart")) restart = true;
   if (ps.mode == 0) {

@@ -3,6 +3,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -21,6 +22,32 @@ std::string clock_text(double s) {
 }
 }  // namespace
 
+void Pace::update(const void* current_run, const RunSnapshot& s, double now) {
+  if (current_run != run || s.restarted) {  // a new or reset run: its own elapsed time to start from
+    *this = Pace{};
+    run = current_run;
+    elapsed = s.elapsed_s;
+  }
+  if (s.state != RunState::Running) {
+    seen_running_at = -1;
+    window.clear();
+    elapsed = std::max(elapsed, s.elapsed_s);  // never behind the run's own count
+    return;
+  }
+  if (seen_running_at >= 0) elapsed += now - seen_running_at;
+  seen_running_at = now;
+  // Enough points to see single slow steps, few enough to follow a change of speed within seconds.
+  if (window.empty() || now - window.back().first >= 0.05) window.emplace_back(now, s.epoch);
+  while (window.size() > 2 && now - window[1].first >= 5) window.pop_front();
+}
+
+double Pace::samples_per_s(long train_samples) const {
+  if (window.size() < 2) return -1;
+  const double dt = window.back().first - window.front().first;
+  if (dt < 0.5) return -1;
+  return (window.back().second - window.front().second) * double(train_samples) / dt;
+}
+
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
@@ -29,34 +56,46 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   const RunSnapshot& s = app.snap;
+  // Each piece of the bar is formatted once, drawn, and kept in app.status_line (the state dump
+  // for tests reports the bar as shown).
+  app.status_line.clear();
+  std::string text;
+  auto piece = [&](const char* fmt, auto... args) -> const char* {
+    text.resize(size_t(std::max(0, std::snprintf(nullptr, 0, fmt, args...))));
+    std::snprintf(text.data(), text.size() + 1, fmt, args...);
+    app.status_line += (app.status_line.empty() ? "" : " ") + text;
+    return text.c_str();
+  };
   if (app.run) {
     const ImVec4 state_col = s.state == RunState::Running    ? ImVec4(0.45f, 0.85f, 0.5f, 1)
                              : s.state == RunState::Diverged || s.state == RunState::Failed ? ImVec4(1, 0.45f, 0.4f, 1)
                                                                                              : ImVec4(0.8f, 0.8f, 0.8f, 1);
-    ImGui::TextColored(state_col, "%s", to_string(s.state));
+    ImGui::TextColored(state_col, "%s", piece("%s", to_string(s.state)));
     ImGui::SameLine();
     // The total is the setting; a nearer stop (E: to the end of this epoch) is said beside it.
     const int total = s.config.epochs;
     const int target = s.target_epochs < 1000000 ? s.target_epochs : total;
+    // The pace on the GUI's clock (Pace): the speed setting's waits count, as they do for the user.
+    const double per_s = s.state == RunState::Running && app.data ? app.pace.samples_per_s(app.data->train.count) : -1;
     char rate[32] = "-";  // a rate only while the run trains
-    if (s.state == RunState::Running && s.samples_per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", s.samples_per_s);
-    ImGui::Text("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, total, s.step, rate,
-                clock_text(s.elapsed_s).c_str());
+    if (per_s > 0) std::snprintf(rate, sizeof rate, "%.0f", per_s);
+    ImGui::TextUnformatted(piece("epoch %.2f / %d   step %ld   %s samples/s   elapsed %s", s.epoch, total, s.step,
+                                 rate, clock_text(app.pace.elapsed).c_str()));
     if (s.state == RunState::Running && target < total) {
       ImGui::SameLine();
-      ImGui::TextDisabled("  (stops at epoch %d)", target);
+      ImGui::TextDisabled("%s", piece("  (stops at epoch %d)", target));
     }
-    if (s.state == RunState::Running && s.samples_per_s > 0 && app.data && s.epoch < target) {
-      const double left = (target - s.epoch) * app.data->train.count / s.samples_per_s;
+    if (per_s > 0 && s.epoch < target) {
+      const double left = (target - s.epoch) * app.data->train.count / per_s;
       ImGui::SameLine();
-      ImGui::Text("  ETA %s", clock_text(left).c_str());
+      ImGui::TextUnformatted(piece("  ETA %s", clock_text(left).c_str()));
     }
     if (!app.curves.test_acc.empty()) {
       ImGui::SameLine();
-      ImGui::Text("  test %.2f%%", app.curves.test_acc.back() * 100);
+      ImGui::TextUnformatted(piece("  test %.2f%%", app.curves.test_acc.back() * 100));
     }
   } else {
-    ImGui::TextDisabled(app.loading.valid() ? "loading data..." : "no run");
+    ImGui::TextDisabled("%s", piece("%s", app.loading.valid() ? "loading data..." : "no run"));
   }
   // The newest message wins, the engine's (divergence, finished, reopened) or the app's (a file
   // that could not be opened): an error said after an engine message is never hidden behind it.
@@ -80,7 +119,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   }
   if (!msg.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "%s", msg.c_str());
+    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "%s", piece("%s", msg.c_str()));
     if (ImGui::IsItemHovered() && ImGui::CalcTextSize(msg.c_str()).x > ImGui::GetContentRegionAvail().x)
       ImGui::SetTooltip("%s", msg.c_str());  // the whole message when the bar cuts it
   }

@@ -111,6 +111,8 @@ void DrawWeights(App& app, bool* open) {
       // On a 0.1 s grid, so that frames of any length still give 10 refreshes a second.
       ws.updated = now - ws.updated < 0.2 ? std::min(now, ws.updated + 0.1) : now;
       ws.dirty = false;
+    } else {
+      app.redraw_by(ws.updated + 0.1);  // new weights wait for the rate limit: a frame then, even when idle
     }
   }
   if (!Heatmap::error().empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", Heatmap::error().c_str());

@@ -1,0 +1,76 @@
+// When the app needs frames. The loop in main.cpp asks this before it sleeps: everything that
+// changes what the window shows without the user touching it must be named here, or its view
+// freezes until the next mouse move.
+#include <imgui.h>
+#include <imgui_internal.h>  // a modal's dimming (DimBgRatio), which fades in over several frames
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app.h"
+
+namespace nnviz::gui {
+
+double App::next_frame_due(double now, std::string* why) const {
+  double due = kNever;
+  auto at = [&](double t, const char* what) {
+    due = std::min(due, t);
+    if (why) *why += (why->empty() ? "" : ",") + std::string(what);
+  };
+  auto live = [&](bool cond, const char* what) {
+    if (cond) at(now, what);
+  };
+  // Work that goes on by itself, on other threads or a little every frame on this one.
+  live(loading.valid(), "loading");
+  live(run && !run->idle(), "run");                           // training, stepping, evaluating
+  live(compare.cmp && !compare.cmp->idle(), "comparison");    // its view polls the runs each frame
+  live(views.playground && playground.pg && (playground.running || playground.steps_to_do > 0),
+       "playground");                                         // trains in its view's frames
+  live(playground.csv_loading.valid(), "playground-csv");  // a CSV file being read: its view waits for it
+  live(views.landscape && landscape.shown < landscape.steps, "landscape");  // a few steps a frame
+  live(views.analysis && analysis.pending.valid(), "analysis");             // picked up by its view
+  // Requests a frame carries out: dialogs open at the start of the next one, PNGs are read from it.
+  live(confirm_request || open_save_dialog || open_load_dialog, "dialog");
+  live(!png_requests.empty(), "png");
+
+  // ImGui's own needs. A held key repeats and a held button drags, both timed by ImGui per frame.
+  const ImGuiIO& io = ImGui::GetIO();
+  bool held = false;
+  for (bool down : io.MouseDown) held |= down;
+  for (bool down : io.KeysDown) held |= down;
+  live(held, "held");
+  live(settle_frames > 0 || now < settle_until, "settling");  // after a window event (main.cpp)
+  live(ImGui::GetTopMostPopupModal() && GImGui->DimBgRatio < 1, "modal");
+  if (io.WantTextInput) at(now + 0.2, "caret");  // the text cursor blinks (0.8 s on, 0.4 s off)
+
+  // Moments: a message's end, a view's deferred refresh.
+  if (!message_is_error && message_until > now && message_until < kNever) at(message_until, "message");
+  if (frame_wanted_at < kNever) at(frame_wanted_at, "view");
+  return due;
+}
+
+double App::news_check_interval(double now) const {
+  // An epoch's evaluation takes from a fraction of a second to a few seconds after the last
+  // mini-batch; looking for news is a snapshot of the run's counters, far cheaper than a frame.
+  return now - trained_at < 10 ? 0.05 : 1.0;
+}
+
+bool App::take_comparison_news() {
+  if (!compare.cmp) return false;
+  Comparison& c = *compare.cmp;
+  auto tally = [&c] {
+    std::vector<size_t> t;
+    for (size_t i = 0; i < c.size(); ++i) {
+      const RunSnapshot& s = c.latest(i);
+      t.insert(t.end(), {c.steps(i).size(), c.evals(i).size(), size_t(c.version(i)), size_t(s.state),
+                         std::hash<std::string>()(s.message), std::hash<const void*>()(s.weights.get())});
+    }
+    return t;
+  };
+  const std::vector<size_t> before = tally();
+  c.poll();
+  return tally() != before;
+}
+
+}  // namespace nnviz::gui

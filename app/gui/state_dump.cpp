@@ -1,0 +1,132 @@
+// The state dump for tests that drive the real window with X events (tests/gui_real): what the
+// app shows and where its controls are, as JSON, in the file NNVIZ_STATE_FILE names. Read-only:
+// nothing here changes the app. It is written from drawn frames only, so a window that stopped
+// drawing leaves a dump that stopped changing, which is what those tests look for.
+#include <imgui.h>
+#include <imgui_internal.h>  // the popup stack: which popups are open and actually on screen
+
+#include <cstdio>
+#include <deque>
+#include <string>
+
+#include "app.h"
+#include "json.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+json::Value Rect(const ImVec4& r) {
+  json::Value a = json::Value::array();
+  for (float v : {r.x, r.y, r.z, r.w}) a.push(double(v));
+  return a;
+}
+
+// Popups (and modal dialogs) drawn this frame and visible: a window that auto-sizes is hidden on
+// its first frame while it measures itself, and a test must not count it as shown yet.
+json::Value VisiblePopups() {
+  json::Value list = json::Value::array();
+  for (const ImGuiPopupData& p : GImGui->OpenPopupStack)
+    if (p.Window && p.Window->Active && !p.Window->Hidden) list.push(std::string(p.Window->Name));
+  return list;
+}
+
+// A temp file renamed over the target: a reader never sees half a dump. No fsync: it is rewritten
+// many times a second and nobody needs it after a crash.
+void WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".part";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return;
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) == 0 && ok) std::rename(tmp.c_str(), path.c_str());
+  else std::remove(tmp.c_str());
+}
+
+}  // namespace
+
+// Called after a frame is built (ImGui::Render), with the frames drawn so far. Writes when the
+// content changed, and otherwise every quarter second (so a reader sees the frame count move).
+void WriteStateDump(App& app, long frames) {
+  static std::string last;
+  static double last_written = -1e9;
+  // The last frames drawn (time, run state, step): when the frames stopped and started again is
+  // seen from any later dump, whenever the reader happened to look.
+  struct Frame { double time; const char* state; long step; };
+  static std::deque<Frame> recent;
+  const double now = ImGui::GetTime();
+  recent.push_back({now, app.run ? to_string(app.snap.state) : "", app.snap.step});
+  if (recent.size() > 40) recent.pop_front();
+  json::Value d = json::Value::object();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  d.set("window", Rect({vp->Pos.x, vp->Pos.y, vp->Pos.x + vp->Size.x, vp->Pos.y + vp->Size.y}));
+  d.set("data_loaded", bool(app.data));
+  if (app.run) {
+    d.set("state", to_string(app.snap.state));
+    d.set("step", static_cast<long long>(app.snap.step));
+    d.set("epoch", double(app.snap.epoch));
+    d.set("batch", app.snap.config.batch);
+    d.set("evaluations", static_cast<long long>(app.curves.ev_step.size()));  // as the curves have them
+  }
+  d.set("speed", app.speed);  // mini-batches a second, 0: full speed
+  if (app.data) d.set("train_samples", app.data->train.count);
+  d.set("status", app.status_line);
+  json::Value views = json::Value::array();
+  for (const auto& [name, open] : app.views.remembered())
+    if (*open && std::string(name) != "tile") views.push(name);
+  d.set("views", views);
+  d.set("popups", VisiblePopups());
+  if (app.views.compare) {  // the race being set up
+    json::Value c = json::Value::object();
+    c.set("values", app.compare.values_text);
+    c.set("epochs", app.compare.spec.base.epochs);
+    d.set("compare_setup", c);
+  }
+  if (const CompareState& cs = app.compare; cs.cmp) {
+    json::Value c = json::Value::object(), steps = json::Value::array();
+    bool running = false;
+    for (size_t i = 0; i < cs.cmp->size(); ++i) {
+      steps.push(static_cast<long long>(cs.cmp->latest(i).step));  // as the view last polled it
+      running |= cs.cmp->latest(i).state == RunState::Running;
+    }
+    c.set("running", running);
+    c.set("steps", steps);
+    d.set("comparison", c);
+  }
+  if (const PlaygroundState& ps = app.playground; ps.pg) {
+    json::Value p = json::Value::object();
+    p.set("mode", ps.mode);
+    p.set("running", ps.running);
+    p.set("steps", static_cast<long long>(ps.pg->steps()));
+    d.set("playground", p);
+  }
+  if (app.views.landscape) {
+    json::Value l = json::Value::object();
+    l.set("shown", app.landscape.shown);
+    l.set("steps", app.landscape.steps);
+    d.set("landscape", l);
+  }
+  json::Value marks = json::Value::object();
+  for (const auto& [name, r] : app.marks) marks.set(name, Rect(r));
+  d.set("rects", marks);
+  std::string why;
+  app.next_frame_due(now, &why);
+  d.set("live", why);  // what kept the frames coming when this one was drawn
+  const std::string content = d.dump();
+  if (content == last && now - last_written < 0.25) return;
+  last = content;
+  last_written = now;
+  d.set("frames", static_cast<long long>(frames));
+  d.set("time", now);
+  json::Value log = json::Value::array();
+  for (const Frame& f : recent) {
+    json::Value e = json::Value::array();
+    e.push(f.time);
+    e.push(f.state);
+    e.push(static_cast<long long>(f.step));
+    log.push(e);
+  }
+  d.set("recent_frames", log);
+  WriteAtomically(app.state_file, d.dump(1));
+}
+
+}  // namespace nnviz::gui

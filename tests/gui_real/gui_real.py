@@ -1,0 +1,546 @@
+#!/usr/bin/env python3
+"""Real-input scenarios for the desktop app: nnviz started as a user starts it (no options that
+make it drive itself), on its own Xvfb display, with a fresh HOME, driven by X events from xdotool,
+watched through the state dump it writes when NNVIZ_STATE_FILE is set (app/gui/state_dump.cpp) and
+through screen dumps (xwd). They find what headless --screenshot runs cannot: a view that stops
+moving when nobody touches the mouse, a dialog that waits for a second event.
+
+    gui_real.py --app PATH [--out DIR] SCENARIO
+
+Exit status: 0 passed, 1 failed, 77 skipped (xdotool, xwd or Xvfb missing).
+Bounds count steps and frames and allow generous seconds, so that a busy machine slows a
+scenario down without failing it; a frozen window fails it however long it is given.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+SKIP = 77
+SCREEN = (1600, 1000)  # larger than the window (1280x800), so the pointer can leave it
+
+
+class Failed(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --- screen dumps -------------------------------------------------------------------------------
+
+def xwd_pixels(path):
+    """The pixel bytes of an xwd dump (the header carries the dump's own name, not the screen)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    header_size, _version, _fmt, _depth, width, height = struct.unpack(">6I", data[:24])
+    fields = struct.unpack(">25I", data[:100])
+    bytes_per_line, ncolors = fields[12], fields[19]
+    start = header_size + 12 * ncolors
+    return data[start:start + bytes_per_line * height], width, height, fields
+
+
+def xwd_to_png(src, dst):
+    """Writes a true-colour xwd dump (3 or 4 bytes a pixel; Xvfb at depth 24 packs 3) as an RGB
+    PNG, for people to look at."""
+    pixels, width, height, f = xwd_pixels(src)
+    byte_order, bits_per_pixel, bytes_per_line = f[7], f[11], f[12]
+    red_mask, green_mask, blue_mask = f[14], f[15], f[16]
+    size = bits_per_pixel // 8
+    if size not in (3, 4) or bytes_per_line < width * size:
+        return False
+    order = "little" if byte_order == 0 else "big"
+    shift = lambda m: (m & -m).bit_length() - 1
+    rs, gs, bs = shift(red_mask), shift(green_mask), shift(blue_mask)
+    # Masks of whole bytes (the usual case): each channel is every size-th byte from its own offset.
+    offsets = []
+    for mask, sh in ((red_mask, rs), (green_mask, gs), (blue_mask, bs)):
+        if mask >> sh != 0xFF or sh % 8:
+            offsets = None
+            break
+        offsets.append(sh // 8 if order == "little" else size - 1 - sh // 8)
+    rows = []
+    for y in range(height):
+        line = pixels[y * bytes_per_line:y * bytes_per_line + width * size]
+        rgb = bytearray(width * 3)
+        if offsets:
+            for c, off in enumerate(offsets):
+                rgb[c::3] = line[off::size]
+        else:
+            for i, x in enumerate(range(0, width * size, size)):
+                v = int.from_bytes(line[x:x + size], order)
+                rgb[3 * i:3 * i + 3] = bytes(((v & red_mask) >> rs, (v & green_mask) >> gs, (v & blue_mask) >> bs))
+        rows.append(b"\x00" + bytes(rgb))  # filter byte: none
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + chunk(b"IEND", b"")
+    with open(dst, "wb") as out:
+        out.write(png)
+    return True
+
+
+# --- the session: Xvfb, the app, input ----------------------------------------------------------
+
+class Session:
+    def __init__(self, app, out_dir, name):
+        self.app_path, self.name = app, name
+        self.tmp = tempfile.mkdtemp(prefix=f"nnviz-gui-real-{name}-")
+        self.out = out_dir or self.tmp
+        os.makedirs(self.out, exist_ok=True)
+        self.state_file = os.path.join(self.tmp, "state.json")
+        self.xvfb = self.proc = None
+        self.display = None
+        self.origin = (0, 0)
+        self.shots = 0
+
+    # Xvfb on a display number picked at random; another number if that one is taken.
+    def start_x(self):
+        for _ in range(20):
+            n = random.randint(300, 899)
+            if os.path.exists(f"/tmp/.X{n}-lock") or os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                continue
+            xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                if os.path.exists(f"/tmp/.X11-unix/X{n}") or xvfb.poll() is not None:
+                    break
+                time.sleep(0.05)
+            if xvfb.poll() is None and os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                self.xvfb, self.display = xvfb, f":{n}"
+                time.sleep(0.2)
+                return
+            if xvfb.poll() is None:
+                xvfb.terminate()
+                xvfb.wait()
+        raise Failed("could not start Xvfb on a free display")
+
+    def env(self):
+        e = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home, exist_ok=True)
+        e.update(HOME=home, DISPLAY=self.display, NNVIZ_STATE_FILE=self.state_file)
+        e.pop("XAUTHORITY", None)
+        return e
+
+    def start_app(self):
+        self.log_path = os.path.join(self.out, f"{self.name}.log")
+        self.app_log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([self.app_path], env=self.env(), cwd=self.tmp, stdout=self.app_log,
+                                     stderr=subprocess.STDOUT)
+        # The window's place on the screen: the dump's rectangles are inside the window.
+        wid = self.x(["search", "--sync", "--onlyvisible", "--name", "^nnviz$"], timeout=30).split()[0]
+        geo = self.x(["getwindowgeometry", "--shell", wid])
+        g = dict(line.split("=", 1) for line in geo.split() if "=" in line)
+        self.origin = (int(g["X"]), int(g["Y"]))
+        self.size = (int(g["WIDTH"]), int(g["HEIGHT"]))
+        log(f"window {wid} at {self.origin}, {self.size[0]}x{self.size[1]}, display {self.display}")
+        self.wait_for(lambda d: d.get("data_loaded") and "state" in d, 60, "the data loaded and a run made")
+
+    def x(self, args, timeout=10):
+        r = subprocess.run(["xdotool"] + args, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        if r.returncode != 0:
+            raise Failed(f"xdotool {' '.join(args)}: {r.stderr.strip()}")
+        return r.stdout
+
+    def check_alive(self):
+        if self.proc.poll() is not None:
+            raise Failed(f"nnviz exited with status {self.proc.returncode} (log: {self.log_path})")
+
+    def dump(self):
+        self.check_alive()
+        try:
+            with open(self.state_file) as f:
+                return json.load(f)
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def wait_for(self, pred, seconds, what):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            d = self.dump()
+            if d and pred(d):
+                return d
+            time.sleep(0.1)
+        raise Failed(f"waited {seconds} s for {what}; last dump: {json.dumps(self.dump())[:1500]}")
+
+    def rect(self, name, seconds=10):
+        d = self.wait_for(lambda d: name in d.get("rects", {}), seconds, f"the control '{name}' on screen")
+        return d["rects"][name]
+
+    def move(self, x, y):
+        self.x(["mousemove", str(int(x)), str(int(y))])
+
+    def move_inside(self, rect_name=None):
+        """The pointer over the window (keyboard focus follows it without a window manager)."""
+        if rect_name:
+            r = self.rect(rect_name)
+            self.move(self.origin[0] + (r[0] + r[2]) / 2, self.origin[1] + (r[1] + r[3]) / 2)
+        else:
+            self.move(self.origin[0] + self.size[0] * 0.7, self.origin[1] + self.size[1] * 0.45)
+
+    def move_outside(self):
+        self.move(min(SCREEN[0] - 5, self.origin[0] + self.size[0] + 100),
+                  min(SCREEN[1] - 5, self.origin[1] + self.size[1] + 100))
+
+    def click(self, rect_name, mods=()):
+        r = self.rect(rect_name)
+        cx, cy = (r[0] + r[2]) / 2, (r[1] + r[3]) / 2
+        if not (0 <= cx < self.size[0] and 0 <= cy < self.size[1]):
+            raise Failed(f"the control '{rect_name}' lies outside the window ({r}): a user cannot click it")
+        self.move(self.origin[0] + (r[0] + r[2]) / 2, self.origin[1] + (r[1] + r[3]) / 2)
+        time.sleep(0.15)
+        for m in mods:
+            self.x(["keydown", m])
+        self.x(["mousedown", "1"])
+        time.sleep(0.05)
+        self.x(["mouseup", "1"])
+        for m in reversed(mods):
+            self.x(["keyup", m])
+        time.sleep(0.15)
+
+    def key(self, name, mods=()):
+        # Held for 50 ms: a tap with no hold can fall between two frames of a busy app.
+        for m in mods:
+            self.x(["keydown", m])
+        self.x(["keydown", name])
+        time.sleep(0.05)
+        self.x(["keyup", name])
+        for m in reversed(mods):
+            self.x(["keyup", m])
+        time.sleep(0.05)
+
+    def type_into(self, rect_name, text):
+        """Clicks into a text field near its left end, replaces what it holds, and presses Enter."""
+        r = self.rect(rect_name)
+        self.move(self.origin[0] + r[0] + 8, self.origin[1] + (r[1] + r[3]) / 2)
+        time.sleep(0.15)
+        self.x(["mousedown", "1"])
+        time.sleep(0.05)
+        self.x(["mouseup", "1"])
+        time.sleep(0.2)
+        self.key("a", mods=("ctrl",))
+        for ch in text:
+            self.key(ch)
+        self.key("Return")
+
+    def shot(self, label):
+        self.shots += 1
+        path = os.path.join(self.out, f"{self.name}-{self.shots:02d}-{label}.xwd")
+        with open(path, "wb") as f:
+            subprocess.run(["xwd", "-root", "-silent"], env=self.env(), stdout=f, check=True, timeout=20)
+        return path
+
+    def close(self, keep):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # as the window's close button
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                log("nnviz did not end within 20 s of SIGTERM; killing it")
+                self.proc.kill()
+                self.proc.wait()
+        if self.xvfb and self.xvfb.poll() is None:
+            self.xvfb.terminate()
+            try:
+                self.xvfb.wait(10)
+            except subprocess.TimeoutExpired:
+                self.xvfb.kill()
+                self.xvfb.wait()
+        if getattr(self, "app_log", None):
+            self.app_log.close()
+        if not keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def same_screen(a, b):
+    return xwd_pixels(a)[0] == xwd_pixels(b)[0]
+
+
+def keep_png(path):
+    png = path[:-4] + ".png"
+    if xwd_to_png(path, png):
+        os.remove(path)
+    return png
+
+
+def watch_untouched(s, count, label, seconds=5.0, limit=20.0, changes=3):
+    """With no input at all: the value `count(dump)` must take `changes` new values and the screen
+    must change, within `limit` seconds (at least `seconds` of watching)."""
+    first = s.shot(f"{label}-start")
+    seen = [count(s.dump())]
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        time.sleep(0.25)
+        v = count(s.dump())
+        if v != seen[-1]:
+            seen.append(v)
+        if len(seen) > changes and time.monotonic() - t0 >= seconds:
+            break
+    last = s.shot(f"{label}-end")
+    moved = not same_screen(first, last)
+    log(f"{label}: {len(seen) - 1} changes in {time.monotonic() - t0:.1f} s without input ({seen[0]} -> {seen[-1]}); "
+        f"screen {'changed' if moved else 'did not change'}")
+    keep_png(first), keep_png(last)
+    if len(seen) <= changes:
+        raise Failed(f"{label}: the view did not keep moving without input: values seen {seen}")
+    if not moved:
+        raise Failed(f"{label}: the screen did not change in {time.monotonic() - t0:.1f} s without input")
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+def scenario_compare(s):
+    """Compare view opened from the sidebar, a ready-made race picked and started by clicks; then
+    the pointer leaves the window and the race must go on on screen."""
+    s.click("views.compare")
+    s.click("views.curves")  # the Compare view alone: its row of settings is wider than half the window
+    s.wait_for(lambda d: d["views"] == ["compare"], 10, "the Compare view open, alone")
+    s.click("compare.ready")
+    s.click("compare.ready.optimizers")
+    s.wait_for(lambda d: d["compare_setup"]["values"].startswith("sgd"), 10, "the optimizers race picked")
+    # More epochs than the ready-made race has, typed in: it must outlast the watching on any machine.
+    epochs = 20
+    s.type_into("compare.epochs", str(epochs))
+    s.wait_for(lambda d: d["compare_setup"]["epochs"] == epochs, 10, f"the race set to {epochs} epochs")
+    s.click("compare.start")
+    s.wait_for(lambda d: d.get("comparison", {}).get("running"), 20, "the comparison running")
+    s.move_outside()
+    time.sleep(1.5)  # longer than any settling after the last event
+    watch_untouched(s, lambda d: sum(d.get("comparison", {}).get("steps", [])), "comparison-steps")
+    if not s.dump()["comparison"]["running"]:
+        raise Failed("the race ended while it was watched: it no longer shows that the view keeps moving")
+
+
+def scenario_playground(s):
+    """The playground opened from the sidebar (it trains at once), in 1-D and then 2-D, with the
+    pointer outside the window."""
+    s.click("views.playground")
+    s.wait_for(lambda d: d.get("playground", {}).get("running"), 10, "the playground running")
+    s.move_outside()
+    time.sleep(1.5)
+    watch_untouched(s, lambda d: d.get("playground", {}).get("steps", 0), "playground-1d-steps", seconds=3)
+    s.click("playground.2d")
+    s.wait_for(lambda d: d.get("playground", {}).get("mode") == 1, 10, "the 2-D playground")
+    s.move_outside()
+    time.sleep(1.5)
+    watch_untouched(s, lambda d: d.get("playground", {}).get("steps", 0), "playground-2d-steps", seconds=3)
+
+
+def scenario_landscape(s):
+    """The landscape view opened from the sidebar draws its optimizers' paths to the last step
+    with the pointer outside the window."""
+    s.click("views.landscape")
+    d = s.wait_for(lambda d: "landscape" in d, 10, "the Landscape view")
+    s.move_outside()
+    first = s.shot("landscape-start")
+    d = s.wait_for(lambda d: d["landscape"]["shown"] >= d["landscape"]["steps"], 30,
+                   "the landscape's paths drawn to the last step without input")
+    last = s.shot("landscape-end")
+    log(f"landscape: {d['landscape']['shown']} of {d['landscape']['steps']} steps drawn without input")
+    moved = not same_screen(first, last)
+    keep_png(first), keep_png(last)
+    if not moved:
+        raise Failed("landscape: the screen did not change")
+
+
+def press_until(s, key, pred, what, tries=3):
+    """A key, again if its effect has not shown after a few seconds: ImGui 1.86 misses a press that
+    begins and ends between two frames, and a frame can take long on a loaded machine. The effect
+    is looked for first, so a late press is never doubled."""
+    for attempt in range(tries):
+        s.key(key)
+        try:
+            return s.wait_for(pred, 5, what)
+        except Failed:
+            log(f"no {what} after pressing {key} (try {attempt + 1} of {tries})")
+    raise Failed(f"no {what} after pressing {key} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
+
+
+def train_a_little(s):
+    s.move_inside()  # over the curves, on no control: keyboard focus follows the pointer
+    time.sleep(0.3)
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 0, "training")
+    time.sleep(0.5)
+    return press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+
+
+def scenario_reset_dialog(s):
+    """Train a little, pause, then R with the pointer still: the unsaved-training dialog must be on
+    screen with no further input."""
+    d = train_a_little(s)
+    time.sleep(1.0)
+    before = s.shot("before-R")
+    if s.dump().get("popups"):
+        raise Failed(f"a popup was open before R: {s.dump()['popups']}")
+    log(f"paused at step {d['step']}; pressing R")
+    t0 = time.monotonic()
+    s.key("r")
+    try:
+        d = s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the 'Unsaved training' dialog")
+    finally:
+        after = s.shot("after-R")
+        moved = not same_screen(before, after)
+        keep_png(before), keep_png(after)
+    log(f"dialog shown {time.monotonic() - t0:.2f} s after R; screen {'changed' if moved else 'did not change'}")
+    if not moved:
+        raise Failed("the dump shows the dialog but the screen did not change")
+
+
+def scenario_epoch_key(s):
+    """Train a little, pause, then E (to the end of the epoch) with the pointer still: the step and
+    the status line must follow the training with no further input, and the epoch's end (paused,
+    with its evaluation) must be drawn as it happens, not when the loop next wakes up by itself."""
+    d = train_a_little(s)
+    # A first E to the end of the epoch under way, however little is left of it; then the second
+    # one, watched, trains a whole epoch, far longer than the key is held.
+    first_step, evals = d["step"], d["evaluations"]
+    press_until(s, "e", lambda d: d.get("step", 0) > first_step, "step after the first E")
+    d = s.wait_for(lambda d: d.get("state") == "paused" and abs(d["epoch"] - round(d["epoch"])) < 1e-6
+                   and d.get("evaluations", 0) > evals and not d.get("live"), 60, "the first E's epoch end")
+    time.sleep(1.0)
+    step, status, evals = d["step"], d["status"], d["evaluations"]
+    before = s.shot("before-E")
+    log(f"paused at step {step}: '{status}'; pressing E")
+    d1 = press_until(s, "e", lambda d: d.get("step", 0) > step, "step after E")
+    end = s.wait_for(lambda d: d.get("state") == "paused" and d.get("step", 0) >= d1["step"]
+                     and d.get("evaluations", 0) > evals and not d.get("live"), 60,
+                     "the epoch's end after E, evaluated, shown without input")
+    after = s.shot("after-E")
+    moved = not same_screen(before, after)
+    keep_png(before), keep_png(after)
+    log(f"after E: step {d1['step']}, then {end['step']}: '{end['status']}'")
+    if end["status"] == status:
+        raise Failed("the status line did not change after E")
+    if not moved:
+        raise Failed("the screen did not change after E")
+    # The frames around the run's stop, from the app's own log of its last frames: the first
+    # frame that shows the run paused must follow the last one that showed it training as the
+    # next frame does at the loop's pace; a loop that slept through the stop (and woke up by its
+    # one-second timer) leaves a gap of a second or more.
+    frames = end["recent_frames"]
+    last_running = max((i for i, f in enumerate(frames) if f[1] == "running"), default=None)
+    if last_running is None or last_running + 1 >= len(frames):
+        raise Failed(f"the frames around the stop are not in the app's log: {frames}")
+    gap = frames[last_running + 1][0] - frames[last_running][0]
+    log(f"the stop was drawn {gap:.3f} s after the last frame of training (step {frames[last_running][2]} -> "
+        f"{frames[last_running + 1][2]})")
+    if gap >= 0.9:
+        raise Failed(f"the epoch's end was drawn {gap:.2f} s after the last training frame: the loop slept through it")
+
+
+def clock_seconds(text):
+    """The status bar's 'mm:ss' or 'h:mm:ss' in seconds."""
+    parts = [int(p) for p in text.split(":")]
+    return sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+
+
+def scenario_slowed(s):
+    """Training held back by the speed setting (typed into the slider with Ctrl+click): the status
+    line's samples/s must be the pace the run keeps, its elapsed time must follow the clock, and
+    its ETA must fit the work left at that pace."""
+    speed = 31
+    s.click("controls.speed", mods=("ctrl",))  # Ctrl+click: the slider takes a typed value
+    s.key("a", mods=("ctrl",))
+    for ch in str(speed):
+        s.key(ch)
+    s.key("Return")
+    s.wait_for(lambda d: abs(d.get("speed", 0) - speed) < 0.5, 10, f"the speed set to {speed} mini-batches/s")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 0, "training")
+    time.sleep(2.0)  # the pace is measured over a few seconds
+    a = s.dump()
+    time.sleep(4.0)
+    b = s.dump()
+    pattern = re.compile(r"epoch ([0-9.]+) / (\d+) .* ([0-9]+|-) samples/s +elapsed ([0-9:]+)(?: +ETA ([0-9:]+))?")
+    ma, mb = pattern.search(a["status"]), pattern.search(b["status"])
+    if not ma or not mb:
+        raise Failed(f"unexpected status lines: '{a['status']}', '{b['status']}'")
+    # The pace as it happened, from the steps between the two dumps on the app's own clock; the
+    # speed setting caps it (the run may fall short of it on a loaded machine).
+    wall = b["time"] - a["time"]
+    expected = (b["step"] - a["step"]) * b["batch"] / wall
+    cap = speed * b["batch"]
+    shown = float(mb.group(3)) if mb.group(3) != "-" else 0.0
+    log(f"status: '{b['status']}'; the pace was {expected:.0f} samples/s (the setting allows {cap})")
+    if expected > 1.3 * cap:
+        raise Failed(f"the run went {expected:.0f} samples/s, faster than the speed setting allows ({cap})")
+    wrong = []
+    if not 0.7 * expected <= shown <= 1.4 * expected:
+        wrong.append(f"the status bar says {mb.group(3)} samples/s while the run went {expected:.0f}")
+    ran = clock_seconds(mb.group(4)) - clock_seconds(ma.group(4))
+    log(f"elapsed went {ma.group(4)} -> {mb.group(4)} in {wall:.1f} s of the app's clock")
+    if ran < wall / 2 - 1:  # the clock text has whole seconds
+        wrong.append(f"the elapsed time went on {ran} s in {wall:.1f} s of training")
+    left = (float(mb.group(2)) - float(mb.group(1))) * b["train_samples"] / expected
+    if not mb.group(5):
+        wrong.append(f"no ETA while training ({left:.0f} s of work left at this pace)")
+    else:
+        eta = clock_seconds(mb.group(5))
+        log(f"ETA {mb.group(5)} = {eta} s; the work left at this pace takes {left:.0f} s")
+        if not 0.5 * left <= eta <= 2 * left:
+            wrong.append(f"the ETA says {eta} s for {left:.0f} s of work at this pace")
+    if wrong:
+        raise Failed("; ".join(wrong))
+
+
+SCENARIOS = {
+    "compare": scenario_compare,
+    "playground": scenario_playground,
+    "landscape": scenario_landscape,
+    "reset-dialog": scenario_reset_dialog,
+    "epoch-key": scenario_epoch_key,
+    "slowed": scenario_slowed,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--app", required=True)
+    ap.add_argument("--out", help="where screenshots and the app's log go (default: a temp folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp folder (HOME, state dump)")
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    a = ap.parse_args()
+    missing = [t for t in ("Xvfb", "xdotool", "xwd") if not shutil.which(t)]
+    if missing:
+        print(f"skipped: {', '.join(missing)} not installed (apt-get install xvfb xdotool x11-apps)")
+        return SKIP
+    s = Session(os.path.abspath(a.app), a.out and os.path.abspath(a.out), a.scenario)
+    ok = False
+    t0 = time.monotonic()
+    try:
+        s.start_x()
+        s.start_app()
+        SCENARIOS[a.scenario](s)
+        ok = True
+        # Closed as the close button closes it: a clean exit that kept what it had to keep.
+        s.close(keep=True)
+        with open(s.log_path) as f:
+            problems = [line.strip() for line in f if "could not" in line or "GLFW error" in line]
+        if s.proc.returncode != 0 or problems:
+            ok = False
+            log(f"FAILED: nnviz ended with status {s.proc.returncode} after SIGTERM; {problems}")
+    except Failed as e:
+        log(f"FAILED: {e}")
+    finally:
+        s.close(keep=a.keep or not ok)
+        if not ok:
+            log(f"kept {s.tmp} (HOME, state dump); screenshots and log in {s.out}")
+    log(f"{a.scenario}: {'passed' if ok else 'FAILED'} in {time.monotonic() - t0:.1f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
