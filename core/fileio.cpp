@@ -170,8 +170,9 @@ std::string save_destination_problem(const std::string& path) {
   struct stat fs;
   if (::stat(folder.c_str(), &fs) != 0)
     return errno == ENOENT ? "the folder " + folder + " does not exist" : "the folder " + folder + ": " + open_problem(errno);
-  if (!S_ISDIR(fs.st_mode)) return folder + " is not a folder";
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) return "the folder " + folder + " is not writable";
+  if (!S_ISDIR(fs.st_mode)) return "cannot create a file there: " + std::string(std::strerror(ENOTDIR)) + " (" + folder + ")";
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    return "cannot create a file there: " + std::string(std::strerror(errno)) + " (the folder " + folder + ")";
   return "";
 }
 

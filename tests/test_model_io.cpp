@@ -187,12 +187,16 @@ TEST_CASE("a failed save leaves the previous file intact") {
   save_model(path, net, meta_for(net));
   const auto before = read_bytes(path);
   // A save into a folder that does not exist fails with a clear error.
-  CHECK(error_of([&] { save_model(tmp.file("nope/m.safetensors"), net, meta_for(net)); }).find("cannot create") !=
+  CHECK(error_of([&] { save_model(tmp.file("nope/m.safetensors"), net, meta_for(net)); }).find("does not exist") !=
         std::string::npos);
-  // Saving over a folder fails at the rename; the temp file is cleaned up.
+  // Saving over a folder is refused before anything is written; no temp file is left.
   std::filesystem::create_directory(tmp.file("dir"));
   std::filesystem::create_directory(tmp.file("dir/inner"));
-  CHECK(error_of([&] { save_model(tmp.file("dir"), net, meta_for(net)); }).find("cannot replace") != std::string::npos);
+  CHECK(error_of([&] { save_model(tmp.file("dir"), net, meta_for(net)); }).find("is a folder, not a file") !=
+        std::string::npos);
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) entries += bool(e.path().filename().string().size());
+  CHECK(entries == 2);  // m.safetensors and dir
   CHECK(read_bytes(path) == before);
 }
 

@@ -324,7 +324,7 @@ TEST_CASE("a mismatch between network and data is an error") {
   const Dataset d = quadrants(100, 10);
   TrainConfig c = quadrant_config();
   c.net.input = Shape{1, 28, 28};
-  CHECK_THROWS_WITH_AS(Trainer(c, d), doctest::Contains("784 inputs"), Error);
+  CHECK_THROWS_WITH_AS(Trainer(c, d), doctest::Contains("takes 1x28x28 inputs (784 values)"), Error);
 }
 
 TEST_CASE("every preset builds and names a reference") {

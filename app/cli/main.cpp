@@ -167,7 +167,7 @@ int cmd_train(int argc, char** argv) {
   cfg.epochs = a.integer("epochs", cfg.epochs, 1, 100000);
   cfg.batch = a.integer("batch", cfg.batch, 1, 60000);
   if (a.has("optimizer")) cfg.opt.kind = opt_kind_from_string(a.str("optimizer"));
-  cfg.opt.lr = float(a.number("lr", cfg.opt.lr, 0, 1e3));
+  cfg.opt.lr = float(a.number("lr", cfg.opt.lr, 1e-9, 1e3));
   cfg.opt.momentum = float(a.number("momentum", cfg.opt.momentum, 0, 0.9999));
   cfg.opt.weight_decay = float(a.number("weight-decay", cfg.opt.weight_decay, 0, 10));
   if (a.has("schedule")) cfg.schedule.kind = schedule_kind_from_string(a.str("schedule"));
@@ -177,6 +177,7 @@ int cmd_train(int argc, char** argv) {
   if (a.has("dataset")) cfg.dataset = dataset_kind_from_string(a.str("dataset"));
   if (a.has("norm")) cfg.norm = norm_mode_from_string(a.str("norm"));
   if (a.has("augment")) cfg.augment.enabled = true;
+  if (const std::string why = config_problem(cfg); !why.empty()) throw Error(why);  // the check every path shares
   const int threads = a.integer("threads", 1, 1, 256);
   const int eval_every = a.integer("eval-every", 1, 1, 100000);
   const double target = a.has("target-accuracy") ? a.number("target-accuracy", 0, 0, 100) : -1;
@@ -414,7 +415,7 @@ int cmd_compare(int argc, char** argv) {
   spec.base.epochs = a.integer("epochs", spec.base.epochs, 1, 100000);
   spec.base.schedule.total_epochs = float(spec.base.epochs);
   spec.base.batch = a.integer("batch", spec.base.batch, 1, 60000);
-  spec.base.opt.lr = float(a.number("lr", spec.base.opt.lr, 0, 1e3));
+  spec.base.opt.lr = float(a.number("lr", spec.base.opt.lr, 1e-9, 1e3));
   spec.base.seed = a.u64("seed", spec.base.seed);
   spec.target_accuracy = a.number("target", spec.target_accuracy, 0, 1);
   if (a.has("save")) {

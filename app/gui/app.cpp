@@ -202,6 +202,7 @@ void App::validate_setup() {
     if (net.output_shape().size() != 10)
       throw Error("the last layer has " + std::to_string(net.output_shape().size()) +
                   " outputs; the 10 classes need a final dense 10");
+    if (const std::string why = config_problem(setup); !why.empty()) throw Error(why);
     setup_error.clear();
   } catch (const std::exception& e) {
     setup_error = e.what();
