@@ -166,7 +166,17 @@ void App::poll() {
       if (!engine_message.empty())
         add_to_log(log, engine_message, snap.state == RunState::Diverged || snap.state == RunState::Failed);
     }
-    if (snap.restarted) curves.clear();
+    if (snap.restarted) {
+      curves.clear();
+      // A reset starts another run from new weights: the file the old one was saved to is not
+      // this run's (a reopened run's restore restarts the history too, and keeps its file).
+      if (!restoring) {
+        own_path.clear();
+        model_path = fresh_model_path();
+        saved_step = 0;
+      }
+      restoring = false;
+    }
     else if (snap.rebased) curves.clear_steps();
     curves.append(snap);
     UpdateInside(*this);
@@ -408,6 +418,7 @@ void App::load_model(const std::string& path) {
         return;
       }
       run->restore(rec);
+      restoring = true;
       model_path = own_path = path;
       saved_step = rec->step;
       say("Reopened " + path + " at step " + std::to_string(rec->step));

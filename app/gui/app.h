@@ -302,6 +302,8 @@ struct App {
   // from ("" for a run that has none yet): only that file is saved over without a question, so a
   // new run never silently replaces an older run's file.
   std::string model_path, own_path;
+  bool restoring = false;  // a reopened run's restore is under way (its restart keeps own_path)
+  std::string dialog_path;  // the path in the open Save or Open dialog
   long saved_step = 0;  // the run's step when it was last saved or opened
   // An action that would throw away unsaved training (reset, another network or dataset, opening
   // a file) waits for the user's answer in a dialog; without unsaved training it runs at once.

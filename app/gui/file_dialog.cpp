@@ -34,7 +34,7 @@ void Dialog(App& app, const char* title, bool saving) {
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
   if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize))
     return;
-  static std::string path;
+  std::string& path = app.dialog_path;
   if (ImGui::IsWindowAppearing()) {
     path = app.model_path;
     ImGui::SetKeyboardFocusHere();

@@ -75,6 +75,27 @@ void WriteStateDump(App& app, long frames) {
     if (*open && std::string(name) != "tile") views.push(name);
   d.set("views", views);
   d.set("popups", VisiblePopups());
+  d.set("own_path", app.own_path);        // the file this run was saved to or opened from
+  d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
+  {
+    json::Value l = json::Value::object();
+    int errors = 0;
+    for (const auto& e : app.log) errors += e.error;
+    l.set("count", static_cast<long long>(app.log.size()));
+    l.set("errors", errors);
+    l.set("last", app.log.empty() ? std::string() : app.log.back().text);
+    d.set("log", l);
+  }
+  {
+    // The style's sizes, to tell a zoom that comes back from one that compounds.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    json::Value z = json::Value::array();
+    for (float v : {st.ScrollbarSize, st.FramePadding.x, st.FramePadding.y, st.ItemSpacing.x, st.IndentSpacing,
+                    st.GrabMinSize, st.WindowPadding.x, ImGui::GetFontSize()})
+      z.push(double(v));
+    d.set("style_sizes", z);
+    d.set("ui_zoom", double(app.ui_zoom));
+  }
   if (app.views.compare) {  // the race being set up
     json::Value c = json::Value::object();
     c.set("values", app.compare.values_text);

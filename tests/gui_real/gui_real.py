@@ -495,6 +495,146 @@ def scenario_slowed(s):
     if wrong:
         raise Failed("; ".join(wrong))
 
+# --- files, messages, zoom: the live-use defects of saving and reading ----------------------------
+
+KEYSYMS = {"/": "slash", ".": "period", "-": "minus", "_": "underscore", " ": "space"}
+
+
+def type_text(s, text):
+    for ch in text:
+        s.key(KEYSYMS.get(ch, ch))
+
+
+def data_folder(s):
+    return os.path.join(s.tmp, "home", ".local", "share", "nnviz")
+
+
+def press_ctrl_until(s, key, pred, what, tries=3):
+    for attempt in range(tries):
+        s.key(key, mods=("ctrl",))
+        try:
+            return s.wait_for(pred, 5, what)
+        except Failed:
+            log(f"no {what} after pressing ctrl+{key} (try {attempt + 1} of {tries})")
+    raise Failed(f"no {what} after pressing ctrl+{key} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
+
+
+def save_dialog(s):
+    s.move_inside()
+    return press_ctrl_until(s, "s", lambda d: "Save run" in d.get("popups", []), "the Save dialog")
+
+
+def scenario_save_twice(s):
+    """Run A saved with Ctrl+S and Enter; R starts another run from new weights; its Ctrl+S must
+    offer another file name, and saving it over run A's file takes the Replace button: Enter alone
+    leaves run A's file as it was."""
+    train_a_little(s)
+    first = save_dialog(s)["dialog_path"]
+    s.key("Return")
+    d = s.wait_for(lambda d: d.get("own_path") == first and "Save run" not in d.get("popups", []), 10,
+                   "run A saved")
+    if "Saved the run" not in d["status"]:
+        raise Failed(f"no 'Saved' message after the save: '{d['status']}'")
+    with open(first, "rb") as f:
+        run_a = f.read()
+    s.move_inside()
+    press_until(s, "r", lambda d: d.get("step", -1) == 0 and d.get("own_path") == "", "the reset to a new run")
+    train_a_little(s)
+    d = save_dialog(s)
+    second = d["dialog_path"]
+    log(f"run A went to {os.path.basename(first)}; the next run's dialog offers {os.path.basename(second)}")
+    if second == first:
+        raise Failed("the Save dialog offers run A's file to another run")
+    # Run A's file typed in: the dialog warns, and Enter does not replace it.
+    s.key("a", mods=("ctrl",))
+    type_text(s, first)
+    s.key("Return")
+    time.sleep(1.0)
+    shot = s.shot("replace-warning")
+    d = s.dump()
+    keep_png(shot)
+    if "Save run" not in d.get("popups", []):
+        raise Failed("Enter replaced (or closed the dialog over) another run's file without the Replace button")
+    with open(first, "rb") as f:
+        if f.read() != run_a:
+            raise Failed("run A's file changed")
+    s.key("Escape")
+    s.wait_for(lambda d: "Save run" not in d.get("popups", []), 10, "the dialog closed by Escape")
+    save_dialog(s)
+    s.key("Return")
+    d = s.wait_for(lambda d: d.get("own_path") == second, 10, "the second run saved under its own name")
+    with open(first, "rb") as f:
+        if f.read() != run_a:
+            raise Failed("run A's file changed")
+    if not os.path.exists(second):
+        raise Failed(f"{second} was not written")
+
+
+def scenario_open_error(s):
+    """A run reopened ("Reopened at step ...", the engine's message), then a missing file opened:
+    the error must show in the status bar at once, not after a later reset."""
+    train_a_little(s)
+    path = save_dialog(s)["dialog_path"]
+    s.key("Return")
+    s.wait_for(lambda d: d.get("own_path") == path, 10, "the run saved")
+    s.move_inside()
+    press_ctrl_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog")
+    s.key("Return")
+    s.wait_for(lambda d: "Reopened at step" in d.get("status", ""), 15, "'Reopened at step' in the status bar")
+    press_ctrl_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog")
+    s.key("a", mods=("ctrl",))
+    type_text(s, "/no-such-folder/missing.safetensors")
+    s.key("Return")
+    d = s.wait_for(lambda d: "Could not open" in d.get("status", ""), 10,
+                   "the error of the missing file in the status bar")
+    shot = s.shot("open-error")
+    keep_png(shot)
+    if d["log"]["errors"] < 1 or "missing.safetensors" not in d["log"]["last"]:
+        raise Failed(f"the error is not in the message log: {d['log']}")
+
+
+def scenario_zoom_back(s):
+    """Ctrl+= six times, then Ctrl+0: every style size equal to the start's."""
+    s.move_inside()
+    time.sleep(0.5)
+    start = s.wait_for(lambda d: "style_sizes" in d, 10, "the style in the dump")
+    for _ in range(6):
+        s.key("equal", mods=("ctrl",))
+        time.sleep(0.3)
+    big = s.wait_for(lambda d: d.get("ui_zoom", 1) > 1.5, 10, "the interface zoomed in")
+    s.key("0", mods=("ctrl",))
+    end = s.wait_for(lambda d: abs(d.get("ui_zoom", 0) - 1) < 1e-6 and d["style_sizes"][-1] == start["style_sizes"][-1],
+                     10, "the zoom back to 1")
+    time.sleep(0.5)
+    end = s.dump()
+    log(f"style sizes at the start {start['style_sizes']}, zoomed {big['style_sizes']}, back {end['style_sizes']}")
+    for a, b in zip(start["style_sizes"], end["style_sizes"]):
+        if abs(a - b) > 1e-3:
+            raise Failed(f"the zoom did not come back: {start['style_sizes']} -> {end['style_sizes']}")
+
+
+def scenario_close_keeps(s):
+    """A fresh account (no ~/.local): unsaved training is kept at close, and a second session's
+    close keeps the first one's too (last-session-2)."""
+    train_a_little(s)
+    s.close(keep=True)
+    kept = os.path.join(data_folder(s), "last-session.run.safetensors")
+    if not os.path.exists(kept):
+        raise Failed(f"the unsaved training was not kept in {kept}")
+    with open(kept, "rb") as f:
+        first = f.read()
+    s.start_x()
+    s.start_app()
+    train_a_little(s)
+    s.close(keep=True)
+    older = os.path.join(data_folder(s), "last-session-2.run.safetensors")
+    if not os.path.exists(older):
+        raise Failed("the second session's close replaced the first kept session")
+    with open(older, "rb") as f:
+        if f.read() != first:
+            raise Failed("last-session-2 is not the first session's run")
+    log(f"kept: {sorted(os.listdir(data_folder(s)))}")
+
 
 SCENARIOS = {
     "compare": scenario_compare,
@@ -503,6 +643,10 @@ SCENARIOS = {
     "reset-dialog": scenario_reset_dialog,
     "epoch-key": scenario_epoch_key,
     "slowed": scenario_slowed,
+    "save-twice": scenario_save_twice,
+    "open-error": scenario_open_error,
+    "zoom-back": scenario_zoom_back,
+    "close-keeps": scenario_close_keeps,
 }
 
 
