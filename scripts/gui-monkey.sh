@@ -275,7 +275,7 @@ def blue_at(img, x, y):
     d, base, bpl = img
     o = base + y * bpl + x * 4
     b, g, r = d[o], d[o + 1], d[o + 2]
-    return b > 110 and b > r + 40
+    return b > 85 and b > r + 35  # a button's blue, also when disabled (no run yet)
 
 # --- another X client: searches the windows and takes a screenshot, as in the crash report ----
 def x_client(tag):
@@ -371,19 +371,37 @@ def views_state():
     return img, {name: orange_in(img, x, y) > 6 for name, (x, y) in VIEWS.items()}
 
 def normalise():
-    """Popups closed, zoom 1, out of classroom mode, the sidebar scrolled to the top."""
-    release_all()
-    xdo("mousemove", 800, 400)
-    for _ in range(2):
-        key("Escape")
-    key("ctrl+0")
-    img = grab()
-    if not blue_at(img, 80, 135):  # no Save run... button where it should be: classroom mode?
-        key("ctrl+shift+k")
-        time.sleep(0.3)
-    xdo("mousemove", 160, 400, "click", "--repeat", 12, "--delay", 20, 4)
-    note("wheel up x12 over the sidebar (to its top)")
-    time.sleep(0.4)
+    """Popups closed, zoom 1, out of classroom mode, the sidebar scrolled to the top; checked on
+    the screen (the Play button, and Save run... below it, where they are at zoom 1)."""
+    for attempt in range(5):
+        release_all()
+        xdo("mousemove", 800, 400, "sleep", "0.1")
+        for _ in range(2):
+            key("Escape")
+        # A click on the status bar's empty end ends any text input (which would take Ctrl+0)
+        # and closes a combo's list, which Escape does not without keyboard navigation.
+        click(1250, 791, what="status bar, empty end")
+        key("ctrl+0")
+        xdo("mousemove", 160, 420, "sleep", "0.15", "click", "--repeat", 15, "--delay", 30, 4, "sleep", "0.1",
+            "mousemove", 160, 380)
+        note("wheel up x15 over the sidebar (to its top)")
+        time.sleep(0.6)
+        img = grab()
+        play, save = blue_at(img, 41, 77), blue_at(img, 80, 135)
+        if play and save:
+            note(f"layout normal (attempt {attempt + 1})")
+            return True
+        if play:  # Play where it belongs but no Save run...: classroom mode hides the files
+            note("classroom mode? (Play in place, no Save run...)")
+            key("ctrl+shift+k")
+            time.sleep(0.3)
+        else:
+            note(f"sidebar not at its top or zoom not 1 (attempt {attempt + 1}); screen in normalise-{count}.xwd")
+            if img:
+                with open(os.path.join(out, f"normalise-{count}.xwd"), "wb") as f:
+                    f.write(img[0])
+    note("layout NOT normal after 5 attempts")
+    return False
 
 def open_only(wanted):
     """Every view closed but the wanted ones, Tile on; clicks only the checkboxes that differ."""
@@ -410,8 +428,7 @@ CSV = ["points.csv", "big.csv", "crlf.csv", "bad.csv", "one.csv", "huge.csv", "e
 HIDDEN = ["8", "8,8", "32,32", "2", "256,256", "0", "-1", "abc", "4,,4", "300", "1,1,1,1,1,1", "", "16,16,16", "9" * 20]
 
 def enter_playground_2d():
-    normalise()
-    ok = open_only({"Playground"})
+    ok = normalise() and open_only({"Playground"})
     time.sleep(0.8)
     xdo("mousemove", 800, 400, "click", "--repeat", 8, "--delay", 20, 4)  # the playground scrolled to its top
     time.sleep(0.3)
@@ -536,6 +553,13 @@ while True:
         screenshot(f"shot-{shots:03d}-playground")
         shots += 1
         in_playground = True
+        last_pg_check = time.monotonic()
+    elif in_playground and want_pg and now - last_pg_check >= 20:
+        # The hammering moves things too (1-D, zoom, other views): back to the 2-D playground.
+        last_pg_check = now
+        if orange_in(grab(), *PG["2-D"], r=5) <= 6:
+            note("the 2-D playground is not where it was: again")
+            enter_playground_2d()
     elif in_playground and not want_pg:
         note("=== phase: random ===")
         in_playground = False
