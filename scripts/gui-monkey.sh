@@ -344,9 +344,9 @@ def drag(x, y, what="", dx=None, dy=None):
     xdo(*args)
     note(f"drag ({x},{y}) by ({dx},{dy}) {what}")
 
-def key(k):
-    xdo("keydown", k, "sleep", ms(30, 80), "keyup", k)
-    note(f"key {k}")
+def key(k, hold=None):
+    xdo("keydown", k, "sleep", ms(30, 80) if hold is None else f"{hold / 1000:.3f}", "keyup", k)
+    note(f"key {k}" + (f" held {hold} ms" if hold else ""))
 
 def type_text(s):
     xdo("type", "--delay", rng.randint(20, 60), "--", s)
@@ -376,12 +376,14 @@ def normalise():
     for attempt in range(5):
         release_all()
         xdo("mousemove", 800, 400, "sleep", "0.1")
+        # Held longer than a user's tap: ImGui 1.86 reads key state once a frame, so a tap that
+        # begins and ends within one slow frame is never seen.
         for _ in range(2):
-            key("Escape")
+            key("Escape", hold=200)
         # A click on the status bar's empty end ends any text input (which would take Ctrl+0)
         # and closes a combo's list, which Escape does not without keyboard navigation.
         click(1250, 791, what="status bar, empty end")
-        key("ctrl+0")
+        key("ctrl+0", hold=250)
         xdo("mousemove", 160, 420, "sleep", "0.15", "click", "--repeat", 15, "--delay", 30, 4, "sleep", "0.1",
             "mousemove", 160, 380)
         note("wheel up x15 over the sidebar (to its top)")
@@ -512,7 +514,7 @@ def random_action():
     elif r < 0.93:
         name = rng.choice(list(VIEWS))
         click(*VIEWS[name], what=f"view '{name}'")
-    elif r < 0.97: x_client("(occasional)")
+    elif r < 0.985: x_client("(occasional)")
     else:
         normalise()
 
