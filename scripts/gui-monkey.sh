@@ -383,6 +383,9 @@ def normalise():
         # A click on the status bar's empty end ends any text input (which would take Ctrl+0)
         # and closes a combo's list, which Escape does not without keyboard navigation.
         click(1250, 791, what="status bar, empty end")
+        # After an xdotool Ctrl+Shift+K the app can go on believing Shift is held (its
+        # Ctrl+Shift branch then swallows Ctrl+0) until Shift is pressed again.
+        key("shift", hold=100)
         key("ctrl+0", hold=250)
         xdo("mousemove", 160, 420, "sleep", "0.15", "click", "--repeat", 15, "--delay", 30, 4, "sleep", "0.1",
             "mousemove", 160, 380)
