@@ -78,6 +78,9 @@ Toy load_points_csv(const std::string& path, long* rows_read) {
   if (::stat(path.c_str(), &st) != 0)
     throw Error("[playground] " + path + ": cannot open the file: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) throw Error("[playground] " + path + ": is a folder, not a file");
+  // A device or a pipe could stream forever (/dev/zero) or never end (a FIFO nobody writes to).
+  if (!S_ISREG(st.st_mode)) throw Error("[playground] " + path + ": not a regular file (a device or a pipe)");
+  if (st.st_size > (off_t(1) << 30)) throw Error("[playground] " + path + ": larger than 1 GB; a playground keeps 20,000 points");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("[playground] " + path + ": cannot open the file: " + std::strerror(errno));
   // Read row by row and keep at most kMaxPlaygroundPoints of them, a uniform sample of the whole file
@@ -89,14 +92,23 @@ Toy load_points_csv(const std::string& path, long* rows_read) {
   std::string line;
   long lineno = 0, rows = 0;
   int seen[2] = {0, 0};
-  while (std::getline(in, line)) {
+  char buf[1002];
+  for (;;) {
+    // Lines are read into a fixed buffer: a line too long to be a point is an error at once,
+    // never a string that grows with the file.
+    in.getline(buf, sizeof buf);
+    if (in.fail() && !in.eof() && in.gcount() == std::streamsize(sizeof buf - 1))
+      throw Error("[playground] " + path + " line " + std::to_string(lineno + 1) + ": a line of more than 1000 characters is not a point");
+    if (in.gcount() == 0 && in.eof()) break;
+    if (in.bad()) break;
+    line.assign(buf);
+    in.clear(in.rdstate() & ~std::ios::failbit);
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     auto bad = [&](const std::string& why) {
       return Error("[playground] " + path + " line " + std::to_string(lineno) + ": " + why);
     };
-    if (line.size() > 1000) throw bad("a line of " + std::to_string(line.size()) + " characters is not a point");
     double v[3];
     int fields = 0;
     bool numeric = true;

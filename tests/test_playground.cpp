@@ -124,6 +124,11 @@ TEST_CASE("classification playground: points from CSV, with clear errors for bad
                        doctest::Contains("line 2: the value 1e39,1,1 is not a number between -1e9 and 1e9"), Error);
   CHECK_THROWS_WITH_AS(load_points_csv(write("e.csv", "0,0,1\n1,1,1\n2,2,1\n3,3,1\n")),
                        doctest::Contains("every point has label 1"), Error);
+  // Devices and pipes are refused (/dev/zero streamed without end), and so is a line of 5000 characters.
+  CHECK_THROWS_WITH_AS(load_points_csv("/dev/zero"), doctest::Contains("not a regular file"), Error);
+  CHECK_THROWS_WITH_AS(load_points_csv(write("long.csv", "0,0,0\n" + std::string(5000, '1') + "\n")),
+                       doctest::Contains("line 2: a line of more than 1000 characters"), Error);
+  CHECK(load_points_csv(write("crlf.csv", "x,y,label\r\n0,0,0\r\n1,1,1\r\n2,0,0\r\n3,1,1")).count() == 4);
   CHECK_THROWS_WITH_AS(make_regression(Expr::parse("exp(20*x)"), 50, -5, 5, 0, 1),
                        doctest::Contains("beyond the +-1e9 the playground fits"), Error);
 }
