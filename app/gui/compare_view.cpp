@@ -73,22 +73,28 @@ void Setup(App& app, CompareState& cs) {
     }
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  // The row wraps where the view is narrow: every control stays in reach (Start sat outside a
+  // half-width view at 1280x800).
+  const float fs = ImGui::GetFontSize();
+  auto labelled = [&](float field, const char* label) {
+    return field + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+  };
+  SameLineIfFits(labelled(fs * 7, "vary"));
   const char* kinds[] = {"optimizer", "lr", "batch", "weight_decay", "init", "activation", "preset"};
   int what = int(cs.spec.what);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   if (ImGui::Combo("vary", &what, kinds, 7)) cs.spec.what = Varied(what);
-  ImGui::SameLine();
+  SameLineIfFits(labelled(fs * 16, "values"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
   ImGui::InputText("values", &cs.values_text);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Comma-separated, one per run (2 to 8). Optimizers as kind[:lr[:weight decay]], e.g. adam:0.001");
-  ImGui::SameLine();
+  SameLineIfFits(labelled(fs * 5, "epochs"));
   int epochs = cs.spec.base.epochs;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
   if (ImGui::InputInt("epochs", &epochs) && epochs >= 1) cs.spec.base.epochs = epochs;
   app.mark("compare.epochs");
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth("Start"));
   ImGui::BeginDisabled(!app.data);
   const bool start = ImGui::Button("Start");
   app.mark("compare.start");
@@ -118,7 +124,7 @@ void Setup(App& app, CompareState& cs) {
     }
   }
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth("Open"));
   if (ImGui::Button("Open")) {
     try {
       auto saved = std::make_unique<SavedComparison>(
@@ -138,7 +144,7 @@ void Setup(App& app, CompareState& cs) {
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", (data_home() + "/comparison.json and .csv").c_str());
   if (cs.cmp || cs.saved) {
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth("Export PNG"));
     if (ImGui::Button("Export PNG")) {
       const std::string path = data_home() + "/comparison.png";
       const ImVec2 p = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
@@ -147,11 +153,12 @@ void Setup(App& app, CompareState& cs) {
     }
   }
   if (cs.cmp) {
-    ImGui::SameLine();
     bool running = false;
     for (size_t i = 0; i < cs.cmp->size(); ++i) running |= cs.cmp->latest(i).state == RunState::Running;
-    if (ImGui::Button(running ? "Pause" : "Resume")) running ? cs.cmp->pause() : cs.cmp->play();
-    ImGui::SameLine();
+    SameLineIfFits(ButtonWidth(running ? "Pause race" : "Resume race"));
+    if (ImGui::Button(running ? "Pause race" : "Resume race")) running ? cs.cmp->pause() : cs.cmp->play();
+    app.mark("compare.pause");
+    SameLineIfFits(ButtonWidth("Save"));
     if (ImGui::Button("Save")) {
       try {
         cs.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
@@ -180,8 +187,11 @@ void Table(CompareState& cs) {
   ImGui::TableSetupColumn("best val", ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_DefaultSort);
   ImGui::TableSetupColumn("test", ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableSetupColumn("loss");
-  ImGui::TableSetupColumn("steps to target");
-  ImGui::TableSetupColumn("time to target");
+  char to_target[48], time_to[48];
+  std::snprintf(to_target, sizeof to_target, "steps to %.1f%%##steps", run_spec(cs).target_accuracy * 100);
+  std::snprintf(time_to, sizeof time_to, "time to %.1f%%##time", run_spec(cs).target_accuracy * 100);
+  ImGui::TableSetupColumn(to_target);
+  ImGui::TableSetupColumn(time_to);
   ImGui::TableSetupColumn("samples/s", ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableHeadersRow();
   if (ImGuiTableSortSpecs* ss = ImGui::TableGetSortSpecs(); ss && ss->SpecsCount > 0) {
@@ -211,12 +221,13 @@ void Table(CompareState& cs) {
       ImGui::SameLine();
       ImGui::TextColored({1, 0.45f, 0.4f, 1}, "(diverged)");
     }
-    ImGui::TableNextColumn();
-    ImGui::Text("%.2f%%", r.final_val * 100);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.2f%%", r.best_val * 100);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.2f%%", r.final_test * 100);
+    // Before a run's first evaluation it has no accuracy yet: "-", not 0.00%.
+    const bool evaluated = !run_evals(cs, size_t(i)).empty();
+    for (double v : {r.final_val, r.best_val, r.final_test}) {
+      ImGui::TableNextColumn();
+      if (evaluated) ImGui::Text("%.2f%%", v * 100);
+      else ImGui::TextDisabled("-");
+    }
     ImGui::TableNextColumn();
     ImGui::Text("%.4f", r.final_loss);
     ImGui::TableNextColumn();

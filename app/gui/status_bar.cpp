@@ -97,6 +97,23 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   } else {
     ImGui::TextDisabled("%s", piece("%s", app.loading.valid() ? "loading data..." : "no run"));
   }
+  // A race trains while the main run waits: the bar says how far the race is.
+  if (const CompareState& cs = app.compare; cs.cmp) {
+    bool racing = false;
+    long lo = -1, hi = 0;
+    for (size_t i = 0; i < cs.cmp->size(); ++i) {
+      const RunSnapshot& r = cs.cmp->latest(i);
+      racing |= r.state == RunState::Running;
+      lo = lo < 0 ? r.step : std::min(lo, r.step);
+      hi = std::max(hi, r.step);
+    }
+    if (racing) {
+      ImGui::SameLine();
+      ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "%s",
+                         lo == hi ? piece("   race of %zu runs: step %ld", cs.cmp->size(), hi)
+                                  : piece("   race of %zu runs: steps %ld-%ld", cs.cmp->size(), lo, hi));
+    }
+  }
   // The newest message wins, the engine's (divergence, finished, reopened) or the app's (a file
   // that could not be opened): an error said after an engine message is never hidden behind it.
   // The app's errors stay until dismissed; its notes for six seconds.
