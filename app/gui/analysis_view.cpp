@@ -104,8 +104,8 @@ void DrawAnalysis(App& app, bool* open) {
   }
 
   // --- analysis of the current weights, computed off the main thread
-  ImGui::SameLine();
   const bool busy = as.pending.valid();
+  SameLineIfFits(ButtonWidth(busy ? "Analysing..." : "Analyse the current weights"));  // never cut off
   ImGui::BeginDisabled(busy);
   if (ImGui::Button(busy ? "Analysing..." : "Analyse the current weights")) {
     auto net = std::make_shared<Network>(app.run->copy_network());
@@ -129,8 +129,11 @@ void DrawAnalysis(App& app, bool* open) {
     return;
   }
   const Analysis& a = *as.result;
-  ImGui::SameLine();
-  ImGui::Text("step %ld: %.2f%% correct, %zu mistakes", as.step, a.accuracy * 100, a.mistakes.size());
+  char summary[96];
+  std::snprintf(summary, sizeof summary, "step %ld: %.2f%% correct, %zu mistakes", as.step, a.accuracy * 100,
+                a.mistakes.size());
+  SameLineIfFits(ImGui::CalcTextSize(summary).x);
+  ImGui::TextUnformatted(summary);
 
   // Confusion matrix: rows are true classes, columns predictions; colour by share of the row.
   // Every count is drawn: the cells take what width there is (up to three lines of text), and the

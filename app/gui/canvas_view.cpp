@@ -193,7 +193,9 @@ void DrawCanvas(App& app, bool* open) {
     ImGui::TextDisabled("28x28, as the network sees it");
   } else {
     ImGui::Dummy({small, small});
-    ImGui::TextDisabled("Draw a digit: no ink, no prediction.");
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(small, ImGui::GetFontSize() * 8));
+    ImGui::TextDisabled("Draw a digit: no ink, no prediction.");  // wrapped in a narrow column
+    ImGui::PopTextWrapPos();
   }
   if (!net) {
     ImGui::PushTextWrapPos(0);

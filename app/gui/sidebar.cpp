@@ -290,7 +290,11 @@ void NetworkSection(App& app) {
   ImGui::BeginDisabled(!app.setup_dirty || !app.setup_error.empty() || !app.data);
   if (ImGui::Button("Apply and reset", {-1, 0})) app.guard("Applying the setup starts a new run.", [&app] { app.start_run(); });
   ImGui::EndDisabled();
-  if (app.setup_dirty) ImGui::TextDisabled("Architecture, init or seed changed: apply to restart.");
+  if (app.setup_dirty) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Architecture, init or seed changed: apply to restart.");  // wrapped, never cut
+    ImGui::PopStyleColor();
+  }
 }
 
 void OptimizerSection(App& app) {
