@@ -28,7 +28,9 @@ std::string or_fallback(std::string (*dir)(), const char* what) {
   try {
     return dir();
   } catch (const std::exception& e) {
-    const std::string fallback = "/tmp/nnviz-" + std::to_string(::getuid()) + "/" + what;
+    const char* tmp = std::getenv("TMPDIR");
+    const std::string base = tmp && *tmp == '/' ? tmp : "/tmp";
+    const std::string fallback = base + "/nnviz-" + std::to_string(::getuid()) + "/" + what;
     folder_problem() = std::string(e.what()) + "; using " + fallback + " instead";
     (void)make_folders(fallback, true);
     return fallback;

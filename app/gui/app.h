@@ -365,6 +365,14 @@ struct App {
   // (then *problem says why).
   static constexpr int kLastSessions = 5;
   std::string save_last_session(std::string* problem = nullptr);
+  // Closing the window: the unsaved training is kept first, in the frame loop; if that fails the
+  // close waits and a dialog says why (try again, close anyway, or stay). SIGTERM cannot ask: it
+  // keeps what it can after the loop, as before.
+  std::string kept_at_close;      // where the close kept the run ("" none yet)
+  std::string close_problem;      // why it could not ("" none)
+  bool close_request = false;     // the dialog is to open
+  bool close_confirmed = false;   // the user chose to close without keeping it
+  bool close_now = false;         // the dialog asks the loop to close the window
   // The user's choices between sessions: open views, plot options, preset, dataset, speed.
   void load_settings();
   void save_settings() const;

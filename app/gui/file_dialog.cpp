@@ -100,8 +100,41 @@ void ConfirmDialog(App& app) {
   ImGui::EndPopup();
 }
 
+// The window's close could not keep the unsaved training: say why, and let the user decide.
+void CloseDialog(App& app) {
+  const char* title = "Training not kept";
+  if (app.close_request) ImGui::OpenPopup(title);
+  app.close_request = false;
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
+  ImGui::SetNextWindowSizeConstraints({ImGui::GetFontSize() * 24, 0},
+                                      {ImGui::GetMainViewport()->Size.x * 0.9f, ImGui::GetMainViewport()->Size.y * 0.9f});
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34);
+  ImGui::Text("The run has trained %ld steps since it was last saved, and they could not be kept:",
+              app.snap.step - app.saved_step);
+  ImGui::TextColored({1, 0.55f, 0.5f, 1}, "%s", app.close_problem.c_str());
+  ImGui::TextUnformatted("Closing now loses them. Save run... stores them where you choose.");
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  if (ImGui::Button("Save run...")) {
+    app.open_save_dialog = true;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  const bool anyway = ImGui::Button("Close without keeping");
+  app.mark("close.anyway");
+  if (anyway) {
+    app.close_confirmed = app.close_now = true;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
 void DrawFileDialogs(App& app) {
   ConfirmDialog(app);
+  CloseDialog(app);
   if (app.open_save_dialog) ImGui::OpenPopup("Save run");
   if (app.open_load_dialog) ImGui::OpenPopup("Open run or model");
   app.open_save_dialog = app.open_load_dialog = false;

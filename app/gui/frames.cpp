@@ -31,7 +31,7 @@ double App::next_frame_due(double now, std::string* why) const {
   live(views.landscape && landscape.shown < landscape.steps, "landscape");  // a few steps a frame
   live(views.analysis && analysis.pending.valid(), "analysis");             // picked up by its view
   // Requests a frame carries out: dialogs open at the start of the next one, PNGs are read from it.
-  live(confirm_request || open_save_dialog || open_load_dialog, "dialog");
+  live(confirm_request || close_request || close_now || open_save_dialog || open_load_dialog, "dialog");
   live(!png_requests.empty(), "png");
 
   // ImGui's own needs. A held key repeats and a held button drags, both timed by ImGui per frame.

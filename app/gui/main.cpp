@@ -465,7 +465,28 @@ int main(int argc, char** argv) {
     bool was_live = true;
     bool font_filter_set = false;
     float ui_scale = scale;
-    while (status == 0 && !glfwWindowShouldClose(win) && !g_quit) {
+    // Measuring modes train throwaway runs: nothing is kept at their close.
+    const bool measuring = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.bench_heatmaps > 0 || opt.soak > 0 ||
+                           opt.idle_check > 0;
+    // The close button (or --close-after): the unsaved training is kept before the window goes;
+    // when it cannot be, the window stays and asks (file_dialog.cpp, CloseDialog).
+    auto check_close = [&]() {
+      if (app.close_now) glfwSetWindowShouldClose(win, GLFW_TRUE), app.close_now = false;
+      if (!glfwWindowShouldClose(win) || measuring || app.close_confirmed || !app.kept_at_close.empty()) return;
+      if (!app.unsaved_work()) return;
+      std::string why;
+      app.kept_at_close = app.save_last_session(&why);
+      if (!app.kept_at_close.empty()) return;
+      app.close_problem = why.empty() ? "unknown error" : why;
+      app.close_request = true;
+      app.say("Closing: the unsaved training could not be kept (" + app.close_problem + ")", true);
+      glfwSetWindowShouldClose(win, GLFW_FALSE);
+    };
+    auto window_open = [&]() {
+      check_close();  // every time round, whichever way the last iteration ended
+      return !glfwWindowShouldClose(win);
+    };
+    while (status == 0 && window_open() && !g_quit) {
       const auto frame_begin = std::chrono::steady_clock::now();
       const double t_run = std::chrono::duration<double>(frame_begin - t_start).count();
       if (opt.idle_check > 0) {
@@ -865,10 +886,12 @@ int main(int argc, char** argv) {
     }
     if (!headless) app.save_settings();
     // Closing the window never loses training: what was not saved is kept for the next session
-    // (not after the measuring modes, whose runs are throwaway).
-    const bool measuring = !opt.screenshot.empty() || opt.bench_frames > 0 || opt.bench_heatmaps > 0 || opt.soak > 0 ||
-                           opt.idle_check > 0;
-    if (!measuring) {
+    // (not after the measuring modes, whose runs are throwaway). The close button kept it in the
+    // loop already; SIGTERM, which cannot ask, keeps it here.
+    if (!app.kept_at_close.empty()) {
+      std::fprintf(stderr, "nnviz: the run's unsaved training is kept in %s (Open... reopens it)\n",
+                   app.kept_at_close.c_str());
+    } else if (!measuring && !app.close_confirmed) {
       const std::string kept = app.save_last_session();
       if (!kept.empty())
         std::fprintf(stderr, "nnviz: the run's unsaved training is kept in %s (Open... reopens it)\n", kept.c_str());

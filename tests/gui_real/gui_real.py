@@ -92,6 +92,45 @@ def xwd_to_png(src, dst):
     return True
 
 
+# --- the window's close button --------------------------------------------------------------------
+
+def send_close(display, window_id):
+    """What a window manager's close button sends: a WM_DELETE_WINDOW client message (xdotool's
+    windowclose destroys the window instead). Through libX11 with ctypes: nothing to build."""
+    import ctypes
+    import ctypes.util
+
+    class ClientMessage(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                    ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                    ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
+
+    class Event(ctypes.Union):
+        _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+    x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.POINTER(Event)]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    dpy = x11.XOpenDisplay(display.encode())
+    if not dpy:
+        raise Failed(f"cannot open display {display}")
+    ev = Event()
+    ev.xclient.type = 33  # ClientMessage
+    ev.xclient.window = int(window_id)
+    ev.xclient.message_type = x11.XInternAtom(dpy, b"WM_PROTOCOLS", 0)
+    ev.xclient.format = 32
+    ev.xclient.data[0] = x11.XInternAtom(dpy, b"WM_DELETE_WINDOW", 0)
+    ev.xclient.data[1] = 0  # CurrentTime
+    x11.XSendEvent(dpy, int(window_id), 0, 0, ctypes.byref(ev))
+    x11.XFlush(dpy)
+    x11.XCloseDisplay(dpy)
+
+
 # --- the session: Xvfb, the app, input ----------------------------------------------------------
 
 class Session:
@@ -132,6 +171,7 @@ class Session:
         home = os.path.join(self.tmp, "home")
         os.makedirs(home, exist_ok=True)
         e.update(HOME=home, DISPLAY=self.display, NNVIZ_STATE_FILE=self.state_file)
+        e.update(getattr(self, "extra_env", {}))
         e.pop("XAUTHORITY", None)
         return e
 
@@ -636,6 +676,42 @@ def scenario_close_keeps(s):
     log(f"kept: {sorted(os.listdir(data_folder(s)))}")
 
 
+
+def scenario_close_unkept(s):
+    """The close button when the training cannot be kept anywhere (the data folder and the
+    temporary fallback both blocked by files): the window stays open and says why; 'Close without
+    keeping' then closes it."""
+    # Restarted with both places blocked: ~/.local is a file, and so is TMPDIR's nnviz folder.
+    s.close(keep=True)
+    home = os.path.join(s.tmp, "home")
+    blocked_tmp = os.path.join(s.tmp, "tmp")
+    os.makedirs(blocked_tmp, exist_ok=True)
+    shutil.rmtree(os.path.join(home, ".local"), ignore_errors=True)  # the first start made it
+    with open(os.path.join(home, ".local"), "w") as f:
+        f.write("not a folder")
+    with open(os.path.join(blocked_tmp, f"nnviz-{os.getuid()}"), "w") as f:
+        f.write("not a folder")
+    s.extra_env = {"TMPDIR": blocked_tmp}
+    s.unkept_expected = True  # the app's log says it could not keep the run: that is the point here
+    s.start_x()
+    s.start_app()
+    train_a_little(s)
+    wid = s.x(["search", "--onlyvisible", "--name", "^nnviz$"]).split()[0]
+    send_close(s.display, wid)  # as the window manager's close button
+    d = s.wait_for(lambda d: "Training not kept" in d.get("popups", []), 15, "the 'Training not kept' dialog")
+    shot = s.shot("not-kept")
+    keep_png(shot)
+    s.check_alive()
+    log(f"the close waits and says why: {d['log']['last']}")
+    if "could not be kept" not in d["log"]["last"]:
+        raise Failed(f"the reason is not in the message log: {d['log']}")
+    s.click("close.anyway")
+    s.proc.wait(20)
+    log(f"closed without keeping, status {s.proc.returncode}")
+    if s.proc.returncode != 0:
+        raise Failed(f"nnviz ended with status {s.proc.returncode}")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -647,6 +723,7 @@ SCENARIOS = {
     "open-error": scenario_open_error,
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
+    "close-unkept": scenario_close_unkept,
 }
 
 
@@ -672,7 +749,8 @@ def main():
         # Closed as the close button closes it: a clean exit that kept what it had to keep.
         s.close(keep=True)
         with open(s.log_path) as f:
-            problems = [line.strip() for line in f if "could not" in line or "GLFW error" in line]
+            problems = [line.strip() for line in f if ("could not" in line and not getattr(s, "unkept_expected", False))
+                        or "GLFW error" in line]
         if s.proc.returncode != 0 or problems:
             ok = False
             log(f"FAILED: nnviz ended with status {s.proc.returncode} after SIGTERM; {problems}")
