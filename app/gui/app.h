@@ -292,6 +292,7 @@ struct App {
   std::vector<LogEntry> log;  // the newest kMaxLog messages
   static constexpr size_t kMaxLog = 500;
   bool show_log = false;
+  bool show_help = false;  // the keyboard shortcuts (F1 or ?)
   std::string message;
   bool message_is_error = false;
   double message_until = 0;

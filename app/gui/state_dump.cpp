@@ -75,6 +75,7 @@ void WriteStateDump(App& app, long frames) {
     if (*open && std::string(name) != "tile") views.push(name);
   d.set("views", views);
   d.set("popups", VisiblePopups());
+  d.set("help", app.show_help);          // the keyboard shortcuts overlay
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
   {

@@ -175,9 +175,56 @@ void DrawMessageLog(App& app) {
   ImGui::End();
 }
 
+// Every shortcut, as the help overlay lists it: kept beside the code that handles them below.
+struct Shortcut {
+  const char* keys;
+  const char* what;
+};
+const Shortcut kShortcuts[] = {
+    {"Space", "play / pause the run"},
+    {"S", "train one mini-batch (held: repeats)"},
+    {"E", "train to the end of this epoch"},
+    {"R", "reset: start again from new weights (asks first if training is unsaved)"},
+    {"C", "show the Curves view again"},
+    {"Ctrl+S", "save the run (its curves and training position too)"},
+    {"Ctrl+O", "open a run or model file"},
+    {"Ctrl+= / Ctrl+-", "make the whole interface larger / smaller"},
+    {"Ctrl+0", "the interface at the monitor's own size"},
+    {"Ctrl+Shift+K", "classroom mode on / off"},
+    {"F1 or ?", "this list"},
+    {"Escape", "close a dialog or this list"},
+};
+
+void DrawHelpOverlay(App& app) {
+  if (!app.show_help) return;
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
+  if (ImGui::Begin("Keyboard shortcuts", &app.show_help,
+                   ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+      for (const Shortcut& k : kShortcuts) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextColored({0.98f, 0.75f, 0.4f, 1}, "%s", k.keys);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(k.what);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::TextDisabled("Keys act when no text field is being typed into.");
+    if (ImGui::IsWindowFocused() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) app.show_help = false;
+  }
+  ImGui::End();
+}
+
 void HandleShortcuts(App& app) {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || !app.run) return;
+  DrawHelpOverlay(app);
+  if (io.WantTextInput) return;
+  // F1, or '?' (a character, whatever the keyboard's layout puts it on), opens the list.
+  bool question = false;
+  for (int i = 0; i < io.InputQueueCharacters.Size; ++i) question |= io.InputQueueCharacters[i] == '?';
+  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false) || question) app.show_help = !app.show_help;
+  if (!app.run) return;
   Run& run = *app.run;
   // ImGui 1.86: IsKeyPressed takes the backend's key index (GLFW_KEY_*).
   if (io.KeyCtrl && io.KeyShift) {

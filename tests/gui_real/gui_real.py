@@ -712,6 +712,19 @@ def scenario_close_unkept(s):
         raise Failed(f"nnviz ended with status {s.proc.returncode}")
 
 
+
+def scenario_help(s):
+    """F1 opens the list of keyboard shortcuts and Escape closes it; '?' opens it too."""
+    s.move_inside()
+    time.sleep(0.3)
+    press_until(s, "F1", lambda d: d.get("help"), "the shortcuts list after F1")
+    shot = s.shot("help")
+    keep_png(shot)
+    press_until(s, "Escape", lambda d: not d.get("help"), "the list closed by Escape")
+    s.x(["type", "?"])
+    s.wait_for(lambda d: d.get("help"), 10, "the shortcuts list after '?'")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -724,6 +737,7 @@ SCENARIOS = {
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
+    "help": scenario_help,
 }
 
 
