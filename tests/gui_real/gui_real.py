@@ -396,17 +396,18 @@ def scenario_landscape(s):
         raise Failed("landscape: the screen did not change")
 
 
-def press_until(s, key, pred, what, tries=3):
+def press_until(s, key, pred, what, tries=3, mods=()):
     """A key, again if its effect has not shown after a few seconds: ImGui 1.86 misses a press that
     begins and ends between two frames, and a frame can take long on a loaded machine. The effect
     is looked for first, so a late press is never doubled."""
+    name = "+".join(mods + (key,))
     for attempt in range(tries):
-        s.key(key)
+        s.key(key, mods=mods)
         try:
             return s.wait_for(pred, 5, what)
         except Failed:
-            log(f"no {what} after pressing {key} (try {attempt + 1} of {tries})")
-    raise Failed(f"no {what} after pressing {key} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
+            log(f"no {what} after pressing {name} (try {attempt + 1} of {tries})")
+    raise Failed(f"no {what} after pressing {name} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
 
 
 def train_a_little(s):
@@ -549,19 +550,9 @@ def data_folder(s):
     return os.path.join(s.tmp, "home", ".local", "share", "nnviz")
 
 
-def press_ctrl_until(s, key, pred, what, tries=3):
-    for attempt in range(tries):
-        s.key(key, mods=("ctrl",))
-        try:
-            return s.wait_for(pred, 5, what)
-        except Failed:
-            log(f"no {what} after pressing ctrl+{key} (try {attempt + 1} of {tries})")
-    raise Failed(f"no {what} after pressing ctrl+{key} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
-
-
 def save_dialog(s):
     s.move_inside()
-    return press_ctrl_until(s, "s", lambda d: "Save run" in d.get("popups", []), "the Save dialog")
+    return press_until(s, "s", lambda d: "Save run" in d.get("popups", []), "the Save dialog", mods=("ctrl",))
 
 
 def scenario_save_twice(s):
@@ -618,10 +609,10 @@ def scenario_open_error(s):
     s.key("Return")
     s.wait_for(lambda d: d.get("own_path") == path, 10, "the run saved")
     s.move_inside()
-    press_ctrl_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog")
+    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
     s.key("Return")
     s.wait_for(lambda d: "Reopened at step" in d.get("status", ""), 15, "'Reopened at step' in the status bar")
-    press_ctrl_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog")
+    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
     s.key("a", mods=("ctrl",))
     type_text(s, "/no-such-folder/missing.safetensors")
     s.key("Return")
