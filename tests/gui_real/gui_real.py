@@ -465,6 +465,9 @@ def scenario_epoch_key(s):
     log(f"after E: step {d1['step']}, then {end['step']}: '{end['status']}'")
     if end["status"] == status:
         raise Failed("the status line did not change after E")
+    # The total stays the setting (30 epochs for the first preset); E's nearer stop is not the total.
+    if not re.search(r"epoch [0-9.]+ / 30 ", end["status"]):
+        raise Failed(f"after E the status line's epoch total is not the setting's 30: '{end['status']}'")
     if not moved:
         raise Failed("the screen did not change after E")
     # The frames around the run's stop, from the app's own log of its last frames: the first
