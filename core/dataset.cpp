@@ -1,5 +1,6 @@
-#include <sys/stat.h>
 #include "dataset.h"
+
+#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdlib>

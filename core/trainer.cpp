@@ -86,7 +86,7 @@ void Trainer::set_batch(int b) {
                 std::to_string(kMaxActivationsPerBatch * 4 / (1 << 20)) + " MB of activations with this network (" +
                 std::to_string(net_.activations_per_sample()) + " values a sample): use a batch of at most " +
                 std::to_string(net_.max_batch()));
-  cfg_.batch = std::min(b, data_.train.count);
+  cfg_.batch = b;
 }
 
 void Trainer::reset(uint64_t seed) {

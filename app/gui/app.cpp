@@ -21,27 +21,22 @@ double now_s() { return ImGui::GetTime(); }
 }  // namespace
 
 // The folders are made again each time they are asked for (a user may delete them while the app
-// runs). Where they cannot be made (a read-only home), a private folder under /tmp stands in and
-// the reason is kept for the status bar: work is never left without a place to go.
+// runs). Where they cannot be made (a read-only home), a private folder under $TMPDIR (else /tmp)
+// stands in: work is never left without a place to go.
 namespace {
 std::string or_fallback(std::string (*dir)(), const char* what) {
   try {
     return dir();
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     const char* tmp = std::getenv("TMPDIR");
     const std::string base = tmp && *tmp == '/' ? tmp : "/tmp";
     const std::string fallback = base + "/nnviz-" + std::to_string(::getuid()) + "/" + what;
-    folder_problem() = std::string(e.what()) + "; using " + fallback + " instead";
     (void)make_folders(fallback, true);
     return fallback;
   }
 }
 }  // namespace
 
-std::string& folder_problem() {
-  static std::string problem;
-  return problem;
-}
 std::string config_dir() { return or_fallback(user_config_dir, "config"); }
 std::string data_home() { return or_fallback(user_data_dir, "data"); }
 
@@ -172,14 +167,11 @@ void App::poll() {
       curves.clear();
       // A reset starts another run from new weights: the file the old one was saved to is not
       // this run's (a reopened run's restore restarts the history too, and keeps its file).
-      if (!restoring) {
-        own_path.clear();
-        model_path = fresh_model_path();
-        saved_step = 0;
-      }
+      if (!restoring) forget_own_file();
       restoring = false;
+    } else if (snap.rebased) {
+      curves.clear_steps();
     }
-    else if (snap.rebased) curves.clear_steps();
     curves.append(snap);
     UpdateInside(*this);
     pace.update(run.get(), snap, now_s());
@@ -236,9 +228,7 @@ void App::start_run() {
     auto fresh = std::make_unique<Run>(setup, data, opts);
     run.reset();  // joins the old run's threads
     run = std::move(fresh);
-    saved_step = 0;
-    own_path.clear();  // a new run has no file of its own yet (opening one sets it just after)
-    model_path = fresh_model_path();
+    forget_own_file();  // a new run has no file of its own yet (opening one sets it just after)
     compare.cmp.reset();  // a new dataset or network: the race, if any, is over
     run->set_speed(speed);
     setup_of_run = setup.net;
@@ -346,26 +336,35 @@ std::string fresh_model_path() {
   return path;
 }
 
-std::string last_session_path(int generation) {
-  return data_home() + (generation <= 1 ? std::string("/last-session.run.safetensors")
-                                        : "/last-session-" + std::to_string(generation) + ".run.safetensors");
+void App::forget_own_file() {
+  own_path.clear();
+  model_path = fresh_model_path();
+  saved_step = 0;
+}
+
+std::string last_session_path(int generation, const std::string& folder) {
+  return folder + (generation <= 1 ? std::string("/last-session.run.safetensors")
+                                   : "/last-session-" + std::to_string(generation) + ".run.safetensors");
 }
 
 std::string App::save_last_session(std::string* problem) {
   if (!unsaved_work()) return "";
   // The last kLastSessions sessions are kept, newest first: starting the app again and closing it
   // a second later must not throw away the long run kept before it.
-  const std::string path = last_session_path(1);
+  std::vector<std::string> kept(kLastSessions + 1);  // kept[g]: generation g; [0] unused
+  const std::string folder = data_home();
+  for (int g = 1; g <= kLastSessions; ++g) kept[size_t(g)] = last_session_path(g, folder);
+  const std::string& path = kept[1];
   for (int g = kLastSessions - 1; g >= 1; --g)
-    if (file_exists(last_session_path(g))) ::rename(last_session_path(g).c_str(), last_session_path(g + 1).c_str());
+    if (file_exists(kept[size_t(g)])) ::rename(kept[size_t(g)].c_str(), kept[size_t(g) + 1].c_str());
   try {
     json::Value info = json::Value::object();
     info.set("saved_at_exit", true);
     run->save_run(path, info);
     return path;
   } catch (const std::exception& e) {
-    if (!file_exists(path) && file_exists(last_session_path(2)))  // undo the first move: the newest stays first
-      ::rename(last_session_path(2).c_str(), path.c_str());
+    if (!file_exists(path) && file_exists(kept[2]))  // undo the first move: the newest stays first
+      ::rename(kept[2].c_str(), path.c_str());
     if (problem) *problem = e.what();
     std::fprintf(stderr, "nnviz: could not keep the unsaved run: %s\n", e.what());
     return "";

@@ -366,6 +366,8 @@ struct App {
   // (then *problem says why).
   static constexpr int kLastSessions = 5;
   std::string save_last_session(std::string* problem = nullptr);
+  // A new or reset run: no file of its own, a fresh name offered, nothing saved yet.
+  void forget_own_file();
   // Closing the window: the unsaved training is kept first, in the frame loop; if that fails the
   // close waits and a dialog says why (try again, close anyway, or stay). SIGTERM cannot ask: it
   // keeps what it can after the loop, as before.
@@ -393,9 +395,10 @@ inline constexpr ImU32 kSeriesColours[8] = {IM_COL32(250, 160, 60, 255),  IM_COL
 // Folders for user files (XDG base directories); created on first use.
 std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz, created with its parents
 std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz, created with its parents
-std::string& folder_problem();
-std::string last_session_path(int generation);
-std::string fresh_model_path();  // a name for a new run's file that no file has yet  // 1: the newest kept session, up to App::kLastSessions  // why a fallback folder under /tmp stands in ("" when none does)
+// The file a kept session goes to in `folder` (data_home()): generation 1 is the newest, up to
+// App::kLastSessions.
+std::string last_session_path(int generation, const std::string& folder);
+std::string fresh_model_path();  // a name for a new run's file that no file has yet
 
 // One sample's values (column `col` of m) as a heatmap: tiles per channel for image shapes, a grid
 // of cells for vectors; the diverging map when any value is negative. Returns the scale used

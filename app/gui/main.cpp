@@ -412,7 +412,7 @@ int main(int argc, char** argv) {
       app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices
       app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;
     }
-    if (!headless && access((data_home() + "/last-session.run.safetensors").c_str(), R_OK) == 0)
+    if (!headless && access(last_session_path(1, data_home()).c_str(), R_OK) == 0)
       app.say("The last session's unsaved training was kept: Open... > last-session.run.safetensors");
     try {
       app.data_dir = opt.data_dir;
