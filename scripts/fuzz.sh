@@ -26,18 +26,11 @@ done
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
 say() { printf '[fuzz] %s\n' "$*"; }
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-  else echo "[fuzz] need root to run: $*  (run as root or install sudo)" >&2; exit 1
-  fi
-}
+# shellcheck source=scripts/debian.sh
+. "$root/scripts/debian.sh"  # as_root, missing_packages
 
 # clang and its runtime libraries (libFuzzer, the sanitizers) from Debian 12.
-missing=()
-for p in clang libclang-rt-14-dev; do
-  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
-done
+mapfile -t missing < <(missing_packages clang libclang-rt-14-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

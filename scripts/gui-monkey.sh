@@ -41,16 +41,9 @@ xdg="${MONKEY_XDG:-unset}"
 say() { printf '[monkey] %s\n' "$*"; }
 
 # --- packages ----------------------------------------------------------------------------------
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-  else echo "[monkey] need root to run: $*" >&2; return 1
-  fi
-}
-missing=()
-for p in xvfb xauth xdotool x11-apps; do
-  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
-done
+# shellcheck source=scripts/debian.sh
+. "$root/scripts/debian.sh"  # as_root, missing_packages
+mapfile -t missing < <(missing_packages xvfb xauth xdotool x11-apps)
 # ImageMagick only turns the screenshots into PNGs: welcome, not required. (/usr/local/bin/convert
 # may be a stand-in that does not convert; the real one is /usr/bin/convert.)
 [ -x /usr/bin/convert ] || missing+=(imagemagick)

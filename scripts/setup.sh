@@ -22,13 +22,8 @@ for arg in "$@"; do
 done
 
 say() { printf '[setup] %s\n' "$*"; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-  else echo "[setup] need root to run: $*  (run as root or install sudo)" >&2; exit 1
-  fi
-}
+# shellcheck source=scripts/debian.sh
+. "$root/scripts/debian.sh"  # as_root, missing_packages
 
 # --- Debian packages --------------------------------------------------------------------------
 packages=(
@@ -44,11 +39,7 @@ packages=(
 )
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
-missing=()
-for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [ "$status" = "install ok installed" ] || missing+=("$p")
-done
+mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
