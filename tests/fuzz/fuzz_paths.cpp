@@ -22,6 +22,7 @@
 #include "model_io.h"
 #include "network.h"
 #include "optimizer.h"
+#include "playground.h"
 #include "preprocess.h"
 #include "run_file.h"
 #include "safetensors.h"
@@ -66,9 +67,9 @@ void run(Network& net) {
   net.backward(true);
 }
 
-std::string temp_path(const char* tag) {
+std::string temp_path(const char* tag, const char* suffix) {
   return (std::filesystem::temp_directory_path() /
-          ("nnviz-fuzz-" + std::string(tag) + "-" + std::to_string(::getpid()) + ".gz"))
+          ("nnviz-fuzz-" + std::string(tag) + "-" + std::to_string(::getpid()) + suffix))
       .string();
 }
 
@@ -89,7 +90,7 @@ void idx(const uint8_t* data, size_t size) {
   }
   if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
     // The .gz path: read_file decompresses, then the same parsers.
-    const std::string path = temp_path("idx");
+    const std::string path = temp_path("idx", ".gz");
     {
       std::ofstream f(path, std::ios::binary);
       f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
@@ -288,6 +289,69 @@ void comparison(const uint8_t* data, size_t size) {
       if (!point_problem(e).empty()) broken("comparison evaluation outside its range");
     summarize(s.labels[i], s.steps[i], s.evals[i], s.spec.target_accuracy, configs[i].batch);
   }
+}
+
+namespace {
+
+// The playground's network: inputs -> 8 tanh units -> outputs, Adam, as the app builds it.
+void train_playground(const Toy& all, int outputs, const char* loss) {
+  Toy train, test;
+  split_toy(all, 0.2, 7, train, test);
+  NetSpec s;
+  s.input = Shape{int(all.x.rows()), 1, 1};
+  s.layers.push_back(dense(8, true));
+  s.layers.push_back(act("tanh"));
+  s.layers.push_back(dense(outputs, true));
+  s.loss = loss;
+  OptConfig o;
+  o.kind = OptKind::Adam;
+  o.lr = 0.01;
+  Playground pg(s, o, InitKind::XavierUniform, 1, train, test);
+  for (int i = 0; i < 3; ++i)
+    if (!std::isfinite(pg.step(16))) broken("playground loss not finite");
+  if (!std::isfinite(pg.loss(test))) broken("playground test loss not finite");
+}
+
+}  // namespace
+
+void playground(const uint8_t* data, size_t size) {
+  if (size == 0) return;
+  const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if ((data[0] & 1) == 0) {
+    if (rest.size() > 4096) return;  // the app's expression field holds far less
+    Toy all;
+    try {
+      all = make_regression(Expr::parse(rest), 64, -5, 5, 0.1, 3);
+    } catch (const Error&) {
+      return;
+    }
+    for (Eigen::Index i = 0; i < all.y.size(); ++i)
+      if (!(std::fabs(all.y.data()[i]) <= 1.5 * kMaxPlaygroundValue)) broken("regression target out of range");
+    train_playground(all, 1, "mse");
+    return;
+  }
+  const std::string path = temp_path("csv", ".csv");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(rest.data(), std::streamsize(rest.size()));
+  }
+  Toy all;
+  long rows = 0;
+  bool ok = false;
+  try {
+    all = load_points_csv(path, &rows);
+    ok = true;
+  } catch (const Error&) {
+  }
+  std::remove(path.c_str());
+  if (!ok) return;
+  if (all.count() < 4 || all.count() > kMaxPlaygroundPoints || rows < all.count() || all.x.rows() != 2 ||
+      all.labels.size() != size_t(all.count()))
+    broken("points file: count");
+  for (uint8_t l : all.labels)
+    if (l > 1) broken("points file: label");
+  if (!(all.x.cwiseAbs().maxCoeff() <= Scalar(kMaxPlaygroundValue))) broken("points file: value");
+  train_playground(all, 2, "softmax_cross_entropy");
 }
 
 }  // namespace nnviz::fuzz

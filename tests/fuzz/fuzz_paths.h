@@ -44,4 +44,10 @@ void run_file(const uint8_t* data, size_t size);
 // it is the JSON, with an empty CSV). parse_comparison, then the table of what it accepts.
 void comparison(const uint8_t* data, size_t size);
 
+// The playgrounds' inputs: the first byte's low bit chooses; the rest is either the 1-D
+// playground's target expression (Expr::parse, make_regression) or the 2-D playground's points
+// file (load_points_csv, through a file). What is accepted is split and trained for a few steps
+// the way the app does, and must give a finite loss.
+void playground(const uint8_t* data, size_t size);
+
 }  // namespace nnviz::fuzz

@@ -2,7 +2,7 @@
 // the fuzzers mutate. Generated rather than committed, so the seeds always match the current
 // formats (model files are written by save_model itself).
 //
-//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image, DIR/config, DIR/run and DIR/comparison
+//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image, DIR/config, DIR/run, DIR/comparison and DIR/playground
 //
 // Run files and comparisons come from real, short training runs on a small synthetic dataset
 // (tests/synthetic.h), saved by the engine as the app saves them.
@@ -265,6 +265,20 @@ void comparisons() {
   std::filesystem::remove(csv);
 }
 
+// The playground target: byte 0 even, an expression; odd, a points file.
+void playgrounds() {
+  const char* exprs[] = {"sin(x) + x", "x^2 - 3*x + 1", "step(x) * exp(-abs(x))", "tanh(2*x) / (1 + x^2)",
+                         "sqrt(abs(x)) * cos(pi * x)", "log(1 + x^2) - e"};
+  int i = 0;
+  for (const char* e : exprs) put("playground", "expr-" + std::to_string(i++), std::string(1, '\0') + e);
+  put("playground", "points-header", std::string(1, '\1') + "x,y,label\n0,0,0\n1,1,1\n-1,0.5,0\n2,-1,1\n0.5,0.5,1\n");
+  put("playground", "points-crlf", std::string(1, '\1') + "# comment\r\n1e3,-2e3,1\r\n-4,5,0\r\n3,3,0\r\n-2,-7,1\r\n");
+  std::string many(1, '\1');
+  for (int k = 0; k < 300; ++k)
+    many += std::to_string(std::sin(0.1 * k)) + "," + std::to_string(std::cos(0.13 * k)) + "," + std::to_string(k % 2) + "\n";
+  put("playground", "points-300", many);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -280,6 +294,7 @@ int main(int argc, char** argv) {
     configs();
     runs();
     comparisons();
+    playgrounds();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fuzz_seeds: %s\n", e.what());
     return 1;
