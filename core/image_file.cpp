@@ -87,6 +87,41 @@ std::vector<uint8_t> png_full_palette(const std::vector<uint8_t>& b) {
   return {};
 }
 
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24); }
+void put_le32(uint8_t* p, uint32_t v) {
+  p[0] = uint8_t(v), p[1] = uint8_t(v >> 8), p[2] = uint8_t(v >> 16), p[3] = uint8_t(v >> 24);
+}
+
+// The same for a palette BMP (1, 4 or 8 bits a pixel). stb_image does not read the palette's
+// length from the header: it takes every entry between the header and the pixels' offset (for
+// the old 12-byte header, counting from 12 bytes further on), reads that many into an
+// uninitialised table and indexes it with whatever the pixels hold. The copy returned has black
+// entries inserted after the ones the file has, up to the bit depth's full count, and the pixels'
+// offset moved by as much, so stb_image counts a full palette. A palette that would start inside
+// the header is an error (stb_image would read none of it and index the table all the same).
+std::vector<uint8_t> bmp_full_palette(const std::vector<uint8_t>& b, const std::string& name) {
+  if (b.size() < 30 || b[0] != 'B' || b[1] != 'M') return {};
+  const uint32_t offset = le32(&b[10]), header = le32(&b[14]);
+  if (header != 12 && header != 40 && header != 56 && header != 108 && header != 124) return {};  // stb refuses
+  const int bpp = header == 12 ? (b[24] | (b[25] << 8)) : (b[28] | (b[29] << 8));
+  if (bpp != 1 && bpp != 4 && bpp != 8) return {};
+  const int entry = header == 12 ? 3 : 4;
+  const int64_t before = header == 12 ? 14 + 24 : 14 + int64_t(header);  // where stb counts from
+  const int64_t span = int64_t(offset) - before;
+  if (offset > (1u << 31) || span < entry)
+    fail(name, "a damaged BMP: its pixels start inside its header, where its palette should be");
+  const int64_t have = span / entry, want = int64_t(1) << bpp;
+  if (have >= want) return {};
+  const size_t at = size_t(14 + header) + size_t(have) * entry;  // after the file's entries
+  if (at > b.size()) return {};  // a file this short stb_image refuses or reads as zeros
+  const size_t extra = size_t(want - have) * entry;
+  std::vector<uint8_t> out(b.begin(), b.begin() + std::ptrdiff_t(at));
+  out.resize(at + extra, 0);
+  out.insert(out.end(), b.begin() + std::ptrdiff_t(at), b.end());
+  put_le32(&out[10], uint32_t(offset + extra));
+  return out;
+}
+
 std::string stb_reason() {
   const char* r = stbi_failure_reason();
   const std::string why = r ? r : "unknown error";
@@ -99,7 +134,8 @@ std::string stb_reason() {
 DecodedImage decode_image(const std::vector<uint8_t>& bytes, const std::string& name) {
   if (bytes.empty()) fail(name, "the file is empty");
   if (bytes.size() > (size_t(1) << 31)) fail(name, "the file is larger than 2 GB");
-  const std::vector<uint8_t> padded = png_full_palette(bytes);
+  std::vector<uint8_t> padded = png_full_palette(bytes);
+  if (padded.empty()) padded = bmp_full_palette(bytes, name);
   const std::vector<uint8_t>& b = padded.empty() ? bytes : padded;
   int w = 0, h = 0, ch = 0;
   if (!stbi_info_from_memory(b.data(), int(b.size()), &w, &h, &ch)) fail(name, stb_reason());

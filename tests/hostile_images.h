@@ -35,6 +35,32 @@ inline std::string top_down_bmp() {
   return "BM" + le32(int32_t(14 + info.size() + px.size())) + le32(0) + le32(14 + 40) + info + px;
 }
 
+// An 8-bit palette BMP, 28x28, whose palette has one entry (white) while its pixels use index 0 and
+// index 200 in a checkerboard of 7-pixel squares: stb_image reads entry 200 from memory it never
+// set. header 40 is the usual BITMAPINFOHEADER (4-byte entries), 12 the old OS/2 one (3-byte entries).
+// offset_shift moves the pixels' declared offset (a negative one puts it inside the header).
+inline std::string short_palette_bmp(int header = 40, int offset_shift = 0) {
+  auto le32 = [](int32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+  auto le16 = [](int v) { return std::string{char(v), char(v >> 8)}; };
+  std::string px;
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) px += char((x / 7 + y / 7) % 2 ? 200 : 0);
+  std::string info, palette;
+  if (header == 12) {
+    info = le32(12) + le16(28) + le16(28) + le16(1) + le16(8);
+    palette = "\xff\xff\xff";
+  } else {
+    info = le32(40) + le32(28) + le32(28) + le16(1) + le16(8) + le32(0) + le32(int32_t(px.size())) + le32(2835) +
+           le32(2835) + le32(1) + le32(0);
+    palette = std::string("\xff\xff\xff\0", 4);
+  }
+  // stb_image counts a 12-byte header's palette from 24 bytes after the file header; the extra
+  // 12 bytes here keep its count at one entry.
+  if (header == 12) palette += std::string(12, '\0');
+  const int32_t offset = int32_t(14 + info.size() + palette.size()) + offset_shift;
+  return "BM" + le32(int32_t(14 + info.size() + palette.size() + px.size())) + le32(0) + le32(offset) + info + palette + px;
+}
+
 // A palette PNG, 28x28 at 8 bits, whose palette has one entry (white) while its pixels use index 1
 // as well, in a checkerboard of 7-pixel squares: stb_image reads entry 1 from memory it never set.
 inline std::string short_palette_png() {

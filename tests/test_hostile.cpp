@@ -227,7 +227,7 @@ TEST_CASE("hostile: inputs are read once, so FIFOs and pipes work") {
   CHECK(img.channels == 1);
 }
 
-TEST_CASE("hostile: images stb_image misreads are checked: truncated PGM, top-down BMP, short PNG palette") {
+TEST_CASE("hostile: images stb_image misreads are checked: truncated PGM, top-down BMP, short PNG and BMP palettes") {
   const std::string pgm = "P5\n28 28\n255\n" + std::string(100, '\x80');
   CHECK(error_of([&] { decode_image(std::vector<uint8_t>(pgm.begin(), pgm.end()), "t.pgm"); })
             .find("[image] t.pgm: truncated: its header declares 28x28 pixels (784 bytes) but the file holds 100") !=
@@ -248,6 +248,25 @@ TEST_CASE("hostile: images stb_image misreads are checked: truncated PGM, top-do
   CHECK(p.px[second] == 0);
   CHECK(p.px[second + 1] == 0);
   CHECK(p.px[second + 2] == 0);
+  // The same for BMP palettes, in both header forms: the missing entries read black.
+  for (int header : {40, 12}) {
+    CAPTURE(header);
+    const std::string sb = short_palette_bmp(header);
+    const DecodedImage q = decode_image(std::vector<uint8_t>(sb.begin(), sb.end()), "s.bmp");
+    REQUIRE(q.w == 28);
+    REQUIRE(q.h == 28);
+    REQUIRE(q.channels >= 3);
+    // The file is stored bottom-up: the top row is its last, where x 0-6 use index 200 and x 7-13
+    // index 0 (white).
+    CHECK(q.px[0] == 0);
+    CHECK(q.px[1] == 0);
+    CHECK(q.px[2] == 0);
+    CHECK(q.px[size_t(7) * q.channels] == 255);
+  }
+  // A palette that would start inside the header (the pixels' offset too small) is refused.
+  const std::string inside = short_palette_bmp(40, -8);
+  CHECK(error_of([&] { decode_image(std::vector<uint8_t>(inside.begin(), inside.end()), "o.bmp"); })
+            .find("o.bmp: a damaged BMP: its pixels start inside its header") != std::string::npos);
   CHECK(error_of([] { decode_image({}, "e.png"); }).find("e.png: the file is empty") != std::string::npos);
   const std::string text = "just some text";
   CHECK(error_of([&] { decode_image(std::vector<uint8_t>(text.begin(), text.end()), "x.png"); })
