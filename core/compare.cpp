@@ -277,11 +277,23 @@ void Comparison::save(const std::string& json_path, const std::string& csv_path)
   write_file_atomic(json_path, v.dump(2), "compare");
 }
 
+namespace {
+SavedComparison parse_comparison(const std::string& json_text, TextLines& csv, const std::string& json_name);
+}  // namespace
+
 SavedComparison load_comparison(const std::string& json_path, const std::string& csv_path) {
   const auto jb = read_file(json_path, "compare", 1 << 22);  // parsed JSON takes many times its text
-  std::string json_text(jb.begin(), jb.end());
-  const auto cb = read_file(csv_path, "compare", size_t(1) << 30);
-  return parse_comparison(json_text, std::string(cb.begin(), cb.end()), json_path, csv_path);
+  const std::string json_text(jb.begin(), jb.end());
+  // The CSV is read a line at a time: its size never becomes one string, and the points it may
+  // hold are capped (kMaxSavedPoints).
+  TextLines csv(csv_path, "compare", size_t(1) << 30);
+  return parse_comparison(json_text, csv, json_path);
+}
+
+SavedComparison parse_comparison(const std::string& json_text, const std::string& csv_text,
+                                 const std::string& json_name, const std::string& csv_name) {
+  TextLines csv(csv_text, csv_name, "compare");
+  return parse_comparison(json_text, csv, json_name);
 }
 
 namespace {
@@ -295,10 +307,8 @@ bool cell_number(const std::string& cell, double& x) {
   return end && *end == '\0' && !(std::isfinite(x) && std::fabs(x) > 3.4e38);
 }
 
-}  // namespace
-
-SavedComparison parse_comparison(const std::string& json_text, const std::string& csv_text,
-                                 const std::string& json_name, const std::string& csv_name) {
+SavedComparison parse_comparison(const std::string& json_text, TextLines& csv, const std::string& json_name) {
+  const std::string& csv_name = csv.name();
   auto fail = [&](const std::string& what) {
     // Errors from the parts already say "[compare]"; the file goes between it and the problem.
     const std::string tag = "[compare] ";
@@ -334,15 +344,10 @@ SavedComparison parse_comparison(const std::string& json_text, const std::string
   s.steps.resize(runs);
   s.evals.resize(runs);
 
-  size_t lineno = 0;
   std::vector<std::string> f;
-  for (size_t pos = 0; pos < csv_text.size();) {
-    size_t eol = csv_text.find('\n', pos);
-    if (eol == std::string::npos) eol = csv_text.size();
-    std::string line = csv_text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    ++lineno;
+  std::string line;
+  while (csv.next(line)) {
+    const long lineno = csv.number();
     if (lineno == 1 || line.empty()) continue;  // the header
     auto bad = [&](const std::string& why) {
       return Error("[compare] " + csv_name + " line " + std::to_string(lineno) + ": " + why);
@@ -379,8 +384,13 @@ SavedComparison parse_comparison(const std::string& json_text, const std::string
       if (problem.empty()) s.evals[run].push_back(e);
     }
     if (!problem.empty()) throw bad(problem);
+    if (s.steps[run].size() > kMaxSavedPoints || s.evals[run].size() > kMaxSavedPoints)
+      throw bad("run " + std::to_string(run) + " has more than " + std::to_string(kMaxSavedPoints) +
+                " points of one kind; a comparison never records so many");
   }
   return s;
 }
+
+}  // namespace
 
 }  // namespace nnviz

@@ -98,6 +98,10 @@ class Comparison {
 // runs, a value or base setting that expand() refuses; in the CSV, a row with other than 12 fields,
 // a run that does not exist, a cell that is not a whole number, or a point outside the ranges of a
 // run file's history (point_problem in run_file.h; a NaN loss, as a diverged run records, is kept).
+// The most step points, and the most evaluations, one run of a saved comparison may hold: twice what
+// a run's history keeps (RunOptions::history_cap) before it thins itself. It bounds the memory a
+// comparison file can take, whatever its size.
+constexpr size_t kMaxSavedPoints = size_t(1) << 20;
 struct SavedComparison {
   ComparisonSpec spec;
   std::vector<std::string> labels;

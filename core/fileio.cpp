@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "scalar.h"
 
@@ -107,6 +109,41 @@ std::string parent_folder(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+TextLines::TextLines(const std::string& path, const char* component, size_t max_bytes, size_t max_chars)
+    : name_(path), tag_(std::string("[") + component + "] "), buf_(max_chars + 2) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) fail(component, path, "cannot open the file: " + open_problem(errno));
+  if (S_ISDIR(st.st_mode)) fail(component, path, "is a folder, not a file");
+  if (!S_ISREG(st.st_mode)) fail(component, path, "not a regular file (a device or a pipe)");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    fail(component, path, "file is larger than " + std::to_string(max_bytes) + " bytes");
+  auto f = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*f) fail(component, path, "cannot open for reading: " + open_problem(errno));
+  in_ = std::move(f);
+}
+
+TextLines::TextLines(const std::string& text, const std::string& name, const char* component, size_t max_chars)
+    : in_(std::make_unique<std::istringstream>(text)), name_(name), tag_(std::string("[") + component + "] "),
+      buf_(max_chars + 2) {}
+
+TextLines::~TextLines() = default;
+
+bool TextLines::next(std::string& line) {
+  std::istream& in = *in_;
+  in.getline(buf_.data(), std::streamsize(buf_.size()));
+  if (in.gcount() == 0 && in.eof()) return false;
+  if (in.bad()) throw Error(tag_ + name_ + ": read error");
+  ++number_;
+  // getline fails (without eof) when the buffer filled before the line ended.
+  if (in.fail() && !in.eof())
+    throw Error(tag_ + name_ + " line " + std::to_string(number_) + ": a line of more than " +
+                std::to_string(buf_.size() - 2) + " characters");
+  in.clear(in.rdstate() & ~std::ios::failbit);
+  line.assign(buf_.data());
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
 }
 
 std::vector<uint8_t> read_file_raw(const std::string& path, const char* component, size_t max_bytes) {

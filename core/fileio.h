@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,28 @@ std::vector<uint8_t> read_file(const std::string& path, const char* component,
 // The bytes of a file as they are (no decompression). Reads FIFOs, pipes and character devices
 // such as /dev/stdin once, up to max_bytes, as well as regular files. Errors as read_file's.
 std::vector<uint8_t> read_file_raw(const std::string& path, const char* component, size_t max_bytes);
+
+// A text file (CSV) read one line at a time through a buffer of fixed size, so neither the file's
+// length nor one long line ever becomes an allocation of that size. Opens regular files of at most
+// max_bytes only: a device (/dev/zero) or a FIFO could stream forever or never end. Errors are
+// Error("[<component>] <name>: <problem>"), and "<name> line N: ..." for a line over max_chars.
+class TextLines {
+ public:
+  TextLines(const std::string& path, const char* component, size_t max_bytes, size_t max_chars = 1000);
+  // Lines of text already in memory (`name` stands for it in errors).
+  TextLines(const std::string& text, const std::string& name, const char* component, size_t max_chars = 1000);
+  ~TextLines();
+  // The next line, without its "\n" or "\r\n"; false at the end.
+  bool next(std::string& line);
+  long number() const { return number_; }  // the line last read, counted from 1
+  const std::string& name() const { return name_; }
+
+ private:
+  std::unique_ptr<std::istream> in_;
+  std::string name_, tag_;
+  std::vector<char> buf_;
+  long number_ = 0;
+};
 
 // Writes bytes to path atomically: a new file with an unpredictable name in the same folder,
 // created exclusively (never through a link planted at its name), flushed and fsynced, then

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "fileio.h"
 #include "loss.h"
 
 namespace nnviz {
@@ -74,37 +75,18 @@ Toy make_classification(const std::string& kind, int n, double noise, uint64_t s
 }
 
 Toy load_points_csv(const std::string& path, long* rows_read) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0)
-    throw Error("[playground] " + path + ": cannot open the file: " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw Error("[playground] " + path + ": is a folder, not a file");
-  // A device or a pipe could stream forever (/dev/zero) or never end (a FIFO nobody writes to).
-  if (!S_ISREG(st.st_mode)) throw Error("[playground] " + path + ": not a regular file (a device or a pipe)");
-  if (st.st_size > (off_t(1) << 30)) throw Error("[playground] " + path + ": larger than 1 GB; a playground keeps 20,000 points");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("[playground] " + path + ": cannot open the file: " + std::strerror(errno));
   // Read row by row and keep at most kMaxPlaygroundPoints of them, a uniform sample of the whole file
   // (reservoir sampling with a fixed seed, so the same file gives the same points): memory stays
   // proportional to the points kept, whatever the file's length.
+  TextLines in(path, "playground", size_t(1) << 30);
   std::vector<double> xs, ys;
   std::vector<uint8_t> labels;
   Rng rng(0x9e3779b97f4a7c15ULL);
   std::string line;
-  long lineno = 0, rows = 0;
+  long rows = 0;
   int seen[2] = {0, 0};
-  char buf[1002];
-  for (;;) {
-    // Lines are read into a fixed buffer: a line too long to be a point is an error at once,
-    // never a string that grows with the file.
-    in.getline(buf, sizeof buf);
-    if (in.fail() && !in.eof() && in.gcount() == std::streamsize(sizeof buf - 1))
-      throw Error("[playground] " + path + " line " + std::to_string(lineno + 1) + ": a line of more than 1000 characters is not a point");
-    if (in.gcount() == 0 && in.eof()) break;
-    if (in.bad()) break;
-    line.assign(buf);
-    in.clear(in.rdstate() & ~std::ios::failbit);
-    ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (in.next(line)) {
+    const long lineno = in.number();
     if (line.empty() || line[0] == '#') continue;
     auto bad = [&](const std::string& why) {
       return Error("[playground] " + path + " line " + std::to_string(lineno) + ": " + why);
@@ -148,7 +130,6 @@ Toy load_points_csv(const std::string& path, long* rows_read) {
     if (slot < xs.size()) xs[slot] = v[0], ys[slot] = v[1], labels[slot] = uint8_t(v[2]);
     ++rows;
   }
-  if (in.bad()) throw Error("[playground] " + path + ": read error");
   if (rows < 4) throw Error("[playground] " + path + ": fewer than 4 points");
   if (seen[0] == 0 || seen[1] == 0)
     throw Error("[playground] " + path + ": every point has label " + std::to_string(seen[0] ? 0 : 1) +

@@ -15,6 +15,7 @@
 
 #include <stb_image_write.h>
 
+#include "compare.h"
 #include "fileio.h"
 #include "model_io.h"
 #include "network.h"
@@ -156,6 +157,25 @@ int main(int argc, char** argv) {
   raw("comparison-deep/nnviz/comparison.json", std::string(100000, '[') + std::string(100000, ']'));
   raw("comparison-deep/nnviz/comparison.csv", "run,step\n");
   std::filesystem::create_directories(dir + "/comparison-missing/nnviz");
+  // A valid comparison whose CSV (about 30 MB) holds more step points for one run than a comparison
+  // ever records: its size must not decide how much memory it takes (kMaxSavedPoints).
+  {
+    std::filesystem::create_directories(dir + "/comparison-many/nnviz");
+    ComparisonSpec c = ready_made("optimizers");
+    json::Value v = c.to_json();
+    json::Value labels = json::Value::array();
+    for (size_t i = 0; i < c.values.size(); ++i) labels.push("run " + std::to_string(i));
+    v.set("labels", labels);
+    raw("comparison-many/nnviz/comparison.json", v.dump(2));
+    std::string csv = "run,kind,step,epoch,time,loss,accuracy,lr,val_loss,val_accuracy,test_loss,test_accuracy\n";
+    csv.reserve(size_t(32) << 20);
+    char row[96];
+    for (size_t k = 1; k <= kMaxSavedPoints + 1; ++k) {
+      std::snprintf(row, sizeof row, "0,step,%zu,0.1,1,0.5,0.9,0.1,,,,\n", k);
+      csv += row;
+    }
+    raw("comparison-many/nnviz/comparison.csv", csv);
+  }
   // A FIFO as a save destination (it stands for any device: a save that followed it would block or
   // replace it).
   ::unlink((dir + "/fifo").c_str());
