@@ -386,28 +386,24 @@ void App::save_model(const std::string& path) {
   }
 }
 
-void App::load_model(const std::string& path) {
-  try {
-    if (is_run_file(path)) {
-      auto rec = std::make_shared<RunRecord>(load_run(path));
-      if (rec->meta.config.dataset != data_kind || !data) {
-        say("The run was trained on " + std::string(to_string(rec->meta.config.dataset)) +
-                "; switch the dataset first, then open it again.",
-            true);
-        return;
-      }
-      // Everything is checked before the current run is touched.
-      check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
-      if (rec->cursor > size_t(data->train.count))
-        throw Error("[open] " + path + ": its place in the data (sample " + std::to_string(rec->cursor) +
-                    ") is past the " + std::to_string(data->train.count) + " training images");
-      auto params = rec->net->params();
-      if (!rec->opt_state.empty() && rec->opt_state.size() != params.size())
-        throw Error("[open] " + path + ": its optimizer state does not match the network");
-      for (size_t i = 0; i < rec->opt_state.size(); ++i)
-        for (const Mat& m : rec->opt_state[i])
-          if (m.size() != params[i].p.value->size())
-            throw Error("[open] " + path + ": its optimizer state for " + params[i].name + " has the wrong size");
+std::function<void()> App::prepare_open(const std::string& path) {
+  if (is_run_file(path)) {
+    auto rec = std::make_shared<RunRecord>(load_run(path));
+    if (rec->meta.config.dataset != data_kind || !data)
+      throw Error("[open] " + path + ": the run was trained on " + std::string(to_string(rec->meta.config.dataset)) +
+                  "; switch the dataset first, then open it again");
+    check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
+    if (rec->cursor > size_t(data->train.count))
+      throw Error("[open] " + path + ": its place in the data (sample " + std::to_string(rec->cursor) +
+                  ") is past the " + std::to_string(data->train.count) + " training images");
+    auto params = rec->net->params();
+    if (!rec->opt_state.empty() && rec->opt_state.size() != params.size())
+      throw Error("[open] " + path + ": its optimizer state does not match the network");
+    for (size_t i = 0; i < rec->opt_state.size(); ++i)
+      for (const Mat& m : rec->opt_state[i])
+        if (m.size() != params[i].p.value->size())
+          throw Error("[open] " + path + ": its optimizer state for " + params[i].name + " has the wrong size");
+    return [this, rec, path] {
       const TrainConfig before = setup;
       setup = rec->meta.config;
       setup.net = rec->net->spec();
@@ -419,23 +415,22 @@ void App::load_model(const std::string& path) {
         return;
       }
       run->restore(rec);
+      name_preset();
       restoring = true;
       model_path = own_path = path;
       saved_step = rec->step;
       say("Reopened " + path + " at step " + std::to_string(rec->step));
-      return;
-    }
-    LoadedModel m = nnviz::load_model(path);
-    if (m.meta.config.dataset != data_kind || !data) {
-      say("The model was trained on " + std::string(to_string(m.meta.config.dataset)) +
-              "; switch the dataset first, then open it again.",
-          true);
-      return;
-    }
-    check_fits(m.net, data->input_shape(), data->num_classes, "open", path);
+    };
+  }
+  auto m = std::make_shared<LoadedModel>(nnviz::load_model(path));
+  if (m->meta.config.dataset != data_kind || !data)
+    throw Error("[open] " + path + ": the model was trained on " + std::string(to_string(m->meta.config.dataset)) +
+                "; switch the dataset first, then open it again");
+  check_fits(m->net, data->input_shape(), data->num_classes, "open", path);
+  return [this, m, path] {
     const TrainConfig before = setup;
-    setup = m.meta.config;
-    setup.net = m.net.spec();
+    setup = m->meta.config;
+    setup.net = m->net.spec();
     const Run* old = run.get();
     start_run();
     if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
@@ -443,10 +438,44 @@ void App::load_model(const std::string& path) {
       validate_setup();
       return;
     }
-    auto net = std::make_shared<Network>(std::move(m.net));
-    run->load_weights(*net);
+    run->load_weights(m->net);
+    name_preset();
     model_path = own_path = path;
     say("Opened " + path + " (" + setup.net.describe() + ")");
+  };
+}
+
+bool App::custom_network() const {
+  return setup.net.to_json().dump() != presets()[size_t(preset)].config.net.to_json().dump();
+}
+
+std::string App::preset_shown() const {
+  const std::string& name = presets()[size_t(preset)].name;
+  return custom_network() ? "custom (from " + name + ")" : name;
+}
+
+void App::name_preset() {
+  const auto& all = presets();
+  const std::string net = setup.net.to_json().dump();
+  if (all[size_t(preset)].config.net.to_json().dump() == net) return;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (all[i].config.net.to_json().dump() == net) preset = int(i);
+}
+
+void App::load_model(const std::string& path) {
+  std::function<void()> commit;
+  try {
+    commit = prepare_open(path);
+  } catch (const std::exception& e) {
+    say(std::string("Could not open the model: ") + e.what(), true);
+    return;
+  }
+  open_checked(commit);
+}
+
+void App::open_checked(const std::function<void()>& commit) {
+  try {
+    commit();
   } catch (const std::exception& e) {
     say(std::string("Could not open the model: ") + e.what(), true);
   }

@@ -355,7 +355,19 @@ struct App {
   void validate_setup();               // sets setup_error
   void start_run();                    // a new run from the setup (resets the curves)
   void save_model(const std::string& path);
-  void load_model(const std::string& path);
+  void load_model(const std::string& path);  // prepare_open, then its result at once
+  // Reads a run or model file and checks it against the data, touching nothing; returns what
+  // replaces the current run with it (load_model, or the Open dialog after asking about unsaved
+  // training). Throws Error naming the file and the problem.
+  std::function<void()> prepare_open(const std::string& path);
+  void open_checked(const std::function<void()>& commit);  // runs it; an error becomes a message
+  // After a file brought its own network: the sidebar's preset becomes the one with that network,
+  // if there is one (else it stays, shown as "custom (from ...)").
+  void name_preset();
+  // Once the layers differ from the preset's (edited, or a file opened), the preset's name and
+  // title would describe another network: the sidebar says "custom (from NAME)" and the layers.
+  bool custom_network() const;
+  std::string preset_shown() const;
   void export_csv(const std::string& path);
   void say(const std::string& text, bool error = false);
   bool unsaved_work() const { return run && snap.step > saved_step; }

@@ -61,7 +61,17 @@ void Dialog(App& app, const char* title, bool saving) {
   // Enter confirms a plain save or an open; replacing another file takes the button itself.
   if (ImGui::Button(saving ? (replaces ? "Replace" : "Save") : "Open") || (enter && !replaces)) {
     if (saving) app.save_model(path);
-    else app.guard("Opening " + path + " replaces the current run.", [&app, p = path] { app.load_model(p); });
+    else {
+      // The file is read and checked first: a bad one is an error at once, and the question about
+      // unsaved training is asked only of a file that can replace the run.
+      std::function<void()> commit;
+      try {
+        commit = app.prepare_open(path);
+      } catch (const std::exception& e) {
+        app.say(std::string("Could not open the model: ") + e.what(), true);
+      }
+      if (commit) app.guard("Opening " + path + " replaces the current run.", [&app, commit] { app.open_checked(commit); });
+    }
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
@@ -90,7 +100,9 @@ void ConfirmDialog(App& app) {
     done();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Discard and go on")) {
+  const bool discard = ImGui::Button("Discard and go on");
+  app.mark("confirm.discard");
+  if (discard) {
     auto action = std::move(app.confirm_action);
     done();
     if (action) action();

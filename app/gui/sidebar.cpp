@@ -147,10 +147,8 @@ void DataSection(App& app) {
 void NetworkSection(App& app) {
   Section("NETWORK");
   const auto& all = presets();
-  // Once the layers differ from the preset's (edited, or a model file opened), the preset's name
-  // and title would describe another network: the combo says "custom" and the title the layers.
-  const bool custom = app.setup.net.to_json().dump() != all[app.preset].config.net.to_json().dump();
-  const std::string shown = custom ? "custom (from " + all[app.preset].name + ")" : all[app.preset].name;
+  const bool custom = app.custom_network();
+  const std::string shown = app.preset_shown();
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##preset", shown.c_str())) {
     for (int i = 0; i < int(all.size()); ++i) {

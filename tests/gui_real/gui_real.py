@@ -627,6 +627,67 @@ def scenario_open_error(s):
         raise Failed(f"the error is not in the message log: {d['log']}")
 
 
+def scenario_open_other(s):
+    """A run of another architecture (a convolutional net, saved by a headless instance) opened over
+    a paused MLP run: it reopens at its own step with its own network and trains on; a damaged copy
+    of it is refused with the current run untouched (never left 'failed')."""
+    other = os.path.join(s.tmp, "other.safetensors")
+    env = s.env()
+    env.pop("NNVIZ_STATE_FILE")
+    r = subprocess.run([s.app_path, "--screenshot", os.path.join(s.tmp, "other.png"), "--frames", "2",
+                        "--preset", "cnn8", "--train-steps", "30", "--save-run", other],
+                       env=env, cwd=s.tmp, capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 or not os.path.exists(other):
+        raise Failed(f"the headless run to open could not be made: {r.stderr[-500:]}")
+    with open(other, "rb") as f:
+        good = f.read()
+    damaged = os.path.join(s.tmp, "damaged.safetensors")
+    with open(damaged, "wb") as f:
+        f.write(good[:len(good) * 2 // 3])
+    d = train_a_little(s)
+    before_net, before_step = d.get("network", ""), d["step"]
+    if "Conv" in before_net or "conv" in before_net:
+        raise Failed(f"the starting run is already convolutional: {before_net}")
+
+    def open_file(path):
+        s.move_inside()
+        press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
+        s.key("a", mods=("ctrl",))
+        type_text(s, path)
+        s.key("Return")
+
+    # The damaged copy first: an error at once (no question about the unsaved training: the file
+    # is checked before anything is asked), and the MLP run as it was.
+    open_file(damaged)
+    d = s.wait_for(lambda d: "Could not open" in d.get("status", ""), 15, "the damaged file's error")
+    if d.get("popups"):
+        raise Failed(f"a dialog is open after a damaged file was refused: {d['popups']}")
+    if d.get("state") == "failed" or d.get("step") != before_step or d.get("network") != before_net:
+        raise Failed(f"a damaged file changed the current run: state {d.get('state')}, step {d.get('step')} "
+                     f"(was {before_step}), network {d.get('network')}")
+    if "damaged.safetensors" not in d["status"]:
+        raise Failed(f"the error does not name the file: {d['status']}")
+    # The good one: reopened with its own network and step.
+    open_file(other)
+    s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
+    s.click("confirm.discard")
+    d = s.wait_for(lambda d: "Reopened" in d.get("status", ""), 20, "'Reopened' in the status bar")
+    shot = s.shot("opened-other")
+    keep_png(shot)
+    if d.get("state") == "failed":
+        raise Failed("the reopened run is 'failed'")
+    if d.get("network") == before_net or "conv" not in d.get("network", "").lower():
+        raise Failed(f"the network did not change to the file's: {d.get('network')}")
+    if d.get("step") != 30:
+        raise Failed(f"reopened at step {d.get('step')}, the file was saved at step 30")
+    if d.get("preset") != "cnn8":
+        raise Failed(f"the sidebar names the preset '{d.get('preset')}', the run is cnn8's network")
+    # And it trains on from there.
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 30, "training the reopened run")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+
+
 def scenario_zoom_back(s):
     """Ctrl+= six times, then Ctrl+0: every style size equal to the start's."""
     s.move_inside()
@@ -728,6 +789,7 @@ SCENARIOS = {
     "slowed": scenario_slowed,
     "save-twice": scenario_save_twice,
     "open-error": scenario_open_error,
+    "open-other": scenario_open_other,
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
