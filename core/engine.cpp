@@ -642,6 +642,7 @@ void Run::train_one() {
     return;
   }
   if (st.epoch_end && opts_.eval_at_epoch_end) request_eval(true);
+  else if (opts_.eval_early && st.epoch < 1 && early_eval_step(st.step)) request_eval(true);
   else if (opts_.eval_every_steps > 0 && st.step % opts_.eval_every_steps == 0) request_eval(false);
 
   if (state_ == RunState::Running && target_step_ >= 0 && trainer_.steps_done() >= target_step_) {
@@ -780,6 +781,17 @@ void Run::publish(bool force) {
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation thread
+
+bool early_eval_step(long step) {
+  if (step < 50) return false;
+  long p = 1;
+  while (step / p >= 10) {
+    if (step % (p * 10) != 0) break;
+    p *= 10;
+  }
+  const long lead = step / p;
+  return step % p == 0 && (lead == 1 || lead == 2 || lead == 5);
+}
 
 void Run::request_eval(bool full) {
   EvalJob job{trainer_.steps_done(), float(trainer_.epoch_progress()), float(train_time_), full,

@@ -110,6 +110,9 @@ struct SnapshotCursor {
 // stays as it is.
 void compact_steps(std::vector<StepPoint>& steps);
 
+// Whether RunOptions::eval_early evaluates after `step`: 50 and on, at 1, 2 and 5 times a power of ten.
+bool early_eval_step(long step);
+
 struct RunSnapshot {
   bool restarted = false;  // a reset happened since the cursor's last snapshot: drop old points
   bool rebased = false;    // the history was compacted: `steps` holds all of it, replace the old
@@ -141,6 +144,9 @@ struct RunSnapshot {
 struct RunOptions {
   bool eval_at_epoch_end = true; // validation and test at the end of every epoch
   int eval_every_steps = 0;      // also evaluate every N steps (0: never)
+  // In the first epoch, also evaluate (in full) at steps 50, 100, 200, 500, 1000, 2000, 5000, ...:
+  // the validation curve starts within seconds instead of at the first epoch's end.
+  bool eval_early = false;
   int eval_max_samples = -1;     // limit for the periodic (not epoch-end) evaluations
   double publish_hz = 20;        // how often weights and probe are refreshed while playing
   // The step history keeps one point per mini-batch until it holds this many; then neighbouring

@@ -388,6 +388,28 @@ TEST_CASE("engine: epochs end in an evaluation, step_epoch stops at the epoch's 
   CHECK(s.state == RunState::Paused);
 }
 
+TEST_CASE("engine: eval_early evaluates in full at steps 50, 100, 200, 500, ... of the first epoch only") {
+  std::vector<long> early;
+  for (long k = 0; k <= 100000; ++k)
+    if (early_eval_step(k)) early.push_back(k);
+  CHECK(early == std::vector<long>{50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000});
+  RunOptions o;
+  o.eval_early = true;
+  TrainConfig cfg = quadrant_config();
+  cfg.batch = 8;  // 200 steps an epoch: 500 falls in the third
+  Run run(cfg, small_data(), o);
+  SnapshotCursor cur;
+  for (size_t evals : {3, 4, 5}) {  // 50, 100 and 200 in the first epoch; then one at each end
+    run.step_epoch();
+    REQUIRE(wait_for([&] { return run.idle() && fresh(run).evals.size() == evals; }));
+  }
+  const auto s = run.snapshot(cur);
+  std::vector<long> at;
+  for (const auto& e : s.evals) at.push_back(e.step);
+  CHECK(at == std::vector<long>{50, 100, 200, 400, 600});
+  CHECK(s.evals[0].val_accuracy > 0.f);
+}
+
 TEST_CASE("engine: play stops at the configured epochs") {
   TrainConfig cfg = quadrant_config();
   cfg.epochs = 2;

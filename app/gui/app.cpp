@@ -269,6 +269,7 @@ void App::load_settings() {
       for (auto [name, on] : views.remembered()) *on = w->get_bool(name, *on);
     }
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
+    acc_full_range = v.get_bool("acc_full_range", acc_full_range);
     loss_plot.log_y = v.get_bool("log_loss", loss_plot.log_y);
     speed = v.get_number("speed", speed);
     ui_zoom = float(std::clamp(v.get_number("ui_zoom", ui_zoom), 0.5, 3.0));
@@ -296,6 +297,7 @@ void App::save_settings() const {
   for (auto [name, on] : shown.remembered()) w.set(name, *on);
   v.set("views", w);
   v.set("x_in_epochs", x_in_epochs);
+  v.set("acc_full_range", acc_full_range);
   v.set("log_loss", loss_plot.log_y);
   v.set("speed", speed);
   v.set("ui_zoom", double(ui_zoom));

@@ -35,6 +35,7 @@ constexpr int kTrainingNice = 5;
 inline RunOptions GuiRunOptions() {
   RunOptions o;
   o.nice = kTrainingNice;
+  o.eval_early = true;  // a validation curve from the first seconds of a run
   return o;
 }
 
@@ -264,6 +265,7 @@ struct App {
   int curves_steps = 0, curves_evals = 0;
   double curves_shown_at = -1;
   bool x_in_epochs = false;
+  bool acc_full_range = false;  // the accuracy axis from 0 to 100% (else zoomed to where the run is)
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
   bool show_train_acc = true, show_val_acc = true, show_test_acc = true;
   PlotRect loss_rect{}, acc_rect{}, sidebar_rect{};  // where they were drawn (screenshots, tests)

@@ -30,6 +30,11 @@ void DrawCurves(App& app, bool* open) {
   ImGui::SameLine();
   SameLineIfFits(CheckboxWidth("log loss"));
   ImGui::Checkbox("log loss", &app.loss_plot.log_y);
+  SameLineIfFits(CheckboxWidth("accuracy 0-100%"));
+  if (ImGui::Checkbox("accuracy 0-100%", &app.acc_full_range)) app.acc_plot.user_view = false;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Off: the accuracy axis zooms to where the run is now (it leaves out the first tenth of the\n"
+                      "run, where accuracy climbs fast). On: the whole range from 0 to 100%%.");
   SameLineIfFits(ButtonWidth("Reset views"));
   if (ImGui::Button("Reset views")) {
     app.loss_plot.user_view = app.acc_plot.user_view = false;
@@ -76,8 +81,8 @@ void DrawCurves(App& app, bool* open) {
     std::vector<PlotSeries> s;
     s.push_back({"train loss", xs, c.loss.data(), n, kRaw, 1.0f, false, &app.show_raw_loss, &c.loss_ix});
     s.push_back({"train loss (smoothed)", xs, c.loss_smooth.data(), n, kSmooth, 2.0f, false, &app.show_smooth_loss, &c.loss_smooth_ix});
+    s.push_back({"test loss", exs, c.test_loss.data(), ne, kTest, 1.5f, true, &app.show_test_loss});
     s.push_back({"validation loss", exs, c.val_loss.data(), ne, kVal, 2.0f, true, &app.show_val_loss});
-    s.push_back({"test loss", exs, c.test_loss.data(), ne, kTest, 2.0f, true, &app.show_test_loss});
     PlotAxes ax;
     ax.x_label = xl;
     ax.y_label = "loss";
@@ -87,12 +92,16 @@ void DrawCurves(App& app, bool* open) {
   {
     std::vector<PlotSeries> s;
     s.push_back({"train accuracy (smoothed)", xs, c.acc_smooth.data(), n, kTrainAcc, 2.0f, false, &app.show_train_acc, &c.acc_smooth_ix});
+    // Test under validation, thinner: where the two agree, the validation curve stays in sight.
+    s.push_back({"test accuracy", exs, c.test_acc.data(), ne, kTest, 1.5f, true, &app.show_test_acc});
     s.push_back({"validation accuracy", exs, c.val_acc.data(), ne, kVal, 2.0f, true, &app.show_val_acc});
-    s.push_back({"test accuracy", exs, c.test_acc.data(), ne, kTest, 2.0f, true, &app.show_test_acc});
     PlotAxes ax;
     ax.x_label = xl;
     ax.y_label = "accuracy";
     ax.y_fixed_max = 1.0f;
+    ax.y_scale = 100;
+    ax.y_unit = "%";
+    if (!app.acc_full_range) ax.y_fit_skip = 0.1f;  // most of a run lives in the top few percent
     ax.legend_bottom = true;
     app.acc_rect = DrawPlot("accuracy", app.acc_plot, {-1, -1}, s, markers, ax);
   }

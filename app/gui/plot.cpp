@@ -24,10 +24,10 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
 
 namespace {
 
-void format_value(char* buf, size_t n, double v) {
+void format_value(char* buf, size_t n, double v, const char* unit = "") {
   const double a = std::fabs(v);
-  if (a != 0 && (a < 1e-3 || a >= 1e6)) std::snprintf(buf, n, "%.2e", v);
-  else std::snprintf(buf, n, "%.6g", v);
+  if (a != 0 && (a < 1e-3 || a >= 1e6)) std::snprintf(buf, n, "%.2e%s", v, unit);
+  else std::snprintf(buf, n, "%.6g%s", v, unit);
 }
 
 struct Bounds {
@@ -178,7 +178,12 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     if (!visible(s)) continue;
     b.x0 = std::min(b.x0, double(s.x[0]));
     b.x1 = std::max(b.x1, double(s.x[s.count - 1]));
-    const Range r = RangeOf(s, 0, s.count);
+  }
+  const float fit_from = b.empty() ? -FLT_MAX : float(b.x0 + axes.y_fit_skip * (b.x1 - b.x0));
+  for (const auto& s : series) {
+    if (!visible(s)) continue;
+    const int first = axes.y_fit_skip > 0 ? int(std::lower_bound(s.x, s.x + s.count, fit_from) - s.x) : 0;
+    const Range r = RangeOf(s, std::min(first, s.count - 1), s.count);
     if (r.empty() || (st.log_y && r.lo_pos == FLT_MAX)) continue;
     b.y0 = std::min(b.y0, ty(st.log_y ? r.lo_pos : r.lo));
     b.y1 = std::max(b.y1, ty(r.hi));
@@ -291,7 +296,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     const float y = float(area.max.y - (t - st.y0) / (st.y1 - st.y0) * h);
     const float gy = std::floor(y);
     dl->AddRectFilled({area.min.x, gy}, {area.max.x, gy + 1}, grid);
-    format_value(buf, sizeof buf, st.log_y ? std::pow(10.0, t) : t);
+    format_value(buf, sizeof buf, (st.log_y ? std::pow(10.0, t) : t) * axes.y_scale, axes.y_unit);
     const float tw = ImGui::CalcTextSize(buf).x;
     dl->AddText({area.min.x - tw - fs * 0.3f, y - fs / 2}, dim, buf);
   }
@@ -392,7 +397,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       if (i > 0 && std::fabs(s.x[i - 1] - mx) < std::fabs(s.x[i] - mx)) --i;
       char xb[32], yb[32];
       format_value(xb, sizeof xb, s.x[i]);
-      format_value(yb, sizeof yb, s.y[i]);
+      format_value(yb, sizeof yb, double(s.y[i]) * axes.y_scale, axes.y_unit);
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.color), "%s: %s  (at %s)", s.label.c_str(), yb, xb);
     }
     ImGui::EndTooltip();

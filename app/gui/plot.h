@@ -53,6 +53,13 @@ struct PlotAxes {
   bool y_from_zero = false;  // auto-fit includes y = 0
   float y_fixed_max = 0;     // > 0: auto-fit y never exceeds this (accuracy: 1)
   bool legend_bottom = false;  // legend in the lower right corner (curves that rise)
+  // Tick labels and the hover readout show y * y_scale followed by y_unit (accuracy: 100, "%").
+  float y_scale = 1;
+  const char* y_unit = "";
+  // > 0: auto-fit y looks only at the points past this share of the x range (0.1: all but the
+  // first tenth), so a curve that climbs fast and then creeps is shown where it creeps; the start
+  // runs off the bottom. The view follows as the run goes on.
+  float y_fit_skip = 0;
 };
 
 struct PlotRect {
