@@ -272,6 +272,9 @@ void App::load_settings() {
     acc_full_range = v.get_bool("acc_full_range", acc_full_range);
     loss_plot.log_y = v.get_bool("log_loss", loss_plot.log_y);
     speed = v.get_number("speed", speed);
+    watch_speed = v.get_number("watch_speed", watch_speed);
+    if (!(speed >= 0 && speed <= kMaxSpeed)) speed = kWatchSpeed;
+    if (!(watch_speed >= 1 && watch_speed <= kMaxSpeed)) watch_speed = kWatchSpeed;
     ui_zoom = float(std::clamp(v.get_number("ui_zoom", ui_zoom), 0.5, 3.0));
     classroom = v.get_bool("classroom", classroom);
     hide_setup = v.get_bool("hide_setup", hide_setup);
@@ -300,6 +303,7 @@ void App::save_settings() const {
   v.set("acc_full_range", acc_full_range);
   v.set("log_loss", loss_plot.log_y);
   v.set("speed", speed);
+  v.set("watch_speed", watch_speed);
   v.set("ui_zoom", double(ui_zoom));
   const std::array<bool, 6> now = {classroom, hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
   const std::array<bool, 6>& keep = classroom_forced ? classroom_as_read : now;

@@ -32,6 +32,12 @@ namespace nnviz::gui {
 // Training threads run this much nicer than the GUI thread: frames are drawn first, training
 // takes the rest (a frame needs well under a core, so training hardly slows).
 constexpr int kTrainingNice = 5;
+// The pace a new user starts at, in mini-batches a second: the first preset's loss falls over a
+// few seconds and its first epoch ends after about 17 s, where full speed is a blur. The slider's
+// right end (kMaxSpeed) is full speed.
+constexpr double kWatchSpeed = 300;
+constexpr float kMaxSpeed = 1000;
+
 inline RunOptions GuiRunOptions() {
   RunOptions o;
   o.nice = kTrainingNice;
@@ -237,7 +243,8 @@ struct App {
   SnapshotCursor cursor;
   RunSnapshot snap;  // the latest snapshot (its point lists are the newest increments)
   Curves curves;
-  double speed = 0;  // mini-batches per second, 0 = full speed
+  double speed = kWatchSpeed;  // mini-batches per second, 0 = full speed
+  double watch_speed = kWatchSpeed;  // the last pace below full speed (the "Watch" button's)
   Pace pace;         // the status bar's samples/s, elapsed time and ETA
 
   // --- the architecture of the current run (the setup may be edited meanwhile)

@@ -397,13 +397,28 @@ void ControlsSection(App& app) {
   if (reset_pressed && run) app.guard("Reset starts again from new weights.", [&app] { if (app.run) app.run->reset(); });
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New start from the same seed (R)");
   if (no_reset) ImGui::EndDisabled();
-  float speed = float(app.speed);
-  ImGui::SetNextItemWidth(-1);
-  const char* fmt = speed <= 0 ? "speed: full" : "speed: %.0f batches/s";
-  const bool speed_changed = ImGui::SliderFloat("##speed", &speed, 0.f, 200.f, fmt, ImGuiSliderFlags_Logarithmic);
+  // The pace: from 1 to 1000 mini-batches a second, and at the right end, full speed. A new
+  // user starts at a pace the curves can be watched at (kWatchSpeed); "Full" is one click away and
+  // goes back to the pace set before.
+  const bool full = app.speed <= 0;
+  float speed = full ? kMaxSpeed : float(app.speed);
+  const char* full_label = full ? "Watch" : "Full";
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ButtonWidth(full_label) - ImGui::GetStyle().ItemSpacing.x);
+  const char* fmt = full ? "speed: full" : "%.0f batches/s";
+  const bool speed_changed = ImGui::SliderFloat("##speed", &speed, 1.f, kMaxSpeed, fmt,
+                                                ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   app.mark("controls.speed");
-  if (speed_changed) {
-    app.speed = speed < 0.5f ? 0 : speed;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Mini-batches a second; all the way right is full speed. Ctrl+click to type a value.");
+  ImGui::SameLine();
+  const bool toggle = ImGui::Button(full_label);
+  app.mark("controls.full");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(full ? "Back to %.0f mini-batches a second" : "Train as fast as this machine can", app.watch_speed);
+  if (speed_changed || toggle) {
+    if (toggle) app.speed = full ? app.watch_speed : 0;
+    else app.speed = speed >= kMaxSpeed ? 0 : std::max(1.0, double(speed));
+    if (app.speed > 0) app.watch_speed = app.speed;
     if (run) run->set_speed(app.speed);
   }
   ImGui::EndDisabled();

@@ -444,6 +444,12 @@ def scenario_epoch_key(s):
     """Train a little, pause, then E (to the end of the epoch) with the pointer still: the step and
     the status line must follow the training with no further input, and the epoch's end (paused,
     with its evaluation) must be drawn as it happens, not when the loop next wakes up by itself."""
+    # Full speed (the button beside the pace slider): two epochs at the starting pace take half a minute.
+    start = s.dump().get("speed")
+    if start != 300:
+        raise Failed(f"a new user starts at {start} mini-batches/s, not at the watchable 300")
+    s.click("controls.full")
+    s.wait_for(lambda d: d.get("speed") == 0, 10, "full speed after a click on Full")
     d = train_a_little(s)
     # A first E to the end of the epoch under way, however little is left of it; then the second
     # one, watched, trains a whole epoch, far longer than the key is held.
