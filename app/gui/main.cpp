@@ -407,6 +407,7 @@ int main(int argc, char** argv) {
   {
     App app;
     if (!headless) app.load_settings();  // tests never read the user's settings
+    else app.speed = 0;  // a screenshot's or a benchmark's training at full speed, not at a watchable pace
     if (opt.zoom > 0) app.ui_zoom = opt.zoom;
     if (opt.classroom) {
       app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices

@@ -94,6 +94,17 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
       ImGui::SameLine();
       ImGui::TextUnformatted(piece("  test %.2f%%", app.curves.test_acc.back() * 100));
     }
+    // The learning rate the last mini-batch used: after the schedule, which the setting is not.
+    if (!app.curves.lr.empty()) {
+      const float lr = app.curves.lr.back(), set = s.config.opt.lr;
+      const bool scheduled = std::fabs(lr - set) > 1e-6f * std::max(1.f, std::fabs(set));
+      ImGui::SameLine();
+      ImGui::TextUnformatted(scheduled ? piece("  lr %.3g (%s)", lr, to_string(s.config.schedule.kind))
+                                       : piece("  lr %.3g", lr));
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("The learning rate of the last mini-batch%s (the setting: %.3g)",
+                          scheduled ? ", after the schedule" : "", set);
+    }
   } else {
     ImGui::TextDisabled("%s", piece("%s", app.loading.valid() ? "loading data..." : "no run"));
   }
