@@ -2,6 +2,10 @@
 // accuracy, with markers where a hyperparameter changed.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 #include "app.h"
 
 namespace nnviz::gui {
@@ -71,6 +75,18 @@ void DrawCurves(App& app, bool* open) {
   std::vector<PlotMarker> markers;
   for (const auto& ch : c.changes) markers.push_back({app.x_in_epochs ? ch.epoch : float(ch.step), ch.text});
   const char* xl = app.x_in_epochs ? "epoch" : "step";
+  // While the timeline is scrubbed, both plots mark the moment the other views show.
+  double cursor = std::nan("");
+  std::string cursor_label;
+  if (app.timeline.scrubbed() && app.timeline.weights && !c.step.empty()) {
+    const long at = app.timeline.weights->step;
+    cursor = double(at);
+    if (app.x_in_epochs) {
+      const size_t i = size_t(std::lower_bound(c.step.begin(), c.step.end(), float(at)) - c.step.begin());
+      cursor = c.epoch[std::min(i, c.epoch.size() - 1)];
+    }
+    cursor_label = "shown: step " + std::to_string(at);
+  }
 
   if (n == 0) {
     ImGui::Spacing();
@@ -87,6 +103,8 @@ void DrawCurves(App& app, bool* open) {
     ax.x_label = xl;
     ax.y_label = "loss";
     ax.y_from_zero = true;
+    ax.cursor_x = cursor;
+    ax.cursor_label = cursor_label;
     app.loss_rect = DrawPlot("loss", app.loss_plot, {-1, h}, s, markers, ax);
   }
   {
@@ -103,6 +121,8 @@ void DrawCurves(App& app, bool* open) {
     ax.y_unit = "%";
     if (!app.acc_full_range) ax.y_fit_skip = 0.1f;  // most of a run lives in the top few percent
     ax.legend_bottom = true;
+    ax.cursor_x = cursor;
+    ax.cursor_label = cursor_label;
     app.acc_rect = DrawPlot("accuracy", app.acc_plot, {-1, -1}, s, markers, ax);
   }
   ImGui::End();

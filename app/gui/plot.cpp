@@ -362,13 +362,36 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       for (int i = lo; i < hi; ++i)
         if (std::isfinite(s.y[i])) AddDisc(dl, {X(xs[i]), Y(s.y[i])}, s.thickness + 1.5f, s.color);
   }
-  // Hyperparameter-change markers.
-  const ImU32 mcol = IM_COL32(230, 200, 90, 200);
+  // Hyperparameter-change markers: a dashed line, and its label on a dark plate beside it, placed
+  // where it covers neither the legend nor another marker's label (lower down when it would).
+  const ImU32 mcol = IM_COL32(240, 205, 90, 230);
+  std::vector<ImVec4> taken;  // placed label rectangles, and the legend's entries
+  for (const auto& it : legend) taken.push_back({it.a.x, it.a.y, it.b.x, it.b.y});
+  auto overlaps = [&](const ImVec4& r) {
+    for (const ImVec4& t : taken)
+      if (r.x < t.z && t.x < r.z && r.y < t.w && t.y < r.w) return true;
+    return false;
+  };
+  auto plate = [&](float x, const char* label, ImU32 col, bool solid) {
+    if (solid) dl->AddRectFilled({std::floor(x), area.min.y}, {std::floor(x) + 1.5f, area.max.y}, col);
+    else
+      for (float y = area.min.y; y < area.max.y; y += 8) dl->AddLine({x, y}, {x, std::min(y + 4, area.max.y)}, col);
+    const ImVec2 ts = ImGui::CalcTextSize(label);
+    // Right of the line, or left of it near the plot's right edge.
+    const float lx = x + 4 + ts.x + 6 <= area.max.x ? x + 4 : x - 4 - ts.x - 6;
+    ImVec4 r{lx, area.min.y + 2, lx + ts.x + 6, area.min.y + 2 + ts.y + 2};
+    for (int k = 0; k < 12 && overlaps(r) && r.w + ts.y + 4 < area.max.y; ++k) r.y += ts.y + 4, r.w += ts.y + 4;
+    taken.push_back(r);
+    dl->AddRectFilled({r.x, r.y}, {r.z, r.w}, ImGui::GetColorU32(ImGuiCol_WindowBg, 0.85f), 3.f);
+    dl->AddText({r.x + 3, r.y + 1}, col, label);
+  };
   for (const auto& m : markers) {
     const float x = X(m.x);
-    if (x < area.min.x || x > area.max.x) continue;
-    for (float y = area.min.y; y < area.max.y; y += 8) dl->AddLine({x, y}, {x, std::min(y + 4, area.max.y)}, mcol);
-    dl->AddText({x + 3, area.min.y + 2}, mcol, m.label.c_str());
+    if (x >= area.min.x && x <= area.max.x) plate(x, m.label.c_str(), mcol, false);
+  }
+  if (std::isfinite(axes.cursor_x)) {
+    const float x = X(axes.cursor_x);
+    if (x >= area.min.x && x <= area.max.x) plate(x, axes.cursor_label.c_str(), ImGui::GetColorU32(ImGuiCol_Text), true);
   }
   dl->PopClipRect();
 

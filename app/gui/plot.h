@@ -14,6 +14,7 @@
 
 #include <imgui.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct PlotAxes {
   // first tenth), so a curve that climbs fast and then creeps is shown where it creeps; the start
   // runs off the bottom. The view follows as the run goes on.
   float y_fit_skip = 0;
+  // A solid vertical line at this x with its label (the moment the timeline shows); NaN: none.
+  double cursor_x = std::nan("");
+  std::string cursor_label;
 };
 
 struct PlotRect {

@@ -99,7 +99,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
       const float lr = app.curves.lr.back(), set = s.config.opt.lr;
       const bool scheduled = std::fabs(lr - set) > 1e-6f * std::max(1.f, std::fabs(set));
       ImGui::SameLine();
-      ImGui::TextUnformatted(scheduled ? piece("  lr %.3g (%s)", lr, to_string(s.config.schedule.kind))
+      ImGui::TextUnformatted(scheduled ? piece("  lr %.4g (%s)", lr, to_string(s.config.schedule.kind))
                                        : piece("  lr %.3g", lr));
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("The learning rate of the last mini-batch%s (the setting: %.3g)",
