@@ -22,7 +22,11 @@
 //     direction: the text was scrolled out of view and the scroll bar reaches it (a vertical scroll
 //     bar excuses the top and bottom edges only, a horizontal one the left and right edges);
 //   - less than one pixel lost (a glyph quad has a transparent margin);
-//   - text in windows not drawn this frame (ImGui measures auto-sized windows hidden first).
+//   - text in windows not drawn this frame (ImGui measures auto-sized windows hidden first);
+//   - the text of a field being typed into or ready to be (InputText, a slider or drag typed
+//     into): a field scrolls its text with the cursor, so all of it is reachable there. ImGui draws
+//     that text with an explicit font and a fine clip rectangle while the field is the last item,
+//     which no other widget of ImGui's does.
 // Everything else counts: a window edge with no scroll bar, a table column, a button, a plot's
 // area, a tile, a frame. An ellipsis the app draws on purpose is drawn inside the rectangle (its
 // glyphs are whole), so it does not count.
@@ -53,6 +57,7 @@ struct TextDraw {
   ImVec4 clip;                     // what it was clipped to
   float lost = 0;                  // the most any glyph of the whole layout lies outside `clip`
   const char* edge = "";
+  bool field = false;              // the text of an input field (the rule above)
 };
 std::unordered_map<const ImDrawList*, std::vector<TextDraw>> g_draws;
 
@@ -192,7 +197,7 @@ int ClipCheckFrame() {
       return vtx < it->vtx_end ? &*it : nullptr;
     };
     auto report = [&](const TextDraw* d, const std::string& fallback, const char* edge, float lost, float at) {
-      if (lost <= kTolerance || Scrolled(owner, edge, at)) return;
+      if (lost <= kTolerance || (d && d->field) || Scrolled(owner, edge, at)) return;
       Add(owner, list, d ? d->text : fallback, edge, lost);
     };
     // 1. The draw data: glyph quads crossing their command's clip rectangle, or trimmed ones.
@@ -282,6 +287,7 @@ extern "C" void __wrap__ZN10ImDrawList7AddTextEPK6ImFontfRK6ImVec2jPKcS7_fPK6ImV
   if (!nnviz::gui::g_on || (col & IM_COL32_A_MASK) == 0 || !b) return;
   if (!e) e = b + std::strlen(b);
   if (b == e) return;
+  const bool explicit_font = font != nullptr;  // ImGui's own callers pass none, except InputText
   if (!font) font = self->_Data->Font;
   if (size == 0) size = self->_Data->FontSize;
   nnviz::gui::TextDraw d;
@@ -289,6 +295,7 @@ extern "C" void __wrap__ZN10ImDrawList7AddTextEPK6ImFontfRK6ImVec2jPKcS7_fPK6ImV
   d.vtx_end = self->VtxBuffer.Size;
   d.text.assign(b, e);
   d.clip = self->_CmdHeader.ClipRect;
+  d.field = explicit_font && fine && (GImGui->LastItemData.InFlags & ImGuiItemFlags_Inputable);
   if (fine) {
     d.clip.x = std::max(d.clip.x, fine->x), d.clip.y = std::max(d.clip.y, fine->y);
     d.clip.z = std::min(d.clip.z, fine->z), d.clip.w = std::min(d.clip.w, fine->w);

@@ -754,7 +754,9 @@ int main(int argc, char** argv) {
         if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
         if (trained && frames_after == 0 && opt.save_comparison && app.compare.cmp)
           app.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
-        if (trained && analysed && !clip_report.empty()) ClipCheckFrame();  // the frames the screenshot waits for
+        // The frames the screenshot waits for, but the first (a window whose content just changed
+        // shows its scroll bar from the next frame on).
+        if (trained && analysed && frames_after >= 1 && !clip_report.empty()) ClipCheckFrame();
         if (trained && analysed && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
             std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());
