@@ -307,8 +307,11 @@ void DrawPlayground(App& app, bool* open) {
     TextAtSpaces("step %ld   accuracy train %.1f%%, test %.1f%%", pg.steps(), pg.accuracy(pg.train()) * 100,
                  pg.accuracy(pg.test()) * 100);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::min(avail.x * 0.62f, avail.y * 0.7f);  // room beside it for the unit thumbnails
-  const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, avail.y * 0.7f} : ImVec2{side, side};
+  // The loss curves below keep at least 8 lines' height (a narrow view's wrapped controls leave
+  // less: the view scrolls rather than squeeze the plots' labels together).
+  const float main_h = std::max(fs * 6, std::min(avail.y * 0.7f, avail.y - fs * 8));
+  const float side = std::min(avail.x * 0.62f, main_h);  // room beside it for the unit thumbnails
+  const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, main_h} : ImVec2{side, side};
   if (ps.mode == 0) Regression(ps, main_size);
   else Classification(ps, main_size);
   std::vector<PlotSeries> curves;
@@ -321,7 +324,7 @@ void DrawPlayground(App& app, bool* open) {
   ax.y_label = ps.mode == 0 ? "mean squared error" : "cross-entropy loss";
   ax.y_from_zero = true;
   ps.loss_plot.log_y = true;
-  DrawPlot("playground curves", ps.loss_plot, {-1, -1}, curves, {}, ax);
+  DrawPlot("playground curves", ps.loss_plot, {-1, std::max(fs * 8, ImGui::GetContentRegionAvail().y)}, curves, {}, ax);
   ImGui::End();
 }
 
