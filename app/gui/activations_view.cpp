@@ -78,7 +78,8 @@ void DrawActivations(App& app, bool* open) {
     return;
   }
   // The probe: a validation image chosen by index.
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 8,
+                                    ImGui::GetContentRegionAvail().x - LabelledWidth(0, "validation image")));
   int idx = app.probe_index;
   if (ImGui::InputInt("validation image", &idx) && idx >= 0 && idx < app.data->val.count) app.set_probe(idx);
   auto p = app.shown_probe();
@@ -108,7 +109,8 @@ void DrawActivations(App& app, bool* open) {
   HeatmapImage(*as.maps[0], fs * 9, fs * 9, &hx, &hy);
   ImGui::TextDisabled("input, label %s", p->label >= 0 ? app.data->class_names()[p->label].c_str() : "?");
   ImGui::EndGroup();
-  ImGui::SameLine();
+  // Beside the input when the bars get room for their names and labels, else below it.
+  SameLineIfFits(fs * 16);
   ImGui::BeginGroup();
   if (app.timeline.weights) ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "Prediction at step %ld (timeline)", p->step);
   else ImGui::Text("Prediction at step %ld", p->step);

@@ -68,7 +68,7 @@ void DrawAnalysis(App& app, bool* open) {
   const char* splits[] = {"validation", "test", "train"};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   if (ImGui::Combo("split", &as.split, splits, as.browse ? 3 : 2)) as.result.reset(), as.dirty = true;
-  ImGui::SameLine();
+  SameLineIfFits(CheckboxWidth("browse the data"));
   if (ImGui::Checkbox("browse the data", &as.browse)) as.dirty = true;
   const Split& s = as.split == 0 ? d.val : as.split == 1 ? d.test : d.train;
   const int classes = d.num_classes;
@@ -133,7 +133,7 @@ void DrawAnalysis(App& app, bool* open) {
   std::snprintf(summary, sizeof summary, "step %ld: %.2f%% correct, %zu mistakes", as.step, a.accuracy * 100,
                 a.mistakes.size());
   SameLineIfFits(ImGui::CalcTextSize(summary).x);
-  ImGui::TextUnformatted(summary);
+  TextAtSpaces("%s", summary);  // wrapped at spaces on its own line when the view is narrow
 
   // Confusion matrix: rows are true classes, columns predictions; colour by share of the row.
   // Every count is drawn: the cells take what width there is (up to three lines of text), and the
@@ -155,7 +155,15 @@ void DrawAnalysis(App& app, bool* open) {
   const float number_fs = std::max(fs * 0.45f, std::min(fs, fs * (cell - 3) / std::max(1.f, ImGui::CalcTextSize(widest).x)));
   const float label_fs = std::min(fs, cell * 0.95f);  // rows never overlap their neighbours
   ImGui::BeginGroup();
-  ImGui::TextDisabled("true class (rows) x predicted (columns)");
+  {
+    // Above the matrix, wrapped to the matrix' width (or the view's, if less).
+    const float wrap = std::max(label_w + cell * classes, fs * 8);
+    ImGui::PushTextWrapPos(std::min(ImGui::GetCursorPosX() + wrap, ImGui::GetWindowContentRegionMax().x));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("true class (rows) x predicted (columns)");
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+  }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("confusion", {label_w + cell * classes, cell * classes + label_fs * 1.2f});
   app.confusion_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
@@ -204,16 +212,16 @@ void DrawAnalysis(App& app, bool* open) {
     ImGui::ProgressBar(float(a.class_accuracy(c)), {label_w + cell * classes, fs * 1.0f}, buf);
   }
   ImGui::EndGroup();
-  ImGui::SameLine();
+  SameLineIfFits(fs * 10);  // beside the matrix where there is room, else below it
 
   // The gallery: the filtered cell's samples, or every mistake, most confident first.
   ImGui::BeginGroup();
   if (as.filter_true >= 0) {
-    ImGui::Text("true %s, predicted %s", names[as.filter_true].c_str(), names[as.filter_pred].c_str());
-    ImGui::SameLine();
+    TextAtSpaces("true %s, predicted %s", names[as.filter_true].c_str(), names[as.filter_pred].c_str());
+    SameLineIfFits(ButtonWidth("all mistakes"));
     if (ImGui::SmallButton("all mistakes")) as.filter_true = as.filter_pred = -1, as.dirty = true;
   } else {
-    ImGui::Text("mistakes, most confidently wrong first");
+    TextAtSpaces("mistakes, most confidently wrong first");
   }
   if (as.dirty) {
     std::vector<int> ids;

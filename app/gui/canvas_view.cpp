@@ -103,12 +103,12 @@ void DrawCanvas(App& app, bool* open) {
     c.dirty = true;
   }
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  SameLineIfFits(CheckboxWidth("eraser"));
   ImGui::Checkbox("eraser", &c.erase);
-  ImGui::SameLine();
+  SameLineIfFits(LabelledWidth(fs * 6, "brush"));
   ImGui::SetNextItemWidth(fs * 6);
-  ImGui::SliderFloat("brush", &c.brush, 4, 48, "%.0f px");
-  ImGui::SameLine();
+  SliderFloatClear("brush", &c.brush, 4, 48, "%.0f px");
+  SameLineIfFits(CheckboxWidth("saliency"));
   ImGui::Checkbox("saliency", &c.saliency);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Red: more ink here would raise the top class's probability; blue: lower it.");
@@ -193,7 +193,8 @@ void DrawCanvas(App& app, bool* open) {
     ImGui::TextDisabled("28x28, as the network sees it");
   } else {
     ImGui::Dummy({small, small});
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(small, ImGui::GetFontSize() * 8));
+    ImGui::PushTextWrapPos(std::min(ImGui::GetCursorPosX() + std::max(small, ImGui::GetFontSize() * 8),
+                                    ImGui::GetWindowContentRegionMax().x));
     ImGui::TextDisabled("Draw a digit: no ink, no prediction.");  // wrapped in a narrow column
     ImGui::PopTextWrapPos();
   }

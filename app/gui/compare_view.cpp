@@ -84,11 +84,18 @@ void Setup(App& app, CompareState& cs) {
   int what = int(cs.spec.what);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   if (ImGui::Combo("vary", &what, kinds, 7)) cs.spec.what = Varied(what);
-  SameLineIfFits(labelled(fs * 16, "values"));
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  // The values field as wide as its text (at least 16 characters' room, at most a whole row); a
+  // longer list scrolls in the field and shows whole in its tooltip.
+  const float row = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
+  const float values_most = std::max(fs * 4, row - labelled(0, "values"));
+  const float values_w = std::clamp(ImGui::CalcTextSize(cs.values_text.c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + 2,
+                                    std::min(fs * 16, values_most), values_most);
+  SameLineIfFits(labelled(values_w, "values"));
+  ImGui::SetNextItemWidth(values_w);
   ImGui::InputText("values", &cs.values_text);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Comma-separated, one per run (2 to 8). Optimizers as kind[:lr[:weight decay]], e.g. adam:0.001");
+    ImGui::SetTooltip("%s\n\nComma-separated, one per run (2 to 8). Optimizers as kind[:lr[:weight decay]], e.g. adam:0.001",
+                      cs.values_text.c_str());
   SameLineIfFits(labelled(fs * 5, "epochs"));
   int epochs = cs.spec.base.epochs;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);

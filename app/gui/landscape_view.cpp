@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 
 #include "app.h"
@@ -32,20 +33,21 @@ void DrawLandscape(App& app, bool* open) {
       if (ImGui::Selectable(all[i].name.c_str(), i == ls.surface)) ls.surface = i, recompute = true, ls.contours_for = -1;
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  SameLineIfFits(LabelledWidth(fs * 8, "steps"));
   ImGui::SetNextItemWidth(fs * 8);
-  recompute |= ImGui::SliderInt("steps", &ls.steps, 10, 5000, "%d", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine();
+  recompute |= SliderIntClear("steps", &ls.steps, 10, 5000, "%d", ImGuiSliderFlags_Logarithmic);
+  SameLineIfFits(ButtonWidth(ls.shown < ls.steps ? "Skip to the end" : "Replay"));
   if (ImGui::Button(ls.shown < ls.steps ? "Skip to the end" : "Replay")) ls.shown = ls.shown < ls.steps ? ls.steps : 0;
-  // The optimizers, each with its own learning rate.
+  // The optimizers, each with its own learning rate: three a row where they fit.
+  const float lr_w = std::max(fs * 4.5f, ImGui::CalcTextSize("0.0005").x + ImGui::GetStyle().FramePadding.x * 2 + 2);
   for (int k = 0; k < 7; ++k) {
     ImGui::PushID(k);
-    if (k % 3) ImGui::SameLine();
+    if (k % 3) SameLineIfFits(CheckboxWidth(to_string(kKinds[k])) + ImGui::GetStyle().ItemSpacing.x + lr_w);
     ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(kColours[k]));
     recompute |= ImGui::Checkbox(to_string(kKinds[k]), &ls.enabled[k]);
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(fs * 4.5f);
+    ImGui::SetNextItemWidth(lr_w);
     recompute |= ImGui::DragFloat("##lr", &ls.lr[k], ls.lr[k] * 0.02f, 1e-5f, 5.f, "%.4g", ImGuiSliderFlags_Logarithmic);
     ImGui::PopID();
   }
@@ -83,7 +85,15 @@ void DrawLandscape(App& app, bool* open) {
   // Animate: a few dozen steps a frame, until the end.
   if (ls.shown < ls.steps) ls.shown = std::min(ls.steps, ls.shown + std::max(1, ls.steps / 120));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::max(fs * 10, std::min(avail.x - fs * 10, avail.y - fs * 1.5f));  // room for the values
+  // Room beside the surface for the values: as wide as their longest line can be.
+  float values_w = ImGui::CalcTextSize("f after 00000 steps").x;
+  for (int k = 0; k < 7; ++k) {
+    char line[64];
+    std::snprintf(line, sizeof line, "%-9s %.3g  (diverged)", to_string(kKinds[k]), -1.23e-45);
+    values_w = std::max(values_w, ImGui::CalcTextSize(line).x);
+  }
+  values_w += ImGui::GetStyle().ItemSpacing.x;
+  const float side = std::max(fs * 8, std::min(avail.x - values_w, avail.y - fs * 1.5f));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Image(ls.contours.texture(), {side, side});
   app.landscape_rect = {p0, {p0.x + side, p0.y + side}};
@@ -104,7 +114,7 @@ void DrawLandscape(App& app, bool* open) {
   }
   dl->AddCircle(to_screen(s.start_x, s.start_y), 6.f, IM_COL32(255, 255, 255, 220), 0, 2.f);
   dl->PopClipRect();
-  ImGui::SameLine();
+  SameLineIfFits(values_w);  // below the surface when the view is too narrow for both
   ImGui::BeginGroup();
   ImGui::TextDisabled("f after %d steps", ls.shown);
   for (int k = 0; k < 7; ++k) {

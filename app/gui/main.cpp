@@ -14,6 +14,9 @@
 //
 // Tests that drive the real window with X events set NNVIZ_STATE_FILE=PATH: the app then writes
 // what it shows and where its controls are to PATH as JSON from every drawn frame (state_dump.cpp).
+// NNVIZ_CLIP_REPORT=PATH: every text ImGui cuts (a label wider than its button, a line past the
+// edge of a pane) is written to PATH as JSON (clip_check.h); with --screenshot the frames after
+// training are checked, otherwise every frame from the third on.
 #include <glad/gl.h>
 // glad first: GLFW is built with GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -39,6 +42,7 @@
 #include "app.h"
 #include "args.h"
 #include "backdrop.h"
+#include "clip_check.h"
 #include "fileio.h"
 #include "json.h"
 #include "lines.h"
@@ -458,6 +462,17 @@ int main(int argc, char** argv) {
     FrameBench bench;
     const auto t_start = std::chrono::steady_clock::now();
     if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app.state_file = f;
+    std::string clip_report;
+    if (const char* f = std::getenv("NNVIZ_CLIP_REPORT"); f && *f) clip_report = f;
+    ClipCheckEnable(!clip_report.empty());
+    auto write_clip_report = [&] {
+      try {
+        write_file_atomic(clip_report, ClipCheckReport(), "clipped-text report");
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "nnviz: %s\n", e.what());
+        status = 1;
+      }
+    };
     long frames_drawn = 0;
     // ImGui's clock (which the app's timers use) moves only when a frame starts; between frames
     // it is read as its value at the last frame plus the time since.
@@ -577,6 +592,7 @@ int main(int argc, char** argv) {
       }
       ImGui_ImplGlfw_NewFrame();
       if (headless) io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
+      ClipCheckNewFrame();
       ImGui::NewFrame();
       glfw_time_at_frame = glfwGetTime();
       ui_time_at_frame = ImGui::GetTime();
@@ -643,6 +659,8 @@ int main(int argc, char** argv) {
       ImGui::Render();
       ++frames_drawn;
       if (!app.state_file.empty()) WriteStateDump(app, frames_drawn);
+      if (!clip_report.empty() && opt.screenshot.empty() && frames_drawn >= 3 && ClipCheckFrame() > 0)
+        write_clip_report();
       const auto frame_built = std::chrono::steady_clock::now();
       int fb_w, fb_h;
       glfwGetFramebufferSize(win, &fb_w, &fb_h);
@@ -737,6 +755,9 @@ int main(int argc, char** argv) {
         if (trained && frames_after == 0 && !opt.save_run.empty()) app.save_model(opt.save_run);
         if (trained && frames_after == 0 && opt.save_comparison && app.compare.cmp)
           app.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
+        // The frames the screenshot waits for, but the first (a window whose content just changed
+        // shows its scroll bar from the next frame on).
+        if (trained && analysed && frames_after >= 1 && !clip_report.empty()) ClipCheckFrame();
         if (trained && analysed && ++frames_after >= opt.frames) {
           if (!SavePng(opt.screenshot, fb_w, fb_h, sx, sy, {0, 0}, io.DisplaySize)) {
             std::fprintf(stderr, "nnviz: cannot write %s\n", opt.screenshot.c_str());
@@ -897,6 +918,7 @@ int main(int argc, char** argv) {
       if (!kept.empty())
         std::fprintf(stderr, "nnviz: the run's unsaved training is kept in %s (Open... reopens it)\n", kept.c_str());
     }
+    if (!clip_report.empty()) write_clip_report();
   }  // App (and its run's threads) end here, before the GL context goes
   if (opt.redraw_check) {
     std::printf("%s\n", redraw_check.report().c_str());

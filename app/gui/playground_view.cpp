@@ -166,7 +166,9 @@ void Classification(PlaygroundState& ps, ImVec2 size) {
   // Every hidden unit over the plane, small.
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextDisabled("hidden units over the plane");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  TextAtSpaces("hidden units over the plane");
+  ImGui::PopStyleColor();
   ps.units.resize(acts.size());
   const float thumb =
       std::max(ImGui::GetFontSize() * 1.6f, (ImGui::GetContentRegionAvail().x - 5 * ImGui::GetStyle().ItemSpacing.x) / 6);
@@ -199,56 +201,66 @@ void DrawPlayground(App& app, bool* open) {
   bool restart = !ps.pg && ps.error.empty();
   if (ImGui::RadioButton("1-D regression", ps.mode == 0)) ps.mode = 0, restart = true;
   app.mark("playground.1d");
-  ImGui::SameLine();
+  SameLineIfFits(CheckboxWidth("2-D classification"));
   if (ImGui::RadioButton("2-D classification", ps.mode == 1)) ps.mode = 1, restart = true;
   app.mark("playground.2d");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(fs * 6);
   if (ps.mode == 0) {
     const char* fns[] = {"sin(x) + x", "abs(x)", "step(x)", "x^2 / 5", "custom"};
+    // The combo as wide as its longest choice.
+    float fn_w = 0;
+    for (const char* f : fns) fn_w = std::max(fn_w, ImGui::CalcTextSize(f).x);
+    fn_w += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+    SameLineIfFits(LabelledWidth(fn_w, "function"));
+    ImGui::SetNextItemWidth(fn_w);
     int f = 4;
     for (int i = 0; i < 4; ++i)
       if (ps.expr == fns[i]) f = i;
     if (ImGui::Combo("function", &f, fns, 5) && f < 4) ps.expr = fns[f], restart = true;
-    ImGui::SameLine();
+    SameLineIfFits(LabelledWidth(fs * 9, "y ="));
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputText("y =", &ps.expr, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
   } else {
     const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
+    SameLineIfFits(LabelledWidth(fs * 6, "data"));
+    ImGui::SetNextItemWidth(fs * 6);
     if (ImGui::Combo("data", &ps.dataset, kinds, 4)) ps.csv.clear(), restart = true;
-    ImGui::SameLine();
+    SameLineIfFits(LabelledWidth(fs * 9, "or CSV file"));
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputText("or CSV file", &ps.csv, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
-    ImGui::SameLine();
+    SameLineIfFits(LabelledWidth(fs * 5, "test share"));
     ImGui::SetNextItemWidth(fs * 5);
-    if (ImGui::SliderFloat("test share", &ps.test_share, 0.1f, 0.5f, "%.2f")) restart = true;
+    if (SliderFloatClear("test share", &ps.test_share, 0.1f, 0.5f, "%.2f")) restart = true;
   }
   ImGui::SetNextItemWidth(fs * 5);
   if (ImGui::InputText("hidden", &ps.hidden, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
-  ImGui::SameLine();
   const char* acts[] = {"tanh", "relu", "sigmoid", "leaky_relu"};
   int ai = 0;
   for (int i = 0; i < 4; ++i)
     if (ps.activation == acts[i]) ai = i;
-  ImGui::SetNextItemWidth(fs * 5.5f);
+  float act_w = 0;
+  for (const char* a : acts) act_w = std::max(act_w, ImGui::CalcTextSize(a).x);
+  act_w += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+  SameLineIfFits(act_w);
+  ImGui::SetNextItemWidth(act_w);
   if (ImGui::Combo("##act", &ai, acts, 4)) ps.activation = acts[ai], restart = true;
-  ImGui::SameLine();
+  SameLineIfFits(CheckboxWidth("biases"));
   if (ImGui::Checkbox("biases", &ps.bias)) restart = true;
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Without biases every ReLU unit bends at x = 0: the net can only draw two lines through the origin.");
-  ImGui::SameLine();
+  SameLineIfFits(LabelledWidth(fs * 5, "noise"));
   ImGui::SetNextItemWidth(fs * 5);
-  if (ImGui::SliderFloat("noise", &ps.noise, 0.f, 1.f, "%.2f")) restart = true;
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(fs * 5);
+  if (SliderFloatClear("noise", &ps.noise, 0.f, 1.f, "%.2f")) restart = true;
+  const float lr_w = std::max(fs * 5, ImGui::CalcTextSize("0.0000").x + ImGui::GetStyle().FramePadding.x * 2 + 2);
+  SameLineIfFits(LabelledWidth(lr_w, "lr"));
+  ImGui::SetNextItemWidth(lr_w);
   ImGui::DragFloat("lr", &ps.lr, 0.0005f, 1e-4f, 0.5f, "%.4f", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth(ps.running ? "Pause" : "Train"));
   if (ImGui::Button(ps.running ? "Pause" : "Train")) ps.running = !ps.running;
   app.mark("playground.train");
-  ImGui::SameLine();
+  SameLineIfFits(ButtonWidth("Restart"));
   if (ImGui::Button("Restart")) restart = true;
   if (ps.mode == 0) {
-    ImGui::SameLine();
+    SameLineIfFits(CheckboxWidth("units"));
     ImGui::Checkbox("units", &ps.show_units);
   }
   if (restart) Restart(app, ps);
@@ -287,15 +299,19 @@ void DrawPlayground(App& app, bool* open) {
     ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : pg.loss(pg.train())));
     ps.test_losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.test()) : pg.loss(pg.test())));
   }
+  // Wrapped at spaces where the view is narrow (never between a number's digits).
   if (ps.mode == 0)
-    ImGui::Text("step %ld   MSE train %.2e, test %.2e", pg.steps(), pg.mean_squared_error(pg.train()),
-                pg.mean_squared_error(pg.test()));
+    TextAtSpaces("step %ld   MSE train %.2e, test %.2e", pg.steps(), pg.mean_squared_error(pg.train()),
+                 pg.mean_squared_error(pg.test()));
   else
-    ImGui::Text("step %ld   accuracy train %.1f%%, test %.1f%%", pg.steps(), pg.accuracy(pg.train()) * 100,
-                pg.accuracy(pg.test()) * 100);
+    TextAtSpaces("step %ld   accuracy train %.1f%%, test %.1f%%", pg.steps(), pg.accuracy(pg.train()) * 100,
+                 pg.accuracy(pg.test()) * 100);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::min(avail.x * 0.62f, avail.y * 0.7f);  // room beside it for the unit thumbnails
-  const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, avail.y * 0.7f} : ImVec2{side, side};
+  // The loss curves below keep at least 8 lines' height (a narrow view's wrapped controls leave
+  // less: the view scrolls rather than squeeze the plots' labels together).
+  const float main_h = std::max(fs * 6, std::min(avail.y * 0.7f, avail.y - fs * 8));
+  const float side = std::min(avail.x * 0.62f, main_h);  // room beside it for the unit thumbnails
+  const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, main_h} : ImVec2{side, side};
   if (ps.mode == 0) Regression(ps, main_size);
   else Classification(ps, main_size);
   std::vector<PlotSeries> curves;
@@ -308,7 +324,7 @@ void DrawPlayground(App& app, bool* open) {
   ax.y_label = ps.mode == 0 ? "mean squared error" : "cross-entropy loss";
   ax.y_from_zero = true;
   ps.loss_plot.log_y = true;
-  DrawPlot("playground curves", ps.loss_plot, {-1, -1}, curves, {}, ax);
+  DrawPlot("playground curves", ps.loss_plot, {-1, std::max(fs * 8, ImGui::GetContentRegionAvail().y)}, curves, {}, ax);
   ImGui::End();
 }
 

@@ -30,6 +30,49 @@ void format_value(char* buf, size_t n, double v, const char* unit = "") {
   else std::snprintf(buf, n, "%.6g%s", v, unit);
 }
 
+// A tick of a log axis: two significant digits at most, and a short exponent (0.32, 3.2e-4, 2e+6).
+void format_log_tick(char* buf, size_t n, double v) {
+  const double a = std::fabs(v);
+  if (a != 0 && (a < 1e-3 || a >= 1e5)) {
+    char m[32];
+    const int e = int(std::floor(std::log10(a) + 1e-9));
+    std::snprintf(m, sizeof m, "%.2g", v / std::pow(10.0, e));
+    std::snprintf(buf, n, "%se%d", m, e);
+  } else {
+    std::snprintf(buf, n, "%.2g", v);
+  }
+}
+
+// The y axis' ticks (in the axis' own units: log10 of the value on a log axis) and their labels.
+// A log axis ticks whole decades; when it spans less than about two, also 2 and 5 times them.
+std::vector<std::pair<double, std::string>> YTicks(const PlotState& st, const PlotAxes& axes, float h, float fs) {
+  std::vector<std::pair<double, std::string>> out;
+  const int target = std::max(2, int(h / (fs * 2.5f)));
+  char buf[64];
+  if (!st.log_y) {
+    for (double t : NiceTicks(st.y0, st.y1, target)) {
+      format_value(buf, sizeof buf, t * axes.y_scale, axes.y_unit);
+      out.emplace_back(t, buf);
+    }
+    return out;
+  }
+  if (!(st.y1 > st.y0) || !std::isfinite(st.y0) || !std::isfinite(st.y1)) return out;
+  const double span = st.y1 - st.y0;
+  const int every = std::max(1, int(std::ceil(span / target)));  // decades between ticks
+  const bool fine = span < 2.2;
+  for (int d = int(std::floor(st.y0)) - 1; d <= int(std::ceil(st.y1)); ++d) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m != 1 && !fine) continue;
+      if (m == 1 && d % every) continue;
+      const double t = d + std::log10(m);
+      if (t < st.y0 || t > st.y1) continue;
+      format_log_tick(buf, sizeof buf, std::pow(10.0, t));
+      out.emplace_back(t, buf);
+    }
+  }
+  return out;
+}
+
 struct Bounds {
   double x0 = DBL_MAX, x1 = -DBL_MAX, y0 = DBL_MAX, y1 = -DBL_MAX;
   bool empty() const { return x0 > x1; }
@@ -169,7 +212,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const float fs = ImGui::GetFontSize();
 
   PlotRect area{{p0.x + fs * 3.6f, p0.y + fs * 0.5f}, {p0.x + size.x - fs * 0.6f, p0.y + size.y - fs * 2.4f}};
-  const float w = std::max(1.f, area.max.x - area.min.x), h = std::max(1.f, area.max.y - area.min.y);
+  float w = std::max(1.f, area.max.x - area.min.x);
+  const float h = std::max(1.f, area.max.y - area.min.y);
   auto ty = [&](double y) { return st.log_y ? std::log10(std::max(y, 1e-30)) : y; };
 
   // Data extent (transformed y), over the visible series.
@@ -208,6 +252,14 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     st.x0 = b.x1 - width;
   }
 
+  // The y labels' margin: wide enough for the widest tick label of this view.
+  {
+    float widest = 0;
+    for (const auto& t : YTicks(st, axes, h, fs)) widest = std::max(widest, ImGui::CalcTextSize(t.second.c_str()).x);
+    area.min.x = std::min(area.max.x - fs, std::max(area.min.x, p0.x + widest + fs * 0.6f));
+    w = std::max(1.f, area.max.x - area.min.x);
+  }
+
   // --- interaction
   const ImGuiIO& io = ImGui::GetIO();
   const bool in_area = hovered && io.MousePos.x >= area.min.x && io.MousePos.x <= area.max.x &&
@@ -223,6 +275,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     // In a narrow plot a legend at the top would cover the y label: it moves below the label.
     const float label_end = area.min.x + fs * 0.9f + (axes.y_label && *axes.y_label ? ImGui::CalcTextSize(axes.y_label).x : 0.f);
     if (!axes.legend_bottom && axes.y_label && pos.x < label_end) pos.y += fs * 1.3f;
+    // A short plot: the legend stays within the plot's region (over the x axis' labels at worst).
+    pos.y = std::max(p0.y, std::min(pos.y, p0.y + size.y - lh));
     for (const auto& s : series) {
       legend.push_back({pos, {pos.x + lw + fs * 1.5f, pos.y + fs * 1.2f}, s.visible});
       pos.y += fs * 1.25f;
@@ -292,18 +346,30 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     // The last label may not run past the plot frame (it would be cut at the window edge).
     dl->AddText({std::min(x - tw / 2, area.max.x + fs * 0.3f - tw), area.max.y + fs * 0.2f}, dim, buf);
   }
-  for (double t : NiceTicks(st.y0, st.y1, std::max(2, int(h / (fs * 2.5f))))) {
+  for (const auto& [t, label] : YTicks(st, axes, h, fs)) {
     const float y = float(area.max.y - (t - st.y0) / (st.y1 - st.y0) * h);
     const float gy = std::floor(y);
     dl->AddRectFilled({area.min.x, gy}, {area.max.x, gy + 1}, grid);
-    format_value(buf, sizeof buf, (st.log_y ? std::pow(10.0, t) : t) * axes.y_scale, axes.y_unit);
-    const float tw = ImGui::CalcTextSize(buf).x;
-    dl->AddText({area.min.x - tw - fs * 0.3f, y - fs / 2}, dim, buf);
+    const float tw = ImGui::CalcTextSize(label.c_str()).x;
+    // Never left of the plot's own region (while a drag changes the range, the margin follows a
+    // frame later).
+    dl->AddText({std::max(p0.x, area.min.x - tw - fs * 0.3f), y - fs / 2}, dim, label.c_str());
   }
   {
     const float tw = ImGui::CalcTextSize(axes.x_label).x;
     dl->AddText({(area.min.x + area.max.x - tw) / 2, area.max.y + fs * 1.2f}, text, axes.x_label);
-    dl->AddText({area.min.x + fs * 0.4f, area.min.y + fs * 0.2f}, text, axes.y_label);
+    // The y label, shortened with an ellipsis in a plot too narrow for it (whole in a tooltip).
+    std::string y_label = axes.y_label ? axes.y_label : "";
+    const float room = area.max.x - area.min.x - fs * 0.6f;
+    if (ImGui::CalcTextSize(y_label.c_str()).x > room) {
+      const ImVec2 l0{area.min.x + fs * 0.4f, area.min.y + fs * 0.2f};
+      if (hovered && io.MousePos.x >= l0.x && io.MousePos.x <= l0.x + room && io.MousePos.y >= l0.y &&
+          io.MousePos.y <= l0.y + fs)
+        ImGui::SetTooltip("%s", y_label.c_str());
+      while (!y_label.empty() && ImGui::CalcTextSize((y_label + "...").c_str()).x > room) y_label.pop_back();
+      y_label = y_label.empty() ? "" : y_label + "...";
+    }
+    dl->AddText({area.min.x + fs * 0.4f, area.min.y + fs * 0.2f}, text, y_label.c_str());
   }
 
   // --- series, clipped to the plotting area, decimated to a min/max envelope per pixel column

@@ -1,6 +1,7 @@
 // The sidebar: dataset, network (preset or layer by layer), initialisation and seed, the
 // optimizer and its hyperparameters (editable live), and the run controls.
 #include <imgui.h>
+#include <imgui_internal.h>  // TempInputIsActive: a slider typed into (Ctrl+click) shows its own text
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstdarg>
 #include <ctime>
 #include <cstdio>
+#include <cstring>
 
 #include "app.h"
 
@@ -198,7 +200,7 @@ void NetworkSection(App& app) {
         changed = true;
       }
     } else if (l.type == "leaky_relu") changed |= ImGui::InputFloat("##alpha", &l.alpha, 0, 0, "%.3g");
-    else if (l.type == "dropout") changed |= ImGui::SliderFloat("##rate", &l.rate, 0.f, 0.95f, "%.2f");
+    else if (l.type == "dropout") changed |= SliderFloatClear("##rate", &l.rate, 0.f, 0.95f, "%.2f");
     else if (chk && chk->error.empty()) ImGui::TextDisabled("-> %s", chk->out.str().c_str());
     else ImGui::Dummy({main_w, ImGui::GetFrameHeight()});
     if (ImGui::IsItemHovered()) {
@@ -314,17 +316,17 @@ void OptimizerSection(App& app) {
                               ImGuiSliderFlags_Logarithmic));
   if (o.kind == OptKind::Momentum || o.kind == OptKind::Nesterov) {
     ImGui::SetNextItemWidth(w);
-    changed |= live(ImGui::SliderFloat("momentum", &o.momentum, 0.f, 0.999f, "%.3f"));
+    changed |= live(SliderFloatClear("momentum", &o.momentum, 0.f, 0.999f, "%.3f"));
   }
   if (o.kind == OptKind::Adam || o.kind == OptKind::AdamW) {
     ImGui::SetNextItemWidth(w);
-    changed |= live(ImGui::SliderFloat("beta1", &o.beta1, 0.f, 0.999f, "%.3f"));
+    changed |= live(SliderFloatClear("beta1", &o.beta1, 0.f, 0.999f, "%.3f"));
     ImGui::SetNextItemWidth(w);
-    changed |= live(ImGui::SliderFloat("beta2", &o.beta2, 0.9f, 0.9999f, "%.4f"));
+    changed |= live(SliderFloatClear("beta2", &o.beta2, 0.9f, 0.9999f, "%.4f"));
   }
   if (o.kind == OptKind::RmsProp) {
     ImGui::SetNextItemWidth(w);
-    changed |= live(ImGui::SliderFloat("rho", &o.rho, 0.f, 0.999f, "%.3f"));
+    changed |= live(SliderFloatClear("rho", &o.rho, 0.f, 0.999f, "%.3f"));
   }
   ImGui::SetNextItemWidth(w);
   changed |= live(ImGui::DragFloat("weight decay", &o.weight_decay, 1e-5f, 0.f, 1.f, "%.2e"));
@@ -352,7 +354,7 @@ void OptimizerSection(App& app) {
   }
   if (sc.kind == Schedule::Kind::Step || sc.kind == Schedule::Kind::Exponential) {
     ImGui::SetNextItemWidth(w);
-    sched_changed |= ImGui::SliderFloat("gamma", &sc.gamma, 0.01f, 1.f, "%.3f");
+    sched_changed |= SliderFloatClear("gamma", &sc.gamma, 0.01f, 1.f, "%.3f");
   }
   int epochs = app.setup.epochs;
   ImGui::SetNextItemWidth(w);
@@ -405,7 +407,7 @@ void ControlsSection(App& app) {
   const char* full_label = full ? "Watch" : "Full";
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ButtonWidth(full_label) - ImGui::GetStyle().ItemSpacing.x);
   const char* fmt = full ? "speed: full" : "%.0f batches/s";
-  const bool speed_changed = ImGui::SliderFloat("##speed", &speed, 1.f, kMaxSpeed, fmt,
+  const bool speed_changed = SliderFloatClear("##speed", &speed, 1.f, kMaxSpeed, fmt,
                                                 ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   app.mark("controls.speed");
   if (ImGui::IsItemHovered())
@@ -483,6 +485,98 @@ float CheckboxWidth(const char* label) {
 void SameLineIfFits(float width) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+float LabelledWidth(float field, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return field + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.f);
+}
+
+void TextElided(const ImVec4& col, const std::string& text, float max_width) {
+  float room = ImGui::GetContentRegionAvail().x;
+  if (max_width > 0) room = std::min(room, max_width);
+  if (ImGui::CalcTextSize(text.c_str()).x <= room) {
+    ImGui::TextColored(col, "%s", text.c_str());
+    return;
+  }
+  // The longest start of the text (whole UTF-8 characters) that fits with the ellipsis after it.
+  const char* ellipsis = "...";  // the fonts are loaded with Latin-1 only: no U+2026
+  const float ew = ImGui::CalcTextSize(ellipsis).x;
+  size_t lo = 0, hi = text.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi + 1) / 2;
+    while (mid > 0 && mid < text.size() && (text[mid] & 0xC0) == 0x80) --mid;
+    if (mid <= lo) {
+      hi = lo;
+      break;
+    }
+    if (ImGui::CalcTextSize(text.c_str(), text.c_str() + mid).x + ew <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo > 0 && lo < text.size() && (text[lo] & 0xC0) == 0x80) --lo;
+  size_t end = lo;
+  while (end > 0 && text[end - 1] == ' ') --end;  // no space before the ellipsis
+  ImGui::TextColored(col, "%s%s", text.substr(0, end).c_str(), ellipsis);
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+namespace {
+float GrabAt(double v, double lo, double hi, ImGuiSliderFlags flags) {
+  if (!(hi > lo)) return 0;
+  v = std::clamp(v, lo, hi);
+  if ((flags & ImGuiSliderFlags_Logarithmic) && lo >= 0) {
+    const double eps = std::max(1e-3, lo);  // ImGui's log sliders start near zero like this
+    return float(std::log((std::max(v, eps)) / eps) / std::log(std::max(hi, eps * 1.0001) / eps));
+  }
+  return float((v - lo) / (hi - lo));
+}
+
+// A slider drawn by `slider` with its text (value and label) transparent; then the value in the
+// half of the frame away from the grab (`t`: where the grab is, 0 left, 1 right) and the label
+// where ImGui puts it. The slider stays the last item (IsItemActive and the like see it).
+template <typename Slider>
+bool SliderClear(const char* label, const char* value, float t, Slider slider) {
+  const bool typing = ImGui::TempInputIsActive(ImGui::GetID(label));  // Ctrl+click: typed into
+  const float frame_w = ImGui::CalcItemWidth();
+  if (!typing) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
+  const bool changed = slider();
+  if (typing) return changed;
+  ImGui::PopStyleColor();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const ImVec2 a = ImGui::GetItemRectMin(), b{a.x + frame_w, a.y + ImGui::GetFrameHeight()};
+  const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float pad = st.FramePadding.x + st.GrabMinSize * 0.5f;
+  const ImVec2 ts = ImGui::CalcTextSize(value);
+  const float x = t > 0.5f ? a.x + pad : b.x - pad - ts.x;
+  dl->PushClipRect(a, b, true);
+  dl->AddText({std::max(a.x + st.FramePadding.x * 0.5f, x), a.y + st.FramePadding.y}, col, value);
+  dl->PopClipRect();
+  const char* end = label;
+  while (*end && !(end[0] == '#' && end[1] == '#')) ++end;
+  if (end != label) dl->AddText({b.x + st.ItemInnerSpacing.x, a.y + st.FramePadding.y}, col, label, end);
+  return changed;
+}
+}  // namespace
+
+bool SliderFloatClear(const char* label, float* v, float lo, float hi, const char* format, ImGuiSliderFlags flags) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, format, double(*v));
+  return SliderClear(label, buf, GrabAt(*v, lo, hi, flags),
+                     [&] { return ImGui::SliderFloat(label, v, lo, hi, format, flags); });
+}
+
+bool SliderIntClear(const char* label, int* v, int lo, int hi, const char* format, ImGuiSliderFlags flags) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, format, *v);
+  return SliderClear(label, buf, GrabAt(*v, lo, hi, flags),
+                     [&] { return ImGui::SliderInt(label, v, lo, hi, format, flags); });
 }
 
 void TextAtSpaces(const char* fmt, ...) {

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 
@@ -17,7 +18,17 @@ namespace {
 // Bars of a histogram in a box of `size`; the range under it.
 void DrawHistogram(const char* title, const Histogram& h, ImU32 colour, ImVec2 size, bool log_counts) {
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(title);
+  // The title on two lines (at its wide gap) when the narrower histogram could not hold the
+  // longest one; both histograms decide alike, so they stay level.
+  const char* split = std::strstr(title, "   ");
+  if (split && ImGui::CalcTextSize("gradients   ||dL/dW|| = 0.0000").x > size.x) {
+    // Still too narrow: each line shortened, the whole title in the tooltip.
+    const ImVec4 col = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+    TextElided(col, std::string(title, split), size.x);
+    TextElided(col, split + 3, size.x);
+  } else {
+    ImGui::TextUnformatted(title);
+  }
   const float fs = ImGui::GetFontSize();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float bh = std::max(fs * 2, size.y - fs * 2.6f);
@@ -81,9 +92,15 @@ void DrawLayerStats(App& app, bool* open) {
                       "one step changes a tensor relative to its size (a rule of thumb: around 1e-3; much larger,\n"
                       "the learning rate may be too high; much smaller, too low). A ReLU unit is dead on a\n"
                       "mini-batch when it outputs 0 for every sample (a conv layer: a whole channel).");
-  ImGui::SameLine();
-  ImGui::TextDisabled("a point every %ld steps%s", st.interval,
-                      st.points.size() > 1 ? " (older ones thinned out)" : "");
+  {
+    char every[96];
+    std::snprintf(every, sizeof every, "a point every %ld steps%s", st.interval,
+                  st.points.size() > 1 ? " (older ones thinned out)" : "");
+    SameLineIfFits(ImGui::CalcTextSize(every).x);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("%s", every);
+    ImGui::PopStyleColor();
+  }
   if (st.points.empty()) {
     ImGui::TextDisabled("No point yet: the first comes after step %ld. Press Play or Step.", st.interval);
     ImGui::End();
@@ -193,9 +210,9 @@ void DrawLayerStats(App& app, bool* open) {
       if (ImGui::Selectable(st.long_labels[i].c_str(), i == st.param)) st.param = i;
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  SameLineIfFits(CheckboxWidth("log counts"));
   ImGui::Checkbox("log counts", &st.log_counts);
-  ImGui::SameLine();
+  SameLineIfFits(ImGui::CalcTextSize("step 0000000 (timeline)").x);
   if (at >= 0) ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "step %ld (timeline)", shown->step);
   else ImGui::TextDisabled("step %ld (latest)", shown->step);
   if (st.param < int(shown->params.size())) {

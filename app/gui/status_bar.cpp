@@ -147,9 +147,9 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   }
   if (!msg.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), "%s", piece("%s", msg.c_str()));
-    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(msg.c_str()).x > ImGui::GetContentRegionAvail().x)
-      ImGui::SetTooltip("%s", msg.c_str());  // the whole message when the bar cuts it
+    // Shortened with an ellipsis to the room left in the bar; the whole message is in its tooltip
+    // and in the message log.
+    TextElided(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), piece("%s", msg.c_str()));
   }
   ImGui::End();
   ImGui::PopStyleVar();

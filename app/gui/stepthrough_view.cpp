@@ -117,10 +117,10 @@ void DrawStepThrough(App& app, bool* open) {
   if (ImGui::Button("< Previous") && ss.stage > 0) --ss.stage;
   ImGui::SameLine();
   if (ImGui::Button("Next >") && ss.stage < stages - 1) ++ss.stage;
-  ImGui::SameLine();
   const int batch = int(t.labels.size());
+  SameLineIfFits(LabelledWidth(ImGui::GetFontSize() * 8, "sample"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  ImGui::SliderInt("sample", &ss.sample, 0, std::max(0, batch - 1));
+  SliderIntClear("sample", &ss.sample, 0, std::max(0, batch - 1), "%d");
   ss.sample = std::clamp(ss.sample, 0, std::max(0, batch - 1));
   char head[96];
   std::snprintf(head, sizeof head, "step %ld, batch of %d, loss %.5g", t.step, batch, t.loss);
@@ -131,7 +131,12 @@ void DrawStepThrough(App& app, bool* open) {
   // The forward and backward stages can show the probe input instead (a validation image or a
   // drawing: see the activations view), through the same weights; the update stays the step's.
   auto probe = app.snap.probe;
-  ImGui::Checkbox("show the probe input instead of the batch", &ss.use_probe);
+  ImGui::Checkbox(CheckboxWidth("show the probe input instead of the batch") <= ImGui::GetContentRegionAvail().x
+                      ? "show the probe input instead of the batch###use_probe"
+                      : "probe input, not the batch###use_probe",
+                  &ss.use_probe);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Show the probe input (a validation image or a drawing) instead of the batch");
   const bool use_probe = ss.use_probe && probe && !probe->acts.empty();
   const std::vector<Mat>& acts = use_probe ? probe->acts : t.acts;
   const std::vector<Mat>& grads = use_probe ? probe->grads : t.grads;

@@ -78,8 +78,8 @@ void DrawWeights(App& app, bool* open) {
       if (ImGui::Selectable(w->names[i].c_str(), i == ws.param)) ws.param = i, ws.dirty = true;
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
   const char* norms[] = {"per unit", "per layer", "global"};
+  SameLineIfFits(LabelledWidth(ImGui::GetFontSize() * 7, "scale"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   if (ImGui::Combo("scale", &ws.norm, norms, 3)) ws.dirty = true;
 
