@@ -37,6 +37,23 @@ double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<f
   return diverging ? -s : s;
 }
 
+// The input as the network sees it, in grey: its smallest value black, its largest white (the
+// normalised image, so a digit's background is black and its ink white, as in the data).
+void ShowInput(Heatmap& hm, const Mat& m, Shape shape, std::vector<float>& buf) {
+  const int n = int(m.rows());
+  const Scalar* v = m.col(0).data();
+  double lo = 0, hi = 0;
+  if (n > 0) lo = hi = v[0];
+  for (int i = 0; i < n; ++i) lo = std::min(lo, double(v[i])), hi = std::max(hi, double(v[i]));
+  const double span = std::max(1e-12, hi - lo);
+  const TileLayout t = ValuesLayout(n, shape);
+  buf.assign(size_t(t.width()) * t.height(), NAN);
+  for (int ti = 0; ti < t.n; ++ti)
+    for (int r = 0; r < t.th; ++r)
+      for (int c = 0; c < t.tw; ++c) buf[t.index(ti, r, c)] = float((v[(ti * t.th + r) * t.tw + c] - lo) / span);
+  hm.update(buf.data(), t.width(), t.height(), Colormap::Gray);
+}
+
 // Which value of a ShowValues image pixel (x, y) shows; -1 for a gap.
 int ValueAt(int x, int y, int n, Shape shape) {
   const TileLayout t = ValuesLayout(n, shape);
@@ -96,7 +113,8 @@ void DrawActivations(App& app, bool* open) {
     for (size_t i = 0; i < p->acts.size(); ++i) {
       if (!as.maps[i]) as.maps[i] = std::make_unique<Heatmap>();
       const Shape s = i == 0 ? app.in_shapes.empty() ? Shape{} : app.in_shapes[0] : app.out_shapes[i - 1];
-      as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
+      if (i == 0) ShowInput(*as.maps[i], p->acts[i], s, as.buf);
+      else as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
     }
     as.step = p->step;
     as.updated = now - as.updated < 0.2 ? std::min(now, as.updated + 0.1) : now;  // a 0.1 s grid: 10 per second
@@ -127,6 +145,22 @@ void DrawActivations(App& app, bool* open) {
     ImGui::TextDisabled("%s, %s %.3g", app.out_shapes[i - 1].str().c_str(), s < 0 ? "|max|" : "max", std::fabs(s));
     const Heatmap& hm = *as.maps[i];
     const bool clicked = HeatmapImage(hm, ImGui::GetContentRegionAvail().x, fs * 7, &hx, &hy);
+    // The output layer, one value a class in a row: each class's name under its cell.
+    const int classes = int(app.data->class_names().size());
+    if (i + 1 == p->acts.size() && p->acts[i].rows() == classes && hm.height() == 1) {
+      const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+      const float cell = (b.x - a.x) / float(hm.width());
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      bool fits = true;
+      for (int k = 0; k < classes && fits; ++k)
+        fits = ImGui::CalcTextSize(app.data->class_names()[size_t(k)].c_str()).x <= cell * 2 - 2;
+      for (int k = 0; k < classes && fits; ++k) {
+        const char* name = app.data->class_names()[size_t(k)].c_str();
+        const float x = a.x + (float(k * 2) + 0.5f) * cell - ImGui::CalcTextSize(name).x / 2;  // cell k is pixel 2k
+        dl->AddText({std::max(a.x, x), b.y + 1}, ImGui::GetColorU32(ImGuiCol_TextDisabled), name);
+      }
+      if (fits) ImGui::Dummy({b.x - a.x, fs + 2});
+    }
     // The weights that make this layer's values: the nearest weight tensor at or before it.
     int param = -1;
     const auto w = app.snap.weights;
