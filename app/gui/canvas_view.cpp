@@ -3,6 +3,9 @@
 // drawing, and a saliency overlay (how the top class's log-probability changes with each pixel).
 #include <imgui.h>
 
+#include <cfloat>
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 
@@ -209,7 +212,23 @@ void DrawCanvas(App& app, bool* open) {
     ImGui::PopTextWrapPos();
   } else if (c.digit && c.probs.size() > 0) {
     ImGui::TextDisabled("%s", source.c_str());
-    ProbabilityBars(c.probs, -1, class_names(DatasetKind::Mnist));
+    // The answer first, large: the class and how sure the network is; the bars below.
+    int top = 0;
+    for (int k = 1; k < int(c.probs.size()); ++k)
+      if (c.probs[k] > c.probs[top]) top = k;
+    const std::vector<std::string>& names = class_names(DatasetKind::Mnist);
+    const std::string answer = top < int(names.size()) ? names[size_t(top)] : "?";
+    char sure[32];
+    std::snprintf(sure, sizeof sure, "(%.0f%%)", double(c.probs[top]) * 100);
+    ImFont* bold = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
+    const float big = fs * 4.f;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const ImVec2 ts = bold->CalcTextSizeA(big, FLT_MAX, 0, answer.c_str());
+    const ImU32 col = c.probs[top] >= 0.8f ? IM_COL32(110, 215, 130, 255) : IM_COL32(240, 200, 90, 255);
+    dl->AddText(bold, big, at, col, answer.c_str());
+    dl->AddText({at.x + ts.x + fs * 0.5f, at.y + ts.y - fs * 1.6f}, ImGui::GetColorU32(ImGuiCol_Text), sure);
+    ImGui::Dummy({ts.x + fs * 0.5f + ImGui::CalcTextSize(sure).x, ts.y});
+    ProbabilityBars(c.probs, -1, names);
     if (app.run && !c.use_bundled && ImGui::Button("Use as the probe input")) {
       app.run->set_probe(to_input(*c.digit, norm), -1);
       app.say("The drawing is now the probe of the activations view");
