@@ -37,11 +37,9 @@ double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<f
   return diverging ? -s : s;
 }
 
-// The input as the network sees it, in grey: its smallest value black, its largest white (the
-// normalised image, so a digit's background is black and its ink white, as in the data).
-void ShowInput(Heatmap& hm, const Mat& m, Shape shape, std::vector<float>& buf) {
+void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf) {
   const int n = int(m.rows());
-  const Scalar* v = m.col(0).data();
+  const Scalar* v = m.col(col).data();
   double lo = 0, hi = 0;
   if (n > 0) lo = hi = v[0];
   for (int i = 0; i < n; ++i) lo = std::min(lo, double(v[i])), hi = std::max(hi, double(v[i]));
@@ -113,7 +111,7 @@ void DrawActivations(App& app, bool* open) {
     for (size_t i = 0; i < p->acts.size(); ++i) {
       if (!as.maps[i]) as.maps[i] = std::make_unique<Heatmap>();
       const Shape s = i == 0 ? app.in_shapes.empty() ? Shape{} : app.in_shapes[0] : app.out_shapes[i - 1];
-      if (i == 0) ShowInput(*as.maps[i], p->acts[i], s, as.buf);
+      if (i == 0) ShowInput(*as.maps[i], p->acts[i], 0, s, as.buf);
       else as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
     }
     as.step = p->step;

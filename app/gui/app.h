@@ -213,6 +213,8 @@ struct StepState {
   std::vector<float> buf;
   Heatmap grad_map;  // the backward stage's dL/dW
   long grad_shown = -1;
+  Heatmap batch_map;  // the whole input batch, a tile a sample
+  long batch_shown = -1;
   std::vector<float> grad_buf;
 };
 
@@ -426,6 +428,9 @@ std::string fresh_model_path();  // a name for a new run's file that no file has
 // (negative: diverging, |scale| maps to 1). ValueAt maps an image pixel back to a value index.
 double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
 int ValueAt(int x, int y, int n, Shape shape);
+// The input (column `col` of m) as the network sees it, in grey: its smallest value black, its
+// largest white (a digit's background black, its ink white, as in the data).
+void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
 
 // Small widgets the panels share.
 void HelpMarker(const char* text);  // "(?)" on the line so far, the text in its tooltip

@@ -77,6 +77,11 @@ void UpdateStage(App& app, const StepTrace& t) {
   if (e.matches()) ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "the formula below gives the value the step wrote");
   else ImGui::TextColored({1, 0.45f, 0.4f, 1}, "the formula below differs from the value the step wrote");
   ImGui::Text("optimizer %s, learning rate %.5g", to_string(t.opt.kind), t.lr);
+  if (std::fabs(t.lr - t.opt.lr) > 1e-6f * std::max(1.f, std::fabs(t.opt.lr))) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(the %s schedule's, at this step; the setting is %.5g)", to_string(app.snap.config.schedule.kind),
+                        double(t.opt.lr));
+  }
   ImGui::Text("w before      = %.8g", e.before);
   ImGui::Text("dL/dw         = %.8g   (mean over the mini-batch)", e.grad);
   for (const auto& [name, m] : t.state_before[pi]) ImGui::Text("%s before = %.8g", name.c_str(), double(m.data()[k]));
@@ -85,6 +90,43 @@ void UpdateStage(App& app, const StepTrace& t) {
   ImGui::Separator();
   ImGui::Text("w after the step = %.8g", e.actual);
   for (const auto& [name, m] : t.state_after[pi]) ImGui::Text("%s after  = %.8g", name.c_str(), double(m.data()[k]));
+}
+
+// The whole mini-batch as grey thumbnails in a row (wrapped): the chosen sample outlined, a click
+// chooses another. Images of one channel only (a colour image would need three tiles).
+void BatchStrip(StepState& ss, const StepTrace& t, Shape in, const std::vector<std::string>& names) {
+  const int batch = int(t.labels.size());
+  if (batch < 2 || in.c != 1 || in.h < 2 || t.acts.empty() || t.acts[0].cols() < batch) return;
+  const float fs = ImGui::GetFontSize();
+  const float thumb = fs * 2.4f;  // screen size of one image
+  const int per_row = std::max(1, int(ImGui::GetContentRegionAvail().x / (thumb * (in.w + 1) / in.w)));
+  const TileLayout tl = MakeTiles(batch, in.h, in.w, std::min(batch, per_row));
+  if (ss.batch_shown != t.step) {
+    std::vector<float> buf(size_t(tl.width()) * tl.height(), NAN);
+    const Mat& x = t.acts[0];
+    for (int b = 0; b < batch; ++b) {
+      const float lo = x.col(b).minCoeff(), span = std::max(1e-12f, x.col(b).maxCoeff() - lo);
+      for (int r = 0; r < in.h; ++r)
+        for (int c = 0; c < in.w; ++c) buf[size_t(tl.index(b, r, c))] = (x(r * in.w + c, b) - lo) / span;
+    }
+    ss.batch_map.update(buf.data(), tl.width(), tl.height(), Colormap::Gray);
+    ss.batch_shown = t.step;
+  }
+  ImGui::TextDisabled("the whole batch (click one):");
+  int hx = -1, hy = -1;
+  const bool clicked = HeatmapImage(ss.batch_map, thumb * tl.cols * (in.w + 1) / in.w, thumb * tl.rows * (in.h + 1) / in.h,
+                                    &hx, &hy);
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  const float px = (b.x - a.x) / float(tl.width());
+  int tile = -1, r = 0, c = 0;
+  if (hx >= 0 && tl.locate(hx, hy, tile, r, c) && tile < batch) {
+    ImGui::SetTooltip("sample %d, label %s", tile, names[t.labels[size_t(tile)]].c_str());
+    if (clicked) ss.sample = tile;
+  }
+  const int sel = std::clamp(ss.sample, 0, batch - 1);
+  const ImVec2 s0{a.x + float((sel % tl.cols) * (in.w + 1)) * px, a.y + float((sel / tl.cols) * (in.h + 1)) * px};
+  ImGui::GetWindowDrawList()->AddRect({s0.x - 1, s0.y - 1}, {s0.x + in.w * px + 1, s0.y + in.h * px + 1},
+                                      IM_COL32(250, 160, 60, 255), 0, 0, 2.f);
 }
 
 }  // namespace
@@ -148,7 +190,8 @@ void DrawStepThrough(App& app, bool* open) {
   auto show = [&](const Mat& m, Shape s, float h) {
     const long key = (use_probe ? probe->step * 1000000L + 99999 : 0) + ss.stage * 100000L + j;
     if (ss.shown != key) {
-      ShowValues(ss.map, m, j, s, ss.buf);
+      if (ss.stage == 0) ShowInput(ss.map, m, j, s, ss.buf);  // the input in grey, as the data has it
+      else ShowValues(ss.map, m, j, s, ss.buf);
       ss.shown = key;
     }
     HeatmapImage(ss.map, ImGui::GetContentRegionAvail().x, h, &hx, &hy);
@@ -156,8 +199,12 @@ void DrawStepThrough(App& app, bool* open) {
     if (k >= 0) ImGui::SetTooltip("%d: %.6g", k, double(m(k, j)));
   };
 
+  // One numbering: the stage and its count, as Previous / Next and --stage count them.
+  auto heading = [&](const std::string& what) {
+    return "Stage " + std::to_string(ss.stage + 1) + " of " + std::to_string(stages) + ": " + what;
+  };
   if (ss.stage == 0) {
-    ImGui::Text("1. The input batch");
+    ImGui::Text("%s", heading("the input batch").c_str());
     if (use_probe)
       ImGui::TextDisabled("the probe input, label %s",
                           label_j >= 0 ? app.data->class_names()[label_j].c_str() : "unknown (a drawing)");
@@ -169,9 +216,11 @@ void DrawStepThrough(App& app, bool* open) {
       ImGui::PopStyleColor();
     }
     show(acts[0], app.in_shapes.empty() ? Shape{} : app.in_shapes[0], fs * 12);
+    if (!use_probe) BatchStrip(ss, t, app.in_shapes.empty() ? Shape{} : app.in_shapes[0], app.data->class_names());
   } else if (ss.stage <= L) {
     const int i = ss.stage - 1;
-    ImGui::Text("2. Forward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
+    ImGui::Text("%s", heading("forward pass, layer " + std::to_string(i + 1) + " of " + std::to_string(L) + ": " +
+                              layers[i].describe()).c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     TextAtSpaces("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
                  app.out_shapes[i].str().c_str());
@@ -180,7 +229,7 @@ void DrawStepThrough(App& app, bool* open) {
     Numbers("out", acts[i + 1], j);
     show(acts[i + 1], app.out_shapes[i], fs * 10);
   } else if (ss.stage == L + 1) {
-    ImGui::Text("3. The loss");
+    ImGui::Text("%s", heading("the loss").c_str());
     Mat probs;
     softmax(t.acts[L], probs);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -213,7 +262,8 @@ void DrawStepThrough(App& app, bool* open) {
     if (have_grads) Numbers("dL/dout", grads[L], j);
   } else if (ss.stage <= 2 * L + 1) {
     const int i = L - 1 - (ss.stage - L - 2);  // from the last layer down
-    ImGui::Text("4. Backward pass, layer %d of %d: %s", i + 1, L, layers[i].describe().c_str());
+    ImGui::Text("%s", heading("backward pass, layer " + std::to_string(i + 1) + " of " + std::to_string(L) + ": " +
+                              layers[i].describe()).c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     TextAtSpaces("%s", backward_formula_of(layers[i]).c_str());
     ImGui::PopStyleColor();
@@ -258,13 +308,12 @@ void DrawStepThrough(App& app, bool* open) {
     }
     if (have_grads) show(grads[i + 1], app.out_shapes[i], fs * 8);
   } else {
-    ImGui::Text("5. The update of one weight");
+    ImGui::Text("%s", heading("the update of one weight").c_str());
     UpdateStage(app, t);
   }
   ImGui::Separator();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  TextAtSpaces("stage %d of %d  -  Previous / Next walk the stages; Step (S) records a new mini-batch", ss.stage + 1,
-               stages);
+  TextAtSpaces("Previous / Next walk the %d stages; Step (S) records a new mini-batch", stages);
   ImGui::PopStyleColor();
   ImGui::End();
 }
