@@ -201,6 +201,8 @@ struct LandscapeState {
   std::vector<std::vector<Point2>> paths;
   Heatmap contours;
   int contours_for = -1;
+  double min_x = 0, min_y = 0, min_f = 0;  // the lowest point of the drawn grid
+  double colour_top = 1;                   // log(1 + f - min) at the colour map's top
 };
 
 struct StepState {

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "heatmap.h"
 #include "landscape.h"
+#include "plot.h"
 
 namespace nnviz::gui {
 
@@ -39,6 +40,9 @@ void DrawLandscape(App& app, bool* open) {
   SameLineIfFits(ButtonWidth(ls.shown < ls.steps ? "Skip to the end" : "Replay"));
   if (ImGui::Button(ls.shown < ls.steps ? "Skip to the end" : "Replay")) ls.shown = ls.shown < ls.steps ? ls.steps : 0;
   // The optimizers, each with its own learning rate: three a row where they fit.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  TextAtSpaces("optimizers, each with its learning rate:");
+  ImGui::PopStyleColor();
   const float lr_w = std::max(fs * 4.5f, ImGui::CalcTextSize("0.0005").x + ImGui::GetStyle().FramePadding.x * 2 + 2);
   for (int k = 0; k < 7; ++k) {
     ImGui::PushID(k);
@@ -49,6 +53,8 @@ void DrawLandscape(App& app, bool* open) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(lr_w);
     recompute |= ImGui::DragFloat("##lr", &ls.lr[k], ls.lr[k] * 0.02f, 1e-5f, 5.f, "%.4g", ImGuiSliderFlags_Logarithmic);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s's learning rate: drag, or Ctrl+click to type", to_string(kKinds[k]));
     ImGui::PopID();
   }
   const Surface& s = all[ls.surface];
@@ -74,9 +80,11 @@ void DrawLandscape(App& app, bool* open) {
       for (int xi = 0; xi < g; ++xi) {
         const double x = s.x0 + (s.x1 - s.x0) * (xi + 0.5) / g, y = s.y1 - (s.y1 - s.y0) * (yi + 0.5) / g;
         v[yi * g + xi] = s.f(x, y);
-        lo = std::min(lo, v[yi * g + xi]);
+        if (v[yi * g + xi] < lo) lo = v[yi * g + xi], ls.min_x = x, ls.min_y = y;
       }
+    ls.min_f = lo;
     for (auto& x : v) x = std::log1p(x - lo), hi = std::max(hi, x);
+    ls.colour_top = hi;
     std::vector<float> img(g * g);
     for (int i = 0; i < g * g; ++i) img[i] = float(v[i] / hi);
     ls.contours.update(img.data(), g, g, Colormap::Sequential);
@@ -93,27 +101,88 @@ void DrawLandscape(App& app, bool* open) {
     values_w = std::max(values_w, ImGui::CalcTextSize(line).x);
   }
   values_w += ImGui::GetStyle().ItemSpacing.x;
-  const float side = std::max(fs * 8, std::min(avail.x - values_w, avail.y - fs * 1.5f));
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  // Axes: y tick labels to the left of the surface, x tick labels and the colour bar below it.
+  const float axis_w = ImGui::CalcTextSize("-0.0").x + fs * 0.4f, below = fs * 4.2f;
+  const float side = std::max(fs * 8, std::min(avail.x - values_w - axis_w, avail.y - fs * 1.5f - below));
+  ImGui::BeginGroup();
+  const ImVec2 q0 = ImGui::GetCursorScreenPos();
+  const ImVec2 p0{q0.x + axis_w, q0.y};
+  ImGui::SetCursorScreenPos(p0);
   ImGui::Image(ls.contours.texture(), {side, side});
+  const bool hovered = ImGui::IsItemHovered();
   app.landscape_rect = {p0, {p0.x + side, p0.y + side}};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   auto to_screen = [&](double x, double y) {
     return ImVec2{float(p0.x + (x - s.x0) / (s.x1 - s.x0) * side), float(p0.y + (s.y1 - y) / (s.y1 - s.y0) * side)};
   };
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  char tick[32];
+  for (double t : NiceTicks(s.x0, s.x1, std::max(2, int(side / (fs * 4))))) {
+    const float x = to_screen(t, s.y0).x;
+    std::snprintf(tick, sizeof tick, "%g", t);
+    dl->AddLine({x, p0.y + side}, {x, p0.y + side + fs * 0.25f}, dim);
+    dl->AddText({x - ImGui::CalcTextSize(tick).x / 2, p0.y + side + fs * 0.25f}, dim, tick);
+  }
+  for (double t : NiceTicks(s.y0, s.y1, std::max(2, int(side / (fs * 3))))) {
+    const float y = to_screen(s.x0, t).y;
+    std::snprintf(tick, sizeof tick, "%g", t);
+    dl->AddLine({p0.x - fs * 0.25f, y}, {p0.x, y}, dim);
+    dl->AddText({p0.x - fs * 0.3f - ImGui::CalcTextSize(tick).x, y - fs / 2}, dim, tick);
+  }
   dl->PushClipRect(p0, {p0.x + side, p0.y + side}, true);
-  std::vector<ImVec2> pts;
+  // The lowest point of the surface: a white star.
+  {
+    const ImVec2 m = to_screen(ls.min_x, ls.min_y);
+    const float r = fs * 0.55f;
+    for (int a = 0; a < 4; ++a) {
+      const float th = float(a) * 3.14159265f / 4;
+      dl->AddLine({m.x - r * std::cos(th), m.y - r * std::sin(th)}, {m.x + r * std::cos(th), m.y + r * std::sin(th)},
+                  IM_COL32(255, 255, 255, 235), 2.f);
+    }
+  }
+  // The paths, each over a dark stroke so that crossing paths and the bright field stay apart; the
+  // latest point a dot ringed in dark.
+  // Every dark stroke first, then every colour, so no path's stroke covers another's colour.
+  std::vector<std::vector<ImVec2>> pts(7);
+  int near_k = -1;
+  size_t near_i = 0;
+  float near_d = fs * 0.6f;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
   for (int k = 0; k < 7; ++k) {
     const auto& path = ls.paths[k];
-    if (path.empty()) continue;
-    pts.clear();
     const size_t n = std::min(path.size(), size_t(ls.shown) + 1);
-    for (size_t i = 0; i < n; ++i) pts.push_back(to_screen(path[i].x, path[i].y));
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), kColours[k], 0, 2.f);
-    dl->AddCircleFilled(pts.back(), 4.f, kColours[k]);
+    for (size_t i = 0; i < n; ++i) {
+      pts[k].push_back(to_screen(path[i].x, path[i].y));
+      const float d = std::hypot(pts[k].back().x - mouse.x, pts[k].back().y - mouse.y);
+      if (hovered && d < near_d) near_d = d, near_k = k, near_i = i;
+    }
   }
+  for (int pass = 0; pass < 2; ++pass)
+    for (int k = 0; k < 7; ++k) {
+      if (pts[k].empty()) continue;
+      const int n = int(pts[k].size());
+      if (pass == 0) {
+        if (n >= 2) dl->AddPolyline(pts[k].data(), n, IM_COL32(0, 0, 0, 140), 0, 4.f);
+        dl->AddCircleFilled(pts[k].back(), 5.f, IM_COL32(0, 0, 0, 200));
+      } else {
+        if (n >= 2) dl->AddPolyline(pts[k].data(), n, kColours[k], 0, 2.f);
+        dl->AddCircleFilled(pts[k].back(), 3.5f, kColours[k]);
+      }
+    }
   dl->AddCircle(to_screen(s.start_x, s.start_y), 6.f, IM_COL32(255, 255, 255, 220), 0, 2.f);
   dl->PopClipRect();
+  if (near_k >= 0) {
+    const Point2& q = ls.paths[size_t(near_k)][near_i];
+    ImGui::SetTooltip("%s, step %zu: (%.4g, %.4g), f = %.4g", to_string(kKinds[near_k]), near_i, q.x, q.y, q.f);
+  } else if (hovered) {
+    ImGui::SetTooltip("white circle: the start; white star: the lowest point (%.4g, %.4g), f = %.4g", ls.min_x,
+                      ls.min_y, ls.min_f);
+  }
+  ImGui::SetCursorScreenPos({q0.x, p0.y + side + fs * 1.5f});
+  ImGui::Dummy({0, 0});
+  ColourBar(Colormap::Sequential, 0, ls.colour_top, side + axis_w);
+  ImGui::TextDisabled("colour: log(1 + f - lowest f)");
+  ImGui::EndGroup();
   SameLineIfFits(values_w);  // below the surface when the view is too narrow for both
   ImGui::BeginGroup();
   ImGui::TextDisabled("f after %d steps", ls.shown);
