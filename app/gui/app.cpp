@@ -276,6 +276,10 @@ void App::load_settings() {
     if (!(speed >= 0 && speed <= kMaxSpeed)) speed = kWatchSpeed;
     if (!(watch_speed >= 1 && watch_speed <= kMaxSpeed)) watch_speed = kWatchSpeed;
     ui_zoom = float(std::clamp(v.get_number("ui_zoom", ui_zoom), 0.5, 3.0));
+    if (const auto* r = v.find("recent_files"); r && r->is_array())
+      for (const auto& f : r->items())
+        if (f.is_string() && recent_files.size() < 8 && !f.as_string().empty() && f.as_string().size() < 4096)
+          recent_files.push_back(f.as_string());
     classroom = v.get_bool("classroom", classroom);
     hide_setup = v.get_bool("hide_setup", hide_setup);
     hide_optimizer = v.get_bool("hide_optimizer", hide_optimizer);
@@ -305,6 +309,9 @@ void App::save_settings() const {
   v.set("speed", speed);
   v.set("watch_speed", watch_speed);
   v.set("ui_zoom", double(ui_zoom));
+  json::Value recent = json::Value::array();
+  for (const auto& f : recent_files) recent.push(f);
+  v.set("recent_files", recent);
   const std::array<bool, 6> now = {classroom, hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
   const std::array<bool, 6>& keep = classroom_forced ? classroom_as_read : now;
   const char* names[6] = {"classroom", "hide_setup", "hide_optimizer", "hide_data", "hide_reset", "hide_files"};
@@ -386,6 +393,7 @@ void App::save_model(const std::string& path) {
     run->save_run(path, info);  // a model file with the curves and the training position in it
     model_path = own_path = path;
     saved_step = snap.step;
+    remember_file(path);
     say("Saved the run to " + path + " (a model file; it reopens with its curves)");
   } catch (const std::exception& e) {
     say(std::string("Could not save: ") + e.what(), true);
@@ -425,6 +433,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
       restoring = true;
       model_path = own_path = path;
       saved_step = rec->step;
+      remember_file(path);
       say("Reopened " + path + " at step " + std::to_string(rec->step));
     };
   }
@@ -447,8 +456,17 @@ std::function<void()> App::prepare_open(const std::string& path) {
     run->load_weights(m->net);
     name_preset();
     model_path = own_path = path;
+    remember_file(path);
     say("Opened " + path + " (" + setup.net.describe() + ")");
   };
+}
+
+void App::remember_file(const std::string& path) {
+  char real[4096];
+  const std::string full = path.empty() || path[0] == '/' || !::realpath(path.c_str(), real) ? path : std::string(real);
+  recent_files.erase(std::remove(recent_files.begin(), recent_files.end(), full), recent_files.end());
+  recent_files.insert(recent_files.begin(), full);
+  if (recent_files.size() > 8) recent_files.resize(8);
 }
 
 bool App::custom_network() const {

@@ -318,6 +318,9 @@ struct App {
   std::string model_path, own_path;
   bool restoring = false;  // a reopened run's restore is under way (its restart keeps own_path)
   std::string dialog_path;  // the path in the open Save or Open dialog
+  std::string browse_dir;   // the folder the dialog's browser shows
+  std::vector<std::string> recent_files;  // saved or opened lately, newest first (kept in the settings)
+  void remember_file(const std::string& path);
   long saved_step = 0;  // the run's step when it was last saved or opened
   // An action that would throw away unsaved training (reset, another network or dataset, opening
   // a file) waits for the user's answer in a dialog; without unsaved training it runs at once.

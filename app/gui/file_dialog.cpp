@@ -1,29 +1,136 @@
-// Save and open dialogs for model files: a path to edit, and the models already in the user's
-// nnviz folder to pick from. (ImGui has no native file dialog.)
+// Save and open dialogs for model files: a path to edit, and a browser of folders and model files
+// under it, with the files used lately. (ImGui has no native file dialog.)
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include "app.h"
+#include "fileio.h"
 
 namespace nnviz::gui {
 
 namespace {
 
-std::vector<std::string> list_models(const std::string& dir) {
-  std::vector<std::string> out;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      const std::string n = e->d_name;
-      if (n.size() > 12 && n.compare(n.size() - 12, 12, ".safetensors") == 0) out.push_back(dir + "/" + n);
-    }
-    ::closedir(d);
+// One folder's entries for the browser: sub-folders, then model files (.safetensors), each sorted;
+// hidden names left out. Read again when the folder changes and once a second, not every frame.
+struct Listing {
+  std::string dir, error;
+  std::vector<std::string> folders, files;
+  double read_at = -1;
+  size_t more = 0;  // entries left out past the cap
+};
+
+bool is_folder(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
+
+const Listing& list_folder(const std::string& dir) {
+  static Listing l;
+  const double now = ImGui::GetTime();
+  if (l.dir == dir && now - l.read_at < 1.0) return l;
+  l = Listing{};
+  l.dir = dir;
+  l.read_at = now;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    l.error = std::strerror(errno);
+    return l;
   }
-  std::sort(out.begin(), out.end());
-  return out;
+  constexpr size_t kCap = 2000;  // a folder of a million files stays quick
+  while (dirent* e = ::readdir(d)) {
+    const std::string n = e->d_name;
+    if (n.empty() || n[0] == '.') continue;
+    if (l.folders.size() + l.files.size() >= kCap) {
+      ++l.more;
+      continue;
+    }
+    if (is_folder(join(dir, n))) l.folders.push_back(n);
+    else if (n.size() > 12 && n.compare(n.size() - 12, 12, ".safetensors") == 0) l.files.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(l.folders.begin(), l.folders.end());
+  std::sort(l.files.begin(), l.files.end());
+  return l;
+}
+
+// The browser under the path field: where it is, a way up and to the usual folders, the folders
+// and model files there (a click on a folder goes in, on a file takes it, a double-click on a file
+// opens or saves at once), and the files used lately. Returns true for that double-click.
+bool Browser(App& app, std::string& path, bool saving) {
+  const float fs = ImGui::GetFontSize();
+  std::string& dir = app.browse_dir;
+  if (dir.empty() || !is_folder(dir)) dir = data_home();
+  bool chosen = false;
+  auto go = [&](const std::string& to) {
+    dir = to;
+    // Saving: the file name stays, in the new folder.
+    if (saving) path = join(dir, path.substr(path.rfind('/') + 1));
+  };
+  if (ImGui::SmallButton("Up") && dir != "/") go(parent_folder(dir));
+  ImGui::SameLine();
+  if (ImGui::SmallButton("nnviz folder")) go(data_home());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", data_home().c_str());
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Home")) go(home);
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("in");
+  ImGui::SameLine();
+  // The folder, its start cut off with "..." when the line is too narrow for it.
+  std::string shown = dir;
+  const float room = ImGui::GetContentRegionAvail().x;
+  while (shown.size() > 4 && ImGui::CalcTextSize(shown.c_str()).x > room) shown = "..." + shown.substr(4);
+  ImGui::TextUnformatted(shown.c_str());
+  if (ImGui::IsItemHovered() && shown != dir) ImGui::SetTooltip("%s", dir.c_str());
+  const Listing& l = list_folder(dir);
+  const size_t rows = l.folders.size() + l.files.size() + (l.more ? 1 : 0) + (l.error.empty() ? 0 : 1);
+  ImGui::BeginChild("browser", {0, ImGui::GetTextLineHeightWithSpacing() * float(std::clamp<size_t>(rows, 3, 10)) +
+                                       fs * 0.5f},
+                    true);
+  if (!l.error.empty()) ImGui::TextColored({1, 0.55f, 0.5f, 1}, "cannot list this folder: %s", l.error.c_str());
+  std::string into;
+  for (const auto& f : l.folders) {
+    const bool in = ImGui::Selectable((f + "/").c_str());
+    app.mark(("browser." + f + "/").c_str());
+    if (in) into = join(dir, f);
+  }
+  for (const auto& f : l.files) {
+    const std::string full = join(dir, f);
+    const bool picked = ImGui::Selectable(f.c_str(), full == path, ImGuiSelectableFlags_AllowDoubleClick);
+    app.mark(("browser." + f).c_str());
+    if (picked) {
+      path = full;
+      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) chosen = true;
+    }
+  }
+  if (l.more) ImGui::TextDisabled("... and %zu more entries (type the name)", l.more);
+  if (l.folders.empty() && l.files.empty() && l.error.empty()) ImGui::TextDisabled("no folders or model files here");
+  ImGui::EndChild();
+  if (!into.empty()) go(into);
+  // Recently used files (saved and opened), newest first.
+  std::vector<std::string> recent;
+  for (const auto& r : app.recent_files)
+    if (::access(r.c_str(), R_OK) == 0) recent.push_back(r);
+  if (!recent.empty()) {
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##recent", "recent files...")) {
+      for (const auto& r : recent)
+        if (ImGui::Selectable(r.c_str(), r == path)) path = r, dir = parent_folder(r);
+      ImGui::EndCombo();
+    }
+  }
+  return chosen;
 }
 
 void Dialog(App& app, const char* title, bool saving) {
@@ -39,17 +146,18 @@ void Dialog(App& app, const char* title, bool saving) {
     path = app.model_path;
     ImGui::SetKeyboardFocusHere();
   }
+  if (ImGui::IsWindowAppearing()) app.browse_dir = path.empty() ? data_home() : parent_folder(path);
   ImGui::SetNextItemWidth(-1);
-  const bool enter = ImGui::InputText("##path", &path, ImGuiInputTextFlags_EnterReturnsTrue);
-  const auto models = list_models(data_home());
-  if (!models.empty()) {
-    ImGui::TextDisabled("In %s:", data_home().c_str());
-    ImGui::BeginChild("models", {0, ImGui::GetTextLineHeightWithSpacing() * std::min<size_t>(models.size() + 1, 8)},
-                      true);
-    for (const auto& m : models)
-      if (ImGui::Selectable(m.substr(m.rfind('/') + 1).c_str(), m == path)) path = m;
-    ImGui::EndChild();
+  bool enter = ImGui::InputText("##path", &path, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (enter && is_folder(path)) {  // a folder typed in: the browser goes there
+    app.browse_dir = path;
+    path = saving ? join(path, app.model_path.empty() ? "run.safetensors"
+                                                      : app.model_path.substr(app.model_path.rfind('/') + 1))
+                  : path;
+    enter = false;
   }
+  const bool double_clicked = Browser(app, path, saving);
+  enter = enter || double_clicked;
   // Saving over any file but this run's own says so first, and the button says Replace.
   const bool replaces = saving && path != app.own_path && ::access(path.c_str(), F_OK) == 0;
   if (replaces) {

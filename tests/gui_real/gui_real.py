@@ -251,6 +251,17 @@ class Session:
             self.x(["keyup", m])
         time.sleep(0.15)
 
+    def double_click(self, rect_name):
+        r = self.rect(rect_name)
+        self.move(self.origin[0] + (r[0] + r[2]) / 2, self.origin[1] + (r[1] + r[3]) / 2)
+        time.sleep(0.15)
+        for _ in range(2):
+            self.x(["mousedown", "1"])
+            time.sleep(0.03)
+            self.x(["mouseup", "1"])
+            time.sleep(0.06)
+        time.sleep(0.15)
+
     def key(self, name, mods=()):
         # Held for 50 ms: a tap with no hold can fall between two frames of a busy app.
         for m in mods:
@@ -694,6 +705,30 @@ def scenario_open_other(s):
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
 
 
+def scenario_browse(s):
+    """The Open dialog's browser: a saved run copied into a sub-folder of the nnviz folder is found
+    by clicking the folder and double-clicking the file, without typing a path; the file then
+    heads the dialog's recent files."""
+    train_a_little(s)
+    path = save_dialog(s)["dialog_path"]
+    s.key("Return")
+    s.wait_for(lambda d: d.get("own_path") == path, 10, "the run saved")
+    sub = os.path.join(data_folder(s), "runs")
+    os.makedirs(sub, exist_ok=True)
+    shutil.copy(path, os.path.join(sub, "copy.safetensors"))
+    s.move_inside()
+    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
+    s.click("browser.runs/")
+    s.wait_for(lambda d: "browser.copy.safetensors" in d.get("rects", {}), 10, "the file listed in the sub-folder")
+    shot = s.shot("browser")
+    keep_png(shot)
+    s.double_click("browser.copy.safetensors")
+    d = s.wait_for(lambda d: "Reopened" in d.get("status", "") and "copy.safetensors" in d.get("status", ""), 15,
+                   "the copy reopened by a double-click")
+    if d.get("own_path", "").rsplit("/", 1)[-1] != "copy.safetensors":
+        raise Failed(f"the run's file is {d.get('own_path')}, not the copy")
+
+
 def scenario_zoom_back(s):
     """Ctrl+= six times, then Ctrl+0: every style size equal to the start's."""
     s.move_inside()
@@ -796,6 +831,7 @@ SCENARIOS = {
     "save-twice": scenario_save_twice,
     "open-error": scenario_open_error,
     "open-other": scenario_open_other,
+    "browse": scenario_browse,
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
