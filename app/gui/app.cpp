@@ -154,6 +154,13 @@ void App::poll() {
       data.reset();
       run.reset();
     }
+    // A file of this dataset waited for it (switch_and_open): open it on the fresh run.
+    if (!open_after_loading.empty()) {
+      const std::string path = std::move(open_after_loading);
+      open_after_loading.clear();
+      if (data && run) load_model(path);
+      else say("Could not open " + path + ": its dataset did not load: " + data_error, true);
+    }
   }
   if (run) {
     snap = run->snapshot(cursor);
@@ -403,9 +410,8 @@ void App::save_model(const std::string& path) {
 std::function<void()> App::prepare_open(const std::string& path) {
   if (is_run_file(path)) {
     auto rec = std::make_shared<RunRecord>(load_run(path));
-    if (rec->meta.config.dataset != data_kind || !data)
-      throw Error("[open] " + path + ": the run was trained on " + std::string(to_string(rec->meta.config.dataset)) +
-                  "; switch the dataset first, then open it again");
+    if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
+    if (rec->meta.config.dataset != data_kind) return switch_and_open(rec->meta.config.dataset, path);
     check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
     if (rec->cursor > size_t(data->train.count))
       throw Error("[open] " + path + ": its place in the data (sample " + std::to_string(rec->cursor) +
@@ -438,9 +444,8 @@ std::function<void()> App::prepare_open(const std::string& path) {
     };
   }
   auto m = std::make_shared<LoadedModel>(nnviz::load_model(path));
-  if (m->meta.config.dataset != data_kind || !data)
-    throw Error("[open] " + path + ": the model was trained on " + std::string(to_string(m->meta.config.dataset)) +
-                "; switch the dataset first, then open it again");
+  if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
+  if (m->meta.config.dataset != data_kind) return switch_and_open(m->meta.config.dataset, path);
   check_fits(m->net, data->input_shape(), data->num_classes, "open", path);
   return [this, m, path] {
     const TrainConfig before = setup;
@@ -484,6 +489,19 @@ void App::name_preset() {
   if (all[size_t(preset)].config.net.to_json().dump() == net) return;
   for (size_t i = 0; i < all.size(); ++i)
     if (all[i].config.net.to_json().dump() == net) preset = int(i);
+}
+
+std::function<void()> App::switch_and_open(DatasetKind kind, const std::string& path) {
+  // The file is whole (it was read); whether it fits the other dataset is checked once that is
+  // loaded, by opening it again then (poll).
+  return [this, kind, path] {
+    say("The file was trained on " + std::string(to_string(kind)) + ": loading that dataset, then opening " + path);
+    setup.dataset = kind;
+    run.reset();
+    data.reset();
+    load_data(kind);
+    open_after_loading = path;
+  };
 }
 
 void App::load_model(const std::string& path) {

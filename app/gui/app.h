@@ -377,6 +377,9 @@ struct App {
   // training). Throws Error naming the file and the problem.
   std::function<void()> prepare_open(const std::string& path);
   void open_checked(const std::function<void()>& commit);  // runs it; an error becomes a message
+  // A file of the other dataset: what switches to that dataset and opens the file once it loaded.
+  std::function<void()> switch_and_open(DatasetKind kind, const std::string& path);
+  std::string open_after_loading;  // the file to open when the data now loading is ready
   // After a file brought its own network: the sidebar's preset becomes the one with that network,
   // if there is one (else it stays, shown as "custom (from ...)").
   void name_preset();

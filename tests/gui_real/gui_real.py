@@ -705,6 +705,35 @@ def scenario_open_other(s):
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
 
 
+def scenario_open_fashion(s):
+    """A Fashion-MNIST run opened while the app is on MNIST digits: after the question about the
+    unsaved training, the app switches the dataset itself and reopens the run on it (it used to
+    say 'switch the dataset first')."""
+    other = os.path.join(s.tmp, "fashion.safetensors")
+    env = s.env()
+    env.pop("NNVIZ_STATE_FILE")
+    r = subprocess.run([s.app_path, "--screenshot", os.path.join(s.tmp, "fashion.png"), "--frames", "2",
+                        "--dataset", "fashion", "--train-steps", "30", "--save-run", other],
+                       env=env, cwd=s.tmp, capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 or not os.path.exists(other):
+        raise Failed(f"the headless Fashion-MNIST run could not be made: {r.stderr[-500:]}")
+    train_a_little(s)
+    if s.dump().get("dataset") != "mnist":
+        raise Failed(f"the app did not start on MNIST: {s.dump().get('dataset')}")
+    s.move_inside()
+    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
+    s.key("a", mods=("ctrl",))
+    type_text(s, other)
+    s.key("Return")
+    s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
+    s.click("confirm.discard")
+    s.wait_for(lambda d: "Reopened" in d.get("status", ""), 90, "the Fashion-MNIST run reopened")
+    d = s.wait_for(lambda d: d.get("step") == 30, 10, "the reopened run at its saved step")
+    keep_png(s.shot("fashion-opened"))
+    if d.get("dataset") != "fashion" or d.get("step") != 30 or d.get("state") == "failed":
+        raise Failed(f"after the open: dataset {d.get('dataset')}, step {d.get('step')}, state {d.get('state')}")
+
+
 def scenario_browse(s):
     """The Open dialog's browser: a saved run copied into a sub-folder of the nnviz folder is found
     by clicking the folder and double-clicking the file, without typing a path; the file then
@@ -832,6 +861,7 @@ SCENARIOS = {
     "open-error": scenario_open_error,
     "open-other": scenario_open_other,
     "browse": scenario_browse,
+    "open-fashion": scenario_open_fashion,
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
