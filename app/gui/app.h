@@ -283,7 +283,8 @@ struct App {
   // Classroom mode hides the controls a teacher chose (and their shortcuts), so that students see
   // the controls and views the lesson needs. Ctrl+Shift+K (or the settings) leaves it.
   bool classroom = false;
-  bool hide_setup = false, hide_optimizer = false, hide_data = false, hide_reset = false, hide_files = false;
+  // What classroom mode hides: by default everything but the controls and the views (Reset stays).
+  bool hide_setup = true, hide_optimizer = true, hide_data = true, hide_reset = false, hide_files = true;
   // Started with --classroom: everything is hidden for this session only; the settings file keeps
   // the teacher's own choices (as they were read) for the next plain start.
   bool classroom_forced = false;

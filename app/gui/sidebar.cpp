@@ -105,9 +105,32 @@ void ViewsSection(App& app) {
   ImGui::SameLine();
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
+  // The projector preset: everything (text, plots, the confusion matrix) one and a half times larger.
+  auto projector = [&app] {
+    const bool on = app.ui_zoom >= 1.45f;
+    if (ImGui::SmallButton(on ? "Projector off" : "Projector")) app.ui_zoom = on ? 1.f : 1.5f;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(on ? "Back to the normal size (Ctrl+0)" : "Everything 1.5 times larger, for a projector (Ctrl+= and Ctrl+- step)");
+  };
   if (app.classroom) {
+    // The teacher's way out, in sight (and Ctrl+Shift+K).
     ImGui::TextDisabled("classroom mode");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+Shift+K leaves it");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Leave...")) ImGui::OpenPopup("Leave classroom mode");
+    app.mark("classroom.leave");
+    ImGui::SameLine();
+    projector();
+    if (ImGui::BeginPopup("Leave classroom mode")) {
+      ImGui::TextUnformatted("Show every setting again? (Ctrl+Shift+K does the same)");
+      if (ImGui::Button("Leave classroom mode")) {
+        app.classroom = false;
+        ImGui::CloseCurrentPopup();
+      }
+      app.mark("classroom.leave_confirm");
+      ImGui::SameLine();
+      if (ImGui::Button("Stay")) ImGui::CloseCurrentPopup();
+      ImGui::EndPopup();
+    }
   } else if (ImGui::TreeNode("Classroom")) {
     ImGui::TextDisabled("What students do not see (nor reach by shortcut):");
     ImGui::Checkbox("the network setup", &app.hide_setup);
@@ -116,7 +139,9 @@ void ViewsSection(App& app) {
     ImGui::Checkbox("Reset (and R)", &app.hide_reset);
     ImGui::Checkbox("saving and opening files", &app.hide_files);
     if (ImGui::Button("Enter classroom mode")) app.classroom = true;
-    HelpMarker("Ctrl+Shift+K leaves classroom mode (and enters it). The choice is remembered.");
+    app.mark("classroom.enter");
+    HelpMarker("Leave... in the sidebar or Ctrl+Shift+K leaves classroom mode (and the keys enter it). The choice is remembered.");
+    projector();
     ImGui::TreePop();
   }
 }
