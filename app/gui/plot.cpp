@@ -282,7 +282,28 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       pos.y += fs * 1.25f;
     }
   }
-  bool on_legend = false;
+  // A legend that would cover much of a small plot folds into a chip of colour squares; the
+  // pointer on the chip unfolds it (it stays open while the pointer is on it).
+  ImVec2 chip_a, chip_b;
+  bool folded = false;
+  if (!legend.empty()) {
+    const ImVec2 la = legend.front().a, lb = legend.back().b;
+    const float share = (lb.x - la.x) * (lb.y - la.y) / std::max(1.f, w * h);
+    if (share > 0.2f) {
+      const float cw = float(series.size()) * fs * 0.8f + fs * 0.4f;
+      chip_a = {area.max.x - cw - fs * 0.3f, axes.legend_bottom ? area.max.y - fs * 1.3f : area.min.y + fs * 0.3f};
+      chip_b = {chip_a.x + cw, chip_a.y + fs * 1.0f};
+      auto inside = [&](ImVec2 lo, ImVec2 hi) {
+        return io.MousePos.x >= lo.x && io.MousePos.x <= hi.x && io.MousePos.y >= lo.y && io.MousePos.y <= hi.y;
+      };
+      const ImVec2 ua{std::min(la.x, chip_a.x), std::min(la.y, chip_a.y)}, ub{std::max(lb.x, chip_b.x), std::max(lb.y, chip_b.y)};
+      st.legend_open = inside(chip_a, chip_b) || (st.legend_open && inside(ua, ub));
+      folded = !st.legend_open;
+      if (folded) legend.clear();
+    }
+  }
+  bool on_legend = folded && io.MousePos.x >= chip_a.x && io.MousePos.x <= chip_b.x && io.MousePos.y >= chip_a.y &&
+                   io.MousePos.y <= chip_b.y;
   for (auto& it : legend)
     if (io.MousePos.x >= it.a.x && io.MousePos.x <= it.b.x && io.MousePos.y >= it.a.y && io.MousePos.y <= it.b.y) {
       on_legend = true;
@@ -433,6 +454,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const ImU32 mcol = IM_COL32(240, 205, 90, 230);
   std::vector<ImVec4> taken;  // placed label rectangles, and the legend's entries
   for (const auto& it : legend) taken.push_back({it.a.x, it.a.y, it.b.x, it.b.y});
+  if (folded) taken.push_back({chip_a.x, chip_a.y, chip_b.x, chip_b.y});
   auto overlaps = [&](const ImVec4& r) {
     for (const ImVec4& t : taken)
       if (r.x < t.z && t.x < r.z && r.y < t.w && t.y < r.w) return true;
@@ -462,7 +484,15 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   dl->PopClipRect();
 
   // --- legend
-  for (size_t i = 0; i < series.size(); ++i) {
+  if (folded) {
+    dl->AddRectFilled(chip_a, chip_b, ImGui::GetColorU32(ImGuiCol_WindowBg, 0.8f), 3.f);
+    for (size_t i = 0; i < series.size(); ++i) {
+      const bool on = !series[i].visible || *series[i].visible;
+      const float x = chip_a.x + fs * 0.2f + float(i) * fs * 0.8f;
+      dl->AddRectFilled({x + fs * 0.1f, chip_a.y + fs * 0.25f}, {x + fs * 0.7f, chip_b.y - fs * 0.25f}, on ? series[i].color : dim);
+    }
+  }
+  for (size_t i = 0; i < legend.size(); ++i) {
     const auto& s = series[i];
     const LegendItem& it = legend[i];
     const bool on = !s.visible || *s.visible;

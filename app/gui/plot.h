@@ -74,6 +74,7 @@ struct PlotState {
   bool follow = true;    // auto-fit x to all data while new data arrives
   bool log_y = false;
   bool user_view = false;  // zoomed or panned: keep the view until reset
+  bool legend_open = false;  // a folded legend (small plot) unfolded by the pointer
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
 };
 
