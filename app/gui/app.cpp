@@ -149,7 +149,10 @@ void App::poll() {
     try {
       data = loading.get();
       start_run();
+      if (run && play_when_ready) run->play();
+      play_when_ready = false;
     } catch (const std::exception& e) {
+      play_when_ready = false;
       data_error = e.what();
       data.reset();
       run.reset();
@@ -464,6 +467,11 @@ std::function<void()> App::prepare_open(const std::string& path) {
     remember_file(path);
     say("Opened " + path + " (" + setup.net.describe() + ")");
   };
+}
+
+void App::toggle_play_when_ready() {
+  play_when_ready = !play_when_ready;
+  say(play_when_ready ? "Training starts as soon as the data is loaded" : "Training waits for Play");
 }
 
 void App::remember_file(const std::string& path) {

@@ -322,6 +322,8 @@ struct App {
   std::string browse_dir;   // the folder the dialog's browser shows
   std::vector<std::string> recent_files;  // saved or opened lately, newest first (kept in the settings)
   void remember_file(const std::string& path);
+  bool play_when_ready = false;  // Play pressed while the data loaded: train once it is ready
+  void toggle_play_when_ready();
   long saved_step = 0;  // the run's step when it was last saved or opened
   // An action that would throw away unsaved training (reset, another network or dataset, opening
   // a file) waits for the user's answer in a dialog; without unsaved training it runs at once.

@@ -399,13 +399,20 @@ void OptimizerSection(App& app) {
 void ControlsSection(App& app) {
   Section("CONTROLS");
   Run* run = app.run.get();
-  ImGui::BeginDisabled(!run);
   const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
   const bool running = app.training();
-  const bool play_pressed = ImGui::Button(running ? "Pause" : "Play", {bw, 0});
+  // Play works while the data still loads: the training starts as soon as it is ready.
+  const bool waiting = !run && app.loading.valid();
+  ImGui::BeginDisabled(!run && !waiting);
+  const bool play_pressed = ImGui::Button(running ? "Pause" : waiting && app.play_when_ready ? "Starting" : "Play", {bw, 0});
   app.mark("controls.play");
   if (play_pressed && run) running ? run->pause() : run->play();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+  else if (play_pressed && waiting) app.toggle_play_when_ready();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(waiting ? (app.play_when_ready ? "Starts when the data is loaded; click to cancel" : "Space: starts as soon as the data is loaded")
+                              : "Space");
+  ImGui::EndDisabled();
+  ImGui::BeginDisabled(!run);
   ImGui::SameLine();
   const bool step_pressed = ImGui::Button("Step", {bw, 0});
   app.mark("controls.step");

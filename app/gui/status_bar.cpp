@@ -235,7 +235,11 @@ void HandleShortcuts(App& app) {
   bool question = false;
   for (int i = 0; i < io.InputQueueCharacters.Size; ++i) question |= io.InputQueueCharacters[i] == '?';
   if (ImGui::IsKeyPressed(GLFW_KEY_F1, false) || question) app.show_help = !app.show_help;
-  if (!app.run) return;
+  if (!app.run) {
+    // Space while the data still loads: training starts when it is ready (press again: it does not).
+    if (app.loading.valid() && !io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) app.toggle_play_when_ready();
+    return;
+  }
   Run& run = *app.run;
   // ImGui 1.86: IsKeyPressed takes the backend's key index (GLFW_KEY_*).
   if (io.KeyCtrl && io.KeyShift) {

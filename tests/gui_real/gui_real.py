@@ -175,7 +175,7 @@ class Session:
         e.pop("XAUTHORITY", None)
         return e
 
-    def start_app(self):
+    def start_app(self, wait_for_data=True):
         self.log_path = os.path.join(self.out, f"{self.name}.log")
         self.app_log = open(self.log_path, "w")
         self.proc = subprocess.Popen([self.app_path], env=self.env(), cwd=self.tmp, stdout=self.app_log,
@@ -187,7 +187,8 @@ class Session:
         self.origin = (int(g["X"]), int(g["Y"]))
         self.size = (int(g["WIDTH"]), int(g["HEIGHT"]))
         log(f"window {wid} at {self.origin}, {self.size[0]}x{self.size[1]}, display {self.display}")
-        self.wait_for(lambda d: d.get("data_loaded") and "state" in d, 60, "the data loaded and a run made")
+        if wait_for_data:
+            self.wait_for(lambda d: d.get("data_loaded") and "state" in d, 60, "the data loaded and a run made")
 
     def x(self, args, timeout=10):
         r = subprocess.run(["xdotool"] + args, env=self.env(), capture_output=True, text=True, timeout=timeout)
@@ -734,6 +735,19 @@ def scenario_open_fashion(s):
         raise Failed(f"after the open: dataset {d.get('dataset')}, step {d.get('step')}, state {d.get('state')}")
 
 
+def scenario_first_click(s):
+    """The first click after launch, on Play, as soon as the window shows it, with nothing before it
+    (no key, no earlier click): training starts, also when the data is still loading then (the
+    click was ignored: Play was disabled until the data was in). Then Pause."""
+    d = s.wait_for(lambda d: "controls.play" in d.get("rects", {}), 30, "the Play button on screen")
+    log(f"clicking Play; the data is {'in' if d.get('data_loaded') else 'still loading'}")
+    s.click("controls.play")
+    s.wait_for(lambda d: d.get("data_loaded"), 60, "the data loaded")
+    s.wait_for(lambda d: d.get("state") == "running" and d.get("step", 0) > 0, 10, "training after the first click on Play")
+    s.click("controls.play")
+    s.wait_for(lambda d: d.get("state") == "paused", 10, "paused after the second click")
+
+
 def scenario_browse(s):
     """The Open dialog's browser: a saved run copied into a sub-folder of the nnviz folder is found
     by clicking the folder and double-clicking the file, without typing a path; the file then
@@ -861,12 +875,17 @@ SCENARIOS = {
     "open-error": scenario_open_error,
     "open-other": scenario_open_other,
     "browse": scenario_browse,
+    "first-click": scenario_first_click,
     "open-fashion": scenario_open_fashion,
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
     "help": scenario_help,
 }
+
+
+# Scenarios that act before the data has loaded.
+EARLY = {"first-click"}
 
 
 def main():
@@ -885,7 +904,7 @@ def main():
     t0 = time.monotonic()
     try:
         s.start_x()
-        s.start_app()
+        s.start_app(wait_for_data=a.scenario not in EARLY)
         SCENARIOS[a.scenario](s)
         ok = True
         # Closed as the close button closes it: a clean exit that kept what it had to keep.
