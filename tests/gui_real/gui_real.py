@@ -645,18 +645,25 @@ def scenario_open_error(s):
         raise Failed(f"the error is not in the message log: {d['log']}")
 
 
+def headless_run(s, name, *flags):
+    """A run file of 30 steps made by a headless instance of the app on the same display (its own
+    state file left out), with the given flags; its path."""
+    path = os.path.join(s.tmp, f"{name}.safetensors")
+    env = s.env()
+    env.pop("NNVIZ_STATE_FILE")
+    r = subprocess.run([s.app_path, "--screenshot", os.path.join(s.tmp, f"{name}.png"), "--frames", "2", *flags,
+                        "--train-steps", "30", "--save-run", path],
+                       env=env, cwd=s.tmp, capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 or not os.path.exists(path):
+        raise Failed(f"the headless run {name} could not be made: {r.stderr[-500:]}")
+    return path
+
+
 def scenario_open_other(s):
     """A run of another architecture (a convolutional net, saved by a headless instance) opened over
     a paused MLP run: it reopens at its own step with its own network and trains on; a damaged copy
     of it is refused with the current run untouched (never left 'failed')."""
-    other = os.path.join(s.tmp, "other.safetensors")
-    env = s.env()
-    env.pop("NNVIZ_STATE_FILE")
-    r = subprocess.run([s.app_path, "--screenshot", os.path.join(s.tmp, "other.png"), "--frames", "2",
-                        "--preset", "cnn8", "--train-steps", "30", "--save-run", other],
-                       env=env, cwd=s.tmp, capture_output=True, text=True, timeout=300)
-    if r.returncode != 0 or not os.path.exists(other):
-        raise Failed(f"the headless run to open could not be made: {r.stderr[-500:]}")
+    other = headless_run(s, "other", "--preset", "cnn8")
     with open(other, "rb") as f:
         good = f.read()
     damaged = os.path.join(s.tmp, "damaged.safetensors")
@@ -710,14 +717,7 @@ def scenario_open_fashion(s):
     """A Fashion-MNIST run opened while the app is on MNIST digits: after the question about the
     unsaved training, the app switches the dataset itself and reopens the run on it (it used to
     say 'switch the dataset first')."""
-    other = os.path.join(s.tmp, "fashion.safetensors")
-    env = s.env()
-    env.pop("NNVIZ_STATE_FILE")
-    r = subprocess.run([s.app_path, "--screenshot", os.path.join(s.tmp, "fashion.png"), "--frames", "2",
-                        "--dataset", "fashion", "--train-steps", "30", "--save-run", other],
-                       env=env, cwd=s.tmp, capture_output=True, text=True, timeout=300)
-    if r.returncode != 0 or not os.path.exists(other):
-        raise Failed(f"the headless Fashion-MNIST run could not be made: {r.stderr[-500:]}")
+    other = headless_run(s, "fashion", "--dataset", "fashion")
     train_a_little(s)
     if s.dump().get("dataset") != "mnist":
         raise Failed(f"the app did not start on MNIST: {s.dump().get('dataset')}")
