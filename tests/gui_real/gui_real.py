@@ -689,6 +689,12 @@ def scenario_open_other(s):
     s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
     s.click("confirm.discard")
     d = s.wait_for(lambda d: "Reopened" in d.get("status", ""), 20, "'Reopened' in the status bar")
+    # The app says "Reopened" when it hands the file to the new run; the run puts the weights and
+    # the step back on its own thread, a few frames later in a slow (sanitizer) build.
+    try:
+        d = s.wait_for(lambda d: d.get("step") == 30 or d.get("state") == "failed", 20, "the reopened run's step")
+    except Failed:
+        d = s.dump()
     shot = s.shot("opened-other")
     keep_png(shot)
     if d.get("state") == "failed":
