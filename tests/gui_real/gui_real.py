@@ -856,6 +856,34 @@ def scenario_help(s):
     s.wait_for(lambda d: d.get("help"), 10, "the shortcuts list after '?'")
 
 
+def scenario_probe_while_training(s):
+    """The activations view's image changed, typed in, while the run trains: each value is handed
+    to the run's thread, which owns the network (under scripts/sanitize.sh thread this is where the
+    GUI's thread and the training thread meet), and the view ends up showing the last one chosen."""
+    s.click("views.activations")
+    r = s.rect("activations.probe")
+    train_on = lambda d: d.get("state") == "running" and d.get("step", 0) > 0
+    s.move_inside()
+    press_until(s, "space", train_on, "training")
+    # The text field is the left part of the control (the -/+ buttons and the label follow it).
+    field = (s.origin[0] + r[0] + 12, s.origin[1] + (r[1] + r[3]) / 2)
+    for value in ("7", "123", "42", "9999", "5"):
+        s.move(*field)
+        time.sleep(0.1)
+        s.x(["click", "1"])
+        time.sleep(0.2)
+        s.key("a", mods=("ctrl",))
+        type_text(s, value)
+        s.key("Return")
+        time.sleep(0.3)
+    d = s.wait_for(lambda d: d.get("probe", {}).get("index") == 5 and d["probe"].get("shown"), 20,
+                   "the probe of validation image 5 in the view")
+    if not train_on(d):
+        raise Failed(f"the run stopped training while the probe changed: state {d.get('state')}")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -872,6 +900,7 @@ SCENARIOS = {
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
     "help": scenario_help,
+    "probe-while-training": scenario_probe_while_training,
 }
 
 
