@@ -80,6 +80,7 @@ void WriteStateDump(App& app, long frames) {
   d.set("views", views);
   d.set("popups", VisiblePopups());
   d.set("help", app.show_help);          // the keyboard shortcuts overlay
+  d.set("typing", ImGui::GetIO().WantTextInput);  // a text field has the keyboard (no shortcuts)
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
   {

@@ -868,14 +868,21 @@ def scenario_probe_while_training(s):
     # The text field is the left part of the control (the -/+ buttons and the label follow it).
     field = (s.origin[0] + r[0] + 12, s.origin[1] + (r[1] + r[3]) / 2)
     for value in ("7", "123", "42", "9999", "5"):
-        s.move(*field)
-        time.sleep(0.1)
-        s.x(["click", "1"])
-        time.sleep(0.2)
+        for attempt in range(3):
+            s.move(*field)
+            time.sleep(0.1)
+            s.x(["click", "1"])
+            try:
+                s.wait_for(lambda d: d.get("typing"), 5, "the image field taking the keyboard")
+                break
+            except Failed:
+                if attempt == 2:
+                    raise
         s.key("a", mods=("ctrl",))
         type_text(s, value)
-        s.key("Return")
-        time.sleep(0.3)
+        # Enter ends the edit (the value applies as it is typed); again if a busy frame missed it.
+        press_until(s, "Return", lambda d: not d.get("typing") and d.get("probe", {}).get("index") == int(value),
+                    f"validation image {value} set and the field left")
     d = s.wait_for(lambda d: d.get("probe", {}).get("index") == 5 and d["probe"].get("shown"), 20,
                    "the probe of validation image 5 in the view")
     if not train_on(d):
