@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <future>
+#include <utility>
 
 #include "loss.h"
 #include "model_io.h"
@@ -59,7 +60,11 @@ void lower_priority(int nice) {
 }  // namespace
 
 Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions opts)
-    : data_(std::move(data)), opts_(opts), trainer_(cfg, *data_) {
+    : data_(std::move(data)),
+      opts_(opts),
+      trainer_(cfg, *data_),
+      probe_values_(std::as_const(trainer_).net().input_shape().size()),
+      probe_outputs_(std::as_const(trainer_).net().output_shape().size()) {
   const Split& probe_split = data_->val.count > 0 ? data_->val : data_->train;
   probe_x_ = probe_split.x.col(0);
   probe_label_ = probe_split.y[0];
@@ -284,11 +289,11 @@ void Run::set_speed(double bps) {
 }
 
 void Run::set_probe(const Mat& x, int label) {
-  const Network& net = trainer_.net();  // the spec never changes after construction
-  if (x.cols() != 1 || x.rows() != net.input_shape().size())
-    throw Error("[engine] the probe input must be one sample of " + std::to_string(net.input_shape().size()) +
+  // Checked against the sizes noted at construction: the trainer belongs to the training thread.
+  if (x.cols() != 1 || x.rows() != probe_values_)
+    throw Error("[engine] the probe input must be one sample of " + std::to_string(probe_values_) +
                 " values, not " + std::to_string(x.rows()) + "x" + std::to_string(x.cols()));
-  if (label < -1 || label >= net.output_shape().size())
+  if (label < -1 || label >= probe_outputs_)
     throw Error("[engine] the probe label " + std::to_string(label) + " is not a class of this network");
   enqueue([this, x, label] {
     probe_x_ = x;

@@ -236,6 +236,9 @@ class Run {
   std::shared_ptr<const Dataset> data_;
   RunOptions opts_;
   Trainer trainer_;  // touched only by the training thread after construction
+  // The network's input values and outputs, for checking a probe on the caller's thread (the
+  // architecture never changes after construction).
+  const int probe_values_, probe_outputs_;
 
   // Commands.
   mutable std::mutex cmd_mu_;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# A randomised GUI run under AddressSanitizer + UBSan, driven through real X input.
+# A randomised GUI run under AddressSanitizer + UBSan (or ThreadSanitizer), driven through real
+# X input.
 #
 #   scripts/gui-monkey.sh [SECONDS]          default 300
 #
 # Builds (or reuses) the sanitizer build of the GUI (build-asan/, configured as
-# scripts/sanitize.sh address does), starts its own Xvfb on a random display and the real
+# scripts/sanitize.sh address does; build-tsan/ as scripts/sanitize.sh thread does, with
+# MONKEY_SANITIZER=thread), starts its own Xvfb on a random display and the real
 # binary in it as a user would (no headless flags, a fresh temporary HOME), then for SECONDS
 # sends random but plausible input with xdotool (XTEST): pointer moves, clicks and short drags
 # biased towards the sidebar, key taps (Space, S, E, R, Escape, Return, Tab, digits, Ctrl+S/O,
@@ -15,9 +17,11 @@
 # at the end it sends SIGTERM (the app treats it as the close button) and waits up to 60 s.
 #
 # PASS only if the app never died, exited 0 after SIGTERM and its output has no sanitizer
-# report, "free():", "corrupted" or "terminate called". On FAIL it prints the seed, the last
-# 50 actions and the report. Either way the output folder (printed) keeps the logs, every
-# action, a screenshot every ~30 s and a final one (PNG when ImageMagick is there).
+# report, "free():", "corrupted" or "terminate called". Under ThreadSanitizer a data race does not
+# stop the run: every race of the whole run goes to the log (suppressions: tests/tsan-gui.supp),
+# and any one fails it. On FAIL it prints the seed, the last 50 actions and the report. Either
+# way the output folder (printed) keeps the logs, every action, a screenshot every ~30 s and a
+# final one (PNG when ImageMagick is there).
 #
 # Environment:
 #   SEED=N                    replay a run (the seed is printed at the start)
@@ -26,14 +30,21 @@
 #   MONKEY_XDG=missing        XDG_CONFIG_HOME, XDG_DATA_HOME, ... point to folders that do not
 #                             exist (default: unset, so the app uses the fresh HOME's defaults)
 #   MONKEY_OUT=DIR            output folder (default: a new /tmp/nnviz-monkey.XXXXXX)
-#   NNVIZ_ASAN_BUILD_DIR      the sanitizer build folder (default: <repo>/build-asan)
+#   MONKEY_SANITIZER=thread   the ThreadSanitizer build (default: address, with UBSan)
+#   NNVIZ_ASAN_BUILD_DIR      the AddressSanitizer build folder (default: <repo>/build-asan)
+#   NNVIZ_TSAN_BUILD_DIR      the ThreadSanitizer build folder (default: <repo>/build-tsan)
 #   NNVIZ_MONKEY_NO_BUILD=1   use the binary in the build folder as it is
 #   NNVIZ_JOBS                build jobs (default: number of cores)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-300}"
 [[ "$duration" =~ ^[0-9]+$ ]] || { echo "usage: gui-monkey.sh [SECONDS]" >&2; exit 2; }
-build="${NNVIZ_ASAN_BUILD_DIR:-$root/build-asan}"
+sanitizer="${MONKEY_SANITIZER:-address}"
+case "$sanitizer" in
+  address) build="${NNVIZ_ASAN_BUILD_DIR:-$root/build-asan}" ;;
+  thread)  build="${NNVIZ_TSAN_BUILD_DIR:-$root/build-tsan}" ;;
+  *) echo "gui-monkey.sh: MONKEY_SANITIZER must be address or thread, not '$sanitizer'" >&2; exit 2 ;;
+esac
 jobs="${NNVIZ_JOBS:-$(nproc)}"
 seed="${SEED:-$(od -An -tu4 -N4 /dev/urandom | tr -d ' ')}"
 focus="${MONKEY_FOCUS:-}"
@@ -65,10 +76,10 @@ bin="$build/bin/nnviz"
 if [ "${NNVIZ_MONKEY_NO_BUILD:-0}" = 1 ] && [ -x "$bin" ]; then
   say "reusing $bin"
 else
-  # The same configuration as scripts/sanitize.sh address, so the two share the folder.
+  # The same configuration as scripts/sanitize.sh, so the two share the folder.
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-        -DNNVIZ_SANITIZE=address -DNNVIZ_OPENMP=OFF -DNNVIZ_BUILD_GUI=ON >/dev/null
-  say "building nnviz with -fsanitize=address,undefined in $build (the first time takes a while)"
+        -DNNVIZ_SANITIZE="$sanitizer" -DNNVIZ_OPENMP=OFF -DNNVIZ_BUILD_GUI=ON >/dev/null
+  say "building nnviz with -fsanitize=$sanitizer in $build (the first time takes a while)"
   cmake --build "$build" -j "$jobs" --target nnviz
 fi
 
@@ -106,7 +117,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-say "seed $seed (SEED=$seed replays it)  duration ${duration}s  focus ${focus:-none}  XDG ${xdg}"
+say "seed $seed (SEED=$seed replays it)  duration ${duration}s  focus ${focus:-none}  XDG ${xdg}  sanitizer ${sanitizer}"
 say "display $display (Xvfb PID $xvfb_pid)  output $out"
 
 # Point files the playground's CSV field is given (valid, large, broken, one class, huge values).
@@ -137,7 +148,10 @@ PY
 app_env=(env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR
          HOME="$home" DISPLAY="$display" XAUTHORITY="$XAUTHORITY"
          ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
-         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+         # Every race of the run to the log, not only the first; the graphics driver's own
+         # threads are not ours (the file says why).
+         TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$root/tests/tsan-gui.supp")
 if [ "$xdg" = missing ]; then
   gone="$home/gone/not-there"
   app_env+=(XDG_CONFIG_HOME="$gone/config" XDG_DATA_HOME="$gone/data" XDG_CACHE_HOME="$gone/cache"
@@ -176,6 +190,8 @@ t0 = time.monotonic()
 actions = open(os.path.join(out, "actions.log"), "w", buffering=1)
 count = 0
 DEVNULL = subprocess.DEVNULL
+# A ThreadSanitizer report is not among them: the run goes on to find every race, and the verdict
+# at the end fails on any.
 BAD = ("AddressSanitizer", "runtime error", "LeakSanitizer", "free():", "corrupted", "terminate called")
 children = []
 
@@ -614,14 +630,14 @@ fi
 app_pid=""
 set -e
 
-bad_re='AddressSanitizer|runtime error|LeakSanitizer|free\(\)|corrupted|terminate called'
+bad_re='AddressSanitizer|ThreadSanitizer|runtime error|LeakSanitizer|free\(\)|corrupted|terminate called'
 verdict=PASS
 [ "$monkey_rc" -eq 0 ] || verdict=FAIL
 [ "$app_rc" = 0 ] || verdict=FAIL
 grep -Eq "$bad_re" "$log" "$out/nnviz.stdout.log" && verdict=FAIL
 echo "seed=$seed" >"$out/verdict.txt"; echo "exit=$app_rc" >>"$out/verdict.txt"; echo "verdict=$verdict" >>"$out/verdict.txt"
 if [ "$verdict" = FAIL ]; then
-  say "FAIL  seed $seed (replay: SEED=$seed MONKEY_FOCUS=$focus MONKEY_XDG=$xdg $0 $duration)"
+  say "FAIL  seed $seed (replay: SEED=$seed MONKEY_FOCUS=$focus MONKEY_XDG=$xdg MONKEY_SANITIZER=$sanitizer $0 $duration)"
   say "the last 50 actions:"
   tail -n 50 "$out/actions.log"
   say "the report:"

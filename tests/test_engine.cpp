@@ -457,6 +457,33 @@ TEST_CASE("engine: the probe view holds every layer's output and gradient") {
   CHECK_THROWS_AS(run.set_probe(Mat::Zero(3, 1), 0), Error);
 }
 
+// The GUI sets the probe from its own thread while the run trains (the activations view's image,
+// a digit drawn on the canvas): the command must not touch the trainer, which the training thread
+// owns. (It once asked the trainer's network for its shape, through an accessor that also marks the
+// weights changed: a write racing with every step. scripts/sanitize.sh thread runs this.)
+TEST_CASE("engine: the probe changes while the run trains") {
+  TrainConfig cfg = quadrant_config();
+  cfg.epochs = 1000;
+  Run run(cfg, small_data());
+  run.play();
+  const Split& t = small_data()->test;
+  REQUIRE(wait_for([&] { return fresh(run).step > 5; }));
+  for (int i = 0; i < 200; ++i) {
+    run.set_probe(t.x.col(i % t.count), i % 3 == 0 ? -1 : t.y[size_t(i % t.count)]);
+    if (i % 20 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const Mat last = t.x.col(199 % t.count);
+  CHECK(wait_for([&] {
+    const RunSnapshot s = fresh(run);
+    return s.probe && s.probe->acts[0] == last;
+  }));
+  run.pause();
+  CHECK(wait_for([&] { return run.idle(); }));
+  const RunSnapshot s = fresh(run);
+  CHECK(s.state == RunState::Paused);
+  CHECK(s.step > 5);
+}
+
 TEST_CASE("engine: several runs share the cores and none starves") {
   Eigen::setNbThreads(1);
   TrainConfig cfg = quadrant_config(16, 64);

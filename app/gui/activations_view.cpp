@@ -97,6 +97,7 @@ void DrawActivations(App& app, bool* open) {
                                     ImGui::GetContentRegionAvail().x - LabelledWidth(0, "validation image")));
   int idx = app.probe_index;
   if (ImGui::InputInt("validation image", &idx) && idx >= 0 && idx < app.data->val.count) app.set_probe(idx);
+  app.mark("activations.probe");
   auto p = app.shown_probe();
   if (!p || p->acts.empty()) {
     ImGui::TextDisabled("Waiting for the first snapshot...");

@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // the popup stack: which popups are open and actually on screen
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <string>
@@ -79,6 +80,7 @@ void WriteStateDump(App& app, long frames) {
   d.set("views", views);
   d.set("popups", VisiblePopups());
   d.set("help", app.show_help);          // the keyboard shortcuts overlay
+  d.set("typing", ImGui::GetIO().WantTextInput);  // a text field has the keyboard (no shortcuts)
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
   {
@@ -123,6 +125,16 @@ void WriteStateDump(App& app, long frames) {
     p.set("running", ps.running);
     p.set("steps", static_cast<long long>(ps.pg->steps()));
     d.set("playground", p);
+  }
+  if (app.views.activations && app.run && app.data && app.data->val.count > 0) {
+    // The probe chosen and whether the run's latest probe pass is of that image yet.
+    json::Value p = json::Value::object();
+    p.set("index", app.probe_index);
+    const auto& probe = app.snap.probe;
+    const int i = std::clamp(app.probe_index, 0, app.data->val.count - 1);
+    p.set("shown", probe && !probe->acts.empty() && probe->acts[0].rows() == app.data->val.x.rows() &&
+                       probe->acts[0].col(0) == app.data->val.x.col(i));
+    d.set("probe", p);
   }
   if (app.views.landscape) {
     json::Value l = json::Value::object();

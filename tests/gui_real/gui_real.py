@@ -697,6 +697,12 @@ def scenario_open_other(s):
     s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
     s.click("confirm.discard")
     d = s.wait_for(lambda d: "Reopened" in d.get("status", ""), 20, "'Reopened' in the status bar")
+    # The app says "Reopened" when it hands the file to the new run; the run puts the weights and
+    # the step back on its own thread, a few frames later in a slow (sanitizer) build.
+    try:
+        d = s.wait_for(lambda d: d.get("step") == 30 or d.get("state") == "failed", 20, "the reopened run's step")
+    except Failed:
+        d = s.dump()
     shot = s.shot("opened-other")
     keep_png(shot)
     if d.get("state") == "failed":
@@ -864,6 +870,41 @@ def scenario_help(s):
     s.wait_for(lambda d: d.get("help"), 10, "the shortcuts list after '?'")
 
 
+def scenario_probe_while_training(s):
+    """The activations view's image changed, typed in, while the run trains: each value is handed
+    to the run's thread, which owns the network (under scripts/sanitize.sh thread this is where the
+    GUI's thread and the training thread meet), and the view ends up showing the last one chosen."""
+    s.click("views.activations")
+    r = s.rect("activations.probe")
+    train_on = lambda d: d.get("state") == "running" and d.get("step", 0) > 0
+    s.move_inside()
+    press_until(s, "space", train_on, "training")
+    # The text field is the left part of the control (the -/+ buttons and the label follow it).
+    field = (s.origin[0] + r[0] + 12, s.origin[1] + (r[1] + r[3]) / 2)
+    for value in ("7", "123", "42", "9999", "5"):
+        for attempt in range(3):
+            s.move(*field)
+            time.sleep(0.1)
+            s.x(["click", "1"])
+            try:
+                s.wait_for(lambda d: d.get("typing"), 5, "the image field taking the keyboard")
+                break
+            except Failed:
+                if attempt == 2:
+                    raise
+        s.key("a", mods=("ctrl",))
+        type_text(s, value)
+        # Enter ends the edit (the value applies as it is typed); again if a busy frame missed it.
+        press_until(s, "Return", lambda d: not d.get("typing") and d.get("probe", {}).get("index") == int(value),
+                    f"validation image {value} set and the field left")
+    d = s.wait_for(lambda d: d.get("probe", {}).get("index") == 5 and d["probe"].get("shown"), 20,
+                   "the probe of validation image 5 in the view")
+    if not train_on(d):
+        raise Failed(f"the run stopped training while the probe changed: state {d.get('state')}")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -881,6 +922,7 @@ SCENARIOS = {
     "close-keeps": scenario_close_keeps,
     "close-unkept": scenario_close_unkept,
     "help": scenario_help,
+    "probe-while-training": scenario_probe_while_training,
 }
 
 
