@@ -422,6 +422,23 @@ def press_until(s, key, pred, what, tries=3, mods=()):
     raise Failed(f"no {what} after pressing {name} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
 
 
+def open_typed(s, path):
+    """Ctrl+O, the path typed into the dialog (again if a key was lost), and Return until the
+    dialog has closed (a busy frame can miss a key press)."""
+    s.move_inside()
+    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
+    for attempt in range(3):
+        s.key("a", mods=("ctrl",))
+        type_text(s, path)
+        try:
+            s.wait_for(lambda d: d.get("dialog_path") == path, 5, "the typed path in the dialog")
+            break
+        except Failed:
+            if attempt == 2:
+                raise
+    press_until(s, "Return", lambda d: "Open run or model" not in d.get("popups", []), "the Open dialog closed by Return")
+
+
 def train_a_little(s):
     s.move_inside()  # over the curves, on no control: keyboard focus follows the pointer
     time.sleep(0.3)
@@ -633,10 +650,7 @@ def scenario_open_error(s):
     press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
     s.key("Return")
     s.wait_for(lambda d: "Reopened at step" in d.get("status", ""), 15, "'Reopened at step' in the status bar")
-    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
-    s.key("a", mods=("ctrl",))
-    type_text(s, "/no-such-folder/missing.safetensors")
-    s.key("Return")
+    open_typed(s, "/no-such-folder/missing.safetensors")
     d = s.wait_for(lambda d: "Could not open" in d.get("status", ""), 10,
                    "the error of the missing file in the status bar")
     shot = s.shot("open-error")
@@ -674,16 +688,9 @@ def scenario_open_other(s):
     if "Conv" in before_net or "conv" in before_net:
         raise Failed(f"the starting run is already convolutional: {before_net}")
 
-    def open_file(path):
-        s.move_inside()
-        press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
-        s.key("a", mods=("ctrl",))
-        type_text(s, path)
-        s.key("Return")
-
     # The damaged copy first: an error at once (no question about the unsaved training: the file
     # is checked before anything is asked), and the MLP run as it was.
-    open_file(damaged)
+    open_typed(s, damaged)
     d = s.wait_for(lambda d: "Could not open" in d.get("status", ""), 15, "the damaged file's error")
     if d.get("popups"):
         raise Failed(f"a dialog is open after a damaged file was refused: {d['popups']}")
@@ -693,7 +700,7 @@ def scenario_open_other(s):
     if "damaged.safetensors" not in d["status"]:
         raise Failed(f"the error does not name the file: {d['status']}")
     # The good one: reopened with its own network and step.
-    open_file(other)
+    open_typed(s, other)
     s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
     s.click("confirm.discard")
     d = s.wait_for(lambda d: "Reopened" in d.get("status", ""), 20, "'Reopened' in the status bar")
@@ -727,11 +734,7 @@ def scenario_open_fashion(s):
     train_a_little(s)
     if s.dump().get("dataset") != "mnist":
         raise Failed(f"the app did not start on MNIST: {s.dump().get('dataset')}")
-    s.move_inside()
-    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
-    s.key("a", mods=("ctrl",))
-    type_text(s, other)
-    s.key("Return")
+    open_typed(s, other)
     s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
     s.click("confirm.discard")
     s.wait_for(lambda d: "Reopened" in d.get("status", ""), 90, "the Fashion-MNIST run reopened")
