@@ -227,6 +227,7 @@ void DrawPlayground(App& app, bool* open) {
     SameLineIfFits(LabelledWidth(fs * 9, "or CSV file"));
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputText("or CSV file", &ps.csv, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
+    app.mark("playground.csv");
     SameLineIfFits(LabelledWidth(fs * 5, "test share"));
     ImGui::SetNextItemWidth(fs * 5);
     if (SliderFloatClear("test share", &ps.test_share, 0.1f, 0.5f, "%.2f")) restart = true;

@@ -119,11 +119,15 @@ void WriteStateDump(App& app, long frames) {
     c.set("steps", steps);
     d.set("comparison", c);
   }
-  if (const PlaygroundState& ps = app.playground; ps.pg) {
+  if (const PlaygroundState& ps = app.playground; ps.pg || ps.csv_loading.valid() || !ps.error.empty()) {
     json::Value p = json::Value::object();
     p.set("mode", ps.mode);
     p.set("running", ps.running);
-    p.set("steps", static_cast<long long>(ps.pg->steps()));
+    p.set("steps", static_cast<long long>(ps.pg ? ps.pg->steps() : 0));
+    p.set("points", ps.pg ? ps.pg->train().count() + ps.pg->test().count() : 0);
+    p.set("loading", ps.csv_loading.valid());  // a points file being read off the frame thread
+    p.set("notice", ps.notice);
+    p.set("error", ps.error);
     d.set("playground", p);
   }
   if (app.views.activations && app.run && app.data && app.data->val.count > 0) {

@@ -391,6 +391,69 @@ def scenario_playground(s):
     watch_untouched(s, lambda d: d.get("playground", {}).get("steps", 0), "playground-2d-steps", seconds=3)
 
 
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return -1
+
+
+def scenario_playground_csv(s):
+    """A points file of three million rows (51 MB) typed into the 2-D playground while an MNIST run
+    has unsaved training: it is read off the frame thread (frames keep coming), sampled down to
+    20,000 points with a notice, the app's memory stays bounded, and the MNIST run is untouched
+    (a million rows took 6.2 GB and nearly froze the app; ten million crashed it)."""
+    csv = os.path.join(s.tmp, "million.csv")
+    with open(csv, "w") as f:
+        f.write("x,y,label\n")
+        f.writelines(f"{(i % 1000) / 250 - 2:.4f},{(i // 1000) / 250 - 2:.4f},{(i + i // 1000) % 2}\n"
+                     for i in range(3000000))
+    d = train_a_little(s)
+    step = d["step"]
+    s.click("views.playground")
+    s.click("playground.2d")
+    s.wait_for(lambda d: d.get("playground", {}).get("mode") == 1, 10, "the 2-D playground")
+    frames0 = s.dump().get("frames", 0)
+    r = s.rect("playground.csv")
+    s.move(s.origin[0] + r[0] + 8, s.origin[1] + (r[1] + r[3]) / 2)
+    time.sleep(0.15)
+    s.x(["click", "1"])
+    time.sleep(0.3)
+    s.key("a", mods=("ctrl",))
+    type_text(s, csv)
+    t0 = time.monotonic()
+    d = press_until(s, "Return", lambda d: d.get("playground", {}).get("loading") or
+                    "Sampled" in d.get("playground", {}).get("notice", ""), "the points file being read")
+    # Frames drawn while the file is read: the first and the last dump that say it is loading.
+    first = last = d.get("frames", 0) if d["playground"].get("loading") else None
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        d = s.dump()
+        p = d.get("playground", {})
+        if p.get("loading"):
+            first = d.get("frames", 0) if first is None else first
+            last = d.get("frames", 0)
+        elif "Sampled" in p.get("notice", "") or p.get("error"):
+            break
+        time.sleep(0.05)
+    took = time.monotonic() - t0
+    if "Sampled 20000 of the file's 3000000 points" not in d.get("playground", {}).get("notice", ""):
+        raise Failed(f"no notice of the sampled file: {json.dumps(d.get('playground'))}")
+    keep_png(s.shot("playground-csv"))
+    frames = (last - first) if first is not None else 0
+    peak = peak_rss_mb(s.proc.pid)
+    log(f"read and sampled in {took:.1f} s; {frames} frames drawn while it was read; the app's peak memory {peak:.0f} MB")
+    if d["playground"].get("points") != 20000:
+        raise Failed(f"the playground holds {d['playground'].get('points')} points, not 20000")
+    if peak > 1536:
+        raise Failed(f"the app's peak memory was {peak:.0f} MB (bound: 1.5 GB)")
+    if took > 1.0 and frames < 5:
+        raise Failed(f"only {frames} frames in the {took:.1f} s the file was read: the frame thread waited for it")
+    if d.get("state") == "failed" or d.get("step") != step:
+        raise Failed(f"the MNIST run changed: state {d.get('state')}, step {d.get('step')} (was {step})")
+
+
 def scenario_landscape(s):
     """The landscape view opened from the sidebar draws its optimizers' paths to the last step
     with the pointer outside the window."""
@@ -920,6 +983,7 @@ SCENARIOS = {
     "open-other": scenario_open_other,
     "browse": scenario_browse,
     "first-click": scenario_first_click,
+    "playground-csv": scenario_playground_csv,
     "open-fashion": scenario_open_fashion,
     "zoom-back": scenario_zoom_back,
     "close-keeps": scenario_close_keeps,
