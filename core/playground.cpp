@@ -1,14 +1,9 @@
 #include "playground.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <cstdlib>
 #include <numeric>
-#include <sstream>
 
 #include "fileio.h"
 #include "loss.h"
