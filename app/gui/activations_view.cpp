@@ -61,10 +61,15 @@ int ValueAt(int x, int y, int n, Shape shape) {
   return k < n ? k : -1;
 }
 
-void ProbabilityBars(const Vec& probs, int label, const std::vector<std::string>& names) {
+int TopClass(const Vec& probs) {
   int top = 0;
   for (int k = 1; k < int(probs.size()); ++k)
     if (probs[k] > probs[top]) top = k;
+  return top;
+}
+
+void ProbabilityBars(const Vec& probs, int label, const std::vector<std::string>& names) {
+  const int top = TopClass(probs);
   const float w = ImGui::GetContentRegionAvail().x;
   const float name_w = ImGui::GetFontSize() * 6;
   for (int k = 0; k < int(probs.size()); ++k) {

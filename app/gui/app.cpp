@@ -486,9 +486,9 @@ bool App::custom_network() const {
   return setup.net.to_json().dump() != presets()[size_t(preset)].config.net.to_json().dump();
 }
 
-std::string App::preset_shown() const {
+std::string App::preset_shown(bool custom) const {
   const std::string& name = presets()[size_t(preset)].name;
-  return custom_network() ? "custom (from " + name + ")" : name;
+  return custom ? "custom (from " + name + ")" : name;
 }
 
 void App::name_preset() {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <functional>
 #include <future>
@@ -389,7 +390,7 @@ struct App {
   // Once the layers differ from the preset's (edited, or a file opened), the preset's name and
   // title would describe another network: the sidebar says "custom (from NAME)" and the layers.
   bool custom_network() const;
-  std::string preset_shown() const;
+  std::string preset_shown(bool custom) const;  // custom: custom_network(), asked once by the caller
   void export_csv(const std::string& path);
   void say(const std::string& text, bool error = false);
   bool unsaved_work() const { return run && snap.step > saved_step; }
@@ -442,6 +443,12 @@ int ValueAt(int x, int y, int n, Shape shape);
 // The input (column `col` of m) as the network sees it, in grey: its smallest value black, its
 // largest white (a digit's background black, its ink white, as in the data).
 void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
+// The class with the highest probability (the first of equals).
+int TopClass(const Vec& probs);
+// Whether the learning rate a step used differs from the setting (the schedule changed it).
+inline bool LrScheduled(double used, double setting) {
+  return std::fabs(used - setting) > 1e-6 * std::max(1.0, std::fabs(setting));
+}
 
 // Small widgets the panels share.
 void HelpMarker(const char* text);  // "(?)" on the line so far, the text in its tooltip

@@ -169,9 +169,7 @@ void DrawCanvas(App& app, bool* open) {
       Mat probs;
       softmax(net->forward(x, false), probs);
       c.probs = probs.col(0);
-      int top = 0;
-      for (int k = 1; k < c.probs.size(); ++k)
-        if (c.probs[k] > c.probs[top]) top = k;
+      const int top = TopClass(c.probs);
       // Saliency: d log p(top) / d pixel = -dL/dx for the cross-entropy with label `top`.
       const uint8_t label = static_cast<uint8_t>(top);
       net->loss(&label);
@@ -213,9 +211,7 @@ void DrawCanvas(App& app, bool* open) {
   } else if (c.digit && c.probs.size() > 0) {
     ImGui::TextDisabled("%s", source.c_str());
     // The answer first, large: the class and how sure the network is; the bars below.
-    int top = 0;
-    for (int k = 1; k < int(c.probs.size()); ++k)
-      if (c.probs[k] > c.probs[top]) top = k;
+    const int top = TopClass(c.probs);
     const std::vector<std::string>& names = class_names(DatasetKind::Mnist);
     const std::string answer = top < int(names.size()) ? names[size_t(top)] : "?";
     char sure[32];

@@ -19,10 +19,11 @@ namespace nnviz::gui {
 namespace {
 
 // One folder's entries for the browser: sub-folders, then model files (.safetensors), each sorted;
-// hidden names left out. Read again when the folder changes and once a second, not every frame.
+// hidden names left out; and the recent files that can still be read. Read again when the folder
+// changes and once a second, not every frame.
 struct Listing {
   std::string dir, error;
-  std::vector<std::string> folders, files;
+  std::vector<std::string> folders, files, recent;
   double read_at = -1;
   size_t more = 0;  // entries left out past the cap
 };
@@ -34,13 +35,15 @@ bool is_folder(const std::string& path) {
 
 std::string join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
 
-const Listing& list_folder(const std::string& dir) {
+const Listing& list_folder(const std::string& dir, const std::vector<std::string>& recent) {
   static Listing l;
   const double now = ImGui::GetTime();
   if (l.dir == dir && now - l.read_at < 1.0) return l;
   l = Listing{};
   l.dir = dir;
   l.read_at = now;
+  for (const auto& r : recent)
+    if (::access(r.c_str(), R_OK) == 0) l.recent.push_back(r);
   DIR* d = ::opendir(dir.c_str());
   if (!d) {
     l.error = std::strerror(errno);
@@ -54,7 +57,9 @@ const Listing& list_folder(const std::string& dir) {
       ++l.more;
       continue;
     }
-    if (is_folder(join(dir, n))) l.folders.push_back(n);
+    // The entry's type from the folder itself where the file system gives it (no stat a name).
+    const bool folder = e->d_type == DT_DIR || ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) && is_folder(join(dir, n)));
+    if (folder) l.folders.push_back(n);
     else if (n.size() > 12 && n.compare(n.size() - 12, 12, ".safetensors") == 0) l.files.push_back(n);
   }
   ::closedir(d);
@@ -93,7 +98,7 @@ bool Browser(App& app, std::string& path, bool saving) {
   while (shown.size() > 4 && ImGui::CalcTextSize(shown.c_str()).x > room) shown = "..." + shown.substr(4);
   ImGui::TextUnformatted(shown.c_str());
   if (ImGui::IsItemHovered() && shown != dir) ImGui::SetTooltip("%s", dir.c_str());
-  const Listing& l = list_folder(dir);
+  const Listing& l = list_folder(dir, app.recent_files);
   const size_t rows = l.folders.size() + l.files.size() + (l.more ? 1 : 0) + (l.error.empty() ? 0 : 1);
   ImGui::BeginChild("browser", {0, ImGui::GetTextLineHeightWithSpacing() * float(std::clamp<size_t>(rows, 3, 10)) +
                                        fs * 0.5f},
@@ -119,13 +124,10 @@ bool Browser(App& app, std::string& path, bool saving) {
   ImGui::EndChild();
   if (!into.empty()) go(into);
   // Recently used files (saved and opened), newest first.
-  std::vector<std::string> recent;
-  for (const auto& r : app.recent_files)
-    if (::access(r.c_str(), R_OK) == 0) recent.push_back(r);
-  if (!recent.empty()) {
+  if (!l.recent.empty()) {
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##recent", "recent files...")) {
-      for (const auto& r : recent)
+      for (const auto& r : l.recent)
         if (ImGui::Selectable(r.c_str(), r == path)) path = r, dir = parent_folder(r);
       ImGui::EndCombo();
     }

@@ -262,8 +262,11 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
 
   // --- interaction
   const ImGuiIO& io = ImGui::GetIO();
-  const bool in_area = hovered && io.MousePos.x >= area.min.x && io.MousePos.x <= area.max.x &&
-                       io.MousePos.y >= area.min.y && io.MousePos.y <= area.max.y;
+  // Whether the pointer is in the rectangle from lo to hi (edges included).
+  auto pointer_in = [&io](ImVec2 lo, ImVec2 hi) {
+    return io.MousePos.x >= lo.x && io.MousePos.x <= hi.x && io.MousePos.y >= lo.y && io.MousePos.y <= hi.y;
+  };
+  const bool in_area = hovered && pointer_in(area.min, area.max);
   // Legend layout first: clicks on it toggle series instead of panning.
   struct LegendItem { ImVec2 a, b; bool* vis; };
   std::vector<LegendItem> legend;
@@ -293,19 +296,15 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       const float cw = float(series.size()) * fs * 0.8f + fs * 0.4f;
       chip_a = {area.max.x - cw - fs * 0.3f, axes.legend_bottom ? area.max.y - fs * 1.3f : area.min.y + fs * 0.3f};
       chip_b = {chip_a.x + cw, chip_a.y + fs * 1.0f};
-      auto inside = [&](ImVec2 lo, ImVec2 hi) {
-        return io.MousePos.x >= lo.x && io.MousePos.x <= hi.x && io.MousePos.y >= lo.y && io.MousePos.y <= hi.y;
-      };
       const ImVec2 ua{std::min(la.x, chip_a.x), std::min(la.y, chip_a.y)}, ub{std::max(lb.x, chip_b.x), std::max(lb.y, chip_b.y)};
-      st.legend_open = inside(chip_a, chip_b) || (st.legend_open && inside(ua, ub));
+      st.legend_open = pointer_in(chip_a, chip_b) || (st.legend_open && pointer_in(ua, ub));
       folded = !st.legend_open;
       if (folded) legend.clear();
     }
   }
-  bool on_legend = folded && io.MousePos.x >= chip_a.x && io.MousePos.x <= chip_b.x && io.MousePos.y >= chip_a.y &&
-                   io.MousePos.y <= chip_b.y;
+  bool on_legend = folded && pointer_in(chip_a, chip_b);
   for (auto& it : legend)
-    if (io.MousePos.x >= it.a.x && io.MousePos.x <= it.b.x && io.MousePos.y >= it.a.y && io.MousePos.y <= it.b.y) {
+    if (pointer_in(it.a, it.b)) {
       on_legend = true;
       if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && it.vis) *it.vis = !*it.vis;
     }
@@ -384,9 +383,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     const float room = area.max.x - area.min.x - fs * 0.6f;
     if (ImGui::CalcTextSize(y_label.c_str()).x > room) {
       const ImVec2 l0{area.min.x + fs * 0.4f, area.min.y + fs * 0.2f};
-      if (hovered && io.MousePos.x >= l0.x && io.MousePos.x <= l0.x + room && io.MousePos.y >= l0.y &&
-          io.MousePos.y <= l0.y + fs)
-        ImGui::SetTooltip("%s", y_label.c_str());
+      if (hovered && pointer_in(l0, {l0.x + room, l0.y + fs})) ImGui::SetTooltip("%s", y_label.c_str());
       while (!y_label.empty() && ImGui::CalcTextSize((y_label + "...").c_str()).x > room) y_label.pop_back();
       y_label = y_label.empty() ? "" : y_label + "...";
     }

@@ -175,7 +175,7 @@ void NetworkSection(App& app) {
   Section("NETWORK");
   const auto& all = presets();
   const bool custom = app.custom_network();
-  const std::string shown = app.preset_shown();
+  const std::string shown = app.preset_shown(custom);
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##preset", shown.c_str())) {
     for (int i = 0; i < int(all.size()); ++i) {

@@ -69,7 +69,7 @@ void WriteStateDump(App& app, long frames) {
     d.set("evaluations", static_cast<long long>(app.curves.ev_step.size()));  // as the curves have them
   }
   d.set("network", app.setup.net.describe());  // the architecture of the run (as the sidebar shows it)
-  d.set("preset", app.preset_shown());
+  d.set("preset", app.preset_shown(app.custom_network()));
   d.set("dataset", to_string(app.data_kind));
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);

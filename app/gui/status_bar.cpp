@@ -97,7 +97,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
     // The learning rate the last mini-batch used: after the schedule, which the setting is not.
     if (!app.curves.lr.empty()) {
       const float lr = app.curves.lr.back(), set = s.config.opt.lr;
-      const bool scheduled = std::fabs(lr - set) > 1e-6f * std::max(1.f, std::fabs(set));
+      const bool scheduled = LrScheduled(lr, set);
       ImGui::SameLine();
       ImGui::TextUnformatted(scheduled ? piece("  lr %.4g (%s)", lr, to_string(s.config.schedule.kind))
                                        : piece("  lr %.3g", lr));

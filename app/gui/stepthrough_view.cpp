@@ -77,7 +77,7 @@ void UpdateStage(App& app, const StepTrace& t) {
   if (e.matches()) ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "the formula below gives the value the step wrote");
   else ImGui::TextColored({1, 0.45f, 0.4f, 1}, "the formula below differs from the value the step wrote");
   ImGui::Text("optimizer %s, learning rate %.5g", to_string(t.opt.kind), t.lr);
-  if (std::fabs(t.lr - t.opt.lr) > 1e-6f * std::max(1.f, std::fabs(t.opt.lr))) {
+  if (LrScheduled(t.lr, t.opt.lr)) {
     ImGui::SameLine();
     ImGui::TextDisabled("(the %s schedule's, at this step; the setting is %.5g)", to_string(app.snap.config.schedule.kind),
                         double(t.opt.lr));
