@@ -455,6 +455,8 @@ void HelpMarker(const char* text);  // "(?)" on the line so far, the text in its
 float ButtonWidth(const char* label);
 std::string TimeStamp();  // local time as 20261122-093015, for file names
 float CheckboxWidth(const char* label);
+// A combo box's width for its longest choice (and its arrow).
+float ComboWidth(const char* const* items, int count);
 // Continues the line when an item `width` pixels wide still fits in the window, else starts anew.
 void SameLineIfFits(float width);
 // The width of a widget whose field is `field` pixels wide, with its visible label beside it.

@@ -206,10 +206,7 @@ void DrawPlayground(App& app, bool* open) {
   app.mark("playground.2d");
   if (ps.mode == 0) {
     const char* fns[] = {"sin(x) + x", "abs(x)", "step(x)", "x^2 / 5", "custom"};
-    // The combo as wide as its longest choice.
-    float fn_w = 0;
-    for (const char* f : fns) fn_w = std::max(fn_w, ImGui::CalcTextSize(f).x);
-    fn_w += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+    const float fn_w = ComboWidth(fns, 5);
     SameLineIfFits(LabelledWidth(fn_w, "function"));
     ImGui::SetNextItemWidth(fn_w);
     int f = 4;
@@ -238,9 +235,7 @@ void DrawPlayground(App& app, bool* open) {
   int ai = 0;
   for (int i = 0; i < 4; ++i)
     if (ps.activation == acts[i]) ai = i;
-  float act_w = 0;
-  for (const char* a : acts) act_w = std::max(act_w, ImGui::CalcTextSize(a).x);
-  act_w += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+  const float act_w = ComboWidth(acts, 4);
   SameLineIfFits(act_w);
   ImGui::SetNextItemWidth(act_w);
   if (ImGui::Combo("##act", &ai, acts, 4)) ps.activation = acts[ai], restart = true;
