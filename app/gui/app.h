@@ -346,6 +346,7 @@ struct App {
   // first, hidden), a tooltip likewise, a modal's dimming fades in. The loop sets these.
   int settle_frames = 0;
   double settle_until = 0;
+  long input_presses = 0;  // mouse button presses the window has received (for the state dump)
   // When the next frame is due, in ImGui time: at or before `now` means "at the loop's pace",
   // kNever means nothing is live (sleep until an event). `why` lists what keeps it busy.
   double next_frame_due(double now, std::string* why = nullptr) const;

@@ -60,10 +60,14 @@ void on_signal(int) { g_quit = 1; }
 // Set by any window event; lets an idle app skip drawing when it woke up for nothing. Installed
 // before ImGui's backend, which chains to these.
 bool g_event = true;
+long g_presses = 0;  // mouse button presses the window received (the state dump shows them)
 std::chrono::steady_clock::time_point close_requested_at;  // --close-after: when the window was closed
 void InstallEventFlags(GLFWwindow* w) {
   glfwSetCursorPosCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
-  glfwSetMouseButtonCallback(w, [](GLFWwindow*, int, int, int) { g_event = true; });
+  glfwSetMouseButtonCallback(w, [](GLFWwindow*, int, int action, int) {
+    g_event = true;
+    g_presses += action == GLFW_PRESS;
+  });
   glfwSetScrollCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
   glfwSetKeyCallback(w, [](GLFWwindow*, int, int, int, int) { g_event = true; });
   glfwSetCharCallback(w, [](GLFWwindow*, unsigned) { g_event = true; });
@@ -591,7 +595,17 @@ int main(int argc, char** argv) {
         font_filter_set = true;
       }
       ImGui_ImplGlfw_NewFrame();
-      if (headless) io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
+      if (headless) {
+        io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
+      } else if (!ImGui::IsMousePosValid() && glfwGetWindowAttrib(win, GLFW_HOVERED)) {
+        // The backend reads the pointer only in a focused window or after an enter event; a
+        // window that opens under a resting pointer, unfocused, would otherwise ignore clicks
+        // until the pointer left it and came back.
+        double x, y;
+        glfwGetCursorPos(win, &x, &y);
+        io.MousePos = {float(x), float(y)};
+      }
+      app.input_presses = g_presses;
       ClipCheckNewFrame();
       ImGui::NewFrame();
       glfw_time_at_frame = glfwGetTime();

@@ -74,6 +74,32 @@ void WriteStateDump(App& app, long frames) {
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);
   d.set("status", app.status_line);
+  {
+    // What became of the pointer's clicks: the presses the window received, and where ImGui saw
+    // the last few land (a click a test made that changed nothing is explained by these).
+    static std::deque<json::Value> clicks;
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseClicked[0]) {
+      json::Value c = json::Value::object();
+      c.set("time", now);
+      if (ImGui::IsMousePosValid()) {
+        json::Value at = json::Value::array();
+        at.push(double(io.MousePos.x));
+        at.push(double(io.MousePos.y));
+        c.set("at", at);
+      }
+      const ImGuiWindow* hw = GImGui->HoveredWindow;
+      c.set("window", hw ? std::string(hw->Name) : std::string());
+      clicks.push_back(c);
+      if (clicks.size() > 5) clicks.pop_front();
+    }
+    json::Value in = json::Value::object();
+    in.set("presses", static_cast<long long>(app.input_presses));
+    json::Value cl = json::Value::array();
+    for (const auto& c : clicks) cl.push(c);
+    in.set("clicks", cl);
+    d.set("input", in);
+  }
   json::Value views = json::Value::array();
   for (const auto& [name, open] : app.views.remembered())
     if (*open && std::string(name) != "tile") views.push(name);
