@@ -129,7 +129,11 @@ void DrawActivations(App& app, bool* open) {
   ImGui::BeginGroup();
   int hx, hy;
   HeatmapImage(*as.maps[0], fs * 9, fs * 9, &hx, &hy);
-  ImGui::TextDisabled("input, label %s", p->label >= 0 ? app.data->class_names()[p->label].c_str() : "?");
+  // Where the input came from and its true label; a drawing has none (the bars then mark no
+  // answer as right or wrong).
+  const ImVec4 dim = ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
+  TextElided(dim, app.probe_source, fs * 9);
+  TextElided(dim, p->label >= 0 ? "label " + app.data->class_names()[p->label] : std::string("no label"), fs * 9);
   ImGui::EndGroup();
   // Beside the input when the bars get room for their names and labels, else below it.
   SameLineIfFits(fs * 16);

@@ -45,7 +45,8 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
     ImGui::TextDisabled("click: show it in the activations view");
     ImGui::EndTooltip();
     if (clicked && app.run) {
-      app.run->set_probe(s.x.col(i), s.y[i]);
+      const char* split = &s == &app.data->val ? "validation" : &s == &app.data->test ? "test" : "training";
+      app.set_probe_input(s.x.col(i), s.y[i], std::string(split) + " image #" + std::to_string(i));
       app.views.activations = true;
     }
   }

@@ -339,6 +339,13 @@ void App::set_probe(int index) {
   if (!run || !data || data->val.count == 0) return;
   probe_index = std::clamp(index, 0, data->val.count - 1);
   run->set_probe(data->val.x.col(probe_index), data->val.y[probe_index]);
+  probe_source = "validation image #" + std::to_string(probe_index);
+}
+
+void App::set_probe_input(const Mat& x, int label, std::string source) {
+  if (!run) return;
+  run->set_probe(x, label);
+  probe_source = std::move(source);
 }
 
 void App::guard(const std::string& what, std::function<void()> action) {

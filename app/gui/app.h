@@ -256,6 +256,10 @@ struct App {
   NetSpec setup_of_run;
   std::vector<Shape> in_shapes, out_shapes;  // per layer
   int probe_index = 0;                       // validation image shown in the activations view
+  // What the probe is, for the activations view: "validation image #12", "test image #40", "your
+  // drawing". A drawing has no label; a dataset image keeps its own.
+  std::string probe_source = "validation image #0";
+  void set_probe_input(const Mat& x, int label, std::string source);
   int sel_param = 0, sel_index = 0;          // the weight the step-through follows
 
   // --- views

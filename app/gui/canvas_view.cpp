@@ -115,12 +115,18 @@ void DrawCanvas(App& app, bool* open) {
   ImGui::Checkbox("saliency", &c.saliency);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Red: more ink here would raise the top class's probability; blue: lower it.");
-  int src = c.use_bundled ? 1 : 0;
   ImGui::SetNextItemWidth(fs * 9);
-  if (ImGui::Combo("model", &src, "current run\0bundled model\0")) {
-    c.use_bundled = src == 1;
-    c.dirty = true;
+  if (ImGui::BeginCombo("model", c.use_bundled ? "bundled model" : "current run")) {
+    for (const bool bundled : {false, true}) {
+      if (ImGui::Selectable(bundled ? "bundled model" : "current run", c.use_bundled == bundled)) {
+        c.use_bundled = bundled;
+        c.dirty = true;
+      }
+      app.mark(bundled ? "canvas.model.bundled" : "canvas.model.run");
+    }
+    ImGui::EndCombo();
   }
+  app.mark("canvas.model");
 
   // --- the canvas
   const float side = std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetContentRegionAvail().y - fs);
@@ -130,6 +136,7 @@ void DrawCanvas(App& app, bool* open) {
     c.dirty_texture = false;
   }
   ImGui::Image(c.texture.texture(), {side, side});
+  app.mark("canvas.ink");
   app.canvas_rect = {p0, {p0.x + side, p0.y + side}};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRect(p0, {p0.x + side, p0.y + side}, ImGui::GetColorU32(ImGuiCol_Border));
@@ -225,9 +232,12 @@ void DrawCanvas(App& app, bool* open) {
     dl->AddText({at.x + ts.x + fs * 0.5f, at.y + ts.y - fs * 1.6f}, ImGui::GetColorU32(ImGuiCol_Text), sure);
     ImGui::Dummy({ts.x + fs * 0.5f + ImGui::CalcTextSize(sure).x, ts.y});
     ProbabilityBars(c.probs, -1, names);
-    if (app.run && !c.use_bundled && ImGui::Button("Use as the probe input")) {
-      app.run->set_probe(to_input(*c.digit, norm), -1);
-      app.say("The drawing is now the probe of the activations view");
+    if (app.run && !c.use_bundled) {
+      if (ImGui::Button("Use as the probe input")) {
+        app.set_probe_input(to_input(*c.digit, norm), -1, "your drawing");
+        app.say("The drawing is now the probe of the activations view");
+      }
+      app.mark("canvas.use_probe");
     }
   }
   ImGui::EndGroup();

@@ -160,6 +160,8 @@ void WriteStateDump(App& app, long frames) {
     // The probe chosen and whether the run's latest probe pass is of that image yet.
     json::Value p = json::Value::object();
     p.set("index", app.probe_index);
+    p.set("source", app.probe_source);  // as the view names it
+    if (app.snap.probe) p.set("label", app.snap.probe->label);
     const auto& probe = app.snap.probe;
     const int i = std::clamp(app.probe_index, 0, app.data->val.count - 1);
     p.set("shown", probe && !probe->acts.empty() && probe->acts[0].rows() == app.data->val.x.rows() &&

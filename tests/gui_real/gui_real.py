@@ -977,6 +977,45 @@ def scenario_probe_while_training(s):
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
 
 
+def draw_stroke(s, rect_name, points):
+    """A stroke with the left button held, through points given as fractions of the control."""
+    r = s.rect(rect_name)
+    at = lambda fx, fy: (s.origin[0] + r[0] + (r[2] - r[0]) * fx, s.origin[1] + r[1] + (r[3] - r[1]) * fy)
+    s.move(*at(*points[0]))
+    time.sleep(0.15)
+    s.x(["mousedown", "1"])
+    for p in points[1:]:
+        time.sleep(0.05)
+        s.move(*at(*p))
+    time.sleep(0.1)
+    s.x(["mouseup", "1"])
+    time.sleep(0.15)
+
+
+def scenario_probe_drawing(s):
+    """A digit drawn with the mouse becomes the activations view's probe: the view names it "your
+    drawing" and gives it no label (a drawing has none); a validation image picked afterwards
+    brings its own label back."""
+    train_a_little(s)
+    s.click("views.canvas")
+    s.click("canvas.model")
+    s.click("canvas.model.run")
+    # A "1": one stroke down the middle, drawn in small moves as a hand draws.
+    draw_stroke(s, "canvas.ink", [(0.5, 0.2 + 0.06 * k) for k in range(11)])
+    s.click("canvas.use_probe")
+    s.wait_for(lambda d: d.get("log", {}).get("last", "").startswith("The drawing is now the probe"), 10,
+               "the drawing taken as the probe")
+    s.click("views.activations")
+    d = s.wait_for(lambda d: d.get("probe", {}).get("source") == "your drawing", 10, "the probe named as the drawing")
+    if d["probe"].get("label", -1) != -1:
+        raise Failed(f"the drawing has a label: {d['probe']}")
+    keep_png(s.shot("probe-drawing"))
+    s.type_into("activations.probe", "5")
+    d = s.wait_for(lambda d: d.get("probe", {}).get("source") == "validation image #5", 10,
+                   "validation image 5 as the probe")
+    s.wait_for(lambda d: d.get("probe", {}).get("label", -1) >= 0, 10, "validation image 5's label")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -996,6 +1035,7 @@ SCENARIOS = {
     "close-unkept": scenario_close_unkept,
     "help": scenario_help,
     "probe-while-training": scenario_probe_while_training,
+    "probe-drawing": scenario_probe_drawing,
 }
 
 
