@@ -228,6 +228,7 @@ void NetworkSection(App& app) {
     else if (l.type == "dropout") changed |= SliderFloatClear("##rate", &l.rate, 0.f, 0.95f, "%.2f");
     else if (chk && chk->error.empty()) ImGui::TextDisabled("-> %s", chk->out.str().c_str());
     else ImGui::Dummy({main_w, ImGui::GetFrameHeight()});
+    app.mark(("layers." + std::to_string(i) + ".value").c_str());
     if (ImGui::IsItemHovered()) {
       const char* what = l.type == "dense" ? "units" : l.type == "conv2d" ? "filters (output channels)"
                        : l.type == "maxpool2d" ? "window side" : l.type == "leaky_relu" ? "slope below zero"
@@ -314,6 +315,7 @@ void NetworkSection(App& app) {
   }
   ImGui::BeginDisabled(!app.setup_dirty || !app.setup_error.empty() || !app.data);
   if (ImGui::Button("Apply and reset", {-1, 0})) app.guard("Applying the setup starts a new run.", [&app] { app.start_run(); });
+  app.mark("setup.apply");
   ImGui::EndDisabled();
   if (app.setup_dirty) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

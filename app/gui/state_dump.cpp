@@ -70,6 +70,7 @@ void WriteStateDump(App& app, long frames) {
   }
   d.set("network", app.setup.net.describe());  // the architecture of the run (as the sidebar shows it)
   d.set("preset", app.preset_shown(app.custom_network()));
+  d.set("setup_pending", app.setup_dirty);  // the sidebar's setup differs from the run's: not applied yet
   d.set("dataset", to_string(app.data_kind));
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);

@@ -1016,6 +1016,19 @@ def scenario_probe_drawing(s):
     s.wait_for(lambda d: d.get("probe", {}).get("label", -1) >= 0, 10, "validation image 5's label")
 
 
+def scenario_edit_layers(s):
+    """The first layer's units typed in the sidebar (100 -> 64) and applied: the run has the new
+    network and the sidebar no longer gives it the preset's name."""
+    s.wait_for(lambda d: d.get("preset") == "mlp100", 10, "the mlp100 preset")
+    s.type_into("layers.0.value", "64")
+    s.wait_for(lambda d: "dense 64" in d.get("network", "") and d.get("setup_pending"), 10, "the edit pending")
+    s.click("setup.apply")
+    d = s.wait_for(lambda d: not d.get("setup_pending") and d.get("state") == "paused", 10, "the edited network applied")
+    keep_png(s.shot("edited"))
+    if d.get("preset") == "mlp100":
+        raise Failed(f"the sidebar still names the edited network after its preset: {d.get('network')}")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -1036,6 +1049,7 @@ SCENARIOS = {
     "help": scenario_help,
     "probe-while-training": scenario_probe_while_training,
     "probe-drawing": scenario_probe_drawing,
+    "edit-layers": scenario_edit_layers,
 }
 
 
