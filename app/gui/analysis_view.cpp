@@ -117,6 +117,7 @@ void DrawAnalysis(App& app, bool* open) {
     });
     as.step = app.snap.step;
   }
+  app.mark("analysis.run");
   ImGui::EndDisabled();
   if (busy && as.pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     as.result = std::make_unique<Analysis>(as.pending.get());
@@ -137,23 +138,27 @@ void DrawAnalysis(App& app, bool* open) {
   TextAtSpaces("%s", summary);  // wrapped at spaces on its own line when the view is narrow
 
   // Confusion matrix: rows are true classes, columns predictions; colour by share of the row.
-  // Every count is drawn: the cells take what width there is (up to three lines of text), and the
-  // numbers and labels shrink to fit a narrow cell instead of being left out. Zooming the interface
-  // never makes the matrix smaller.
   const float fs = ImGui::GetFontSize();
   ImFont* font = ImGui::GetFont();
   const auto& names = d.class_names();
   float label_w = 0;
   for (int t = 0; t < classes; ++t) label_w = std::max(label_w, ImGui::CalcTextSize(names[t].substr(0, 9).c_str()).x);
   label_w += fs * 0.5f;
-  const float cell =
-      std::clamp((ImGui::GetContentRegionAvail().x * 0.55f - label_w) / classes, fs * 1.2f, fs * 3.0f);
+  // The cells' size: what the widest count needs at the text's size, where the view has the room
+  // (the gallery then goes below the matrix instead of beside it), or the share of the view left
+  // beside a gallery if that is more; so zooming the interface enlarges the matrix too. Counts
+  // shrink to fit a narrow cell rather than being left out.
   int largest = 0;
   for (int t = 0; t < classes; ++t)
     for (int p = 0; p < classes; ++p) largest = std::max(largest, a.confusion[t][p]);
   char widest[16];
   std::snprintf(widest, sizeof widest, "%d", largest);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float want = std::max(fs * 1.2f, ImGui::CalcTextSize(widest).x + fs * 0.4f);
+  const float beside = (avail * 0.55f - label_w) / classes, whole = (avail - label_w) / classes;
+  const float cell = std::clamp(std::max(beside, std::min(want, whole)), fs * 1.2f, fs * 3.0f);
   const float number_fs = std::max(fs * 0.45f, std::min(fs, fs * (cell - 3) / std::max(1.f, ImGui::CalcTextSize(widest).x)));
+  app.confusion_number_px = number_fs;
   const float label_fs = std::min(fs, cell * 0.95f);  // rows never overlap their neighbours
   ImGui::BeginGroup();
   {

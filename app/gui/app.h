@@ -276,6 +276,7 @@ struct App {
   StatsState stats_view;
   PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{}, landscape_rect{};
   int confusion_dropped = 0;  // confusion-matrix counts that did not fit their cell (tests expect 0)
+  float confusion_number_px = 0;  // the size its counts are drawn at
   PlotState loss_plot, acc_plot;
   // How much of the curves the view shows, and when that last caught up (curves_view.cpp).
   int curves_steps = 0, curves_evals = 0;

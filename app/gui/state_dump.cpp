@@ -169,6 +169,15 @@ void WriteStateDump(App& app, long frames) {
                        probe->acts[0].col(0) == app.data->val.x.col(i));
     d.set("probe", p);
   }
+  if (app.views.analysis && app.confusion_rect.max.x > app.confusion_rect.min.x) {
+    // The confusion matrix as drawn: its place, the counts left out, the size they are drawn at.
+    json::Value a = json::Value::object();
+    a.set("confusion", Rect({app.confusion_rect.min.x, app.confusion_rect.min.y, app.confusion_rect.max.x, app.confusion_rect.max.y}));
+    a.set("dropped", app.confusion_dropped);
+    a.set("number_px", double(app.confusion_number_px));
+    a.set("font_px", double(ImGui::GetFontSize()));
+    d.set("analysis", a);
+  }
   if (app.views.landscape) {
     json::Value l = json::Value::object();
     l.set("shown", app.landscape.shown);

@@ -1029,6 +1029,34 @@ def scenario_edit_layers(s):
         raise Failed(f"the sidebar still names the edited network after its preset: {d.get('network')}")
 
 
+def scenario_confusion(s):
+    """The confusion matrix, opened beside the curves after some training, at 1280x800: every
+    count drawn, at a readable size; Ctrl+= makes it larger, never smaller (defect 7)."""
+    s.move_inside()
+    time.sleep(0.3)
+    press_until(s, "space", lambda d: d.get("step", 0) >= 300, "300 steps of training")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    s.click("views.analysis")
+    s.click("analysis.run")
+    readable = lambda d: "analysis" in d and d["analysis"]["dropped"] == 0
+    d = s.wait_for(readable, 20, "the confusion matrix with every count drawn")
+    keep_png(s.shot("confusion"))
+    a = d["analysis"]
+    if a["number_px"] < 0.6 * a["font_px"]:
+        raise Failed(f"the counts are drawn at {a['number_px']:.1f} px beside {a['font_px']:.0f} px text")
+    width = a["confusion"][2] - a["confusion"][0]
+    s.move_inside()
+    press_until(s, "equal", lambda d: d.get("ui_zoom", 1) > 1.05, "a larger zoom", mods=("ctrl",))
+    d = s.wait_for(lambda d: readable(d) and d["analysis"]["font_px"] > a["font_px"], 10, "the matrix redrawn zoomed")
+    time.sleep(0.5)
+    d = s.dump()
+    z = d["analysis"]
+    zoomed = z["confusion"][2] - z["confusion"][0]
+    log(f"matrix {width:.0f} px wide, counts at {a['number_px']:.1f} px; zoomed {zoomed:.0f} px, {z['number_px']:.1f} px")
+    if zoomed < width or z["number_px"] < a["number_px"] or z["dropped"]:
+        raise Failed(f"zooming made the matrix smaller or dropped counts: {a} -> {z}")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -1050,6 +1078,7 @@ SCENARIOS = {
     "probe-while-training": scenario_probe_while_training,
     "probe-drawing": scenario_probe_drawing,
     "edit-layers": scenario_edit_layers,
+    "confusion": scenario_confusion,
 }
 
 
