@@ -154,6 +154,7 @@ struct CompareState {
   std::vector<std::unique_ptr<Heatmap>> weights;
   std::vector<long> weights_step;  // the step each run's tiles show
   double weights_at = -1e9;
+  std::vector<std::string> table_shown;  // the table's rows as drawn, cells joined by " | " (state dump)
 };
 
 struct AnalysisState {

@@ -219,32 +219,35 @@ void Table(CompareState& cs) {
       return asc ? key(rows[a]) < key(rows[b]) : key(rows[a]) > key(rows[b]);
     });
   }
+  // Each cell drawn, and kept as text for the state dump; a missing value is a dim "-".
+  std::string shown;
+  auto cell = [&shown](bool have, const char* fmt, double v) {
+    char buf[48] = "-";
+    if (have) std::snprintf(buf, sizeof buf, fmt, v);
+    ImGui::TableNextColumn();
+    if (have) ImGui::TextUnformatted(buf);
+    else ImGui::TextDisabled("-");
+    shown += std::string(" | ") + buf;
+  };
+  cs.table_shown.clear();
   for (int i : order) {
     const RunSummary& r = rows[i];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRunColours[i % 8]), "%s", run_names(cs)[i].c_str());
+    shown = run_names(cs)[i];
     if (cs.cmp && cs.cmp->latest(i).state == RunState::Diverged) {
       ImGui::SameLine();
       ImGui::TextColored({1, 0.45f, 0.4f, 1}, "(diverged)");
     }
     // Before a run's first evaluation it has no accuracy yet: "-", not 0.00%.
     const bool evaluated = !run_evals(cs, size_t(i)).empty();
-    for (double v : {r.final_val, r.best_val, r.final_test}) {
-      ImGui::TableNextColumn();
-      if (evaluated) ImGui::Text("%.2f%%", v * 100);
-      else ImGui::TextDisabled("-");
-    }
-    ImGui::TableNextColumn();
-    ImGui::Text("%.4f", r.final_loss);
-    ImGui::TableNextColumn();
-    if (r.steps_to_target >= 0) ImGui::Text("%ld", r.steps_to_target);
-    else ImGui::TextDisabled("-");
-    ImGui::TableNextColumn();
-    if (r.time_to_target >= 0) ImGui::Text("%.1f s", r.time_to_target);
-    else ImGui::TextDisabled("-");
-    ImGui::TableNextColumn();
-    ImGui::Text("%.0f", r.samples_per_s);
+    for (double v : {r.final_val, r.best_val, r.final_test}) cell(evaluated, "%.2f%%", v * 100);
+    cell(true, "%.4f", r.final_loss);
+    cell(r.steps_to_target >= 0, "%.0f", double(r.steps_to_target));
+    cell(r.time_to_target >= 0, "%.1f s", r.time_to_target);
+    cell(true, "%.0f", r.samples_per_s);
+    cs.table_shown.push_back(shown);
   }
   ImGui::EndTable();
 }
@@ -337,8 +340,20 @@ void DrawCompare(App& app, bool* open) {
   ax.y_label = "validation accuracy";
   ax.y_from_zero = false;
   ax.y_fixed_max = 1;
+  ax.y_scale = 100;  // in percent, as the curves view and the table give it
+  ax.y_unit = "%";
   ax.legend_bottom = true;
-  DrawPlot("cmp acc", cs.acc_plot, {pw, ph}, acc, {}, ax);
+  const PlotRect ar = DrawPlot("cmp acc", cs.acc_plot, {pw, ph}, acc, {}, ax);
+  bool evaluated = false;
+  for (const auto& s : cs.series) evaluated |= !s.val_acc.empty();
+  if (!evaluated) {
+    // An empty plot says why it is empty, in its middle.
+    const char* note = "no evaluation yet (the first is taken at step 50)";
+    const ImVec2 ts = ImGui::CalcTextSize(note);
+    if (ts.x < ar.max.x - ar.min.x)
+      ImGui::GetWindowDrawList()->AddText({(ar.min.x + ar.max.x - ts.x) / 2, (ar.min.y + ar.max.y - ts.y) / 2},
+                                          ImGui::GetColorU32(ImGuiCol_TextDisabled), note);
+  }
   Table(cs);
   if (cs.cmp) FirstLayers(app, cs);
   ImGui::End();

@@ -144,6 +144,12 @@ void WriteStateDump(App& app, long frames) {
     }
     c.set("running", running);
     c.set("steps", steps);
+    json::Value rows = json::Value::array();
+    for (const auto& r : cs.table_shown) rows.push(r);
+    c.set("table", rows);  // as the view last drew it: name | val | best val | test | loss | steps to | time to | samples/s
+    char target[32];
+    std::snprintf(target, sizeof target, "%.1f%%", cs.cmp->spec().target_accuracy * 100);  // its column heads name it
+    c.set("target", std::string(target));
     d.set("comparison", c);
   }
   if (const PlaygroundState& ps = app.playground; ps.pg || ps.csv_loading.valid() || !ps.error.empty()) {

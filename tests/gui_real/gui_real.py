@@ -358,18 +358,8 @@ def watch_untouched(s, count, label, seconds=5.0, limit=20.0, changes=3):
 def scenario_compare(s):
     """Compare view opened from the sidebar, a ready-made race picked and started by clicks; then
     the pointer leaves the window and the race must go on on screen."""
-    s.click("views.compare")
-    s.click("views.curves")  # the Compare view alone: its row of settings is wider than half the window
-    s.wait_for(lambda d: d["views"] == ["compare"], 10, "the Compare view open, alone")
-    s.click("compare.ready")
-    s.click("compare.ready.optimizers")
-    s.wait_for(lambda d: d["compare_setup"]["values"].startswith("sgd"), 10, "the optimizers race picked")
-    # More epochs than the ready-made race has, typed in: it must outlast the watching on any machine.
-    epochs = 20
-    s.type_into("compare.epochs", str(epochs))
-    s.wait_for(lambda d: d["compare_setup"]["epochs"] == epochs, 10, f"the race set to {epochs} epochs")
-    s.click("compare.start")
-    s.wait_for(lambda d: d.get("comparison", {}).get("running"), 20, "the comparison running")
+    # More epochs than the ready-made race has: it must outlast the watching on any machine.
+    start_race(s, 20)
     s.move_outside()
     time.sleep(1.5)  # longer than any settling after the last event
     watch_untouched(s, lambda d: sum(d.get("comparison", {}).get("steps", [])), "comparison-steps")
@@ -1057,6 +1047,50 @@ def scenario_confusion(s):
         raise Failed(f"zooming made the matrix smaller or dropped counts: {a} -> {z}")
 
 
+def start_race(s, epochs):
+    """The Compare view alone, the optimizers race picked and set to this many epochs, started."""
+    s.click("views.compare")
+    s.click("views.curves")  # the Compare view alone: its row of settings is wider than half the window
+    s.wait_for(lambda d: d["views"] == ["compare"], 10, "the Compare view open, alone")
+    s.click("compare.ready")
+    s.click("compare.ready.optimizers")
+    s.wait_for(lambda d: d["compare_setup"]["values"].startswith("sgd"), 10, "the optimizers race picked")
+    s.type_into("compare.epochs", str(epochs))
+    s.wait_for(lambda d: d["compare_setup"]["epochs"] == epochs, 10, f"the race set to {epochs} epochs")
+    s.click("compare.start")
+    return s.wait_for(lambda d: d.get("comparison", {}).get("running"), 20, "the comparison running")
+
+
+def scenario_compare_race(s):
+    """A race as its table, status bar and buttons show it (defect 8): no accuracy before a run's
+    first evaluation ("-", never 0.00%), the target named, the status bar counting the race's
+    steps, and a Pause race button that stops it where it is and a Resume that goes on."""
+    start_race(s, 20)
+    d = s.wait_for(lambda d: len(d["comparison"].get("table", [])) >= 2, 10, "the race's table")
+    for row in d["comparison"]["table"]:
+        cells = row.split(" | ")
+        if "0.00%" in cells[1:4]:
+            raise Failed(f"a run shows an accuracy before its first evaluation: {row}")
+    # A run before step 50 has had no evaluation (the first comes at step 50): its row must say so.
+    if min(d["comparison"]["steps"]) < 50 and not any(row.split(" | ")[1] == "-" for row in d["comparison"]["table"]):
+        raise Failed(f"a run at step {min(d['comparison']['steps'])} shows an accuracy: {d['comparison']['table']}")
+    if not d["comparison"].get("target", "").endswith("%"):
+        raise Failed(f"no target named: {d['comparison']}")
+    s.wait_for(lambda d: "race of" in d.get("status", ""), 10, "the race's steps in the status bar")
+    keep_png(s.shot("race"))
+    s.click("compare.pause")
+    d = s.wait_for(lambda d: not d["comparison"]["running"], 10, "the race paused")
+    time.sleep(1.0)
+    before = s.dump()["comparison"]["steps"]
+    time.sleep(1.0)
+    after = s.dump()["comparison"]["steps"]
+    if after != before:
+        raise Failed(f"the paused race went on: steps {before} -> {after}")
+    s.click("compare.pause")  # now Resume race
+    s.wait_for(lambda d: d["comparison"]["running"] and sum(d["comparison"]["steps"]) > sum(after), 10,
+               "the race resumed")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -1079,6 +1113,7 @@ SCENARIOS = {
     "probe-drawing": scenario_probe_drawing,
     "edit-layers": scenario_edit_layers,
     "confusion": scenario_confusion,
+    "compare-race": scenario_compare_race,
 }
 
 
