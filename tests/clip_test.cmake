@@ -30,6 +30,8 @@ foreach(c IN LISTS cases)
   file(REMOVE "${report}")
   if(c STREQUAL "long-status")
     set(args --save-run "${OUT}/a-run-saved-under-a-rather-long-name-so-that-the-note-fills-the-bar.run.safetensors")
+  elseif(c STREQUAL "canvas")
+    set(args --open canvas --draw-demo)  # with a digit drawn: the readout's notes and bars are there to cut
   else()
     set(args --open "${c}")
   endif()

@@ -71,7 +71,10 @@ int TopClass(const Vec& probs) {
 void ProbabilityBars(const Vec& probs, int label, const std::vector<std::string>& names) {
   const int top = TopClass(probs);
   const float w = ImGui::GetContentRegionAvail().x;
-  const float name_w = ImGui::GetFontSize() * 6;
+  // The names' column as wide as the widest name (digits need one character, clothes more).
+  float name_w = 0;
+  for (const auto& n : names) name_w = std::max(name_w, ImGui::CalcTextSize(n.c_str()).x);
+  name_w = std::min(name_w, ImGui::GetFontSize() * 6) + ImGui::GetStyle().ItemSpacing.x * 2;
   for (int k = 0; k < int(probs.size()); ++k) {
     const char* name = k < int(names.size()) ? names[k].c_str() : "?";
     ImGui::TextUnformatted(name);

@@ -129,7 +129,13 @@ void DrawCanvas(App& app, bool* open) {
   app.mark("canvas.model");
 
   // --- the canvas
-  const float side = std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetContentRegionAvail().y - fs);
+  // The canvas leaves the readout beside it the width its bars and notes need; in a view too
+  // narrow for both, the readout goes below the canvas.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float readout_w = std::max(fs * 12, ImGui::CalcTextSize("28x28, as the network sees it").x);
+  float side = std::min({avail.x * 0.55f, avail.y - fs, avail.x - readout_w - ImGui::GetStyle().ItemSpacing.x});
+  const bool stacked = side < fs * 8;
+  if (stacked) side = std::max(fs * 4, std::min(avail.x, avail.y * 0.45f));  // the answer stays in sight below
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   if (c.dirty_texture || c.texture.empty()) {
     c.texture.update(c.ink.data(), c.size, c.size, Colormap::Gray);
@@ -159,7 +165,7 @@ void DrawCanvas(App& app, bool* open) {
   if (c.dirty) c.dirty_texture = true;
 
   // --- what the network sees, and what it says
-  ImGui::SameLine();
+  if (!stacked) ImGui::SameLine();
   ImGui::BeginGroup();
   Normalisation norm;
   std::string source;
@@ -189,7 +195,8 @@ void DrawCanvas(App& app, bool* open) {
     }
     if (c.digit) c.preview.update(c.digit->pixels.data(), 28, 28, Colormap::Gray);
   }
-  const float small = std::min(fs * 8, ImGui::GetContentRegionAvail().x);
+  // The preview and the saliency map side by side, in what width the readout has.
+  const float small = std::min(fs * (stacked ? 5 : 8), (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2);
   if (c.digit) {
     const ImVec2 q = ImGui::GetCursorScreenPos();
     ImGui::Image(c.preview.texture(), {small, small});
@@ -198,7 +205,9 @@ void DrawCanvas(App& app, bool* open) {
       ImGui::SameLine();
       ImGui::Image(c.saliency_map.texture(), {small, small});
     }
-    ImGui::TextDisabled("28x28, as the network sees it");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("28x28, as the network sees it");
+    ImGui::PopStyleColor();
   } else {
     ImGui::Dummy({small, small});
     ImGui::PushTextWrapPos(std::min(ImGui::GetCursorPosX() + std::max(small, ImGui::GetFontSize() * 8),
