@@ -25,7 +25,7 @@ constexpr double kCatchUp = 1.0 / 30;
 }  // namespace
 
 void DrawCurves(App& app, bool* open) {
-  if (!ImGui::Begin("Curves", open, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!ImGui::Begin("Curves", open, ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }

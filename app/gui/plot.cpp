@@ -202,8 +202,12 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
                   const std::vector<PlotMarker>& markers, const PlotAxes& axes) {
   ImGui::PushID(id);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  if (size.x <= 0) size.x = std::max(50.f, avail.x + size.x);
-  if (size.y <= 0) size.y = std::max(50.f, avail.y + size.y);
+  if (size.x <= 0) size.x = avail.x + size.x;
+  if (size.y <= 0) size.y = avail.y + size.y;
+  // Never smaller than its margins and a few ticks need: in a small tile the view scrolls instead
+  // of drawing the plot over the controls above it.
+  const float min_fs = ImGui::GetFontSize();
+  size = {std::max(size.x, min_fs * 9), std::max(size.y, min_fs * 7)};
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##plot", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
