@@ -205,6 +205,7 @@ struct LandscapeState {
   int contours_for = -1;
   double min_x = 0, min_y = 0, min_f = 0;  // the lowest point of the drawn grid
   double colour_top = 1;                   // log(1 + f - min) at the colour map's top
+  int highlight = -1;  // the path picked by the pointer (on it or on its name): the others dim
 };
 
 struct StepState {

@@ -103,7 +103,12 @@ void DrawLandscape(App& app, bool* open) {
   values_w += ImGui::GetStyle().ItemSpacing.x;
   // Axes: y tick labels to the left of the surface, x tick labels and the colour bar below it.
   const float axis_w = ImGui::CalcTextSize("-0.0").x + fs * 0.4f, below = fs * 4.2f;
-  const float side = std::max(fs * 8, std::min(avail.x - values_w - axis_w, avail.y - fs * 1.5f - below));
+  // The values beside the surface, or below it when that leaves the surface larger.
+  const float values_h = ImGui::GetTextLineHeightWithSpacing() * 8;
+  const float side_beside = std::min(avail.x - values_w - axis_w, avail.y - fs * 1.5f - below);
+  const float side_below = std::min(avail.x - axis_w, avail.y - fs * 1.5f - below - values_h);
+  const bool values_below = side_below > side_beside;
+  const float side = std::max(fs * 8, std::max(side_beside, side_below));
   ImGui::BeginGroup();
   const ImVec2 q0 = ImGui::GetCursorScreenPos();
   const ImVec2 p0{q0.x + axis_w, q0.y};
@@ -144,6 +149,9 @@ void DrawLandscape(App& app, bool* open) {
   // latest point a dot ringed in dark.
   // Every dark stroke first, then every colour, so no path's stroke covers another's colour.
   std::vector<std::vector<ImVec2>> pts(7);
+  // One path stands out while the pointer is on it or on its name in the values (the others dim):
+  // paths that run together can be told apart.
+  const int picked = ls.highlight;
   int near_k = -1;
   size_t near_i = 0;
   float near_d = fs * 0.6f;
@@ -158,17 +166,31 @@ void DrawLandscape(App& app, bool* open) {
     }
   }
   for (int pass = 0; pass < 2; ++pass)
-    for (int k = 0; k < 7; ++k) {
-      if (pts[k].empty()) continue;
+    for (int j = 0; j < 8; ++j) {
+      const int k = j < 7 ? j : picked;  // the picked path last, over the others
+      if (k < 0 || pts[k].empty() || (j < 7 && k == picked)) continue;
       const int n = int(pts[k].size());
-      if (pass == 0) {
-        if (n >= 2) dl->AddPolyline(pts[k].data(), n, IM_COL32(0, 0, 0, 140), 0, 4.f);
-        dl->AddCircleFilled(pts[k].back(), 5.f, IM_COL32(0, 0, 0, 200));
-      } else {
-        if (n >= 2) dl->AddPolyline(pts[k].data(), n, kColours[k], 0, 2.f);
-        dl->AddCircleFilled(pts[k].back(), 3.5f, kColours[k]);
+      const bool dimmed = picked >= 0 && k != picked;
+      const float wide = k == picked ? 1.6f : 1.f;
+      if (pass == 0 && !dimmed) {
+        if (n >= 2) dl->AddPolyline(pts[k].data(), n, IM_COL32(0, 0, 0, 140), 0, 4.f * wide);
+        dl->AddCircleFilled(pts[k].back(), 5.f * wide, IM_COL32(0, 0, 0, 200));
+      } else if (pass == 1) {
+        const ImU32 col = dimmed ? (kColours[k] & 0x00FFFFFFu) | 0x50000000u : kColours[k];
+        if (n >= 2) dl->AddPolyline(pts[k].data(), n, col, 0, 2.f * wide);
+        dl->AddCircleFilled(pts[k].back(), 3.5f * wide, col);
       }
     }
+  if (picked >= 0 && !pts[picked].empty()) {
+    // Its name beside its latest point, on a dark plate.
+    const char* name = to_string(kKinds[picked]);
+    const ImVec2 e = pts[picked].back(), ts = ImGui::CalcTextSize(name);
+    ImVec2 at{e.x + fs * 0.5f, e.y - ts.y - fs * 0.2f};
+    at.x = std::min(at.x, p0.x + side - ts.x - 2);
+    at.y = std::max(at.y, p0.y + 2);
+    dl->AddRectFilled({at.x - 2, at.y - 1}, {at.x + ts.x + 2, at.y + ts.y + 1}, IM_COL32(0, 0, 0, 190), 3.f);
+    dl->AddText(at, kColours[picked], name);
+  }
   dl->AddCircle(to_screen(s.start_x, s.start_y), 6.f, IM_COL32(255, 255, 255, 220), 0, 2.f);
   dl->PopClipRect();
   if (near_k >= 0) {
@@ -183,17 +205,26 @@ void DrawLandscape(App& app, bool* open) {
   ColourBar(Colormap::Sequential, 0, ls.colour_top, side + axis_w);
   ImGui::TextDisabled("colour: log(1 + f - lowest f)");
   ImGui::EndGroup();
-  SameLineIfFits(values_w);  // below the surface when the view is too narrow for both
+  if (!values_below) ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextDisabled("f after %d steps", ls.shown);
+  int named = -1;
   for (int k = 0; k < 7; ++k) {
     if (ls.paths[k].empty()) continue;
     const auto& path = ls.paths[k];
     const size_t i = std::min(path.size() - 1, size_t(ls.shown));
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColours[k]), "%-9s %.3g%s", to_string(kKinds[k]), path[i].f,
                        path.size() < size_t(ls.steps) + 1 && i == path.size() - 1 ? "  (diverged)" : "");
+    if (ImGui::IsItemHovered()) named = k;
+    app.mark((std::string("landscape.value.") + to_string(kKinds[k])).c_str());
   }
   ImGui::EndGroup();
+  // Picked for the next frame (the paths are drawn before the names); a change asks for that frame.
+  const int want = named >= 0 ? named : near_k;
+  if (want != ls.highlight) {
+    ls.highlight = want;
+    app.redraw_by(ImGui::GetTime());
+  }
   ImGui::End();
 }
 

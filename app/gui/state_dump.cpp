@@ -188,6 +188,7 @@ void WriteStateDump(App& app, long frames) {
     json::Value l = json::Value::object();
     l.set("shown", app.landscape.shown);
     l.set("steps", app.landscape.steps);
+    l.set("highlight", app.landscape.highlight);  // the path picked by the pointer, -1: none
     d.set("landscape", l);
   }
   json::Value marks = json::Value::object();

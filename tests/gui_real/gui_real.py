@@ -465,6 +465,12 @@ def scenario_landscape(s):
     keep_png(first), keep_png(last)
     if not moved:
         raise Failed("landscape: the screen did not change")
+    # The pointer on a name in the values picks that path (the others dim), and off it, none.
+    s.move_inside("landscape.value.adam")
+    s.wait_for(lambda d: d["landscape"].get("highlight") == 5, 5, "adam's path picked by its name")
+    keep_png(s.shot("landscape-adam"))
+    s.move_outside()
+    s.wait_for(lambda d: d["landscape"].get("highlight") == -1, 5, "no path picked with the pointer away")
 
 
 def press_until(s, key, pred, what, tries=3, mods=()):
