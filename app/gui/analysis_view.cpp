@@ -36,6 +36,29 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
   const TileLayout t = MakeTiles(int(as.shown.size()), 28, 28, 8);
   int hx, hy, tile, r, c;
   const bool clicked = HeatmapImage(as.atlas, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y, &hx, &hy);
+  {
+    // Each tile's label in its corner (and, for a mistake, what the network said), where the tiles
+    // are large enough to carry it; the tooltip says it all either way.
+    const ImVec2 i0 = ImGui::GetItemRectMin(), i1 = ImGui::GetItemRectMax();
+    const float zoom = (i1.x - i0.x) / float(t.width());
+    const float lfs = std::min(ImGui::GetFontSize(), 28 * zoom * 0.34f);
+    if (lfs >= ImGui::GetFontSize() * 0.6f) {
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      const auto& names = app.data->class_names();
+      for (int k = 0; k < int(as.shown.size()); ++k) {
+        const int i = as.shown[size_t(k)];
+        std::string text = names[s.y[i]].substr(0, 4);
+        if (a && a->predicted[i] != s.y[i]) text += ">" + names[a->predicted[i]].substr(0, 4);
+        const ImVec2 at{i0.x + (k % t.cols) * (t.tw + 1) * zoom + 1, i0.y + (k / t.cols) * (t.th + 1) * zoom + 1};
+        const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(lfs, FLT_MAX, 0, text.c_str());
+        const float room = t.tw * zoom - 2;
+        if (ts.x > room) continue;
+        dl->AddRectFilled(at, {at.x + ts.x + 2, at.y + ts.y}, IM_COL32(0, 0, 0, 170));
+        dl->AddText(ImGui::GetFont(), lfs, {at.x + 1, at.y}, a && a->predicted[i] != s.y[i] ? IM_COL32(255, 150, 130, 255)
+                                                                                        : IM_COL32(200, 220, 200, 255), text.c_str());
+      }
+    }
+  }
   if (hx >= 0 && t.locate(hx, hy, tile, r, c)) {
     const int i = as.shown[tile];
     const auto& names = app.data->class_names();
@@ -82,12 +105,23 @@ void DrawAnalysis(App& app, bool* open) {
     for (const auto& n : d.class_names()) names.push_back(n.c_str());
     int cls = as.browse_class + 1;
     if (ImGui::Combo("class", &cls, names.data(), int(names.size()))) as.browse_class = cls - 1, as.page = 0, as.dirty = true;
+    // Pages of 64, counted: the arrows stop at the ends and the total is named.
+    int matching = 0;
+    for (int i = 0; i < s.count; ++i) matching += as.browse_class < 0 || s.y[i] == as.browse_class;
+    const int pages = std::max(1, (matching + 63) / 64);
+    if (as.page >= pages) as.page = pages - 1, as.dirty = true;
+    SameLineIfFits(ImGui::GetFrameHeight() * 2 + ImGui::GetStyle().ItemSpacing.x);
+    ImGui::BeginDisabled(as.page == 0);
+    if (ImGui::ArrowButton("prev", ImGuiDir_Left)) --as.page, as.dirty = true;
+    ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::ArrowButton("prev", ImGuiDir_Left) && as.page > 0) --as.page, as.dirty = true;
-    ImGui::SameLine();
+    ImGui::BeginDisabled(as.page + 1 >= pages);
     if (ImGui::ArrowButton("next", ImGuiDir_Right)) ++as.page, as.dirty = true;
-    ImGui::SameLine();
-    ImGui::Text("page %d", as.page + 1);
+    ImGui::EndDisabled();
+    char where[64];
+    std::snprintf(where, sizeof where, "page %d of %d (%d images)", as.page + 1, pages, matching);
+    SameLineIfFits(ImGui::CalcTextSize(where).x);
+    ImGui::TextUnformatted(where);
     if (as.dirty) {
       std::vector<int> ids;
       int skip = as.page * 64;
@@ -227,7 +261,7 @@ void DrawAnalysis(App& app, bool* open) {
     SameLineIfFits(ButtonWidth("all mistakes"));
     if (ImGui::SmallButton("all mistakes")) as.filter_true = as.filter_pred = -1, as.dirty = true;
   } else {
-    TextAtSpaces("mistakes, most confidently wrong first");
+    TextAtSpaces("mistakes, most confidently wrong first (corner: label>answer)");
   }
   if (as.dirty) {
     std::vector<int> ids;
