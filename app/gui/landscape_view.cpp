@@ -205,7 +205,7 @@ void DrawLandscape(App& app, bool* open) {
   ColourBar(Colormap::Sequential, 0, ls.colour_top, side + axis_w);
   ImGui::TextDisabled("colour: log(1 + f - lowest f)");
   ImGui::EndGroup();
-  if (!values_below) ImGui::SameLine();
+  if (!values_below) SameLineIfFits(values_w);  // the surface's least size may leave no room beside
   ImGui::BeginGroup();
   ImGui::TextDisabled("f after %d steps", ls.shown);
   int named = -1;

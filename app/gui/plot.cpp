@@ -204,10 +204,9 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (size.x <= 0) size.x = avail.x + size.x;
   if (size.y <= 0) size.y = avail.y + size.y;
-  // Never smaller than its margins and a few ticks need: in a small tile the view scrolls instead
+  // Never shorter than its margins and a few ticks need: in a small tile the view scrolls instead
   // of drawing the plot over the controls above it.
-  const float min_fs = ImGui::GetFontSize();
-  size = {std::max(size.x, min_fs * 9), std::max(size.y, min_fs * 7)};
+  size = {std::max(size.x, 50.f), std::max(size.y, ImGui::GetFontSize() * 7)};
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##plot", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
