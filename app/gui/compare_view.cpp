@@ -56,13 +56,36 @@ void gather(CompareState& cs) {
   }
 }
 
+// In classroom mode a race may not vary what the teacher hid: the optimizer settings (optimizer,
+// learning rate, batch, weight decay) or the network setup (init, activation, preset).
+bool HiddenInClassroom(const App& app, Varied v) {
+  if (!app.classroom) return false;
+  const bool training = v == Varied::Optimizer || v == Varied::LearningRate || v == Varied::BatchSize ||
+                        v == Varied::WeightDecay;
+  return training ? app.hide_optimizer : app.hide_setup;
+}
+
 void Setup(App& app, CompareState& cs) {
+  const char* kinds[] = {"optimizer", "lr", "batch", "weight_decay", "init", "activation", "preset"};
+  std::vector<int> allowed;
+  for (int k = 0; k < 7; ++k)
+    if (!HiddenInClassroom(app, Varied(k))) allowed.push_back(k);
+  if (allowed.empty()) {
+    ImGui::TextWrapped("Classroom mode: the settings a race would vary are hidden by the teacher.");
+    return;
+  }
+  if (HiddenInClassroom(app, cs.spec.what) && !cs.cmp) {
+    // What was set up before classroom mode: the first setting that may be varied, no values yet.
+    cs.spec.what = Varied(allowed[0]);
+    cs.values_text.clear();
+  }
   const char* ready[] = {"optimizers", "learning-rates", "batch-sizes", "l2"};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
   const bool ready_open = ImGui::BeginCombo("##ready", "ready-made...");
   app.mark("compare.ready");
   if (ready_open) {
     for (const char* r : ready) {
+      if (HiddenInClassroom(app, ready_made(r).what)) continue;
       const bool picked = ImGui::Selectable(r);
       app.mark((std::string("compare.ready.") + r).c_str());
       if (picked) {
@@ -80,10 +103,12 @@ void Setup(App& app, CompareState& cs) {
     return field + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
   };
   SameLineIfFits(labelled(fs * 7, "vary"));
-  const char* kinds[] = {"optimizer", "lr", "batch", "weight_decay", "init", "activation", "preset"};
-  int what = int(cs.spec.what);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  if (ImGui::Combo("vary", &what, kinds, 7)) cs.spec.what = Varied(what);
+  if (ImGui::BeginCombo("vary", kinds[int(cs.spec.what)])) {
+    for (int k : allowed)
+      if (ImGui::Selectable(kinds[k], int(cs.spec.what) == k)) cs.spec.what = Varied(k);
+    ImGui::EndCombo();
+  }
   // The values field as wide as its text (at least 16 characters' room, at most a whole row); a
   // longer list scrolls in the field and shows whole in its tooltip.
   const float row = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
@@ -302,7 +327,7 @@ void DrawCompare(App& app, bool* open) {
     return;
   }
   CompareState& cs = app.compare;
-  if (cs.values_text.empty() && !cs.cmp) {
+  if (cs.values_text.empty() && !cs.cmp && !HiddenInClassroom(app, Varied::Optimizer)) {
     cs.spec = ready_made("optimizers");
     for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
   }

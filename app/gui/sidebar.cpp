@@ -113,12 +113,17 @@ void ViewsSection(App& app) {
       ImGui::SetTooltip(on ? "Back to the normal size (Ctrl+0)" : "Everything 1.5 times larger, for a projector (Ctrl+= and Ctrl+- step)");
   };
   if (app.classroom) {
-    // The teacher's way out, in sight (and Ctrl+Shift+K).
-    ImGui::TextDisabled("classroom mode");
+    // The teacher's way out, in sight (and Ctrl+Shift+K); none when the app was started with
+    // --classroom: that session is locked, and only a start without the flag leaves it.
+    ImGui::TextDisabled(app.classroom_forced ? "classroom mode (locked)" : "classroom mode");
+    if (app.classroom_forced && ImGui::IsItemHovered())
+      ImGui::SetTooltip("Started with --classroom: every setting the teacher hid stays hidden until nnviz is started without it");
     ImGui::SameLine();
-    if (ImGui::SmallButton("Leave...")) ImGui::OpenPopup("Leave classroom mode");
-    app.mark("classroom.leave");
-    ImGui::SameLine();
+    if (!app.classroom_forced) {
+      if (ImGui::SmallButton("Leave...")) ImGui::OpenPopup("Leave classroom mode");
+      app.mark("classroom.leave");
+      ImGui::SameLine();
+    }
     projector();
     if (ImGui::BeginPopup("Leave classroom mode")) {
       ImGui::TextUnformatted("Show every setting again? (Ctrl+Shift+K does the same)");

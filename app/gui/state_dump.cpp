@@ -70,7 +70,9 @@ void WriteStateDump(App& app, long frames) {
   }
   d.set("network", app.setup.net.describe());  // the architecture of the run (as the sidebar shows it)
   d.set("preset", app.preset_shown(app.custom_network()));
-  d.set("setup_pending", app.setup_dirty);  // the sidebar's setup differs from the run's: not applied yet
+  d.set("setup_pending", app.setup_dirty);
+  d.set("classroom", app.classroom ? (app.classroom_forced ? "locked" : "on") : "off");
+  d.set("sections", app.sections_shown);  // the sidebar's sections drawn  // the sidebar's setup differs from the run's: not applied yet
   d.set("dataset", to_string(app.data_kind));
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);
@@ -132,6 +134,7 @@ void WriteStateDump(App& app, long frames) {
   if (app.views.compare) {  // the race being set up
     json::Value c = json::Value::object();
     c.set("values", app.compare.values_text);
+    c.set("vary", to_string(app.compare.spec.what));
     c.set("epochs", app.compare.spec.base.epochs);
     d.set("compare_setup", c);
   }

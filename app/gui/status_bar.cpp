@@ -2,6 +2,7 @@
 // Also the keyboard shortcuts, which act on the same run.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // the popup stack: Escape closes menus
 
 #include <algorithm>
 #include <cmath>
@@ -231,6 +232,10 @@ void HandleShortcuts(App& app) {
   const ImGuiIO& io = ImGui::GetIO();
   DrawHelpOverlay(app);
   if (io.WantTextInput) return;
+  // Escape closes an open menu or list (ImGui does it only with its keyboard navigation on);
+  // the dialogs handle their own.
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) && !GImGui->OpenPopupStack.empty() && !ImGui::GetTopMostPopupModal())
+    ImGui::ClosePopupsExceptModals();
   // F1, or '?' (a character, whatever the keyboard's layout puts it on), opens the list.
   bool question = false;
   for (int i = 0; i < io.InputQueueCharacters.Size; ++i) question |= io.InputQueueCharacters[i] == '?';
@@ -243,7 +248,10 @@ void HandleShortcuts(App& app) {
   Run& run = *app.run;
   // ImGui 1.86: IsKeyPressed takes the backend's key index (GLFW_KEY_*).
   if (io.KeyCtrl && io.KeyShift) {
-    if (ImGui::IsKeyPressed(GLFW_KEY_K, false)) app.classroom = !app.classroom;
+    if (ImGui::IsKeyPressed(GLFW_KEY_K, false)) {
+      if (!app.classroom_forced) app.classroom = !app.classroom;
+      else app.say("Classroom mode is locked for this session (started with --classroom)");
+    }
     return;
   }
   const bool cls = app.classroom;

@@ -178,7 +178,7 @@ class Session:
     def start_app(self, wait_for_data=True):
         self.log_path = os.path.join(self.out, f"{self.name}.log")
         self.app_log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([self.app_path], env=self.env(), cwd=self.tmp, stdout=self.app_log,
+        self.proc = subprocess.Popen([self.app_path] + getattr(self, "extra_args", []), env=self.env(), cwd=self.tmp, stdout=self.app_log,
                                      stderr=subprocess.STDOUT)
         # The window's place on the screen: the dump's rectangles are inside the window.
         wid = self.x(["search", "--sync", "--onlyvisible", "--name", "^nnviz$"], timeout=30).split()[0]
@@ -1097,6 +1097,41 @@ def scenario_compare_race(s):
                "the race resumed")
 
 
+def scenario_classroom_locked(s):
+    """Started with --classroom: the session is locked (no Leave button, Ctrl+Shift+K does not leave)
+    and no view reaches a hidden setting (Compare offers nothing to vary: every setting a race
+    varies is hidden)."""
+    s.close(keep=False)
+    s.extra_args = ["--classroom"]
+    s.start_x()
+    s.start_app()
+    d = s.wait_for(lambda d: d.get("classroom") == "locked", 10, "classroom mode, locked")
+    if "classroom.leave" in d.get("rects", {}):
+        raise Failed("a locked classroom shows the Leave button")
+    s.move_inside()
+    time.sleep(0.3)
+    s.key("k", mods=("ctrl", "shift"))
+    d = s.wait_for(lambda d: "locked" in d.get("log", {}).get("last", ""), 5, "Ctrl+Shift+K refused")
+    if d.get("classroom") != "locked" or d.get("sections") != "controls,views":
+        raise Failed(f"Ctrl+Shift+K left the locked classroom: {d.get('classroom')}, sections {d.get('sections')}")
+    s.click("views.compare")
+    d = s.wait_for(lambda d: "compare" in d.get("views", []), 10, "the Compare view")
+    time.sleep(0.5)
+    d = s.dump()
+    reach = [r for r in d.get("rects", {}) if r.startswith("compare.")]
+    keep_png(s.shot("classroom-compare"))
+    if reach:
+        raise Failed(f"the Compare view offers a race over hidden settings: {reach}")
+
+
+def scenario_escape_menu(s):
+    """A menu (the ready-made races) opened with a click closes with Escape, as on any desktop."""
+    s.click("views.compare")
+    s.click("compare.ready")
+    s.wait_for(lambda d: "compare.ready.optimizers" in d.get("rects", {}), 10, "the ready-made menu open")
+    press_until(s, "Escape", lambda d: "compare.ready.optimizers" not in d.get("rects", {}), "the menu closed")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -1120,6 +1155,8 @@ SCENARIOS = {
     "edit-layers": scenario_edit_layers,
     "confusion": scenario_confusion,
     "compare-race": scenario_compare_race,
+    "classroom-locked": scenario_classroom_locked,
+    "escape-menu": scenario_escape_menu,
 }
 
 
