@@ -65,14 +65,15 @@ bool HiddenInClassroom(const App& app, Varied v) {
   return training ? app.hide_optimizer : app.hide_setup;
 }
 
-void Setup(App& app, CompareState& cs) {
+// The race's settings and Start; false when classroom mode leaves nothing to vary.
+bool Setup(App& app, CompareState& cs) {
   const char* kinds[] = {"optimizer", "lr", "batch", "weight_decay", "init", "activation", "preset"};
   std::vector<int> allowed;
   for (int k = 0; k < 7; ++k)
     if (!HiddenInClassroom(app, Varied(k))) allowed.push_back(k);
   if (allowed.empty()) {
     ImGui::TextWrapped("Classroom mode: the settings a race would vary are hidden by the teacher.");
-    return;
+    return false;
   }
   if (HiddenInClassroom(app, cs.spec.what) && !cs.cmp) {
     // What was set up before classroom mode: the first setting that may be varied, no values yet.
@@ -200,6 +201,7 @@ void Setup(App& app, CompareState& cs) {
       }
     }
   }
+  return true;
 }
 
 void Table(CompareState& cs) {
@@ -331,9 +333,10 @@ void DrawCompare(App& app, bool* open) {
     cs.spec = ready_made("optimizers");
     for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
   }
-  Setup(app, cs);
+  const bool can_race = Setup(app, cs);
   if (!cs.cmp && !cs.saved) {
-    ImGui::TextWrapped("Runs that differ in exactly one setting, started from the same initial weights and fed the "
+    if (can_race)
+      ImGui::TextWrapped("Runs that differ in exactly one setting, started from the same initial weights and fed the "
                        "same mini-batches, so the difference you see is that setting's. Pick a ready-made comparison "
                        "or your own values and press Start.");
     ImGui::End();

@@ -125,6 +125,14 @@ void ViewsSection(App& app) {
       ImGui::SameLine();
     }
     projector();
+    if (app.run && (app.hide_setup || app.hide_optimizer)) {
+      // What is trained, read-only: the settings are hidden, not a secret.
+      const TrainConfig& c = app.snap.config;
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      TextAtSpaces("trains %s", c.net.describe().c_str());
+      TextAtSpaces("with %s, learning rate %.3g, batches of %d", to_string(c.opt.kind), double(c.opt.lr), c.batch);
+      ImGui::PopStyleColor();
+    }
     if (ImGui::BeginPopup("Leave classroom mode")) {
       ImGui::TextUnformatted("Show every setting again? (Ctrl+Shift+K does the same)");
       if (ImGui::Button("Leave classroom mode")) {
