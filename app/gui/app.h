@@ -351,6 +351,8 @@ struct App {
   // After a window event (a key, a click, a move) ImGui needs a few frames to settle: a popup
   // opens the frame after it is asked for and shows the frame after that (it measures itself
   // first, hidden), a tooltip likewise, a modal's dimming fades in. The loop sets these.
+  int layer_added = -1;       // the layer editor's row just added (it glows a moment)
+  double layer_added_at = 0;
   int settle_frames = 0;
   double settle_until = 0;
   long input_presses = 0;  // mouse button presses the window has received (for the state dump)

@@ -211,6 +211,19 @@ void NetworkSection(App& app) {
     const LayerCheck* chk = i < int(app.setup_layers.size()) ? &app.setup_layers[size_t(i)] : nullptr;
     ImGui::PushID(i);
     const float full = ImGui::GetContentRegionAvail().x;
+    if (i == app.layer_added) {
+      // The row just added glows for a moment: it went in above the pointer and moved the rest.
+      const double age = ImGui::GetTime() - app.layer_added_at;
+      if (age < 1.5) {
+        const ImVec2 r0 = ImGui::GetCursorScreenPos();
+        const int alpha = int(120 * (1 - age / 1.5));
+        ImGui::GetWindowDrawList()->AddRectFilled({r0.x - 3, r0.y - 2}, {r0.x + full + 3, r0.y + ImGui::GetFrameHeight() + 2},
+                                                  IM_COL32(250, 190, 80, alpha), 3.f);
+        app.redraw_by(ImGui::GetTime() + 1.0 / 30);
+      } else {
+        app.layer_added = -1;
+      }
+    }
     const float buttons = fs * 3.2f;
     if (chk && !chk->error.empty()) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.16f, 0.16f, 1));
     ImGui::SetNextItemWidth(full * 0.42f);
@@ -263,9 +276,13 @@ void NetworkSection(App& app) {
         ImGui::SameLine(0, fs * 0.2f);
         ImGui::SetNextItemWidth(fs * 1.9f);
         ImGui::PushID(label);
-        const bool ch = ImGui::DragInt("##v", v, 0.1f, lo, hi);
+        // Typed with one click (a drag field wanted a double click first); kept within its range.
+        const int before = *v;
+        ImGui::InputInt("##v", v, 0, 0);
+        *v = std::clamp(*v, lo, hi);
+        const bool ch = *v != before;
         ImGui::PopID();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (drag or double-click to type)", tip);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d to %d", tip, lo, hi);
         ImGui::SameLine(0, fs * 0.5f);
         return ch;
       };
@@ -286,12 +303,19 @@ void NetworkSection(App& app) {
   if (up > 0) std::swap(layers[size_t(up)], layers[size_t(up) - 1]), changed = true;
   if (remove >= 0) layers.erase(layers.begin() + remove), changed = true;
   ImGui::SetNextItemWidth(fs * 7.5f);
-  if (ImGui::BeginCombo("##add", "+ add layer", ImGuiComboFlags_HeightLarge)) {
-    for (const char* t : kLayerTypes)
-      if (ImGui::Selectable(t)) {
-        layers.insert(layers.begin() + InsertAt(layers, t), DefaultLayer(t));
+  const bool adding = ImGui::BeginCombo("##add", "+ add layer", ImGuiComboFlags_HeightLarge);
+  app.mark("layers.add");
+  if (adding) {
+    for (const char* t : kLayerTypes) {
+      const bool picked = ImGui::Selectable(t);
+      app.mark((std::string("layers.add.") + t).c_str());
+      if (picked) {
+        const int at = InsertAt(layers, t);
+        layers.insert(layers.begin() + at, DefaultLayer(t));
+        app.layer_added = at, app.layer_added_at = ImGui::GetTime();
         changed = true;
       }
+    }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered())
