@@ -287,6 +287,7 @@ void App::load_settings() {
     if (!(speed >= 0 && speed <= kMaxSpeed)) speed = kWatchSpeed;
     if (!(watch_speed >= 1 && watch_speed <= kMaxSpeed)) watch_speed = kWatchSpeed;
     ui_zoom = float(std::clamp(v.get_number("ui_zoom", ui_zoom), 0.5, 3.0));
+    sidebar_folded = v.get_bool("sidebar_folded", sidebar_folded);
     if (const auto* r = v.find("recent_files"); r && r->is_array())
       for (const auto& f : r->items())
         if (f.is_string() && recent_files.size() < 8 && !f.as_string().empty() && f.as_string().size() < 4096)
@@ -320,6 +321,7 @@ void App::save_settings() const {
   v.set("speed", speed);
   v.set("watch_speed", watch_speed);
   v.set("ui_zoom", double(ui_zoom));
+  v.set("sidebar_folded", sidebar_folded);
   json::Value recent = json::Value::array();
   for (const auto& f : recent_files) recent.push(f);
   v.set("recent_files", recent);

@@ -105,6 +105,7 @@ struct WeightsState {
   int param = 0;  // index into WeightsView
   int norm = 0;   // 0 per unit, 1 per layer, 2 global
   Heatmap map;
+  HeatmapZoom zoom;  // the magnifier over the tiles (a big layer's are small)
   long step = -1;
   double updated = -1e9;
   bool dirty = true;
@@ -351,6 +352,7 @@ struct App {
   // After a window event (a key, a click, a move) ImGui needs a few frames to settle: a popup
   // opens the frame after it is asked for and shows the frame after that (it measures itself
   // first, hidden), a tooltip likewise, a modal's dimming fades in. The loop sets these.
+  bool sidebar_folded = false;  // the sidebar folded to a strip (Ctrl+B, or its arrow): the views get the width
   int layer_added = -1;       // the layer editor's row just added (it glows a moment)
   double layer_added_at = 0;
   int settle_frames = 0;
@@ -436,6 +438,14 @@ inline constexpr ImU32 kSeriesColours[8] = {IM_COL32(250, 160, 60, 255),  IM_COL
                                             IM_COL32(120, 220, 110, 255), IM_COL32(235, 90, 120, 255),
                                             IM_COL32(190, 140, 250, 255), IM_COL32(240, 220, 90, 255),
                                             IM_COL32(120, 150, 255, 255), IM_COL32(200, 200, 200, 255)};
+// The i-th of a longer set (a deep network's layers): the eight above, then hues a golden angle
+// apart, so no two of the first few dozen look alike.
+inline ImU32 SeriesColour(int i) {
+  if (i < 8) return kSeriesColours[i];
+  float r, g, b;
+  ImGui::ColorConvertHSVtoRGB(std::fmod(0.05f + 0.618034f * float(i), 1.f), 0.5f, 0.95f, r, g, b);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, 1));
+}
 
 // Folders for user files (XDG base directories); created on first use.
 std::string config_dir();  // $XDG_CONFIG_HOME/nnviz or ~/.config/nnviz, created with its parents

@@ -4,6 +4,8 @@
 
 #include <glad/gl.h>
 
+#include <imgui_internal.h>  // SetItemUsingMouseWheel
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -160,6 +162,54 @@ bool HeatmapImage(const Heatmap& hm, float max_w, float max_h, int* hover_x, int
     *hover_y = std::min(hm.height() - 1, int((m.y - p.y) / zoom));
   }
   return ImGui::IsItemClicked();
+}
+
+bool HeatmapImageZoomable(const Heatmap& hm, float max_w, float max_h, HeatmapZoom& z, int* hover_x, int* hover_y) {
+  *hover_x = *hover_y = -1;
+  if (hm.empty()) return false;
+  float fit = std::min(max_w / hm.width(), max_h / hm.height());
+  if (fit >= 4) fit = std::floor(fit);
+  const ImVec2 size{hm.width() * fit, hm.height() * fit};
+  // Up to 32 screen pixels an image pixel, and never less than the whole image.
+  const float most = std::max(1.f, 32.f / fit);
+  z.zoom = std::clamp(z.zoom, 1.f, most);
+  const float share = 1 / z.zoom;
+  auto keep_inside = [&] {
+    z.cx = std::clamp(z.cx, share / 2, 1 - share / 2);
+    z.cy = std::clamp(z.cy, share / 2, 1 - share / 2);
+  };
+  keep_inside();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Image(hm.texture(), size, {z.cx - share / 2, z.cy - share / 2}, {z.cx + share / 2, z.cy + share / 2});
+  ImGui::SetCursorScreenPos(p);
+  ImGui::InvisibleButton("##zoomable", size);
+  ImGui::SetItemUsingMouseWheel();  // the wheel zooms the image, not the window
+  const ImGuiIO& io = ImGui::GetIO();
+  bool clicked = false;
+  if (ImGui::IsItemHovered()) {
+    // The image point under the pointer, in shares of the image.
+    const float fx = (io.MousePos.x - p.x) / size.x, fy = (io.MousePos.y - p.y) / size.y;
+    const float u = z.cx + (fx - 0.5f) * share, v = z.cy + (fy - 0.5f) * share;
+    *hover_x = std::clamp(int(u * hm.width()), 0, hm.width() - 1);
+    *hover_y = std::clamp(int(v * hm.height()), 0, hm.height() - 1);
+    if (io.MouseWheel != 0) {
+      // Zoom around the pointer: the point under it stays under it.
+      z.zoom = std::clamp(z.zoom * std::pow(1.25f, io.MouseWheel), 1.f, most);
+      const float s2 = 1 / z.zoom;
+      z.cx = u - (fx - 0.5f) * s2;
+      z.cy = v - (fy - 0.5f) * s2;
+      keep_inside();
+    }
+    if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) z = HeatmapZoom{};
+    const float slop = io.MouseDragThreshold;
+    clicked = ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[0] < slop * slop;
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && z.zoom > 1) {
+    z.cx -= io.MouseDelta.x / size.x * share;
+    z.cy -= io.MouseDelta.y / size.y * share;
+    keep_inside();
+  }
+  return clicked;
 }
 
 namespace {

@@ -54,6 +54,15 @@ TileLayout MakeTiles(int n, int th, int tw, int cols = 0);  // cols 0: about squ
 // reports the hovered image pixel (-1 when not hovered). Returns true when it was clicked.
 bool HeatmapImage(const Heatmap& hm, float max_w, float max_h, int* hover_x, int* hover_y);
 
+// The same with a magnifier for images with more detail than their room shows (a layer of 2000
+// units): the wheel zooms around the pointer, a drag moves the view, a double click shows the
+// whole image again. A click (a press and release without a drag) returns true.
+struct HeatmapZoom {
+  float zoom = 1;              // 1: the whole image in its room
+  float cx = 0.5f, cy = 0.5f;  // the centre of what is shown, in shares of the image
+};
+bool HeatmapImageZoomable(const Heatmap& hm, float max_w, float max_h, HeatmapZoom& z, int* hover_x, int* hover_y);
+
 // Frees the shared GL objects; call before the GL context goes. Heatmaps destroyed after it
 // release nothing (the context took their objects with it).
 void ShutdownHeatmaps();

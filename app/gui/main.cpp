@@ -616,7 +616,8 @@ int main(int argc, char** argv) {
 
       const ImGuiViewport* vp = ImGui::GetMainViewport();
       const float status_h = ImGui::GetFrameHeight() * 1.3f;
-      const float side_w = std::min(vp->WorkSize.x * 0.4f, ImGui::GetFontSize() * 22);
+      const float side_w = app.sidebar_folded ? ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.x * 2
+                                              : std::min(vp->WorkSize.x * 0.4f, ImGui::GetFontSize() * 22);
       BackdropWindow(vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
       DrawSidebar(app, vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
       {

@@ -518,11 +518,26 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
   app.sidebar_rect = {ImGui::GetWindowPos(), {ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y}};
+  if (app.sidebar_folded) {
+    // A strip with the way back; the keys (Space, S, E, ...) work as ever.
+    if (ImGui::ArrowButton("unfold", ImGuiDir_Right)) app.sidebar_folded = false;
+    app.mark("sidebar.unfold");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the sidebar (Ctrl+B)");
+    ImGui::End();
+    return;
+  }
   ImGui::PushFont(ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr);
   ImGui::TextUnformatted("nnviz");
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::TextDisabled("watch a network learn");
+  // Folds the sidebar to a strip: the views get its width (a small window's 40%).
+  const float fold_x = ImGui::GetWindowContentRegionMax().x - ImGui::GetFrameHeight();
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x <= ImGui::GetWindowPos().x + fold_x) ImGui::SameLine(fold_x);
+  else ImGui::SetCursorPosX(fold_x);  // on a line of its own where the title leaves no room
+  if (ImGui::ArrowButton("fold", ImGuiDir_Left)) app.sidebar_folded = true;
+  app.mark("sidebar.fold");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide the sidebar (Ctrl+B)");
   const bool cls = app.classroom;
   app.sections_shown = "controls,views";
   ControlsSection(app);

@@ -72,7 +72,8 @@ void WriteStateDump(App& app, long frames) {
   d.set("preset", app.preset_shown(app.custom_network()));
   d.set("setup_pending", app.setup_dirty);
   d.set("classroom", app.classroom ? (app.classroom_forced ? "locked" : "on") : "off");
-  d.set("sections", app.sections_shown);  // the sidebar's sections drawn  // the sidebar's setup differs from the run's: not applied yet
+  d.set("sections", app.sections_shown);  // the sidebar's sections drawn
+  d.set("sidebar_width", double(app.sidebar_rect.max.x - app.sidebar_rect.min.x));  // the sidebar's setup differs from the run's: not applied yet
   d.set("dataset", to_string(app.data_kind));
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);
@@ -186,6 +187,15 @@ void WriteStateDump(App& app, long frames) {
     a.set("number_px", double(app.confusion_number_px));
     a.set("font_px", double(ImGui::GetFontSize()));
     d.set("analysis", a);
+  }
+  if (app.views.weights) {
+    json::Value w = json::Value::object();
+    w.set("zoom", double(app.weights_view.zoom.zoom));
+    json::Value c = json::Value::array();  // the magnifier's centre, in shares of the tiles
+    c.push(double(app.weights_view.zoom.cx));
+    c.push(double(app.weights_view.zoom.cy));
+    w.set("centre", c);
+    d.set("weights", w);
   }
   if (app.views.landscape) {
     json::Value l = json::Value::object();

@@ -147,7 +147,7 @@ void DrawLayerStats(App& app, bool* open) {
       ps.x = st.step.data();
       ps.y = ys[i].data();
       ps.count = n;
-      ps.color = kSeriesColours[i % 8];
+      ps.color = SeriesColour(int(i));
       ps.thickness = 2.0f;
       ps.visible = &st.visible[i];
       s.push_back(ps);
@@ -190,7 +190,7 @@ void DrawLayerStats(App& app, bool* open) {
       ps.x = st.step.data();
       ps.y = st.dead[i].data();
       ps.count = n;
-      ps.color = kSeriesColours[(i + 3) % 8];
+      ps.color = SeriesColour(int(i) + 3);
       ps.thickness = 2.0f;
       s.push_back(ps);
     }

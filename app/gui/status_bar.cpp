@@ -202,6 +202,7 @@ const Shortcut kShortcuts[] = {
     {"Ctrl+O", "open a run or model file"},
     {"Ctrl+= / Ctrl+-", "make the whole interface larger / smaller"},
     {"Ctrl+0", "the interface at the monitor's own size"},
+    {"Ctrl+B", "hide / show the sidebar"},
     {"Ctrl+Shift+K", "classroom mode on / off"},
     {"F1 or ?", "this list"},
     {"Escape", "close a dialog or this list"},
@@ -262,6 +263,7 @@ void HandleShortcuts(App& app) {
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS, true) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, true))
       app.ui_zoom = std::max(0.5f, app.ui_zoom / 1.1f);
     if (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false)) app.ui_zoom = 1;
+    if (ImGui::IsKeyPressed(GLFW_KEY_B, false)) app.sidebar_folded = !app.sidebar_folded;
     if (cls && app.hide_files) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) app.open_save_dialog = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_load_dialog = true;

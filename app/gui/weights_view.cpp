@@ -75,7 +75,7 @@ void DrawWeights(App& app, bool* open) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
   if (ImGui::BeginCombo("tensor", w->names[ws.param].c_str())) {
     for (int i : ids)
-      if (ImGui::Selectable(w->names[i].c_str(), i == ws.param)) ws.param = i, ws.dirty = true;
+      if (ImGui::Selectable(w->names[i].c_str(), i == ws.param)) ws.param = i, ws.dirty = true, ws.zoom = {};
     ImGui::EndCombo();
   }
   const char* norms[] = {"per unit", "per layer", "global"};
@@ -131,10 +131,23 @@ void DrawWeights(App& app, bool* open) {
   else
     ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
 
+  // Small tiles (a wide layer) or a zoom in force: say how to look closer, and how far in it is.
+  const float fs = ImGui::GetFontSize();
+  {
+    const ImVec2 room = ImGui::GetContentRegionAvail();
+    const float fit = std::min(room.x / ws.map.width(), (room.y - fs * 1.8f) / ws.map.height());
+    if (ws.zoom.zoom > 1.01f || fit * L.tiles.tw * ws.zoom.zoom < fs * 2) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      if (ws.zoom.zoom > 1.01f) TextAtSpaces("x%.1f: wheel to zoom, drag to move, double-click for the whole layer", ws.zoom.zoom);
+      else TextAtSpaces("the wheel zooms in on the tiles");
+      ImGui::PopStyleColor();
+    }
+  }
   int hx, hy;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const bool clicked = HeatmapImage(ws.map, avail.x, avail.y - ImGui::GetFontSize() * 0.5f, &hx, &hy);
+  const bool clicked = HeatmapImageZoomable(ws.map, avail.x, avail.y - fs * 0.5f, ws.zoom, &hx, &hy);
   app.weights_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+  app.mark("weights.image");
   int t, r, c;
   if (hx >= 0 && L.tiles.locate(hx, hy, t, r, c)) {
     const int flat = L.flat(t, r, c);

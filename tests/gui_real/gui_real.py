@@ -1132,6 +1132,57 @@ def scenario_escape_menu(s):
     press_until(s, "Escape", lambda d: "compare.ready.optimizers" not in d.get("rects", {}), "the menu closed")
 
 
+def scenario_sidebar_fold(s):
+    """The sidebar folds to a strip with its arrow (the views get the width) and comes back with
+    Ctrl+B; the fold is remembered for the next start."""
+    d = s.wait_for(lambda d: "sidebar.fold" in d.get("rects", {}), 10, "the sidebar's fold arrow")
+    wide = d["sidebar_width"]
+    s.click("sidebar.fold")
+    d = s.wait_for(lambda d: "sidebar.unfold" in d.get("rects", {}), 10, "the sidebar folded")
+    if d["sidebar_width"] > wide / 4:
+        raise Failed(f"the folded sidebar is {d['sidebar_width']:.0f} px wide (unfolded {wide:.0f})")
+    keep_png(s.shot("folded"))
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running", "training with the sidebar folded")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    s.close(keep=True)  # the same HOME: its settings
+    os.remove(s.state_file)  # the next dump is the new start's
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: "sidebar.unfold" in d.get("rects", {}), 10, "the sidebar still folded after a restart")
+    s.move_inside()
+    press_until(s, "b", lambda d: "sidebar.fold" in d.get("rects", {}), "the sidebar back", mods=("ctrl",))
+
+
+def scenario_weights_zoom(s):
+    """The weights view's magnifier: the wheel over the tiles zooms in around the pointer, a drag
+    moves the view, a double click shows the whole layer again."""
+    s.click("views.weights")
+    s.click("views.curves")  # the weights alone
+    s.wait_for(lambda d: d.get("views") == ["weights"] and "weights.image" in d.get("rects", {}), 10, "the weights view")
+    s.move_inside("weights.image")
+    time.sleep(0.2)
+    for _ in range(4):
+        s.x(["click", "4"])  # wheel up
+        time.sleep(0.1)
+    d = s.wait_for(lambda d: d["weights"]["zoom"] > 2, 5, "the tiles zoomed in")
+    keep_png(s.shot("zoomed"))
+    before = d["weights"]["centre"]
+    r = s.rect("weights.image")
+    x0, y0 = s.origin[0] + (r[0] + r[2]) / 2, s.origin[1] + (r[1] + r[3]) / 2
+    s.move(x0, y0)
+    time.sleep(0.1)
+    s.x(["mousedown", "1"])
+    for k in range(1, 9):
+        time.sleep(0.04)
+        s.move(x0 - 12 * k, y0 - 8 * k)
+    time.sleep(0.1)
+    s.x(["mouseup", "1"])
+    d = s.wait_for(lambda d: d["weights"]["centre"][0] > before[0] + 0.01, 5, "the view moved by the drag")
+    s.double_click("weights.image")
+    s.wait_for(lambda d: d["weights"]["zoom"] == 1, 5, "the whole layer again after a double click")
+
+
 SCENARIOS = {
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -1157,6 +1208,8 @@ SCENARIOS = {
     "compare-race": scenario_compare_race,
     "classroom-locked": scenario_classroom_locked,
     "escape-menu": scenario_escape_menu,
+    "sidebar-fold": scenario_sidebar_fold,
+    "weights-zoom": scenario_weights_zoom,
 }
 
 
