@@ -155,7 +155,10 @@ void DrawActivations(App& app, bool* open) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s, %s %.3g", app.out_shapes[i - 1].str().c_str(), s < 0 ? "|max|" : "max", std::fabs(s));
     const Heatmap& hm = *as.maps[i];
-    const bool clicked = HeatmapImage(hm, ImGui::GetContentRegionAvail().x, fs * 7, &hx, &hy);
+    // Each layer's maps grow with the view (a third of its height, up to 24 lines): 64 channels
+    // kept to 7 lines were specks on a large screen.
+    const float map_h = std::clamp(ImGui::GetWindowHeight() * 0.3f, fs * 7, fs * 24);
+    const bool clicked = HeatmapImage(hm, ImGui::GetContentRegionAvail().x, map_h, &hx, &hy);
     // The output layer, one value a class in a row: each class's name under its cell.
     const int classes = int(app.data->class_names().size());
     if (i + 1 == p->acts.size() && p->acts[i].rows() == classes && hm.height() == 1) {
