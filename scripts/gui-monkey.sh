@@ -147,6 +147,8 @@ PY
 # --- the app, as a user starts it --------------------------------------------------------------
 app_env=(env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR
          HOME="$home" DISPLAY="$display" XAUTHORITY="$XAUTHORITY"
+         # The in-app dialogs only: a desktop file chooser's window would take the input.
+         NNVIZ_FILE_CHOOSER=none
          ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
          UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
          # Every race of the run to the log, not only the first; the graphics driver's own

@@ -19,6 +19,7 @@
 
 #include "analysis.h"
 #include "compare.h"
+#include "desktop_chooser.h"
 #include "landscape.h"
 #include "playground.h"
 #include "engine.h"
@@ -329,6 +330,11 @@ struct App {
   bool restoring = false;  // a reopened run's restore is under way (its restart keeps own_path)
   std::string dialog_path;  // the path in the open Save or Open dialog
   std::string browse_dir;   // the folder the dialog's browser shows
+  // The desktop's own file chooser, where there is one (desktop_chooser.h; none in the headless
+  // modes): the dialogs' Choose... runs it, and its answer goes to the dialog that asked for it.
+  ChooserTool chooser_tool;
+  ChooserProcess chooser;
+  bool chooser_saving = false;
   std::vector<std::string> recent_files;  // saved or opened lately, newest first (kept in the settings)
   void remember_file(const std::string& path);
   bool play_when_ready = false;  // Play pressed while the data loaded: train once it is ready

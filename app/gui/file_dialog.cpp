@@ -1,9 +1,12 @@
 // Save and open dialogs for model files: a path to edit, and a browser of folders and model files
-// under it, with the files used lately. (ImGui has no native file dialog.)
+// under it, with the files used lately. (ImGui has no native file dialog: where the desktop has
+// one, zenity or kdialog, Choose... opens it beside the app, desktop_chooser.h.)
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // ClearActiveID
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -135,6 +138,18 @@ bool Browser(App& app, std::string& path, bool saving) {
   return chosen;
 }
 
+// Starts the desktop's chooser for this dialog: opening in the browser's folder, saving to the
+// path in the field.
+void StartChooser(App& app, const char* title, bool saving) {
+  const std::string& path = app.dialog_path;
+  const std::string start = !saving ? app.browse_dir : path.empty() ? join(app.browse_dir, "run.safetensors") : path;
+  app.chooser_saving = saving;
+  if (!app.chooser.start(ChooserArgs(app.chooser_tool, saving, start, title)))
+    app.say("Could not start the file chooser: " + app.chooser.error(), true);
+  // A text field being edited shows its own copy of the text: it lets go, so the answer shows.
+  ImGui::ClearActiveID();
+}
+
 void Dialog(App& app, const char* title, bool saving) {
   // A fixed width, and a height that follows the content: a warning line that appears later
   // pushes the buttons down instead of cutting them off.
@@ -149,8 +164,32 @@ void Dialog(App& app, const char* title, bool saving) {
     ImGui::SetKeyboardFocusHere();
   }
   if (ImGui::IsWindowAppearing()) app.browse_dir = path.empty() ? data_home() : parent_folder(path);
-  ImGui::SetNextItemWidth(-1);
-  bool enter = ImGui::InputText("##path", &path, ImGuiInputTextFlags_EnterReturnsTrue);
+  // The desktop's chooser's answer to this dialog is taken as if typed and entered: a folder goes
+  // to the browser, replacing another file still takes the Replace button.
+  bool chosen = false;
+  if (app.chooser_saving == saving && app.chooser.running()) {
+    const ChooserProcess::State st = app.chooser.poll();
+    if (st == ChooserProcess::State::Chosen) path = app.chooser.path(), chosen = true;
+    if (st == ChooserProcess::State::Failed)
+      app.say("The file chooser failed: " + app.chooser.error() + " (type the path or pick it below)", true);
+  }
+  const bool choosing = app.chooser_saving == saving && app.chooser.running();
+  ImGui::BeginDisabled(choosing);  // until the chooser answers, the dialog waits for it
+  const bool can_choose = bool(app.chooser_tool);
+  ImGui::SetNextItemWidth(can_choose ? -(ButtonWidth("Choose...") + ImGui::GetStyle().ItemSpacing.x) : -1);
+  bool enter = ImGui::InputText("##path", &path, ImGuiInputTextFlags_EnterReturnsTrue) || chosen;
+  if (can_choose) {
+    // Ctrl+O (Ctrl+S) again in its own dialog is the keyboard's way to the desktop's chooser.
+    const bool again = !ImGui::IsWindowAppearing() && ImGui::GetIO().KeyCtrl &&
+                       ImGui::IsKeyPressed(saving ? GLFW_KEY_S : GLFW_KEY_O, false);
+    ImGui::SameLine();
+    const bool clicked = ImGui::Button("Choose...");
+    app.mark("dialog.choose");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Pick the file in the desktop's file chooser (%s; or %s again)", app.chooser_tool.name.c_str(),
+                        saving ? "Ctrl+S" : "Ctrl+O");
+    if ((clicked || again) && !choosing) StartChooser(app, title, saving);
+  }
   if (enter && is_folder(path)) {  // a folder typed in: the browser goes there
     app.browse_dir = path;
     path = saving ? join(path, app.model_path.empty() ? "run.safetensors"
@@ -168,6 +207,7 @@ void Dialog(App& app, const char* title, bool saving) {
                        path.substr(path.rfind('/') + 1).c_str());
     ImGui::PopTextWrapPos();
   }
+  if (choosing) ImGui::TextDisabled("Waiting for the file chosen in %s's window...", app.chooser_tool.name.c_str());
   // Enter confirms a plain save or an open; replacing another file takes the button itself.
   if (ImGui::Button(saving ? (replaces ? "Replace" : "Save") : "Open") || (enter && !replaces)) {
     if (saving) app.save_model(path);
@@ -184,8 +224,12 @@ void Dialog(App& app, const char* title, bool saving) {
     }
     ImGui::CloseCurrentPopup();
   }
+  ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+  // Cancel, also while the chooser is open: it goes with the dialog (DrawFileDialogs).
+  const bool cancel = ImGui::Button("Cancel");
+  app.mark("dialog.cancel");
+  if (cancel || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
   ImGui::EndPopup();
 }
 
@@ -257,11 +301,17 @@ void CloseDialog(App& app) {
 void DrawFileDialogs(App& app) {
   ConfirmDialog(app);
   CloseDialog(app);
-  if (app.open_save_dialog) ImGui::OpenPopup("Save run");
-  if (app.open_load_dialog) ImGui::OpenPopup("Open run or model");
+  // Asked for while already open (its shortcut again): it stays as it is; its Ctrl+O (Ctrl+S)
+  // opens the desktop's chooser instead.
+  if (app.open_save_dialog && !ImGui::IsPopupOpen("Save run")) ImGui::OpenPopup("Save run");
+  if (app.open_load_dialog && !ImGui::IsPopupOpen("Open run or model")) ImGui::OpenPopup("Open run or model");
   app.open_save_dialog = app.open_load_dialog = false;
   Dialog(app, "Save run", true);
   Dialog(app, "Open run or model", false);
+  // A chooser whose dialog has closed (Cancel, Escape, another dialog in its place) is ended: its
+  // answer would have nowhere to go.
+  if (app.chooser.running() && !ImGui::IsPopupOpen(app.chooser_saving ? "Save run" : "Open run or model"))
+    app.chooser.cancel();
 }
 
 }  // namespace nnviz::gui

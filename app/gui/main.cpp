@@ -416,6 +416,13 @@ int main(int argc, char** argv) {
     App app;
     if (!headless) app.load_settings();  // tests never read the user's settings
     else app.speed = 0;  // a screenshot's or a benchmark's training at full speed, not at a watchable pace
+    // The desktop's file chooser; none in the headless modes, whose dialogs look the same anywhere.
+    if (!headless) {
+      std::string note;
+      app.chooser_tool = FindChooser(std::getenv("NNVIZ_FILE_CHOOSER"), std::getenv("PATH"),
+                                     std::getenv("XDG_CURRENT_DESKTOP"), &note);
+      if (!note.empty()) std::fprintf(stderr, "nnviz: %s\n", note.c_str());
+    }
     if (opt.zoom > 0) app.ui_zoom = opt.zoom;
     if (opt.classroom) {
       app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices

@@ -114,6 +114,13 @@ void WriteStateDump(App& app, long frames) {
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
   {
+    json::Value c = json::Value::object();
+    c.set("tool", app.chooser_tool.name);  // the desktop's file chooser ("" none)
+    c.set("running", app.chooser.running());
+    c.set("pid", static_cast<long long>(app.chooser.running() ? app.chooser.pid() : 0));
+    d.set("chooser", c);
+  }
+  {
     json::Value l = json::Value::object();
     int errors = 0;
     for (const auto& e : app.log) errors += e.error;

@@ -214,12 +214,18 @@ void DrawHelpOverlay(App& app) {
   if (ImGui::Begin("Keyboard shortcuts", &app.show_help,
                    ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-      for (const Shortcut& k : kShortcuts) {
+      auto row = [](const char* keys, const std::string& what) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextColored({0.98f, 0.75f, 0.4f, 1}, "%s", k.keys);
+        ImGui::TextColored({0.98f, 0.75f, 0.4f, 1}, "%s", keys);
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(k.what);
+        ImGui::TextUnformatted(what.c_str());
+      };
+      for (const Shortcut& k : kShortcuts) {
+        row(k.keys, k.what);
+        // Where the desktop has a file chooser, the dialogs' own shortcut again opens it.
+        if (app.chooser_tool && std::string(k.keys) == "Ctrl+O")
+          row("Ctrl+S / Ctrl+O again", "in the Save or Open dialog: the desktop's file chooser (" + app.chooser_tool.name + ")");
       }
       ImGui::EndTable();
     }

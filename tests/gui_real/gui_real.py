@@ -170,7 +170,8 @@ class Session:
         e = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
         home = os.path.join(self.tmp, "home")
         os.makedirs(home, exist_ok=True)
-        e.update(HOME=home, DISPLAY=self.display, NNVIZ_STATE_FILE=self.state_file)
+        # The in-app browser only, whatever the machine has, unless a scenario asks for a chooser.
+        e.update(HOME=home, DISPLAY=self.display, NNVIZ_STATE_FILE=self.state_file, NNVIZ_FILE_CHOOSER="none")
         e.update(getattr(self, "extra_env", {}))
         e.pop("XAUTHORITY", None)
         return e
@@ -846,6 +847,147 @@ def scenario_browse(s):
         raise Failed(f"the run's file is {d.get('own_path')}, not the copy")
 
 
+def process_dead(pid):
+    """Gone, or a zombie (dead, its parent yet to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return True
+    return stat[stat.rfind(")") + 2] == "Z"
+
+
+def prepare_choose(s):
+    """A stand-in zenity first on PATH: it writes its arguments where the test reads them, then
+    answers as the file 'answer' says: a path after a moment (as the real one prints the file
+    picked), or, for 'never', nothing, waiting on a child of its own (its pids written down)."""
+    bin_dir = os.path.join(s.tmp, "bin")
+    os.makedirs(bin_dir, exist_ok=True)
+    fake = os.path.join(bin_dir, "zenity")
+    with open(fake, "w") as f:
+        f.write(f"""#!/bin/sh
+d='{s.tmp}'
+printf '%s\\n' "$@" > "$d/zenity-args"
+answer=$(cat "$d/answer")
+if [ "$answer" = never ]; then
+  sleep 600 &
+  echo $$ $! > "$d/zenity-pids"
+  wait
+  exit 0
+fi
+sleep 1
+printf '%s\\n' "$answer"
+""")
+    os.chmod(fake, 0o755)
+    s.extra_env = {"PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "NNVIZ_FILE_CHOOSER": "auto"}
+
+
+def scenario_choose(s):
+    """The Open dialog's Choose... with the desktop's chooser (prepare_choose's stand-in zenity):
+    a saved run, copied to a path with spaces and a quote, is reopened as if its path had been
+    typed and entered, with no input while the chooser is up. Ctrl+S in the Save dialog runs it
+    too: another run's file chosen still takes the Replace button, a new name is saved. A chooser
+    that never answers ends with the dialog's Cancel, reaped by the app at once; and with the app
+    when it closes."""
+    if s.dump().get("chooser", {}).get("tool") != "zenity":
+        raise Failed(f"the app did not find the zenity first on PATH: {s.dump().get('chooser')}")
+    train_a_little(s)
+    saved = save_dialog(s)["dialog_path"]
+    s.key("Return")
+    s.wait_for(lambda d: d.get("own_path") == saved, 10, "the run saved")
+    copy = os.path.join(s.tmp, "my runs", "Ann's run 1.safetensors")
+    os.makedirs(os.path.dirname(copy))
+    shutil.copy(saved, copy)
+    answer = os.path.join(s.tmp, "answer")
+    with open(answer, "w") as f:
+        f.write(copy + "\n")
+    s.move_inside()
+    press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
+    s.click("dialog.choose")
+    # No input from here on: the app's own frames must pick up the answer.
+    d = s.wait_for(lambda d: d["chooser"]["running"] and "chooser" in d.get("live", ""), 10,
+                   "the chooser running, and frames coming for it")
+    d = s.wait_for(lambda d: "Reopened" in d.get("status", ""), 15, "the chosen run reopened without input")
+    keep_png(s.shot("chosen"))
+    with open(os.path.join(s.tmp, "zenity-args")) as f:
+        args = f.read().splitlines()
+    log(f"zenity was asked: {args}; the app says '{d['status']}'")
+    if d.get("own_path") != copy:
+        raise Failed(f"the run's file is {d.get('own_path')}, not the chosen {copy}")
+    if d.get("popups") or d["chooser"]["running"]:
+        raise Failed(f"after the answer: popups {d.get('popups')}, chooser {d['chooser']}")
+    if "--file-selection" not in args or f"--filename={os.path.dirname(saved)}/" not in args:
+        raise Failed(f"zenity was not asked to open a file in the saved run's folder: {args}")
+
+    # Saving, the chooser reached by Ctrl+S in the Save dialog: another run's file chosen still
+    # takes the Replace button (the file stays as it was); a new name is saved at once.
+    with open(answer, "w") as f:
+        f.write(saved + "\n")
+    with open(saved, "rb") as f:
+        before = f.read()
+    save_dialog(s)
+    press_until(s, "s", lambda d: d["chooser"]["running"] or d.get("dialog_path") == saved,
+                "the chooser from Ctrl+S in the Save dialog", mods=("ctrl",))
+    d = s.wait_for(lambda d: not d["chooser"]["running"] and d.get("dialog_path") == saved, 15, "the chooser's answer")
+    time.sleep(0.5)
+    d = s.dump()
+    with open(os.path.join(s.tmp, "zenity-args")) as f:
+        args = f.read().splitlines()
+    if "--save" not in args or f"--filename={copy}" not in args:
+        raise Failed(f"zenity was not asked to save, suggesting the run's file: {args}")
+    if "Save run" not in d.get("popups", []) or d.get("own_path") != copy:
+        raise Failed(f"another run's file was replaced without the Replace button: popups {d.get('popups')}, "
+                     f"the run's file {d.get('own_path')}")
+    with open(saved, "rb") as f:
+        if f.read() != before:
+            raise Failed("the other run's file changed")
+    press_until(s, "Escape", lambda d: not d.get("popups"), "the Save dialog closed by Escape")
+    fresh = os.path.join(s.tmp, "my runs", "a new one.safetensors")
+    with open(answer, "w") as f:
+        f.write(fresh + "\n")
+    save_dialog(s)
+    press_until(s, "s", lambda d: d["chooser"]["running"] or d.get("own_path") == fresh,
+                "the chooser from Ctrl+S in the Save dialog", mods=("ctrl",))
+    s.wait_for(lambda d: d.get("own_path") == fresh and not d.get("popups"), 15, "the run saved to the chosen path")
+    if not os.path.exists(fresh):
+        raise Failed(f"{fresh} was not written")
+
+    # A chooser that never answers: the dialog's Cancel ends it, and the app reaps it.
+    with open(answer, "w") as f:
+        f.write("never\n")
+    pids_file = os.path.join(s.tmp, "zenity-pids")
+
+    def open_never():
+        if os.path.exists(pids_file):
+            os.remove(pids_file)
+        s.move_inside()
+        press_until(s, "o", lambda d: "Open run or model" in d.get("popups", []), "the Open dialog", mods=("ctrl",))
+        s.click("dialog.choose")
+        s.wait_for(lambda d: d["chooser"]["running"] and os.path.exists(pids_file), 10, "the chooser running")
+        time.sleep(0.2)  # the pids written whole
+        with open(pids_file) as f:
+            return [int(p) for p in f.read().split()]
+
+    script, child = open_never()
+    keep_png(s.shot("choosing"))
+    s.click("dialog.cancel")
+    s.wait_for(lambda d: not d["chooser"]["running"] and not d.get("popups"), 10, "the dialog and the chooser closed")
+    end = time.monotonic() + 5
+    while time.monotonic() < end and not (not os.path.exists(f"/proc/{script}") and process_dead(child)):
+        time.sleep(0.1)
+    if os.path.exists(f"/proc/{script}") or not process_dead(child):
+        raise Failed(f"after Cancel the chooser (pid {script}, its child {child}) is still there or not reaped")
+    # And one still open when the app is closed goes with it.
+    script, child = open_never()
+    s.close(keep=True)
+    end = time.monotonic() + 5
+    while time.monotonic() < end and not (process_dead(script) and process_dead(child)):
+        time.sleep(0.1)
+    log(f"closed with the chooser open: status {s.proc.returncode}")
+    if not (process_dead(script) and process_dead(child)):
+        raise Failed(f"the chooser (pid {script}, its child {child}) outlived the app")
+
+
 def scenario_zoom_back(s):
     """Ctrl+= six times, then Ctrl+0: every style size equal to the start's."""
     s.move_inside()
@@ -1194,6 +1336,7 @@ SCENARIOS = {
     "open-error": scenario_open_error,
     "open-other": scenario_open_other,
     "browse": scenario_browse,
+    "choose": scenario_choose,
     "first-click": scenario_first_click,
     "playground-csv": scenario_playground_csv,
     "open-fashion": scenario_open_fashion,
@@ -1215,6 +1358,8 @@ SCENARIOS = {
 
 # Scenarios that act before the data has loaded.
 EARLY = {"first-click"}
+# What some scenarios set up before the app starts (its environment).
+PREPARE = {"choose": prepare_choose}
 
 
 def main():
@@ -1233,6 +1378,8 @@ def main():
     t0 = time.monotonic()
     try:
         s.start_x()
+        if a.scenario in PREPARE:
+            PREPARE[a.scenario](s)
         s.start_app(wait_for_data=a.scenario not in EARLY)
         SCENARIOS[a.scenario](s)
         ok = True
