@@ -345,6 +345,34 @@ void App::set_probe(int index) {
   probe_source = "validation image #" + std::to_string(probe_index);
 }
 
+std::string App::describe_weight(const std::string& param, int rows, int index) const {
+  const int unit = index / std::max(1, rows), input = index % std::max(1, rows);
+  int layer = -1;
+  if (param.rfind("layers.", 0) == 0) layer = std::atoi(param.c_str() + 7);
+  char buf[96];
+  if (layer >= 0 && layer < int(setup_of_run.layers.size())) {
+    const LayerSpec& l = setup_of_run.layers[size_t(layer)];
+    const int k = l.kernel;
+    if (l.type == "conv2d" && k > 0 && rows % (k * k) == 0) {
+      // Stored (c, i, j) within a filter's column (core/conv.h).
+      std::snprintf(buf, sizeof buf, "filter %d, channel %d, tap (%d, %d)", unit, input / (k * k), input % (k * k) / k,
+                    input % k);
+      return buf;
+    }
+    if (layer < int(in_shapes.size())) {
+      const Shape& in = in_shapes[size_t(layer)];
+      if (in.h > 1 && in.w > 1 && in.c * in.h * in.w == rows) {
+        const int c = input / (in.h * in.w), r = input % (in.h * in.w) / in.w, col = input % in.w;
+        if (in.c > 1) std::snprintf(buf, sizeof buf, "unit %d, from channel %d, pixel (%d, %d)", unit, c, r, col);
+        else std::snprintf(buf, sizeof buf, "unit %d, from pixel (%d, %d)", unit, r, col);
+        return buf;
+      }
+    }
+  }
+  std::snprintf(buf, sizeof buf, "unit %d, input %d", unit, input);
+  return buf;
+}
+
 void App::set_probe_input(const Mat& x, int label, std::string source) {
   if (!run) return;
   run->set_probe(x, label);

@@ -264,6 +264,10 @@ struct App {
   // drawing". A drawing has no label; a dataset image keeps its own.
   std::string probe_source = "validation image #0";
   void set_probe_input(const Mat& x, int label, std::string source);
+  // Which weight element `index` of a tensor of `rows` rows (its fan-in) is, in the layer's own
+  // terms: "filter 3, channel 0, tap (2, 4)" for a convolution, "unit 7, from pixel (12, 5)" for a
+  // dense layer on an image, "unit 7, input 42" otherwise.
+  std::string describe_weight(const std::string& param, int rows, int index) const;
   int sel_param = 0, sel_index = 0;          // the weight the step-through follows
 
   // --- views

@@ -70,8 +70,8 @@ void UpdateStage(App& app, const StepTrace& t) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::InputInt("index", &k)) app.sel_index = k = std::clamp(k, 0, int(before.size()) - 1);
-  ImGui::TextDisabled("unit %d, input %d  (or click a cell in the Weights view)", int(k / before.rows()),
-                      int(k % before.rows()));
+  ImGui::TextDisabled("%s  (or click a cell in the Weights view)",
+                      app.describe_weight(t.param_names[pi], int(before.rows()), k).c_str());
   const UpdateExplanation e = explain_update(t, size_t(pi), size_t(k));
   // The verdict first: in a short pane the lines below may need scrolling.
   if (e.matches()) ImGui::TextColored({0.45f, 0.85f, 0.5f, 1}, "the formula below gives the value the step wrote");
@@ -296,8 +296,8 @@ void DrawStepThrough(App& app, bool* open) {
       ImGui::PopID();
       if (gx >= 0 && gy >= 0 && gx < gr.rows() && gy < gr.cols()) {
         const int k = gy * int(gr.rows()) + gx;
-        ImGui::SetTooltip("%s: unit %d, input %d\ndL/dw = %.6g\nclick: this weight's update", t.param_names[q].c_str(),
-                          gy, gx, double(gr(gx, gy)));
+        ImGui::SetTooltip("%s: %s\ndL/dw = %.6g\nclick: this weight's update", t.param_names[q].c_str(),
+                          app.describe_weight(t.param_names[q], int(gr.rows()), k).c_str(), double(gr(gx, gy)));
         if (clicked) {
           app.sel_param = int(q);
           app.sel_index = k;

@@ -151,21 +151,17 @@ void DrawWeights(App& app, bool* open) {
   int t, r, c;
   if (hx >= 0 && L.tiles.locate(hx, hy, t, r, c)) {
     const int flat = L.flat(t, r, c);
-    const int unit = flat / L.fan_in, input = flat % L.fan_in;
     ImGui::BeginTooltip();
     ImGui::Text("%s", w->names[ws.param].c_str());
-    if (L.per_tile_unit && L.tiles.th > 1)
-      ImGui::Text("unit %d, from pixel (%d, %d)", unit, input / in.w, input % in.w);
-    else
-      ImGui::Text("unit %d, input %d", unit, input);
+    ImGui::TextUnformatted(app.describe_weight(w->names[ws.param], int(m.rows()), flat).c_str());
     ImGui::Text("w = %.6g", double(m.data()[flat]));
     ImGui::TextDisabled("click: follow this weight in the step-through");
     ImGui::EndTooltip();
     if (clicked) {
       app.sel_param = ws.param;
       app.sel_index = flat;
-      app.say("Selected " + w->names[ws.param] + " [unit " + std::to_string(unit) + ", input " +
-              std::to_string(input) + "] for the step-through");
+      app.say("Selected " + w->names[ws.param] + " [" + app.describe_weight(w->names[ws.param], int(m.rows()), flat) +
+              "] for the step-through");
     }
   }
   ImGui::End();
