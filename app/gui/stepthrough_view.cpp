@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "heatmap.h"
+#include "weight_layout.h"
 #include "explain.h"
 #include "loss.h"
 
@@ -280,24 +281,47 @@ void DrawStepThrough(App& app, bool* open) {
         Numbers("  ", gr, 0);
         continue;
       }
-      // The whole dL/dW as a heatmap: a row per unit, a column per input. A click selects that
-      // weight and goes to the update stage.
+      // The whole dL/dW as a heatmap laid out as the weights view lays out the weights: a
+      // convolution's kernels as kernels, the first dense layer's units as image-shaped tiles, any
+      // other matrix a row per unit. A click selects that weight and goes to the update stage.
       const float g = gr.cwiseAbs().maxCoeff();
+      const LayerSpec& spec = layers[size_t(i)];
+      std::vector<int> shape{int(gr.cols()), int(gr.rows())};
+      if (spec.type == "conv2d" && spec.kernel > 0 && gr.rows() % (spec.kernel * spec.kernel) == 0)
+        shape = {int(gr.cols()), int(gr.rows()) / (spec.kernel * spec.kernel), spec.kernel, spec.kernel};
+      const Shape in = size_t(i) < app.in_shapes.size() ? app.in_shapes[size_t(i)] : Shape{int(gr.rows()), 1, 1};
+      const WeightLayout wl = layout_for(shape, gr, in);
+      const bool tiled = wl.tiles.th > 1;  // else the plain matrix, without gaps between its rows
       const long key = t.step * 1000 + long(q);
       if (ss.grad_shown != key) {
-        ss.grad_buf.assign(gr.data(), gr.data() + gr.size());
-        for (float& v : ss.grad_buf) v = g > 0 ? v / g : 0.f;
-        ss.grad_map.update(ss.grad_buf.data(), int(gr.rows()), int(gr.cols()), Colormap::Diverging);
+        if (tiled) {
+          ss.grad_buf.assign(size_t(wl.tiles.width()) * wl.tiles.height(), NAN);
+          for (int tile = 0; tile < wl.tiles.n; ++tile)
+            for (int r = 0; r < wl.tiles.th; ++r)
+              for (int c = 0; c < wl.tiles.tw; ++c)
+                ss.grad_buf[size_t(wl.tiles.index(tile, r, c))] = g > 0 ? gr.data()[wl.flat(tile, r, c)] / g : 0.f;
+          ss.grad_map.update(ss.grad_buf.data(), wl.tiles.width(), wl.tiles.height(), Colormap::Diverging);
+        } else {
+          ss.grad_buf.assign(gr.data(), gr.data() + gr.size());
+          for (float& v : ss.grad_buf) v = g > 0 ? v / g : 0.f;
+          ss.grad_map.update(ss.grad_buf.data(), int(gr.rows()), int(gr.cols()), Colormap::Diverging);
+        }
         ss.grad_shown = key;
       }
       int gx = -1, gy = -1;
       ImGui::PushID(int(q));
-      const bool clicked = HeatmapImage(ss.grad_map, ImGui::GetContentRegionAvail().x, fs * 7, &gx, &gy);
+      const bool clicked = HeatmapImage(ss.grad_map, ImGui::GetContentRegionAvail().x, fs * (tiled ? 12 : 7), &gx, &gy);
       ImGui::PopID();
-      if (gx >= 0 && gy >= 0 && gx < gr.rows() && gy < gr.cols()) {
-        const int k = gy * int(gr.rows()) + gx;
+      int k = -1;
+      if (tiled) {
+        int tile, r, c;
+        if (gx >= 0 && wl.tiles.locate(gx, gy, tile, r, c)) k = wl.flat(tile, r, c);
+      } else if (gx >= 0 && gy >= 0 && gx < gr.rows() && gy < gr.cols()) {
+        k = gy * int(gr.rows()) + gx;
+      }
+      if (k >= 0 && k < gr.size()) {
         ImGui::SetTooltip("%s: %s\ndL/dw = %.6g\nclick: this weight's update", t.param_names[q].c_str(),
-                          app.describe_weight(t.param_names[q], int(gr.rows()), k).c_str(), double(gr(gx, gy)));
+                          app.describe_weight(t.param_names[q], int(gr.rows()), k).c_str(), double(gr.data()[k]));
         if (clicked) {
           app.sel_param = int(q);
           app.sel_index = k;

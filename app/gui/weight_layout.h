@@ -1,0 +1,47 @@
+// How a weight tensor is cut into tiles for a heatmap, shared by the weights view and the
+// step-through's dL/dW: the first dense layer on an image as one image-shaped tile per unit, a
+// convolution as its kernels (a row of input channels per filter), any other matrix a row per unit.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "scalar.h"
+#include "heatmap.h"
+
+namespace nnviz::gui {
+
+// How a weight tensor is cut into tiles: tile t, pixel (r, c) -> flat index into the tensor as our
+// Mat stores it (column-major (fan_in x units) for dense and conv alike).
+struct WeightLayout {
+  TileLayout tiles;
+  int fan_in = 0, units = 0;  // Mat rows, cols
+  bool per_tile_unit = true;  // each tile is one unit (dense on images) or one filter slice
+  int unit_of_tile(int t) const { return per_tile_unit ? t : t / std::max(1, in_ch); }
+  int in_ch = 1;
+  int flat(int t, int r, int c) const {
+    if (per_tile_unit) return t * fan_in + r * tiles.tw + c;  // column t, pixel (r, c)
+    const int o = t / in_ch, i = t % in_ch;                  // conv: filter o, input channel i
+    return o * fan_in + (i * tiles.th + r) * tiles.tw + c;
+  }
+};
+
+inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shape in) {
+  WeightLayout l;
+  l.fan_in = int(w.rows());
+  l.units = int(w.cols());
+  if (shape.size() == 4) {  // conv [out, in, kh, kw]
+    l.in_ch = shape[1];
+    l.per_tile_unit = false;
+    // One row of input channels per filter; a one-channel layer (the first) tiles its filters in a square.
+    l.tiles = MakeTiles(shape[0] * shape[1], shape[2], shape[3], shape[1] == 1 ? 0 : shape[1]);
+  } else if (in.c == 1 && in.h > 1 && in.size() == l.fan_in) {  // dense on a one-channel image
+    l.tiles = MakeTiles(l.units, in.h, in.w);
+  } else {  // a matrix: one row per unit
+    l.tiles = MakeTiles(l.units, 1, l.fan_in, 1);
+  }
+  return l;
+}
+
+
+}  // namespace nnviz::gui
