@@ -56,6 +56,50 @@ void Numbers(const char* label, const Mat& m, int col, int max_n = 24) {
   if (m.rows() > max_n) ImGui::TextDisabled("...");
 }
 
+// Column `col` as what it is: a stack of feature maps (shape c x h x w) is shown one channel at a
+// time, every value in its true row and column (the grid scrolls both ways); anything else as above.
+void Numbers(const char* label, const Mat& m, int col, const Shape& s, int stage) {
+  if (!(s.h > 1 && s.w > 1 && s.size() == m.rows())) {
+    Numbers(label, m, col);
+    return;
+  }
+  ImGui::PushID(stage);  // each stage's grids keep their own channel and scroll
+  ImGui::PushID(label);
+  int& channel = *ImGui::GetStateStorage()->GetIntRef(ImGui::GetID("channel"), 0);
+  channel = std::clamp(channel, 0, s.c - 1);
+  ImGui::TextDisabled("%s (%d values: %s)", label, int(m.rows()), s.str().c_str());
+  if (s.c > 1) {
+    SameLineIfFits(LabelledWidth(ImGui::GetFontSize() * 5, "channel"));
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    if (ImGui::InputInt("channel", &channel)) channel = std::clamp(channel, 0, s.c - 1);
+  }
+  const float fs = ImGui::GetFontSize();
+  const float cell = ImGui::CalcTextSize("-0.0000").x + fs * 0.4f;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float h = std::min(fs * 12, line * s.h + ImGui::GetStyle().ScrollbarSize + ImGui::GetStyle().WindowPadding.y * 2);
+  ImGui::BeginChild("grid", {0, h}, true, ImGuiWindowFlags_HorizontalScrollbar);
+  const int base = channel * s.h * s.w;
+  // First shown: the middle of the map in view (a digit's corners are background).
+  bool& centred = *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("centred"), false);
+  const float x0 = ImGui::GetCursorPosX();
+  for (int r = 0; r < s.h; ++r) {
+    for (int c = 0; c < s.w; ++c) {
+      if (c) ImGui::SameLine(x0 + c * cell);
+      const double v = double(m(base + r * s.w + c, col));
+      if (v == 0) ImGui::TextDisabled("0");  // a blank corner, a dead unit: quiet
+      else ImGui::Text("%.3g", v);
+      if (!centred && r == s.h / 2 && c == s.w / 2) {
+        ImGui::SetScrollHereX(0.5f);
+        ImGui::SetScrollHereY(0.5f);
+      }
+    }
+  }
+  centred = true;
+  ImGui::EndChild();
+  ImGui::PopID();
+  ImGui::PopID();
+}
+
 // The update of one weight: the recorded numbers and the active optimizer's formula.
 void UpdateStage(App& app, const StepTrace& t) {
   if (t.param_names.empty()) return;
@@ -226,8 +270,8 @@ void DrawStepThrough(App& app, bool* open) {
     TextAtSpaces("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
                  app.out_shapes[i].str().c_str());
     ImGui::PopStyleColor();
-    Numbers("in ", acts[i], j);
-    Numbers("out", acts[i + 1], j);
+    Numbers("in ", acts[i], j, app.in_shapes[i], ss.stage);
+    Numbers("out", acts[i + 1], j, app.out_shapes[i], ss.stage);
     show(acts[i + 1], app.out_shapes[i], fs * 10);
   } else if (ss.stage == L + 1) {
     ImGui::Text("%s", heading("the loss").c_str());
@@ -269,8 +313,8 @@ void DrawStepThrough(App& app, bool* open) {
     TextAtSpaces("%s", backward_formula_of(layers[i]).c_str());
     ImGui::PopStyleColor();
     if (!have_grads) ImGui::TextDisabled("The probe has no label, so no loss to differentiate.");
-    if (have_grads) Numbers("dL/dout", grads[i + 1], j);
-    if (have_grads && i > 0) Numbers("dL/din ", grads[i], j);
+    if (have_grads) Numbers("dL/dout", grads[i + 1], j, app.out_shapes[i], ss.stage);
+    if (have_grads && i > 0) Numbers("dL/din ", grads[i], j, app.in_shapes[i], ss.stage);
     const std::string prefix = "layers." + std::to_string(i) + ".";
     for (size_t q = 0; q < t.param_names.size(); ++q) {
       if (t.param_names[q].rfind(prefix, 0) != 0) continue;
