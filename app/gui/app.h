@@ -285,6 +285,7 @@ struct App {
   PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{}, landscape_rect{};
   int confusion_dropped = 0;  // confusion-matrix counts that did not fit their cell (tests expect 0)
   float confusion_number_px = 0;  // the size its counts are drawn at
+  std::string batchnorm_worked;   // the step-through's batch-norm value worked by hand: "matches" the layer's or "differs"
   PlotState loss_plot, acc_plot;
   // How much of the curves the view shows, and when that last caught up (curves_view.cpp).
   int curves_steps = 0, curves_evals = 0;

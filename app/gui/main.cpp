@@ -798,6 +798,7 @@ int main(int argc, char** argv) {
             l.set("compare_loss", RectJson(app.compare_rect));
             l.set("confusion", RectJson(app.confusion_rect));
             l.set("confusion_dropped", app.confusion_dropped);
+            if (!app.batchnorm_worked.empty()) l.set("batchnorm_worked", app.batchnorm_worked);
             l.set("playground", RectJson(app.playground.plot_rect));
             l.set("landscape", RectJson(app.landscape_rect));
             l.set("stats_norms", RectJson(app.stats_view.norm_rect));

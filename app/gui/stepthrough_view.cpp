@@ -12,6 +12,7 @@
 #include "app.h"
 #include "heatmap.h"
 #include "weight_layout.h"
+#include "batchnorm.h"
 #include "explain.h"
 #include "loss.h"
 
@@ -98,6 +99,79 @@ void Numbers(const char* label, const Mat& m, int col, const Shape& s, int stage
   ImGui::EndChild();
   ImGui::PopID();
   ImGui::PopID();
+}
+
+// Batch normalisation's numbers in a training step: each channel's mean and variance over the
+// batch (and its pixels), gamma and beta, and the first value of the chosen sample worked through
+// and checked against what the layer wrote.
+void BatchNormDetail(const StepTrace& t, int layer, const Mat& in, const Mat& out, const Shape& s, int j,
+                     std::string* verdict) {
+  const int C = std::max(1, s.c), per = int(in.rows()) / C, N = int(in.cols());
+  if (C * per != in.rows() || N == 0) return;
+  const Mat* gamma = nullptr;
+  const Mat* beta = nullptr;
+  for (size_t q = 0; q < t.param_names.size(); ++q) {
+    if (t.param_names[q] == "layers." + std::to_string(layer) + ".weight") gamma = &t.param_before[q];
+    if (t.param_names[q] == "layers." + std::to_string(layer) + ".bias") beta = &t.param_before[q];
+  }
+  std::vector<double> mean(size_t(C), 0), var(size_t(C), 0);
+  for (int c = 0; c < C; ++c) {
+    const auto block = in.block(c * per, 0, per, N);
+    const double m = block.cast<double>().mean();
+    mean[size_t(c)] = m;
+    var[size_t(c)] = (block.cast<double>().array() - m).square().mean();  // biased, as training uses
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  TextAtSpaces("this batch's statistics: over its %d samples%s", N, per > 1 ? " and every pixel of a channel" : "");
+  ImGui::PopStyleColor();
+  const float fs = ImGui::GetFontSize();
+  const int rows = std::min(C, 64);
+  if (ImGui::BeginTable("bn", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
+                        {0, std::min(fs * 9, ImGui::GetTextLineHeightWithSpacing() * float(rows + 1) + fs * 0.5f)})) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const char* h : {per > 1 ? "ch." : "#", "mean", "variance", "gamma", "beta"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (int c = 0; c < rows; ++c) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", c);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3g", mean[size_t(c)]);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3g", var[size_t(c)]);
+      ImGui::TableNextColumn();
+      if (gamma && c < gamma->size()) ImGui::Text("%.3g", double(gamma->data()[c]));
+      ImGui::TableNextColumn();
+      if (beta && c < beta->size()) ImGui::Text("%.3g", double(beta->data()[c]));
+    }
+    ImGui::EndTable();
+  }
+  if (C > rows) ImGui::TextDisabled("(the first %d of %d)", rows, C);
+  if (gamma && beta && gamma->size() > 0 && beta->size() > 0) {
+    // The sample's first value of channel 0, worked through.
+    const double x = double(in(0, j)), xhat = (x - mean[0]) / std::sqrt(var[0] + BatchNorm::kEps);
+    const double y = double(gamma->data()[0]) * xhat + double(beta->data()[0]);
+    const bool same = std::fabs(y - double(out(0, j))) <= 1e-4 * std::max(1.0, std::fabs(y));
+    *verdict = same ? "matches" : "differs";
+    ImGui::TextWrapped("value 0 of sample %d: xhat = (%.5g - %.5g) / sqrt(%.5g + 1e-5) = %.5g;  y = %.5g * %.5g + %.5g = %.5g "
+                       "(the layer wrote %.5g)",
+                       j, x, mean[0], var[0], xhat, double(gamma->data()[0]), xhat, double(beta->data()[0]), y,
+                       double(out(0, j)));
+  }
+}
+
+// Dropout's mask for the chosen sample, read from what went in and what came out: a value that
+// was not zero and came out zero was dropped; the kept ones are scaled by 1 / (1 - p).
+void DropoutDetail(const LayerSpec& l, const Mat& in, const Mat& out, int j) {
+  int kept = 0, dropped = 0;
+  for (int r = 0; r < in.rows(); ++r) {
+    if (in(r, j) == 0) continue;  // zero either way: says nothing of the mask
+    (out(r, j) == 0 ? dropped : kept) += 1;
+  }
+  const double p = double(l.rate);
+  ImGui::TextWrapped("sample %d's mask: %d values kept, %d dropped (p = %.2f: about %.0f%% dropped); the kept ones are "
+                     "multiplied by 1 / (1 - p) = %.4g, so the layer's mean output stays the same; evaluation keeps all",
+                     j, kept, dropped, p, p * 100, p < 1 ? 1 / (1 - p) : 0.0);
 }
 
 // The update of one weight: the recorded numbers and the active optimizer's formula.
@@ -249,7 +323,7 @@ void DrawStepThrough(App& app, bool* open) {
     return "Stage " + std::to_string(ss.stage + 1) + " of " + std::to_string(stages) + ": " + what;
   };
   if (ss.stage == 0) {
-    ImGui::Text("%s", heading("the input batch").c_str());
+    TextAtSpaces("%s", heading("the input batch").c_str());
     if (use_probe)
       ImGui::TextDisabled("the probe input, label %s",
                           label_j >= 0 ? app.data->class_names()[label_j].c_str() : "unknown (a drawing)");
@@ -264,17 +338,19 @@ void DrawStepThrough(App& app, bool* open) {
     if (!use_probe) BatchStrip(ss, t, app.in_shapes.empty() ? Shape{} : app.in_shapes[0], app.data->class_names());
   } else if (ss.stage <= L) {
     const int i = ss.stage - 1;
-    ImGui::Text("%s", heading("forward pass, layer " + std::to_string(i + 1) + " of " + std::to_string(L) + ": " +
+    TextAtSpaces("%s", heading("forward pass, layer " + std::to_string(i + 1) + " of " + std::to_string(L) + ": " +
                               layers[i].describe()).c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     TextAtSpaces("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
                  app.out_shapes[i].str().c_str());
     ImGui::PopStyleColor();
+    if (layers[i].type == "batchnorm" && !use_probe) BatchNormDetail(t, i, acts[i], acts[i + 1], app.in_shapes[i], j, &app.batchnorm_worked);
+    if (layers[i].type == "dropout" && !use_probe) DropoutDetail(layers[i], acts[i], acts[i + 1], j);
     Numbers("in ", acts[i], j, app.in_shapes[i], ss.stage);
     Numbers("out", acts[i + 1], j, app.out_shapes[i], ss.stage);
     show(acts[i + 1], app.out_shapes[i], fs * 10);
   } else if (ss.stage == L + 1) {
-    ImGui::Text("%s", heading("the loss").c_str());
+    TextAtSpaces("%s", heading("the loss").c_str());
     Mat probs;
     softmax(t.acts[L], probs);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -307,7 +383,7 @@ void DrawStepThrough(App& app, bool* open) {
     if (have_grads) Numbers("dL/dout", grads[L], j);
   } else if (ss.stage <= 2 * L + 1) {
     const int i = L - 1 - (ss.stage - L - 2);  // from the last layer down
-    ImGui::Text("%s", heading("backward pass, layer " + std::to_string(i + 1) + " of " + std::to_string(L) + ": " +
+    TextAtSpaces("%s", heading("backward pass, layer " + std::to_string(i + 1) + " of " + std::to_string(L) + ": " +
                               layers[i].describe()).c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     TextAtSpaces("%s", backward_formula_of(layers[i]).c_str());
@@ -376,7 +452,7 @@ void DrawStepThrough(App& app, bool* open) {
     }
     if (have_grads) show(grads[i + 1], app.out_shapes[i], fs * 8);
   } else {
-    ImGui::Text("%s", heading("the update of one weight").c_str());
+    TextAtSpaces("%s", heading("the update of one weight").c_str());
     UpdateStage(app, t);
   }
   ImGui::Separator();
