@@ -46,6 +46,9 @@ const char* to_string(RunState s) {
   return "?";
 }
 
+namespace {
+
+// Gives the calling thread (not the process) a niceness; failing is harmless: it keeps its own.
 void lower_priority(int nice) {
 #ifdef __linux__
   if (nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
@@ -53,6 +56,8 @@ void lower_priority(int nice) {
   (void)nice;
 #endif
 }
+
+}  // namespace
 
 Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions opts)
     : data_(std::move(data)),

@@ -141,10 +141,6 @@ struct RunSnapshot {
   long stats_interval = 0, timeline_interval = 0;  // steps between their points now
 };
 
-// Gives the calling thread (not the process) a niceness, for work that must not take the cores
-// from the window's thread; failing is harmless: the thread keeps its own.
-void lower_priority(int nice);
-
 struct RunOptions {
   bool eval_at_epoch_end = true; // validation and test at the end of every epoch
   int eval_every_steps = 0;      // also evaluate every N steps (0: never)

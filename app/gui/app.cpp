@@ -140,7 +140,6 @@ void App::load_data(DatasetKind kind) {
   const std::string dir = resolve_data_dir(kind, data_dir);
   const NormMode norm = setup.norm;
   loading = std::async(std::launch::async, [kind, dir, norm] {
-    lower_priority(kTrainingNice);  // the first frames keep their pace while the data is read
     return std::make_shared<const Dataset>(Dataset::load(kind, dir, norm));
   });
 }

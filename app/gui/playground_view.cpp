@@ -48,7 +48,6 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
     ps.notice.clear();
     const std::string path = ps.csv;
     ps.csv_loading = std::async(std::launch::async, [path] {
-      lower_priority(kTrainingNice);  // the frames keep their pace while a large file is read
       long rows = 0;
       Toy t = load_points_csv(path, &rows);
       return std::make_pair(std::move(t), rows);
