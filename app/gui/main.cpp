@@ -602,16 +602,7 @@ int main(int argc, char** argv) {
         font_filter_set = true;
       }
       ImGui_ImplGlfw_NewFrame();
-      if (headless) {
-        io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
-      } else if (!ImGui::IsMousePosValid() && glfwGetWindowAttrib(win, GLFW_HOVERED)) {
-        // The backend reads the pointer only in a focused window or after an enter event; a
-        // window that opens under a resting pointer, unfocused, would otherwise ignore clicks
-        // until the pointer left it and came back.
-        double x, y;
-        glfwGetCursorPos(win, &x, &y);
-        io.MousePos = {float(x), float(y)};
-      }
+      if (headless) io.MousePos = {-FLT_MAX, -FLT_MAX};  // no stray hover tooltips in screenshots
       app.input_presses = g_presses;
       ClipCheckNewFrame();
       ImGui::NewFrame();

@@ -83,9 +83,13 @@ void WriteStateDump(App& app, long frames) {
     // the last few land (a click a test made that changed nothing is explained by these).
     static std::deque<json::Value> clicks;
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.MouseClicked[0]) {
+    if (io.MouseClicked[0] || io.MouseReleased[0]) {
       json::Value c = json::Value::object();
       c.set("time", now);
+      c.set("what", io.MouseClicked[0] ? (io.MouseReleased[0] ? "press+release" : "press") : "release");
+      c.set("run", app.run ? to_string(app.snap.state) : app.loading.valid() ? "loading" : "none");
+      c.set("hovered_item", GImGui->HoveredId != 0);
+      c.set("active_item", GImGui->ActiveId != 0);
       if (ImGui::IsMousePosValid()) {
         json::Value at = json::Value::array();
         at.push(double(io.MousePos.x));
@@ -95,7 +99,7 @@ void WriteStateDump(App& app, long frames) {
       const ImGuiWindow* hw = GImGui->HoveredWindow;
       c.set("window", hw ? std::string(hw->Name) : std::string());
       clicks.push_back(c);
-      if (clicks.size() > 5) clicks.pop_front();
+      if (clicks.size() > 6) clicks.pop_front();
     }
     json::Value in = json::Value::object();
     in.set("presses", static_cast<long long>(app.input_presses));

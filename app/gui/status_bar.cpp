@@ -55,7 +55,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {ImGui::GetFontSize() * 0.6f, ImGui::GetFontSize() * 0.25f});
   ImGui::Begin("##status", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoFocusOnAppearing);
   const RunSnapshot& s = app.snap;
   // Each piece of the bar is formatted once, drawn, and kept in app.status_line (the state dump
   // for tests reports the bar as shown).

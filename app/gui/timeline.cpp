@@ -181,9 +181,11 @@ void DrawTimeline(App& app, ImVec2 pos, ImVec2 size) {
   TimelineState& t = app.timeline;
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
+  // It appears with the first run, maybe while a button is held down: appearing, it must not take
+  // the focus, which would drop the held button's click (the first Play during the data's loading).
   ImGui::Begin("##timeline", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoFocusOnAppearing);
   const int n = int(t.snaps.size());
   // Position on the slider: index of the shown snapshot, or n for live.
   int at = n;
