@@ -189,6 +189,7 @@ struct PlaygroundState {
   // A CSV file is read off the frame thread (a long one takes seconds): the points and how many
   // rows the file had. notice says when the points were sampled down.
   std::future<std::pair<Toy, long>> csv_loading;
+  long csv_reads = 0;  // reads of a CSV file started (the state dump: one a request)
   std::string notice;
   std::vector<float> xs, losses, test_losses;
   PlotState plot, loss_plot;

@@ -21,15 +21,20 @@ double App::next_frame_due(double now, std::string* why) const {
   auto live = [&](bool cond, const char* what) {
     if (cond) at(now, what);
   };
-  // Work that goes on by itself, on other threads or a little every frame on this one.
-  live(loading.valid(), "loading");
+  // Work on another thread whose end a frame must pick up: ten frames a second are enough, and a
+  // frame at the loop's pace (a software renderer's, on the same cores) slowed a large file's
+  // reading from 1.6 s to 46 s on a busy two-core machine.
+  auto waiting = [&](bool cond, const char* what) {
+    if (cond) at(ImGui::GetTime() + 0.1, what);  // a tenth of a second after the last frame
+  };
+  waiting(loading.valid(), "loading");
   live(run && !run->idle(), "run");                           // training, stepping, evaluating
   live(compare.cmp && !compare.cmp->idle(), "comparison");    // its view polls the runs each frame
   live(views.playground && playground.pg && (playground.running || playground.steps_to_do > 0),
        "playground");                                         // trains in its view's frames
-  live(playground.csv_loading.valid(), "playground-csv");  // a CSV file being read: its view waits for it
+  waiting(playground.csv_loading.valid(), "playground-csv");  // a CSV file being read: its view waits for it
   live(views.landscape && landscape.shown < landscape.steps, "landscape");  // a few steps a frame
-  live(views.analysis && analysis.pending.valid(), "analysis");             // picked up by its view
+  waiting(views.analysis && analysis.pending.valid(), "analysis");          // picked up by its view
   // Requests a frame carries out: dialogs open at the start of the next one, PNGs are read from it.
   live(confirm_request || close_request || close_now || open_save_dialog || open_load_dialog, "dialog");
   live(!png_requests.empty(), "png");

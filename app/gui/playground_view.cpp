@@ -47,6 +47,7 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
     ps.error.clear();
     ps.notice.clear();
     const std::string path = ps.csv;
+    ++ps.csv_reads;
     ps.csv_loading = std::async(std::launch::async, [path] {
       long rows = 0;
       Toy t = load_points_csv(path, &rows);
@@ -198,7 +199,9 @@ void DrawPlayground(App& app, bool* open) {
   }
   PlaygroundState& ps = app.playground;
   const float fs = ImGui::GetFontSize();
-  bool restart = !ps.pg && ps.error.empty();
+  // Nothing to show yet starts one; a CSV file being read is not nothing (restarting it every frame
+  // started a new read each frame, and replacing the last one waited for it to end).
+  bool restart = !ps.pg && ps.error.empty() && !ps.csv_loading.valid();
   if (ImGui::RadioButton("1-D regression", ps.mode == 0)) ps.mode = 0, restart = true;
   app.mark("playground.1d");
   SameLineIfFits(CheckboxWidth("2-D classification"));

@@ -176,6 +176,7 @@ void WriteStateDump(App& app, long frames) {
     p.set("loading", ps.csv_loading.valid());  // a points file being read off the frame thread
     p.set("notice", ps.notice);
     p.set("error", ps.error);
+    p.set("csv_reads", static_cast<long long>(ps.csv_reads));
     d.set("playground", p);
   }
   if (app.views.activations && app.run && app.data && app.data->val.count > 0) {

@@ -445,6 +445,10 @@ def scenario_playground_csv(s):
         f"the app's peak memory {peak:.0f} MB")
     if peak > 1536:
         raise Failed(f"the app's peak memory was {peak:.0f} MB (bound: 1.5 GB)")
+    # One read for the file: press_until pressed Return at most three times (each frame began a new
+    # read of it, and waited for the last, until the frame that found one finished).
+    if not 1 <= d["playground"].get("csv_reads", 0) <= 3:
+        raise Failed(f"the file was read {d['playground'].get('csv_reads')} times")
     if d["playground"].get("points") != 20000:
         raise Failed(f"the playground holds {d['playground'].get('points')} points, not 20000")
     if d.get("state") == "failed" or d.get("step") != step:
