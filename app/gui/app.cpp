@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "model_io.h"
 #include "run_file.h"
+#include "weight_layout.h"
 
 namespace nnviz::gui {
 
@@ -340,8 +341,7 @@ void App::save_settings() const {
 void App::set_probe(int index) {
   if (!run || !data || data->val.count == 0) return;
   probe_index = std::clamp(index, 0, data->val.count - 1);
-  run->set_probe(data->val.x.col(probe_index), data->val.y[probe_index]);
-  probe_source = "validation image #" + std::to_string(probe_index);
+  set_probe_input(data->val.x.col(probe_index), data->val.y[probe_index], "validation image #" + std::to_string(probe_index));
 }
 
 std::string App::describe_weight(const std::string& param, int rows, int index) const {
@@ -350,9 +350,9 @@ std::string App::describe_weight(const std::string& param, int rows, int index) 
   if (param.rfind("layers.", 0) == 0) layer = std::atoi(param.c_str() + 7);
   char buf[96];
   if (layer >= 0 && layer < int(setup_of_run.layers.size())) {
-    const LayerSpec& l = setup_of_run.layers[size_t(layer)];
-    const int k = l.kernel;
-    if (l.type == "conv2d" && k > 0 && rows % (k * k) == 0) {
+    const std::vector<int> shape = weight_shape(setup_of_run.layers[size_t(layer)], rows, 1);
+    if (shape.size() == 4) {
+      const int k = shape[2];
       // Stored (c, i, j) within a filter's column (core/conv.h).
       std::snprintf(buf, sizeof buf, "filter %d, channel %d, tap (%d, %d)", unit, input / (k * k), input % (k * k) / k,
                     input % k);

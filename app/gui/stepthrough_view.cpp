@@ -153,9 +153,9 @@ void BatchNormDetail(const StepTrace& t, int layer, const Mat& in, const Mat& ou
     const double y = double(gamma->data()[0]) * xhat + double(beta->data()[0]);
     const bool same = std::fabs(y - double(out(0, j))) <= 1e-4 * std::max(1.0, std::fabs(y));
     *verdict = same ? "matches" : "differs";
-    ImGui::TextWrapped("value 0 of sample %d: xhat = (%.5g - %.5g) / sqrt(%.5g + 1e-5) = %.5g;  y = %.5g * %.5g + %.5g = %.5g "
+    ImGui::TextWrapped("value 0 of sample %d: xhat = (%.5g - %.5g) / sqrt(%.5g + %g) = %.5g;  y = %.5g * %.5g + %.5g = %.5g "
                        "(the layer wrote %.5g)",
-                       j, x, mean[0], var[0], xhat, double(gamma->data()[0]), xhat, double(beta->data()[0]), y,
+                       j, x, mean[0], var[0], BatchNorm::kEps, xhat, double(gamma->data()[0]), xhat, double(beta->data()[0]), y,
                        double(out(0, j)));
   }
 }
@@ -405,21 +405,14 @@ void DrawStepThrough(App& app, bool* open) {
       // convolution's kernels as kernels, the first dense layer's units as image-shaped tiles, any
       // other matrix a row per unit. A click selects that weight and goes to the update stage.
       const float g = gr.cwiseAbs().maxCoeff();
-      const LayerSpec& spec = layers[size_t(i)];
-      std::vector<int> shape{int(gr.cols()), int(gr.rows())};
-      if (spec.type == "conv2d" && spec.kernel > 0 && gr.rows() % (spec.kernel * spec.kernel) == 0)
-        shape = {int(gr.cols()), int(gr.rows()) / (spec.kernel * spec.kernel), spec.kernel, spec.kernel};
+      const std::vector<int> shape = weight_shape(layers[size_t(i)], int(gr.rows()), int(gr.cols()));
       const Shape in = size_t(i) < app.in_shapes.size() ? app.in_shapes[size_t(i)] : Shape{int(gr.rows()), 1, 1};
       const WeightLayout wl = layout_for(shape, gr, in);
       const bool tiled = wl.tiles.th > 1;  // else the plain matrix, without gaps between its rows
       const long key = t.step * 1000 + long(q);
       if (ss.grad_shown != key) {
         if (tiled) {
-          ss.grad_buf.assign(size_t(wl.tiles.width()) * wl.tiles.height(), NAN);
-          for (int tile = 0; tile < wl.tiles.n; ++tile)
-            for (int r = 0; r < wl.tiles.th; ++r)
-              for (int c = 0; c < wl.tiles.tw; ++c)
-                ss.grad_buf[size_t(wl.tiles.index(tile, r, c))] = g > 0 ? gr.data()[wl.flat(tile, r, c)] / g : 0.f;
+          ss.grad_buf = tile_image(wl, gr, [g](int) { return g > 0 ? double(g) : 1.0; });
           ss.grad_map.update(ss.grad_buf.data(), wl.tiles.width(), wl.tiles.height(), Colormap::Diverging);
         } else {
           ss.grad_buf.assign(gr.data(), gr.data() + gr.size());

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
-#include "scalar.h"
 #include "heatmap.h"
+#include "scalar.h"
+#include "spec.h"
 
 namespace nnviz::gui {
 
@@ -43,5 +45,25 @@ inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shap
   return l;
 }
 
+
+// A layer's weight tensor's shape from its spec and its matrix (rows: the fan-in, cols: the units):
+// a convolution's [filters, channels, k, k], else [units, fan-in].
+inline std::vector<int> weight_shape(const LayerSpec& l, int rows, int cols) {
+  const int k = l.kernel;
+  if (l.type == "conv2d" && k > 0 && rows % (k * k) == 0) return {cols, rows / (k * k), k, k};
+  return {cols, rows};
+}
+
+// The tiles' image: every value of `m` at its tile's place divided by its unit's scale, gaps NaN.
+template <class ScaleOfUnit>
+std::vector<float> tile_image(const WeightLayout& l, const Mat& m, ScaleOfUnit scale_of_unit) {
+  std::vector<float> img(size_t(l.tiles.width()) * l.tiles.height(), NAN);
+  for (int t = 0; t < l.tiles.n; ++t) {
+    const double s = scale_of_unit(l.unit_of_tile(t));
+    for (int r = 0; r < l.tiles.th; ++r)
+      for (int c = 0; c < l.tiles.tw; ++c) img[size_t(l.tiles.index(t, r, c))] = float(m.data()[l.flat(t, r, c)] / s);
+  }
+  return img;
+}
 
 }  // namespace nnviz::gui

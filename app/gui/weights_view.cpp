@@ -65,12 +65,7 @@ void DrawWeights(App& app, bool* open) {
   const double now = ImGui::GetTime();
   if (ws.dirty || w->step != ws.step || now - ws.updated > 10.0) {
     if (ws.dirty || now - ws.updated >= 0.1) {  // at most 10 refreshes a second
-      std::vector<float> img(size_t(L.tiles.width()) * L.tiles.height(), NAN);
-      for (int t = 0; t < L.tiles.n; ++t) {
-        const double s = scale_of(L.unit_of_tile(t));
-        for (int r = 0; r < L.tiles.th; ++r)
-          for (int c = 0; c < L.tiles.tw; ++c) img[L.tiles.index(t, r, c)] = float(m.data()[L.flat(t, r, c)] / s);
-      }
+      const std::vector<float> img = tile_image(L, m, scale_of);
       ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
       ws.step = w->step;
       // On a 0.1 s grid, so that frames of any length still give 10 refreshes a second.
