@@ -75,7 +75,7 @@ void Numbers(const char* label, const Mat& m, int col, const Shape& s, int stage
     if (ImGui::InputInt("channel", &channel)) channel = std::clamp(channel, 0, s.c - 1);
   }
   const float fs = ImGui::GetFontSize();
-  const float cell = ImGui::CalcTextSize("-0.0000").x + fs * 0.4f;
+  const float cell = ImGui::CalcTextSize("-0.00e-00").x + fs * 0.4f;  // the widest %.3g gives
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float h = std::min(fs * 12, line * s.h + ImGui::GetStyle().ScrollbarSize + ImGui::GetStyle().WindowPadding.y * 2);
   ImGui::BeginChild("grid", {0, h}, true, ImGuiWindowFlags_HorizontalScrollbar);
