@@ -38,9 +38,8 @@ double App::next_frame_due(double now, std::string* why) const {
   // Requests a frame carries out: dialogs open at the start of the next one, PNGs are read from it.
   live(confirm_request || close_request || close_now || open_save_dialog || open_load_dialog, "dialog");
   live(!png_requests.empty(), "png");
-  // The desktop's file chooser runs in its own window: its answer is looked for a few times a
-  // second (a frame is cheap next to the time a person takes to pick a file).
-  if (chooser.running()) at(now + 0.1, "chooser");
+  // The desktop's file chooser runs in its own window: its answer is looked for the same way.
+  waiting(chooser.running(), "chooser");
 
   // ImGui's own needs. A held key repeats and a held button drags, both timed by ImGui per frame.
   const ImGuiIO& io = ImGui::GetIO();

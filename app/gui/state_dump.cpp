@@ -23,6 +23,13 @@ json::Value Rect(const ImVec4& r) {
   return a;
 }
 
+json::Value Point(float x, float y) {
+  json::Value a = json::Value::array();
+  a.push(double(x));
+  a.push(double(y));
+  return a;
+}
+
 // Popups (and modal dialogs) drawn this frame and visible: a window that auto-sizes is hidden on
 // its first frame while it measures itself, and a test must not count it as shown yet.
 json::Value VisiblePopups() {
@@ -70,10 +77,10 @@ void WriteStateDump(App& app, long frames) {
   }
   d.set("network", app.setup.net.describe());  // the architecture of the run (as the sidebar shows it)
   d.set("preset", app.preset_shown(app.custom_network()));
-  d.set("setup_pending", app.setup_dirty);
+  d.set("setup_pending", app.setup_dirty);  // the sidebar's setup differs from the run's: not applied yet
   d.set("classroom", app.classroom ? (app.classroom_forced ? "locked" : "on") : "off");
   d.set("sections", app.sections_shown);  // the sidebar's sections drawn
-  d.set("sidebar_width", double(app.sidebar_rect.max.x - app.sidebar_rect.min.x));  // the sidebar's setup differs from the run's: not applied yet
+  d.set("sidebar_width", double(app.sidebar_rect.max.x - app.sidebar_rect.min.x));
   d.set("dataset", to_string(app.data_kind));
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);
@@ -90,12 +97,7 @@ void WriteStateDump(App& app, long frames) {
       c.set("run", app.run ? to_string(app.snap.state) : app.loading.valid() ? "loading" : "none");
       c.set("hovered_item", GImGui->HoveredId != 0);
       c.set("active_item", GImGui->ActiveId != 0);
-      if (ImGui::IsMousePosValid()) {
-        json::Value at = json::Value::array();
-        at.push(double(io.MousePos.x));
-        at.push(double(io.MousePos.y));
-        c.set("at", at);
-      }
+      if (ImGui::IsMousePosValid()) c.set("at", Point(io.MousePos.x, io.MousePos.y));
       const ImGuiWindow* hw = GImGui->HoveredWindow;
       c.set("window", hw ? std::string(hw->Name) : std::string());
       clicks.push_back(c);
@@ -203,10 +205,7 @@ void WriteStateDump(App& app, long frames) {
   if (app.views.weights) {
     json::Value w = json::Value::object();
     w.set("zoom", double(app.weights_view.zoom.zoom));
-    json::Value c = json::Value::array();  // the magnifier's centre, in shares of the tiles
-    c.push(double(app.weights_view.zoom.cx));
-    c.push(double(app.weights_view.zoom.cy));
-    w.set("centre", c);
+    w.set("centre", Point(app.weights_view.zoom.cx, app.weights_view.zoom.cy));  // the magnifier's, in shares of the tiles
     d.set("weights", w);
   }
   if (app.views.landscape) {
