@@ -525,3 +525,10 @@ void DrawMessageLog(App& app);  // the "Messages" window, drawn by the status ba
 void WriteStateDump(App& app, long frames);
 
 }  // namespace nnviz::gui
+// Keyboard navigation: Tab and Shift+Tab light the next and previous control (Begin, after
+// ImGui::NewFrame; End, before ImGui::Render, which is true while Tab's walk needs another
+// frame); a lit control takes Space.
+void KeyboardNavigationBegin();
+bool KeyboardNavigationEnd();
+void QueueTab(bool back);  // a press of Tab (back: with Shift), from the window's key callback
+bool ControlLit();

@@ -69,7 +69,10 @@ void InstallEventFlags(GLFWwindow* w) {
     g_presses += action == GLFW_PRESS;
   });
   glfwSetScrollCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
-  glfwSetKeyCallback(w, [](GLFWwindow*, int, int, int, int) { g_event = true; });
+  glfwSetKeyCallback(w, [](GLFWwindow*, int key, int, int action, int mods) {
+    g_event = true;
+    if (key == GLFW_KEY_TAB && action != GLFW_RELEASE && !(mods & GLFW_MOD_CONTROL)) QueueTab(mods & GLFW_MOD_SHIFT);
+  });
   glfwSetCharCallback(w, [](GLFWwindow*, unsigned) { g_event = true; });
   glfwSetWindowFocusCallback(w, [](GLFWwindow*, int) { g_event = true; });
   glfwSetCursorEnterCallback(w, [](GLFWwindow*, int) { g_event = true; });
@@ -408,6 +411,11 @@ int main(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   PartialRedraw redraw;
+  // The keyboard reaches every control: arrows move, Space presses, Enter types into a field.
+  // Tab is ours (KeyboardNavigationBegin), so ImGui's own Tab, which only visits text fields and
+  // selects what they hold, is unmapped.
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.KeyMap[ImGuiKey_Tab] = -1;
   redraw.init();
   RedrawCheck redraw_check;
 
@@ -608,6 +616,7 @@ int main(int argc, char** argv) {
       ImGui::NewFrame();
       glfw_time_at_frame = glfwGetTime();
       ui_time_at_frame = ImGui::GetTime();
+      KeyboardNavigationBegin();
       app.frame_wanted_at = App::kNever;  // the views ask again in this frame if they still need to
       app.marks.clear();
       if (app.settle_frames > 0) --app.settle_frames;
@@ -670,6 +679,7 @@ int main(int argc, char** argv) {
       if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !io.WantTextInput) app.views.curves = true;
 
       ImGui::Render();
+      if (KeyboardNavigationEnd()) app.settle_frames = std::max(app.settle_frames, 2);
       ++frames_drawn;
       if (!app.state_file.empty()) WriteStateDump(app, frames_drawn);
       if (!clip_report.empty() && opt.screenshot.empty() && frames_drawn >= 3 && ClipCheckFrame() > 0)

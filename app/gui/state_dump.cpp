@@ -117,6 +117,19 @@ void WriteStateDump(App& app, long frames) {
   d.set("popups", VisiblePopups());
   d.set("help", app.show_help);          // the keyboard shortcuts overlay
   d.set("typing", ImGui::GetIO().WantTextInput);  // a text field has the keyboard (no shortcuts)
+  {
+    // The control the keyboard lit (Tab, the arrows): its window and place on the screen.
+    const ImGuiContext& g = *GImGui;
+    json::Value n = json::Value::object();
+    n.set("lit", ControlLit());
+    n.set("id", static_cast<long long>(g.NavId));
+    n.set("window", g.NavWindow ? std::string(g.NavWindow->Name) : std::string());
+    if (g.NavWindow && g.NavId) {
+      const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+      n.set("rect", Rect({r.Min.x, r.Min.y, r.Max.x, r.Max.y}));
+    }
+    d.set("nav", n);
+  }
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
   {

@@ -2,11 +2,14 @@
 // Also the keyboard shortcuts, which act on the same run.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
-#include <imgui_internal.h>  // the popup stack: Escape closes menus
+#include <imgui_internal.h>  // the popup stack (Escape closes menus), keyboard navigation
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <deque>
+#include <vector>
 
 #include "app.h"
 
@@ -204,6 +207,9 @@ const Shortcut kShortcuts[] = {
     {"Ctrl+0", "the interface at the monitor's own size"},
     {"Ctrl+B", "hide / show the sidebar"},
     {"Ctrl+Shift+K", "classroom mode on / off"},
+    {"Tab / Shift+Tab", "the next / previous control (the arrows move between controls too)"},
+    {"Space (a control lit)", "press the lit button, tick the lit box"},
+    {"Enter (a field lit)", "type into the lit field; Enter again keeps, Escape undoes"},
     {"F1 or ?", "this list"},
     {"Escape", "close a dialog or this list"},
 };
@@ -235,6 +241,137 @@ void DrawHelpOverlay(App& app) {
   ImGui::End();
 }
 
+namespace {
+
+// Tab's walk through the controls, a frame a step: to the right (1); at a row's end, down to the
+// next row's first control, found by a move from a line as wide as the window (2), then to the
+// left while there is a control there (3); at the window's end, the next window's first control
+// (4). Shift+Tab mirrors it.
+struct TabWalk {
+  int phase = 0;
+  bool back = false;        // Shift+Tab
+  std::deque<bool> presses; // Tab presses not yet walked (true: with Shift), one walk at a time
+  ImGuiWindow* next = nullptr;
+  ImGuiWindow* clicked = nullptr;  // the window the mouse last pressed in
+} g_tab;
+
+// The windows Tab walks through: the sidebar first, then the others in reading order.
+std::vector<ImGuiWindow*> TabWindows() {
+  ImGuiContext& g = *GImGui;
+  std::vector<ImGuiWindow*> ws;
+  for (ImGuiWindow* w : g.Windows)
+    if (w->Active && !w->Hidden && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip |
+                                                  ImGuiWindowFlags_NoNavInputs | ImGuiWindowFlags_NoNavFocus)) &&
+        !w->IsFallbackWindow)
+      ws.push_back(w);
+  std::stable_sort(ws.begin(), ws.end(), [](const ImGuiWindow* a, const ImGuiWindow* b) {
+    const bool sa = std::strcmp(a->Name, "##sidebar") == 0, sb = std::strcmp(b->Name, "##sidebar") == 0;
+    if (sa != sb) return sa;
+    return a->Pos.y != b->Pos.y ? a->Pos.y < b->Pos.y : a->Pos.x < b->Pos.x;
+  });
+  return ws;
+}
+
+}  // namespace
+
+bool ControlLit() {
+  const ImGuiContext& g = *GImGui;
+  return g.NavId != 0 && !g.NavDisableHighlight && g.NavWindow != nullptr;
+}
+
+void KeyboardNavigationBegin() {
+  ImGuiContext& g = *GImGui;
+  for (int b = 0; b < 3; ++b)
+    if (g.IO.MouseClicked[b] && g.HoveredWindow) g_tab.clicked = g.HoveredWindow->RootWindow;
+  const ImGuiDir behind = g_tab.back ? ImGuiDir_Right : ImGuiDir_Left;
+  switch (g_tab.phase) {
+    case 2:
+      if (ImGuiWindow* w = g.NavWindow) {
+        // A line across the whole window just below (above) the lit control, centred far to the
+        // left (Tab) or right (Shift+Tab): of the next row's controls, the first (last) is
+        // nearest, and a taller control of the lit one's row lies on the line, not past it.
+        const float far = 1e5f;
+        ImRect r = w->NavRectRel[0];
+        r.Min.y = r.Max.y = g_tab.back ? r.Min.y - 2 : r.Max.y + 2;
+        r.Min.x = g_tab.back ? -far : -3 * far;
+        r.Max.x = g_tab.back ? 3 * far : far;
+        w->NavRectRel[0] = r;
+        ImGui::NavMoveRequestSubmit(g_tab.back ? ImGuiDir_Up : ImGuiDir_Down, g_tab.back ? ImGuiDir_Up : ImGuiDir_Down,
+                                    ImGuiNavMoveFlags_None, ImGuiScrollFlags_KeepVisibleEdgeY);
+        g.NavScoringRect = ImGui::WindowRectRelToAbs(w, r);
+      }
+      return;
+    case 3:
+      if (g.NavWindow) ImGui::NavMoveRequestSubmit(behind, behind, ImGuiNavMoveFlags_None, ImGuiScrollFlags_KeepVisibleEdgeY);
+      return;
+    case 4:
+      g_tab.phase = 0;
+      if (g_tab.next && g_tab.next->WasActive) {  // (this frame's windows are not yet begun)
+        ImGui::FocusWindow(g_tab.next);
+        ImGui::NavInitWindow(g_tab.next, true);
+        ImGui::SetScrollY(g_tab.next, 0);  // where its first control is
+      }
+      return;
+    default:
+      break;
+  }
+  // The presses come counted from the key callback: ImGui 1.86 sees a key by its state at each
+  // frame and misses a press and release between two frames, which a quick Tab Tab Tab has.
+  if (g_tab.presses.empty()) return;
+  g_tab.back = g_tab.presses.front();
+  g_tab.presses.pop_front();
+  // In a field being typed into, Tab leaves it as it is (the fields take what is typed as it is
+  // typed; the few that wait for Enter keep the text shown) and goes on to the next control.
+  if (g.IO.WantTextInput && g.ActiveId != 0) {
+    const ImGuiID field = g.ActiveId;
+    ImGui::ClearActiveID();
+    if (g.NavId != field) return;
+  }
+  // Tab lights the next control in reading order, Shift+Tab the one before; nothing is typed into
+  // until Enter. (ImGui 1.86's own Tab visits text fields only and selects what they hold, so that
+  // the next key replaced it: its Tab key is unmapped.)
+  const bool was_lit = ControlLit();
+  g.NavDisableHighlight = false;
+  g.NavDisableMouseHover = g.NavMousePosDirty = true;
+  // Nothing lit yet: from the control last clicked, or else the sidebar's first.
+  if (g.NavWindow == nullptr || g.NavId == 0 || (!was_lit && g.NavWindow->RootWindow != g_tab.clicked)) {
+    if (ImGuiWindow* w = ImGui::FindWindowByName("##sidebar")) {
+      ImGui::FocusWindow(w);
+      ImGui::NavInitWindow(w, true);
+    }
+    g_tab.phase = 0;
+    return;
+  }
+  const ImGuiDir dir = g_tab.back ? ImGuiDir_Left : ImGuiDir_Right;
+  ImGui::NavMoveRequestSubmit(dir, dir, ImGuiNavMoveFlags_None, ImGuiScrollFlags_KeepVisibleEdgeY);
+  g_tab.phase = 1;
+}
+
+bool KeyboardNavigationEnd() {
+  ImGuiContext& g = *GImGui;
+  if (g_tab.phase == 0 || g_tab.phase == 4) return g_tab.phase == 4 || !g_tab.presses.empty();
+  const bool found = g.NavWindow && !ImGui::NavMoveRequestButNoResultYet();
+  switch (g_tab.phase) {
+    case 1: g_tab.phase = found ? 0 : 2; break;
+    case 2: g_tab.phase = found ? 3 : 4; break;
+    default: g_tab.phase = found ? 3 : 0; break;
+  }
+  if (g_tab.phase == 4) {
+    // The window's last (or first) control: on to the next (previous) window.
+    const std::vector<ImGuiWindow*> ws = TabWindows();
+    g_tab.next = nullptr;
+    if (!ws.empty() && g.NavWindow) {
+      const auto at = std::find(ws.begin(), ws.end(), g.NavWindow->RootWindow);
+      const long i = at == ws.end() ? 0 : long(at - ws.begin());
+      const long n = long(ws.size());
+      g_tab.next = ws[size_t(((i + (g_tab.back ? -1 : 1)) % n + n) % n)];
+    }
+  }
+  return g_tab.phase != 0 || !g_tab.presses.empty();
+}
+
+void QueueTab(bool back) { g_tab.presses.push_back(back); }
+
 void HandleShortcuts(App& app) {
   const ImGuiIO& io = ImGui::GetIO();
   DrawHelpOverlay(app);
@@ -249,7 +386,8 @@ void HandleShortcuts(App& app) {
   if (ImGui::IsKeyPressed(GLFW_KEY_F1, false) || question) app.show_help = !app.show_help;
   if (!app.run) {
     // Space while the data still loads: training starts when it is ready (press again: it does not).
-    if (app.loading.valid() && !io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) app.toggle_play_when_ready();
+    if (app.loading.valid() && !io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) && !ControlLit())
+      app.toggle_play_when_ready();
     return;
   }
   Run& run = *app.run;
@@ -275,7 +413,8 @@ void HandleShortcuts(App& app) {
     if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_load_dialog = true;
     return;
   }
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) app.training() ? run.pause() : run.play();
+  // Space presses a control lit by the keyboard (ImGui's navigation does it); otherwise it plays.
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) && !ControlLit()) app.training() ? run.pause() : run.play();
   if (ImGui::IsKeyPressed(GLFW_KEY_S, true)) run.step_batch();
   if (ImGui::IsKeyPressed(GLFW_KEY_E, false)) run.step_epoch();
   if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !(cls && app.hide_reset))

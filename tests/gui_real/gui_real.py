@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import struct
@@ -488,7 +487,7 @@ def press_until(s, key, pred, what, tries=3, mods=()):
         try:
             return s.wait_for(pred, 5, what)
         except Failed:
-            log(f"no {what} after pressing {name} (try {attempt + 1} of {tries})")
+            log(f"no {what} after pressing {name} (try {attempt + 1} of {tries}); nav {s.dump().get('nav')}, typing {s.dump().get('typing')}")
     raise Failed(f"no {what} after pressing {name} {tries} times; last dump: {json.dumps(s.dump())[:1500]}")
 
 
@@ -1329,7 +1328,74 @@ def scenario_weights_zoom(s):
     s.wait_for(lambda d: d["weights"]["zoom"] == 1, 5, "the whole layer again after a double click")
 
 
+def nav_tab(s, mods=()):
+    """Tab (or Shift+Tab): the lit control changes, or the test fails naming where it stuck."""
+    before = s.dump().get("nav", {})
+    return press_until(s, "Tab", lambda d: d.get("nav", {}).get("lit") and d["nav"].get("id") != before.get("id"),
+                       "the light on another control", mods=mods)["nav"]
+
+
+def lit_on(nav, r):
+    """The lit control is the marked one (a field's frame lies at the left of its mark, which
+    includes the label)."""
+    return "rect" in nav and abs(nav["rect"][0] - r[0]) <= 1 and abs(nav["rect"][1] - r[1]) <= 1
+
+
+def tab_to(s, mark, limit=80):
+    for _ in range(limit):
+        nav = nav_tab(s)
+        if lit_on(nav, s.rect(mark)):
+            return nav
+    raise Failed(f"{limit} presses of Tab did not reach '{mark}'")
+
+
+def scenario_keyboard_nav(s):
+    """The keyboard alone: Tab lights the sidebar's controls one after another in reading order,
+    Shift+Tab goes back; a lit field keeps its text when a shortcut key is pressed (only Enter
+    types into it); Space presses the lit button instead of playing; Escape puts the light out and
+    Space plays again; the arrows light a control too."""
+    s.move_inside()
+    time.sleep(0.3)
+    nav = nav_tab(s)
+    if nav.get("window") != "##sidebar":
+        raise Failed(f"the first Tab lit a control of '{nav.get('window')}', not of the sidebar")
+    nav = tab_to(s, "training.batch")
+    d = s.dump()
+    batch, step = d["batch"], d["step"]
+    # A shortcut key on a lit field: the shortcut acts, the field keeps its text.
+    d = press_until(s, "s", lambda d: d["step"] > step, "a step from the S key with the batch field lit")
+    if d["batch"] != batch or d["typing"]:
+        raise Failed(f"the S key changed the lit field (batch {batch} -> {d['batch']}, typing {d['typing']})")
+    # Enter types into it; what is typed is kept.
+    press_until(s, "Return", lambda d: d.get("typing"), "the batch field taking typing after Enter")
+    s.key("a", mods=("ctrl",))
+    type_text(s, "32")
+    press_until(s, "Return", lambda d: not d.get("typing"), "the field left by Enter")
+    s.wait_for(lambda d: d["batch"] == 32, 5, "batch size 32 typed with the keyboard")
+    there = s.dump()["nav"]["id"]
+    nav_tab(s)
+    nav = nav_tab(s, mods=("shift",))
+    if nav["id"] != there:
+        raise Failed("Tab then Shift+Tab did not come back to the batch field")
+    keep_png(s.shot("lit"))
+    # Space on a lit button presses it: Step trains one mini-batch and does not start training.
+    tab_to(s, "controls.step")
+    d = s.dump()
+    step = d["step"]
+    d = press_until(s, "space", lambda d: d["step"] > step, "a step from Space on the lit Step button")
+    time.sleep(0.5)
+    d = s.dump()
+    if d["state"] != "paused" or d["step"] != step + 1:
+        raise Failed(f"Space on the lit Step button: state {d['state']}, step {step} -> {d['step']}")
+    # Escape: no control lit, and Space is Play again.
+    press_until(s, "Escape", lambda d: not d["nav"]["lit"], "the light out after Escape")
+    press_until(s, "space", lambda d: d.get("state") == "running", "training from Space with nothing lit")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    press_until(s, "Down", lambda d: d["nav"]["lit"], "a control lit by the Down arrow")
+
+
 SCENARIOS = {
+    "keyboard-nav": scenario_keyboard_nav,
     "compare": scenario_compare,
     "playground": scenario_playground,
     "landscape": scenario_landscape,
