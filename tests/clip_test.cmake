@@ -1,4 +1,4 @@
-# No text clipped: nnviz headless under xvfb-run at 1280x800 at one zoom, once for every view it
+# No text clipped, none drawn over other text: nnviz headless under xvfb-run at 1280x800 at one zoom, once for every view it
 # can open (the list is read from its --help, so a new view is covered without a change here),
 # plus one run whose status bar holds a long message; each run writes what its clipped-text check
 # found (NNVIZ_CLIP_REPORT, app/gui/clip_check.h). Fails naming every clipped string and window.
@@ -72,6 +72,17 @@ foreach(c IN LISTS cases)
       else()
         string(APPEND failures "${line}\n")
       endif()
+    endforeach()
+  endif()
+  # Text drawn over other text in one window.
+  string(JSON n LENGTH "${json}" overlapping)
+  if(n GREATER 0)
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE ${last})
+      string(JSON window GET "${json}" overlapping ${i} window)
+      string(JSON text GET "${json}" overlapping ${i} text)
+      string(JSON over GET "${json}" overlapping ${i} over)
+      string(APPEND failures "  ${c}: window '${window}' draws \"${over}\" over \"${text}\"\n")
     endforeach()
   endif()
 endforeach()

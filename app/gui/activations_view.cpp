@@ -101,10 +101,12 @@ void DrawActivations(App& app, bool* open) {
     return;
   }
   // The probe: a validation image chosen by index.
-  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 8,
-                                    ImGui::GetContentRegionAvail().x - LabelledWidth(0, "validation image")));
+  // (In a narrow view the label is shorter; the ID stays the same.)
+  const bool roomy = ImGui::GetContentRegionAvail().x >= ImGui::GetFontSize() * 6 + LabelledWidth(0, "validation image");
+  const char* probe_label = roomy ? "validation image###probe" : "image###probe";
+  ImGui::SetNextItemWidth(FieldWidth(ImGui::GetFontSize() * 8, probe_label));
   int idx = app.probe_index;
-  if (ImGui::InputInt("validation image", &idx) && idx >= 0 && idx < app.data->val.count) app.set_probe(idx);
+  if (ImGui::InputInt(probe_label, &idx) && idx >= 0 && idx < app.data->val.count) app.set_probe(idx);
   app.mark("activations.probe");
   auto p = app.shown_probe();
   if (!p || p->acts.empty()) {
@@ -159,6 +161,7 @@ void DrawActivations(App& app, bool* open) {
     // kept to 7 lines were specks on a large screen.
     const float map_h = std::clamp(ImGui::GetWindowHeight() * 0.3f, fs * 7, fs * 24);
     const bool clicked = HeatmapImage(hm, ImGui::GetContentRegionAvail().x, map_h, &hx, &hy);
+    app.mark(("activations.map." + std::to_string(i)).c_str());
     // The output layer, one value a class in a row: each class's name under its cell.
     const int classes = int(app.data->class_names().size());
     if (i + 1 == p->acts.size() && p->acts[i].rows() == classes && hm.height() == 1) {

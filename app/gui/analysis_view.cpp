@@ -78,7 +78,8 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
 }  // namespace
 
 void DrawAnalysis(App& app, bool* open) {
-  if (!ImGui::Begin("Analysis", open)) {
+  // A wide confusion matrix (large counts, a large zoom) scrolls sideways rather than being cut.
+  if (!ImGui::Begin("Analysis", open, ImGuiWindowFlags_HorizontalScrollbar)) {
     ImGui::End();
     return;
   }
@@ -140,9 +141,14 @@ void DrawAnalysis(App& app, bool* open) {
 
   // --- analysis of the current weights, computed off the main thread
   const bool busy = as.pending.valid();
-  SameLineIfFits(ButtonWidth(busy ? "Analysing..." : "Analyse the current weights"));  // never cut off
+  // On the line if it fits, else below; in a narrow view a shorter label (the ID stays).
+  const char* analyse_label = busy ? "Analysing...###analyse"
+                        : ButtonWidth("Analyse the current weights") <= ImGui::GetContentRegionAvail().x
+                            ? "Analyse the current weights###analyse"
+                            : "Analyse###analyse";
+  SameLineIfFits(ButtonWidth(analyse_label));  // never cut off
   ImGui::BeginDisabled(busy);
-  if (ImGui::Button(busy ? "Analysing..." : "Analyse the current weights")) {
+  if (ImGui::Button(analyse_label)) {
     auto net = std::make_shared<Network>(app.run->copy_network());
     auto data = app.data;
     const int split_index = as.split;
@@ -279,6 +285,7 @@ void DrawAnalysis(App& app, bool* open) {
   }
   Gallery(app, as, s, &a);
   ImGui::EndGroup();
+  app.mark("analysis.gallery");
   ImGui::End();
 }
 

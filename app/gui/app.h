@@ -107,6 +107,8 @@ struct WeightsState {
   int norm = 0;   // 0 per unit, 1 per layer, 2 global
   Heatmap map;
   HeatmapZoom zoom;  // the magnifier over the tiles (a big layer's are small)
+  ImVec2 room{0, 0};  // the tiles' room in the last frame: their grid is laid out to fill it
+  int cols = 0;       // the grid's columns in the image shown
   long step = -1;
   double updated = -1e9;
   bool dirty = true;
@@ -384,9 +386,10 @@ struct App {
   // state_dump.cpp): written only when a frame is drawn, so a frozen window gives a frozen dump.
   std::string state_file;
   std::map<std::string, ImVec4> marks;  // named widgets' rectangles this frame (min x, min y, max x, max y)
-  // Remembers the last item's rectangle under `name` when the dump is on.
+  bool record_marks = false;            // for a screenshot's layout file too
+  // Remembers the last item's rectangle under `name` when the dump or a layout file is on.
   void mark(const char* name) {
-    if (state_file.empty()) return;
+    if (state_file.empty() && !record_marks) return;
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     marks[name] = {a.x, a.y, b.x, b.y};
   }
@@ -492,6 +495,10 @@ float ComboWidth(const char* const* items, int count);
 // Continues the line when an item `width` pixels wide still fits in the window, else starts anew.
 void SameLineIfFits(float width);
 // The width of a widget whose field is `field` pixels wide, with its visible label beside it.
+// A field's width: `want`, or less so that the field and its label fit the room left on the line.
+float FieldWidth(float want, const char* label);
+// A combo's width that shows `preview` whole (its text, padding and arrow button).
+float ComboWidthFor(const char* preview);
 float LabelledWidth(float field, const char* label);
 // One line of text in `col`, shortened to the width left on the line (at most `max_width` when
 // above 0) with an ellipsis drawn inside it; the whole text shows in a tooltip when it was cut.
@@ -520,11 +527,6 @@ void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);
-void DrawMessageLog(App& app);  // the "Messages" window, drawn by the status bar when it is open
-// Writes app.state_file after a frame was built (state_dump.cpp); `frames` drawn so far.
-void WriteStateDump(App& app, long frames);
-
-}  // namespace nnviz::gui
 // Keyboard navigation: Tab and Shift+Tab light the next and previous control (Begin, after
 // ImGui::NewFrame; End, before ImGui::Render, which is true while Tab's walk needs another
 // frame); a lit control takes Space.
@@ -532,3 +534,8 @@ void KeyboardNavigationBegin();
 bool KeyboardNavigationEnd();
 void QueueTab(bool back);  // a press of Tab (back: with Shift), from the window's key callback
 bool ControlLit();
+void DrawMessageLog(App& app);  // the "Messages" window, drawn by the status bar when it is open
+// Writes app.state_file after a frame was built (state_dump.cpp); `frames` drawn so far.
+void WriteStateDump(App& app, long frames);
+
+}  // namespace nnviz::gui

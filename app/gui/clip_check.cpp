@@ -67,6 +67,40 @@ struct Key {
 };
 std::map<Key, size_t> g_index;
 std::vector<ClipFinding> g_findings;
+std::map<std::pair<Key, std::string>, size_t> g_overlap_index;
+std::vector<OverlapFinding> g_overlaps;
+
+// Two strings of one window drawn over each other: the pixels their glyphs share. Each glyph's
+// box is taken as shown (inside its clip rectangle) and shrunk by the tolerance on every side,
+// so that glyphs that merely touch (a quad's transparent margin) do not count.
+float SharedPixels(const ImDrawVert* v, const TextDraw& a, const TextDraw& b) {
+  auto shown = [&](int i, const ImVec4& c) {
+    ImVec4 r{std::max(v[i].pos.x, c.x) + kTolerance, std::max(v[i].pos.y, c.y) + kTolerance,
+             std::min(v[i + 2].pos.x, c.z) - kTolerance, std::min(v[i + 2].pos.y, c.w) - kTolerance};
+    return r;
+  };
+  float most = 0;
+  for (int i = a.vtx_begin; i + 3 < a.vtx_end; i += 4) {
+    const ImVec4 ra = shown(i, a.clip);
+    if (ra.z <= ra.x || ra.w <= ra.y) continue;
+    for (int j = b.vtx_begin; j + 3 < b.vtx_end; j += 4) {
+      const ImVec4 rb = shown(j, b.clip);
+      const float w = std::min(ra.z, rb.z) - std::max(ra.x, rb.x), h = std::min(ra.w, rb.w) - std::max(ra.y, rb.y);
+      if (w > 0 && h > 0) most = std::max(most, std::min(w, h));
+    }
+  }
+  return most;
+}
+
+// The box of a recorded text's glyphs as shown, empty if none is.
+ImVec4 ShownBox(const ImDrawVert* v, const TextDraw& d) {
+  ImVec4 r{1e9f, 1e9f, -1e9f, -1e9f};
+  for (int i = d.vtx_begin; i + 3 < d.vtx_end; i += 4) {
+    r.x = std::min(r.x, std::max(v[i].pos.x, d.clip.x)), r.y = std::min(r.y, std::max(v[i].pos.y, d.clip.y));
+    r.z = std::max(r.z, std::min(v[i + 2].pos.x, d.clip.z)), r.w = std::max(r.w, std::min(v[i + 2].pos.y, d.clip.w));
+  }
+  return r;
+}
 
 // How far the rectangle r sticks out of the clip rectangle c, and on which side.
 float Overhang(const ImVec2& r0, const ImVec2& r1, const ImVec4& c, const char** edge) {
@@ -179,7 +213,7 @@ void ClipCheckNewFrame() {
 
 int ClipCheckFrame() {
   if (!g_on) return 0;
-  const size_t before = g_findings.size();
+  const size_t before = g_findings.size() + g_overlaps.size();
   ++g_frames;
   const ImDrawData* dd = ImGui::GetDrawData();
   const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
@@ -252,9 +286,35 @@ int ClipCheckFrame() {
     // 2. The recorded text: glyphs ImGui left out because they lay wholly outside.
     for (const TextDraw& d : draws)
       if (d.lost > 0) report(&d, d.text, d.edge, d.lost, EdgeOf(d.clip, d.edge));
+    // 3. Text over text in the same window. The same string drawn twice at nearly one place (a
+    // shadow under a label) is one label.
+    std::vector<ImVec4> boxes;
+    for (const TextDraw& d : draws) boxes.push_back(ShownBox(vtx, d));
+    for (size_t i = 0; i < draws.size(); ++i) {
+      const ImVec4& a = boxes[i];
+      if (a.z - a.x <= 2 * kTolerance || a.w - a.y <= 2 * kTolerance) continue;
+      for (size_t j = i + 1; j < draws.size(); ++j) {
+        const ImVec4& b = boxes[j];
+        if (b.x >= a.z || a.x >= b.z || b.y >= a.w || a.y >= b.w) continue;
+        if (draws[i].text == draws[j].text && std::fabs(a.x - b.x) <= 2 && std::fabs(a.y - b.y) <= 2) continue;
+        const float px = SharedPixels(vtx, draws[i], draws[j]);
+        if (px <= 0) continue;
+        const std::string window = owner ? owner->Name : (list->_OwnerName ? list->_OwnerName : "?");
+        const auto key = std::make_pair(Key{window, draws[i].text}, draws[j].text);
+        auto it = g_overlap_index.find(key);
+        if (it == g_overlap_index.end()) {
+          g_overlap_index.emplace(key, g_overlaps.size());
+          g_overlaps.push_back({window, draws[i].text, draws[j].text, px});
+        } else {
+          g_overlaps[it->second].shared = std::max(g_overlaps[it->second].shared, px);
+        }
+      }
+    }
   }
-  return int(g_findings.size() - before);
+  return int(g_findings.size() + g_overlaps.size() - before);
 }
+
+const std::vector<OverlapFinding>& ClipCheckOverlaps() { return g_overlaps; }
 
 const std::vector<ClipFinding>& ClipCheckFindings() { return g_findings; }
 
@@ -271,6 +331,16 @@ std::string ClipCheckReport() {
     list.push(std::move(o));
   }
   r.set("clipped", std::move(list));
+  json::Value over = json::Value::array();
+  for (const OverlapFinding& f : g_overlaps) {
+    json::Value o = json::Value::object();
+    o.set("window", f.window);
+    o.set("text", f.text);
+    o.set("over", f.over);
+    o.set("shared_px", std::round(double(f.shared) * 10) / 10);
+    over.push(std::move(o));
+  }
+  r.set("overlapping", std::move(over));
   return r.dump(2);
 }
 

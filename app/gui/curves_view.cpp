@@ -31,7 +31,6 @@ void DrawCurves(App& app, bool* open) {
   }
   const Curves& c = app.curves;
   ImGui::Checkbox("x in epochs", &app.x_in_epochs);
-  ImGui::SameLine();
   SameLineIfFits(CheckboxWidth("log loss"));
   ImGui::Checkbox("log loss", &app.loss_plot.log_y);
   SameLineIfFits(CheckboxWidth("accuracy 0-100%"));

@@ -148,6 +148,20 @@ TileLayout MakeTiles(int n, int th, int tw, int cols) {
   return t;
 }
 
+TileLayout MakeTilesToFill(int n, int th, int tw, float room_w, float room_h) {
+  if (room_w < 1 || room_h < 1) return MakeTiles(n, th, tw);
+  // The number of columns whose grid shows the tiles largest in the room.
+  int best = 1;
+  double best_scale = -1;
+  for (int cols = 1; cols <= std::max(n, 1); ++cols) {
+    const int rows = (n + cols - 1) / cols;
+    const double scale = std::min(room_w / double(cols * (tw + 1) - 1), room_h / double(rows * (th + 1) - 1));
+    if (scale > best_scale * 1.0001) best = cols, best_scale = scale;
+    if (rows == 1) break;
+  }
+  return MakeTiles(n, th, tw, best);
+}
+
 bool HeatmapImage(const Heatmap& hm, float max_w, float max_h, int* hover_x, int* hover_y) {
   *hover_x = *hover_y = -1;
   if (hm.empty()) return false;

@@ -49,6 +49,9 @@ struct TileLayout {
   int index(int t, int r, int c) const { return ((t / cols) * (th + 1) + r) * width() + (t % cols) * (tw + 1) + c; }
 };
 TileLayout MakeTiles(int n, int th, int tw, int cols = 0);  // cols 0: about square
+// The columns that show n tiles largest in a room of room_w x room_h pixels (about square
+// without a room).
+TileLayout MakeTilesToFill(int n, int th, int tw, float room_w, float room_h);
 
 // Shows `hm` scaled to fit `max_w` x `max_h` (keeping its aspect, integer zoom when it can) and
 // reports the hovered image pixel (-1 when not hovered). Returns true when it was clicked.

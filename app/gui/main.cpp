@@ -22,6 +22,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
+#include <imgui_internal.h>  // the windows on screen, for the layout a screenshot writes
 #include <imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
@@ -410,12 +411,12 @@ int main(int argc, char** argv) {
   InstallEventFlags(win);
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
-  PartialRedraw redraw;
   // The keyboard reaches every control: arrows move, Space presses, Enter types into a field.
   // Tab is ours (KeyboardNavigationBegin), so ImGui's own Tab, which only visits text fields and
   // selects what they hold, is unmapped.
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.KeyMap[ImGuiKey_Tab] = -1;
+  PartialRedraw redraw;
   redraw.init();
   RedrawCheck redraw_check;
 
@@ -432,6 +433,7 @@ int main(int argc, char** argv) {
       if (!note.empty()) std::fprintf(stderr, "nnviz: %s\n", note.c_str());
     }
     if (opt.zoom > 0) app.ui_zoom = opt.zoom;
+    app.record_marks = !opt.layout.empty();
     if (opt.classroom) {
       app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices
       app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;
@@ -614,9 +616,9 @@ int main(int argc, char** argv) {
       app.input_presses = g_presses;
       ClipCheckNewFrame();
       ImGui::NewFrame();
+      KeyboardNavigationBegin();
       glfw_time_at_frame = glfwGetTime();
       ui_time_at_frame = ImGui::GetTime();
-      KeyboardNavigationBegin();
       app.frame_wanted_at = App::kNever;  // the views ask again in this frame if they still need to
       app.marks.clear();
       if (app.settle_frames > 0) --app.settle_frames;
@@ -677,9 +679,9 @@ int main(int argc, char** argv) {
       DrawFileDialogs(app);
       HandleShortcuts(app);
       if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !io.WantTextInput) app.views.curves = true;
+      if (KeyboardNavigationEnd()) app.settle_frames = std::max(app.settle_frames, 2);
 
       ImGui::Render();
-      if (KeyboardNavigationEnd()) app.settle_frames = std::max(app.settle_frames, 2);
       ++frames_drawn;
       if (!app.state_file.empty()) WriteStateDump(app, frames_drawn);
       if (!clip_report.empty() && opt.screenshot.empty() && frames_drawn >= 3 && ClipCheckFrame() > 0)
@@ -823,6 +825,17 @@ int main(int argc, char** argv) {
               l.set("canvas_prediction", top);
             }
             l.set("setup_params", static_cast<long long>(app.setup_params));
+            // Every named control's and every window's place, for the checks that views use the
+            // space they are given (tests/screen_matrix.py).
+            json::Value marks = json::Value::object();
+            for (const auto& [name, r] : app.marks) marks.set(name, RectJson(PlotRect{{r.x, r.y}, {r.z, r.w}}));
+            l.set("rects", marks);
+            json::Value windows = json::Value::object();
+            for (const ImGuiWindow* w : GImGui->Windows)
+              if (w->Active && !w->Hidden && !w->IsFallbackWindow &&
+                  !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)))
+                windows.set(w->Name, RectJson(PlotRect{w->InnerRect.Min, w->InnerRect.Max}));
+            l.set("windows", windows);
             l.set("sections_shown", app.sections_shown);
             l.set("font_size", double(ImGui::GetFontSize()));
             l.set("steps", static_cast<long long>(app.snap.step));

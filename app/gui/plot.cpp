@@ -360,14 +360,19 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   BackdropFill(area.min, area.max, ImGui::GetColorU32(ImGuiCol_FrameBg));
   char buf[64];
+  float labels_end = -FLT_MAX;  // where the last x label drawn ends
   for (double t : NiceTicks(st.x0, st.x1, std::max(2, int(w / (fs * 6))))) {
     const float x = X(t);
     const float gx = std::floor(x);  // a one-pixel rectangle: crisp, and two triangles
     dl->AddRectFilled({gx, area.min.y}, {gx + 1, area.max.y}, grid);
     format_value(buf, sizeof buf, t);
     const float tw = ImGui::CalcTextSize(buf).x;
-    // The last label may not run past the plot frame (it would be cut at the window edge).
-    dl->AddText({std::min(x - tw / 2, area.max.x + fs * 0.3f - tw), area.max.y + fs * 0.2f}, dim, buf);
+    // The last label may not run past the plot frame (it would be cut at the window edge); a
+    // label that would then touch the one before it is left out (its grid line stays).
+    const float lx = std::min(x - tw / 2, area.max.x + fs * 0.3f - tw);
+    if (lx < labels_end + fs * 0.4f) continue;
+    dl->AddText({lx, area.max.y + fs * 0.2f}, dim, buf);
+    labels_end = lx + tw;
   }
   for (const auto& [t, label] : YTicks(st, axes, h, fs)) {
     const float y = float(area.max.y - (t - st.y0) / (st.y1 - st.y0) * h);

@@ -77,32 +77,23 @@ void Section(const char* title) {
 
 void ViewsSection(App& app) {
   Section("VIEWS");
-  ImGui::Checkbox("Curves", &app.views.curves);
-  app.mark("views.curves");
-  ImGui::SameLine();
-  ImGui::Checkbox("Weights", &app.views.weights);
-  app.mark("views.weights");
-  ImGui::SameLine();
-  ImGui::Checkbox("Activations", &app.views.activations);
-  app.mark("views.activations");
-  ImGui::Checkbox("Step-through", &app.views.stepthrough);
-  app.mark("views.stepthrough");
-  ImGui::SameLine();
-  ImGui::Checkbox("Draw", &app.views.canvas);
-  app.mark("views.canvas");
-  ImGui::Checkbox("Compare", &app.views.compare);
-  app.mark("views.compare");
-  ImGui::SameLine();
-  ImGui::Checkbox("Analysis", &app.views.analysis);
-  app.mark("views.analysis");
-  ImGui::Checkbox("Playground", &app.views.playground);
-  app.mark("views.playground");
-  ImGui::SameLine();
-  ImGui::Checkbox("Landscape", &app.views.landscape);
-  app.mark("views.landscape");
-  ImGui::Checkbox("Layer stats", &app.views.stats);
-  app.mark("views.stats");
-  ImGui::SameLine();
+  // Rows of related views; a box that does not fit its row goes to the next line.
+  auto box = [&app](const char* label, bool* on, const char* mark, bool same_line) {
+    if (same_line) SameLineIfFits(CheckboxWidth(label));
+    ImGui::Checkbox(label, on);
+    app.mark(mark);
+  };
+  box("Curves", &app.views.curves, "views.curves", false);
+  box("Weights", &app.views.weights, "views.weights", true);
+  box("Activations", &app.views.activations, "views.activations", true);
+  box("Step-through", &app.views.stepthrough, "views.stepthrough", false);
+  box("Draw", &app.views.canvas, "views.canvas", true);
+  box("Compare", &app.views.compare, "views.compare", false);
+  box("Analysis", &app.views.analysis, "views.analysis", true);
+  box("Playground", &app.views.playground, "views.playground", false);
+  box("Landscape", &app.views.landscape, "views.landscape", true);
+  box("Layer stats", &app.views.stats, "views.stats", false);
+  SameLineIfFits(CheckboxWidth("Tile"));
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");
   // The projector preset: everything (text, plots, the confusion matrix) one and a half times larger.
@@ -407,6 +398,7 @@ void OptimizerSection(App& app) {
     app.setup.batch = batch;
     if (app.run) app.run->set_batch(batch);
   }
+  app.mark("training.batch");
   Schedule sc = app.setup.schedule;
   std::string sk = to_string(sc.kind);
   bool sched_changed = false;
@@ -579,6 +571,16 @@ void SameLineIfFits(float width) {
   if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
 }
 
+float ComboWidthFor(const char* preview) {
+  return ImGui::CalcTextSize(preview).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight();
+}
+
+float FieldWidth(float want, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  const float room = ImGui::GetContentRegionAvail().x - (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.f);
+  return std::max(ImGui::GetFontSize() * 3, std::min(want, room));
+}
+
 float LabelledWidth(float field, const char* label) {
   const float text = ImGui::CalcTextSize(label, nullptr, true).x;
   return field + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.f);
@@ -639,6 +641,10 @@ bool SliderClear(const char* label, const char* value, float t, Slider slider) {
   if (!typing) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
   const bool changed = slider();
   if (typing) return changed;
+  if (!ImGui::IsItemVisible()) {  // scrolled out of the window: nothing to draw
+    ImGui::PopStyleColor();
+    return changed;
+  }
   ImGui::PopStyleColor();
   const ImGuiStyle& st = ImGui::GetStyle();
   const ImVec2 a = ImGui::GetItemRectMin(), b{a.x + frame_w, a.y + ImGui::GetFrameHeight()};

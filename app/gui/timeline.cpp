@@ -229,11 +229,11 @@ void DrawTimeline(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::EndDisabled();
   if (target != at) t.scrub = target >= n ? -1 : t.snaps[std::max(0, target)]->step;
   ImGui::SameLine();
-  if (t.weights)
-    ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "showing step %ld; training is at %ld", t.weights->step,
-                       app.snap.step);
-  else
-    ImGui::TextDisabled("%d snapshots", n);
+  // What the strip shows, shortened with "..." when the window is narrow.
+  char note[96];
+  if (t.weights) std::snprintf(note, sizeof note, "showing step %ld; training is at %ld", t.weights->step, app.snap.step);
+  else std::snprintf(note, sizeof note, "%d snapshots", n);
+  TextElided(t.weights ? ImVec4{0.95f, 0.8f, 0.35f, 1} : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), note, 0);
   ImGui::End();
 }
 

@@ -28,7 +28,10 @@ struct WeightLayout {
   }
 };
 
-inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shape in) {
+// room_w x room_h: the pixels the tiles have; the grids of one-unit tiles (a dense layer on an
+// image, the first convolution's filters) are laid out to fill it. Without: about square.
+inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shape in, float room_w = 0,
+                               float room_h = 0) {
   WeightLayout l;
   l.fan_in = int(w.rows());
   l.units = int(w.cols());
@@ -36,9 +39,10 @@ inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shap
     l.in_ch = shape[1];
     l.per_tile_unit = false;
     // One row of input channels per filter; a one-channel layer (the first) tiles its filters in a square.
-    l.tiles = MakeTiles(shape[0] * shape[1], shape[2], shape[3], shape[1] == 1 ? 0 : shape[1]);
+    l.tiles = shape[1] == 1 ? MakeTilesToFill(shape[0], shape[2], shape[3], room_w, room_h)
+                            : MakeTiles(shape[0] * shape[1], shape[2], shape[3], shape[1]);
   } else if (in.c == 1 && in.h > 1 && in.size() == l.fan_in) {  // dense on a one-channel image
-    l.tiles = MakeTiles(l.units, in.h, in.w);
+    l.tiles = MakeTilesToFill(l.units, in.h, in.w, room_w, room_h);
   } else {  // a matrix: one row per unit
     l.tiles = MakeTiles(l.units, 1, l.fan_in, 1);
   }

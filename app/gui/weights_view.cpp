@@ -37,21 +37,26 @@ void DrawWeights(App& app, bool* open) {
     return;
   }
   if (std::find(ids.begin(), ids.end(), ws.param) == ids.end()) ws.param = ids[0];
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-  if (ImGui::BeginCombo("tensor", w->names[ws.param].c_str())) {
+  // Labelled when the name and the label fit the line; else the name alone, as wide as it needs.
+  const float need = ComboWidthFor(w->names[ws.param].c_str());
+  const bool labelled = FieldWidth(ImGui::GetFontSize() * 12, "tensor") >= need;
+  ImGui::SetNextItemWidth(labelled ? FieldWidth(ImGui::GetFontSize() * 12, "tensor")
+                                   : std::min(ImGui::GetContentRegionAvail().x, need));
+  if (ImGui::BeginCombo(labelled ? "tensor###tensor" : "###tensor", w->names[ws.param].c_str())) {
     for (int i : ids)
       if (ImGui::Selectable(w->names[i].c_str(), i == ws.param)) ws.param = i, ws.dirty = true, ws.zoom = {};
     ImGui::EndCombo();
   }
   const char* norms[] = {"per unit", "per layer", "global"};
   SameLineIfFits(LabelledWidth(ImGui::GetFontSize() * 7, "scale"));
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  ImGui::SetNextItemWidth(FieldWidth(ImGui::GetFontSize() * 7, "scale"));
   if (ImGui::Combo("scale", &ws.norm, norms, 3)) ws.dirty = true;
 
   const Mat& m = w->values[ws.param];
   const int layer = std::atoi(w->names[ws.param].c_str() + 7);  // "layers.<i>.weight"
   const Shape in = layer < int(app.in_shapes.size()) ? app.in_shapes[layer] : Shape{int(m.rows()), 1, 1};
-  const WeightLayout L = layout_for(w->shapes[ws.param], m, in);
+  const WeightLayout L = layout_for(w->shapes[ws.param], m, in, ws.room.x, ws.room.y);
+  if (L.tiles.cols != ws.cols) ws.dirty = true, ws.zoom = {};  // the room changed the grid
 
   // Scale: the largest magnitude over the unit, the tensor, or every weight tensor.
   double global = 0;
@@ -67,6 +72,7 @@ void DrawWeights(App& app, bool* open) {
     if (ws.dirty || now - ws.updated >= 0.1) {  // at most 10 refreshes a second
       const std::vector<float> img = tile_image(L, m, scale_of);
       ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
+      ws.cols = L.tiles.cols;
       ws.step = w->step;
       // On a 0.1 s grid, so that frames of any length still give 10 refreshes a second.
       ws.updated = now - ws.updated < 0.2 ? std::min(now, ws.updated + 0.1) : now;
@@ -86,10 +92,10 @@ void DrawWeights(App& app, bool* open) {
     const double s = ws.norm == 1 ? layer_max : global;
     ColourBar(Colormap::Diverging, -s, s, bar_w);
   }
-  if (app.timeline.weights)
-    ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "step %ld (timeline)  -  %d units x %d inputs", w->step, L.units, L.fan_in);
-  else
-    ImGui::TextDisabled("step %ld  -  %d units x %d inputs", w->step, L.units, L.fan_in);
+  ImGui::PushStyleColor(ImGuiCol_Text, app.timeline.weights ? ImVec4{0.95f, 0.8f, 0.35f, 1}
+                                                             : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  TextAtSpaces("step %ld%s  -  %d units x %d inputs", w->step, app.timeline.weights ? " (timeline)" : "", L.units, L.fan_in);
+  ImGui::PopStyleColor();
 
   // Small tiles (a wide layer) or a zoom in force: say how to look closer, and how far in it is.
   const float fs = ImGui::GetFontSize();
@@ -105,7 +111,13 @@ void DrawWeights(App& app, bool* open) {
   }
   int hx, hy;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const bool clicked = HeatmapImageZoomable(ws.map, avail.x, avail.y - fs * 0.5f, ws.zoom, &hx, &hy);
+  // The room as whole pixels, so that a frame's rounding does not lay the grid out anew.
+  const ImVec2 room{std::floor(avail.x), std::floor(avail.y - fs * 0.5f)};
+  if (std::fabs(room.x - ws.room.x) >= 1 || std::fabs(room.y - ws.room.y) >= 1) {
+    ws.room = room;
+    app.redraw_by(ImGui::GetTime());  // the grid for the new room in the next frame
+  }
+  const bool clicked = HeatmapImageZoomable(ws.map, room.x, room.y, ws.zoom, &hx, &hy);
   app.weights_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
   app.mark("weights.image");
   int t, r, c;
