@@ -387,6 +387,7 @@ struct App {
   std::string state_file;
   std::map<std::string, ImVec4> marks;  // named widgets' rectangles this frame (min x, min y, max x, max y)
   bool record_marks = false;            // for a screenshot's layout file too
+  bool batch_unsent = false, epochs_unsent = false;  // typed into the sidebar, not yet given to the run
   // Remembers the last item's rectangle under `name` when the dump or a layout file is on.
   void mark(const char* name) {
     if (state_file.empty() && !record_marks) return;
@@ -497,6 +498,9 @@ void SameLineIfFits(float width);
 // The width of a widget whose field is `field` pixels wide, with its visible label beside it.
 // A field's width: `want`, or less so that the field and its label fit the room left on the line.
 float FieldWidth(float want, const char* label);
+// The last item is a field being typed into (a number field's buttons are active only while
+// pressed).
+bool Typing();
 // A combo's width that shows `preview` whole (its text, padding and arrow button).
 float ComboWidthFor(const char* preview);
 float LabelledWidth(float field, const char* label);

@@ -135,13 +135,18 @@ void ViewsSection(App& app) {
       if (ImGui::Button("Stay")) ImGui::CloseCurrentPopup();
       ImGui::EndPopup();
     }
-  } else if (ImGui::TreeNode("Classroom")) {
+  } else if (const bool open = ImGui::TreeNode("Classroom"); app.mark("classroom.section"), open) {
     ImGui::TextDisabled("What students do not see (nor reach by shortcut):");
     ImGui::Checkbox("the network setup", &app.hide_setup);
+    app.mark("classroom.hide.setup");
     ImGui::Checkbox("the optimizer settings", &app.hide_optimizer);
+    app.mark("classroom.hide.optimizer");
     ImGui::Checkbox("the dataset choice", &app.hide_data);
+    app.mark("classroom.hide.data");
     ImGui::Checkbox("Reset (and R)", &app.hide_reset);
+    app.mark("classroom.hide.reset");
     ImGui::Checkbox("saving and opening files", &app.hide_files);
+    app.mark("classroom.hide.files");
     if (ImGui::Button("Enter classroom mode")) app.classroom = true;
     app.mark("classroom.enter");
     HelpMarker("Leave... in the sidebar or Ctrl+Shift+K leaves classroom mode (and the keys enter it). The choice is remembered.");
@@ -394,9 +399,12 @@ void OptimizerSection(App& app) {
 
   int batch = app.setup.batch;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::InputInt("batch size", &batch, 1, 16) && batch >= 1 && batch <= 60000) {
-    app.setup.batch = batch;
-    if (app.run) app.run->set_batch(batch);
+  if (ImGui::InputInt("batch size", &batch, 1, 16) && batch >= 1 && batch <= 60000) app.setup.batch = batch, app.batch_unsent = true;
+  // What is typed reaches the run when the field is left (Enter, a click elsewhere, Tab), not at
+  // each digit: typing 32 trained at batch size 3 first. The - and + buttons apply at once.
+  if (app.batch_unsent && !Typing()) {
+    if (app.run) app.run->set_batch(app.setup.batch);
+    app.batch_unsent = false;
   }
   app.mark("training.batch");
   Schedule sc = app.setup.schedule;
@@ -414,12 +422,15 @@ void OptimizerSection(App& app) {
   }
   int epochs = app.setup.epochs;
   ImGui::SetNextItemWidth(w);
-  if (ImGui::InputInt("epochs", &epochs, 1, 5) && epochs >= 1 && epochs <= 100000) {
-    app.setup.epochs = epochs;
-    sc.total_epochs = float(epochs);
+  if (ImGui::InputInt("epochs", &epochs, 1, 5) && epochs >= 1 && epochs <= 100000) app.setup.epochs = epochs, app.epochs_unsent = true;
+  // The same: typing 150 set 1 and then 15 epochs first, and a run past its first epoch stopped.
+  if (app.epochs_unsent && !Typing()) {
+    sc.total_epochs = float(app.setup.epochs);
     sched_changed = true;
-    if (app.run) app.run->set_epochs(epochs);
+    if (app.run) app.run->set_epochs(app.setup.epochs);
+    app.epochs_unsent = false;
   }
+  app.mark("training.epochs");
   if (sched_changed) {
     sc.total_epochs = float(app.setup.epochs);
     app.setup.schedule = sc;
@@ -570,6 +581,8 @@ void SameLineIfFits(float width) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
 }
+
+bool Typing() { return ImGui::IsItemActive() && ImGui::GetIO().WantTextInput; }
 
 float ComboWidthFor(const char* preview) {
   return ImGui::CalcTextSize(preview).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight();

@@ -73,12 +73,25 @@ void WriteStateDump(App& app, long frames) {
     d.set("step", static_cast<long long>(app.snap.step));
     d.set("epoch", double(app.snap.epoch));
     d.set("batch", app.snap.config.batch);
+    json::Value ch = json::Value::array();  // the run's setting changes as the curves mark them
+    for (const auto& c : app.snap.changes) ch.push(c.text);
+    d.set("changes", ch);
     d.set("evaluations", static_cast<long long>(app.curves.ev_step.size()));  // as the curves have them
   }
   d.set("network", app.setup.net.describe());  // the architecture of the run (as the sidebar shows it)
   d.set("preset", app.preset_shown(app.custom_network()));
   d.set("setup_pending", app.setup_dirty);  // the sidebar's setup differs from the run's: not applied yet
   d.set("classroom", app.classroom ? (app.classroom_forced ? "locked" : "on") : "off");
+  {
+    // What classroom mode hides, as ticked in its settings.
+    std::string hidden;
+    for (const auto& [name, on] : {std::pair<const char*, bool>{"setup", app.hide_setup}, {"optimizer", app.hide_optimizer},
+                                   {"data", app.hide_data}, {"reset", app.hide_reset}, {"files", app.hide_files}})
+      if (on) hidden += std::string(hidden.empty() ? "" : ",") + name;
+    d.set("hidden", hidden);
+  }
+  if (app.snap.weights && !app.snap.weights->values.empty())  // the first weight tensor's sum of |w|: did it move?
+    d.set("weights_sum", double(app.snap.weights->values[0].cwiseAbs().sum()));
   d.set("sections", app.sections_shown);  // the sidebar's sections drawn
   d.set("sidebar_width", double(app.sidebar_rect.max.x - app.sidebar_rect.min.x));
   d.set("dataset", to_string(app.data_kind));

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import struct
@@ -1349,6 +1350,15 @@ def tab_to(s, mark, limit=80):
     raise Failed(f"{limit} presses of Tab did not reach '{mark}'")
 
 
+def type_at(s, mark, text):
+    """Tab to a field, Enter, the text over what it held, Enter."""
+    tab_to(s, mark)
+    press_until(s, "Return", lambda d: d.get("typing"), f"the field '{mark}' taking typing")
+    s.key("a", mods=("ctrl",))
+    type_text(s, text)
+    press_until(s, "Return", lambda d: not d.get("typing"), f"the field '{mark}' left")
+
+
 def scenario_keyboard_nav(s):
     """The keyboard alone: Tab lights the sidebar's controls one after another in reading order,
     Shift+Tab goes back; a lit field keeps its text when a shortcut key is pressed (only Enter
@@ -1369,7 +1379,12 @@ def scenario_keyboard_nav(s):
     # Enter types into it; what is typed is kept.
     press_until(s, "Return", lambda d: d.get("typing"), "the batch field taking typing after Enter")
     s.key("a", mods=("ctrl",))
-    type_text(s, "32")
+    type_text(s, "3")
+    time.sleep(0.5)
+    d = s.dump()
+    if d["batch"] != batch or not d["typing"]:
+        raise Failed(f"the run took batch size {d['batch']} while 32 was being typed")
+    type_text(s, "2")
     press_until(s, "Return", lambda d: not d.get("typing"), "the field left by Enter")
     s.wait_for(lambda d: d["batch"] == 32, 5, "batch size 32 typed with the keyboard")
     there = s.dump()["nav"]["id"]
@@ -1394,7 +1409,74 @@ def scenario_keyboard_nav(s):
     press_until(s, "Down", lambda d: d["nav"]["lit"], "a control lit by the Down arrow")
 
 
+def scenario_classroom_keeps(s):
+    """A teacher's classroom choices outlive a --classroom session: ticks changed in a plain
+    session; a session started with --classroom (locked, everything hidden); a plain start again:
+    classroom mode off, the ticks as the teacher left them."""
+    s.click("classroom.section")
+    d = s.wait_for(lambda d: "classroom.hide.data" in d.get("rects", {}), 10, "the classroom settings open")
+    s.click("classroom.hide.data")    # the dataset choice shown to students
+    s.click("classroom.hide.reset")   # Reset hidden
+    teacher = "setup,optimizer,reset,files"
+    s.wait_for(lambda d: d.get("hidden") == teacher, 10, f"the ticks {teacher}")
+    s.close(keep=True)
+    os.remove(s.state_file)
+    s.extra_args = ["--classroom"]
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: d.get("classroom") == "locked" and d.get("hidden") == "setup,optimizer,data,reset,files", 10,
+               "a locked classroom hiding everything")
+    s.close(keep=True)
+    os.remove(s.state_file)
+    s.extra_args = []
+    s.start_x()
+    s.start_app()
+    d = s.wait_for(lambda d: "classroom" in d, 10, "the plain start")
+    if d["classroom"] != "off" or d.get("hidden") != teacher:
+        raise Failed(f"after the --classroom session: classroom {d['classroom']}, ticks {d.get('hidden')} (the teacher's: {teacher})")
+
+
+def prepare_cosine(s):
+    s.extra_args = ["--preset", "mlp30-momentum"]  # momentum with a cosine schedule
+
+
+def status_lr(d):
+    m = re.search(r"lr ([0-9.e+-]+)", d.get("status", ""))
+    return float(m.group(1)) if m else None
+
+
+def scenario_cosine_continues(s):
+    """Play after a cosine schedule's last epoch trains: the schedule starts again (the message
+    says so), the learning rate is above 0 and the weights move."""
+    s.move_inside()
+    time.sleep(0.3)
+    # The fields lie below the sidebar's fold: reached with the keyboard, which scrolls to them.
+    type_at(s, "training.batch", "500")
+    s.wait_for(lambda d: d.get("batch") == 500, 10, "batch size 500 (100 steps an epoch)")
+    type_at(s, "training.epochs", "1")
+    s.wait_for(lambda d: "/ 1 " in d.get("status", "") + " ", 10, "one epoch")
+    press_until(s, "Escape", lambda d: not d["nav"]["lit"], "the light out")
+    press_until(s, "space", lambda d: d.get("state") in ("running", "finished"), "training")
+    d = s.wait_for(lambda d: d.get("state") == "finished", 60, "the one epoch finished")
+    said = d.get("log", {}).get("last", "")
+    if "cosine schedule started again" not in said:
+        raise Failed(f"the finished message does not say how Play continues: '{said}'")
+    step, weights = d["step"], d["weights_sum"]
+    press_until(s, "space", lambda d: d.get("state") == "running" or d.get("step", 0) > step, "training past the end")
+    d = s.wait_for(lambda d: d.get("step", 0) >= step + 20, 30, "20 more mini-batches")
+    lr = status_lr(d)
+    press_until(s, "space", lambda d: d.get("state") in ("paused", "finished"), "pause")
+    d = s.dump()
+    if lr is None or lr <= 0:
+        raise Failed(f"past the schedule's end the learning rate is {lr} ({d.get('status')})")
+    if abs(d["weights_sum"] - weights) < 1e-6 * max(1.0, abs(weights)):
+        raise Failed(f"past the schedule's end the weights did not move (sum of |w| {weights} -> {d['weights_sum']})")
+    log(f"past the end: lr {lr}, sum of |w| {weights:.4f} -> {d['weights_sum']:.4f}")
+
+
 SCENARIOS = {
+    "classroom-keeps": scenario_classroom_keeps,
+    "cosine-continues": scenario_cosine_continues,
     "keyboard-nav": scenario_keyboard_nav,
     "compare": scenario_compare,
     "playground": scenario_playground,
@@ -1429,7 +1511,7 @@ SCENARIOS = {
 # Scenarios that act before the data has loaded.
 EARLY = {"first-click"}
 # What some scenarios set up before the app starts (its environment).
-PREPARE = {"choose": prepare_choose}
+PREPARE = {"choose": prepare_choose, "cosine-continues": prepare_cosine}
 
 
 def main():
