@@ -319,27 +319,24 @@ const std::vector<OverlapFinding>& ClipCheckOverlaps() { return g_overlaps; }
 const std::vector<ClipFinding>& ClipCheckFindings() { return g_findings; }
 
 std::string ClipCheckReport() {
+  // One entry: its window and string, then what it is (the edge, or the string drawn over) and the
+  // pixels it costs, to a tenth.
+  auto entry = [](const std::string& window, const std::string& text, const char* what_key, const std::string& what,
+                  const char* px_key, float px) {
+    json::Value o = json::Value::object();
+    o.set("window", window);
+    o.set("text", text);
+    o.set(what_key, what);
+    o.set(px_key, std::round(double(px) * 10) / 10);
+    return o;
+  };
   json::Value r = json::Value::object();
   r.set("frames_checked", g_frames);
   json::Value list = json::Value::array();
-  for (const ClipFinding& f : g_findings) {
-    json::Value o = json::Value::object();
-    o.set("window", f.window);
-    o.set("text", f.text);
-    o.set("edge", f.edge);
-    o.set("lost_px", std::round(double(f.lost) * 10) / 10);
-    list.push(std::move(o));
-  }
+  for (const ClipFinding& f : g_findings) list.push(entry(f.window, f.text, "edge", f.edge, "lost_px", f.lost));
   r.set("clipped", std::move(list));
   json::Value over = json::Value::array();
-  for (const OverlapFinding& f : g_overlaps) {
-    json::Value o = json::Value::object();
-    o.set("window", f.window);
-    o.set("text", f.text);
-    o.set("over", f.over);
-    o.set("shared_px", std::round(double(f.shared) * 10) / 10);
-    over.push(std::move(o));
-  }
+  for (const OverlapFinding& f : g_overlaps) over.push(entry(f.window, f.text, "over", f.over, "shared_px", f.shared));
   r.set("overlapping", std::move(over));
   return r.dump(2);
 }
