@@ -387,6 +387,7 @@ struct App {
   std::string state_file;
   std::map<std::string, ImVec4> marks;  // named widgets' rectangles this frame (min x, min y, max x, max y)
   bool record_marks = false;            // for a screenshot's layout file too
+  bool classroom_settings_open = false;  // the sidebar's Classroom fold
   bool batch_unsent = false, epochs_unsent = false;  // typed into the sidebar, not yet given to the run
   // Remembers the last item's rectangle under `name` when the dump or a layout file is on.
   void mark(const char* name) {

@@ -75,6 +75,22 @@ void Section(const char* title) {
   ImGui::Separator();
 }
 
+// The classroom settings' fold: a row that opens and closes them, drawn as a tree node (an ImGui
+// tree node opens under a move to the right, which is how Tab walks the controls). True while
+// open, with the settings indented.
+bool ClassroomFold(App& app) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  if (ImGui::Selectable("##classroom-fold", false)) app.classroom_settings_open = !app.classroom_settings_open;
+  app.mark("classroom.section");
+  const float fs = ImGui::GetFontSize();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::RenderArrow(dl, {at.x + ImGui::GetStyle().FramePadding.x * 0.5f, at.y}, ImGui::GetColorU32(ImGuiCol_Text),
+                     app.classroom_settings_open ? ImGuiDir_Down : ImGuiDir_Right, 0.7f);
+  dl->AddText({at.x + fs * 1.5f, at.y}, ImGui::GetColorU32(ImGuiCol_Text), "Classroom");
+  if (app.classroom_settings_open) ImGui::Indent();
+  return app.classroom_settings_open;
+}
+
 void ViewsSection(App& app) {
   Section("VIEWS");
   // Rows of related views; a box that does not fit its row goes to the next line.
@@ -135,7 +151,7 @@ void ViewsSection(App& app) {
       if (ImGui::Button("Stay")) ImGui::CloseCurrentPopup();
       ImGui::EndPopup();
     }
-  } else if (const bool open = ImGui::TreeNode("Classroom"); app.mark("classroom.section"), open) {
+  } else if (ClassroomFold(app)) {
     ImGui::TextDisabled("What students do not see (nor reach by shortcut):");
     ImGui::Checkbox("the network setup", &app.hide_setup);
     app.mark("classroom.hide.setup");
@@ -151,7 +167,7 @@ void ViewsSection(App& app) {
     app.mark("classroom.enter");
     HelpMarker("Leave... in the sidebar or Ctrl+Shift+K leaves classroom mode (and the keys enter it). The choice is remembered.");
     projector();
-    ImGui::TreePop();
+    ImGui::Unindent();
   }
 }
 

@@ -272,6 +272,15 @@ std::vector<ImGuiWindow*> TabWindows() {
   return ws;
 }
 
+// A dialog or an open menu: Tab's walk stays inside it (lighting a control of a window behind
+// it would close it).
+ImGuiWindow* TabTrap() {
+  const ImGuiContext& g = *GImGui;
+  if (ImGuiWindow* modal = ImGui::GetTopMostPopupModal()) return modal;
+  if (g.NavWindow && (g.NavWindow->RootWindow->Flags & ImGuiWindowFlags_Popup)) return g.NavWindow->RootWindow;
+  return nullptr;
+}
+
 }  // namespace
 
 bool ControlLit() {
@@ -333,9 +342,12 @@ void KeyboardNavigationBegin() {
   const bool was_lit = ControlLit();
   g.NavDisableHighlight = false;
   g.NavDisableMouseHover = g.NavMousePosDirty = true;
-  // Nothing lit yet: from the control last clicked, or else the sidebar's first.
-  if (g.NavWindow == nullptr || g.NavId == 0 || (!was_lit && g.NavWindow->RootWindow != g_tab.clicked)) {
-    if (ImGuiWindow* w = ImGui::FindWindowByName("##sidebar")) {
+  // Nothing lit yet: from the control last clicked, or else the first of the open dialog or menu,
+  // or of the sidebar.
+  ImGuiWindow* trap = TabTrap();
+  if (g.NavWindow == nullptr || g.NavId == 0 || (!was_lit && g.NavWindow->RootWindow != g_tab.clicked) ||
+      (trap && g.NavWindow->RootWindow != trap)) {
+    if (ImGuiWindow* w = trap ? trap : ImGui::FindWindowByName("##sidebar")) {
       ImGui::FocusWindow(w);
       ImGui::NavInitWindow(w, true);
     }
@@ -359,8 +371,8 @@ bool KeyboardNavigationEnd() {
   if (g_tab.phase == 4) {
     // The window's last (or first) control: on to the next (previous) window.
     const std::vector<ImGuiWindow*> ws = TabWindows();
-    g_tab.next = nullptr;
-    if (!ws.empty() && g.NavWindow) {
+    g_tab.next = TabTrap();  // a dialog's or a menu's last control: back to its first
+    if (!g_tab.next && !ws.empty() && g.NavWindow) {
       const auto at = std::find(ws.begin(), ws.end(), g.NavWindow->RootWindow);
       const long i = at == ws.end() ? 0 : long(at - ws.begin());
       const long n = long(ws.size());

@@ -1407,6 +1407,17 @@ def scenario_keyboard_nav(s):
     press_until(s, "space", lambda d: d.get("state") == "running", "training from Space with nothing lit")
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
     press_until(s, "Down", lambda d: d["nav"]["lit"], "a control lit by the Down arrow")
+    # In a dialog Tab goes round its own controls: lighting one behind it would close it.
+    press_until(s, "s", lambda d: "Save run" in d.get("popups", []), "the Save dialog", mods=("ctrl",))
+    seen = set()
+    for _ in range(8):
+        nav = nav_tab(s)
+        d = s.dump()
+        if "Save run" not in d.get("popups", []) or nav.get("window") != "Save run":
+            raise Failed(f"Tab in the Save dialog went to '{nav.get('window')}'; popups {d.get('popups')}")
+        seen.add(nav["id"])
+    if len(seen) < 3:
+        raise Failed(f"Tab in the Save dialog lit only {len(seen)} controls")
 
 
 def scenario_classroom_keeps(s):
