@@ -242,7 +242,12 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   if (b.y1 - b.y0 < 1e-9) b.y0 -= 0.5, b.y1 += 0.5;
   const double pad = (b.y1 - b.y0) * 0.05;
   double fit_y0 = b.y0 - (axes.y_from_zero && b.y0 == 0 ? 0 : pad), fit_y1 = b.y1 + pad;
-  if (axes.y_fixed_max > 0 && !st.log_y) fit_y1 = std::min(fit_y1, double(axes.y_fixed_max) + pad * 0.2);
+  if (axes.y_fixed_max > 0 && !st.log_y) {
+    // A share (accuracy, dead units) lies in [0, max]: one point alone fitted -50% to +50%.
+    fit_y1 = std::min(fit_y1, double(axes.y_fixed_max) + pad * 0.2);
+    fit_y0 = std::max(fit_y0, -pad * 0.2);
+    if (fit_y1 - fit_y0 < 1e-9) fit_y0 = 0, fit_y1 = axes.y_fixed_max;
+  }
 
   if (!st.user_view) {
     st.x0 = b.x0;

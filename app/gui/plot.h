@@ -52,7 +52,7 @@ struct PlotAxes {
   const char* x_label = "";
   const char* y_label = "";
   bool y_from_zero = false;  // auto-fit includes y = 0
-  float y_fixed_max = 0;     // > 0: auto-fit y never exceeds this (accuracy: 1)
+  float y_fixed_max = 0;     // > 0: a share in [0, this]: auto-fit y stays in it (accuracy: 1)
   bool legend_bottom = false;  // legend in the lower right corner (curves that rise)
   // Tick labels and the hover readout show y * y_scale followed by y_unit (accuracy: 100, "%").
   float y_scale = 1;
