@@ -82,9 +82,15 @@ def fill_problems(layout, views):
         if not maps or not w:
             problems.append("the activations view drew no maps")
         else:
-            narrow = [m for m in maps if (m[2] - m[0]) < 0.6 * (w[2] - w[0]) and (m[3] - m[1]) < 6]
-            if narrow:
-                problems.append(f"{len(narrow)} activation maps are specks")
+            # Each map takes a good share of its room: the window's width by the height the maps
+            # get (the tallest). A grid of tiles cannot always fill it (eight 24x24 channels in a
+            # 1200x300 room take half), a square of 2000 values in one took a quarter. A strip of a
+            # few values (the output layer) across the width uses its room.
+            tallest = max(m[3] - m[1] for m in maps)
+            room = (w[2] - w[0]) * tallest
+            small = [m for m in maps if (m[2] - m[0]) < 0.85 * (w[2] - w[0]) and (m[2] - m[0]) * (m[3] - m[1]) < 0.4 * room]
+            if small:
+                problems.append(f"{len(small)} of {len(maps)} activation maps use less than 40% of their room")
     return problems
 
 

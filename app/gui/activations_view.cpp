@@ -13,22 +13,22 @@
 namespace nnviz::gui {
 
 // How ShowValues lays out n values: one tile per channel for image-shaped values, a grid of cells
-// for a vector (one row when short).
-TileLayout ValuesLayout(int n, Shape shape) {
-  if (shape.h > 1 && shape.size() == n) return MakeTiles(shape.c, shape.h, shape.w);
-  return n <= 16 ? MakeTiles(n, 1, 1, n) : MakeTiles(n, 1, 1);
+// for a vector (one row when short); given a room (pixels), the grid fills it.
+TileLayout ValuesLayout(int n, Shape shape, ImVec2 room) {
+  if (shape.h > 1 && shape.size() == n) return MakeTilesToFill(shape.c, shape.h, shape.w, room.x, room.y);
+  return n <= 16 ? MakeTiles(n, 1, 1, n) : MakeTilesToFill(n, 1, 1, room.x, room.y);
 }
 
 // Renders one sample's values (a column of `m`) into `hm`: tiles per channel when the shape is an
 // image, a strip otherwise. Negative values get the diverging map. Returns the scale used.
-double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf) {
+double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf, ImVec2 room) {
   const int n = int(m.rows());
   const Scalar* v = m.col(col).data();
   double lo = 0, hi = 0;
   for (int i = 0; i < n; ++i) lo = std::min(lo, double(v[i])), hi = std::max(hi, double(v[i]));
   const bool diverging = lo < 0;
   const double s = std::max(1e-12, diverging ? std::max(-lo, hi) : hi);
-  const TileLayout t = ValuesLayout(n, shape);
+  const TileLayout t = ValuesLayout(n, shape, room);
   buf.assign(size_t(t.width()) * t.height(), NAN);
   for (int ti = 0; ti < t.n; ++ti)
     for (int r = 0; r < t.th; ++r)
@@ -44,7 +44,7 @@ void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<floa
   if (n > 0) lo = hi = v[0];
   for (int i = 0; i < n; ++i) lo = std::min(lo, double(v[i])), hi = std::max(hi, double(v[i]));
   const double span = std::max(1e-12, hi - lo);
-  const TileLayout t = ValuesLayout(n, shape);
+  const TileLayout t = ValuesLayout(n, shape, {0, 0});
   buf.assign(size_t(t.width()) * t.height(), NAN);
   for (int ti = 0; ti < t.n; ++ti)
     for (int r = 0; r < t.th; ++r)
@@ -53,8 +53,8 @@ void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<floa
 }
 
 // Which value of a ShowValues image pixel (x, y) shows; -1 for a gap.
-int ValueAt(int x, int y, int n, Shape shape) {
-  const TileLayout t = ValuesLayout(n, shape);
+int ValueAt(int x, int y, int n, Shape shape, ImVec2 room) {
+  const TileLayout t = ValuesLayout(n, shape, room);
   int ti, r, c;
   if (!t.locate(x, y, ti, r, c)) return -1;
   const int k = (ti * t.th + r) * t.tw + c;
@@ -115,15 +115,21 @@ void DrawActivations(App& app, bool* open) {
     return;
   }
   const double now = ImGui::GetTime();
-  const bool refresh = p->step != as.step || as.maps.size() != p->acts.size() || now - as.updated > 10;
-  if (refresh && now - as.updated >= 0.1) {
+  // Each layer's maps grow with the view (a third of its height, up to 24 lines): 64 channels
+  // kept to 7 lines were specks on a large screen. Their grids are laid out to fill that room.
+  const float map_h = std::clamp(ImGui::GetWindowHeight() * 0.3f, ImGui::GetFontSize() * 7, ImGui::GetFontSize() * 24);
+  const ImVec2 room{std::floor(ImGui::GetContentRegionAvail().x), std::floor(map_h)};
+  const bool resized = std::fabs(room.x - as.room.x) >= 1 || std::fabs(room.y - as.room.y) >= 1;
+  const bool refresh = p->step != as.step || as.maps.size() != p->acts.size() || now - as.updated > 10 || resized;
+  if (resized) as.room = room;
+  if (refresh && (resized || now - as.updated >= 0.1)) {
     as.maps.resize(p->acts.size());
     as.scales.resize(p->acts.size());
     for (size_t i = 0; i < p->acts.size(); ++i) {
       if (!as.maps[i]) as.maps[i] = std::make_unique<Heatmap>();
       const Shape s = i == 0 ? app.in_shapes.empty() ? Shape{} : app.in_shapes[0] : app.out_shapes[i - 1];
       if (i == 0) ShowInput(*as.maps[i], p->acts[i], 0, s, as.buf);
-      else as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf);
+      else as.scales[i] = ShowValues(*as.maps[i], p->acts[i], 0, s, as.buf, as.room);
     }
     as.step = p->step;
     as.updated = now - as.updated < 0.2 ? std::min(now, as.updated + 0.1) : now;  // a 0.1 s grid: 10 per second
@@ -157,10 +163,7 @@ void DrawActivations(App& app, bool* open) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s, %s %.3g", app.out_shapes[i - 1].str().c_str(), s < 0 ? "|max|" : "max", std::fabs(s));
     const Heatmap& hm = *as.maps[i];
-    // Each layer's maps grow with the view (a third of its height, up to 24 lines): 64 channels
-    // kept to 7 lines were specks on a large screen.
-    const float map_h = std::clamp(ImGui::GetWindowHeight() * 0.3f, fs * 7, fs * 24);
-    const bool clicked = HeatmapImage(hm, ImGui::GetContentRegionAvail().x, map_h, &hx, &hy);
+    const bool clicked = HeatmapImage(hm, as.room.x, as.room.y, &hx, &hy);
     app.mark(("activations.map." + std::to_string(i)).c_str());
     // The output layer, one value a class in a row: each class's name under its cell.
     const int classes = int(app.data->class_names().size());
@@ -187,7 +190,7 @@ void DrawActivations(App& app, bool* open) {
     if (hx >= 0) {
       const Mat& a = p->acts[i];
       const Shape os = app.out_shapes[i - 1];
-      const int unit = ValueAt(hx, hy, int(a.rows()), os);
+      const int unit = ValueAt(hx, hy, int(a.rows()), os, as.room);
       if (unit >= 0) {
         // A conv layer's value belongs to a channel (one filter); a dense layer's to its unit.
         const int channel = os.h > 1 ? unit / std::max(1, os.h * os.w) : unit;

@@ -118,6 +118,7 @@ struct ActivationsState {
   std::vector<std::unique_ptr<Heatmap>> maps;
   std::vector<double> scales;
   std::vector<float> buf;
+  ImVec2 room{0, 0};  // each map's room: the grids are laid out to fill it
   long step = -1;
   double updated = -1e9;
 };
@@ -475,8 +476,9 @@ std::string fresh_model_path();  // a name for a new run's file that no file has
 // One sample's values (column `col` of m) as a heatmap: tiles per channel for image shapes, a grid
 // of cells for vectors; the diverging map when any value is negative. Returns the scale used
 // (negative: diverging, |scale| maps to 1). ValueAt maps an image pixel back to a value index.
-double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
-int ValueAt(int x, int y, int n, Shape shape);
+// A room (pixels) lays the grid out to fill it; without one it is about square.
+double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf, ImVec2 room = {0, 0});
+int ValueAt(int x, int y, int n, Shape shape, ImVec2 room = {0, 0});
 // The input (column `col` of m) as the network sees it, in grey: its smallest value black, its
 // largest white (a digit's background black, its ink white, as in the data).
 void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf);
