@@ -224,6 +224,9 @@ struct StepState {
   std::vector<float> buf;
   Heatmap grad_map;  // the backward stage's dL/dW
   long grad_shown = -1;
+  int grad_cols = 0;        // the tiles' columns in grad_map (they follow the room)
+  int grad_param = -1;      // the tensor grad_map shows
+  HeatmapZoom grad_zoom;    // its magnifier
   Heatmap batch_map;  // the whole input batch, a tile a sample
   long batch_shown = -1;
   std::vector<float> grad_buf;

@@ -407,10 +407,15 @@ void DrawStepThrough(App& app, bool* open) {
       const float g = gr.cwiseAbs().maxCoeff();
       const std::vector<int> shape = weight_shape(layers[size_t(i)], int(gr.rows()), int(gr.cols()));
       const Shape in = size_t(i) < app.in_shapes.size() ? app.in_shapes[size_t(i)] : Shape{int(gr.rows()), 1, 1};
-      const WeightLayout wl = layout_for(shape, gr, in);
+      // The tiles are laid out to fill the room (the view's width, twelve lines); a wide layer's
+      // have the weights view's magnifier (wheel, drag, double-click).
+      const ImVec2 room{std::floor(ImGui::GetContentRegionAvail().x), std::floor(fs * 12)};
+      const WeightLayout wl = layout_for(shape, gr, in, room.x, room.y);
       const bool tiled = wl.tiles.th > 1;  // else the plain matrix, without gaps between its rows
       const long key = t.step * 1000 + long(q);
-      if (ss.grad_shown != key) {
+      if (ss.grad_param != int(q)) ss.grad_param = int(q), ss.grad_zoom = {};  // another tensor: the whole of it
+      if (ss.grad_shown != key || ss.grad_cols != wl.tiles.cols) {
+        ss.grad_cols = wl.tiles.cols;
         if (tiled) {
           ss.grad_buf = tile_image(wl, gr, [g](int) { return g > 0 ? double(g) : 1.0; });
           ss.grad_map.update(ss.grad_buf.data(), wl.tiles.width(), wl.tiles.height(), Colormap::Diverging);
@@ -423,7 +428,8 @@ void DrawStepThrough(App& app, bool* open) {
       }
       int gx = -1, gy = -1;
       ImGui::PushID(int(q));
-      const bool clicked = HeatmapImage(ss.grad_map, ImGui::GetContentRegionAvail().x, fs * (tiled ? 12 : 7), &gx, &gy);
+      const bool clicked = tiled ? HeatmapImageZoomable(ss.grad_map, room.x, room.y, ss.grad_zoom, &gx, &gy)
+                                 : HeatmapImage(ss.grad_map, room.x, fs * 7, &gx, &gy);
       ImGui::PopID();
       int k = -1;
       if (tiled) {
