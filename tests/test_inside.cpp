@@ -171,8 +171,8 @@ TEST_CASE("inside: a snapshot of a batch-norm network carries the running statis
 
 TEST_CASE("inside: at a watchable pace the statistics and the timeline stay dense") {
   // At 50 mini-batches a second, measuring this small net costs far under 2% of the time between
-  // two steps, even under ThreadSanitizer on a busy machine (at 200 a second there, one slow
-  // measurement once thinned the points): a point every 10 steps, as configured.
+  // two steps, even under ThreadSanitizer (at 200 a second there, one slow measurement once
+  // thinned the points for good).
   Run run(relu_config(), data());
   run.set_speed(50);
   run.run_steps(100);
@@ -182,8 +182,14 @@ TEST_CASE("inside: at a watchable pace the statistics and the timeline stay dens
   }));
   SnapshotCursor cur;
   const RunSnapshot s = run.snapshot(cur);
+  // A point every 10 steps, as configured. A measurement preempted on a busy machine may still
+  // double the interval for a step or two (the budget is time, smoothed); that skips a point, and
+  // the interval comes back. Under ThreadSanitizer in CI that once gave 9 points: dense is at most
+  // one point a list short, with the interval back at 10.
   CHECK(s.stats_interval == 10);
-  CHECK(s.stats.size() == 10);
+  CHECK(s.stats.size() >= 9);
+  CHECK(s.stats.size() <= 10);
   CHECK(s.timeline_interval == 10);
-  CHECK(s.timeline.size() == 11);  // step 0 and every 10th
+  CHECK(s.timeline.size() >= 10);  // step 0 and every 10th
+  CHECK(s.timeline.size() <= 11);
 }
