@@ -507,8 +507,6 @@ float FieldWidth(float want, const char* label);
 // The last item is a field being typed into (a number field's buttons are active only while
 // pressed).
 bool Typing();
-// A combo's width that shows `preview` whole (its text, padding and arrow button).
-float ComboWidthFor(const char* preview);
 float LabelledWidth(float field, const char* label);
 // One line of text in `col`, shortened to the width left on the line (at most `max_width` when
 // above 0) with an ellipsis drawn inside it; the whole text shows in a tooltip when it was cut.

@@ -600,13 +600,8 @@ void SameLineIfFits(float width) {
 
 bool Typing() { return ImGui::IsItemActive() && ImGui::GetIO().WantTextInput; }
 
-float ComboWidthFor(const char* preview) {
-  return ImGui::CalcTextSize(preview).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight();
-}
-
 float FieldWidth(float want, const char* label) {
-  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
-  const float room = ImGui::GetContentRegionAvail().x - (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.f);
+  const float room = ImGui::GetContentRegionAvail().x - LabelledWidth(0, label);
   return std::max(ImGui::GetFontSize() * 3, std::min(want, room));
 }
 

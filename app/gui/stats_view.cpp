@@ -205,8 +205,8 @@ void DrawLayerStats(App& app, bool* open) {
   // Histograms of one tensor.
   st.param = std::clamp(st.param, 0, int(st.labels.size()) - 1);
   // As wide as the tensor's name needs (a deep layer's is long), within the view.
-  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x,
-                                   std::max(fs * 13, ComboWidthFor(st.long_labels[st.param].c_str()))));
+  const char* name = st.long_labels[st.param].c_str();
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, std::max(fs * 13, ComboWidth(&name, 1))));
   if (ImGui::BeginCombo("##tensor", st.long_labels[st.param].c_str())) {
     for (int i = 0; i < int(st.labels.size()); ++i)
       if (ImGui::Selectable(st.long_labels[i].c_str(), i == st.param)) st.param = i;

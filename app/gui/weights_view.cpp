@@ -38,7 +38,8 @@ void DrawWeights(App& app, bool* open) {
   }
   if (std::find(ids.begin(), ids.end(), ws.param) == ids.end()) ws.param = ids[0];
   // Labelled when the name and the label fit the line; else the name alone, as wide as it needs.
-  const float need = ComboWidthFor(w->names[ws.param].c_str());
+  const char* name = w->names[ws.param].c_str();
+  const float need = ComboWidth(&name, 1);
   const bool labelled = FieldWidth(ImGui::GetFontSize() * 12, "tensor") >= need;
   ImGui::SetNextItemWidth(labelled ? FieldWidth(ImGui::GetFontSize() * 12, "tensor")
                                    : std::min(ImGui::GetContentRegionAvail().x, need));
