@@ -31,11 +31,11 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "engine.h"
-#include "parallel.h"
-#include "presets.h"
-#include "trainer.h"
+#include "base/parallel.h"
+#include "data/dataset.h"
+#include "engine/engine.h"
+#include "train/presets.h"
+#include "train/trainer.h"
 
 using namespace nnviz;
 
@@ -234,7 +234,7 @@ int main(int argc, char** argv) {
     if (engine) return bench_engine(batch, seconds, repeats, data_dir);
     if (mode == "inside") return bench_inside(preset, batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);
-    set_threads(threads);  // the batch split (core/parallel.h)
+    set_threads(threads);  // the batch split (core/base/parallel.h)
     const Dataset data =
         Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
     if (mode == "cnn") {

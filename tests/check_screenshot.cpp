@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "fileio.h"
-#include "json.h"
+#include "base/fileio.h"
+#include "base/json.h"
 
 namespace {
 

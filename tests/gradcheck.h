@@ -11,9 +11,9 @@
 #include <cmath>
 #include <functional>
 
-#include "layer.h"
-#include "network.h"
-#include "rng.h"
+#include "base/rng.h"
+#include "nn/layer.h"
+#include "nn/network.h"
 
 namespace nnviz::test {
 

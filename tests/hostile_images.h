@@ -1,4 +1,4 @@
-// Image files that Debian's stb_image misreads unless nnviz checks them (core/image_file.h), made
+// Image files that Debian's stb_image misreads unless nnviz checks them (core/data/image_file.h), made
 // in memory for the tests and for tests/make_hostile.cpp.
 #pragma once
 

@@ -15,11 +15,11 @@
 
 #include <stb_image_write.h>
 
-#include "compare.h"
-#include "fileio.h"
-#include "model_io.h"
-#include "network.h"
+#include "base/fileio.h"
+#include "engine/compare.h"
 #include "hostile_images.h"
+#include "io/model_io.h"
+#include "nn/network.h"
 
 using namespace nnviz;
 

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <string>
 
-#include "model_io.h"
-#include "network.h"
+#include "io/model_io.h"
+#include "nn/network.h"
 
 using namespace nnviz;
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "json.h"
-#include "model_io.h"
-#include "trainer.h"
+#include "base/json.h"
+#include "data/dataset.h"
+#include "io/model_io.h"
+#include "train/trainer.h"
 
 using namespace nnviz;
 

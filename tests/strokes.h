@@ -6,8 +6,8 @@
 #include <cmath>
 #include <vector>
 
-#include "preprocess.h"
-#include "rng.h"
+#include "base/rng.h"
+#include "data/preprocess.h"
 
 namespace nnviz::test {
 

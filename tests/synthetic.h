@@ -1,9 +1,9 @@
 // Small synthetic datasets for tests that must not depend on MNIST.
 #pragma once
 
-#include "dataset.h"
-#include "rng.h"
-#include "trainer.h"
+#include "base/rng.h"
+#include "data/dataset.h"
+#include "train/trainer.h"
 
 namespace nnviz::test {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <thread>
 
-#include "compare.h"
+#include "engine/compare.h"
 #include "synthetic.h"
 #include "test_util.h"
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dataset.h"
-#include "rng.h"
+#include "base/rng.h"
+#include "data/dataset.h"
 
 using namespace nnviz;
 

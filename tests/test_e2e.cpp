@@ -5,9 +5,9 @@
 #include <Eigen/Core>
 #include <cstdio>
 
-#include "dataset.h"
-#include "presets.h"
-#include "trainer.h"
+#include "data/dataset.h"
+#include "train/presets.h"
+#include "train/trainer.h"
 
 using namespace nnviz;
 

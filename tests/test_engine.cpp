@@ -6,10 +6,10 @@
 #include <chrono>
 #include <thread>
 
-#include "engine.h"
-#include "explain.h"
-#include "run_file.h"
-#include "model_io.h"
+#include "engine/engine.h"
+#include "io/model_io.h"
+#include "io/run_file.h"
+#include "labs/explain.h"
 #include "synthetic.h"
 #include "test_util.h"
 

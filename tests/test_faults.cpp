@@ -25,8 +25,8 @@
 #include <thread>
 #include <vector>
 
-#include "dataset.h"
-#include "model_io.h"
+#include "data/dataset.h"
+#include "io/model_io.h"
 #include "test_util.h"
 
 using namespace nnviz;

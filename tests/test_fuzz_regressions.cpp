@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "base/json.h"
 #include "fuzz/fuzz_paths.h"
-#include "json.h"
-#include "network.h"
+#include "nn/network.h"
 #include "test_util.h"
 
 namespace {

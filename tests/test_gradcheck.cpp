@@ -1,11 +1,11 @@
 // Gradient checks of every layer and loss, in double precision, for inputs and parameters.
 #include <doctest/doctest.h>
 
-#include "activations.h"
-#include "dense.h"
 #include "gradcheck.h"
-#include "loss.h"
-#include "network.h"
+#include "nn/activations.h"
+#include "nn/dense.h"
+#include "nn/loss.h"
+#include "nn/network.h"
 
 using namespace nnviz;
 using namespace nnviz::test;

@@ -2,12 +2,12 @@
 // convolutional networks, in double precision (see gradcheck.h).
 #include <doctest/doctest.h>
 
-#include "batchnorm.h"
-#include "conv.h"
-#include "dropout.h"
 #include "gradcheck.h"
-#include "network.h"
-#include "pool.h"
+#include "nn/batchnorm.h"
+#include "nn/conv.h"
+#include "nn/dropout.h"
+#include "nn/network.h"
+#include "nn/pool.h"
 
 using namespace nnviz;
 using namespace nnviz::test;

@@ -14,14 +14,14 @@
 #include <filesystem>
 #include <thread>
 
-#include "dataset.h"
-#include "fileio.h"
+#include "base/fileio.h"
+#include "data/dataset.h"
+#include "data/idx.h"
+#include "data/image_file.h"
 #include "hostile_images.h"
-#include "idx.h"
-#include "image_file.h"
-#include "network.h"
+#include "nn/network.h"
 #include "test_util.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 using namespace nnviz;
 using namespace nnviz::test;

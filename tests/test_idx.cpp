@@ -3,8 +3,8 @@
 
 #include <functional>
 
-#include "dataset.h"
-#include "idx.h"
+#include "data/dataset.h"
+#include "data/idx.h"
 #include "test_util.h"
 
 using namespace nnviz;

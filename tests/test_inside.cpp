@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "synthetic.h"
 
 using namespace nnviz;

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "json.h"
-#include "scalar.h"
+#include "base/json.h"
+#include "base/scalar.h"
 
 using namespace nnviz;
 

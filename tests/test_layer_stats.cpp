@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "layer_stats.h"
-#include "network.h"
+#include "engine/layer_stats.h"
+#include "nn/network.h"
 
 using namespace nnviz;
 

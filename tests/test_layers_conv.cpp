@@ -7,17 +7,17 @@
 #include <cmath>
 #include <functional>
 
-#include "batchnorm.h"
-#include "conv.h"
-#include "dropout.h"
-#include "model_io.h"
-#include "network.h"
-#include "optimizer.h"
-#include "parallel.h"
-#include "pool.h"
-#include "presets.h"
-#include "safetensors.h"
+#include "base/parallel.h"
+#include "io/model_io.h"
+#include "io/safetensors.h"
+#include "nn/batchnorm.h"
+#include "nn/conv.h"
+#include "nn/dropout.h"
+#include "nn/network.h"
+#include "nn/optimizer.h"
+#include "nn/pool.h"
 #include "test_util.h"
+#include "train/presets.h"
 
 using namespace nnviz;
 using namespace nnviz::test;

@@ -7,13 +7,13 @@
 #include <functional>
 #include <limits>
 
-#include "dense.h"
-#include "json.h"
-#include "model_io.h"
-#include "presets.h"
-#include "run_file.h"
-#include "safetensors.h"
+#include "base/json.h"
+#include "io/model_io.h"
+#include "io/run_file.h"
+#include "io/safetensors.h"
+#include "nn/dense.h"
 #include "test_util.h"
+#include "train/presets.h"
 
 using namespace nnviz;
 using namespace nnviz::test;

@@ -1,14 +1,14 @@
 // Hand-computed forward passes, shape validation, and the trainer's determinism.
 #include <doctest/doctest.h>
 
-#include "activations.h"
-#include "dense.h"
-#include "loss.h"
-#include "network.h"
-#include "parallel.h"
-#include "presets.h"
+#include "base/parallel.h"
+#include "nn/activations.h"
+#include "nn/dense.h"
+#include "nn/loss.h"
+#include "nn/network.h"
 #include "synthetic.h"
-#include "trainer.h"
+#include "train/presets.h"
+#include "train/trainer.h"
 
 using namespace nnviz::test;
 

@@ -7,9 +7,9 @@
 #include <functional>
 #include <limits>
 
-#include "optimizer.h"
-#include "presets.h"
-#include "trainer.h"
+#include "nn/optimizer.h"
+#include "train/presets.h"
+#include "train/trainer.h"
 
 using namespace nnviz;
 
@@ -142,7 +142,7 @@ TEST_CASE("schedules") {
   CHECK(s.lr_at(0.1, 15) == doctest::Approx(0.05));
 }
 
-#include "landscape.h"
+#include "labs/landscape.h"
 
 TEST_CASE("landscape: the gradients are right, and the optimizers move downhill on every surface") {
   for (const Surface& s : surfaces()) {

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "playground.h"
+#include "labs/playground.h"
 #include "test_util.h"
 
 using namespace nnviz;
@@ -152,9 +152,9 @@ TEST_CASE("playground: a long CSV file is sampled down to the points a playgroun
   for (int i = 0; i < a.count(); ++i) CHECK(int(a.labels[i]) == (long(a.x(0, i)) % 2 == 0 ? 0 : 1));
 }
 
-#include "analysis.h"
+#include "labs/analysis.h"
 #include "synthetic.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 TEST_CASE("error analysis: the confusion matrix sums to the set size and agrees with a direct evaluation") {
   const Dataset d = quadrants(1000, 300);

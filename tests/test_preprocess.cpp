@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "preprocess.h"
+#include "data/preprocess.h"
 
 using namespace nnviz;
 

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "loss.h"
-#include "model_io.h"
+#include "io/model_io.h"
+#include "nn/loss.h"
 #include "strokes.h"
 
 #ifndef NNVIZ_ASSETS_DIR

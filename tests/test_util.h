@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "scalar.h"
+#include "base/scalar.h"
 
 namespace nnviz::test {
 

@@ -19,17 +19,17 @@
 #include <thread>
 
 #include "args.h"
-#include "compare.h"
-#include "json.h"
-#include "loss.h"
-#include "preprocess.h"
-#include "dataset.h"
-#include "fileio.h"
-#include "image_file.h"
-#include "model_io.h"
-#include "parallel.h"
-#include "presets.h"
-#include "trainer.h"
+#include "base/fileio.h"
+#include "base/json.h"
+#include "base/parallel.h"
+#include "data/dataset.h"
+#include "data/image_file.h"
+#include "data/preprocess.h"
+#include "engine/compare.h"
+#include "io/model_io.h"
+#include "nn/loss.h"
+#include "train/presets.h"
+#include "train/trainer.h"
 
 using namespace nnviz;
 using nnviz::cli::Args;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "scalar.h"
+#include "base/scalar.h"
 
 namespace nnviz::cli {
 

@@ -8,9 +8,9 @@
 #include <cfloat>
 #include <cstdio>
 
-#include "analysis.h"
 #include "app.h"
 #include "heatmap.h"
+#include "labs/analysis.h"
 
 namespace nnviz::gui {
 

@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "fileio.h"
-#include "model_io.h"
-#include "run_file.h"
+#include "base/fileio.h"
+#include "io/model_io.h"
+#include "io/run_file.h"
 #include "weight_layout.h"
 
 namespace nnviz::gui {
@@ -353,7 +353,7 @@ std::string App::describe_weight(const std::string& param, int rows, int index) 
     const std::vector<int> shape = weight_shape(setup_of_run.layers[size_t(layer)], rows, 1);
     if (shape.size() == 4) {
       const int k = shape[2];
-      // Stored (c, i, j) within a filter's column (core/conv.h).
+      // Stored (c, i, j) within a filter's column (core/nn/conv.h).
       std::snprintf(buf, sizeof buf, "filter %d, channel %d, tap (%d, %d)", unit, input / (k * k), input % (k * k) / k,
                     input % k);
       return buf;

@@ -17,17 +17,17 @@
 #include <utility>
 #include <vector>
 
-#include "analysis.h"
-#include "compare.h"
+#include "data/preprocess.h"
 #include "desktop_chooser.h"
-#include "landscape.h"
-#include "playground.h"
-#include "engine.h"
+#include "engine/compare.h"
+#include "engine/engine.h"
 #include "heatmap.h"
 #include "inside.h"
+#include "labs/analysis.h"
+#include "labs/landscape.h"
+#include "labs/playground.h"
 #include "plot.h"
-#include "preprocess.h"
-#include "presets.h"
+#include "train/presets.h"
 
 namespace nnviz::gui {
 

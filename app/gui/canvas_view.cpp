@@ -10,10 +10,10 @@
 #include <cmath>
 
 #include "app.h"
+#include "data/preprocess.h"
 #include "heatmap.h"
-#include "loss.h"
-#include "model_io.h"
-#include "preprocess.h"
+#include "io/model_io.h"
+#include "nn/loss.h"
 
 #ifndef NNVIZ_ASSETS_DIR
 #define NNVIZ_ASSETS_DIR "assets"

@@ -41,7 +41,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "json.h"
+#include "base/json.h"
 
 namespace nnviz::gui {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "app.h"
-#include "compare.h"
+#include "engine/compare.h"
 #include "heatmap.h"
 
 namespace nnviz::gui {

@@ -15,7 +15,7 @@
 #include <cstring>
 
 #include "app.h"
-#include "fileio.h"
+#include "base/fileio.h"
 
 namespace nnviz::gui {
 

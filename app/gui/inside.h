@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
-#include "layer_stats.h"
+#include "engine/engine.h"
+#include "engine/layer_stats.h"
 #include "plot.h"
 
 namespace nnviz::gui {

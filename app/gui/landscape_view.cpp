@@ -8,7 +8,7 @@
 
 #include "app.h"
 #include "heatmap.h"
-#include "landscape.h"
+#include "labs/landscape.h"
 #include "plot.h"
 
 namespace nnviz::gui {

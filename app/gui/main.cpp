@@ -43,9 +43,9 @@
 #include "app.h"
 #include "args.h"
 #include "backdrop.h"
+#include "base/fileio.h"
+#include "base/json.h"
 #include "clip_check.h"
-#include "fileio.h"
-#include "json.h"
 #include "lines.h"
 #include "redraw.h"
 

@@ -13,8 +13,8 @@
 
 #include "app.h"
 #include "heatmap.h"
-#include "loss.h"
-#include "playground.h"
+#include "labs/playground.h"
+#include "nn/loss.h"
 
 namespace nnviz::gui {
 

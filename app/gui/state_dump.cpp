@@ -11,7 +11,7 @@
 #include <string>
 
 #include "app.h"
-#include "json.h"
+#include "base/json.h"
 
 namespace nnviz::gui {
 

@@ -11,10 +11,10 @@
 
 #include "app.h"
 #include "heatmap.h"
+#include "labs/explain.h"
+#include "nn/batchnorm.h"
+#include "nn/loss.h"
 #include "weight_layout.h"
-#include "batchnorm.h"
-#include "explain.h"
-#include "loss.h"
 
 namespace nnviz::gui {
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "app.h"
-#include "loss.h"
+#include "nn/loss.h"
 
 namespace nnviz::gui {
 

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <vector>
 
+#include "base/scalar.h"
 #include "heatmap.h"
-#include "scalar.h"
-#include "spec.h"
+#include "nn/spec.h"
 
 namespace nnviz::gui {
 

@@ -14,19 +14,19 @@
 
 #include <stb_image.h>
 
-#include "compare.h"
-#include "conv.h"
-#include "idx.h"
-#include "image_file.h"
-#include "json.h"
-#include "model_io.h"
-#include "network.h"
-#include "optimizer.h"
-#include "playground.h"
-#include "preprocess.h"
-#include "run_file.h"
-#include "safetensors.h"
-#include "trainer.h"
+#include "base/json.h"
+#include "data/idx.h"
+#include "data/image_file.h"
+#include "data/preprocess.h"
+#include "engine/compare.h"
+#include "io/model_io.h"
+#include "io/run_file.h"
+#include "io/safetensors.h"
+#include "labs/playground.h"
+#include "nn/conv.h"
+#include "nn/network.h"
+#include "nn/optimizer.h"
+#include "train/trainer.h"
 
 namespace nnviz::fuzz {
 

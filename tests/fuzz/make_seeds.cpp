@@ -21,10 +21,10 @@
 #include <stb_image_write.h>
 
 #include "../synthetic.h"
-#include "compare.h"
-#include "engine.h"
-#include "model_io.h"
-#include "presets.h"
+#include "engine/compare.h"
+#include "engine/engine.h"
+#include "io/model_io.h"
+#include "train/presets.h"
 
 using namespace nnviz;
 

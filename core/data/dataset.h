@@ -1,0 +1,75 @@
+// MNIST-style datasets: 28x28 gray images with labels 0..9, split into train / validation / test.
+//
+// The official training set (60k) is split into the first 50k for training and the last 10k for
+// validation; the official test set (10k) is the test split. Pixels are normalised either to
+// [0,1] or with the global mean and standard deviation of the *training split* only, so no
+// statistic leaks from validation or test data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/scalar.h"
+
+namespace nnviz {
+
+enum class DatasetKind { Mnist, Fashion };
+enum class NormMode { Unit, Standard };
+
+const char* to_string(DatasetKind k);
+DatasetKind dataset_kind_from_string(const std::string& s);  // "mnist" | "fashion"
+const char* to_string(NormMode m);
+const std::vector<std::string>& class_names(DatasetKind k);  // "0".."9", or the clothing names
+NormMode norm_mode_from_string(const std::string& s);        // "unit" | "standard"
+
+// How raw bytes become network inputs: x = (byte/255 - mean) / std. Unit mode: mean 0, std 1.
+struct Normalisation {
+  NormMode mode = NormMode::Standard;
+  float mean = 0.f, std = 1.f;
+  Scalar apply(uint8_t byte) const { return (Scalar(byte) / Scalar(255) - Scalar(mean)) / Scalar(std); }
+  Scalar apply(float unit) const { return (Scalar(unit) - Scalar(mean)) / Scalar(std); }
+};
+
+struct Split {
+  int count = 0;
+  Mat x;                        // (pixels x count), normalised
+  std::vector<uint8_t> y;       // labels
+  std::vector<uint8_t> pixels;  // raw bytes, count * pixels, for display
+};
+
+struct Dataset {
+  DatasetKind kind = DatasetKind::Mnist;
+  std::string source;  // folder it came from
+  int rows = 28, cols = 28;
+  int num_classes = 10;
+  Normalisation norm;
+  Split train, val, test;
+
+  int input_size() const { return rows * cols; }
+  Shape input_shape() const { return Shape{1, rows, cols}; }
+  const std::vector<std::string>& class_names() const;
+  const Split& split(const std::string& name) const;  // "train" | "val" | "test"
+
+  // Loads the four IDX files (raw or .gz) from `dir`. val_count images from the end of the
+  // official training set become the validation split.
+  // `fixed`, when given, is used instead of statistics of this data (e.g. a saved model's).
+  static Dataset load(DatasetKind kind, const std::string& dir, NormMode mode, int val_count = 10000,
+                      const Normalisation* fixed = nullptr);
+
+  // Builds a dataset from images in memory (rows*cols bytes each), e.g. for tests.
+  static Dataset from_arrays(int rows, int cols, const std::vector<uint8_t>& train_pixels,
+                             const std::vector<uint8_t>& train_labels, const std::vector<uint8_t>& test_pixels,
+                             const std::vector<uint8_t>& test_labels, NormMode mode, int val_count,
+                             const Normalisation* fixed = nullptr);
+};
+
+// The folder to load from: `cli_dir` if given, else $NNVIZ_DATA (MNIST) or $NNVIZ_FASHION_DATA
+// (Fashion-MNIST), else the project's default
+// (data/mnist for MNIST, /usr/share/datasets/fashion-mnist for Fashion-MNIST).
+std::string resolve_data_dir(DatasetKind kind, const std::string& cli_dir);
+
+// Renders one raw image as ASCII art (rows lines of cols characters).
+std::string ascii_art(const uint8_t* pixels, int rows, int cols);
+
+}  // namespace nnviz

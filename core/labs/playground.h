@@ -1,0 +1,68 @@
+// Small problems a network's behaviour can be seen whole in: a function of one variable fitted
+// with the mean squared error, and 2-D points of two classes. The same layers, losses and
+// optimizers as the image networks, on data made here (or read from a CSV file).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "labs/expr.h"
+#include "nn/network.h"
+#include "nn/optimizer.h"
+
+namespace nnviz {
+
+// Samples as columns: x is (inputs x N); regression targets in y (1 x N); class labels in labels.
+struct Toy {
+  Mat x, y;
+  std::vector<uint8_t> labels;
+  double x_scale = 1;  // inputs are divided by this before the network sees them (regression:
+                       // to [-1, 1]; classification: points within about [-3, 3])
+  int count() const { return int(x.cols()); }
+};
+
+// n points (x, f(x) + noise) with x uniform in [lo, hi].
+Toy make_regression(const Expr& f, int n, double lo, double hi, double noise, uint64_t seed);
+// n points of two classes: "circles", "xor", "gaussians" or "spiral"; noise in [0, 1].
+Toy make_classification(const std::string& kind, int n, double noise, uint64_t seed);
+// The most points a playground takes from a file, and the largest value it takes (its network
+// computes in single precision, and squares differences).
+constexpr int kMaxPlaygroundPoints = 20000;
+constexpr double kMaxPlaygroundValue = 1e9;
+// "x,y,label" rows (a header line is allowed), labels 0 or 1, both present. Errors name the file
+// and the line. A file of more than kMaxPlaygroundPoints rows is sampled down to that many (the
+// same points every time); *rows_read, when given, receives how many rows the file had.
+Toy load_points_csv(const std::string& path, long* rows_read = nullptr);
+// Shuffles and splits off test_share of the points.
+void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy& test);
+
+class Playground {
+ public:
+  // spec.loss "mse" for regression (one output), "softmax_cross_entropy" for classes.
+  Playground(const NetSpec& spec, const OptConfig& opt, InitKind init, uint64_t seed, Toy train, Toy test);
+
+  double step(int batch);                   // one mini-batch (batch <= 0: all points); its loss
+  double mean_squared_error(const Toy& t);  // mean of (prediction - target)^2
+  double accuracy(const Toy& t);            // share classified correctly
+  double loss(const Toy& t);                // the training loss (cross-entropy or MSE) on t
+  Mat predict(const Mat& x);                // raw inputs (d x N) -> outputs, or class probabilities
+  // Every layer's output for inputs x (as predict, but all of them): hidden-unit thumbnails.
+  std::vector<Mat> activations(const Mat& x);
+
+  Network& net() { return net_; }
+  const Toy& train() const { return train_; }
+  const Toy& test() const { return test_; }
+  long steps() const { return steps_; }
+  void set_optimizer(const OptConfig& o) { opt_.set_config(o); }
+
+ private:
+  Network net_;
+  Optimizer opt_;
+  Toy train_, test_;
+  Rng rng_;
+  std::vector<int> order_;
+  size_t cursor_ = 0;
+  long steps_ = 0;
+};
+
+}  // namespace nnviz
