@@ -1,9 +1,12 @@
 // Hand-computed forward passes, shape validation, and the trainer's determinism.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "base/parallel.h"
 #include "nn/activations.h"
 #include "nn/dense.h"
+#include "nn/layer_types.h"
 #include "nn/loss.h"
 #include "nn/network.h"
 #include "synthetic.h"
@@ -84,6 +87,31 @@ TEST_CASE("softmax cross-entropy by hand") {
   CHECK(softmax_cross_entropy(z, y, &dz) == doctest::Approx(std::log(2.0)));
   CHECK(dz(0) == doctest::Approx(-0.5));
   CHECK(dz(1) == doctest::Approx(0.5));
+}
+
+TEST_CASE("every layer type of the table builds from its fresh spec, keeps its settings in a file and says what it does") {
+  std::set<std::string> names;
+  for (const LayerType& t : layer_types()) {
+    CAPTURE(t.name);
+    CHECK(names.insert(t.name).second);
+    CHECK(find_layer_type(t.name) == &t);
+    const LayerSpec fresh = t.fresh();
+    CHECK(fresh.type == t.name);
+    // On what the editor puts it on: feature maps for a layer on maps, a flat vector otherwise.
+    const Shape in = t.on_maps ? Shape{1, 28, 28} : Shape{64, 1, 1};
+    const auto layer = t.make(fresh, in);
+    CHECK(std::string(layer->type()) == t.name);
+    CHECK(layer->spec().to_json().dump() == fresh.to_json().dump());  // the layer reports the spec it was built from
+    CHECK(LayerSpec::from_json(fresh.to_json()).to_json().dump() == fresh.to_json().dump());
+    CHECK(!fresh.describe().empty());
+    CHECK(std::string(t.forward).size() > 5);
+    CHECK(t.trains == !layer->params().empty());
+    if (t.kind == LayerKind::Activation) CHECK(std::string(t.backward).size() > 5);
+    if (t.main.whole) CHECK(fresh.*t.main.whole > 0);
+  }
+  CHECK(find_layer_type("no-such-layer") == nullptr);
+  CHECK_THROWS_WITH(Network(NetSpec{{1, 28, 28}, {act("no-such-layer")}}),
+                    doctest::Contains("unknown layer type 'no-such-layer'"));
 }
 
 TEST_CASE("invalid network specs are explained") {

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "heatmap.h"
 #include "labs/playground.h"
+#include "nn/layer_types.h"
 #include "nn/loss.h"
 
 namespace nnviz::gui {
@@ -175,7 +176,7 @@ void Classification(PlaygroundState& ps, ImVec2 size) {
       std::max(ImGui::GetFontSize() * 1.6f, (ImGui::GetContentRegionAvail().x - 5 * ImGui::GetStyle().ItemSpacing.x) / 6);
   int shown = 0;
   for (size_t li = 0; li + 1 < acts.size(); ++li) {
-    if (pg.net().spec().layers[li].type == "dense") continue;  // activations only
+    if (find_layer_type(pg.net().spec().layers[li].type)->kind != LayerKind::Activation) continue;
     for (int u = 0; u < acts[li].rows() && shown < 48; ++u, ++shown) {
       if (int(ps.unit_maps.size()) <= shown) ps.unit_maps.push_back(std::make_unique<Heatmap>());
       double m = 1e-9;

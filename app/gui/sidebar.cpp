@@ -12,46 +12,49 @@
 #include <cstring>
 
 #include "app.h"
+#include "nn/layer_types.h"
 
 namespace nnviz::gui {
 
 namespace {
 
-const char* kLayerTypes[] = {"dense",   "conv2d",  "maxpool2d", "flatten", "dropout",
-                             "batchnorm", "relu", "leaky_relu", "sigmoid", "tanh"};
-
-// A new layer of a type, with settings that fit a 28x28 input.
-LayerSpec DefaultLayer(const std::string& type) {
-  if (type == "dense") return dense(64);
-  if (type == "conv2d") return conv(8, 3, 1, 1);
-  if (type == "maxpool2d") return maxpool(2);
-  if (type == "flatten") return flatten();
-  if (type == "dropout") return dropout(0.25f);
-  if (type == "batchnorm") return batchnorm();
-  return act(type);
+// The layer types in the table's order (nn/layer_types.h).
+const std::vector<const char*>& LayerTypeNames() {
+  static const std::vector<const char*> names = [] {
+    std::vector<const char*> v;
+    for (const LayerType& t : layer_types()) v.push_back(t.name);
+    return v;
+  }();
+  return names;
 }
 
-// Where "add layer" puts a type: convolutions and pools after the last convolution or pool (and
-// the activations and norms right behind it), everything else before the output layer.
+// A new layer of a type, with settings that fit a 28x28 input.
+LayerSpec DefaultLayer(const std::string& type) { return find_layer_type(type)->fresh(); }
+
+// Where "add layer" puts a type: layers on feature maps (convolutions, pools) after the last of
+// them (and the activations and norms right behind it), everything else before the output layer.
 int InsertAt(const std::vector<LayerSpec>& layers, const std::string& type) {
   const int n = int(layers.size());
-  if (type == "conv2d" || type == "maxpool2d") {
-    int at = 0;
-    for (int i = 0; i < n; ++i)
-      if (layers[size_t(i)].type == "conv2d" || layers[size_t(i)].type == "maxpool2d") at = i + 1;
-    while (at > 0 && at < n && layers[size_t(at)].type != "dense" && layers[size_t(at)].type != "flatten" &&
-           layers[size_t(at)].type != "conv2d" && layers[size_t(at)].type != "maxpool2d")
-      ++at;
-    return at;
+  if (!find_layer_type(type)->on_maps) return std::max(0, n - 1);
+  auto follows = [](const LayerSpec& l) {  // an activation or norm that belongs to the layer before it
+    const LayerType* t = find_layer_type(l.type);
+    return t && (t->kind == LayerKind::Activation || t->kind == LayerKind::Regulariser);
+  };
+  int at = 0;
+  for (int i = 0; i < n; ++i) {
+    const LayerType* t = find_layer_type(layers[size_t(i)].type);
+    if (t && t->on_maps) at = i + 1;
   }
-  return std::max(0, n - 1);
+  while (at > 0 && at < n && follows(layers[size_t(at)])) ++at;
+  return at;
 }
 const char* kOptimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"};
 const char* kInits[] = {"xavier_uniform", "xavier_normal", "he", "lecun"};
 const char* kSchedules[] = {"constant", "step", "exponential", "cosine"};
 
-template <size_t N>
-bool Combo(const char* label, std::string current, const char* (&items)[N], std::string& out) {
+// items: an array or a vector of names.
+template <class Items>
+bool Combo(const char* label, std::string current, const Items& items, std::string& out) {
   bool changed = false;
   if (ImGui::BeginCombo(label, current.c_str())) {
     for (const char* it : items) {
@@ -240,7 +243,7 @@ void NetworkSection(App& app) {
     if (chk && !chk->error.empty()) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.16f, 0.16f, 1));
     ImGui::SetNextItemWidth(full * 0.42f);
     std::string t = l.type;
-    if (Combo("##type", l.type, kLayerTypes, t)) {
+    if (Combo("##type", l.type, LayerTypeNames(), t)) {
       l = DefaultLayer(t);
       changed = true;
     }
@@ -254,33 +257,34 @@ void NetworkSection(App& app) {
     ImGui::SameLine();
     const float main_w = full - full * 0.42f - buttons - ImGui::GetStyle().ItemSpacing.x * 2;
     ImGui::SetNextItemWidth(main_w);
-    if (l.type == "dense") changed |= ImGui::InputInt("##units", &l.units, 0, 0);
-    else if (l.type == "conv2d") changed |= ImGui::InputInt("##filters", &l.filters, 0, 0);
-    else if (l.type == "maxpool2d") {
-      const int before = l.pool;
-      if (ImGui::InputInt("##pool", &l.pool, 0, 0)) {
-        if (l.stride == before) l.stride = l.pool;  // windows stay side by side unless set apart
+    const LayerType* type = find_layer_type(l.type);
+    const MainSetting main = type ? type->main : MainSetting{};
+    if (main.whole) {
+      const int before = l.*main.whole;
+      if (ImGui::InputInt("##main", &(l.*main.whole), 0, 0)) {
+        if (main.stride_follows && l.stride == before) l.stride = l.*main.whole;  // windows stay side by side unless set apart
         changed = true;
       }
-    } else if (l.type == "leaky_relu") changed |= ImGui::InputFloat("##alpha", &l.alpha, 0, 0, "%.3g");
-    else if (l.type == "dropout") changed |= SliderFloatClear("##rate", &l.rate, 0.f, 0.95f, "%.2f");
-    else if (chk && chk->error.empty()) ImGui::TextDisabled("-> %s", chk->out.str().c_str());
-    else ImGui::Dummy({main_w, ImGui::GetFrameHeight()});
-    app.mark(("layers." + std::to_string(i) + ".value").c_str());
-    if (ImGui::IsItemHovered()) {
-      const char* what = l.type == "dense" ? "units" : l.type == "conv2d" ? "filters (output channels)"
-                       : l.type == "maxpool2d" ? "window side" : l.type == "leaky_relu" ? "slope below zero"
-                       : l.type == "dropout" ? "share of values dropped while training" : nullptr;
-      if (what) ImGui::SetTooltip("%s", what);
+    } else if (main.real && main.hi > main.lo) {
+      changed |= SliderFloatClear("##main", &(l.*main.real), main.lo, main.hi, "%.2f");
+    } else if (main.real) {
+      changed |= ImGui::InputFloat("##main", &(l.*main.real), 0, 0, "%.3g");
+    } else if (chk && chk->error.empty()) {
+      ImGui::TextDisabled("-> %s", chk->out.str().c_str());
+    } else {
+      ImGui::Dummy({main_w, ImGui::GetFrameHeight()});
     }
+    app.mark(("layers." + std::to_string(i) + ".value").c_str());
+    if (ImGui::IsItemHovered() && main.what) ImGui::SetTooltip("%s", main.what);
     ImGui::SameLine(full - buttons + ImGui::GetStyle().ItemSpacing.x);
     ImGui::BeginDisabled(i == 0);
     if (ImGui::SmallButton("^")) up = i;
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) remove = i;
-    // Convolutions and pools: the window's geometry and the shape it makes, on a line of its own.
-    if (l.type == "conv2d" || l.type == "maxpool2d") {
+    // Layers with a window (convolutions, pools): its geometry and the shape it makes, on a line
+    // of its own.
+    if (type && !type->window.empty()) {
       ImGui::Indent(fs * 0.8f);
       auto small = [&](const char* label, int* v, int lo, int hi, const char* tip) {
         ImGui::AlignTextToFramePadding();
@@ -298,14 +302,7 @@ void NetworkSection(App& app) {
         ImGui::SameLine(0, fs * 0.5f);
         return ch;
       };
-      if (l.type == "conv2d") {
-        changed |= small("k", &l.kernel, 1, 15, "kernel side");
-        changed |= small("s", &l.stride, 1, 8, "stride: step between windows");
-        changed |= small("p", &l.pad, 0, 8, "zero padding on each side");
-        changed |= small("d", &l.dilation, 1, 8, "dilation: spacing of the kernel taps");
-      } else {
-        changed |= small("s", &l.stride, 1, 8, "stride: step between windows");
-      }
+      for (const WindowSetting& w : type->window) changed |= small(w.label, &(l.*w.value), w.lo, w.hi, w.what);
       if (chk && chk->error.empty()) ImGui::TextDisabled("-> %s", chk->out.str().c_str());
       else ImGui::NewLine();
       ImGui::Unindent(fs * 0.8f);
@@ -318,7 +315,7 @@ void NetworkSection(App& app) {
   const bool adding = ImGui::BeginCombo("##add", "+ add layer", ImGuiComboFlags_HeightLarge);
   app.mark("layers.add");
   if (adding) {
-    for (const char* t : kLayerTypes) {
+    for (const char* t : LayerTypeNames()) {
       const bool picked = ImGui::Selectable(t);
       app.mark((std::string("layers.add.") + t).c_str());
       if (picked) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app.h"
+#include "nn/layer_types.h"
 
 namespace nnviz::gui {
 
@@ -112,7 +113,7 @@ void DrawLayerStats(App& app, bool* open) {
     std::string key;
     for (size_t i = 0; i < app.setup_of_run.layers.size(); ++i) {
       const auto& l = app.setup_of_run.layers[i];
-      if (l.type == "dense" || l.type == "conv2d" || l.type == "batchnorm" || l.type == "relu")
+      if (const LayerType* t = find_layer_type(l.type); t && (t->trains || t->can_die))
         key += (key.empty() ? "" : ",  ") + ("L" + std::to_string(i) + " " + l.describe());
     }
     ImGui::PushTextWrapPos(0);

@@ -13,6 +13,7 @@
 #include "heatmap.h"
 #include "labs/explain.h"
 #include "nn/batchnorm.h"
+#include "nn/layer_types.h"
 #include "nn/loss.h"
 #include "weight_layout.h"
 
@@ -21,26 +22,13 @@ namespace nnviz::gui {
 namespace {
 
 std::string formula_of(const LayerSpec& l) {
-  if (l.type == "dense") return "out = W^T in + b";
-  if (l.type == "sigmoid") return "out = 1 / (1 + exp(-in))";
-  if (l.type == "tanh") return "out = tanh(in)";
-  if (l.type == "relu") return "out = max(0, in)";
-  if (l.type == "leaky_relu") return "out = in if in > 0, else alpha in";
-  if (l.type == "conv2d") return "out[o] = sum over i of W[o,i] * in[i] + b[o]  (cross-correlation)";
-  if (l.type == "maxpool2d") return "out = max over each window";
-  if (l.type == "dropout") return "out = in * mask / (1 - p)";
-  if (l.type == "batchnorm") return "out = gamma (in - mean) / sqrt(var + eps) + beta";
-  if (l.type == "flatten") return "out = in, as one vector";
-  return "";
+  const LayerType* t = find_layer_type(l.type);
+  return t ? t->forward : "";
 }
 
 std::string backward_formula_of(const LayerSpec& l) {
-  if (l.type == "dense") return "dL/dW = in dL/dout^T,  dL/db = sum over the batch of dL/dout,  dL/din = W dL/dout";
-  if (l.type == "sigmoid") return "dL/din = dL/dout * out (1 - out)";
-  if (l.type == "tanh") return "dL/din = dL/dout * (1 - out^2)";
-  if (l.type == "relu") return "dL/din = dL/dout where in > 0, else 0";
-  if (l.type == "leaky_relu") return "dL/din = dL/dout, times alpha where in < 0";
-  return "";
+  const LayerType* t = find_layer_type(l.type);
+  return t ? t->backward : "";
 }
 
 // The first values of column `col`, in aligned columns, as many per line as fit.

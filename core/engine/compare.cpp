@@ -9,6 +9,7 @@
 
 #include "base/fileio.h"
 #include "io/run_file.h"
+#include "nn/layer_types.h"
 #include "train/presets.h"
 
 namespace nnviz {
@@ -124,7 +125,7 @@ std::vector<TrainConfig> expand(const ComparisonSpec& spec) {
         act(v);  // validated when the network is built; here: swap every activation layer
         bool any = false;
         for (auto& l : c.net.layers)
-          if (l.type == "sigmoid" || l.type == "tanh" || l.type == "relu" || l.type == "leaky_relu") l.type = v, any = true;
+          if (const LayerType* t = find_layer_type(l.type); t && t->kind == LayerKind::Activation) l.type = v, any = true;
         if (!any) throw Error("[compare] the network has no activation layers to change");
         break;
       }

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
+
+#include "nn/layer_types.h"
 
 namespace nnviz {
 
@@ -115,7 +116,7 @@ LayerStatsLayout LayerStatsLayout::of(const Network& net) {
   Network& n = const_cast<Network&>(net);  // params() hands out pointers; nothing is changed
   for (const auto& p : n.params()) l.params.push_back(p.name);
   for (size_t i = 0; i < net.num_layers(); ++i)
-    if (std::strcmp(net.layer(i).type(), "relu") == 0) {
+    if (find_layer_type(net.layer(i).type())->can_die) {
       l.relu_layers.push_back(int(i));
       l.relu_shapes.push_back(net.layer(i).out_shape());
     }
@@ -138,7 +139,7 @@ void LayerStatsRecorder::before_update(Network& net) {
     before_[i] = w;
   }
   for (size_t i = 0; i < net.num_layers(); ++i)
-    if (std::strcmp(net.layer(i).type(), "relu") == 0)
+    if (find_layer_type(net.layer(i).type())->can_die)
       point_->dead.push_back(float(dead_share(net.act(i + 1), net.layer(i).out_shape())));
 }
 

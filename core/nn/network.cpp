@@ -1,28 +1,13 @@
 #include "nn/network.h"
 
-#include "nn/activations.h"
-#include "nn/batchnorm.h"
-#include "nn/conv.h"
-#include "nn/dense.h"
-#include "nn/dropout.h"
+#include "nn/layer_types.h"
 #include "nn/loss.h"
-#include "nn/pool.h"
 
 namespace nnviz {
 
 std::unique_ptr<Layer> make_layer(const LayerSpec& s, Shape in) {
   if (in.size() <= 0) throw Error("[network] layer '" + s.type + "' gets an empty input");
-  if (s.type == "dense") return std::make_unique<Dense>(in, s.units, s.bias);
-  if (s.type == "sigmoid") return std::make_unique<Activation>(in, Activation::Kind::Sigmoid);
-  if (s.type == "tanh") return std::make_unique<Activation>(in, Activation::Kind::Tanh);
-  if (s.type == "relu") return std::make_unique<Activation>(in, Activation::Kind::Relu);
-  if (s.type == "leaky_relu") return std::make_unique<Activation>(in, Activation::Kind::LeakyRelu, s.alpha);
-  if (s.type == "conv2d")
-    return std::make_unique<Conv2D>(in, s.filters, s.kernel, s.kernel, s.stride, s.pad, s.dilation, s.bias);
-  if (s.type == "maxpool2d") return std::make_unique<MaxPool2D>(in, s.pool, s.stride);
-  if (s.type == "flatten") return std::make_unique<Flatten>(in);
-  if (s.type == "dropout") return std::make_unique<Dropout>(in, s.rate);
-  if (s.type == "batchnorm") return std::make_unique<BatchNorm>(in);
+  if (const LayerType* t = find_layer_type(s.type)) return t->make(s, in);
   throw Error("[network] unknown layer type '" + s.type + "'");
 }
 
@@ -118,7 +103,8 @@ std::string fit_problem(const Network& net, Shape data_input, int num_classes) {
   const int64_t outputs = net.output_shape().size();
   // A network whose first layer is dense reads a flat vector: any shape with as many values fits.
   // A convolution or pooling reads planes, so the shape itself must match.
-  const bool flat_first = net.spec().layers.front().type == "dense" || net.spec().layers.front().type == "flatten";
+  const LayerType* first = find_layer_type(net.spec().layers.front().type);
+  const bool flat_first = first && first->reads_flat;
   const bool input_ok = in.size() == data_input.size() && (flat_first || in == data_input);
   if (input_ok && outputs == num_classes) return "";
   std::string what = "the model takes " + in.str() + " inputs (" + std::to_string(in.size()) + " values) and gives " +

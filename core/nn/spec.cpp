@@ -1,5 +1,7 @@
 #include "nn/spec.h"
 
+#include "nn/layer_types.h"
+
 #include <cstdio>
 
 namespace nnviz {
@@ -61,24 +63,7 @@ LayerSpec batchnorm() {
 json::Value LayerSpec::to_json() const {
   json::Value v = json::Value::object();
   v.set("type", type);
-  if (type == "dense") {
-    v.set("units", units);
-    v.set("bias", bias);
-  }
-  if (type == "leaky_relu") v.set("alpha", static_cast<double>(alpha));
-  if (type == "conv2d") {
-    v.set("filters", filters);
-    v.set("kernel", kernel);
-    v.set("stride", stride);
-    v.set("pad", pad);
-    v.set("dilation", dilation);
-    v.set("bias", bias);
-  }
-  if (type == "maxpool2d") {
-    v.set("pool", pool);
-    v.set("stride", stride);
-  }
-  if (type == "dropout") v.set("rate", static_cast<double>(rate));
+  if (const LayerType* t = find_layer_type(type)) t->save(*this, v);
   return v;
 }
 
@@ -101,22 +86,8 @@ LayerSpec LayerSpec::from_json(const json::Value& v) {
 }
 
 std::string LayerSpec::describe() const {
-  if (type == "dense") return "dense " + std::to_string(units) + (bias ? "" : " (no bias)");
-  if (type == "leaky_relu" || type == "dropout") {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%s %.3g", type.c_str(), type == "dropout" ? rate : alpha);
-    return buf;
-  }
-  if (type == "conv2d") {
-    std::string s = "conv2d " + std::to_string(filters) + " " + std::to_string(kernel) + "x" + std::to_string(kernel);
-    if (stride != 1) s += " stride " + std::to_string(stride);
-    if (pad != 0) s += " pad " + std::to_string(pad);
-    if (dilation != 1) s += " dilation " + std::to_string(dilation);
-    return s + (bias ? "" : " (no bias)");
-  }
-  if (type == "maxpool2d")
-    return "maxpool2d " + std::to_string(pool) + (stride != pool ? " stride " + std::to_string(stride) : "");
-  return type;
+  const LayerType* t = find_layer_type(type);
+  return t ? t->describe(*this) : type;
 }
 
 json::Value NetSpec::to_json() const {
