@@ -27,7 +27,7 @@ constexpr int kVecBytes = 16;
 #endif
 constexpr int kLanes = kVecBytes / int(sizeof(Scalar));
 // With 32 vector registers (AVX-512) the correlate block is 8 channels x 3 vectors (24
-// accumulators; 3 measured about 5% faster than 2 on the presets); with 16 registers, x 1.
+// accumulators; 3 measured faster than 2, docs/performance.md); with 16 registers, x 1.
 constexpr int kNV = kVecBytes == 64 ? 3 : 1;
 constexpr int kBlock = kNV * kLanes;  // virtual pixels per block of the correlate kernel
 

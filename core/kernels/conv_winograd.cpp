@@ -33,20 +33,15 @@ namespace {
 constexpr int kM = 4;         // output tile: 4 x 4
 // Tiles per block of the channel products (a multiple of kNV). Longer blocks spend less on the
 // weight gradient's partial sums, shorter ones keep a block's transformed values (V, Z and the
-// products: 64 x channels x kTiles vectors each) in the L1 and L2 caches. Since the backward pass
-// transforms its inputs again for batches past one lane group (kMaxSavedInputs), 3 trains cnn8-16
-// faster than 9 in interleaved runs (medians, two threads): 1.15x at batch 32, 1.05x at 64 and
-// 128, and 1.07x at batch 32 on one thread. (With every group's V kept, 9 had been about 8%
-// faster than 6 and than 12.)
+// products: 64 x channels x kTiles vectors each) in the L1 and L2 caches; 3 measured fastest
+// (docs/performance.md, "Tuning constants").
 constexpr int kTiles = 3;
 const int kZeroOffset[1] = {0};
 constexpr int64_t kMaxWinogradWorkspace = int64_t(1) << 24;  // values (64 MB of floats)
 // The transformed inputs a training forward pass keeps for its backward pass, at most: about a
 // megabyte, which the cache still holds when the backward pass comes (one lane group of cnn8-16's
-// second layer, 230k values). More is slower than transforming the inputs again: measured on
-// cnn8-16 with interleaved runs (medians), keeping every group made batch 32 on one thread and
-// batches 64 and 128 on two about 11% slower; with a single group kept (batch 32 on two
-// threads, 16 samples a shard) keeping and not keeping trained at the same speed.
+// second layer, 230k values). More is slower than transforming the inputs again
+// (docs/performance.md, "Tuning constants").
 constexpr int64_t kMaxSavedInputs = int64_t(1) << 18;
 
 template <int R>

@@ -14,8 +14,7 @@ using kernels::mul_broadcast;
 using kernels::mul_dot;
 
 // Up to this many columns a thread's forward product is mul_dot; from a few hundred on (the
-// evaluation's chunks of 1000), Eigen's packing pays for itself (1600 x 100: 4.5 against 4.9-5.9
-// us a sample at 1000).
+// evaluation's chunks of 1000), Eigen's packing pays for itself (docs/performance.md).
 constexpr long kDotMaxColumns = 128;
 
 // Rows r0..r1 of dW = in dout^T, and columns j0..j1 of din = W dout.
@@ -49,12 +48,7 @@ Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
 
 // Threads get column ranges of the batch (forward, input gradient) or row ranges of dW, but only
 // when each has enough multiply-adds to pay for starting them: 4M when OpenMP's threads sleep
-// between regions, 1M when they spin. Measured with two threads on the 2-core build machine,
-// interleaved runs, medians: with sleeping threads mlp100 at batch 32 trains at 0.6x split at 1M
-// (and cnn8's first dense layer at batch 128, 7.4M a thread, and mlp100 at batch 128, 5M, gain 25%
-// and 15% split at 4M instead of 8M); with spinning ones splitting at 1M instead of 4M makes
-// cnn8 at batch 32 1.14x and cnn8-16 at batch 32 1.19x faster (their dense layers, 3.7M and 5.1M,
-// were one thread's work), mlp100 at batch 32 1.0-1.1x and at 64 1.2x.
+// between regions, 1M when they spin (docs/performance.md, "Tuning constants").
 static double dense_min_work() { return threads_sleep_between_regions() ? 4e6 : 1e6; }
 
 void Dense::forward(const Mat& in, Mat& out, bool) {
