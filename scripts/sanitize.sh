@@ -37,7 +37,7 @@ cd "$dir"
 # The graphics driver's own threads, which ThreadSanitizer cannot follow (tests/tsan-gui.supp).
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan-gui.supp"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
-# The graphics stack's own allocations kept until exit, named by module (app/gui/sanitizer_hooks.cpp).
+# The graphics stack's own allocations kept until exit, named by module (app/gui/harness/sanitizer_hooks.cpp).
 export LSAN_OPTIONS="suppressions=$root/tests/lsan-gui.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # Left to the main suite: the GUI's timing tests, which the sanitizer slows (the close's 0.5 s, idle

@@ -27,6 +27,8 @@ LAYERS = {
 }
 # Headers of GUI libraries, which core/ must never include.
 GUI = re.compile(r"^(imgui|GLFW/|glad/|GL/|backends/)")
+# Headers the build writes (not in the source tree).
+GENERATED = {"shaders.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 
@@ -75,8 +77,19 @@ def check(root):
                 top = name.split("/")[0]
                 if "/" in name and top in LAYERS:
                     edges[path].append(os.path.join("core", name))
+                    continue
+                # A program's own header: beside the file, or from its program's folder (app/gui,
+                # app/cli) or app/common, which are on the include path.
+                if name in GENERATED:
+                    continue
+                program = os.path.join(*parts[:2]) if len(parts) > 2 else parts[0]
+                for base in (os.path.dirname(path), program, os.path.join("app", "common")):
+                    candidate = os.path.normpath(os.path.join(base, name))
+                    if os.path.exists(os.path.join(root, candidate)):
+                        edges[path].append(candidate)
+                        break
                 else:
-                    edges[path].append(os.path.normpath(os.path.join(os.path.dirname(path), name)))
+                    problems.append(f'{where}: "{name}" is found in none of the project\'s folders')
     for folder in LAYERS:
         if folder not in seen_folders:
             problems.append(f"core/{folder}/: the table names a folder that has no sources")

@@ -1,7 +1,7 @@
 # No text clipped, none drawn over other text: nnviz headless under xvfb-run at 1280x800 at one zoom, once for every view it
 # can open (the list is read from its --help, so a new view is covered without a change here),
 # plus one run whose status bar holds a long message; each run writes what its clipped-text check
-# found (NNVIZ_CLIP_REPORT, app/gui/clip_check.h). Fails naming every clipped string and window.
+# found (NNVIZ_CLIP_REPORT, app/gui/harness/clip_check.h). Fails naming every clipped string and window.
 #   -DAPP=nnviz -DXVFB_RUN=xvfb-run -DOUT=dir -DZOOM=1.5
 #   [-DALLOW=window=regex;...]  known cuts left on purpose (none at the moment)
 execute_process(COMMAND "${APP}" --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)

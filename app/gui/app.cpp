@@ -11,7 +11,7 @@
 #include "base/fileio.h"
 #include "io/model_io.h"
 #include "io/run_file.h"
-#include "weight_layout.h"
+#include "widgets/weight_layout.h"
 
 namespace nnviz::gui {
 

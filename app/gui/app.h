@@ -21,13 +21,13 @@
 #include "desktop_chooser.h"
 #include "engine/compare.h"
 #include "engine/engine.h"
-#include "heatmap.h"
-#include "inside.h"
 #include "labs/analysis.h"
 #include "labs/landscape.h"
 #include "labs/playground.h"
-#include "plot.h"
 #include "train/presets.h"
+#include "views/inside.h"
+#include "widgets/heatmap.h"
+#include "widgets/plot.h"
 
 namespace nnviz::gui {
 

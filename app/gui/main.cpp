@@ -42,12 +42,12 @@
 
 #include "app.h"
 #include "args.h"
-#include "backdrop.h"
 #include "base/fileio.h"
 #include "base/json.h"
-#include "clip_check.h"
-#include "lines.h"
-#include "redraw.h"
+#include "harness/clip_check.h"
+#include "render/backdrop.h"
+#include "render/redraw.h"
+#include "widgets/lines.h"
 
 using namespace nnviz;
 using namespace nnviz::gui;

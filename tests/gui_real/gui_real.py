@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Real-input scenarios for the desktop app: nnviz started as a user starts it (no options that
 make it drive itself), on its own Xvfb display, with a fresh HOME, driven by X events from xdotool,
-watched through the state dump it writes when NNVIZ_STATE_FILE is set (app/gui/state_dump.cpp) and
+watched through the state dump it writes when NNVIZ_STATE_FILE is set (app/gui/harness/state_dump.cpp) and
 through screen dumps (xwd). They find what headless --screenshot runs cannot: a view that stops
 moving when nobody touches the mouse, a dialog that waits for a second event.
 

@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "app.h"
-#include "heatmap.h"
 #include "labs/landscape.h"
-#include "plot.h"
+#include "widgets/heatmap.h"
+#include "widgets/plot.h"
 
 namespace nnviz::gui {
 

@@ -30,7 +30,7 @@
 // Everything else counts: a window edge with no scroll bar, a table column, a button, a plot's
 // area, a tile, a frame. An ellipsis the app draws on purpose is drawn inside the rectangle (its
 // glyphs are whole), so it does not count.
-#include "clip_check.h"
+#include "harness/clip_check.h"
 
 #include <imgui.h>
 #include <imgui_internal.h>

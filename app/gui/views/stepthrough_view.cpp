@@ -10,12 +10,12 @@
 #include <cstdio>
 
 #include "app.h"
-#include "heatmap.h"
 #include "labs/explain.h"
 #include "nn/batchnorm.h"
 #include "nn/layer_types.h"
 #include "nn/loss.h"
-#include "weight_layout.h"
+#include "widgets/heatmap.h"
+#include "widgets/weight_layout.h"
 
 namespace nnviz::gui {
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "app.h"
-#include "heatmap.h"
+#include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 

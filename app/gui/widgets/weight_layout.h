@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "base/scalar.h"
-#include "heatmap.h"
 #include "nn/spec.h"
+#include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 

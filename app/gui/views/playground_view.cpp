@@ -12,10 +12,10 @@
 #include <cstdio>
 
 #include "app.h"
-#include "heatmap.h"
 #include "labs/playground.h"
 #include "nn/layer_types.h"
 #include "nn/loss.h"
+#include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 

@@ -10,8 +10,8 @@
 #include <cmath>
 
 #include "app.h"
-#include "heatmap.h"
-#include "weight_layout.h"
+#include "widgets/heatmap.h"
+#include "widgets/weight_layout.h"
 
 namespace nnviz::gui {
 

@@ -1,6 +1,6 @@
-#include "heatmap.h"
-#include "gl_texture.h"
-#include "redraw.h"
+#include "widgets/heatmap.h"
+#include "render/redraw.h"
+#include "widgets/gl_texture.h"
 
 #include <glad/gl.h>
 

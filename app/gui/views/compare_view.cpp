@@ -9,7 +9,7 @@
 
 #include "app.h"
 #include "engine/compare.h"
-#include "heatmap.h"
+#include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 

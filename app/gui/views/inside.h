@@ -11,7 +11,7 @@
 
 #include "engine/engine.h"
 #include "engine/layer_stats.h"
-#include "plot.h"
+#include "widgets/plot.h"
 
 namespace nnviz::gui {
 

@@ -11,9 +11,9 @@
 
 #include "app.h"
 #include "data/preprocess.h"
-#include "heatmap.h"
 #include "io/model_io.h"
 #include "nn/loss.h"
+#include "widgets/heatmap.h"
 
 #ifndef NNVIZ_ASSETS_DIR
 #define NNVIZ_ASSETS_DIR "assets"

@@ -1,9 +1,9 @@
-#include "lines.h"
+#include "widgets/lines.h"
 
 #include <glad/gl.h>
 
-#include "gl_texture.h"
-#include "redraw.h"
+#include "render/redraw.h"
+#include "widgets/gl_texture.h"
 
 #include <algorithm>
 #include <cmath>

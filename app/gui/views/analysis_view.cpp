@@ -9,8 +9,8 @@
 #include <cstdio>
 
 #include "app.h"
-#include "heatmap.h"
 #include "labs/analysis.h"
+#include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 

@@ -1,4 +1,4 @@
-#include "redraw.h"
+#include "render/redraw.h"
 
 #include <glad/gl.h>
 #include <imgui_impl_opengl3.h>

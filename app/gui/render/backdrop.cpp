@@ -1,4 +1,4 @@
-#include "backdrop.h"
+#include "render/backdrop.h"
 
 #include <glad/gl.h>
 

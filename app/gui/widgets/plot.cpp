@@ -1,7 +1,7 @@
-#include "plot.h"
+#include "widgets/plot.h"
 
-#include "backdrop.h"
-#include "lines.h"
+#include "render/backdrop.h"
+#include "widgets/lines.h"
 
 #include <algorithm>
 #include <cfloat>
