@@ -520,6 +520,9 @@ bool SliderIntClear(const char* label, int* v, int lo, int hi, const char* forma
 void TextAtSpaces(const char* fmt, ...) IM_FMTARGS(1);
 
 // Panels: each draws one part of the window.
+// The whole window for one frame: the sidebar, the views, the timeline, the status bar, the
+// dialogs, the shortcuts (views/panes.cpp).
+void DrawPanes(App& app);
 void DrawSidebar(App& app, ImVec2 pos, ImVec2 size);
 void DrawCurves(App& app, bool* open);
 void DrawWeights(App& app, bool* open);

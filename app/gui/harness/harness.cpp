@@ -1,0 +1,355 @@
+#include "harness/harness.h"
+
+#include <glad/gl.h>
+// glad first: GLFW is built with GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // the windows on screen, for the layout a screenshot writes
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include "base/fileio.h"
+#include "base/json.h"
+#include "harness/clip_check.h"
+#include "labs/analysis.h"
+#include "render/png.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+json::Value RectJson(const PlotRect& r) {
+  json::Value a = json::Value::array();
+  a.push(double(r.min.x));
+  a.push(double(r.min.y));
+  a.push(double(r.max.x));
+  a.push(double(r.max.y));
+  return a;
+}
+
+double cpu_seconds() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec * 1e-6;
+}
+
+}  // namespace
+
+Harness::Harness(const Options& opt, App& app, GLFWwindow* win) : opt_(opt), app_(app), win_(win) {
+  if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app_.state_file = f;
+  if (const char* f = std::getenv("NNVIZ_CLIP_REPORT"); f && *f) clip_report_ = f;
+  ClipCheckEnable(!clip_report_.empty());
+}
+
+void Harness::start() {
+  for (const auto& v : opt_.open_views)
+    for (const auto& n : kViewNames)
+      if (v == n.name) {
+        app_.views.*n.on = true;
+        if (n.playground_mode >= 0) app_.playground.mode = n.playground_mode;
+      }
+  if (opt_.canvas_run) app_.canvas.use_bundled = false;
+  if (opt_.draw_demo) {
+    // A "3" in two arcs, drawn off-centre and small, the way a hurried user might.
+    app_.views.canvas = true;
+    app_.canvas.ink.assign(size_t(app_.canvas.size) * app_.canvas.size, 0.f);
+    auto arc = [&](float cx, float cy, float r, float a0, float a1) {
+      ImVec2 prev{cx + r * std::cos(a0), cy + r * std::sin(a0)};
+      for (int k = 1; k <= 24; ++k) {
+        const float a = a0 + (a1 - a0) * k / 24;
+        const ImVec2 p{cx + r * std::cos(a), cy + r * std::sin(a)};
+        CanvasStroke(app_.canvas, prev, p, 16, false);
+        prev = p;
+      }
+    };
+    arc(110, 95, 38, -2.6f, 1.57f);
+    arc(110, 170, 40, -1.57f, 2.6f);
+  }
+}
+
+bool Harness::loop_start(double t_run, int& status) {
+  if (opt_.idle_check <= 0) return true;
+  // Once the run has settled (data loaded, first evaluation done), CPU time over a while.
+  if (settled_at_ < 0 && app_.run && app_.run->idle() && t_run > 2) {
+    settled_at_ = t_run;
+    cpu0_ = cpu_seconds();
+  } else if (settled_at_ >= 0 && t_run - settled_at_ >= opt_.idle_check) {
+    const double share = (cpu_seconds() - cpu0_) / (t_run - settled_at_);
+    std::printf("{\"bench\":\"idle\",\"seconds\":%.1f,\"cpu_share\":%.4f}\n", t_run - settled_at_, share);
+    status = share < 0.02 ? 0 : 4;
+    return false;
+  }
+  if (t_run > 120) status = 3;
+  return true;
+}
+
+Harness::Go Harness::before_frame(double t_run, Clock::time_point frame_begin) {
+  if (opt_.bench_frames <= 0 || !app_.run) return Go::Draw;
+  if (!bench_.started) {
+    app_.run->set_epochs(100000);
+    app_.run->play();
+    bench_.started = true;
+  }
+  if (bench_.tick(t_run, app_.snap.step, app_.snap.config.batch, opt_.bench_frames)) {
+    bench_.print(app_.snap.step);
+    return Go::Stop;
+  }
+  if (!bench_.drawing) {  // as if the window were minimised: no frames, only the snapshots
+    std::this_thread::sleep_until(frame_begin + std::chrono::microseconds(16000));
+    return Go::Skip;
+  }
+  return Go::Draw;
+}
+
+void Harness::after_render(long frames_drawn, int& status) {
+  if (!app_.state_file.empty()) WriteStateDump(app_, frames_drawn);
+  if (!clip_report_.empty() && opt_.screenshot.empty() && frames_drawn >= 3 && ClipCheckFrame() > 0)
+    write_clip_report(status);
+}
+
+bool Harness::after_frame(const FrameDone& f, int& status) {
+  if (!opt_.screenshot.empty() && !screenshot_frame(f, status)) return false;
+  if (opt_.soak > 0 && app_.run && !soak_frame(f)) return false;
+  if (opt_.close_after > 0 && app_.run) {
+    // Play, then close the window mid-epoch the way the close button does.
+    if (!close_started_) {
+      app_.run->play();
+      close_started_ = true;
+    } else if (f.t_run > opt_.close_after && close_requested_at_.time_since_epoch().count() == 0) {
+      close_requested_at_ = Clock::now();
+      glfwSetWindowShouldClose(win_, GLFW_TRUE);
+    }
+  }
+  if (opt_.bench_frames > 0 && app_.run && bench_.started) {
+    glFinish();  // count the GPU's (llvmpipe's) work in the frame
+    const auto end = Clock::now();
+    using ms = std::chrono::duration<double, std::milli>;
+    bench_.frame_ms.push_back(ms(end - f.begin).count());
+    bench_.build_ms.push_back(ms(f.built - f.begin).count());
+    bench_.submit_ms.push_back(ms(f.submitted - f.built).count());
+    bench_.raster_ms.push_back(ms(end - f.submitted).count());
+    bench_.vertices.push_back(double(ImGui::GetDrawData()->TotalVtxCount));
+    bench_.drawn.push_back(f.drawn_share);
+  }
+  if (opt_.bench_heatmaps > 0 && app_.run && BenchInsideFrame(app_, opt_.bench_heatmaps, f.t_run, status)) return false;
+  return true;
+}
+
+void Harness::finish(int& status) {
+  if (!clip_report_.empty()) write_clip_report(status);
+}
+
+void Harness::write_clip_report(int& status) {
+  try {
+    write_file_atomic(clip_report_, ClipCheckReport(), "clipped-text report");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz: %s\n", e.what());
+    status = 1;
+  }
+}
+
+bool Harness::screenshot_frame(const FrameDone& f, int& status) {
+  if (!app_.data_error.empty()) {
+    std::fprintf(stderr, "nnviz: %s\n", app_.data_error.c_str());
+    status = 1;
+  }
+  // Phase 1: K mini-batches at full pace; phase 2 (step-through open): one recorded step.
+  const bool want_trace = app_.views.stepthrough;
+  const long want = opt_.compare.empty() ? opt_.train_steps + (want_trace ? 1 : 0) : 0;
+  if (app_.run && !steps_requested_ && opt_.open_comparison) {
+    app_.views.compare = true;
+    app_.views.curves = false;
+    try {
+      app_.compare.saved = std::make_unique<SavedComparison>(
+          load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nnviz: %s\n", e.what());
+      status = 1;
+    }
+  }
+  if (app_.run && !steps_requested_ && !opt_.load.empty()) {
+    app_.load_model(opt_.load);
+    if (app_.message_is_error) {
+      std::fprintf(stderr, "nnviz: %s\n", app_.message.c_str());
+      status = 1;
+    }
+  }
+  if (app_.run && !steps_requested_ && !opt_.compare.empty()) {
+    // A ready-made comparison, each run trained K mini-batches (the main run stays at 0).
+    app_.views.compare = true;
+    app_.views.curves = false;
+    app_.compare.spec = ready_made(opt_.compare);
+    app_.compare.values_text.clear();
+    for (const auto& v : app_.compare.spec.values)
+      app_.compare.values_text += (app_.compare.values_text.empty() ? "" : ",") + v;
+    app_.compare.cmp = std::make_unique<Comparison>(app_.compare.spec, app_.data);
+    for (size_t i = 0; i < app_.compare.cmp->size(); ++i) app_.compare.cmp->run(i).run_steps(opt_.train_steps);
+    steps_requested_ = true;
+  } else if (app_.run && !steps_requested_) {
+    if (opt_.train_steps > 0) app_.run->run_steps(opt_.train_steps);
+    steps_requested_ = true;
+  } else if (app_.run && want_trace && !trace_requested_ && app_.snap.step >= opt_.train_steps && app_.run->idle()) {
+    app_.run->step_batch();
+    trace_requested_ = true;
+  }
+  const bool compared = !app_.compare.cmp || (app_.compare.cmp->idle() && !app_.compare.series.empty() &&
+                                             long(app_.compare.series[0].step.size()) >= opt_.train_steps);
+  const bool trained = app_.run && app_.snap.step >= want && app_.run->idle() && (!want_trace || app_.snap.trace) &&
+                       compared;
+  if (trained && opt_.stage >= 0) app_.step_view.stage = opt_.stage;
+  if (trained && opt_.scrub >= 0) app_.timeline.scrub = opt_.scrub;
+  if (trained && app_.views.analysis && !app_.analysis.result && !app_.analysis.pending.valid()) {
+    auto net = std::make_shared<Network>(app_.run->copy_network());
+    auto data = app_.data;
+    app_.analysis.step = app_.snap.step;
+    app_.analysis.pending = std::async(std::launch::async, [net, data] { return analyse(*net, data->val, 10); });
+  }
+  const bool analysed = (!app_.views.analysis || app_.analysis.result) &&
+                        (!app_.views.playground || (app_.playground.pg && app_.playground.pg->steps() >= 3000)) &&
+                        (!app_.views.landscape || app_.landscape.shown >= app_.landscape.steps);
+  if (trained && frames_after_ == 0 && !opt_.save_run.empty()) app_.save_model(opt_.save_run);
+  if (trained && frames_after_ == 0 && opt_.save_comparison && app_.compare.cmp)
+    app_.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
+  // The frames the screenshot waits for, but the first (a window whose content just changed
+  // shows its scroll bar from the next frame on).
+  if (trained && analysed && frames_after_ >= 1 && !clip_report_.empty()) ClipCheckFrame();
+  if (trained && analysed && ++frames_after_ >= opt_.frames) {
+    if (!SavePng(opt_.screenshot, f.fb_w, f.fb_h, f.sx, f.sy, {0, 0}, ImGui::GetIO().DisplaySize)) {
+      std::fprintf(stderr, "nnviz: cannot write %s\n", opt_.screenshot.c_str());
+      status = 1;
+    }
+    if (!opt_.layout.empty()) write_layout(f, status);
+    return false;
+  }
+  if (std::chrono::duration<double>(Clock::now() - t_start_).count() > 300) {
+    std::fprintf(stderr, "nnviz: timed out before the screenshot (step %ld of %ld)\n", app_.snap.step,
+                 opt_.train_steps);
+    status = 3;
+  }
+  return true;
+}
+
+void Harness::write_layout(const FrameDone& f, int& status) {
+  json::Value l = json::Value::object();
+  l.set("window", RectJson({{0, 0}, ImGui::GetIO().DisplaySize}));
+  l.set("sidebar", RectJson(app_.sidebar_rect));
+  l.set("loss_plot", RectJson(app_.loss_rect));
+  l.set("accuracy_plot", RectJson(app_.acc_rect));
+  l.set("weights", RectJson(app_.weights_rect));
+  l.set("stepthrough", RectJson(app_.step_rect));
+  l.set("canvas", RectJson(app_.canvas_rect));
+  l.set("preview", RectJson(app_.preview_rect));
+  l.set("compare_loss", RectJson(app_.compare_rect));
+  l.set("confusion", RectJson(app_.confusion_rect));
+  l.set("confusion_dropped", app_.confusion_dropped);
+  if (!app_.batchnorm_worked.empty()) l.set("batchnorm_worked", app_.batchnorm_worked);
+  l.set("playground", RectJson(app_.playground.plot_rect));
+  l.set("landscape", RectJson(app_.landscape_rect));
+  l.set("stats_norms", RectJson(app_.stats_view.norm_rect));
+  l.set("stats_dead", RectJson(app_.stats_view.dead_rect));
+  l.set("stats_histograms", RectJson(app_.stats_view.hist_rect));
+  l.set("stats_points", static_cast<long long>(app_.stats_view.points.size()));
+  if (auto w = app_.shown_weights()) l.set("weights_step", static_cast<long long>(w->step));
+  if (auto p = app_.shown_probe()) l.set("probe_step", static_cast<long long>(p->step));
+  l.set("timeline_snapshots", static_cast<long long>(app_.timeline.snaps.size()));
+  if (!app_.canvas.use_bundled && app_.canvas.live) l.set("canvas_step", static_cast<long long>(app_.canvas.live_step));
+  if (app_.playground.pg) {
+    auto& pg = *app_.playground.pg;
+    l.set("playground_steps", static_cast<long long>(pg.steps()));
+    if (app_.playground.mode == 0) l.set("playground_test_mse", pg.mean_squared_error(pg.test()));
+    else l.set("playground_test_accuracy", pg.accuracy(pg.test()));
+  }
+  if (app_.canvas.probs.size() > 0) {
+    int top = 0;
+    for (int k = 1; k < app_.canvas.probs.size(); ++k)
+      if (app_.canvas.probs[k] > app_.canvas.probs[top]) top = k;
+    l.set("canvas_prediction", top);
+  }
+  l.set("setup_params", static_cast<long long>(app_.setup_params));
+  // Every named control's and every window's place, for the checks that views use the
+  // space they are given (tests/screen_matrix.py).
+  json::Value marks = json::Value::object();
+  for (const auto& [name, r] : app_.marks) marks.set(name, RectJson(PlotRect{{r.x, r.y}, {r.z, r.w}}));
+  l.set("rects", marks);
+  json::Value windows = json::Value::object();
+  for (const ImGuiWindow* w : GImGui->Windows)
+    if (w->Active && !w->Hidden && !w->IsFallbackWindow &&
+        !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)))
+      windows.set(w->Name, RectJson(PlotRect{w->InnerRect.Min, w->InnerRect.Max}));
+  l.set("windows", windows);
+  l.set("sections_shown", app_.sections_shown);
+  l.set("font_size", double(ImGui::GetFontSize()));
+  l.set("steps", static_cast<long long>(app_.snap.step));
+  l.set("points", static_cast<long long>(app_.curves.step.size()));
+  l.set("scale", double(f.sx));
+  try {
+    write_file_atomic(opt_.layout, l.dump(2), "layout");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnviz: %s\n", e.what());
+    status = 1;
+  }
+}
+
+bool Harness::soak_frame(const FrameDone& f) {
+  // Soak: every view open, training all the time; frame times and resident memory over the
+  // second minute against the last minute. Frames that draw only what changed (redraw.h)
+  // and frames that draw most views again make two humps: the median jumps from one to the
+  // other as their mix shifts, so the judge is the mean (a frame's cost on average), with
+  // the median of each kind reported.
+  auto rss_mb = [] {
+    long pages = 0, resident = 0;
+    if (FILE* fp = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(fp, "%ld %ld", &pages, &resident) != 2) resident = 0;
+      std::fclose(fp);
+    }
+    return resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
+  };
+  if (t_play_ < 0) {
+    app_.views = Views{};
+    app_.views.weights = app_.views.activations = app_.views.stepthrough = app_.views.canvas = true;
+    app_.views.analysis = app_.views.curves = app_.views.stats = true;
+    app_.run->set_epochs(1000000);
+    app_.run->play();
+    t_play_ = f.t_run;
+  }
+  const double since = f.t_run - t_play_;
+  glFinish();  // a frame's work, rendering included, without the pacing sleep
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - f.begin).count();
+  const bool big = f.drawn_share >= 1 / 3.0;
+  if (since >= 60 && since < 120) (big ? early_big_ : early_).push_back(ms);
+  if (since >= 60 && rss_early_ == 0) rss_early_ = rss_mb();
+  if (since >= opt_.soak - 60) (big ? late_big_ : late_).push_back(ms);
+  if (since >= opt_.soak) {
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v.empty() ? 0.0 : v[v.size() / 2];
+    };
+    auto mean = [](const std::vector<double>& a, const std::vector<double>& b) {
+      double s = 0;
+      for (double v : a) s += v;
+      for (double v : b) s += v;
+      return a.size() + b.size() ? s / double(a.size() + b.size()) : 0.0;
+    };
+    const double rss_late = rss_mb(), f0 = mean(early_, early_big_), f1 = mean(late_, late_big_);
+    const bool within = rss_late <= rss_early_ * 1.05 && f1 <= f0 * 1.05;
+    std::printf("{\"bench\":\"soak\",\"seconds\":%.0f,\"steps\":%ld,\"rss_mb_after_1min\":%.1f,"
+                "\"rss_mb_end\":%.1f,\"frame_ms_mean_minute2\":%.2f,\"frame_ms_mean_last_minute\":%.2f,"
+                "\"partial_frames_median_ms\":[%.2f,%.2f],\"big_frames_median_ms\":[%.2f,%.2f],"
+                "\"big_frames_share\":[%.2f,%.2f],\"within_5_percent\":%s}\n",
+                since, app_.snap.step, rss_early_, rss_late, f0, f1, median(early_), median(late_),
+                median(early_big_), median(late_big_),
+                double(early_big_.size()) / double(std::max<size_t>(1, early_.size() + early_big_.size())),
+                double(late_big_.size()) / double(std::max<size_t>(1, late_.size() + late_big_.size())),
+                within ? "true" : "false");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace nnviz::gui

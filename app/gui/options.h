@@ -1,0 +1,64 @@
+// The app's command line: what a user starts it with (a preset, a dataset, views to open, a zoom,
+// classroom mode) and what the tests and measurements drive it with (screenshots, layouts,
+// benchmarks, soak and idle checks). One parser for both, the same as nnviz-cli's (args.h): every
+// number checked whole and against its range, an unknown option or view refused.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app.h"
+
+namespace nnviz::gui {
+
+struct Options {
+  std::string screenshot, layout, preset, data_dir, dataset;
+  int frames = 30;
+  long train_steps = 0;
+  int bench_frames = 0;
+  std::vector<std::string> open_views;
+  int stage = -1;  // step-through stage to show
+  bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
+  std::string compare;     // start this ready-made comparison (screenshots)
+  std::string save_run, load;  // save the run after training; open a run or model at start
+  bool save_comparison = false, open_comparison = false;  // in the user's nnviz data folder
+  double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
+  bool redraw_check = false;  // draw every frame whole as well, off screen, and compare (redraw.h)
+  double close_after = 0;  // train, then close the window (as a user would) after this many seconds
+  double soak = 0;         // every view open, training, for this many seconds; memory and frame times
+  int width = 1280, height = 800;
+  long scrub = -1;           // scrub the timeline back to this step before the screenshot
+  bool canvas_run = false;   // the canvas reads with the current run's weights, not the bundled model
+  double bench_heatmaps = 0; // seconds of the views-open / views-closed comparison
+  bool classroom = false;    // start in classroom mode with every choice hidden (a lesson's launcher)
+  float zoom = 0;            // the interface's size (1: the monitor's own scale), as Ctrl+= / Ctrl+- set it
+
+  // No person at the window: the user's settings and layout are neither read nor written.
+  bool headless() const { return !screenshot.empty() || bench_frames > 0 || idle_check > 0 || bench_heatmaps > 0; }
+  // The app drives itself (a screenshot, a benchmark, a timed close): the loop never sleeps.
+  bool drives_itself() const {
+    return !screenshot.empty() || bench_frames > 0 || close_after > 0 || soak > 0 || bench_heatmaps > 0;
+  }
+  // A throwaway run: nothing is kept when it closes.
+  bool measuring() const {
+    return !screenshot.empty() || bench_frames > 0 || bench_heatmaps > 0 || soak > 0 || idle_check > 0;
+  }
+  // Headless, yet paced at 60 frames a second: the benchmarks measure the app as a user runs it.
+  bool paced() const { return bench_frames > 0 || bench_heatmaps > 0; }
+};
+
+// The views --open takes: one list for the parser, the usage text and the app.
+struct ViewName {
+  const char* name;
+  bool Views::*on;
+  int playground_mode;  // for the playground: 0 the 1-D regression, 1 the 2-D classification; else -1
+};
+extern const std::vector<ViewName> kViewNames;  // the views --open takes
+
+std::string ViewList();  // "curves|weights|..."
+std::string Usage();
+// Fills o from the command line; --help prints the usage and exits. Throws Error naming the bad
+// option or value.
+bool ParseOptions(int argc, char** argv, Options& o);
+
+}  // namespace nnviz::gui

@@ -1,0 +1,75 @@
+// The window's panes, every frame: the sidebar on the left, the open views tiling the main area
+// (or free, when "Tile" is off), the timeline strip and the status bar at the bottom, and what
+// floats over them: dialogs, the keyboard's light, the shortcuts.
+#include <GLFW/glfw3.h>  // key codes, which ImGui 1.86 indexes its keys by
+#include <imgui.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "app.h"
+#include "render/backdrop.h"
+
+namespace nnviz::gui {
+
+void DrawPanes(App& app) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float status_h = ImGui::GetFrameHeight() * 1.3f;
+  const float side_w = app.sidebar_folded ? ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.x * 2
+                                          : std::min(vp->WorkSize.x * 0.4f, ImGui::GetFontSize() * 22);
+  BackdropWindow(vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
+  DrawSidebar(app, vp->WorkPos, {side_w, vp->WorkSize.y - status_h});
+  {
+    // The open views share the main area: one fills it, two sit side by side, three put the
+    // first on the left and stack the others, four make a grid.
+    struct ViewSlot { bool* open; void (*draw)(App&, bool*); };
+    ViewSlot all[] = {{&app.views.curves, DrawCurves},
+                      {&app.views.weights, DrawWeights},
+                      {&app.views.activations, DrawActivations},
+                      {&app.views.stepthrough, DrawStepThrough},
+                      {&app.views.canvas, DrawCanvas},
+                      {&app.views.compare, DrawCompare},
+                      {&app.views.analysis, DrawAnalysis},
+                      {&app.views.playground, DrawPlayground},
+                      {&app.views.landscape, DrawLandscape},
+                      {&app.views.stats, DrawLayerStats}};
+    std::vector<ViewSlot> shown;
+    for (auto& v : all)
+      if (*v.open) shown.push_back(v);
+    const float gap = 6;
+    const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
+    const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar
+    DrawTimeline(app, {vp->WorkPos.x + side_w, vp->WorkPos.y + vp->WorkSize.y - status_h - timeline_h},
+                 {vp->WorkSize.x - side_w, timeline_h});
+    const ImVec2 a1{vp->WorkPos.x + vp->WorkSize.x - gap,
+                    vp->WorkPos.y + vp->WorkSize.y - status_h - timeline_h - gap};
+    const float W = a1.x - a0.x, H = a1.y - a0.y, hw = (W - gap) / 2, hh = (H - gap) / 2;
+    const size_t n = shown.size();
+    for (size_t i = 0; i < n; ++i) {
+      ImVec2 pos = a0, size{W, H};
+      if (n == 2 || (n == 3 && i == 0)) size = {hw, H};
+      if (n == 2 && i == 1) pos.x += hw + gap;
+      if (n == 3 && i > 0) pos = {a0.x + hw + gap, a0.y + (i - 1) * (hh + gap)}, size = {hw, hh};
+      if (n >= 4) {  // a grid of two columns
+        const size_t rows = (n + 1) / 2;
+        const float rh = (H - gap * (rows - 1)) / rows;
+        pos = {a0.x + (i % 2) * (hw + gap), a0.y + (i / 2) * (rh + gap)};
+        size = {(n % 2 && i == n - 1) ? W : hw, rh};
+      }
+      const ImGuiCond cond = app.views.tile ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+      ImGui::SetNextWindowPos(pos, cond);
+      ImGui::SetNextWindowSize(size, cond);
+      if (app.views.tile) BackdropWindow(pos, size);  // tiles never overlap: nothing lies beneath
+      shown[i].draw(app, shown[i].open);
+    }
+  }
+  if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
+  BackdropWindow({vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
+  DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
+  DrawFileDialogs(app);
+  HandleShortcuts(app);
+  if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !ImGui::GetIO().WantTextInput) app.views.curves = true;
+  if (KeyboardNavigationEnd()) app.settle_frames = std::max(app.settle_frames, 2);
+}
+
+}  // namespace nnviz::gui
