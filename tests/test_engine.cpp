@@ -88,6 +88,26 @@ TEST_CASE("engine: step trains exactly one mini-batch, the same one a bare train
   CHECK(s.steps.size() == 3);
 }
 
+TEST_CASE("engine: has_news says when a snapshot would bring something, without taking it") {
+  Eigen::setNbThreads(1);
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  RunSnapshot seen = run.snapshot(cur);
+  CHECK_FALSE(run.has_news(cur, seen));
+  run.step_batch();
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  CHECK(run.has_news(cur, seen));
+  CHECK(run.has_news(cur, seen));  // looking again: the news is still there, the cursor did not move
+  const RunSnapshot s = run.snapshot(cur);
+  CHECK(s.steps.size() == 1);      // and the snapshot still brings it
+  CHECK_FALSE(run.has_news(cur, s));
+  CHECK(run.has_news(cur, seen));  // against an older status (other weights): news
+  run.reset();
+  REQUIRE(wait_for([&] { return run.idle(); }));
+  CHECK(run.has_news(cur, s));     // a restart is news
+}
+
 TEST_CASE("engine: the step-through trace is the update that actually happened") {
   TrainConfig cfg = quadrant_config();
   cfg.opt.kind = OptKind::Momentum;

@@ -192,10 +192,7 @@ void App::poll() {
 
 bool App::has_news() const {
   if (loading.valid() || !run) return loading.valid();
-  SnapshotCursor probe = cursor;  // a copy: looking must not consume the news
-  const RunSnapshot s = run->snapshot(probe);
-  return !s.steps.empty() || !s.evals.empty() || !s.changes.empty() || s.restarted || s.rebased || s.state != snap.state ||
-         s.message != snap.message || s.weights != snap.weights;
+  return run->has_news(cursor, snap);
 }
 
 void App::apply_preset(int index) {

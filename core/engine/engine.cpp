@@ -69,8 +69,8 @@ Run::Run(const TrainConfig& cfg, std::shared_ptr<const Dataset> data, RunOptions
   probe_x_ = probe_split.x.col(0);
   probe_label_ = probe_split.y[0];
   target_epoch_ = cfg.epochs;
-  pub_config_ = trainer_.config();
-  pub_target_ = target_epoch_;
+  pub_.config = trainer_.config();
+  pub_.target_epochs = target_epoch_;
   stats_ = ThinnedHistory<LayerStatsPoint>(opts_.layer_stats_cap, opts_.layer_stats_every);
   timeline_ = ThinnedHistory<WeightsView>(128, opts_.timeline_every);
   publish(true);
@@ -209,8 +209,8 @@ void Run::do_reset(uint64_t seed) {
     evals_.clear();
     changes_.clear();
     edit_start_.reset();
-    pub_message_.clear();
-    pub_trace_.reset();
+    pub_.message.clear();
+    pub_.trace.reset();
     clear_inside();
     ++generation_;
   }
@@ -229,7 +229,7 @@ void Run::set_optimizer(const OptConfig& o, bool mark) {
     if (!mark) {
       trainer_.set_optimizer(o);
       std::lock_guard<std::mutex> lk(hist_mu_);
-      pub_config_ = trainer_.config();
+      pub_.config = trainer_.config();
       return;
     }
     const OptConfig old = edit_from_;
@@ -249,7 +249,7 @@ void Run::set_optimizer(const OptConfig& o, bool mark) {
     if (!text.empty()) record_change(text, at.step, at.epoch);
     else {
       std::lock_guard<std::mutex> lk(hist_mu_);
-      pub_config_ = trainer_.config();
+      pub_.config = trainer_.config();
     }
   });
 }
@@ -309,7 +309,7 @@ void Run::record_change(const std::string& text) {
 void Run::record_change(const std::string& text, long step, float epoch) {
   std::lock_guard<std::mutex> lk(hist_mu_);
   changes_.push_back({step, epoch, text});
-  pub_config_ = trainer_.config();
+  pub_.config = trainer_.config();
 }
 
 void compact_steps(std::vector<StepPoint>& steps) {
@@ -375,21 +375,17 @@ RunSnapshot Run::snapshot(SnapshotCursor& c) {
   c.timeline = timeline_.size();
   s.stats_interval = stats_.interval();
   s.timeline_interval = timeline_.interval();
-  s.state = pub_state_;
-  s.message = pub_message_;
-  s.step = pub_step_;
-  s.epoch = pub_epoch_;
-  s.target_epochs = pub_target_;
-  s.samples_per_s = pub_rate_;
-  s.ms_forward = pub_fwd_;
-  s.ms_backward = pub_bwd_;
-  s.ms_update = pub_upd_;
-  s.elapsed_s = pub_elapsed_;
-  s.config = pub_config_;
-  s.weights = pub_weights_;
-  s.probe = pub_probe_;
-  s.trace = pub_trace_;
+  static_cast<RunStatus&>(s) = pub_;
   return s;
+}
+
+bool Run::has_news(const SnapshotCursor& c, const RunStatus& seen) const {
+  std::lock_guard<std::mutex> lk(hist_mu_);
+  if (c.generation != generation_ || c.compactions != compactions_) return true;
+  if (c.steps < steps_.size() || c.evals < evals_.size() || c.changes < changes_.size()) return true;
+  if (c.stats_thinned != stats_.thinned() || c.stats != stats_.size()) return true;
+  if (c.timeline_thinned != timeline_.thinned() || c.timeline != timeline_.size()) return true;
+  return pub_.state != seen.state || pub_.message != seen.message || pub_.weights != seen.weights;
 }
 
 bool Run::idle() const {
@@ -474,8 +470,8 @@ void Run::restore(std::shared_ptr<const RunRecord> r) {
       steps_ = r->steps;
       evals_ = r->evals;
       changes_ = r->changes;
-      pub_message_ = "Reopened at step " + std::to_string(r->step) + "; Play continues the run.";
-      pub_trace_.reset();
+      pub_.message = "Reopened at step " + std::to_string(r->step) + "; Play continues the run.";
+      pub_.trace.reset();
       clear_inside();
       ++generation_;
     }
@@ -538,7 +534,7 @@ void Run::fail(RunState s, const std::string& msg) {
   pending_steps_ = 0;
   {
     std::lock_guard<std::mutex> lk(hist_mu_);
-    pub_message_ = msg;
+    pub_.message = msg;
   }
   publish(true);
 }
@@ -636,7 +632,7 @@ void Run::train_one() {
       compact_steps(steps_);
       ++compactions_;
     }
-    if (trace) pub_trace_ = trace;
+    if (trace) pub_.trace = trace;
   }
   if (pending_steps_ > 0) --pending_steps_;
 
@@ -661,7 +657,7 @@ void Run::train_one() {
                                  ? " Play continues training, with the cosine schedule started again from lr " +
                                        fmt(trainer_.config().opt.lr) + "."
                                  : " Play continues training.";
-    pub_message_ = state_ == RunState::Finished ? "Finished " + std::to_string(trainer_.epoch()) + " epochs." + then
+    pub_.message = state_ == RunState::Finished ? "Finished " + std::to_string(trainer_.epoch()) + " epochs." + then
                                                 : "Paused after epoch " + std::to_string(trainer_.epoch()) + ".";
   }
   const double t1 = now();
@@ -710,13 +706,13 @@ void Run::record_timeline() {
 
 void Run::publish_status() {
   std::lock_guard<std::mutex> lk(hist_mu_);
-  pub_state_ = state_;
-  if (state_ == RunState::Running || pending_steps_ > 0) pub_message_.clear();
-  pub_step_ = trainer_.steps_done();
-  pub_epoch_ = trainer_.epoch_progress();
-  pub_target_ = target_epoch_;
-  pub_config_ = trainer_.config();
-  pub_elapsed_ = train_time_;
+  pub_.state = state_;
+  if (state_ == RunState::Running || pending_steps_ > 0) pub_.message.clear();
+  pub_.step = trainer_.steps_done();
+  pub_.epoch = trainer_.epoch_progress();
+  pub_.target_epochs = target_epoch_;
+  pub_.config = trainer_.config();
+  pub_.elapsed_s = train_time_;
 }
 
 void Run::publish(bool force) {
@@ -738,28 +734,11 @@ void Run::publish(bool force) {
     finite = finite && np.p.value->allFinite();
   }
   // Probe: its own copy of the network, so the trainer's caches (the step-through's) stay intact.
-  auto p = std::make_shared<ProbeView>();
+  std::shared_ptr<const ProbeView> p = std::make_shared<ProbeView>();
   if (probe_x_.size() > 0) {
     if (!probe_net_) probe_net_ = std::make_unique<Network>(trainer_.net());
     else probe_net_->copy_values_from(trainer_.net());
-    Network& pn = *probe_net_;
-    p->step = w->step;
-    p->label = probe_label_;
-    const Mat& out = pn.forward(probe_x_, false);
-    if (pn.is_classifier()) {
-      Mat probs;
-      softmax(out, probs);
-      p->probs = probs.col(0);
-    }
-    if (probe_label_ >= 0) {
-      const uint8_t lab = static_cast<uint8_t>(probe_label_);
-      pn.loss(&lab);
-      pn.backward(true);
-    }
-    for (size_t i = 0; i <= pn.num_layers(); ++i) {
-      p->acts.push_back(pn.act(i));
-      p->grads.push_back(probe_label_ >= 0 ? pn.grad(i) : Mat());
-    }
+    p = std::make_shared<ProbeView>(probe_pass(*probe_net_, probe_x_, probe_label_, w->step));
   }
   double rate = -1;
   if (win_time_ > 0.2 || (force && win_time_ > 0)) {
@@ -769,12 +748,12 @@ void Run::publish(bool force) {
   }
   {
     std::lock_guard<std::mutex> lk(hist_mu_);
-    pub_weights_ = std::move(w);
-    pub_probe_ = std::move(p);
-    if (rate >= 0) pub_rate_ = rate;
-    pub_fwd_ = ema_fwd_ * 1e3;
-    pub_bwd_ = ema_bwd_ * 1e3;
-    pub_upd_ = ema_upd_ * 1e3;
+    pub_.weights = std::move(w);
+    pub_.probe = std::move(p);
+    if (rate >= 0) pub_.samples_per_s = rate;
+    pub_.ms_forward = ema_fwd_ * 1e3;
+    pub_.ms_backward = ema_bwd_ * 1e3;
+    pub_.ms_update = ema_upd_ * 1e3;
   }
   publish_status();
   if (!finite && state_ != RunState::Diverged) {
@@ -836,7 +815,7 @@ void Run::eval_loop() {
                           float(t.accuracy)});
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lk(hist_mu_);
-      pub_message_ = std::string("Evaluation failed: ") + e.what();
+      pub_.message = std::string("Evaluation failed: ") + e.what();
     }
   }
 }

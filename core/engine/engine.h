@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "engine/layer_stats.h"
+#include "engine/probe.h"
 #include "train/metrics.h"
 #include "train/trainer.h"
 
@@ -45,15 +46,6 @@ struct WeightsView {
   std::vector<std::vector<int>> shapes;
   std::vector<Mat> values;
   std::vector<Mat> buffers;  // the layers' buffers in order (batch norm's statistics); timeline snapshots only
-};
-
-// One input run through the network: every layer's output and dL/d(output) for its label.
-struct ProbeView {
-  long step = 0;
-  int label = -1;
-  std::vector<Mat> acts;   // acts[0] = input, acts[i+1] = layer i's output
-  std::vector<Mat> grads;  // same indexing, dL/d(acts[i])
-  Vec probs;               // softmax of the output (classifiers)
 };
 
 // Everything one mini-batch did, for the step-through. Recorded for single steps only.
@@ -91,14 +83,9 @@ void compact_steps(std::vector<StepPoint>& steps);
 // Whether RunOptions::eval_early evaluates after `step`: 50 and on, at 1, 2 and 5 times a power of ten.
 bool early_eval_step(long step);
 
-struct RunSnapshot {
-  bool restarted = false;  // a reset happened since the cursor's last snapshot: drop old points
-  bool rebased = false;    // the history was compacted: `steps` holds all of it, replace the old
-  // New since the cursor.
-  std::vector<StepPoint> steps;
-  std::vector<EvalPoint> evals;
-  std::vector<ChangePoint> changes;
-  // Latest state.
+// Where a run stands now: what a viewer shows in its status bar and reads its weights from. The
+// run publishes one of these (under its history's mutex) and every snapshot carries a copy.
+struct RunStatus {
   RunState state = RunState::Paused;
   std::string message;     // why it paused, diverged or failed
   long step = 0;
@@ -111,6 +98,16 @@ struct RunSnapshot {
   std::shared_ptr<const WeightsView> weights;
   std::shared_ptr<const ProbeView> probe;
   std::shared_ptr<const StepTrace> trace;
+};
+
+// What a viewer takes at once (Run::snapshot): what is new since its cursor, and the status.
+struct RunSnapshot : RunStatus {
+  bool restarted = false;  // a reset happened since the cursor's last snapshot: drop old points
+  bool rebased = false;    // the history was compacted: `steps` holds all of it, replace the old
+  // New since the cursor.
+  std::vector<StepPoint> steps;
+  std::vector<EvalPoint> evals;
+  std::vector<ChangePoint> changes;
   // Layer statistics (layer_stats.h) and the timeline's weight snapshots, oldest first: new since
   // the cursor, or, when *_replaced, the whole (thinned) history to use instead of the old one.
   std::vector<std::shared_ptr<const LayerStatsPoint>> stats;
@@ -183,6 +180,10 @@ class Run {
 
   // --- viewer side
   RunSnapshot snapshot(SnapshotCursor& cursor);
+  // Whether snapshot(cursor) would bring anything new: metric points, statistics or timeline
+  // snapshots since the cursor, a restart, or a state, message or weights other than `seen`'s.
+  // Looks without copying or moving the cursor (a viewer deciding whether to draw a frame).
+  bool has_news(const SnapshotCursor& cursor, const RunStatus& seen) const;
   // A copy of the network as it is between two mini-batches; waits for at most one.
   Network copy_network();
   // Saves the model without stopping training (atomic write); throws Error on failure.
@@ -245,17 +246,7 @@ class Run {
   std::vector<ChangePoint> changes_;
   std::optional<ChangePoint> edit_start_;  // an unmarked optimizer edit in progress (text unused)
   OptConfig edit_from_;
-  RunState pub_state_ = RunState::Paused;
-  std::string pub_message_;
-  long pub_step_ = 0;
-  double pub_epoch_ = 0;
-  TrainConfig pub_config_;
-  double pub_rate_ = 0;
-  double pub_fwd_ = 0, pub_bwd_ = 0, pub_upd_ = 0, pub_elapsed_ = 0;
-  std::shared_ptr<const WeightsView> pub_weights_;
-  std::shared_ptr<const ProbeView> pub_probe_;
-  std::shared_ptr<const StepTrace> pub_trace_;
-  int pub_target_ = 0;
+  RunStatus pub_;  // the status snapshots copy
   uint64_t generation_ = 1;
   uint64_t compactions_ = 0;
   ThinnedHistory<LayerStatsPoint> stats_{512, 10};

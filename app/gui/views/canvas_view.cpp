@@ -178,20 +178,21 @@ void DrawCanvas(App& app, bool* open) {
     GrayImage g{c.size, c.size, c.ink};
     c.digit = to_mnist(g);
     if (c.digit && net) {
-      const Mat x = to_input(*c.digit, norm);
-      Mat probs;
-      softmax(net->forward(x, false), probs);
-      c.probs = probs.col(0);
-      const int top = TopClass(c.probs);
       // Saliency: d log p(top) / d pixel = -dL/dx for the cross-entropy with label `top`.
-      const uint8_t label = static_cast<uint8_t>(top);
-      net->loss(&label);
-      net->backward(true);
-      const Mat& gx = net->grad(0);
-      const double s = std::max(1e-12, double(gx.cwiseAbs().maxCoeff()));
-      std::vector<float> sal(784);
-      for (int i = 0; i < 784; ++i) sal[i] = float(-gx(i, 0) / s);
-      c.saliency_map.update(sal.data(), 28, 28, Colormap::Diverging);
+      const ProbeView p = probe_pass(*net, to_input(*c.digit, norm), kProbeTopClass, 0);
+      if (p.probs.size() > 0) {
+        c.probs = p.probs;
+      } else {  // a model trained with another loss (mse): its outputs, made to sum to 1; no saliency
+        Mat probs;
+        softmax(p.acts.back(), probs);
+        c.probs = probs.col(0);
+      }
+      if (const Mat& gx = p.grads[0]; gx.size() > 0) {
+        const double s = std::max(1e-12, double(gx.cwiseAbs().maxCoeff()));
+        std::vector<float> sal(784);
+        for (int i = 0; i < 784; ++i) sal[i] = float(-gx(i, 0) / s);
+        c.saliency_map.update(sal.data(), 28, 28, Colormap::Diverging);
+      }
     }
     if (c.digit) c.preview.update(c.digit->pixels.data(), 28, 28, Colormap::Gray);
   }

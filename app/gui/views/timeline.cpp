@@ -85,24 +85,7 @@ void update_scrubbed_probe(App& app) {
     }
     Network& net = *t.net;
     if (!SetNetworkValues(net, *t.weights)) return;
-    auto p = std::make_shared<ProbeView>();
-    p->step = t.weights->step;
-    p->label = live->label;
-    const Mat& out = net.forward(x, false);
-    if (net.is_classifier()) {
-      Mat probs;
-      softmax(out, probs);
-      p->probs = probs.col(0);
-    }
-    if (live->label >= 0) {
-      const uint8_t lab = static_cast<uint8_t>(live->label);
-      net.loss(&lab);
-      net.backward(true);
-    }
-    for (size_t i = 0; i <= net.num_layers(); ++i) {
-      p->acts.push_back(net.act(i));
-      p->grads.push_back(live->label >= 0 ? net.grad(i) : Mat());
-    }
+    auto p = std::make_shared<ProbeView>(probe_pass(net, x, live->label, t.weights->step));
     t.probe = std::move(p);
     t.probe_x = x;
     t.probe_label = live->label;
