@@ -16,6 +16,11 @@
 //
 // Several Runs can train at once; created with the same seed and architecture they start from
 // identical weights and see identical mini-batch orders.
+//
+// Its code, one job a file: run.cpp (construction and the commands), run_training.cpp (the
+// training thread: a mini-batch with its timing, traces, recordings and checks, and publishing
+// the status), run_viewer.cpp (snapshots, news, saving and reopening), run_eval.cpp (the
+// evaluation thread); the probe pass is probe.h.
 #pragma once
 
 #include <atomic>
