@@ -25,7 +25,16 @@
 #include "labs/landscape.h"
 #include "labs/playground.h"
 #include "train/presets.h"
+#include "views/activations_view.h"
+#include "views/analysis_view.h"
+#include "views/canvas_view.h"
+#include "views/compare_view.h"
 #include "views/inside.h"
+#include "views/landscape_view.h"
+#include "views/playground_view.h"
+#include "views/stepthrough_view.h"
+#include "views/weights_view.h"
+#include "widgets/controls.h"
 #include "widgets/heatmap.h"
 #include "widgets/plot.h"
 
@@ -75,13 +84,9 @@ struct Views {
   bool stats = false;  // layer statistics
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
-  // Every view's switch by its settings name (the developers' demo window is not remembered).
-  std::vector<std::pair<const char*, bool*>> remembered() {
-    return {{"curves", &curves},         {"weights", &weights}, {"activations", &activations},
-            {"stepthrough", &stepthrough}, {"canvas", &canvas},   {"compare", &compare},
-            {"analysis", &analysis},     {"playground", &playground}, {"landscape", &landscape},
-            {"stats", &stats},           {"tile", &tile}};
-  }
+  // Every view's switch by its settings name, and Tile (the developers' demo window is not
+  // remembered).
+  std::vector<std::pair<const char*, bool*>> remembered();
 };
 
 // The run's pace as the status bar shows it, on the GUI's clock (status_bar.cpp). The engine's
@@ -100,136 +105,6 @@ struct Pace {
   // Samples per second over the window, from the epoch's progress (a batch size changed on the way
   // is counted right); negative while the window is too short to tell.
   double samples_per_s(long train_samples) const;
-};
-
-struct WeightsState {
-  int param = 0;  // index into WeightsView
-  int norm = 0;   // 0 per unit, 1 per layer, 2 global
-  Heatmap map;
-  HeatmapZoom zoom;  // the magnifier over the tiles (a big layer's are small)
-  ImVec2 room{0, 0};  // the tiles' room in the last frame: their grid is laid out to fill it
-  int cols = 0;       // the grid's columns in the image shown
-  long step = -1;
-  double updated = -1e9;
-  bool dirty = true;
-};
-
-struct ActivationsState {
-  std::vector<std::unique_ptr<Heatmap>> maps;
-  std::vector<double> scales;
-  std::vector<float> buf;
-  ImVec2 room{0, 0};  // each map's room: the grids are laid out to fill it
-  long step = -1;
-  double updated = -1e9;
-};
-
-struct CanvasState {
-  int size = 280;                      // canvas pixels per side
-  std::vector<float> ink;              // size*size, 0..1
-  std::vector<std::vector<float>> undo;
-  float brush = 22;
-  bool erase = false, saliency = true;
-  bool use_bundled = true;  // useful from the first launch; switch to the current run once it has learnt
-  bool dirty = true, dirty_texture = true;
-  ImVec2 last{0, 0};
-  double predicted_at = -1e9;
-  std::optional<Digit28> digit;
-  Vec probs;
-  Heatmap texture, preview, saliency_map;
-  std::unique_ptr<Network> live, bundled;
-  std::string live_spec, bundled_info, bundled_error;
-  long live_step = -1;
-  bool bundled_tried = false;
-  Normalisation bundled_norm;
-};
-
-struct CompareState {
-  ComparisonSpec spec;
-  std::string values_text;
-  std::unique_ptr<Comparison> cmp;
-  std::unique_ptr<SavedComparison> saved;  // an opened comparison (curves and table, no runs)
-  struct Series {
-    std::vector<float> step, epoch, loss, ev_step, ev_epoch, val_acc;
-    SeriesIndex loss_ix;
-    double ema = 0;
-    uint64_t version = 0;  // the comparison's history version these points came from
-  };
-  std::vector<Series> series;
-  PlotState loss_plot, acc_plot;
-  std::vector<std::unique_ptr<Heatmap>> weights;
-  std::vector<long> weights_step;  // the step each run's tiles show
-  double weights_at = -1e9;
-  std::vector<std::string> table_shown;  // the table's rows as drawn, cells joined by " | " (state dump)
-};
-
-struct AnalysisState {
-  int split = 0;  // validation, test (train when browsing)
-  bool browse = false;
-  int browse_class = -1, page = 0;
-  std::future<Analysis> pending;
-  std::unique_ptr<Analysis> result;
-  long step = 0;
-  int filter_true = -1, filter_pred = -1;
-  bool dirty = true;
-  std::vector<int> shown;
-  Heatmap atlas;
-};
-
-struct PlaygroundState {
-  int mode = 0;  // 0: 1-D regression, 1: 2-D classification
-  std::string expr = "sin(x) + x";
-  int dataset = 3;  // spiral
-  std::string csv;
-  std::string hidden = "32,32";
-  std::string activation = "tanh";
-  bool bias = true, running = true, show_units = false;
-  float noise = 0.f, lr = 0.01f, test_share = 0.25f;
-  int points = 400, steps_to_do = 0;
-  uint64_t seed = 1;
-  std::unique_ptr<Playground> pg;
-  std::unique_ptr<Expr> target;
-  std::string error;
-  // A CSV file is read off the frame thread (a long one takes seconds): the points and how many
-  // rows the file had. notice says when the points were sampled down.
-  std::future<std::pair<Toy, long>> csv_loading;
-  long csv_reads = 0;  // reads of a CSV file started (the state dump: one a request)
-  std::string notice;
-  std::vector<float> xs, losses, test_losses;
-  PlotState plot, loss_plot;
-  PlotRect plot_rect{};
-  Heatmap surface;
-  std::vector<Mat> units;
-  std::vector<std::unique_ptr<Heatmap>> unit_maps;
-};
-
-struct LandscapeState {
-  int surface = 0, steps = 500, shown = 0;
-  bool enabled[7] = {true, true, true, true, true, true, true};
-  float lr[7] = {0.001f, 0.0005f, 0.0005f, 0.5f, 0.01f, 0.05f, 0.05f};  // sgd ... adamw
-  std::vector<std::vector<Point2>> paths;
-  Heatmap contours;
-  int contours_for = -1;
-  double min_x = 0, min_y = 0, min_f = 0;  // the lowest point of the drawn grid
-  double colour_top = 1;                   // log(1 + f - min) at the colour map's top
-  int highlight = -1;  // the path picked by the pointer (on it or on its name): the others dim
-};
-
-struct StepState {
-  long step = -1;
-  int stage = 0;
-  int sample = 0;
-  long shown = -1;  // which stage/sample the heatmap holds
-  bool use_probe = false;
-  Heatmap map;
-  std::vector<float> buf;
-  Heatmap grad_map;  // the backward stage's dL/dW
-  long grad_shown = -1;
-  int grad_cols = 0;        // the tiles' columns in grad_map (they follow the room)
-  int grad_param = -1;      // the tensor grad_map shows
-  HeatmapZoom grad_zoom;    // its magnifier
-  Heatmap batch_map;  // the whole input batch, a tile a sample
-  long batch_shown = -1;
-  std::vector<float> grad_buf;
 };
 
 // A request to save a part of the framebuffer as PNG after the frame is drawn.
@@ -492,32 +367,8 @@ inline bool LrScheduled(double used, double setting) {
   return std::fabs(used - setting) > 1e-6 * std::max(1.0, std::fabs(setting));
 }
 
-// Small widgets the panels share.
-void HelpMarker(const char* text);  // "(?)" on the line so far, the text in its tooltip
-float ButtonWidth(const char* label);
-std::string TimeStamp();  // local time as 20261122-093015, for file names
-float CheckboxWidth(const char* label);
-// A combo box's width for its longest choice (and its arrow).
-float ComboWidth(const char* const* items, int count);
-// Continues the line when an item `width` pixels wide still fits in the window, else starts anew.
-void SameLineIfFits(float width);
-// The width of a widget whose field is `field` pixels wide, with its visible label beside it.
-// A field's width: `want`, or less so that the field and its label fit the room left on the line.
-float FieldWidth(float want, const char* label);
-// The last item is a field being typed into (a number field's buttons are active only while
-// pressed).
-bool Typing();
-float LabelledWidth(float field, const char* label);
-// One line of text in `col`, shortened to the width left on the line (at most `max_width` when
-// above 0) with an ellipsis drawn inside it; the whole text shows in a tooltip when it was cut.
-void TextElided(const ImVec4& col, const std::string& text, float max_width = 0);
-// ImGui's SliderFloat / SliderInt, with the value drawn in the half of the frame the grab is not
-// in (ImGui centres it, so the grab sat on its own number). Same arguments and result.
-bool SliderFloatClear(const char* label, float* v, float lo, float hi, const char* format, ImGuiSliderFlags flags = 0);
-bool SliderIntClear(const char* label, int* v, int lo, int hi, const char* format, ImGuiSliderFlags flags = 0);
-// printf-style text wrapped at spaces only (ImGui's own wrapping may break after a '.', which
-// splits a number), continued lines indented.
-void TextAtSpaces(const char* fmt, ...) IM_FMTARGS(1);
+// Local time as 20261122-093015, for file names.
+std::string TimeStamp();
 
 // Panels: each draws one part of the window.
 // The whole window for one frame: the sidebar, the views, the timeline, the status bar, the
@@ -525,16 +376,6 @@ void TextAtSpaces(const char* fmt, ...) IM_FMTARGS(1);
 void DrawPanes(App& app);
 void DrawSidebar(App& app, ImVec2 pos, ImVec2 size);
 void DrawCurves(App& app, bool* open);
-void DrawWeights(App& app, bool* open);
-void DrawActivations(App& app, bool* open);
-void DrawStepThrough(App& app, bool* open);
-void DrawCanvas(App& app, bool* open);
-void DrawCompare(App& app, bool* open);
-void DrawAnalysis(App& app, bool* open);
-void DrawPlayground(App& app, bool* open);
-void DrawLandscape(App& app, bool* open);
-// Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
-void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);

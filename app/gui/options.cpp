@@ -4,20 +4,26 @@
 #include <cstdlib>
 
 #include "args.h"
+#include "views/view_table.h"
 
 namespace nnviz::gui {
 
-const std::vector<ViewName> kViewNames = {
-    {"curves", &Views::curves, -1},          {"weights", &Views::weights, -1},
-    {"activations", &Views::activations, -1}, {"stepthrough", &Views::stepthrough, -1},
-    {"canvas", &Views::canvas, -1},          {"compare", &Views::compare, -1},
-    {"analysis", &Views::analysis, -1},      {"playground", &Views::playground, 0},
-    {"playground2d", &Views::playground, 1}, {"landscape", &Views::landscape, -1},
-    {"stats", &Views::stats, -1}};
+const std::vector<ViewName>& OpenViewNames() {
+  static const std::vector<ViewName> names = [] {
+    std::vector<ViewName> v;
+    for (const ViewEntry& e : ViewTable()) {
+      const bool playground = e.open == &Views::playground;
+      v.push_back({e.name, e.open, playground ? 0 : -1});
+      if (playground) v.push_back({"playground2d", e.open, 1});  // the playground opened on its 2-D mode
+    }
+    return v;
+  }();
+  return names;
+}
 
 std::string ViewList() {
   std::string v;
-  for (const auto& n : kViewNames) v += (v.empty() ? "" : "|") + std::string(n.name);
+  for (const auto& n : OpenViewNames()) v += (v.empty() ? "" : "|") + std::string(n.name);
   return v;
 }
 
@@ -57,7 +63,7 @@ bool ParseOptions(int argc, char** argv, Options& o) {
   o.bench_frames = a.integer("bench-frames", 0, 1, 1000000);
   for (const std::string& v : a.all("open")) {
     bool known = false;
-    for (const auto& n : kViewNames) known = known || v == n.name;
+    for (const auto& n : OpenViewNames()) known = known || v == n.name;
     if (!known) throw Error("unknown view '" + v + "' for --open (" + ViewList() + ")");
     o.open_views.push_back(v);
   }

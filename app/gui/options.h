@@ -47,13 +47,14 @@ struct Options {
   bool paced() const { return bench_frames > 0 || bench_heatmaps > 0; }
 };
 
-// The views --open takes: one list for the parser, the usage text and the app.
+// A name --open takes: every view of the view table, and playground2d (the playground on its 2-D
+// mode).
 struct ViewName {
   const char* name;
   bool Views::*on;
   int playground_mode;  // for the playground: 0 the 1-D regression, 1 the 2-D classification; else -1
 };
-extern const std::vector<ViewName> kViewNames;  // the views --open takes
+const std::vector<ViewName>& OpenViewNames();
 
 std::string ViewList();  // "curves|weights|..."
 std::string Usage();

@@ -49,7 +49,7 @@ Harness::Harness(const Options& opt, App& app, GLFWwindow* win) : opt_(opt), app
 
 void Harness::start() {
   for (const auto& v : opt_.open_views)
-    for (const auto& n : kViewNames)
+    for (const auto& n : OpenViewNames())
       if (v == n.name) {
         app_.views.*n.on = true;
         if (n.playground_mode >= 0) app_.playground.mode = n.playground_mode;

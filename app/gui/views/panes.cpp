@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "render/backdrop.h"
+#include "views/view_table.h"
 
 namespace nnviz::gui {
 
@@ -23,19 +24,9 @@ void DrawPanes(App& app) {
     // The open views share the main area: one fills it, two sit side by side, three put the
     // first on the left and stack the others, four make a grid.
     struct ViewSlot { bool* open; void (*draw)(App&, bool*); };
-    ViewSlot all[] = {{&app.views.curves, DrawCurves},
-                      {&app.views.weights, DrawWeights},
-                      {&app.views.activations, DrawActivations},
-                      {&app.views.stepthrough, DrawStepThrough},
-                      {&app.views.canvas, DrawCanvas},
-                      {&app.views.compare, DrawCompare},
-                      {&app.views.analysis, DrawAnalysis},
-                      {&app.views.playground, DrawPlayground},
-                      {&app.views.landscape, DrawLandscape},
-                      {&app.views.stats, DrawLayerStats}};
     std::vector<ViewSlot> shown;
-    for (auto& v : all)
-      if (*v.open) shown.push_back(v);
+    for (const ViewEntry& v : ViewTable())
+      if (app.views.*v.open) shown.push_back({&(app.views.*v.open), v.draw});
     const float gap = 6;
     const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
     const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar

@@ -1,0 +1,221 @@
+// The app's files: saving a run (a new name for a new run, Replace for another run's file),
+// keeping unsaved training when the window closes, opening a run or a model (checked first, and
+// switching the dataset when the file needs the other one), the recent files, exporting curves.
+#include "app.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "base/fileio.h"
+#include "io/model_io.h"
+#include "io/run_file.h"
+
+namespace nnviz::gui {
+
+std::string fresh_model_path() {
+  // run-<date>-<time>.safetensors, with -2, -3 ... when a file of that name exists already.
+  const std::string base = data_home() + "/run-" + TimeStamp();
+  std::string path = base + ".safetensors";
+  for (int k = 2; ::access(path.c_str(), F_OK) == 0 && k < 1000; ++k) path = base + "-" + std::to_string(k) + ".safetensors";
+  return path;
+}
+
+void App::forget_own_file() {
+  own_path.clear();
+  model_path = fresh_model_path();
+  saved_step = 0;
+}
+
+std::string last_session_path(int generation, const std::string& folder) {
+  return folder + (generation <= 1 ? std::string("/last-session.run.safetensors")
+                                   : "/last-session-" + std::to_string(generation) + ".run.safetensors");
+}
+
+std::string App::save_last_session(std::string* problem) {
+  if (!unsaved_work()) return "";
+  // The last kLastSessions sessions are kept, newest first: starting the app again and closing it
+  // a second later must not throw away the long run kept before it.
+  std::vector<std::string> kept(kLastSessions + 1);  // kept[g]: generation g; [0] unused
+  const std::string folder = data_home();
+  for (int g = 1; g <= kLastSessions; ++g) kept[size_t(g)] = last_session_path(g, folder);
+  const std::string& path = kept[1];
+  for (int g = kLastSessions - 1; g >= 1; --g)
+    if (file_exists(kept[size_t(g)])) ::rename(kept[size_t(g)].c_str(), kept[size_t(g) + 1].c_str());
+  try {
+    json::Value info = json::Value::object();
+    info.set("saved_at_exit", true);
+    run->save_run(path, info);
+    return path;
+  } catch (const std::exception& e) {
+    if (!file_exists(path) && file_exists(kept[2]))  // undo the first move: the newest stays first
+      ::rename(kept[2].c_str(), path.c_str());
+    if (problem) *problem = e.what();
+    std::fprintf(stderr, "nnviz: could not keep the unsaved run: %s\n", e.what());
+    return "";
+  }
+}
+
+void App::save_model(const std::string& path) {
+  if (!run) return;
+  try {
+    json::Value info = json::Value::object();
+    if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
+    if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
+    run->save_run(path, info);  // a model file with the curves and the training position in it
+    model_path = own_path = path;
+    saved_step = snap.step;
+    remember_file(path);
+    say("Saved the run to " + path + " (a model file; it reopens with its curves)");
+  } catch (const std::exception& e) {
+    say(std::string("Could not save: ") + e.what(), true);
+  }
+}
+
+std::function<void()> App::prepare_open(const std::string& path) {
+  if (is_run_file(path)) {
+    auto rec = std::make_shared<RunRecord>(load_run(path));
+    if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
+    if (rec->meta.config.dataset != data_kind) return switch_and_open(rec->meta.config.dataset, path);
+    check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
+    if (rec->cursor > size_t(data->train.count))
+      throw Error("[open] " + path + ": its place in the data (sample " + std::to_string(rec->cursor) +
+                  ") is past the " + std::to_string(data->train.count) + " training images");
+    auto params = rec->net->params();
+    if (!rec->opt_state.empty() && rec->opt_state.size() != params.size())
+      throw Error("[open] " + path + ": its optimizer state does not match the network");
+    for (size_t i = 0; i < rec->opt_state.size(); ++i)
+      for (const Mat& m : rec->opt_state[i])
+        if (m.size() != params[i].p.value->size())
+          throw Error("[open] " + path + ": its optimizer state for " + params[i].name + " has the wrong size");
+    return [this, rec, path] {
+      const TrainConfig before = setup;
+      setup = rec->meta.config;
+      setup.net = rec->net->spec();
+      const Run* old = run.get();
+      start_run();
+      if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
+        setup = before;
+        validate_setup();
+        return;
+      }
+      run->restore(rec);
+      name_preset();
+      restoring = true;
+      model_path = own_path = path;
+      saved_step = rec->step;
+      remember_file(path);
+      say("Reopened " + path + " at step " + std::to_string(rec->step));
+    };
+  }
+  auto m = std::make_shared<LoadedModel>(nnviz::load_model(path));
+  if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
+  if (m->meta.config.dataset != data_kind) return switch_and_open(m->meta.config.dataset, path);
+  check_fits(m->net, data->input_shape(), data->num_classes, "open", path);
+  return [this, m, path] {
+    const TrainConfig before = setup;
+    setup = m->meta.config;
+    setup.net = m->net.spec();
+    const Run* old = run.get();
+    start_run();
+    if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
+      setup = before;
+      validate_setup();
+      return;
+    }
+    run->load_weights(m->net);
+    name_preset();
+    model_path = own_path = path;
+    remember_file(path);
+    say("Opened " + path + " (" + setup.net.describe() + ")");
+  };
+}
+
+void App::toggle_play_when_ready() {
+  play_when_ready = !play_when_ready;
+  say(play_when_ready ? "Training starts as soon as the data is loaded" : "Training waits for Play");
+}
+
+void App::remember_file(const std::string& path) {
+  char real[4096];
+  const std::string full = path.empty() || path[0] == '/' || !::realpath(path.c_str(), real) ? path : std::string(real);
+  recent_files.erase(std::remove(recent_files.begin(), recent_files.end(), full), recent_files.end());
+  recent_files.insert(recent_files.begin(), full);
+  if (recent_files.size() > 8) recent_files.resize(8);
+}
+
+bool App::custom_network() const {
+  return setup.net.to_json().dump() != presets()[size_t(preset)].config.net.to_json().dump();
+}
+
+std::string App::preset_shown(bool custom) const {
+  const std::string& name = presets()[size_t(preset)].name;
+  return custom ? "custom (from " + name + ")" : name;
+}
+
+void App::name_preset() {
+  const auto& all = presets();
+  const std::string net = setup.net.to_json().dump();
+  if (all[size_t(preset)].config.net.to_json().dump() == net) return;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (all[i].config.net.to_json().dump() == net) preset = int(i);
+}
+
+std::function<void()> App::switch_and_open(DatasetKind kind, const std::string& path) {
+  // The file is whole (it was read); whether it fits the other dataset is checked once that is
+  // loaded, by opening it again then (poll).
+  return [this, kind, path] {
+    say("The file was trained on " + std::string(to_string(kind)) + ": loading that dataset, then opening " + path);
+    setup.dataset = kind;
+    run.reset();
+    data.reset();
+    load_data(kind);
+    open_after_loading = path;
+  };
+}
+
+void App::load_model(const std::string& path) {
+  std::function<void()> commit;
+  try {
+    commit = prepare_open(path);
+  } catch (const std::exception& e) {
+    say(std::string("Could not open the model: ") + e.what(), true);
+    return;
+  }
+  open_checked(commit);
+}
+
+void App::open_checked(const std::function<void()>& commit) {
+  try {
+    commit();
+  } catch (const std::exception& e) {
+    say(std::string("Could not open the model: ") + e.what(), true);
+  }
+}
+
+void App::export_csv(const std::string& path) {
+  try {
+    write_file_atomic(path, curves.to_csv(), "export");
+    std::string evals = path;
+    const size_t dot = evals.rfind(".csv");
+    evals = (dot == std::string::npos ? evals : evals.substr(0, dot)) + "-evals.csv";
+    write_file_atomic(evals, curves.evals_to_csv(), "export");
+    say("Exported the curves to " + path + " and " + evals);
+  } catch (const std::exception& e) {
+    say(std::string("Could not export: ") + e.what(), true);
+  }
+}
+
+std::string TimeStamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &local);
+  return buf;
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,26 @@
+// The activations view: one input through the network, every layer's output (views/activations_view.cpp).
+#pragma once
+
+#include <imgui.h>
+
+#include <memory>
+#include <vector>
+
+#include "widgets/heatmap.h"
+
+namespace nnviz::gui {
+
+struct App;
+
+struct ActivationsState {
+  std::vector<std::unique_ptr<Heatmap>> maps;
+  std::vector<double> scales;
+  std::vector<float> buf;
+  ImVec2 room{0, 0};  // each map's room: the grids are laid out to fill it
+  long step = -1;
+  double updated = -1e9;
+};
+
+void DrawActivations(App& app, bool* open);
+
+}  // namespace nnviz::gui

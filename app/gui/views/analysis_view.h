@@ -1,0 +1,32 @@
+// The analysis view: the confusion matrix, accuracy per class, mistakes, a browser (views/analysis_view.cpp).
+#pragma once
+
+#include <imgui.h>
+
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "labs/analysis.h"
+#include "widgets/heatmap.h"
+
+namespace nnviz::gui {
+
+struct App;
+
+struct AnalysisState {
+  int split = 0;  // validation, test (train when browsing)
+  bool browse = false;
+  int browse_class = -1, page = 0;
+  std::future<Analysis> pending;
+  std::unique_ptr<Analysis> result;
+  long step = 0;
+  int filter_true = -1, filter_pred = -1;
+  bool dirty = true;
+  std::vector<int> shown;
+  Heatmap atlas;
+};
+
+void DrawAnalysis(App& app, bool* open);
+
+}  // namespace nnviz::gui

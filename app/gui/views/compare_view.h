@@ -1,0 +1,39 @@
+// The comparison view: runs that differ in one setting, raced from the same start (views/compare_view.cpp).
+#pragma once
+
+#include <imgui.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/compare.h"
+#include "widgets/heatmap.h"
+#include "widgets/plot.h"
+
+namespace nnviz::gui {
+
+struct App;
+
+struct CompareState {
+  ComparisonSpec spec;
+  std::string values_text;
+  std::unique_ptr<Comparison> cmp;
+  std::unique_ptr<SavedComparison> saved;  // an opened comparison (curves and table, no runs)
+  struct Series {
+    std::vector<float> step, epoch, loss, ev_step, ev_epoch, val_acc;
+    SeriesIndex loss_ix;
+    double ema = 0;
+    uint64_t version = 0;  // the comparison's history version these points came from
+  };
+  std::vector<Series> series;
+  PlotState loss_plot, acc_plot;
+  std::vector<std::unique_ptr<Heatmap>> weights;
+  std::vector<long> weights_step;  // the step each run's tiles show
+  double weights_at = -1e9;
+  std::vector<std::string> table_shown;  // the table's rows as drawn, cells joined by " | " (state dump)
+};
+
+void DrawCompare(App& app, bool* open);
+
+}  // namespace nnviz::gui

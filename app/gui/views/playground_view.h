@@ -1,0 +1,50 @@
+// The playground: a 1-D function or 2-D points fitted by a small network (views/playground_view.cpp).
+#pragma once
+
+#include <imgui.h>
+
+#include <future>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "labs/expr.h"
+#include "labs/playground.h"
+#include "widgets/heatmap.h"
+#include "widgets/plot.h"
+
+namespace nnviz::gui {
+
+struct App;
+
+struct PlaygroundState {
+  int mode = 0;  // 0: 1-D regression, 1: 2-D classification
+  std::string expr = "sin(x) + x";
+  int dataset = 3;  // spiral
+  std::string csv;
+  std::string hidden = "32,32";
+  std::string activation = "tanh";
+  bool bias = true, running = true, show_units = false;
+  float noise = 0.f, lr = 0.01f, test_share = 0.25f;
+  int points = 400, steps_to_do = 0;
+  uint64_t seed = 1;
+  std::unique_ptr<Playground> pg;
+  std::unique_ptr<Expr> target;
+  std::string error;
+  // A CSV file is read off the frame thread (a long one takes seconds): the points and how many
+  // rows the file had. notice says when the points were sampled down.
+  std::future<std::pair<Toy, long>> csv_loading;
+  long csv_reads = 0;  // reads of a CSV file started (the state dump: one a request)
+  std::string notice;
+  std::vector<float> xs, losses, test_losses;
+  PlotState plot, loss_plot;
+  PlotRect plot_rect{};
+  Heatmap surface;
+  std::vector<Mat> units;
+  std::vector<std::unique_ptr<Heatmap>> unit_maps;
+};
+
+void DrawPlayground(App& app, bool* open);
+
+}  // namespace nnviz::gui
