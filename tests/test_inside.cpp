@@ -167,6 +167,12 @@ TEST_CASE("inside: a snapshot of a batch-norm network carries the running statis
   REQUIRE(!buffers.empty());
   REQUIRE(s.timeline[1]->buffers.size() == buffers.size());
   for (size_t i = 0; i < buffers.size(); ++i) CHECK(s.timeline[1]->buffers[i] == buffers[i]);
+  // The published weights carry them too: a network rebuilt from a snapshot (the drawing view,
+  // the analysis) infers as the run's own does.
+  REQUIRE(s.weights);
+  CHECK(s.weights->step == 10);
+  REQUIRE(s.weights->buffers.size() == buffers.size());
+  for (size_t i = 0; i < buffers.size(); ++i) CHECK(s.weights->buffers[i] == buffers[i]);
 }
 
 TEST_CASE("inside: at a watchable pace the statistics and the timeline stay dense") {

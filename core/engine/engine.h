@@ -50,7 +50,7 @@ struct WeightsView {
   std::vector<std::string> names;
   std::vector<std::vector<int>> shapes;
   std::vector<Mat> values;
-  std::vector<Mat> buffers;  // the layers' buffers in order (batch norm's statistics); timeline snapshots only
+  std::vector<Mat> buffers;  // the layers' buffers in order (batch norm's running statistics)
 };
 
 // Everything one mini-batch did, for the step-through. Recorded for single steps only.

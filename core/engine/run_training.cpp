@@ -271,6 +271,10 @@ void Run::publish(bool force) {
     w->values.push_back(*np.p.value);
     finite = finite && np.p.value->allFinite();
   }
+  // Batch norm's running statistics too: a network rebuilt from these weights (the drawing view,
+  // the analysis, the timeline's probe) infers as the run's own does.
+  for (size_t i = 0; i < trainer_.net().num_layers(); ++i)
+    for (auto& b : trainer_.net().layer(i).buffers()) w->buffers.push_back(*b.second);
   // Probe: its own copy of the network, so the trainer's caches (the step-through's) stay intact.
   std::shared_ptr<const ProbeView> p = std::make_shared<ProbeView>();
   if (probe_x_.size() > 0) {

@@ -204,10 +204,14 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                        compared;
   if (trained && opt_.stage >= 0) app_.step_view.stage = opt_.stage;
   if (trained && opt_.scrub >= 0) app_.timeline.scrub = opt_.scrub;
-  if (trained && app_.views.analysis && !app_.analysis.result && !app_.analysis.pending.valid()) {
-    auto net = std::make_shared<Network>(app_.run->copy_network());
+  if (trained && app_.views.analysis && !app_.analysis.result && !app_.analysis.pending.valid() && app_.snap.weights) {
+    auto net = std::make_shared<Network>(app_.setup_of_run);
+    if (!SetNetworkValues(*net, *app_.snap.weights)) {
+      std::fprintf(stderr, "nnviz: the published weights do not fit the run's network\n");
+      status = 1;
+    }
     auto data = app_.data;
-    app_.analysis.step = app_.snap.step;
+    app_.analysis.step = app_.snap.weights->step;
     app_.analysis.pending = std::async(std::launch::async, [net, data] { return analyse(*net, data->val, 10); });
   }
   const bool analysed = (!app_.views.analysis || app_.analysis.result) &&

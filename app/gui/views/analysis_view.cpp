@@ -147,15 +147,23 @@ void DrawAnalysis(App& app, bool* open) {
                             ? "Analyse the current weights###analyse"
                             : "Analyse###analyse";
   SameLineIfFits(ButtonWidth(analyse_label));  // never cut off
-  ImGui::BeginDisabled(busy);
+  // The run's latest published weights (batch norm's statistics included), in a network of the
+  // run's architecture: read from the snapshot, never waiting on the training thread.
+  const std::shared_ptr<const WeightsView> weights = app.snap.weights;
+  ImGui::BeginDisabled(busy || !weights);
   if (ImGui::Button(analyse_label)) {
-    auto net = std::make_shared<Network>(app.run->copy_network());
-    auto data = app.data;
-    const int split_index = as.split;
-    as.pending = std::async(std::launch::async, [net, data, split_index, classes] {
-      return analyse(*net, split_index == 0 ? data->val : data->test, classes);
-    });
-    as.step = app.snap.step;
+    try {
+      auto net = std::make_shared<Network>(app.setup_of_run);
+      if (!SetNetworkValues(*net, *weights)) throw Error("the weights do not fit the run's network");
+      auto data = app.data;
+      const int split_index = as.split;
+      as.pending = std::async(std::launch::async, [net, data, split_index, classes] {
+        return analyse(*net, split_index == 0 ? data->val : data->test, classes);
+      });
+      as.step = weights->step;
+    } catch (const std::exception& e) {
+      app.say(std::string("Analysis: ") + e.what(), true);
+    }
   }
   app.mark("analysis.run");
   ImGui::EndDisabled();
