@@ -282,6 +282,9 @@ struct App {
   void apply_preset(int index);
   void validate_setup();               // sets setup_error
   void start_run();                    // a new run from the setup (resets the curves)
+  // A new run of these settings and network (an opened file's); false, with the setup as it was,
+  // when it could not start.
+  bool start_run_with(const TrainConfig& settings, const NetSpec& net);
   void save_model(const std::string& path);
   void load_model(const std::string& path);  // prepare_open, then its result at once
   // Reads a run or model file and checks it against the data, touching nothing; returns what

@@ -75,6 +75,18 @@ void App::save_model(const std::string& path) {
   }
 }
 
+bool App::start_run_with(const TrainConfig& settings, const NetSpec& net) {
+  const TrainConfig before = setup;
+  setup = settings;
+  setup.net = net;
+  const Run* old = run.get();
+  start_run();
+  if (run.get() != old) return true;
+  setup = before;  // the new run could not start: the current one stays, with its settings
+  validate_setup();
+  return false;
+}
+
 std::function<void()> App::prepare_open(const std::string& path) {
   if (is_run_file(path)) {
     auto rec = std::make_shared<RunRecord>(load_run(path));
@@ -92,16 +104,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
         if (m.size() != params[i].p.value->size())
           throw Error("[open] " + path + ": its optimizer state for " + params[i].name + " has the wrong size");
     return [this, rec, path] {
-      const TrainConfig before = setup;
-      setup = rec->meta.config;
-      setup.net = rec->net->spec();
-      const Run* old = run.get();
-      start_run();
-      if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
-        setup = before;
-        validate_setup();
-        return;
-      }
+      if (!start_run_with(rec->meta.config, rec->net->spec())) return;
       run->restore(rec);
       name_preset();
       restoring = true;
@@ -116,16 +119,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
   if (m->meta.config.dataset != data_kind) return switch_and_open(m->meta.config.dataset, path);
   check_fits(m->net, data->input_shape(), data->num_classes, "open", path);
   return [this, m, path] {
-    const TrainConfig before = setup;
-    setup = m->meta.config;
-    setup.net = m->net.spec();
-    const Run* old = run.get();
-    start_run();
-    if (run.get() == old) {  // the new run could not start: the current one stays, with its settings
-      setup = before;
-      validate_setup();
-      return;
-    }
+    if (!start_run_with(m->meta.config, m->net.spec())) return;
     run->load_weights(m->net);
     name_preset();
     model_path = own_path = path;
