@@ -8,8 +8,6 @@
 #include <thread>
 #include <utility>
 
-#include "io/run_file.h"
-#include "nn/loss.h"
 
 #include "engine/run_internal.h"
 

@@ -11,13 +11,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <future>
 #include <thread>
 
 #include "base/fileio.h"
 #include "base/json.h"
 #include "harness/clip_check.h"
-#include "labs/analysis.h"
 #include "render/png.h"
 
 namespace nnviz::gui {
@@ -205,14 +203,12 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
   if (trained && opt_.stage >= 0) app_.step_view.stage = opt_.stage;
   if (trained && opt_.scrub >= 0) app_.timeline.scrub = opt_.scrub;
   if (trained && app_.views.analysis && !app_.analysis.result && !app_.analysis.pending.valid() && app_.snap.weights) {
-    auto net = std::make_shared<Network>(app_.setup_of_run);
-    if (!SetNetworkValues(*net, *app_.snap.weights)) {
-      std::fprintf(stderr, "nnviz: the published weights do not fit the run's network\n");
+    try {
+      StartAnalysis(app_);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nnviz: analysis: %s\n", e.what());
       status = 1;
     }
-    auto data = app_.data;
-    app_.analysis.step = app_.snap.weights->step;
-    app_.analysis.pending = std::async(std::launch::async, [net, data] { return analyse(*net, data->val, 10); });
   }
   const bool analysed = (!app_.views.analysis || app_.analysis.result) &&
                         (!app_.views.playground || (app_.playground.pg && app_.playground.pg->steps() >= 3000)) &&

@@ -77,6 +77,22 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
 
 }  // namespace
 
+void StartAnalysis(App& app) {
+  // The run's latest published weights (batch norm's statistics included), in a network of the
+  // run's architecture: read from the snapshot, never waiting on the training thread.
+  AnalysisState& as = app.analysis;
+  const std::shared_ptr<const WeightsView> weights = app.snap.weights;
+  if (!weights || !app.data) throw Error("no weights or data yet");
+  auto net = std::make_shared<Network>(app.setup_of_run);
+  if (!SetNetworkValues(*net, *weights)) throw Error("the weights do not fit the run's network");
+  auto data = app.data;
+  const int split_index = as.split, classes = data->num_classes;
+  as.pending = std::async(std::launch::async, [net, data, split_index, classes] {
+    return analyse(*net, split_index == 0 ? data->val : data->test, classes);
+  });
+  as.step = weights->step;
+}
+
 void DrawAnalysis(App& app, bool* open) {
   // A wide confusion matrix (large counts, a large zoom) scrolls sideways rather than being cut.
   if (!ImGui::Begin("Analysis", open, ImGuiWindowFlags_HorizontalScrollbar)) {
@@ -147,20 +163,10 @@ void DrawAnalysis(App& app, bool* open) {
                             ? "Analyse the current weights###analyse"
                             : "Analyse###analyse";
   SameLineIfFits(ButtonWidth(analyse_label));  // never cut off
-  // The run's latest published weights (batch norm's statistics included), in a network of the
-  // run's architecture: read from the snapshot, never waiting on the training thread.
-  const std::shared_ptr<const WeightsView> weights = app.snap.weights;
-  ImGui::BeginDisabled(busy || !weights);
+  ImGui::BeginDisabled(busy || !app.snap.weights);
   if (ImGui::Button(analyse_label)) {
     try {
-      auto net = std::make_shared<Network>(app.setup_of_run);
-      if (!SetNetworkValues(*net, *weights)) throw Error("the weights do not fit the run's network");
-      auto data = app.data;
-      const int split_index = as.split;
-      as.pending = std::async(std::launch::async, [net, data, split_index, classes] {
-        return analyse(*net, split_index == 0 ? data->val : data->test, classes);
-      });
-      as.step = weights->step;
+      StartAnalysis(app);
     } catch (const std::exception& e) {
       app.say(std::string("Analysis: ") + e.what(), true);
     }

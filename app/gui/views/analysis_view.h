@@ -28,5 +28,8 @@ struct AnalysisState {
 };
 
 void DrawAnalysis(App& app, bool* open);
+// Analyses the run's latest published weights on the chosen split, off the frame thread (the
+// result arrives in app.analysis.pending). Throws Error when there are none or they do not fit.
+void StartAnalysis(App& app);
 
 }  // namespace nnviz::gui

@@ -23,10 +23,9 @@ void DrawPanes(App& app) {
   {
     // The open views share the main area: one fills it, two sit side by side, three put the
     // first on the left and stack the others, four make a grid.
-    struct ViewSlot { bool* open; void (*draw)(App&, bool*); };
-    std::vector<ViewSlot> shown;
+    std::vector<const ViewEntry*> shown;
     for (const ViewEntry& v : ViewTable())
-      if (app.views.*v.open) shown.push_back({&(app.views.*v.open), v.draw});
+      if (app.views.*v.open) shown.push_back(&v);
     const float gap = 6;
     const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
     const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar
@@ -51,7 +50,7 @@ void DrawPanes(App& app) {
       ImGui::SetNextWindowPos(pos, cond);
       ImGui::SetNextWindowSize(size, cond);
       if (app.views.tile) BackdropWindow(pos, size);  // tiles never overlap: nothing lies beneath
-      shown[i].draw(app, shown[i].open);
+      shown[i]->draw(app, &(app.views.*shown[i]->open));
     }
   }
   if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);

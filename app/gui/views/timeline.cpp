@@ -9,7 +9,6 @@
 #include <cstdio>
 
 #include "app.h"
-#include "nn/loss.h"
 
 namespace nnviz::gui {
 
