@@ -30,6 +30,7 @@ packages=(
   # build
   g++ cmake ninja-build pkg-config
   libimgui-dev libglfw3-dev python3-glad libeigen3-dev doctest-dev zlib1g-dev libstb-dev
+  nlohmann-json3-dev libcli11-dev
   # run: font and Fashion-MNIST
   fonts-dejavu-core dataset-fashion-mnist
   # headless GL for the GUI tests; real X input (xdotool) and screen dumps (xwd) for tests/gui_real

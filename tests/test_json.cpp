@@ -53,3 +53,43 @@ TEST_CASE("json typed access errors are clear") {
   CHECK_THROWS_WITH_AS(v.at("a").as_number(), "[json] expected number, found string", Error);
   CHECK_THROWS_WITH_AS(v.at("missing"), "[json] missing key \"missing\"", Error);
 }
+
+TEST_CASE("json counts nesting as the containers around a value, up to the limit and no further") {
+  // Depth 3 allows a value inside three containers, not inside four.
+  CHECK_NOTHROW(json::parse("[[[1]]]", 3));
+  CHECK_NOTHROW(json::parse("[[[[]]]]", 3));
+  CHECK_THROWS_WITH_AS(json::parse("[[[[1]]]]", 3), "[json] nesting deeper than 3", Error);
+  CHECK_THROWS_WITH_AS(json::parse(R"({"a":{"b":{"c":{"d":1}}}})", 3), "[json] nesting deeper than 3", Error);
+  // A million open brackets is refused, not a stack overflow.
+  CHECK_THROWS_AS(json::parse(std::string(1000000, '[')), Error);
+}
+
+TEST_CASE("json refuses numbers beyond a double, naming the member, and text that is not UTF-8") {
+  CHECK_THROWS_WITH_AS(json::parse(R"({"opt":{"lr":1e400}})"),
+                       "[json] number 1e400 is out of the range of a double for \"lr\"", Error);
+  CHECK_THROWS_WITH_AS(json::parse(R"({"values":[1,-2e999]})"),
+                       "[json] number -2e999 is out of the range of a double in an array for \"values\"", Error);
+  CHECK(json::parse("1e308").as_number() == 1e308);
+  CHECK(json::parse("18446744073709551616").as_number() == 18446744073709551616.0);  // beyond 64 bits
+  CHECK_THROWS_AS(json::parse("\"\xC3\""), Error);            // a truncated two-byte sequence
+  CHECK_THROWS_AS(json::parse("\"\xFF\xFE\""), Error);        // bytes that are never UTF-8
+  CHECK(json::parse("\"\xE2\x82\xAC\"").as_string() == "\xE2\x82\xAC");
+}
+
+TEST_CASE("json error messages stay short however long the offending text") {
+  try {
+    json::parse("\"" + std::string(100000, 'a'));
+    FAIL("no throw");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).size() < 300);
+    CHECK(std::string(e.what()).find("offset") != std::string::npos);
+  }
+}
+
+TEST_CASE("json writes only UTF-8: a byte that is not becomes U+FFFD, so the text reads back") {
+  json::Value v = json::Value::object();
+  v.set("path", "caf\xE9/\xE2\x82\xAC/\xF0\x9F\x98\x80/\xED\xA0\x80");  // Latin-1 e-acute, euro, emoji, a surrogate
+  const std::string text = v.dump();
+  CHECK(text == "{\"path\":\"caf\\ufffd/\xE2\x82\xAC/\xF0\x9F\x98\x80/\\ufffd\\ufffd\\ufffd\"}");
+  CHECK(json::parse(text).at("path").as_string() == "caf\xEF\xBF\xBD/\xE2\x82\xAC/\xF0\x9F\x98\x80/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}

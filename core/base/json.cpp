@@ -7,6 +7,8 @@
 #include <limits>
 #include <unordered_set>
 
+#include <nlohmann/json.hpp>
+
 #include "base/error.h"
 
 namespace nnviz::json {
@@ -135,9 +137,31 @@ float Value::get_float(const std::string& key, float def) const {
   return get_member(*this, key, def, [](const Value& m) { return m.as_float(); });
 }
 
+namespace {
+// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0 if there is none.
+size_t utf8_length(const std::string& s, size_t i) {
+  auto byte = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  auto cont = [&](size_t k) { return (byte(k) & 0xC0u) == 0x80u; };
+  const unsigned c = byte(i);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return byte(i + 1) >= lo && byte(i + 1) <= hi && cont(i + 2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return byte(i + 1) >= lo && byte(i + 1) <= hi && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+}  // namespace
+
 std::string escape(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -151,10 +175,15 @@ std::string escape(const std::string& s) {
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;
+        } else if (const size_t n = utf8_length(s, i)) {
+          out.append(s, i, n);
+          i += n;
+          continue;
         } else {
-          out += static_cast<char>(c);
+          out += "\\ufffd";  // JSON text is UTF-8: a byte that is not becomes the replacement character
         }
     }
+    ++i;
   }
   return out + "\"";
 }
@@ -211,186 +240,109 @@ void Value::dump_to(std::string& out, int indent, int depth) const {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parser
+// Parser: nlohmann's (strict RFC 8259, UTF-8 checked, iterative, so deep nesting costs no stack),
+// driven through its event interface so that the tree is built here, under nnviz's own limits.
 
 namespace {
 
-class Parser {
+// Builds a Value from nlohmann's parse events. Refuses what nnviz does not accept in its files and
+// nlohmann's own tree would: nesting deeper than max_depth, a key twice in one object, a number
+// beyond a double. Every refusal becomes one message in `error`.
+class TreeBuilder {
  public:
-  Parser(const std::string& s, int max_depth) : s_(s), max_depth_(max_depth) {}
+  using Json = nlohmann::json;
+  explicit TreeBuilder(int max_depth) : max_depth_(max_depth) {}
 
-  Value document() {
-    Value v = value(0);
-    skip_ws();
-    if (pos_ != s_.size()) fail("trailing characters");
-    return v;
+  bool null() { return put(Value()); }
+  bool boolean(bool b) { return put(Value(b)); }
+  bool number_integer(Json::number_integer_t x) { return put(Value(static_cast<double>(x))); }
+  bool number_unsigned(Json::number_unsigned_t x) { return put(Value(static_cast<double>(x))); }
+  bool number_float(Json::number_float_t x, const std::string&) { return put(Value(x)); }
+  bool string(std::string& s) { return put(Value(std::move(s))); }
+  bool binary(Json::binary_t&) { return refuse("binary values are not JSON"); }
+
+  bool start_object(std::size_t) { return open(Value::object()); }
+  bool start_array(std::size_t) { return open(Value::array()); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& k) {
+    Frame& f = stack_.back();
+    if (!f.keys.insert(k).second) return refuse("duplicate key \"" + k + "\"");
+    f.key = std::move(k);
+    return true;
   }
+
+  bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& e) {
+    if (e.id == 406) {  // a number beyond a double: name the member it was for
+      error = "number " + shorten(token) + " is out of the range of a double" + where();
+      return false;
+    }
+    // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C: what";
+    // nnviz keeps "what" and gives the byte offset instead of line and column.
+    std::string what = e.what();
+    const size_t colon = what.find(": ");
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    error = shorten(what, 160) + " at offset " + std::to_string(position > 0 ? position - 1 : 0);
+    return false;
+  }
+
+  Value root;
+  std::string error;
 
  private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error("[json] " + what + " at offset " + std::to_string(pos_));
-  }
-  bool at_end() const { return pos_ >= s_.size(); }
-  char peek() const { return at_end() ? '\0' : s_[pos_]; }
-  void skip_ws() {
-    while (!at_end() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
-  }
-  void expect(char c) {
-    if (peek() != c || at_end()) fail(std::string("expected '") + c + "'");
-    ++pos_;
-  }
-  void literal(const char* word) {
-    for (const char* p = word; *p; ++p) {
-      if (at_end() || s_[pos_] != *p) fail("invalid literal");
-      ++pos_;
-    }
-  }
-
-  Value value(int depth) {
-    if (depth > max_depth_) fail("nesting deeper than " + std::to_string(max_depth_));
-    skip_ws();
-    if (at_end()) fail("unexpected end of input");
-    switch (s_[pos_]) {
-      case '{': return object(depth);
-      case '[': return array(depth);
-      case '"': return Value(string());
-      case 't': literal("true"); return Value(true);
-      case 'f': literal("false"); return Value(false);
-      case 'n': literal("null"); return Value();
-      default: return Value(number());
-    }
-  }
-
-  Value object(int depth) {
-    expect('{');
-    Value obj = Value::object();
-    skip_ws();
-    if (peek() == '}') { ++pos_; return obj; }
+  struct Frame {
+    Value value;
+    std::string key;                       // the member being read, for an object
     std::unordered_set<std::string> keys;  // duplicates in constant time: a big object is not quadratic
-    for (;;) {
-      skip_ws();
-      if (peek() != '"') fail("expected a string key");
-      std::string key = string();
-      if (!keys.insert(key).second) fail("duplicate key \"" + key + "\"");
-      skip_ws();
-      expect(':');
-      obj.append(std::move(key), value(depth + 1));
-      skip_ws();
-      if (peek() == ',') { ++pos_; continue; }
-      expect('}');
-      return obj;
-    }
+  };
+
+  static std::string shorten(const std::string& s, size_t most = 40) {
+    return s.size() <= most ? s : s.substr(0, most) + "...";
+  }
+  std::string where() const {
+    if (stack_.empty()) return "";
+    const Frame& f = stack_.back();
+    if (f.value.is_object()) return " for \"" + f.key + "\"";
+    return " in an array" + (stack_.size() >= 2 && stack_[stack_.size() - 2].value.is_object()
+                                 ? " for \"" + stack_[stack_.size() - 2].key + "\""
+                                 : std::string());
+  }
+  bool refuse(std::string what) {
+    error = std::move(what);
+    return false;
+  }
+  // A value at depth d (the number of containers around it) is refused when d > max_depth.
+  bool deep() { return static_cast<int>(stack_.size()) > max_depth_; }
+
+  bool put(Value v) {
+    if (deep()) return refuse("nesting deeper than " + std::to_string(max_depth_));
+    if (stack_.empty()) { root = std::move(v); return true; }
+    Frame& f = stack_.back();
+    if (f.value.is_object()) f.value.append(std::move(f.key), std::move(v));
+    else f.value.push(std::move(v));
+    return true;
+  }
+  bool open(Value container) {
+    if (deep()) return refuse("nesting deeper than " + std::to_string(max_depth_));
+    stack_.push_back(Frame{std::move(container), {}, {}});
+    return true;
+  }
+  bool close() {
+    Value done = std::move(stack_.back().value);
+    stack_.pop_back();
+    return put(std::move(done));
   }
 
-  Value array(int depth) {
-    expect('[');
-    Value arr = Value::array();
-    skip_ws();
-    if (peek() == ']') { ++pos_; return arr; }
-    for (;;) {
-      arr.push(value(depth + 1));
-      skip_ws();
-      if (peek() == ',') { ++pos_; continue; }
-      expect(']');
-      return arr;
-    }
-  }
-
-  unsigned hex4() {
-    if (pos_ + 4 > s_.size()) fail("truncated \\u escape");
-    unsigned v = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = s_[pos_++];
-      v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else fail("bad \\u escape");
-    }
-    return v;
-  }
-
-  static void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) out += static_cast<char>(cp);
-    else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-    else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  std::string string() {
-    expect('"');
-    std::string out;
-    for (;;) {
-      if (at_end()) fail("unterminated string");
-      unsigned char c = static_cast<unsigned char>(s_[pos_++]);
-      if (c == '"') return out;
-      if (c < 0x20) fail("control character in string");
-      if (c != '\\') { out += static_cast<char>(c); continue; }
-      if (at_end()) fail("unterminated escape");
-      char e = s_[pos_++];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          unsigned cp = hex4();
-          if (cp >= 0xD800 && cp <= 0xDBFF) {  // surrogate pair
-            if (pos_ + 2 > s_.size() || s_[pos_] != '\\' || s_[pos_ + 1] != 'u') fail("lone surrogate");
-            pos_ += 2;
-            unsigned lo = hex4();
-            if (lo < 0xDC00 || lo > 0xDFFF) fail("bad surrogate pair");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            fail("lone surrogate");
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default: fail("bad escape");
-      }
-    }
-  }
-
-  double number() {
-    const size_t start = pos_;
-    if (peek() == '-') ++pos_;
-    if (peek() == '0') ++pos_;
-    else if (peek() >= '1' && peek() <= '9') while (!at_end() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-    else fail("invalid value");
-    if (peek() == '.') {
-      ++pos_;
-      if (!std::isdigit(static_cast<unsigned char>(peek()))) fail("invalid number");
-      while (!at_end() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      ++pos_;
-      if (peek() == '+' || peek() == '-') ++pos_;
-      if (!std::isdigit(static_cast<unsigned char>(peek()))) fail("invalid number");
-      while (!at_end() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-    }
-    return std::strtod(s_.substr(start, pos_ - start).c_str(), nullptr);
-  }
-
-  const std::string& s_;
-  size_t pos_ = 0;
   int max_depth_;
+  std::vector<Frame> stack_;
 };
 
 }  // namespace
 
-Value parse(const std::string& text, int max_depth) { return Parser(text, max_depth).document(); }
+Value parse(const std::string& text, int max_depth) {
+  TreeBuilder tree(max_depth);
+  if (!nlohmann::json::sax_parse(text, &tree)) throw Error("[json] " + tree.error);
+  return std::move(tree.root);
+}
 
 }  // namespace nnviz::json

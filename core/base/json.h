@@ -1,6 +1,8 @@
-// A small JSON value, parser and writer: enough for safetensors headers, model metadata and
-// configuration files. Objects keep their key order. The parser is strict (RFC 8259), bounds every
-// read and limits nesting depth, so a hostile file is an error, never a crash.
+// A small JSON value and writer, and a parser over nlohmann's: enough for safetensors headers, model
+// metadata and configuration files. Objects keep their key order, and the typed getters name the
+// key in their errors. The parser is nlohmann's strict RFC 8259 one; on top of it nnviz limits
+// nesting depth and refuses duplicate keys and numbers beyond a double, so a hostile file is an
+// error, never a crash.
 #pragma once
 
 #include <map>
@@ -83,7 +85,8 @@ class Value {
   std::vector<std::pair<std::string, Value>> obj_;
 };
 
-// Parses a whole document; throws nnviz::Error("[json] <what> at offset N") on any error.
+// Parses a whole document; throws nnviz::Error("[json] <what>") on any error: a syntax error gives
+// its byte offset ("... at offset N"), a number beyond a double names its key ("... for \"lr\"").
 Value parse(const std::string& text, int max_depth = 64);
 
 std::string escape(const std::string& s);  // the quoted JSON string literal

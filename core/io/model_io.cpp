@@ -74,12 +74,20 @@ LoadedModel model_from_st(const StFile& f, const std::string& name) {
   ModelFile meta;
   NetSpec spec;
   double mean = 0, sd = 1;
+  // Each metadata entry is a JSON text of its own: an error names the entry it is in.
+  auto parse = [](const char* entry, const std::string& text) {
+    try {
+      return json::parse(text);
+    } catch (const Error& e) {
+      throw Error(std::string("the \"") + entry + "\" entry: " + e.what());
+    }
+  };
   try {
-    spec = NetSpec::from_json(json::parse(*arch));
-    if (const std::string* c = f.meta("config")) meta.config = TrainConfig::from_json(json::parse(*c));
+    spec = NetSpec::from_json(parse("architecture", *arch));
+    if (const std::string* c = f.meta("config")) meta.config = TrainConfig::from_json(parse("config", *c));
     meta.config.net = spec;
     if (const std::string* n = f.meta("normalisation")) {
-      const json::Value nv = json::parse(*n);
+      const json::Value nv = parse("normalisation", *n);
       meta.norm.mode = norm_mode_from_string(nv.get_string("mode", "standard"));
       mean = nv.get_number("mean", mean);
       sd = nv.get_number("std", sd);
