@@ -22,8 +22,8 @@ case "$kind" in
            # The app's real-input scenarios too with NNVIZ_TSAN_GUI=1: a TSan build of the GUI and
            # about five minutes more, beyond the test command's budget on two cores.
            if [ "${NNVIZ_TSAN_GUI:-0}" = 1 ]; then targets+=(nnviz); sets+=('^gui real: '); gui=ON; fi ;;
-  address) dir="$root/build-asan"; targets=(test_core test_gradcheck test_engine test_chooser nnviz-cli make_hostile predict_roundtrip nnviz check_screenshot)
-           sets=('^(test_core|test_gradcheck|test_engine|test_chooser|cli|gui: |gui refuses: |gui real: )'); gui=ON ;;
+  address) dir="$root/build-asan"; targets=(test_core test_gradcheck test_engine test_app nnviz-cli make_hostile predict_roundtrip nnviz check_screenshot)
+           sets=('^(test_core|test_gradcheck|test_engine|test_app|cli|gui: |gui refuses: |gui real: )'); gui=ON ;;
   *) echo "sanitize.sh: unknown sanitizer '$kind'" >&2; exit 2 ;;
 esac
 # Configured every time (a few seconds) so that a changed option reaches an existing folder.

@@ -74,10 +74,9 @@ void InstallEventFlags(GLFWwindow* w) {
 int main(int argc, char** argv) {
   Options opt;
   try {
-    ParseOptions(argc, argv, opt);
-    // What can be checked before a window opens is: a bad name or an unwritable output is a
-    // message and exit 2, never an exception out of the frame loop later.
-    if (!opt.compare.empty()) (void)ready_made(opt.compare);
+    if (const int code = ParseOptions(argc, argv, opt); code >= 0) return code;
+    // What can be checked before a window opens is: an unwritable output is a message and exit 2,
+    // never an exception out of the frame loop later.
     for (const std::string* out : {&opt.layout, &opt.screenshot})
       if (!out->empty())
         if (const std::string why = save_destination_problem(*out); !why.empty())

@@ -3,7 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "args.h"
+#include "cli_options.h"
+#include "engine/compare.h"
 #include "views/view_table.h"
 
 namespace nnviz::gui {
@@ -27,74 +28,109 @@ std::string ViewList() {
   return v;
 }
 
-std::string Usage() {
-  return "usage: nnviz [--preset NAME] [--dataset mnist|fashion] [--data DIR] [--data-home DIR]\n"
-         "             [--open VIEW]... [--classroom] [--zoom F] [--load FILE]\n"
-         "  VIEW: " + ViewList() + "\n"
-         "\n"
-         "for tests and measurements (under xvfb-run):\n"
-         "  nnviz --screenshot FILE [--frames N] [--train-steps K] [--layout FILE] [--size WxH]\n"
-         "        [--stage N] [--draw-demo] [--scrub STEP] [--canvas-run] [--compare READY]\n"
-         "        [--save-run FILE] [--save-comparison] [--open-comparison]\n"
-         "  nnviz --bench-frames N | --bench-heatmaps SECONDS | --idle-check SECONDS | --soak SECONDS\n"
-         "        [--redraw-check] [--close-after SECONDS]\n";
+namespace {
+// --size WxH, from 320x240 to 16384x16384.
+bool ReadSize(const std::string& v, int& w, int& h) {
+  char tail = 0;
+  return std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) == 2 && w >= 320 && h >= 240 && w <= 16384 && h <= 16384;
 }
+}  // namespace
 
-bool ParseOptions(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
-      std::fputs(Usage().c_str(), stdout);
-      std::exit(0);
-    }
-  // The same parser as nnviz-cli's: every number checked whole and against its range.
-  const cli::Args a(argc, argv, 1,
-                    {"screenshot", "layout", "preset", "data", "dataset", "frames", "train-steps", "bench-frames",
-                     "open", "scrub", "bench-heatmaps", "stage", "compare", "save-run", "load", "data-home", "zoom",
-                     "idle-check", "close-after", "soak", "size"},
-                    {"draw-demo", "canvas-run", "save-comparison", "open-comparison", "classroom", "redraw-check"});
-  if (!a.positional().empty()) throw Error("unexpected argument '" + a.positional()[0] + "' (see --help)");
-  o.screenshot = a.str("screenshot");
-  o.layout = a.str("layout");
-  o.preset = a.str("preset");
-  o.data_dir = a.str("data");
-  o.dataset = a.str("dataset");
-  o.frames = a.integer("frames", o.frames, 1, 100000);
-  o.train_steps = a.integer("train-steps", 0, 0, 100000000);
-  o.bench_frames = a.integer("bench-frames", 0, 1, 1000000);
-  for (const std::string& v : a.all("open")) {
-    bool known = false;
-    for (const auto& n : OpenViewNames()) known = known || v == n.name;
-    if (!known) throw Error("unknown view '" + v + "' for --open (" + ViewList() + ")");
-    o.open_views.push_back(v);
-  }
-  o.scrub = a.has("scrub") ? a.integer("scrub", 0, 0, 2000000000) : -1;
-  o.bench_heatmaps = a.number("bench-heatmaps", 0, 4, 86400);
-  o.stage = a.integer("stage", 0, 1, 1000) - 1;  // the step-through numbers its stages from 1
-  o.draw_demo = a.has("draw-demo");
-  o.canvas_run = a.has("canvas-run");
-  o.compare = a.str("compare");
-  o.save_run = a.str("save-run");
-  o.load = a.str("load");
-  o.save_comparison = a.has("save-comparison");
-  o.open_comparison = a.has("open-comparison");
-  if (a.has("data-home")) setenv("XDG_DATA_HOME", a.str("data-home").c_str(), 1);
-  o.classroom = a.has("classroom");
-  o.zoom = float(a.number("zoom", 0, 0.5, 3));
-  o.redraw_check = a.has("redraw-check");
-  o.idle_check = a.number("idle-check", 0, 1, 3600);
-  o.close_after = a.number("close-after", 0, 0.1, 3600);
-  o.soak = a.number("soak", 0, 120, 86400);
-  if (a.has("size")) {
-    const std::string v = a.str("size");
-    char tail = 0;
-    if (std::sscanf(v.c_str(), "%dx%d%c", &o.width, &o.height, &tail) != 2 || o.width < 320 || o.height < 240 ||
-        o.width > 16384 || o.height > 16384)
-      throw Error("--size expects WxH from 320x240 to 16384x16384, e.g. 1280x800; got '" + v + "'");
-  }
-  if (!a.has("screenshot"))
-    for (const char* shot_only : {"frames", "train-steps", "layout", "stage", "scrub", "save-run", "compare"})
-      if (a.has(shot_only)) throw Error(std::string("--") + shot_only + " goes with --screenshot (see --help)");
-  return true;
+int ParseOptions(int argc, char** argv, Options& o) {
+  CLI::App app("nnviz: watch neural networks learn", "nnviz");
+  cli::Style(app);
+  std::string data_home, size, open_check;
+  long scrub = -1;
+  int stage = 0;
+
+  cli::AddPreset(app, o.preset);
+  cli::AddDataset(app, o.dataset);
+  cli::AddDataDir(app, o.data_dir);
+  app.add_option("--data-home", data_home, "the nnviz data folder's parent, instead of $XDG_DATA_HOME")
+      ->type_name("DIR");
+  app.add_option("--open", o.open_views, "open a view at start (repeatable). VIEW: " + ViewList())
+      ->type_name("VIEW")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            for (const auto& n : OpenViewNames())
+              if (v == n.name) return "";
+            return "unknown view '" + v + "' (" + ViewList() + ")";
+          },
+          ""));
+  app.add_flag("--classroom", o.classroom, "classroom mode, every choice hidden (a lesson's launcher)");
+  app.add_option("--zoom", o.zoom, "the interface's size (1: the monitor's own scale), as Ctrl+= and Ctrl+- set it")
+      ->type_name("F")
+      ->check(cli::Number(0.5, 3));
+  app.add_option("--load", o.load, "open a run or a model file at start")->type_name("FILE");
+
+  const std::string tests = "For tests and measurements (under xvfb-run)";
+  CLI::Option* shot = app.add_option("--screenshot", o.screenshot, "draw, save a PNG and exit")
+                          ->type_name("FILE")
+                          ->group(tests);
+  // Options that only mean something for a screenshot.
+  auto shot_only = [&](CLI::Option* opt) { return opt->needs(shot)->group(tests); };
+  shot_only(app.add_option("--frames", o.frames, "frames before the screenshot (default 30)")
+                ->type_name("N")
+                ->check(cli::Whole(1, 100000)));
+  shot_only(app.add_option("--train-steps", o.train_steps, "mini-batches to train before the screenshot")
+                ->type_name("K")
+                ->check(cli::Whole(0, 100000000)));
+  shot_only(app.add_option("--layout", o.layout, "also write the window and widget rectangles as JSON")
+                ->type_name("FILE"));
+  shot_only(app.add_option("--stage", stage, "the step-through's stage to show (from 1)")
+                ->type_name("N")
+                ->check(cli::Whole(1, 1000)));
+  shot_only(app.add_option("--scrub", scrub, "scrub the timeline back to this step")
+                ->type_name("STEP")
+                ->check(cli::Whole(0, 2000000000)));
+  shot_only(app.add_option("--save-run", o.save_run, "save the run after training")->type_name("FILE"));
+  shot_only(app.add_option("--compare", o.compare, "start this ready-made comparison")
+                ->type_name("READY")
+                ->check(cli::Named([](const std::string& s) { ready_made(s); })));
+  app.add_option("--size", size, "the window's size, from 320x240 to 16384x16384")
+      ->type_name("WxH")
+      ->group(tests)
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            int w = 0, h = 0;
+            return ReadSize(v, w, h) ? "" : "expects WxH from 320x240 to 16384x16384, e.g. 1280x800; got '" + v + "'";
+          },
+          ""));
+  app.add_flag("--draw-demo", o.draw_demo, "draw a digit on the canvas, as a user would")->group(tests);
+  app.add_flag("--canvas-run", o.canvas_run, "the canvas reads with the run's weights, not the bundled model")
+      ->group(tests);
+  app.add_flag("--save-comparison", o.save_comparison, "save the comparison in the nnviz data folder")->group(tests);
+  app.add_flag("--open-comparison", o.open_comparison, "open the comparison saved there")->group(tests);
+  app.add_option("--bench-frames", o.bench_frames, "measure this many frames' times, paced as a user runs it")
+      ->type_name("N")
+      ->group(tests)
+      ->check(cli::Whole(1, 1000000));
+  app.add_option("--bench-heatmaps", o.bench_heatmaps, "seconds of views-open against views-closed frame times")
+      ->type_name("SECONDS")
+      ->group(tests)
+      ->check(cli::Number(4, 86400));
+  app.add_option("--idle-check", o.idle_check, "measure the app's own CPU use while idle")
+      ->type_name("SECONDS")
+      ->group(tests)
+      ->check(cli::Number(1, 3600));
+  app.add_option("--soak", o.soak, "every view open, training: memory and frame times over time")
+      ->type_name("SECONDS")
+      ->group(tests)
+      ->check(cli::Number(120, 86400));
+  app.add_flag("--redraw-check", o.redraw_check, "draw every frame whole as well, off screen, and compare")
+      ->group(tests);
+  app.add_option("--close-after", o.close_after, "train, then close the window as a user would")
+      ->type_name("SECONDS")
+      ->group(tests)
+      ->check(cli::Number(0.1, 3600));
+
+  if (const int code = cli::Parse(app, argc, argv, "nnviz"); code >= 0) return code;
+  if (!data_home.empty()) setenv("XDG_DATA_HOME", data_home.c_str(), 1);
+  if (!size.empty()) ReadSize(size, o.width, o.height);
+  o.scrub = scrub;
+  o.stage = stage - 1;  // the step-through numbers its stages from 1
+  return -1;
 }
 
 }  // namespace nnviz::gui

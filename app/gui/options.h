@@ -1,7 +1,8 @@
 // The app's command line: what a user starts it with (a preset, a dataset, views to open, a zoom,
 // classroom mode) and what the tests and measurements drive it with (screenshots, layouts,
-// benchmarks, soak and idle checks). One parser for both, the same as nnviz-cli's (args.h): every
-// number checked whole and against its range, an unknown option or view refused.
+// benchmarks, soak and idle checks). Defined once each through CLI11, as nnviz-cli's are
+// (cli_options.h): the help is made from the definitions, every number is checked whole and
+// against its range, an unknown option or view is refused.
 #pragma once
 
 #include <string>
@@ -57,9 +58,8 @@ struct ViewName {
 const std::vector<ViewName>& OpenViewNames();
 
 std::string ViewList();  // "curves|weights|..."
-std::string Usage();
-// Fills o from the command line; --help prints the usage and exits. Throws Error naming the bad
-// option or value.
-bool ParseOptions(int argc, char** argv, Options& o);
+// Fills o from the command line. Returns -1 to go on; otherwise the exit code after printing the
+// help (0) or an error naming the option and the problem (2).
+int ParseOptions(int argc, char** argv, Options& o);
 
 }  // namespace nnviz::gui
