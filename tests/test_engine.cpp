@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "engine/engine.h"
@@ -330,6 +331,34 @@ TEST_CASE("engine: an exception on the training thread reaches the viewer as an 
   run.reset();
   run.step_batch();
   CHECK(settle(run, cur).step == 1);
+}
+
+TEST_CASE("engine: record_async returns at once while the training thread is busy, and is ready after") {
+  // The training thread is held inside a job until the test lets it go: a mini-batch that takes
+  // as long as the test likes. Asking for a record then must not wait for it (the app's Save runs
+  // on the frame), and the record must come once the thread is free, taken between two jobs.
+  Run run(quadrant_config(), small_data());
+  SnapshotCursor cur;
+  run.step_batch(3);
+  settle(run, cur);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> holding{false};
+  run.post([&](Trainer&) {
+    holding = true;
+    released.wait();
+  });
+  REQUIRE(wait_for([&] { return holding.load(); }));
+  json::Value info = json::Value::object();
+  info.set("note", "busy");
+  std::future<RunRecord> rec = run.record_async(info);  // returns although the thread is held
+  CHECK(rec.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+  release.set_value();
+  const RunRecord r = rec.get();
+  CHECK(r.step == 3);
+  CHECK(r.steps.size() == 3);
+  CHECK(r.meta.info.at("note").as_string() == "busy");
+  CHECK(r.meta.info.at("steps").as_number() == 3);
 }
 
 TEST_CASE("engine: destroying a run mid-epoch joins promptly") {

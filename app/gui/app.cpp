@@ -154,6 +154,7 @@ void App::load_data(DatasetKind kind) {
 }
 
 void App::poll() {
+  finish_save(false);
   if (loading.valid() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     try {
       data = loading.get();

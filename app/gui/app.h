@@ -285,7 +285,16 @@ struct App {
   // A new run of these settings and network (an opened file's); false, with the setup as it was,
   // when it could not start.
   bool start_run_with(const TrainConfig& settings, const NetSpec& net);
+  // Saves the run to `path` without waiting: the run is recorded on its training thread between two
+  // mini-batches and written on a thread of its own, so the frame never waits for a mini-batch or
+  // the disk. finish_save (from poll) takes the result and says so.
   void save_model(const std::string& path);
+  struct PendingSave {
+    std::string path;
+    std::future<long> step;  // the step saved; rethrows what the save threw
+    bool same_run = true;    // false once another run replaced the one being saved
+  } pending_save;
+  void finish_save(bool wait);  // takes a finished save's result; with `wait`, waits for it first
   void load_model(const std::string& path);  // prepare_open, then its result at once
   // Reads a run or model file and checks it against the data, touching nothing; returns what
   // replaces the current run with it (load_model, or the Open dialog after asking about unsaved

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -25,6 +26,7 @@ std::string fresh_model_path() {
 }
 
 void App::forget_own_file() {
+  pending_save.same_run = false;  // a save still in flight is of the run before
   own_path.clear();
   model_path = fresh_model_path();
   saved_step = 0;
@@ -61,15 +63,44 @@ std::string App::save_last_session(std::string* problem) {
 
 void App::save_model(const std::string& path) {
   if (!run) return;
+  if (pending_save.step.valid()) {
+    say("Still saving to " + pending_save.path + ": save again in a moment", true);
+    return;
+  }
+  json::Value info = json::Value::object();
+  if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
+  if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
+  // A model file with the curves and the training position in it, written atomically.
+  std::future<RunRecord> record = run->record_async(info);
+  pending_save.path = path;
+  pending_save.same_run = true;
+  pending_save.step = std::async(std::launch::async, [record = std::move(record), path]() mutable {
+    RunRecord r;
+    try {
+      r = record.get();
+    } catch (const std::future_error&) {
+      throw Error("the run ended before it could be recorded");
+    }
+    save_run(path, r);
+    return r.step;
+  });
+  say("Saving the run to " + path + " ...");
+}
+
+void App::finish_save(bool wait) {
+  PendingSave& p = pending_save;
+  if (!p.step.valid()) return;
+  if (!wait && p.step.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
   try {
-    json::Value info = json::Value::object();
-    if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
-    if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
-    run->save_run(path, info);  // a model file with the curves and the training position in it
-    model_path = own_path = path;
-    saved_step = snap.step;
-    remember_file(path);
-    say("Saved the run to " + path + " (a model file; it reopens with its curves)");
+    const long step = p.step.get();
+    remember_file(p.path);
+    if (p.same_run) {
+      model_path = own_path = p.path;
+      saved_step = step;
+      say("Saved the run to " + p.path + " (a model file; it reopens with its curves)");
+    } else {
+      say("Saved the previous run to " + p.path);
+    }
   } catch (const std::exception& e) {
     say(std::string("Could not save: ") + e.what(), true);
   }

@@ -28,6 +28,7 @@ double App::next_frame_due(double now, std::string* why) const {
     if (cond) at(ImGui::GetTime() + 0.1, what);  // a tenth of a second after the last frame
   };
   waiting(loading.valid(), "loading");
+  waiting(pending_save.step.valid(), "saving");  // its message and the file's name come with the next frame
   live(run && !run->idle(), "run");                           // training, stepping, evaluating
   live(compare.cmp && !compare.cmp->idle(), "comparison");    // its view polls the runs each frame
   live(views.playground && playground.pg && (playground.running || playground.steps_to_do > 0),

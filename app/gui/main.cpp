@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
     auto check_close = [&]() {
       if (app.close_now) glfwSetWindowShouldClose(win, GLFW_TRUE), app.close_now = false;
       if (!glfwWindowShouldClose(win) || measuring || app.close_confirmed || !app.kept_at_close.empty()) return;
+      app.finish_save(true);  // a save in flight is part of what the close keeps
       if (!app.unsaved_work()) return;
       std::string why;
       app.kept_at_close = app.save_last_session(&why);
@@ -328,6 +329,7 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_until(next);
       }
     }
+    app.finish_save(true);  // a save in flight ends before the window does
     if (!headless) app.save_settings();
     // Closing the window never loses training: what was not saved is kept for the next session
     // (not after the measuring modes, whose runs are throwaway). The close button kept it in the

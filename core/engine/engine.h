@@ -27,6 +27,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -193,7 +194,10 @@ class Run {
   Network copy_network();
   // Saves the model without stopping training (atomic write); throws Error on failure.
   void save_model(const std::string& path, const json::Value& info = json::Value::object());
-  // Everything needed to reopen this run and continue it (waits for at most one mini-batch).
+  // Everything needed to reopen this run and continue it, taken on the training thread between two
+  // mini-batches. record_async returns at once; its future is ready after at most one mini-batch,
+  // or holds std::future_error (a broken promise) if the run ends first. record() waits for it.
+  std::future<struct RunRecord> record_async(const json::Value& info = json::Value::object());
   struct RunRecord record(const json::Value& info = json::Value::object());
   // record() written to a run file (run_file.h), without stopping training.
   void save_run(const std::string& path, const json::Value& info = json::Value::object());

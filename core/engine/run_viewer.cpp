@@ -100,7 +100,9 @@ void Run::save_model(const std::string& path, const json::Value& info) {
   nnviz::save_model(path, net, meta);
 }
 
-RunRecord Run::record(const json::Value& info) {
+RunRecord Run::record(const json::Value& info) { return record_async(info).get(); }
+
+std::future<RunRecord> Run::record_async(const json::Value& info) {
   auto promise = std::make_shared<std::promise<RunRecord>>();
   auto fut = promise->get_future();
   post([this, promise, info](Trainer& t) {
@@ -130,7 +132,7 @@ RunRecord Run::record(const json::Value& info) {
     r.changes = changes_;
     promise->set_value(std::move(r));
   });
-  return fut.get();
+  return fut;
 }
 
 void Run::save_run(const std::string& path, const json::Value& info) { nnviz::save_run(path, record(info)); }
