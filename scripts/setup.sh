@@ -33,7 +33,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   # run: font and Fashion-MNIST
   fonts-dejavu-core dataset-fashion-mnist
-  # headless GL for the GUI tests; real X input (xdotool) and screen dumps (xwd) for tests/gui_real
+  # headless GL for the GUI tests; real X input (xdotool) and screen dumps (xwd) for tests/app/gui/real
   xvfb xauth libgl1-mesa-dri libglx-mesa0 xdotool x11-apps
   # tools the scripts use; numpy for the test that reads a model file the way the README shows
   ca-certificates xz-utils python3-numpy

@@ -1,5 +1,5 @@
 // The code paths the fuzz targets drive, one function per target. The regression test in the
-// Release suite (tests/test_fuzz_regressions.cpp) replays saved inputs through these same
+// Release suite (tests/core/test_fuzz_regressions.cpp) replays saved inputs through these same
 // functions, so an input that once crashed a fuzzer is checked by every normal test run.
 //
 // Each function accepts any bytes. A bad input must end as an nnviz::Error, which is caught here;

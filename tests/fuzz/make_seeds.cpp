@@ -5,7 +5,7 @@
 //   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image, DIR/config, DIR/run, DIR/comparison and DIR/playground
 //
 // Run files and comparisons come from real, short training runs on a small synthetic dataset
-// (tests/synthetic.h), saved by the engine as the app saves them.
+// (tests/support/synthetic.h), saved by the engine as the app saves them.
 #include <zlib.h>
 
 #include <algorithm>
@@ -20,7 +20,7 @@
 
 #include <stb_image_write.h>
 
-#include "../synthetic.h"
+#include "../support/synthetic.h"
 #include "engine/compare.h"
 #include "engine/engine.h"
 #include "io/model_io.h"

@@ -277,7 +277,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   }
   l.set("setup_params", static_cast<long long>(app_.setup_params));
   // Every named control's and every window's place, for the checks that views use the
-  // space they are given (tests/screen_matrix.py).
+  // space they are given (tests/app/gui/screen_matrix.py).
   json::Value marks = json::Value::object();
   for (const auto& [name, r] : app_.marks) marks.set(name, RectJson(PlotRect{{r.x, r.y}, {r.z, r.w}}));
   l.set("rects", marks);

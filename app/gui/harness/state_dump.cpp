@@ -1,4 +1,4 @@
-// The state dump for tests that drive the real window with X events (tests/gui_real): what the
+// The state dump for tests that drive the real window with X events (tests/app/gui/real): what the
 // app shows and where its controls are, as JSON, in the file NNVIZ_STATE_FILE names. Read-only:
 // nothing here changes the app. It is written from drawn frames only, so a window that stopped
 // drawing leaves a dump that stopped changing, which is what those tests look for.

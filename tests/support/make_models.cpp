@@ -1,4 +1,4 @@
-// Writes the model files the screen checks open (tests/screen_matrix.py): networks a student
+// Writes the model files the screen checks open (tests/app/gui/screen_matrix.py): networks a student
 // builds in the layer editor that the presets do not cover, one wide and one deep.
 //   dense2000.safetensors  784 -> dense 2000 -> relu -> dense 10 (the weights view's 2000 tiles)
 //   conv6bn.safetensors    six 3x3 convolutions (16, 16, 32, 32, 64, 64 filters), each with batch

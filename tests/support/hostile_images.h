@@ -1,5 +1,5 @@
 // Image files that Debian's stb_image misreads unless nnviz checks them (core/data/image_file.h), made
-// in memory for the tests and for tests/make_hostile.cpp.
+// in memory for the tests and for tests/support/make_hostile.cpp.
 #pragma once
 
 #include <zlib.h>

@@ -1,4 +1,4 @@
-// Writes the hostile and unlucky files the CLI refusal tests feed to nnviz-cli (tests/CMakeLists.txt,
+// Writes the hostile and unlucky files the CLI refusal tests feed to nnviz-cli (tests/app/cli/cli_tests.cmake,
 // "cli refuses: ..."): models that do not fit MNIST, models whose activations would take gigabytes,
 // gzip files whose content is far larger than the file, and images that Debian's stb_image would
 // read past or misread. Each is small; what it would cost if it were trusted is in its comment.

@@ -1,0 +1,140 @@
+# nnviz-cli's tests (included by tests/CMakeLists.txt, whose folder the paths below are from).
+# nnviz-cli: bad arguments and bad files exit non-zero with a message, never crash.
+set(CLI $<TARGET_FILE:nnviz-cli>)
+function(cli_test name regex)
+  add_test(NAME "cli: ${name}" COMMAND ${ARGN})
+  set_tests_properties("cli: ${name}" PROPERTIES PASS_REGULAR_EXPRESSION "${regex}")
+endfunction()
+function(cli_fails name regex)
+  # Passes only if the command exits non-zero AND prints the expected message.
+  string(REPLACE ";" "|" args "${ARGN}")  # a ;-list would be split by add_test
+  add_test(NAME "cli: ${name}" COMMAND "${CMAKE_COMMAND}" -DCMD=$<TARGET_FILE:nnviz-cli> "-DARGS=${args}"
+           "-DEXPECT=${regex}" -P "${CMAKE_CURRENT_LIST_DIR}/expect_failure.cmake")
+endfunction()
+cli_test(help "usage: nnviz-cli" ${CLI} --help)
+cli_test("train --help" "--weight-decay" ${CLI} train --help)
+cli_test(presets "mlp100.*\n.*784" ${CLI} presets)
+cli_test(show "label 7" ${CLI} show --index 0 --set test)
+cli_test("train --target-accuracy" "epoch  1/1 [^\n]*\nreached: test accuracy [0-9.]+% >= 80% after epoch 1, [0-9.]+s wall"
+         ${CLI} train --preset mlp30 --epochs 1 --target-accuracy 80)
+cli_fails("no command" "usage: nnviz-cli")
+cli_fails("unknown command" "unknown command 'fly'" fly)
+cli_fails("unknown option" "not expected: .*--bogus" train --bogus 1)
+cli_fails("bad number" "--lr: expects a number, got 'fast'" train --lr fast)
+cli_fails("out of range" "--batch: must be between 1 and 60000, got 0" train --batch 0)
+cli_fails("unknown preset" "unknown preset 'nope'" train --preset nope)
+cli_fails("unknown optimizer" "unknown optimizer 'sgdd'" train --optimizer sgdd)
+cli_fails("missing value" "--epochs needs a value" train --epochs)
+cli_fails("missing data" "not found.*scripts/setup.sh" train --data /nonexistent-folder --epochs 1)
+cli_fails("missing model" "No such file" eval --model /nonexistent.safetensors)
+cli_fails("not a model" "not a safetensors file|too short|header length" eval --model "${CMAKE_CURRENT_SOURCE_DIR}/CMakeLists.txt")
+cli_fails("diverging lr" "learning rate is probably too high" train --preset mlp256 --lr 1000 --epochs 1)
+
+# Hostile and unlucky files (tests/make_hostile.cpp writes them): each is refused with a message
+# naming the file and the problem, within 20 s and 1.5 GB of address space (no limit under the
+# sanitizers, which reserve terabytes of shadow memory).
+set(HOSTILE "${CMAKE_CURRENT_BINARY_DIR}/hostile")
+add_test(NAME "cli refuses: write the hostile files" COMMAND make_hostile "${HOSTILE}")
+set_tests_properties("cli refuses: write the hostile files" PROPERTIES FIXTURES_SETUP hostile)
+if(NNVIZ_SANITIZE)
+  set(REFUSAL_LIMIT_KB 0)
+else()
+  set(REFUSAL_LIMIT_KB 1572864)
+endif()
+function(cli_refuses name regex)
+  string(REPLACE ";" "|" args "${ARGN}")
+  add_test(NAME "cli refuses: ${name}" COMMAND "${CMAKE_COMMAND}" -DCMD=$<TARGET_FILE:nnviz-cli> "-DARGS=${args}"
+           "-DEXPECT=${regex}" -DLIMIT_KB=${REFUSAL_LIMIT_KB} -DSECONDS=20
+           -P "${PROJECT_SOURCE_DIR}/tests/app/gui/expect_refusal.cmake")
+  set_tests_properties("cli refuses: ${name}" PROPERTIES FIXTURES_REQUIRED hostile)
+endfunction()
+set(FITS "the model takes .* but the data has 1x28x28 images")
+cli_refuses("eval, one output and mse" "one-output-mse.safetensors: ${FITS}.*one output per class"
+            eval --model "${HOSTILE}/one-output-mse.safetensors")
+cli_refuses("eval, five outputs" "five-outputs.safetensors: ${FITS}.*one output per class"
+            eval --model "${HOSTILE}/five-outputs.safetensors")
+cli_refuses("eval, colour dense input" "colour-dense.safetensors: the model takes 3x28x28 inputs.*input shapes differ"
+            eval --model "${HOSTILE}/colour-dense.safetensors")
+cli_refuses("eval, colour conv input" "colour-conv.safetensors: the model takes 3x28x28 inputs.*input shapes differ"
+            eval --model "${HOSTILE}/colour-conv.safetensors")
+cli_refuses("eval, 10x10 input" "small-input.safetensors: the model takes 1x10x10 inputs"
+            eval --model "${HOSTILE}/small-input.safetensors")
+cli_refuses("predict, five outputs" "five-outputs.safetensors: ${FITS}"
+            predict --model "${HOSTILE}/five-outputs.safetensors" "${HOSTILE}/top-down.bmp")
+cli_refuses("predict, colour input" "colour-conv.safetensors: the model takes 3x28x28"
+            predict --model "${HOSTILE}/colour-conv.safetensors" "${HOSTILE}/top-down.bmp")
+cli_refuses("eval, a conv padded by 2034" "padded-conv.safetensors.*activation values per sample"
+            eval --model "${HOSTILE}/padded-conv.safetensors")
+cli_refuses("predict, twenty padded convs" "twenty-padded.safetensors.*activation values per sample"
+            predict --model "${HOSTILE}/twenty-padded.safetensors" "${HOSTILE}/top-down.bmp")
+cli_refuses("eval, 997 wide layers" "deep-wide.safetensors.*activation values per sample"
+            eval --model "${HOSTILE}/deep-wide.safetensors")
+cli_refuses("train, gzip declaring 7.8 GB" "train-images-idx3-ubyte.gz: the compressed file declares 7 GB"
+            train --data "${HOSTILE}/bomb" --epochs 1)
+cli_refuses("train, gzip holding more than declared" "train-images-idx3-ubyte.gz: the compressed stream holds more than its header declares"
+            train --data "${HOSTILE}/overfull" --epochs 1)
+cli_refuses("predict, truncated PGM" "truncated.pgm: cannot read the image .truncated: its header declares 28x28 pixels"
+            predict --model "${HOSTILE}/fits.safetensors" "${HOSTILE}/truncated.pgm")
+cli_refuses("predict, empty file" "empty.png: cannot read the image .the file is empty"
+            predict --model "${HOSTILE}/fits.safetensors" "${HOSTILE}/empty.png")
+cli_refuses("predict, a folder" "hostile: cannot read the image .is a folder, not a file"
+            predict --model "${HOSTILE}/fits.safetensors" "${HOSTILE}")
+cli_refuses("predict, not an image" "not-an-image.png: cannot read the image .not an image nnviz reads"
+            predict --model "${HOSTILE}/fits.safetensors" "${HOSTILE}/not-an-image.png")
+cli_refuses("predict, missing image" "nope.png: cannot read the image .No such file"
+            predict --model "${HOSTILE}/fits.safetensors" "${HOSTILE}/nope.png")
+add_test(NAME "cli: predict reads a FIFO and /dev/stdin" COMMAND sh -c
+         "d=$(mktemp -d) && mkfifo \"$d/in\" && (cat \"$1\" > \"$d/in\" &) && \"$0\" predict --model \"$2\" \"$d/in\" && cat \"$1\" | \"$0\" predict --model \"$2\" /dev/stdin; r=$?; rm -rf \"$d\"; exit $r"
+         $<TARGET_FILE:nnviz-cli> "${HOSTILE}/top-down.bmp" "${HOSTILE}/fits.safetensors")
+set_tests_properties("cli: predict reads a FIFO and /dev/stdin" PROPERTIES FIXTURES_REQUIRED hostile
+                     PASS_REGULAR_EXPRESSION "/in: [0-9] .*\n/dev/stdin: [0-9] " TIMEOUT 30)
+cli_test("predict reads a top-down BMP" "top-down.bmp: [0-9]" ${CLI} predict --model "${HOSTILE}/fits.safetensors" "${HOSTILE}/top-down.bmp")
+set_tests_properties("cli: predict reads a top-down BMP" PROPERTIES FIXTURES_REQUIRED hostile)
+cli_refuses("train --save into a missing folder" "cannot save to .*/no-such-folder/m.safetensors: the folder .* does not exist .checked before training"
+            train --preset mlp30 --epochs 1 --save "${HOSTILE}/no-such-folder/m.safetensors")
+cli_refuses("train --save onto a FIFO" "hostile/fifo: is not a regular file"
+            train --preset mlp30 --epochs 1 --save "${HOSTILE}/fifo")
+cli_refuses("compare --save into a missing folder" "no-such-folder/c.json: the folder .* does not exist"
+            compare --ready optimizers --epochs 1 --save "${HOSTILE}/no-such-folder/c")
+
+# A model saved by nnviz-cli is read back by eval, and by the numpy reader shown in the README.
+add_test(NAME "cli: train, save, eval" COMMAND "${CMAKE_COMMAND}" -DCLI=$<TARGET_FILE:nnviz-cli>
+         -DOUT=${CMAKE_CURRENT_BINARY_DIR}/saved-mlp.safetensors -P "${CMAKE_CURRENT_LIST_DIR}/train_save_eval.cmake")
+find_program(DEBIAN_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(DEBIAN_PYTHON)
+  add_test(NAME "model file: read with numpy" COMMAND "${DEBIAN_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/read_model_numpy.py"
+           "${CMAKE_CURRENT_BINARY_DIR}/saved-mlp.safetensors" "${PROJECT_SOURCE_DIR}/data/mnist")
+  set_tests_properties("model file: read with numpy" PROPERTIES DEPENDS "cli: train, save, eval"
+                       PASS_REGULAR_EXPRESSION "numpy agrees")
+endif()
+
+# nnviz-cli predict: images written from the test set and read back get eval's classes; an
+# unreadable file is an error for that file while the others still run.
+add_executable(predict_roundtrip app/cli/predict_roundtrip.cpp)
+target_link_libraries(predict_roundtrip PRIVATE nnviz_core PkgConfig::STB)
+add_test(NAME "cli: predict agrees with eval" COMMAND "${CMAKE_COMMAND}" -DTOOL=$<TARGET_FILE:predict_roundtrip>
+         -DCLI=$<TARGET_FILE:nnviz-cli> -DMODEL=${CMAKE_CURRENT_BINARY_DIR}/saved-mlp.safetensors
+         -DDATA=${PROJECT_SOURCE_DIR}/data/mnist -DOUT=${CMAKE_CURRENT_BINARY_DIR}/predict-images
+         -P "${CMAKE_CURRENT_LIST_DIR}/predict_roundtrip.cmake")
+set_tests_properties("cli: predict agrees with eval" PROPERTIES DEPENDS "cli: train, save, eval")
+cli_fails("predict, unreadable file" "missing.png: cannot read the image"
+          predict --model ${CMAKE_CURRENT_BINARY_DIR}/saved-mlp.safetensors missing.png)
+# A few bytes that declare a 16384x16384 image are refused before anything is decoded.
+cli_fails("predict, huge image" "16384x16384 pixels, more than the 64 megapixels"
+          predict --model ${CMAKE_CURRENT_BINARY_DIR}/saved-mlp.safetensors
+          ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regressions/image/declares-16384x16384.pgm)
+set_tests_properties("cli: predict, unreadable file" "cli: predict, huge image" PROPERTIES DEPENDS "cli: train, save, eval")
+
+# A convolutional net with batch norm (running statistics in the file), saved and read back by eval
+# and by the numpy reader; about 5 s. (Not named "cli: ...": under the sanitizers it takes a minute,
+# and the unit tests there already run every layer it uses.)
+set(CONV_SAVED "model file: a conv net saved by nnviz-cli, read by eval")
+add_test(NAME "${CONV_SAVED}" COMMAND "${CMAKE_COMMAND}" -DCLI=$<TARGET_FILE:nnviz-cli> -DPRESET=cnn-simple
+         -DOUT=${CMAKE_CURRENT_BINARY_DIR}/saved-cnn.safetensors -P "${CMAKE_CURRENT_LIST_DIR}/train_save_eval.cmake")
+if(DEBIAN_PYTHON)
+  add_test(NAME "model file: read a conv net with numpy" COMMAND "${DEBIAN_PYTHON}"
+           "${CMAKE_CURRENT_LIST_DIR}/read_model_numpy.py" "${CMAKE_CURRENT_BINARY_DIR}/saved-cnn.safetensors"
+           "${PROJECT_SOURCE_DIR}/data/mnist")
+  set_tests_properties("model file: read a conv net with numpy" PROPERTIES DEPENDS "${CONV_SAVED}"
+                       PASS_REGULAR_EXPRESSION "numpy agrees")
+endif()

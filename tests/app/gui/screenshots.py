@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""What the app's views must show, checked on headless screenshots.
+
+Each test below starts nnviz under xvfb-run at 1280x800 with the arguments it names. The app trains
+as asked, takes a screenshot and writes a layout file beside it: where each view and plot was drawn,
+and a few values it reports (the canvas's prediction, the step the weights shown are of, ...).
+check_screenshot (check_screenshot.cpp) then holds the picture to the test's expectations: colours
+counted inside a view's rectangle, the training curve across both plots, a region the same as or
+clearly different from another test's screenshot, a reported value.
+
+    screenshots.py --list                               the tests, one a line: NAME|AFTER|...
+    screenshots.py --app A --check C --xvfb X --out DIR NAME   runs one; exit 0 when it holds
+
+CTest registers one test a name (tests/app/gui/gui_tests.cmake), "gui: NAME", run after the tests
+it names in AFTER.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+# Colours the views draw with, as a screenshot shows them (the checks allow a small tolerance).
+RED = (204, 41, 36)            # the diverging colour map's negative end (weights, decision surface)
+BLUE = (43, 89, 204)           # its positive end
+WHITE = (255, 255, 255)        # ink on the drawing canvas and its 28x28 preview
+MATCH_GREEN = (115, 217, 128)  # the step-through's "matches": the update written out equals the real one
+CURVE_ORANGE = (250, 160, 60)  # the network's curve (the playground's fit, the smoothed loss)
+RUN_BLUE = (120, 150, 255)     # a comparison's last run colour, drawn on top
+PURPLE = (190, 140, 250)       # RMSProp's path on the landscape; a run colour of the comparisons
+DIAGONAL_GREEN = (51, 212, 77) # the confusion matrix's diagonal, where the answers are right
+NORM_GREEN = (120, 220, 110)   # layer statistics: the second dense layer's weight norm
+DEAD_RED = (235, 90, 120)      # layer statistics: the dead-ReLU share, the gradient histogram
+HIST_BLUE = (90, 200, 230)     # layer statistics: the histogram of values
+
+TESTS = {}
+
+
+def screenshot(name, *args, after=()):
+    """Registers the function below as the test NAME: nnviz started with ARGS ("{out}" is the
+    folder the screenshots go to), run after the CTest tests named in AFTER."""
+    def register(fn):
+        TESTS[name] = (args, tuple(after), fn)
+        return fn
+    return register
+
+
+class Shot:
+    """One screenshot and its layout file, and the checks a test asks of them."""
+
+    def __init__(self, name, out):
+        self.out = out
+        self.png, self.layout = paths(name, out)
+        self.checks = []
+
+    def shows_curve(self):
+        """The smoothed training curve runs across most of both plots."""
+        self.checks.append("--expect-curve")
+
+    def shows_no_curve(self):
+        self.checks.append("--expect-no-curve")
+
+    def has_colour(self, region, rgb, at_least):
+        """At least AT_LEAST pixels near RGB inside the view or plot REGION."""
+        self.checks += ["--expect-colour", region, *map(str, rgb), str(at_least)]
+
+    def reports(self, key, value):
+        """The app wrote KEY = VALUE into the layout file."""
+        self.checks += ["--expect-key", key, str(value)]
+
+    def differs_from(self, other, region):
+        """REGION looks clearly different in the screenshot of the test OTHER."""
+        self.checks += ["--differ", *paths(other, self.out), region]
+
+    def same_as(self, other, region):
+        """REGION has the same size and looks the same in the screenshot of the test OTHER."""
+        self.checks += ["--same", *paths(other, self.out), region]
+
+
+def paths(name, out):
+    return os.path.join(out, name + ".png"), os.path.join(out, name + ".json")
+
+
+# --- The tests --------------------------------------------------------------------------------
+
+@screenshot("untrained", "--frames", "5")
+def untrained(shot):
+    """Before any training both plots are empty."""
+    shot.shows_no_curve()
+
+
+@screenshot("trained", "--frames", "10", "--train-steps", "3000")
+def trained(shot):
+    shot.shows_curve()
+
+
+@screenshot("fashion", "--frames", "10", "--train-steps", "2000", "--dataset", "fashion", "--preset", "mlp256")
+def fashion(shot):
+    shot.shows_curve()
+
+
+@screenshot("weights-start", "--frames", "5", "--open", "weights")
+def weights_start(shot):
+    """The first layer's weights as tiles in the diverging colours, both ends present."""
+    shot.has_colour("weights", RED, at_least=200)
+    shot.has_colour("weights", BLUE, at_least=200)
+
+
+@screenshot("weights-trained", "--frames", "5", "--train-steps", "1500", "--open", "weights",
+            after=["gui: weights-start"])
+def weights_trained(shot):
+    """The tiles change as the network learns."""
+    shot.has_colour("weights", RED, at_least=200)
+    shot.differs_from("weights-start", "weights")
+
+
+@screenshot("timeline-weights", "--frames", "5", "--train-steps", "1500", "--open", "weights", "--scrub", "0",
+            after=["gui: weights-start", "gui: weights-trained"])
+def timeline_weights(shot):
+    """The timeline scrubbed back to step 0 while the run is at step 1500: the tiles are exactly an
+    untrained run's, and clearly not the trained ones."""
+    shot.reports("weights_step", 0)
+    shot.same_as("weights-start", "weights")
+    shot.differs_from("weights-trained", "weights")
+
+
+@screenshot("timeline-probe", "--frames", "5", "--train-steps", "1500", "--open", "activations", "--draw-demo",
+            "--canvas-run", "--scrub", "0")
+def timeline_probe(shot):
+    """Scrubbed, the probe's pass (activations and probabilities) and the canvas reading with the
+    run's weights are those of step 0 too."""
+    shot.reports("probe_step", 0)
+    shot.reports("canvas_step", 0)
+    shot.reports("weights_step", 0)
+
+
+@screenshot("stepthrough", "--frames", "5", "--train-steps", "200", "--open", "stepthrough", "--open", "activations",
+            "--stage", "9")
+def stepthrough(shot):
+    """The step-through's last stage: the update of one weight, and the check that it matches."""
+    shot.has_colour("stepthrough", MATCH_GREEN, at_least=150)
+
+
+@screenshot("stepthrough-batchnorm", "--frames", "5", "--train-steps", "20", "--preset", "mlp-dropout-bn",
+            "--open", "stepthrough", "--stage", "3")
+def stepthrough_batchnorm(shot):
+    """A batch-norm layer's forward stage: the batch's mean and variance, gamma and beta, and the
+    first value worked through by hand from them, which must give what the layer wrote."""
+    shot.reports("batchnorm_worked", "matches")
+
+
+@screenshot("stepthrough-batchnorm-conv", "--frames", "5", "--train-steps", "20", "--preset", "cnn-simple",
+            "--open", "stepthrough", "--stage", "3")
+def stepthrough_batchnorm_conv(shot):
+    shot.reports("batchnorm_worked", "matches")
+
+
+@screenshot("canvas", "--frames", "5", "--train-steps", "3000", "--draw-demo")
+def canvas(shot):
+    """A scripted drawing of a 3: white ink on the canvas and in the 28x28 preview, and the bundled
+    model (assets/README.md) reads it as a 3."""
+    shot.has_colour("canvas", WHITE, at_least=2000)
+    shot.has_colour("preview", WHITE, at_least=40)
+    shot.reports("canvas_prediction", 3)
+
+
+@screenshot("compare", "--frames", "5", "--train-steps", "400", "--compare", "optimizers")
+def compare(shot):
+    """The optimizer race: seven runs, their curves overlaid in the run colours."""
+    shot.has_colour("compare_loss", RUN_BLUE, at_least=150)
+
+
+@screenshot("compare-save", "--frames", "3", "--train-steps", "300", "--compare", "learning-rates",
+            "--save-comparison", "--data-home", "{out}")
+def compare_save(shot):
+    shot.has_colour("compare_loss", PURPLE, at_least=150)
+
+
+@screenshot("compare-open", "--frames", "3", "--open-comparison", "--data-home", "{out}",
+            after=["gui: compare-save"])
+def compare_open(shot):
+    """A saved comparison reopens with its curves in the run colours."""
+    shot.has_colour("compare_loss", PURPLE, at_least=150)
+
+
+@screenshot("save-run", "--frames", "5", "--train-steps", "2000", "--save-run", "{out}/saved.run.safetensors")
+def save_run(shot):
+    shot.shows_curve()
+
+
+@screenshot("reopen-run", "--frames", "5", "--load", "{out}/saved.run.safetensors", after=["gui: save-run"])
+def reopen_run(shot):
+    """A saved run reopened in a new process: its curves come back without any training."""
+    shot.shows_curve()
+
+
+@screenshot("reopen-last-session", "--frames", "5", "--load", "{out}/session/nnviz/last-session.run.safetensors",
+            after=["gui: close mid-epoch, clean exit"])
+def reopen_last_session(shot):
+    """The training a closed window kept is reopened with its curves."""
+    shot.shows_curve()
+
+
+@screenshot("analysis", "--frames", "5", "--train-steps", "2000", "--open", "analysis")
+def analysis(shot):
+    """The confusion matrix of the current weights: a bright diagonal, every count drawn."""
+    shot.has_colour("confusion", DIAGONAL_GREEN, at_least=200)
+    shot.reports("confusion_dropped", 0)
+
+
+@screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
+def analysis_zoomed(shot):
+    """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""
+    shot.has_colour("confusion", DIAGONAL_GREEN, at_least=200)
+    shot.reports("confusion_dropped", 0)
+
+
+@screenshot("playground-1d", "--frames", "5", "--open", "playground")
+def playground_1d(shot):
+    """sin(x) + x fitted: the network's curve in orange over the target."""
+    shot.has_colour("playground", CURVE_ORANGE, at_least=300)
+
+
+@screenshot("playground-2d", "--frames", "5", "--open", "playground2d")
+def playground_2d(shot):
+    """The spiral's decision surface with both classes' colours."""
+    shot.has_colour("playground", RED, at_least=2000)
+    shot.has_colour("playground", BLUE, at_least=2000)
+
+
+@screenshot("landscape", "--frames", "5", "--open", "landscape")
+def landscape(shot):
+    """The optimizers on Rosenbrock's valley: RMSProp's path in a colour the contours never take."""
+    shot.has_colour("landscape", PURPLE, at_least=150)
+
+
+@screenshot("layer-editor", "--frames", "3", "--preset", "cnn8-16")
+def layer_editor(shot):
+    """The layer editor's parameter count for the deepest conv preset: conv 8*25+8,
+    conv 16*8*25+16, dense 1600*100+100, dense 100*10+10."""
+    shot.reports("setup_params", 8 * 25 + 8 + 16 * 8 * 25 + 16 + 1600 * 100 + 100 + 100 * 10 + 10)
+
+
+@screenshot("layer-stats", "--frames", "5", "--train-steps", "1500", "--preset", "mlp256", "--open", "stats")
+def layer_stats(shot):
+    """Layer statistics of mlp256 (ReLU) after 1500 steps: the weight norms of the second and third
+    dense layers as lines (more pixels than their legend swatches), the first ReLU layer's dead
+    share, and the first layer's histograms of values and of gradients."""
+    shot.has_colour("stats_norms", NORM_GREEN, at_least=180)
+    shot.has_colour("stats_norms", PURPLE, at_least=180)
+    shot.has_colour("stats_dead", DEAD_RED, at_least=250)
+    shot.has_colour("stats_histograms", HIST_BLUE, at_least=1500)
+    shot.has_colour("stats_histograms", DEAD_RED, at_least=300)
+
+
+@screenshot("classroom", "--frames", "3", "--classroom")
+def classroom(shot):
+    """Classroom mode: the sidebar keeps the controls and the views; data, network and training go."""
+    shot.reports("sections_shown", "controls,views")
+
+
+@screenshot("not-classroom", "--frames", "3")
+def not_classroom(shot):
+    shot.reports("sections_shown", "controls,views,data,network,training")
+
+
+@screenshot("zoom", "--frames", "3", "--zoom", "1.5")
+def zoom(shot):
+    """The interface zoomed for a projector: fonts rebuilt at 1.5 x 15 px."""
+    shot.reports("font_size", 22.5)
+
+
+# --- Running them -----------------------------------------------------------------------------
+
+def run(name, app, check, xvfb, out):
+    args, _, fn = TESTS[name]
+    shot = Shot(name, out)
+    fn(shot)
+    for f in (shot.png, shot.layout):
+        if os.path.exists(f):
+            os.remove(f)
+    cmd = [xvfb, "-a", "-s", "-screen 0 1280x800x24", app, "--screenshot", shot.png, "--layout", shot.layout,
+           "--size", "1280x800"] + [a.format(out=out) for a in args]
+    print("run:", " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=280)
+    print(f"nnviz exit: {r.returncode}\n{r.stdout}", flush=True)
+    if r.returncode != 0:
+        print("FAIL: nnviz failed")
+        return 1
+    r = subprocess.run([check, shot.png, shot.layout] + shot.checks, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=120)
+    print(r.stdout, flush=True)
+    if r.returncode != 0:
+        print("FAIL: the screenshot check failed")
+        return 1
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--app")
+    p.add_argument("--check")
+    p.add_argument("--xvfb", default="xvfb-run")
+    p.add_argument("--out")
+    p.add_argument("name", nargs="?")
+    a = p.parse_args()
+    if a.list:
+        for name, (_, after, _) in TESTS.items():
+            print("|".join((name,) + after))
+        return 0
+    if not (a.app and a.check and a.out and a.name in TESTS):
+        p.error("give --app, --check, --out and one of: " + ", ".join(TESTS))
+    os.makedirs(a.out, exist_ok=True)
+    return run(a.name, a.app, a.check, a.xvfb, a.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
