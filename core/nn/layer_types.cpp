@@ -112,6 +112,7 @@ std::vector<LayerType> make_table() {
 
   t = entry("dropout", LayerKind::Regulariser, "out = in * mask / (1 - p)");
   t.main = {"share of values dropped while training", nullptr, &LayerSpec::rate, 0.f, 0.95f};
+  t.detail = StepDetail::Mask;
   t.fresh = [] { return dropout(0.25f); };
   t.make = [](const LayerSpec& s, Shape in) -> std::unique_ptr<Layer> { return std::make_unique<Dropout>(in, s.rate); };
   t.save = [](const LayerSpec& s, json::Value& v) { v.set("rate", static_cast<double>(s.rate)); };
@@ -120,6 +121,7 @@ std::vector<LayerType> make_table() {
 
   t = entry("batchnorm", LayerKind::Regulariser, "out = gamma (in - mean) / sqrt(var + eps) + beta");
   t.trains = true;
+  t.detail = StepDetail::BatchStatistics;
   t.fresh = batchnorm;
   t.make = [](const LayerSpec&, Shape in) -> std::unique_ptr<Layer> { return std::make_unique<BatchNorm>(in); };
   table.push_back(t);

@@ -26,6 +26,13 @@ enum class LayerKind {
   Regulariser,  // dropout, batch norm
 };
 
+// What the step-through adds to a layer's forward stage beyond its formula and numbers.
+enum class StepDetail {
+  None,
+  BatchStatistics,  // the batch's mean and variance, the layer's scale and shift, one value worked by hand
+  Mask,             // which values the dropout mask kept, and the scaling of the kept ones
+};
+
 // The setting the layer editor shows beside the type, when the type has one.
 struct MainSetting {
   const char* what = nullptr;    // its hover text: "units"; null when the type has none
@@ -53,6 +60,7 @@ struct LayerType {
   bool can_die = false;        // its units can output 0 for every sample (layer statistics' dead units)
   const char* forward = "";    // the step-through's formula of the forward pass
   const char* backward = "";   // and of the backward pass; "" where the step-through shows it otherwise
+  StepDetail detail = StepDetail::None;  // the step-through's extra for its forward stage
   MainSetting main;
   std::vector<WindowSetting> window;
   LayerSpec (*fresh)() = nullptr;  // a new layer in the editor, sized for a 28x28 input

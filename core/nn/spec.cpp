@@ -80,7 +80,8 @@ LayerSpec LayerSpec::from_json(const json::Value& v) {
   s.pad = v.get_int("pad", 0);
   s.dilation = v.get_int("dilation", 1);
   s.pool = v.get_int("pool", 2);
-  s.stride = v.get_int("stride", s.type == "maxpool2d" ? s.pool : 1);
+  const LayerType* type = find_layer_type(s.type);
+  s.stride = v.get_int("stride", type && type->main.stride_follows ? s.pool : 1);  // a pool's windows side by side
   s.rate = v.get_float("rate", 0.5f);
   return s;
 }

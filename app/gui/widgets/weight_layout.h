@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/scalar.h"
+#include "nn/layer_types.h"
 #include "nn/spec.h"
 #include "widgets/heatmap.h"
 
@@ -54,7 +55,9 @@ inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shap
 // a convolution's [filters, channels, k, k], else [units, fan-in].
 inline std::vector<int> weight_shape(const LayerSpec& l, int rows, int cols) {
   const int k = l.kernel;
-  if (l.type == "conv2d" && k > 0 && rows % (k * k) == 0) return {cols, rows / (k * k), k, k};
+  const LayerType* t = find_layer_type(l.type);
+  const bool filters = t && t->kind == LayerKind::Weights && t->on_maps;  // a convolution's
+  if (filters && k > 0 && rows % (k * k) == 0) return {cols, rows / (k * k), k, k};
   return {cols, rows};
 }
 
