@@ -10,6 +10,7 @@
 #include "labs/landscape.h"
 #include "widgets/heatmap.h"
 #include "widgets/plot.h"
+#include "widgets/plot_ticks.h"
 
 namespace nnviz::gui {
 
@@ -115,7 +116,7 @@ void DrawLandscape(App& app, bool* open) {
   ImGui::SetCursorScreenPos(p0);
   ImGui::Image(ls.contours.texture(), {side, side});
   const bool hovered = ImGui::IsItemHovered();
-  app.landscape_rect = {p0, {p0.x + side, p0.y + side}};
+  app.report.region("landscape", {p0, {p0.x + side, p0.y + side}});
   ImDrawList* dl = ImGui::GetWindowDrawList();
   auto to_screen = [&](double x, double y) {
     return ImVec2{float(p0.x + (x - s.x0) / (s.x1 - s.x0) * side), float(p0.y + (s.y1 - y) / (s.y1 - s.y0) * side)};

@@ -2,6 +2,7 @@
 
 #include "render/backdrop.h"
 #include "widgets/lines.h"
+#include "widgets/plot_ticks.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -10,68 +11,7 @@
 
 namespace nnviz::gui {
 
-std::vector<double> NiceTicks(double lo, double hi, int target) {
-  std::vector<double> ticks;
-  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return ticks;
-  const double raw = (hi - lo) / target;
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  const double norm = raw / mag;
-  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
-  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
-    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
-  return ticks;
-}
-
 namespace {
-
-void format_value(char* buf, size_t n, double v, const char* unit = "") {
-  const double a = std::fabs(v);
-  if (a != 0 && (a < 1e-3 || a >= 1e6)) std::snprintf(buf, n, "%.2e%s", v, unit);
-  else std::snprintf(buf, n, "%.6g%s", v, unit);
-}
-
-// A tick of a log axis: two significant digits at most, and a short exponent (0.32, 3.2e-4, 2e+6).
-void format_log_tick(char* buf, size_t n, double v) {
-  const double a = std::fabs(v);
-  if (a != 0 && (a < 1e-3 || a >= 1e5)) {
-    char m[32];
-    const int e = int(std::floor(std::log10(a) + 1e-9));
-    std::snprintf(m, sizeof m, "%.2g", v / std::pow(10.0, e));
-    std::snprintf(buf, n, "%se%d", m, e);
-  } else {
-    std::snprintf(buf, n, "%.2g", v);
-  }
-}
-
-// The y axis' ticks (in the axis' own units: log10 of the value on a log axis) and their labels.
-// A log axis ticks whole decades; when it spans less than about two, also 2 and 5 times them.
-std::vector<std::pair<double, std::string>> YTicks(const PlotState& st, const PlotAxes& axes, float h, float fs) {
-  std::vector<std::pair<double, std::string>> out;
-  const int target = std::max(2, int(h / (fs * 2.5f)));
-  char buf[64];
-  if (!st.log_y) {
-    for (double t : NiceTicks(st.y0, st.y1, target)) {
-      format_value(buf, sizeof buf, t * axes.y_scale, axes.y_unit);
-      out.emplace_back(t, buf);
-    }
-    return out;
-  }
-  if (!(st.y1 > st.y0) || !std::isfinite(st.y0) || !std::isfinite(st.y1)) return out;
-  const double span = st.y1 - st.y0;
-  const int every = std::max(1, int(std::ceil(span / target)));  // decades between ticks
-  const bool fine = span < 2.2;
-  for (int d = int(std::floor(st.y0)) - 1; d <= int(std::ceil(st.y1)); ++d) {
-    for (double m : {1.0, 2.0, 5.0}) {
-      if (m != 1 && !fine) continue;
-      if (m == 1 && d % every) continue;
-      const double t = d + std::log10(m);
-      if (t < st.y0 || t > st.y1) continue;
-      format_log_tick(buf, sizeof buf, std::pow(10.0, t));
-      out.emplace_back(t, buf);
-    }
-  }
-  return out;
-}
 
 struct Bounds {
   double x0 = DBL_MAX, x1 = -DBL_MAX, y0 = DBL_MAX, y1 = -DBL_MAX;
@@ -370,7 +310,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     const float x = X(t);
     const float gx = std::floor(x);  // a one-pixel rectangle: crisp, and two triangles
     dl->AddRectFilled({gx, area.min.y}, {gx + 1, area.max.y}, grid);
-    format_value(buf, sizeof buf, t);
+    FormatValue(buf, sizeof buf, t);
     const float tw = ImGui::CalcTextSize(buf).x;
     // The last label may not run past the plot frame (it would be cut at the window edge); a
     // label that would then touch the one before it is left out (its grid line stays).
@@ -517,7 +457,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     const double mx = st.x0 + (io.MousePos.x - area.min.x) / w * (st.x1 - st.x0);
     dl->AddLine({io.MousePos.x, area.min.y}, {io.MousePos.x, area.max.y}, ImGui::GetColorU32(ImGuiCol_Text, 0.3f));
     ImGui::BeginTooltip();
-    format_value(buf, sizeof buf, mx);
+    FormatValue(buf, sizeof buf, mx);
     ImGui::TextDisabled("%s %s", axes.x_label, buf);
     for (const auto& s : series) {
       if (!visible(s)) continue;
@@ -525,8 +465,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       if (i >= s.count) i = s.count - 1;
       if (i > 0 && std::fabs(s.x[i - 1] - mx) < std::fabs(s.x[i] - mx)) --i;
       char xb[32], yb[32];
-      format_value(xb, sizeof xb, s.x[i]);
-      format_value(yb, sizeof yb, double(s.y[i]) * axes.y_scale, axes.y_unit);
+      FormatValue(xb, sizeof xb, s.x[i]);
+      FormatValue(yb, sizeof yb, double(s.y[i]) * axes.y_scale, axes.y_unit);
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.color), "%s: %s  (at %s)", s.label.c_str(), yb, xb);
     }
     ImGui::EndTooltip();

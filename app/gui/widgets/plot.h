@@ -83,7 +83,4 @@ struct PlotState {
 PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<PlotSeries>& series,
                 const std::vector<PlotMarker>& markers, const PlotAxes& axes);
 
-// "Nice" tick positions (1, 2, 5 x 10^k) covering [lo, hi] with about `target` ticks.
-std::vector<double> NiceTicks(double lo, double hi, int target);
-
 }  // namespace nnviz::gui
