@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "frame_report.h"
 #include "data/preprocess.h"
 #include "desktop_chooser.h"
 #include "engine/compare.h"
@@ -164,10 +165,7 @@ struct App {
   LandscapeState landscape;
   TimelineState timeline;
   StatsState stats_view;
-  PlotRect weights_rect{}, step_rect{}, canvas_rect{}, preview_rect{}, compare_rect{}, confusion_rect{}, landscape_rect{};
-  int confusion_dropped = 0;  // confusion-matrix counts that did not fit their cell (tests expect 0)
-  float confusion_number_px = 0;  // the size its counts are drawn at
-  std::string batchnorm_worked;   // the step-through's batch-norm value worked by hand: "matches" the layer's or "differs"
+  FrameReport report;  // where the views drew and what they showed, for the tests (frame_report.h)
   PlotState loss_plot, acc_plot;
   // How much of the curves the view shows, and when that last caught up (curves_view.cpp).
   int curves_steps = 0, curves_evals = 0;
@@ -176,7 +174,6 @@ struct App {
   bool acc_full_range = false;  // the accuracy axis from 0 to 100% (else zoomed to where the run is)
   bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
   bool show_train_acc = true, show_val_acc = true, show_test_acc = true;
-  PlotRect loss_rect{}, acc_rect{}, sidebar_rect{};  // where they were drawn (screenshots, tests)
   // Classroom mode hides the controls a teacher chose (and their shortcuts), so that students see
   // the controls and views the lesson needs. Ctrl+Shift+K (or the settings) leaves it.
   bool classroom = false;
@@ -186,8 +183,6 @@ struct App {
   // the teacher's own choices (as they were read) for the next plain start.
   bool classroom_forced = false;
   std::array<bool, 6> classroom_as_read{};  // classroom and the five hide_* flags from the file
-  std::string sections_shown;  // the sidebar's sections this frame, for the screenshot tests
-  std::string status_line;     // the status bar's text this frame, for the state dump
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions
@@ -264,16 +259,10 @@ struct App {
   // --- a read-only dump of the state for tests that drive the real window (NNVIZ_STATE_FILE,
   // state_dump.cpp): written only when a frame is drawn, so a frozen window gives a frozen dump.
   std::string state_file;
-  std::map<std::string, ImVec4> marks;  // named widgets' rectangles this frame (min x, min y, max x, max y)
-  bool record_marks = false;            // for a screenshot's layout file too
   bool classroom_settings_open = false;  // the sidebar's Classroom fold
   bool batch_unsent = false, epochs_unsent = false;  // typed into the sidebar, not yet given to the run
   // Remembers the last item's rectangle under `name` when the dump or a layout file is on.
-  void mark(const char* name) {
-    if (state_file.empty() && !record_marks) return;
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    marks[name] = {a.x, a.y, b.x, b.y};
-  }
+  void mark(const char* name) { report.mark(name); }
 
   App();
   void load_data(DatasetKind kind);    // in the background; poll() picks it up

@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
       if (!note.empty()) std::fprintf(stderr, "nnviz: %s\n", note.c_str());
     }
     if (opt.zoom > 0) app.ui_zoom = opt.zoom;
-    app.record_marks = !opt.layout.empty();
+    app.report.record_marks = !opt.layout.empty();
     if (opt.classroom) {
       app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices
       app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;
@@ -281,7 +281,7 @@ int main(int argc, char** argv) {
       glfw_time_at_frame = glfwGetTime();
       ui_time_at_frame = ImGui::GetTime();
       app.frame_wanted_at = App::kNever;  // the views ask again in this frame if they still need to
-      app.marks.clear();
+      app.report.marks.clear();
       if (app.settle_frames > 0) --app.settle_frames;
 
       DrawPanes(app);

@@ -40,7 +40,7 @@ double cpu_seconds() {
 }  // namespace
 
 Harness::Harness(const Options& opt, App& app, GLFWwindow* win) : opt_(opt), app_(app), win_(win) {
-  if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app_.state_file = f;
+  if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app_.state_file = f, app_.report.record_marks = true;
   if (const char* f = std::getenv("NNVIZ_CLIP_REPORT"); f && *f) clip_report_ = f;
   ClipCheckEnable(!clip_report_.empty());
 }
@@ -242,22 +242,14 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
 void Harness::write_layout(const FrameDone& f, int& status) {
   json::Value l = json::Value::object();
   l.set("window", RectJson({{0, 0}, ImGui::GetIO().DisplaySize}));
-  l.set("sidebar", RectJson(app_.sidebar_rect));
-  l.set("loss_plot", RectJson(app_.loss_rect));
-  l.set("accuracy_plot", RectJson(app_.acc_rect));
-  l.set("weights", RectJson(app_.weights_rect));
-  l.set("stepthrough", RectJson(app_.step_rect));
-  l.set("canvas", RectJson(app_.canvas_rect));
-  l.set("preview", RectJson(app_.preview_rect));
-  l.set("compare_loss", RectJson(app_.compare_rect));
-  l.set("confusion", RectJson(app_.confusion_rect));
-  l.set("confusion_dropped", app_.confusion_dropped);
-  if (!app_.batchnorm_worked.empty()) l.set("batchnorm_worked", app_.batchnorm_worked);
-  l.set("playground", RectJson(app_.playground.plot_rect));
-  l.set("landscape", RectJson(app_.landscape_rect));
-  l.set("stats_norms", RectJson(app_.stats_view.norm_rect));
-  l.set("stats_dead", RectJson(app_.stats_view.dead_rect));
-  l.set("stats_histograms", RectJson(app_.stats_view.hist_rect));
+  // Where the views drew; every region the checks know is written, (0,0,0,0) when not drawn.
+  const FrameReport& r = app_.report;
+  for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
+                             "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
+                             "stats_histograms"})
+    l.set(region, RectJson(r.region_of(region)));
+  l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
+  if (!r.text_of("batchnorm_worked").empty()) l.set("batchnorm_worked", r.text_of("batchnorm_worked"));
   l.set("stats_points", static_cast<long long>(app_.stats_view.points.size()));
   if (auto w = app_.shown_weights()) l.set("weights_step", static_cast<long long>(w->step));
   if (auto p = app_.shown_probe()) l.set("probe_step", static_cast<long long>(p->step));
@@ -279,7 +271,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   // Every named control's and every window's place, for the checks that views use the
   // space they are given (tests/app/gui/screen_matrix.py).
   json::Value marks = json::Value::object();
-  for (const auto& [name, r] : app_.marks) marks.set(name, RectJson(PlotRect{{r.x, r.y}, {r.z, r.w}}));
+  for (const auto& [name, m] : r.marks) marks.set(name, RectJson(PlotRect{{m.x, m.y}, {m.z, m.w}}));
   l.set("rects", marks);
   json::Value windows = json::Value::object();
   for (const ImGuiWindow* w : GImGui->Windows)
@@ -287,7 +279,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
         !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)))
       windows.set(w->Name, RectJson(PlotRect{w->InnerRect.Min, w->InnerRect.Max}));
   l.set("windows", windows);
-  l.set("sections_shown", app_.sections_shown);
+  l.set("sections_shown", r.text_of("sections_shown"));
   l.set("font_size", double(ImGui::GetFontSize()));
   l.set("steps", static_cast<long long>(app_.snap.step));
   l.set("points", static_cast<long long>(app_.curves.step.size()));

@@ -92,12 +92,14 @@ void WriteStateDump(App& app, long frames) {
   }
   if (app.snap.weights && !app.snap.weights->values.empty())  // the first weight tensor's sum of |w|: did it move?
     d.set("weights_sum", double(app.snap.weights->values[0].cwiseAbs().sum()));
-  d.set("sections", app.sections_shown);  // the sidebar's sections drawn
-  d.set("sidebar_width", double(app.sidebar_rect.max.x - app.sidebar_rect.min.x));
+  const FrameReport& report = app.report;
+  d.set("sections", report.text_of("sections_shown"));  // the sidebar's sections drawn
+  const PlotRect sidebar = report.region_of("sidebar");
+  d.set("sidebar_width", double(sidebar.max.x - sidebar.min.x));
   d.set("dataset", to_string(app.data_kind));
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);
-  d.set("status", app.status_line);
+  d.set("status", report.text_of("status"));
   {
     // What became of the pointer's clicks: the presses the window received, and where ImGui saw
     // the last few land (a click a test made that changed nothing is explained by these).
@@ -219,12 +221,13 @@ void WriteStateDump(App& app, long frames) {
                        probe->acts[0].col(0) == app.data->val.x.col(i));
     d.set("probe", p);
   }
-  if (app.views.analysis && app.confusion_rect.max.x > app.confusion_rect.min.x) {
+  const PlotRect confusion = app.report.region_of("confusion");
+  if (app.views.analysis && confusion.max.x > confusion.min.x) {
     // The confusion matrix as drawn: its place, the counts left out, the size they are drawn at.
     json::Value a = json::Value::object();
-    a.set("confusion", Rect({app.confusion_rect.min.x, app.confusion_rect.min.y, app.confusion_rect.max.x, app.confusion_rect.max.y}));
-    a.set("dropped", app.confusion_dropped);
-    a.set("number_px", double(app.confusion_number_px));
+    a.set("confusion", Rect({confusion.min.x, confusion.min.y, confusion.max.x, confusion.max.y}));
+    a.set("dropped", app.report.number_of("confusion_dropped"));
+    a.set("number_px", app.report.number_of("confusion_number_px"));
     a.set("font_px", double(ImGui::GetFontSize()));
     d.set("analysis", a);
   }
@@ -242,7 +245,7 @@ void WriteStateDump(App& app, long frames) {
     d.set("landscape", l);
   }
   json::Value marks = json::Value::object();
-  for (const auto& [name, r] : app.marks) marks.set(name, Rect(r));
+  for (const auto& [name, m] : app.report.marks) marks.set(name, Rect(m));
   d.set("rects", marks);
   std::string why;
   app.next_frame_due(now, &why);

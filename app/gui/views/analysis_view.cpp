@@ -212,7 +212,7 @@ void DrawAnalysis(App& app, bool* open) {
   const float beside = (avail * 0.55f - label_w) / classes, whole = (avail - label_w) / classes;
   const float cell = std::clamp(std::max(beside, std::min(want, whole)), fs * 1.2f, fs * 3.0f);
   const float number_fs = std::max(fs * 0.45f, std::min(fs, fs * (cell - 3) / std::max(1.f, ImGui::CalcTextSize(widest).x)));
-  app.confusion_number_px = number_fs;
+  app.report.number("confusion_number_px", number_fs);
   const float label_fs = std::min(fs, cell * 0.95f);  // rows never overlap their neighbours
   ImGui::BeginGroup();
   {
@@ -226,8 +226,8 @@ void DrawAnalysis(App& app, bool* open) {
   }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("confusion", {label_w + cell * classes, cell * classes + label_fs * 1.2f});
-  app.confusion_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-  app.confusion_dropped = 0;
+  app.report.region("confusion", {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+  int dropped = 0;  // counts that did not fit their cell (the tests expect none)
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 m = ImGui::GetIO().MousePos;
   for (int t = 0; t < classes; ++t) {
@@ -250,7 +250,7 @@ void DrawAnalysis(App& app, bool* open) {
         dl->AddText(font, number_fs, {a0.x + (cell - 1 - ts.x) / 2, a0.y + (cell - 1 - ts.y) / 2},
                     IM_COL32(235, 235, 235, 255), buf);
       else
-        ++app.confusion_dropped;
+        ++dropped;
       if (ImGui::IsItemHovered() && m.x >= a0.x && m.x < a1.x && m.y >= a0.y && m.y < a1.y) {
         ImGui::SetTooltip("true %s, predicted %s: %d (%.1f%% of the row)\nclick: show them", names[t].c_str(),
                           names[p].c_str(), a.confusion[t][p], share * 100);
@@ -258,6 +258,7 @@ void DrawAnalysis(App& app, bool* open) {
       }
     }
   }
+  app.report.number("confusion_dropped", dropped);
   for (int p = 0; p < classes; ++p) {
     const std::string s1 = names[p].substr(0, 2);
     const ImVec2 ts = font->CalcTextSizeA(label_fs, FLT_MAX, 0, s1.c_str());

@@ -143,7 +143,7 @@ void DrawCanvas(App& app, bool* open) {
   }
   ImGui::Image(c.texture.texture(), {side, side});
   app.mark("canvas.ink");
-  app.canvas_rect = {p0, {p0.x + side, p0.y + side}};
+  app.report.region("canvas", {p0, {p0.x + side, p0.y + side}});
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRect(p0, {p0.x + side, p0.y + side}, ImGui::GetColorU32(ImGuiCol_Border));
   if (ImGui::IsItemHovered()) {
@@ -201,7 +201,7 @@ void DrawCanvas(App& app, bool* open) {
   if (c.digit) {
     const ImVec2 q = ImGui::GetCursorScreenPos();
     ImGui::Image(c.preview.texture(), {small, small});
-    app.preview_rect = {q, {q.x + small, q.y + small}};
+    app.report.region("preview", {q, {q.x + small, q.y + small}});
     if (c.saliency && net) {
       ImGui::SameLine();
       ImGui::Image(c.saliency_map.texture(), {small, small});

@@ -363,7 +363,7 @@ void DrawCompare(App& app, bool* open) {
   ax.y_from_zero = true;
   const float ph = std::max(ImGui::GetFontSize() * 8, h * 0.34f);
   const float pw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  app.compare_rect = DrawPlot("cmp loss", cs.loss_plot, {pw, ph}, loss, {}, ax);
+  app.report.region("compare_loss", DrawPlot("cmp loss", cs.loss_plot, {pw, ph}, loss, {}, ax));
   ImGui::SameLine();
   ax.y_label = "validation accuracy";
   ax.y_from_zero = false;

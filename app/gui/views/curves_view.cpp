@@ -104,7 +104,7 @@ void DrawCurves(App& app, bool* open) {
     ax.y_from_zero = true;
     ax.cursor_x = cursor;
     ax.cursor_label = cursor_label;
-    app.loss_rect = DrawPlot("loss", app.loss_plot, {-1, h}, s, markers, ax);
+    app.report.region("loss_plot", DrawPlot("loss", app.loss_plot, {-1, h}, s, markers, ax));
   }
   {
     std::vector<PlotSeries> s;
@@ -122,7 +122,7 @@ void DrawCurves(App& app, bool* open) {
     ax.legend_bottom = true;
     ax.cursor_x = cursor;
     ax.cursor_label = cursor_label;
-    app.acc_rect = DrawPlot("accuracy", app.acc_plot, {-1, -1}, s, markers, ax);
+    app.report.region("accuracy_plot", DrawPlot("accuracy", app.acc_plot, {-1, -1}, s, markers, ax));
   }
   ImGui::End();
 }

@@ -44,7 +44,6 @@ struct StatsState {
   bool biases = false;      // bias tensors in the plots too
   bool log_counts = false;
   PlotState norm_plot, grad_plot, ratio_plot, dead_plot;
-  PlotRect norm_rect{}, hist_rect{}, dead_rect{};
 };
 
 // Once per frame after the snapshot (App::poll): takes the new points, and when scrubbed makes

@@ -94,7 +94,7 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
   (void)app;
 }
 
-void Regression(PlaygroundState& ps, ImVec2 size) {
+void Regression(PlaygroundState& ps, ImVec2 size, FrameReport& report) {
   Playground& pg = *ps.pg;
   const int n = 400;
   Mat x(1, n);
@@ -130,10 +130,10 @@ void Regression(PlaygroundState& ps, ImVec2 size) {
   PlotAxes ax;
   ax.x_label = "x";
   ax.y_label = "y";
-  ps.plot_rect = DrawPlot("regression", ps.plot, size, s, {}, ax);
+  report.region("playground", DrawPlot("regression", ps.plot, size, s, {}, ax));
 }
 
-void Classification(PlaygroundState& ps, ImVec2 size) {
+void Classification(PlaygroundState& ps, ImVec2 size, FrameReport& report) {
   Playground& pg = *ps.pg;
   // The decision surface: the probability of class 1 over a grid covering the points.
   const int g = 64;
@@ -153,7 +153,7 @@ void Classification(PlaygroundState& ps, ImVec2 size) {
   const float side = std::min(size.x, size.y);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Image(ps.surface.texture(), {side, side});
-  ps.plot_rect = {p0, {p0.x + side, p0.y + side}};
+  report.region("playground", {p0, {p0.x + side, p0.y + side}});
   ImDrawList* dl = ImGui::GetWindowDrawList();
   auto to_screen = [&](double x, double y) {
     return ImVec2{float(p0.x + (x + r) / (2 * r) * side), float(p0.y + (r - y) / (2 * r) * side)};
@@ -312,8 +312,8 @@ void DrawPlayground(App& app, bool* open) {
   const float main_h = std::max(fs * 6, std::min(avail.y * 0.7f, avail.y - fs * 8));
   const float side = std::min(avail.x * 0.62f, main_h);  // room beside it for the unit thumbnails
   const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, main_h} : ImVec2{side, side};
-  if (ps.mode == 0) Regression(ps, main_size);
-  else Classification(ps, main_size);
+  if (ps.mode == 0) Regression(ps, main_size, app.report);
+  else Classification(ps, main_size, app.report);
   std::vector<PlotSeries> curves;
   curves.push_back({ps.mode == 0 ? "train MSE" : "train loss", ps.xs.data(), ps.losses.data(), int(ps.xs.size()),
                     IM_COL32(250, 160, 60, 255), 1.8f, false, nullptr});

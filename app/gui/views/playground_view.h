@@ -39,7 +39,6 @@ struct PlaygroundState {
   std::string notice;
   std::vector<float> xs, losses, test_losses;
   PlotState plot, loss_plot;
-  PlotRect plot_rect{};
   Heatmap surface;
   std::vector<Mat> units;
   std::vector<std::unique_ptr<Heatmap>> unit_maps;

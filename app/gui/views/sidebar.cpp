@@ -298,7 +298,7 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::Begin("##sidebar", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoFocusOnAppearing);
-  app.sidebar_rect = {ImGui::GetWindowPos(), {ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y}};
+  app.report.region("sidebar", {ImGui::GetWindowPos(), {ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y}});
   if (app.sidebar_folded) {
     // A strip with the way back; the keys (Space, S, E, ...) work as ever.
     if (ImGui::ArrowButton("unfold", ImGuiDir_Right)) app.sidebar_folded = false;
@@ -320,12 +320,13 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
   app.mark("sidebar.fold");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide the sidebar (Ctrl+B)");
   const bool cls = app.classroom;
-  app.sections_shown = "controls,views";
+  std::string shown = "controls,views";  // the sections drawn, for the tests
   ControlsSection(app);
   ViewsSection(app);
-  if (!(cls && app.hide_data)) DataSection(app), app.sections_shown += ",data";
-  if (!(cls && app.hide_setup)) NetworkSection(app), app.sections_shown += ",network";
-  if (!(cls && app.hide_optimizer)) OptimizerSection(app), app.sections_shown += ",training";
+  if (!(cls && app.hide_data)) DataSection(app), shown += ",data";
+  if (!(cls && app.hide_setup)) NetworkSection(app), shown += ",network";
+  if (!(cls && app.hide_optimizer)) OptimizerSection(app), shown += ",training";
+  app.report.text("sections_shown", shown);
   ImGui::End();
 }
 

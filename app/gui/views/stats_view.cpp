@@ -160,7 +160,7 @@ void DrawLayerStats(App& app, bool* open) {
     ax.x_label = "step";
     ax.y_label = "||W||";
     ax.y_from_zero = true;
-    st.norm_rect = DrawPlot("weight norm", st.norm_plot, {half, row}, series_of(st.norm), markers, ax);
+    app.report.region("stats_norms", DrawPlot("weight norm", st.norm_plot, {half, row}, series_of(st.norm), markers, ax));
   }
   ImGui::SameLine();
   {
@@ -182,7 +182,7 @@ void DrawLayerStats(App& app, bool* open) {
     ImGui::TextWrapped("Dead ReLUs: this network has no ReLU layer.");
     ImGui::PopStyleColor();
     ImGui::EndChild();
-    st.dead_rect = {};
+    app.report.region("stats_dead", {});
   } else {
     std::vector<PlotSeries> s;
     for (size_t i = 0; i < st.dead.size(); ++i) {
@@ -200,7 +200,7 @@ void DrawLayerStats(App& app, bool* open) {
     ax.y_label = "dead units";
     ax.y_from_zero = true;
     ax.y_fixed_max = 1.0f;
-    st.dead_rect = DrawPlot("dead relu", st.dead_plot, {half, row}, s, markers, ax);
+    app.report.region("stats_dead", DrawPlot("dead relu", st.dead_plot, {half, row}, s, markers, ax));
   }
 
   // Histograms of one tensor.
@@ -228,7 +228,7 @@ void DrawLayerStats(App& app, bool* open) {
     ImGui::SameLine();
     std::snprintf(title, sizeof title, "gradients   ||dL/dW|| = %.4g", double(ps.grad_norm));
     DrawHistogram(title, ps.grads, IM_COL32(235, 90, 120, 255), hsize, st.log_counts);
-    st.hist_rect = {h0, {h0.x + avail.x, h0.y + hsize.y}};
+    app.report.region("stats_histograms", {h0, {h0.x + avail.x, h0.y + hsize.y}});
   }
   ImGui::End();
 }

@@ -60,14 +60,14 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoFocusOnAppearing);
   const RunSnapshot& s = app.snap;
-  // Each piece of the bar is formatted once, drawn, and kept in app.status_line (the state dump
-  // for tests reports the bar as shown).
-  app.status_line.clear();
+  // Each piece of the bar is formatted once, drawn, and kept in `line` (the state dump for tests
+  // reports the bar as shown).
+  std::string line;
   std::string text;
   auto piece = [&](const char* fmt, auto... args) -> const char* {
     text.resize(size_t(std::max(0, std::snprintf(nullptr, 0, fmt, args...))));
     std::snprintf(text.data(), text.size() + 1, fmt, args...);
-    app.status_line += (app.status_line.empty() ? "" : " ") + text;
+    line += (line.empty() ? "" : " ") + text;
     return text.c_str();
   };
   if (app.run) {
@@ -155,6 +155,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
     // and in the message log.
     TextElided(err ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.9f, 0.85f, 0.5f, 1), piece("%s", msg.c_str()));
   }
+  app.report.text("status", line);
   ImGui::End();
   ImGui::PopStyleVar();
   DrawMessageLog(app);

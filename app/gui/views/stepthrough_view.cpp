@@ -93,7 +93,7 @@ void Numbers(const char* label, const Mat& m, int col, const Shape& s, int stage
 // batch (and its pixels), gamma and beta, and the first value of the chosen sample worked through
 // and checked against what the layer wrote.
 void BatchNormDetail(const StepTrace& t, int layer, const Mat& in, const Mat& out, const Shape& s, int j,
-                     std::string* verdict) {
+                     FrameReport* report) {
   const int C = std::max(1, s.c), per = int(in.rows()) / C, N = int(in.cols());
   if (C * per != in.rows() || N == 0) return;
   const Mat* gamma = nullptr;
@@ -140,7 +140,7 @@ void BatchNormDetail(const StepTrace& t, int layer, const Mat& in, const Mat& ou
     const double x = double(in(0, j)), xhat = (x - mean[0]) / std::sqrt(var[0] + BatchNorm::kEps);
     const double y = double(gamma->data()[0]) * xhat + double(beta->data()[0]);
     const bool same = std::fabs(y - double(out(0, j))) <= 1e-4 * std::max(1.0, std::fabs(y));
-    *verdict = same ? "matches" : "differs";
+    report->text("batchnorm_worked", same ? "matches" : "differs");
     ImGui::TextWrapped("value 0 of sample %d: xhat = (%.5g - %.5g) / sqrt(%.5g + %g) = %.5g;  y = %.5g * %.5g + %.5g = %.5g "
                        "(the layer wrote %.5g)",
                        j, x, mean[0], var[0], BatchNorm::kEps, xhat, double(gamma->data()[0]), xhat, double(beta->data()[0]), y,
@@ -244,8 +244,8 @@ void DrawStepThrough(App& app, bool* open) {
     return;
   }
   StepState& ss = app.step_view;
-  app.step_rect = {ImGui::GetWindowPos(),
-                   {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}};
+  const ImVec2 at = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  app.report.region("stepthrough", {at, {at.x + size.x, at.y + size.y}});
   const auto& trace = app.snap.trace;
   if (!trace || !app.run) {
     ImGui::TextWrapped("Pause the training and press Step (S): the mini-batch it trains is recorded here, "
@@ -332,8 +332,11 @@ void DrawStepThrough(App& app, bool* open) {
     TextAtSpaces("%s     %s -> %s", formula_of(layers[i]).c_str(), app.in_shapes[i].str().c_str(),
                  app.out_shapes[i].str().c_str());
     ImGui::PopStyleColor();
-    if (layers[i].type == "batchnorm" && !use_probe) BatchNormDetail(t, i, acts[i], acts[i + 1], app.in_shapes[i], j, &app.batchnorm_worked);
-    if (layers[i].type == "dropout" && !use_probe) DropoutDetail(layers[i], acts[i], acts[i + 1], j);
+    const LayerType* type = find_layer_type(layers[i].type);
+    const StepDetail detail = type && !use_probe ? type->detail : StepDetail::None;  // a probe has no batch
+    if (detail == StepDetail::BatchStatistics)
+      BatchNormDetail(t, i, acts[i], acts[i + 1], app.in_shapes[i], j, &app.report);
+    if (detail == StepDetail::Mask) DropoutDetail(layers[i], acts[i], acts[i + 1], j);
     Numbers("in ", acts[i], j, app.in_shapes[i], ss.stage);
     Numbers("out", acts[i + 1], j, app.out_shapes[i], ss.stage);
     show(acts[i + 1], app.out_shapes[i], fs * 10);

@@ -119,7 +119,7 @@ void DrawWeights(App& app, bool* open) {
     app.redraw_by(ImGui::GetTime());  // the grid for the new room in the next frame
   }
   const bool clicked = HeatmapImageZoomable(ws.map, room.x, room.y, ws.zoom, &hx, &hy);
-  app.weights_rect = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+  app.report.region("weights", {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
   app.mark("weights.image");
   int t, r, c;
   if (hx >= 0 && L.tiles.locate(hx, hy, t, r, c)) {
