@@ -2,8 +2,9 @@
 // rectangle a name), where the named controls are, and a few values the screenshot and real-input
 // tests check (the step-through's worked batch-norm value, the confusion matrix's counts that did
 // not fit, the sidebar's sections, the status bar's text). Views write it as they draw; only the
-// harness (harness/) reads it, for a screenshot's layout file and the real-input tests' state dump.
-// App holds one; no view reads another's entries.
+// harness (harness/) reads it, for a screenshot's layout file and the real-input tests' state dump,
+// and only then is anything kept: without a reader every call returns at once, so a frame a user
+// sees pays nothing for it. App holds one; no view reads another's entries.
 #pragma once
 
 #include <imgui.h>
@@ -20,14 +21,20 @@ struct FrameReport {
   std::map<std::string, ImVec4> marks;       // named controls this frame (min x, min y, max x, max y)
   std::map<std::string, std::string> texts;  // "batchnorm_worked": "matches", "sections_shown", "status"
   std::map<std::string, double> numbers;     // "confusion_dropped", "confusion_number_px"
-  bool record_marks = false;                 // controls' places are kept (a layout file or a dump is on)
+  bool recording = false;                    // a layout file or a state dump is on: keep what is reported
 
-  void region(const std::string& name, PlotRect r) { regions[name] = r; }
-  void text(const std::string& name, std::string v) { texts[name] = std::move(v); }
-  void number(const std::string& name, double v) { numbers[name] = v; }
-  // The last item's rectangle under `name`, when marks are recorded.
+  void region(const char* name, PlotRect r) {
+    if (recording) regions[name] = r;
+  }
+  void text(const char* name, std::string v) {
+    if (recording) texts[name] = std::move(v);
+  }
+  void number(const char* name, double v) {
+    if (recording) numbers[name] = v;
+  }
+  // The last item's rectangle under `name`.
   void mark(const char* name) {
-    if (!record_marks) return;
+    if (!recording) return;
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     marks[name] = {a.x, a.y, b.x, b.y};
   }

@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
       if (!note.empty()) std::fprintf(stderr, "nnviz: %s\n", note.c_str());
     }
     if (opt.zoom > 0) app.ui_zoom = opt.zoom;
-    app.report.record_marks = !opt.layout.empty();
+    app.report.recording = !opt.layout.empty();
     if (opt.classroom) {
       app.classroom_forced = true;  // for this session; the settings file keeps the teacher's choices
       app.classroom = app.hide_setup = app.hide_optimizer = app.hide_data = app.hide_reset = app.hide_files = true;

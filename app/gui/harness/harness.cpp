@@ -40,7 +40,7 @@ double cpu_seconds() {
 }  // namespace
 
 Harness::Harness(const Options& opt, App& app, GLFWwindow* win) : opt_(opt), app_(app), win_(win) {
-  if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app_.state_file = f, app_.report.record_marks = true;
+  if (const char* f = std::getenv("NNVIZ_STATE_FILE"); f && *f) app_.state_file = f, app_.report.recording = true;
   if (const char* f = std::getenv("NNVIZ_CLIP_REPORT"); f && *f) clip_report_ = f;
   ClipCheckEnable(!clip_report_.empty());
 }
