@@ -213,12 +213,13 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
   const bool analysed = (!app_.views.analysis || app_.analysis.result) &&
                         (!app_.views.playground || (app_.playground.pg && app_.playground.pg->steps() >= 3000)) &&
                         (!app_.views.landscape || app_.landscape.shown >= app_.landscape.steps);
-  if (trained && !save_started_ && !opt_.save_run.empty()) {
-    app_.save_model(opt_.save_run);
-    save_started_ = true;
+  // --save-run and --save-comparison, once, as soon as the training asked for is done.
+  if (trained && !saved_) {
+    if (!opt_.save_run.empty()) app_.save_model(opt_.save_run);
+    if (opt_.save_comparison && app_.compare.cmp)
+      app_.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
+    saved_ = true;
   }
-  if (trained && frames_after_ == 0 && opt_.save_comparison && app_.compare.cmp)
-    app_.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
   // The frames the screenshot waits for, but the first (a window whose content just changed
   // shows its scroll bar from the next frame on).
   if (trained && analysed && frames_after_ >= 1 && !clip_report_.empty()) ClipCheckFrame();

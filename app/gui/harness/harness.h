@@ -74,7 +74,7 @@ class Harness {
   // --screenshot
   bool steps_requested_ = false, trace_requested_ = false;
   int frames_after_ = 0;
-  bool save_started_ = false;  // --save-run: the save was asked for (it ends a few frames later)
+  bool saved_ = false;  // --save-run and --save-comparison were carried out (a run's save ends a few frames later)
   // --close-after
   bool close_started_ = false;
   // --idle-check
