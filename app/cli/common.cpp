@@ -54,8 +54,4 @@ void save_or_rescue(const std::string& path, const std::function<void(const std:
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The commands: each one's options (defined once, with their checks; the help is made from them)
-// and what it does.
-
 }  // namespace nnviz::cli

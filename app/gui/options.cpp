@@ -39,7 +39,7 @@ bool ReadSize(const std::string& v, int& w, int& h) {
 int ParseOptions(int argc, char** argv, Options& o) {
   CLI::App app("nnviz: watch neural networks learn", "nnviz");
   cli::Style(app);
-  std::string data_home, size, open_check;
+  std::string data_home, size;
   long scrub = -1;
   int stage = 0;
 

@@ -2,8 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cctype>
-#include <cstdlib>
 #include <limits>
 #include <unordered_set>
 
