@@ -16,11 +16,35 @@
 
 namespace nnviz::gui {
 
-std::vector<std::pair<const char*, bool*>> Views::remembered() {
-  std::vector<std::pair<const char*, bool*>> r;
-  for (const ViewEntry& v : ViewTable()) r.push_back({v.name, &(this->*v.open)});
-  r.push_back({"tile", &tile});
-  return r;
+Views::Views() {
+  for (const ViewEntry& v : ViewTable()) slots_.push_back({v.make(), v.open_at_first});
+}
+
+size_t Views::checked_index(int i) {
+  if (i < 0) throw std::logic_error("a view state that is not in the view table");
+  return size_t(i);
+}
+
+bool& Views::open(const char* name) {
+  const int i = ViewIndex(name);
+  if (i < 0) throw std::logic_error(std::string("no view named ") + name);
+  return slots_[size_t(i)].open;
+}
+
+void Views::reset_switches() {
+  for (size_t i = 0; i < slots_.size(); ++i) slots_[i].open = ViewTable()[i].open_at_first;
+  demo = false;
+  tile = true;
+}
+
+void Views::save_switches(json::Value& views) const {
+  for (size_t i = 0; i < slots_.size(); ++i) views.set(ViewTable()[i].name, slots_[i].open);
+  views.set("tile", tile);
+}
+
+void Views::load_switches(const json::Value& views) {
+  for (size_t i = 0; i < slots_.size(); ++i) slots_[i].open = views.get_bool(ViewTable()[i].name, slots_[i].open);
+  tile = views.get_bool("tile", tile);
 }
 
 namespace {
@@ -196,7 +220,7 @@ void App::poll() {
     UpdateInside(*this);
     pace.update(run.get(), snap, now_s());
   }
-  if ((run && !run->idle()) || (compare.cmp && !compare.cmp->idle())) trained_at = now_s();
+  if ((run && !run->idle()) || racing()) trained_at = now_s();
 }
 
 bool App::has_news() const {
@@ -246,7 +270,9 @@ void App::start_run() {
     run.reset();  // joins the old run's threads
     run = std::move(fresh);
     forget_own_file();  // a new run has no file of its own yet (opening one sets it just after)
-    compare.cmp.reset();  // a new dataset or network: the race, if any, is over
+    // The views let go of the old run; they redraw from the new run's first snapshot (their
+    // textures stay).
+    for (size_t i = 0; i < views.size(); ++i) views.state_at(i).new_run();
     run->set_speed(speed);
     setup_of_run = setup.net;
     in_shapes.clear();
@@ -256,12 +282,6 @@ void App::start_run() {
       in_shapes.push_back(shapes.layer(i).in_shape());
       out_shapes.push_back(shapes.layer(i).out_shape());
     }
-    // The views keep their textures; they redraw from the new run's first snapshot.
-    weights_view.dirty = true;
-    weights_view.param = 0;
-    acts_view.step = -1;
-    acts_view.maps.clear();
-    step_view.step = -1;
     set_probe(probe_index);
     cursor = SnapshotCursor{};
     curves.clear();
@@ -282,12 +302,9 @@ void App::load_settings() {
   try {
     const auto bytes = read_file(settings_path(), "settings", 1 << 20);
     const json::Value v = json::parse(std::string(bytes.begin(), bytes.end()));
-    if (const auto* w = v.find("views")) {
-      for (auto [name, on] : views.remembered()) *on = w->get_bool(name, *on);
-    }
+    if (const auto* w = v.find("views")) views.load_switches(*w);
+    for (size_t i = 0; i < views.size(); ++i) views.state_at(i).load_settings(v);
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
-    acc_full_range = v.get_bool("acc_full_range", acc_full_range);
-    loss_plot.log_y = v.get_bool("log_loss", loss_plot.log_y);
     speed = v.get_number("speed", speed);
     watch_speed = v.get_number("watch_speed", watch_speed);
     if (!(speed >= 0 && speed <= kMaxSpeed)) speed = kWatchSpeed;
@@ -318,12 +335,10 @@ void App::load_settings() {
 void App::save_settings() const {
   json::Value v = json::Value::object();
   json::Value w = json::Value::object();
-  Views shown = views;
-  for (auto [name, on] : shown.remembered()) w.set(name, *on);
+  views.save_switches(w);
   v.set("views", w);
   v.set("x_in_epochs", x_in_epochs);
-  v.set("acc_full_range", acc_full_range);
-  v.set("log_loss", loss_plot.log_y);
+  for (size_t i = 0; i < views.size(); ++i) views.state_at(i).save_settings(v);
   v.set("speed", speed);
   v.set("watch_speed", watch_speed);
   v.set("ui_zoom", double(ui_zoom));

@@ -14,27 +14,18 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <typeindex>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "frame_report.h"
 #include "data/preprocess.h"
 #include "desktop_chooser.h"
-#include "engine/compare.h"
 #include "engine/engine.h"
-#include "labs/analysis.h"
-#include "labs/landscape.h"
-#include "labs/playground.h"
 #include "train/presets.h"
-#include "views/activations_view.h"
-#include "views/analysis_view.h"
-#include "views/canvas_view.h"
-#include "views/compare_view.h"
 #include "views/inside.h"
-#include "views/landscape_view.h"
-#include "views/playground_view.h"
-#include "views/stepthrough_view.h"
-#include "views/weights_view.h"
+#include "views/view_table.h"
 #include "widgets/controls.h"
 #include "widgets/heatmap.h"
 #include "widgets/plot.h"
@@ -72,22 +63,50 @@ struct Curves {
   std::string evals_to_csv() const; // one row per evaluation
 };
 
-struct Views {
-  bool curves = true;
-  bool weights = false;
-  bool activations = false;
-  bool stepthrough = false;
-  bool canvas = false;
-  bool compare = false;
-  bool analysis = false;
-  bool playground = false;
-  bool landscape = false;
-  bool stats = false;  // layer statistics
+// Every view's state and its window's switch, one of each per line of the view table
+// (views/view_table.h), in the table's order. A view reaches its own state by its type:
+// app.views.state<WeightsState>().
+class Views {
+ public:
+  Views();  // a new state for every view; open: the ones the table opens on a first start
+  template <class S>
+  S& state() { return static_cast<S&>(*slots_[index<S>()].state); }
+  template <class S>
+  const S& state() const { return static_cast<const S&>(*slots_[index<S>()].state); }
+  template <class S>
+  bool& open() { return slots_[index<S>()].open; }
+  template <class S>
+  bool open() const { return slots_[index<S>()].open; }
+  bool& open(const char* name);  // by the table's name; throws std::logic_error on an unknown one
+  // By place in the table.
+  size_t size() const { return slots_.size(); }
+  ViewState& state_at(size_t i) { return *slots_[i].state; }
+  const ViewState& state_at(size_t i) const { return *slots_[i].state; }
+  bool& open_at(size_t i) { return slots_[i].open; }
+  bool open_at(size_t i) const { return slots_[i].open; }
+  // Every switch as on a first start: the table's first views open, Tile on, the demo closed
+  // (the states stay, as a closed window's do).
+  void reset_switches();
+  // The settings file's "views" object: every view's switch by its name, and Tile (the
+  // developers' demo window is not remembered).
+  void save_switches(json::Value& views) const;
+  void load_switches(const json::Value& views);
+
   bool demo = false;  // ImGui's own demo window, for developers
   bool tile = true;   // arrange the open views in the main area; off: free, remembered windows
-  // Every view's switch by its settings name, and Tile (the developers' demo window is not
-  // remembered).
-  std::vector<std::pair<const char*, bool*>> remembered();
+
+ private:
+  struct Slot {
+    std::unique_ptr<ViewState> state;
+    bool open = false;
+  };
+  std::vector<Slot> slots_;
+  template <class S>
+  static size_t index() {
+    static const size_t i = checked_index(ViewIndex(std::type_index(typeid(S))));
+    return i;
+  }
+  static size_t checked_index(int i);  // throws std::logic_error for a type not in the table
 };
 
 // The run's pace as the status bar shows it, on the GUI's clock (status_bar.cpp). The engine's
@@ -155,25 +174,9 @@ struct App {
 
   // --- views
   Views views;
-  WeightsState weights_view;
-  ActivationsState acts_view;
-  StepState step_view;
-  CanvasState canvas;
-  CompareState compare;
-  AnalysisState analysis;
-  PlaygroundState playground;
-  LandscapeState landscape;
   TimelineState timeline;
-  StatsState stats_view;
   FrameReport report;  // where the views drew and what they showed, for the tests (frame_report.h)
-  PlotState loss_plot, acc_plot;
-  // How much of the curves the view shows, and when that last caught up (curves_view.cpp).
-  int curves_steps = 0, curves_evals = 0;
-  double curves_shown_at = -1;
-  bool x_in_epochs = false;
-  bool acc_full_range = false;  // the accuracy axis from 0 to 100% (else zoomed to where the run is)
-  bool show_raw_loss = true, show_smooth_loss = true, show_val_loss = true, show_test_loss = false;
-  bool show_train_acc = true, show_val_acc = true, show_test_acc = true;
+  bool x_in_epochs = false;  // the curves' and the race's x axis
   // Classroom mode hides the controls a teacher chose (and their shortcuts), so that students see
   // the controls and views the lesson needs. Ctrl+Shift+K (or the settings) leaves it.
   bool classroom = false;
@@ -255,6 +258,7 @@ struct App {
   double news_check_interval(double now) const;
   // The race's runs: collects their new points (as its view does) and tells whether there were any.
   bool take_comparison_news();
+  bool racing() const;  // the race's runs are training
 
   // --- a read-only dump of the state for tests that drive the real window (NNVIZ_STATE_FILE,
   // state_dump.cpp): written only when a frame is drawn, so a frozen window gives a frozen dump.
@@ -376,7 +380,6 @@ std::string TimeStamp();
 // dialogs, the shortcuts (views/panes.cpp).
 void DrawPanes(App& app);
 void DrawSidebar(App& app, ImVec2 pos, ImVec2 size);
-void DrawCurves(App& app, bool* open);
 void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size);
 void DrawFileDialogs(App& app);
 void HandleShortcuts(App& app);

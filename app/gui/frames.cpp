@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app.h"
+#include "views/compare_view.h"
 
 namespace nnviz::gui {
 
@@ -30,12 +31,11 @@ double App::next_frame_due(double now, std::string* why) const {
   waiting(loading.valid(), "loading");
   waiting(pending_save.step.valid(), "saving");  // its message and the file's name come with the next frame
   live(run && !run->idle(), "run");                           // training, stepping, evaluating
-  live(compare.cmp && !compare.cmp->idle(), "comparison");    // its view polls the runs each frame
-  live(views.playground && playground.pg && (playground.running || playground.steps_to_do > 0),
-       "playground");                                         // trains in its view's frames
-  waiting(playground.csv_loading.valid(), "playground-csv");  // a CSV file being read: its view waits for it
-  live(views.landscape && landscape.shown < landscape.steps, "landscape");  // a few steps a frame
-  waiting(views.analysis && analysis.pending.valid(), "analysis");          // picked up by its view
+  for (size_t i = 0; i < views.size(); ++i) {  // each view says what it needs (views/view.h)
+    const FrameNeed need = views.state_at(i).needs_frames(views.open_at(i));
+    live(need.kind == FrameNeed::Live, need.why);
+    waiting(need.kind == FrameNeed::Waiting, need.why);
+  }
   // Requests a frame carries out: dialogs open at the start of the next one, PNGs are read from it.
   live(confirm_request || close_request || close_now || open_save_dialog || open_load_dialog, "dialog");
   live(!png_requests.empty(), "png");
@@ -64,9 +64,15 @@ double App::news_check_interval(double now) const {
   return now - trained_at < 10 ? 0.05 : 1.0;
 }
 
+bool App::racing() const {
+  const CompareState& race = views.state<CompareState>();
+  return race.cmp && !race.cmp->idle();
+}
+
 bool App::take_comparison_news() {
-  if (!compare.cmp) return false;
-  Comparison& c = *compare.cmp;
+  CompareState& race = views.state<CompareState>();
+  if (!race.cmp) return false;
+  Comparison& c = *race.cmp;
   auto tally = [&c] {
     std::vector<size_t> t;
     for (size_t i = 0; i < c.size(); ++i) {

@@ -13,9 +13,9 @@ const std::vector<ViewName>& OpenViewNames() {
   static const std::vector<ViewName> names = [] {
     std::vector<ViewName> v;
     for (const ViewEntry& e : ViewTable()) {
-      const bool playground = e.open == &Views::playground;
-      v.push_back({e.name, e.open, playground ? 0 : -1});
-      if (playground) v.push_back({"playground2d", e.open, 1});  // the playground opened on its 2-D mode
+      const bool playground = std::string(e.name) == "playground";
+      v.push_back({e.name, e.name, playground ? 0 : -1});
+      if (playground) v.push_back({"playground2d", e.name, 1});  // the playground opened on its 2-D mode
     }
     return v;
   }();

@@ -52,7 +52,7 @@ struct Options {
 // mode).
 struct ViewName {
   const char* name;
-  bool Views::*on;
+  const char* view;     // the view it opens (the view table's name)
   int playground_mode;  // for the playground: 0 the 1-D regression, 1 the 2-D classification; else -1
 };
 const std::vector<ViewName>& OpenViewNames();

@@ -12,6 +12,10 @@
 #include <vector>
 
 #include "app.h"
+#include "views/activations_view.h"
+#include "views/curves_view.h"
+#include "views/inside.h"
+#include "views/weights_view.h"
 
 namespace nnviz::gui {
 
@@ -43,8 +47,7 @@ bool BenchInsideFrame(App& app, double seconds, double t_run, int& status) {
   static Bench b;
   constexpr double kPhase = 2.0, kSettle = 0.4, kWarmup = 1.0;
   if (!b.started) {
-    app.views = Views{};
-    app.views.curves = true;
+    app.views.reset_switches();  // the curves alone
     app.run->set_epochs(1000000);
     app.run->play();
     b.started = true;
@@ -91,19 +94,19 @@ bool BenchInsideFrame(App& app, double seconds, double t_run, int& status) {
       if (b.open_rate.empty() || b.closed_rate.empty()) status = 3;
       return true;
     }
-    app.views.weights = app.views.activations = app.views.stats = open;
+    app.views.open<WeightsState>() = app.views.open<ActivationsState>() = app.views.open<StatsState>() = open;
   }
   if (!b.measuring && t_run - b.phase_start >= kSettle) {
     b.measuring = true;
     b.m_t = t_run;
     b.m_step = step;
     b.w_updates = b.a_updates = b.frames = 0;
-    b.w_seen = app.weights_view.updated;
-    b.a_seen = app.acts_view.updated;
+    b.w_seen = app.views.state<WeightsState>().updated;
+    b.a_seen = app.views.state<ActivationsState>().updated;
   } else if (b.measuring) {
     ++b.frames;
-    if (app.weights_view.updated != b.w_seen) ++b.w_updates, b.w_seen = app.weights_view.updated;
-    if (app.acts_view.updated != b.a_seen) ++b.a_updates, b.a_seen = app.acts_view.updated;
+    if (app.views.state<WeightsState>().updated != b.w_seen) ++b.w_updates, b.w_seen = app.views.state<WeightsState>().updated;
+    if (app.views.state<ActivationsState>().updated != b.a_seen) ++b.a_updates, b.a_seen = app.views.state<ActivationsState>().updated;
   }
   return false;
 }

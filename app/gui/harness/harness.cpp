@@ -17,6 +17,16 @@
 #include "base/json.h"
 #include "harness/clip_check.h"
 #include "render/png.h"
+#include "views/activations_view.h"
+#include "views/analysis_view.h"
+#include "views/canvas_view.h"
+#include "views/compare_view.h"
+#include "views/curves_view.h"
+#include "views/inside.h"
+#include "views/landscape_view.h"
+#include "views/playground_view.h"
+#include "views/stepthrough_view.h"
+#include "views/weights_view.h"
 
 namespace nnviz::gui {
 
@@ -49,20 +59,20 @@ void Harness::start() {
   for (const auto& v : opt_.open_views)
     for (const auto& n : OpenViewNames())
       if (v == n.name) {
-        app_.views.*n.on = true;
-        if (n.playground_mode >= 0) app_.playground.mode = n.playground_mode;
+        app_.views.open(n.view) = true;
+        if (n.playground_mode >= 0) app_.views.state<PlaygroundState>().mode = n.playground_mode;
       }
-  if (opt_.canvas_run) app_.canvas.use_bundled = false;
+  if (opt_.canvas_run) app_.views.state<CanvasState>().use_bundled = false;
   if (opt_.draw_demo) {
     // A "3" in two arcs, drawn off-centre and small, the way a hurried user might.
-    app_.views.canvas = true;
-    app_.canvas.ink.assign(size_t(app_.canvas.size) * app_.canvas.size, 0.f);
+    app_.views.open<CanvasState>() = true;
+    app_.views.state<CanvasState>().ink.assign(size_t(app_.views.state<CanvasState>().size) * app_.views.state<CanvasState>().size, 0.f);
     auto arc = [&](float cx, float cy, float r, float a0, float a1) {
       ImVec2 prev{cx + r * std::cos(a0), cy + r * std::sin(a0)};
       for (int k = 1; k <= 24; ++k) {
         const float a = a0 + (a1 - a0) * k / 24;
         const ImVec2 p{cx + r * std::cos(a), cy + r * std::sin(a)};
-        CanvasStroke(app_.canvas, prev, p, 16, false);
+        CanvasStroke(app_.views.state<CanvasState>(), prev, p, 16, false);
         prev = p;
       }
     };
@@ -158,13 +168,13 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
     status = 1;
   }
   // Phase 1: K mini-batches at full pace; phase 2 (step-through open): one recorded step.
-  const bool want_trace = app_.views.stepthrough;
+  const bool want_trace = app_.views.open<StepState>();
   const long want = opt_.compare.empty() ? opt_.train_steps + (want_trace ? 1 : 0) : 0;
   if (app_.run && !steps_requested_ && opt_.open_comparison) {
-    app_.views.compare = true;
-    app_.views.curves = false;
+    app_.views.open<CompareState>() = true;
+    app_.views.open<CurvesState>() = false;
     try {
-      app_.compare.saved = std::make_unique<SavedComparison>(
+      app_.views.state<CompareState>().saved = std::make_unique<SavedComparison>(
           load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "nnviz: %s\n", e.what());
@@ -180,14 +190,14 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
   }
   if (app_.run && !steps_requested_ && !opt_.compare.empty()) {
     // A ready-made comparison, each run trained K mini-batches (the main run stays at 0).
-    app_.views.compare = true;
-    app_.views.curves = false;
-    app_.compare.spec = ready_made(opt_.compare);
-    app_.compare.values_text.clear();
-    for (const auto& v : app_.compare.spec.values)
-      app_.compare.values_text += (app_.compare.values_text.empty() ? "" : ",") + v;
-    app_.compare.cmp = std::make_unique<Comparison>(app_.compare.spec, app_.data);
-    for (size_t i = 0; i < app_.compare.cmp->size(); ++i) app_.compare.cmp->run(i).run_steps(opt_.train_steps);
+    app_.views.open<CompareState>() = true;
+    app_.views.open<CurvesState>() = false;
+    app_.views.state<CompareState>().spec = ready_made(opt_.compare);
+    app_.views.state<CompareState>().values_text.clear();
+    for (const auto& v : app_.views.state<CompareState>().spec.values)
+      app_.views.state<CompareState>().values_text += (app_.views.state<CompareState>().values_text.empty() ? "" : ",") + v;
+    app_.views.state<CompareState>().cmp = std::make_unique<Comparison>(app_.views.state<CompareState>().spec, app_.data);
+    for (size_t i = 0; i < app_.views.state<CompareState>().cmp->size(); ++i) app_.views.state<CompareState>().cmp->run(i).run_steps(opt_.train_steps);
     steps_requested_ = true;
   } else if (app_.run && !steps_requested_) {
     if (opt_.train_steps > 0) app_.run->run_steps(opt_.train_steps);
@@ -196,13 +206,13 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
     app_.run->step_batch();
     trace_requested_ = true;
   }
-  const bool compared = !app_.compare.cmp || (app_.compare.cmp->idle() && !app_.compare.series.empty() &&
-                                             long(app_.compare.series[0].step.size()) >= opt_.train_steps);
+  const bool compared = !app_.views.state<CompareState>().cmp || (app_.views.state<CompareState>().cmp->idle() && !app_.views.state<CompareState>().series.empty() &&
+                                             long(app_.views.state<CompareState>().series[0].step.size()) >= opt_.train_steps);
   const bool trained = app_.run && app_.snap.step >= want && app_.run->idle() && (!want_trace || app_.snap.trace) &&
                        compared;
-  if (trained && opt_.stage >= 0) app_.step_view.stage = opt_.stage;
+  if (trained && opt_.stage >= 0) app_.views.state<StepState>().stage = opt_.stage;
   if (trained && opt_.scrub >= 0) app_.timeline.scrub = opt_.scrub;
-  if (trained && app_.views.analysis && !app_.analysis.result && !app_.analysis.pending.valid() && app_.snap.weights) {
+  if (trained && app_.views.open<AnalysisState>() && !app_.views.state<AnalysisState>().result && !app_.views.state<AnalysisState>().pending.valid() && app_.snap.weights) {
     try {
       StartAnalysis(app_);
     } catch (const std::exception& e) {
@@ -210,14 +220,14 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
       status = 1;
     }
   }
-  const bool analysed = (!app_.views.analysis || app_.analysis.result) &&
-                        (!app_.views.playground || (app_.playground.pg && app_.playground.pg->steps() >= 3000)) &&
-                        (!app_.views.landscape || app_.landscape.shown >= app_.landscape.steps);
+  const bool analysed = (!app_.views.open<AnalysisState>() || app_.views.state<AnalysisState>().result) &&
+                        (!app_.views.open<PlaygroundState>() || (app_.views.state<PlaygroundState>().pg && app_.views.state<PlaygroundState>().pg->steps() >= 3000)) &&
+                        (!app_.views.open<LandscapeState>() || app_.views.state<LandscapeState>().shown >= app_.views.state<LandscapeState>().steps);
   // --save-run and --save-comparison, once, as soon as the training asked for is done.
   if (trained && !saved_) {
     if (!opt_.save_run.empty()) app_.save_model(opt_.save_run);
-    if (opt_.save_comparison && app_.compare.cmp)
-      app_.compare.cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
+    if (opt_.save_comparison && app_.views.state<CompareState>().cmp)
+      app_.views.state<CompareState>().cmp->save(data_home() + "/comparison.json", data_home() + "/comparison.csv");
     saved_ = true;
   }
   // The frames the screenshot waits for, but the first (a window whose content just changed
@@ -251,21 +261,21 @@ void Harness::write_layout(const FrameDone& f, int& status) {
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   if (!r.text_of("batchnorm_worked").empty()) l.set("batchnorm_worked", r.text_of("batchnorm_worked"));
-  l.set("stats_points", static_cast<long long>(app_.stats_view.points.size()));
+  l.set("stats_points", static_cast<long long>(app_.views.state<StatsState>().points.size()));
   if (auto w = app_.shown_weights()) l.set("weights_step", static_cast<long long>(w->step));
   if (auto p = app_.shown_probe()) l.set("probe_step", static_cast<long long>(p->step));
   l.set("timeline_snapshots", static_cast<long long>(app_.timeline.snaps.size()));
-  if (!app_.canvas.use_bundled && app_.canvas.live) l.set("canvas_step", static_cast<long long>(app_.canvas.live_step));
-  if (app_.playground.pg) {
-    auto& pg = *app_.playground.pg;
+  if (!app_.views.state<CanvasState>().use_bundled && app_.views.state<CanvasState>().live) l.set("canvas_step", static_cast<long long>(app_.views.state<CanvasState>().live_step));
+  if (app_.views.state<PlaygroundState>().pg) {
+    auto& pg = *app_.views.state<PlaygroundState>().pg;
     l.set("playground_steps", static_cast<long long>(pg.steps()));
-    if (app_.playground.mode == 0) l.set("playground_test_mse", pg.mean_squared_error(pg.test()));
+    if (app_.views.state<PlaygroundState>().mode == 0) l.set("playground_test_mse", pg.mean_squared_error(pg.test()));
     else l.set("playground_test_accuracy", pg.accuracy(pg.test()));
   }
-  if (app_.canvas.probs.size() > 0) {
+  if (app_.views.state<CanvasState>().probs.size() > 0) {
     int top = 0;
-    for (int k = 1; k < app_.canvas.probs.size(); ++k)
-      if (app_.canvas.probs[k] > app_.canvas.probs[top]) top = k;
+    for (int k = 1; k < app_.views.state<CanvasState>().probs.size(); ++k)
+      if (app_.views.state<CanvasState>().probs[k] > app_.views.state<CanvasState>().probs[top]) top = k;
     l.set("canvas_prediction", top);
   }
   l.set("setup_params", static_cast<long long>(app_.setup_params));
@@ -308,9 +318,10 @@ bool Harness::soak_frame(const FrameDone& f) {
     return resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
   };
   if (t_play_ < 0) {
-    app_.views = Views{};
-    app_.views.weights = app_.views.activations = app_.views.stepthrough = app_.views.canvas = true;
-    app_.views.analysis = app_.views.curves = app_.views.stats = true;
+    Views& v = app_.views;
+    v.reset_switches();
+    v.open<WeightsState>() = v.open<ActivationsState>() = v.open<StepState>() = v.open<CanvasState>() = true;
+    v.open<AnalysisState>() = v.open<CurvesState>() = v.open<StatsState>() = true;
     app_.run->set_epochs(1000000);
     app_.run->play();
     t_play_ = f.t_run;

@@ -12,6 +12,12 @@
 
 #include "app.h"
 #include "base/json.h"
+#include "views/activations_view.h"
+#include "views/analysis_view.h"
+#include "views/compare_view.h"
+#include "views/landscape_view.h"
+#include "views/playground_view.h"
+#include "views/weights_view.h"
 
 namespace nnviz::gui {
 
@@ -126,8 +132,8 @@ void WriteStateDump(App& app, long frames) {
     d.set("input", in);
   }
   json::Value views = json::Value::array();
-  for (const auto& [name, open] : app.views.remembered())
-    if (*open && std::string(name) != "tile") views.push(name);
+  for (size_t i = 0; i < app.views.size(); ++i)
+    if (app.views.open_at(i)) views.push(ViewTable()[i].name);
   d.set("views", views);
   d.set("popups", VisiblePopups());
   d.set("help", app.show_help);          // the keyboard shortcuts overlay
@@ -173,14 +179,14 @@ void WriteStateDump(App& app, long frames) {
     d.set("style_sizes", z);
     d.set("ui_zoom", double(app.ui_zoom));
   }
-  if (app.views.compare) {  // the race being set up
+  if (app.views.open<CompareState>()) {  // the race being set up
     json::Value c = json::Value::object();
-    c.set("values", app.compare.values_text);
-    c.set("vary", to_string(app.compare.spec.what));
-    c.set("epochs", app.compare.spec.base.epochs);
+    c.set("values", app.views.state<CompareState>().values_text);
+    c.set("vary", to_string(app.views.state<CompareState>().spec.what));
+    c.set("epochs", app.views.state<CompareState>().spec.base.epochs);
     d.set("compare_setup", c);
   }
-  if (const CompareState& cs = app.compare; cs.cmp) {
+  if (const CompareState& cs = app.views.state<CompareState>(); cs.cmp) {
     json::Value c = json::Value::object(), steps = json::Value::array();
     bool running = false;
     for (size_t i = 0; i < cs.cmp->size(); ++i) {
@@ -197,7 +203,7 @@ void WriteStateDump(App& app, long frames) {
     c.set("target", std::string(target));
     d.set("comparison", c);
   }
-  if (const PlaygroundState& ps = app.playground; ps.pg || ps.csv_loading.valid() || !ps.error.empty()) {
+  if (const PlaygroundState& ps = app.views.state<PlaygroundState>(); ps.pg || ps.csv_loading.valid() || !ps.error.empty()) {
     json::Value p = json::Value::object();
     p.set("mode", ps.mode);
     p.set("running", ps.running);
@@ -209,7 +215,7 @@ void WriteStateDump(App& app, long frames) {
     p.set("csv_reads", static_cast<long long>(ps.csv_reads));
     d.set("playground", p);
   }
-  if (app.views.activations && app.run && app.data && app.data->val.count > 0) {
+  if (app.views.open<ActivationsState>() && app.run && app.data && app.data->val.count > 0) {
     // The probe chosen and whether the run's latest probe pass is of that image yet.
     json::Value p = json::Value::object();
     p.set("index", app.probe_index);
@@ -222,7 +228,7 @@ void WriteStateDump(App& app, long frames) {
     d.set("probe", p);
   }
   const PlotRect confusion = app.report.region_of("confusion");
-  if (app.views.analysis && confusion.max.x > confusion.min.x) {
+  if (app.views.open<AnalysisState>() && confusion.max.x > confusion.min.x) {
     // The confusion matrix as drawn: its place, the counts left out, the size they are drawn at.
     json::Value a = json::Value::object();
     a.set("confusion", Rect({confusion.min.x, confusion.min.y, confusion.max.x, confusion.max.y}));
@@ -231,17 +237,17 @@ void WriteStateDump(App& app, long frames) {
     a.set("font_px", double(ImGui::GetFontSize()));
     d.set("analysis", a);
   }
-  if (app.views.weights) {
+  if (app.views.open<WeightsState>()) {
     json::Value w = json::Value::object();
-    w.set("zoom", double(app.weights_view.zoom.zoom));
-    w.set("centre", Point(app.weights_view.zoom.cx, app.weights_view.zoom.cy));  // the magnifier's, in shares of the tiles
+    w.set("zoom", double(app.views.state<WeightsState>().zoom.zoom));
+    w.set("centre", Point(app.views.state<WeightsState>().zoom.cx, app.views.state<WeightsState>().zoom.cy));  // the magnifier's, in shares of the tiles
     d.set("weights", w);
   }
-  if (app.views.landscape) {
+  if (app.views.open<LandscapeState>()) {
     json::Value l = json::Value::object();
-    l.set("shown", app.landscape.shown);
-    l.set("steps", app.landscape.steps);
-    l.set("highlight", app.landscape.highlight);  // the path picked by the pointer, -1: none
+    l.set("shown", app.views.state<LandscapeState>().shown);
+    l.set("steps", app.views.state<LandscapeState>().steps);
+    l.set("highlight", app.views.state<LandscapeState>().highlight);  // the path picked by the pointer, -1: none
     d.set("landscape", l);
   }
   json::Value marks = json::Value::object();

@@ -8,6 +8,8 @@
 #include <cstdio>
 
 #include "app.h"
+#include "views/activations_view.h"
+#include "views/weights_view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
@@ -94,7 +96,7 @@ void DrawActivations(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  ActivationsState& as = app.acts_view;
+  ActivationsState& as = app.views.state<ActivationsState>();
   if (!app.data || !app.run) {
     ImGui::TextDisabled("No run yet.");
     ImGui::End();
@@ -202,8 +204,8 @@ void DrawActivations(App& app, bool* open) {
         if (clicked && param >= 0 && channel < w->values[size_t(param)].cols()) {
           app.sel_param = param;
           app.sel_index = channel * int(w->values[size_t(param)].rows());
-          app.weights_view.param = param;
-          app.weights_view.dirty = true;
+          app.views.state<WeightsState>().param = param;
+          app.views.state<WeightsState>().dirty = true;
           app.say("Selected " + w->names[size_t(param)] + (os.h > 1 ? " filter " : " unit ") + std::to_string(channel) +
                   ": the weights view shows the tensor, the step-through its first incoming weight");
         }

@@ -6,19 +6,25 @@
 #include <memory>
 #include <vector>
 
+#include "views/view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 
 struct App;
 
-struct ActivationsState {
+struct ActivationsState : ViewState {
   std::vector<std::unique_ptr<Heatmap>> maps;
   std::vector<double> scales;
   std::vector<float> buf;
   ImVec2 room{0, 0};  // each map's room: the grids are laid out to fill it
   long step = -1;
   double updated = -1e9;
+
+  void new_run() override {
+    step = -1;
+    maps.clear();
+  }
 };
 
 void DrawActivations(App& app, bool* open);

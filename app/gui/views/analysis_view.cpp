@@ -10,6 +10,8 @@
 
 #include "app.h"
 #include "labs/analysis.h"
+#include "views/activations_view.h"
+#include "views/analysis_view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
@@ -70,7 +72,7 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
     if (clicked && app.run) {
       const char* split = &s == &app.data->val ? "validation" : &s == &app.data->test ? "test" : "training";
       app.set_probe_input(s.x.col(i), s.y[i], std::string(split) + " image #" + std::to_string(i));
-      app.views.activations = true;
+      app.views.open<ActivationsState>() = true;
     }
   }
 }
@@ -80,7 +82,7 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
 void StartAnalysis(App& app) {
   // The run's latest published weights (batch norm's statistics included), in a network of the
   // run's architecture: read from the snapshot, never waiting on the training thread.
-  AnalysisState& as = app.analysis;
+  AnalysisState& as = app.views.state<AnalysisState>();
   const std::shared_ptr<const WeightsView> weights = app.snap.weights;
   if (!weights || !app.data) throw Error("no weights or data yet");
   auto net = std::make_shared<Network>(app.setup_of_run);
@@ -99,7 +101,7 @@ void DrawAnalysis(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  AnalysisState& as = app.analysis;
+  AnalysisState& as = app.views.state<AnalysisState>();
   if (!app.data || !app.run) {
     ImGui::TextDisabled("No run yet.");
     ImGui::End();

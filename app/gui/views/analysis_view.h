@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "labs/analysis.h"
+#include "views/view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 
 struct App;
 
-struct AnalysisState {
+struct AnalysisState : ViewState {
   int split = 0;  // validation, test (train when browsing)
   bool browse = false;
   int browse_class = -1, page = 0;
@@ -25,6 +26,11 @@ struct AnalysisState {
   bool dirty = true;
   std::vector<int> shown;
   Heatmap atlas;
+
+  // Its view picks up the analysis when it is done.
+  FrameNeed needs_frames(bool open) const override {
+    return open && pending.valid() ? FrameNeed{FrameNeed::Waiting, "analysis"} : FrameNeed{};
+  }
 };
 
 void DrawAnalysis(App& app, bool* open);

@@ -13,6 +13,7 @@
 #include "data/preprocess.h"
 #include "io/model_io.h"
 #include "nn/loss.h"
+#include "views/canvas_view.h"
 #include "widgets/heatmap.h"
 
 #ifndef NNVIZ_ASSETS_DIR
@@ -88,7 +89,7 @@ void DrawCanvas(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  CanvasState& c = app.canvas;
+  CanvasState& c = app.views.state<CanvasState>();
   if (c.ink.empty()) c.ink.assign(size_t(c.size) * c.size, 0.f);
   const float fs = ImGui::GetFontSize();
 

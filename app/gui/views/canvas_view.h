@@ -10,13 +10,14 @@
 
 #include "data/preprocess.h"
 #include "nn/network.h"
+#include "views/view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 
 struct App;
 
-struct CanvasState {
+struct CanvasState : ViewState {
   int size = 280;                      // canvas pixels per side
   std::vector<float> ink;              // size*size, 0..1
   std::vector<std::vector<float>> undo;

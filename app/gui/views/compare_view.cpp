@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "engine/compare.h"
+#include "views/compare_view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
@@ -328,7 +329,7 @@ void DrawCompare(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  CompareState& cs = app.compare;
+  CompareState& cs = app.views.state<CompareState>();
   if (cs.values_text.empty() && !cs.cmp && !HiddenInClassroom(app, Varied::Optimizer)) {
     cs.spec = ready_made("optimizers");
     for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/compare.h"
+#include "views/view.h"
 #include "widgets/heatmap.h"
 #include "widgets/plot.h"
 
@@ -15,7 +16,7 @@ namespace nnviz::gui {
 
 struct App;
 
-struct CompareState {
+struct CompareState : ViewState {
   ComparisonSpec spec;
   std::string values_text;
   std::unique_ptr<Comparison> cmp;
@@ -32,6 +33,12 @@ struct CompareState {
   std::vector<long> weights_step;  // the step each run's tiles show
   double weights_at = -1e9;
   std::vector<std::string> table_shown;  // the table's rows as drawn, cells joined by " | " (state dump)
+
+  // The race trains with its view closed too; the view polls its runs each frame.
+  FrameNeed needs_frames(bool) const override {
+    return cmp && !cmp->idle() ? FrameNeed{FrameNeed::Live, "comparison"} : FrameNeed{};
+  }
+  void new_run() override { cmp.reset(); }  // a new dataset or network: the race, if any, is over
 };
 
 void DrawCompare(App& app, bool* open);

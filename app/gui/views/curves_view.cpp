@@ -7,6 +7,8 @@
 #include <string>
 
 #include "app.h"
+#include "base/json.h"
+#include "views/curves_view.h"
 
 namespace nnviz::gui {
 
@@ -24,24 +26,35 @@ constexpr ImU32 kTrainAcc = IM_COL32(250, 160, 60, 255);
 constexpr double kCatchUp = 1.0 / 30;
 }  // namespace
 
+void CurvesState::save_settings(json::Value& settings) const {
+  settings.set("acc_full_range", acc_full_range);
+  settings.set("log_loss", loss_plot.log_y);
+}
+
+void CurvesState::load_settings(const json::Value& settings) {
+  acc_full_range = settings.get_bool("acc_full_range", acc_full_range);
+  loss_plot.log_y = settings.get_bool("log_loss", loss_plot.log_y);
+}
+
 void DrawCurves(App& app, bool* open) {
   if (!ImGui::Begin("Curves", open, ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
   const Curves& c = app.curves;
+  CurvesState& cs = app.views.state<CurvesState>();
   ImGui::Checkbox("x in epochs", &app.x_in_epochs);
   SameLineIfFits(CheckboxWidth("log loss"));
-  ImGui::Checkbox("log loss", &app.loss_plot.log_y);
+  ImGui::Checkbox("log loss", &cs.loss_plot.log_y);
   SameLineIfFits(CheckboxWidth("accuracy 0-100%"));
-  if (ImGui::Checkbox("accuracy 0-100%", &app.acc_full_range)) app.acc_plot.user_view = false;
+  if (ImGui::Checkbox("accuracy 0-100%", &cs.acc_full_range)) cs.acc_plot.user_view = false;
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Off: the accuracy axis zooms to where the run is now (it leaves out the first tenth of the\n"
                       "run, where accuracy climbs fast). On: the whole range from 0 to 100%%.");
   SameLineIfFits(ButtonWidth("Reset views"));
   if (ImGui::Button("Reset views")) {
-    app.loss_plot.user_view = app.acc_plot.user_view = false;
-    app.loss_plot.follow = app.acc_plot.follow = true;
+    cs.loss_plot.user_view = cs.acc_plot.user_view = false;
+    cs.loss_plot.follow = cs.acc_plot.follow = true;
   }
   SameLineIfFits(ButtonWidth("Export CSV"));
   if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves-" + TimeStamp() + ".csv");
@@ -63,13 +76,13 @@ void DrawCurves(App& app, bool* open) {
     const double now = ImGui::GetTime();
     const bool live = app.run && !app.run->idle() &&
                       !ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
-    if (!live || n < app.curves_steps || ne < app.curves_evals || now - app.curves_shown_at >= kCatchUp) {
-      app.curves_steps = n;
-      app.curves_evals = ne;
-      app.curves_shown_at = now;
+    if (!live || n < cs.steps || ne < cs.evals || now - cs.shown_at >= kCatchUp) {
+      cs.steps = n;
+      cs.evals = ne;
+      cs.shown_at = now;
     }
-    n = app.curves_steps;
-    ne = app.curves_evals;
+    n = cs.steps;
+    ne = cs.evals;
   }
   std::vector<PlotMarker> markers;
   for (const auto& ch : c.changes) markers.push_back({app.x_in_epochs ? ch.epoch : float(ch.step), ch.text});
@@ -94,35 +107,35 @@ void DrawCurves(App& app, bool* open) {
   const float h = (ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y) * 0.55f;
   {
     std::vector<PlotSeries> s;
-    s.push_back({"train loss", xs, c.loss.data(), n, kRaw, 1.0f, false, &app.show_raw_loss, &c.loss_ix});
-    s.push_back({"train loss (smoothed)", xs, c.loss_smooth.data(), n, kSmooth, 2.0f, false, &app.show_smooth_loss, &c.loss_smooth_ix});
-    s.push_back({"test loss", exs, c.test_loss.data(), ne, kTest, 1.5f, true, &app.show_test_loss});
-    s.push_back({"validation loss", exs, c.val_loss.data(), ne, kVal, 2.0f, true, &app.show_val_loss});
+    s.push_back({"train loss", xs, c.loss.data(), n, kRaw, 1.0f, false, &cs.show_raw_loss, &c.loss_ix});
+    s.push_back({"train loss (smoothed)", xs, c.loss_smooth.data(), n, kSmooth, 2.0f, false, &cs.show_smooth_loss, &c.loss_smooth_ix});
+    s.push_back({"test loss", exs, c.test_loss.data(), ne, kTest, 1.5f, true, &cs.show_test_loss});
+    s.push_back({"validation loss", exs, c.val_loss.data(), ne, kVal, 2.0f, true, &cs.show_val_loss});
     PlotAxes ax;
     ax.x_label = xl;
     ax.y_label = "loss";
     ax.y_from_zero = true;
     ax.cursor_x = cursor;
     ax.cursor_label = cursor_label;
-    app.report.region("loss_plot", DrawPlot("loss", app.loss_plot, {-1, h}, s, markers, ax));
+    app.report.region("loss_plot", DrawPlot("loss", cs.loss_plot, {-1, h}, s, markers, ax));
   }
   {
     std::vector<PlotSeries> s;
-    s.push_back({"train accuracy (smoothed)", xs, c.acc_smooth.data(), n, kTrainAcc, 2.0f, false, &app.show_train_acc, &c.acc_smooth_ix});
+    s.push_back({"train accuracy (smoothed)", xs, c.acc_smooth.data(), n, kTrainAcc, 2.0f, false, &cs.show_train_acc, &c.acc_smooth_ix});
     // Test under validation, thinner: where the two agree, the validation curve stays in sight.
-    s.push_back({"test accuracy", exs, c.test_acc.data(), ne, kTest, 1.5f, true, &app.show_test_acc});
-    s.push_back({"validation accuracy", exs, c.val_acc.data(), ne, kVal, 2.0f, true, &app.show_val_acc});
+    s.push_back({"test accuracy", exs, c.test_acc.data(), ne, kTest, 1.5f, true, &cs.show_test_acc});
+    s.push_back({"validation accuracy", exs, c.val_acc.data(), ne, kVal, 2.0f, true, &cs.show_val_acc});
     PlotAxes ax;
     ax.x_label = xl;
     ax.y_label = "accuracy";
     ax.y_fixed_max = 1.0f;
     ax.y_scale = 100;
     ax.y_unit = "%";
-    if (!app.acc_full_range) ax.y_fit_skip = 0.1f;  // most of a run lives in the top few percent
+    if (!cs.acc_full_range) ax.y_fit_skip = 0.1f;  // most of a run lives in the top few percent
     ax.legend_bottom = true;
     ax.cursor_x = cursor;
     ax.cursor_label = cursor_label;
-    app.report.region("accuracy_plot", DrawPlot("accuracy", app.acc_plot, {-1, -1}, s, markers, ax));
+    app.report.region("accuracy_plot", DrawPlot("accuracy", cs.acc_plot, {-1, -1}, s, markers, ax));
   }
   ImGui::End();
 }

@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "engine/layer_stats.h"
+#include "views/view.h"
 #include "widgets/plot.h"
 
 namespace nnviz::gui {
@@ -30,7 +31,7 @@ struct TimelineState {
   bool scrubbed() const { return scrub >= 0; }
 };
 
-struct StatsState {
+struct StatsState : ViewState {
   LayerStatsLayout layout;
   std::vector<std::string> labels;       // per parameter tensor, for legends: "L0 weight"
   std::vector<std::string> long_labels;  // "L0 dense 100 weight"

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "labs/landscape.h"
+#include "views/landscape_view.h"
 #include "widgets/heatmap.h"
 #include "widgets/plot.h"
 #include "widgets/plot_ticks.h"
@@ -25,7 +26,7 @@ void DrawLandscape(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  LandscapeState& ls = app.landscape;
+  LandscapeState& ls = app.views.state<LandscapeState>();
   const auto& all = surfaces();
   const float fs = ImGui::GetFontSize();
   bool recompute = ls.paths.empty();

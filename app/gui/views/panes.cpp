@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "render/backdrop.h"
+#include "views/curves_view.h"
 #include "views/view_table.h"
 
 namespace nnviz::gui {
@@ -23,9 +24,9 @@ void DrawPanes(App& app) {
   {
     // The open views share the main area: one fills it, two sit side by side, three put the
     // first on the left and stack the others, four make a grid.
-    std::vector<const ViewEntry*> shown;
-    for (const ViewEntry& v : ViewTable())
-      if (app.views.*v.open) shown.push_back(&v);
+    std::vector<size_t> shown;  // places in the view table
+    for (size_t i = 0; i < app.views.size(); ++i)
+      if (app.views.open_at(i)) shown.push_back(i);
     const float gap = 6;
     const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
     const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar
@@ -50,7 +51,7 @@ void DrawPanes(App& app) {
       ImGui::SetNextWindowPos(pos, cond);
       ImGui::SetNextWindowSize(size, cond);
       if (app.views.tile) BackdropWindow(pos, size);  // tiles never overlap: nothing lies beneath
-      shown[i]->draw(app, &(app.views.*shown[i]->open));
+      ViewTable()[shown[i]].draw(app, &app.views.open_at(shown[i]));
     }
   }
   if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
@@ -58,7 +59,7 @@ void DrawPanes(App& app) {
   DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
   DrawFileDialogs(app);
   HandleShortcuts(app);
-  if (!app.views.curves && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !ImGui::GetIO().WantTextInput) app.views.curves = true;
+  if (!app.views.open<CurvesState>() && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !ImGui::GetIO().WantTextInput) app.views.open<CurvesState>() = true;
   if (KeyboardNavigationEnd()) app.settle_frames = std::max(app.settle_frames, 2);
 }
 

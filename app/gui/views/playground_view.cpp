@@ -15,6 +15,7 @@
 #include "labs/playground.h"
 #include "nn/layer_types.h"
 #include "nn/loss.h"
+#include "views/playground_view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
@@ -198,7 +199,7 @@ void DrawPlayground(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  PlaygroundState& ps = app.playground;
+  PlaygroundState& ps = app.views.state<PlaygroundState>();
   const float fs = ImGui::GetFontSize();
   // Nothing to show yet starts one; a CSV file being read is not nothing (restarting it every frame
   // started a new read each frame, and replacing the last one waited for it to end).

@@ -11,6 +11,7 @@
 
 #include "labs/expr.h"
 #include "labs/playground.h"
+#include "views/view.h"
 #include "widgets/heatmap.h"
 #include "widgets/plot.h"
 
@@ -18,7 +19,7 @@ namespace nnviz::gui {
 
 struct App;
 
-struct PlaygroundState {
+struct PlaygroundState : ViewState {
   int mode = 0;  // 0: 1-D regression, 1: 2-D classification
   std::string expr = "sin(x) + x";
   int dataset = 3;  // spiral
@@ -42,6 +43,13 @@ struct PlaygroundState {
   Heatmap surface;
   std::vector<Mat> units;
   std::vector<std::unique_ptr<Heatmap>> unit_maps;
+
+  // It trains in its view's frames; a CSV file being read is waited for.
+  FrameNeed needs_frames(bool open) const override {
+    if (open && pg && (running || steps_to_do > 0)) return {FrameNeed::Live, "playground"};
+    if (csv_loading.valid()) return {FrameNeed::Waiting, "playground-csv"};
+    return {};
+  }
 };
 
 void DrawPlayground(App& app, bool* open);

@@ -46,8 +46,10 @@ void ViewsSection(App& app) {
     ImGui::Checkbox(label, on);
     app.mark(mark);
   };
-  for (const ViewEntry& v : ViewTable())
-    box(v.label, &(app.views.*v.open), (std::string("views.") + v.name).c_str(), v.same_line);
+  for (size_t i = 0; i < app.views.size(); ++i) {
+    const ViewEntry& v = ViewTable()[i];
+    box(v.label, &app.views.open_at(i), (std::string("views.") + v.name).c_str(), v.same_line);
+  }
   SameLineIfFits(CheckboxWidth("Tile"));
   ImGui::Checkbox("Tile", &app.views.tile);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arrange the open views side by side; off: move and size them freely");

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "nn/layer_types.h"
+#include "views/inside.h"
 
 namespace nnviz::gui {
 
@@ -78,7 +79,7 @@ void DrawLayerStats(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  StatsState& st = app.stats_view;
+  StatsState& st = app.views.state<StatsState>();
   if (!app.run || st.layout.params.empty()) {
     ImGui::TextDisabled(app.run ? "This network has no parameters." : "No run yet.");
     ImGui::End();

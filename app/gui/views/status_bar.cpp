@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app.h"
+#include "views/compare_view.h"
 
 namespace nnviz::gui {
 
@@ -113,7 +114,7 @@ void DrawStatusBar(App& app, ImVec2 pos, ImVec2 size) {
     ImGui::TextDisabled("%s", piece("%s", app.loading.valid() ? "loading data..." : "no run"));
   }
   // A race trains while the main run waits: the bar says how far the race is.
-  if (const CompareState& cs = app.compare; cs.cmp) {
+  if (const CompareState& cs = app.views.state<CompareState>(); cs.cmp) {
     bool racing = false;
     long lo = -1, hi = 0;
     for (size_t i = 0; i < cs.cmp->size(); ++i) {

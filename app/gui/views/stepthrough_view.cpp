@@ -14,6 +14,7 @@
 #include "nn/batchnorm.h"
 #include "nn/layer_types.h"
 #include "nn/loss.h"
+#include "views/stepthrough_view.h"
 #include "widgets/heatmap.h"
 #include "widgets/weight_layout.h"
 
@@ -243,7 +244,7 @@ void DrawStepThrough(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  StepState& ss = app.step_view;
+  StepState& ss = app.views.state<StepState>();
   const ImVec2 at = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
   app.report.region("stepthrough", {at, {at.x + size.x, at.y + size.y}});
   const auto& trace = app.snap.trace;

@@ -6,13 +6,14 @@
 
 #include <vector>
 
+#include "views/view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 
 struct App;
 
-struct StepState {
+struct StepState : ViewState {
   long step = -1;
   int stage = 0;
   int sample = 0;
@@ -28,6 +29,8 @@ struct StepState {
   Heatmap batch_map;  // the whole input batch, a tile a sample
   long batch_shown = -1;
   std::vector<float> grad_buf;
+
+  void new_run() override { step = -1; }
 };
 
 void DrawStepThrough(App& app, bool* open);

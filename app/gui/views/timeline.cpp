@@ -9,6 +9,9 @@
 #include <cstdio>
 
 #include "app.h"
+#include "views/activations_view.h"
+#include "views/inside.h"
+#include "views/weights_view.h"
 
 namespace nnviz::gui {
 
@@ -25,7 +28,7 @@ std::string tensor_label(const App& app, const std::string& name, bool long_form
 }
 
 void clear_stats(App& app) {
-  StatsState& st = app.stats_view;
+  StatsState& st = app.views.state<StatsState>();
   st.points.clear();
   st.step.clear();
   st.norm.clear();
@@ -88,7 +91,7 @@ void update_scrubbed_probe(App& app) {
     t.probe = std::move(p);
     t.probe_x = x;
     t.probe_label = live->label;
-    app.acts_view.updated = -1e9;  // show it now, not at the next 10 Hz refresh
+    app.views.state<ActivationsState>().updated = -1e9;  // show it now, not at the next 10 Hz refresh
   } catch (const std::exception& e) {
     app.say(std::string("Timeline: ") + e.what(), true);
     t.probe.reset();
@@ -127,7 +130,7 @@ void ClearInside(App& app) {
 void UpdateInside(App& app) {
   const RunSnapshot& s = app.snap;
   TimelineState& t = app.timeline;
-  StatsState& st = app.stats_view;
+  StatsState& st = app.views.state<StatsState>();
   if (s.restarted) ClearInside(app);  // reset: the timeline starts again, live
   if (s.timeline_replaced) t.snaps.clear();
   t.snaps.insert(t.snaps.end(), s.timeline.begin(), s.timeline.end());
@@ -148,8 +151,8 @@ void UpdateInside(App& app) {
   if (pick != t.weights) {
     t.weights = pick;
     t.probe.reset();
-    app.weights_view.dirty = true;  // redraw at once, not at the next 10 Hz refresh
-    app.acts_view.updated = -1e9;
+    app.views.state<WeightsState>().dirty = true;  // redraw at once, not at the next 10 Hz refresh
+    app.views.state<ActivationsState>().updated = -1e9;
   }
   if (t.weights) update_scrubbed_probe(app);
 }

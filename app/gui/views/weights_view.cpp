@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "app.h"
+#include "views/weights_view.h"
 #include "widgets/heatmap.h"
 #include "widgets/weight_layout.h"
 
@@ -20,7 +21,7 @@ void DrawWeights(App& app, bool* open) {
     ImGui::End();
     return;
   }
-  WeightsState& ws = app.weights_view;
+  WeightsState& ws = app.views.state<WeightsState>();
   auto w = app.shown_weights();
   if (!w || w->values.empty()) {
     ImGui::TextDisabled("No weights yet.");

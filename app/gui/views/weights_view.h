@@ -4,13 +4,14 @@
 #include <imgui.h>
 
 
+#include "views/view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 
 struct App;
 
-struct WeightsState {
+struct WeightsState : ViewState {
   int param = 0;  // index into WeightsView
   int norm = 0;   // 0 per unit, 1 per layer, 2 global
   Heatmap map;
@@ -20,6 +21,11 @@ struct WeightsState {
   long step = -1;
   double updated = -1e9;
   bool dirty = true;
+
+  void new_run() override {
+    dirty = true;
+    param = 0;
+  }
 };
 
 void DrawWeights(App& app, bool* open);
