@@ -7,8 +7,8 @@
 #
 # Targets: fuzz_idx, fuzz_model, fuzz_image, fuzz_config, fuzz_run (run files), fuzz_comparison
 # (a saved comparison: the JSON, a NUL byte, the CSV), fuzz_eval (a model on data), fuzz_playground
-# (the playgrounds' expressions and points files) (the names
-# without fuzz_ work too).
+# (the playgrounds' expressions and points files), fuzz_lesson (lesson files) (the names without
+# fuzz_ work too).
 # The corpus grows in build-fuzz/corpus/<target>/ and is kept between runs; the seeds are
 # regenerated in build-fuzz/seeds/<target>/ every time. Installs clang if it is missing.
 # A crash found here becomes a regression input: copy it to tests/fuzz/regressions/<kind>/.
@@ -18,7 +18,7 @@ dir="$root/build-fuzz"
 jobs="${NNVIZ_JOBS:-$(nproc)}"
 seconds=20
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then seconds="$1"; shift; fi
-all=(fuzz_idx fuzz_model fuzz_image fuzz_config fuzz_run fuzz_comparison fuzz_eval fuzz_playground)
+all=(fuzz_idx fuzz_model fuzz_image fuzz_config fuzz_run fuzz_comparison fuzz_eval fuzz_playground fuzz_lesson)
 targets=()
 for t in "$@"; do
   t="fuzz_${t#fuzz_}"

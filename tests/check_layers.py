@@ -24,6 +24,7 @@ LAYERS = {
     "io": ["base", "kernels", "nn", "data", "train"],
     "engine": ["base", "kernels", "nn", "data", "train", "io"],
     "labs": ["base", "kernels", "nn", "data", "train", "io", "engine"],
+    "lessons": ["base", "kernels", "nn", "data", "train", "io", "engine", "labs"],
 }
 # Headers of GUI libraries, which core/ must never include.
 GUI = re.compile(r"^(imgui|GLFW/|glad/|GL/|backends/)")

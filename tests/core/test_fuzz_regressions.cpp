@@ -50,6 +50,7 @@ TEST_CASE("fuzz regressions: models run on data") { replay("eval", nnviz::fuzz::
 TEST_CASE("fuzz regressions: run files") { replay("run", nnviz::fuzz::run_file); }
 TEST_CASE("fuzz regressions: saved comparisons") { replay("comparison", nnviz::fuzz::comparison); }
 TEST_CASE("fuzz regressions: playground expressions and points") { replay("playground", nnviz::fuzz::playground); }
+TEST_CASE("fuzz regressions: lesson files") { replay("lesson", nnviz::fuzz::lesson); }
 
 TEST_CASE("fuzz regressions: the folders hold inputs") {
   // The replay above must not pass by finding nothing (a moved folder, a wrong path).

@@ -23,6 +23,7 @@
 #include "io/run_file.h"
 #include "io/safetensors.h"
 #include "labs/playground.h"
+#include "lessons/lesson.h"
 #include "nn/conv.h"
 #include "nn/network.h"
 #include "nn/optimizer.h"
@@ -352,6 +353,30 @@ void playground(const uint8_t* data, size_t size) {
     if (l > 1) broken("points file: label");
   if (!(all.x.cwiseAbs().maxCoeff() <= Scalar(kMaxPlaygroundValue))) broken("points file: value");
   train_playground(all, 2, "softmax_cross_entropy");
+}
+
+void lesson(const uint8_t* data, size_t size) {
+  static const LessonNames names = {{"curves", "weights", "activations", "stepthrough", "canvas", "compare",
+                                     "analysis", "playground", "landscape", "stats"},
+                                    {"play", "step", "lr", "batch", "optimizer", "preset"}};
+  Lesson l;
+  try {
+    l = parse_lesson(std::string(reinterpret_cast<const char*>(data), size), "fuzz.nnviz-lesson.json", names);
+  } catch (const Error&) {
+    return;
+  }
+  const std::string written = lesson_to_json(l).dump(2);
+  try {
+    if (lesson_to_json(parse_lesson(written, "written", names)).dump(2) != written) broken("lesson write-read round trip");
+  } catch (const Error&) {
+    broken("a lesson nnviz wrote is refused");
+  }
+  TrainConfig settings = l.start.config;
+  for (const Goal& g : l.goals) {
+    for (double v : {0.0, 0.5, 1.0, 1e9, std::nan(""), HUGE_VAL})
+      (void)goal_met(g, {v, 100, 1.5, &settings});
+    for (const char* a : {"0", "1", "-0.5", "x", ""}) (void)answer_right(g, a);
+  }
 }
 
 }  // namespace nnviz::fuzz

@@ -50,4 +50,8 @@ void comparison(const uint8_t* data, size_t size);
 // the way the app does, and must give a finite loss.
 void playground(const uint8_t* data, size_t size);
 
+// Lesson files: parse_lesson with the app's view names; what it accepts is written and read back
+// to the same text, and every goal is judged on a few values and every question on a few answers.
+void lesson(const uint8_t* data, size_t size);
+
 }  // namespace nnviz::fuzz

@@ -2,7 +2,7 @@
 // the fuzzers mutate. Generated rather than committed, so the seeds always match the current
 // formats (model files are written by save_model itself).
 //
-//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image, DIR/config, DIR/run, DIR/comparison and DIR/playground
+//   fuzz_seeds DIR     writes DIR/idx, DIR/model, DIR/image, DIR/config, DIR/run, DIR/comparison, DIR/playground and DIR/lesson
 //
 // Run files and comparisons come from real, short training runs on a small synthetic dataset
 // (tests/support/synthetic.h), saved by the engine as the app saves them.
@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,7 @@
 #include "engine/compare.h"
 #include "engine/engine.h"
 #include "io/model_io.h"
+#include "lessons/lesson.h"
 #include "train/presets.h"
 
 using namespace nnviz;
@@ -279,6 +282,47 @@ void playgrounds() {
   put("playground", "points-300", many);
 }
 
+// The lesson target: the guide's complete example (docs/lessons.md), and a lesson of every kind of
+// goal as nnviz writes it.
+void lessons() {
+  std::ifstream f(NNVIZ_DOCS_DIR "/lessons.md", std::ios::binary);
+  const std::string md((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t a = md.find("```json\n"), b = md.find("```", a + 8);
+  if (a == std::string::npos || b == std::string::npos) throw std::runtime_error("no example in docs/lessons.md");
+  put("lesson", "guide-example", md.substr(a + 8, b - a - 8));
+  Lesson l;
+  l.id = "every-goal";
+  l.title = "Every kind of goal";
+  l.start.config = find_preset("mlp256").config;
+  l.start.playground.used = true;
+  l.start.views = {"curves", "playground"};
+  l.hide = {"setup", "weights"};
+  l.pages.push_back({"One", "# Heading\n\nText with *emphasis*.\n\n- a list item", "", {"curves", "lr"}});
+  int i = 0;
+  for (GoalMetric m : AllGoalMetrics()) {
+    Goal g;
+    g.id = "g" + std::to_string(i++);
+    g.text = to_string(m);
+    g.metric = m;
+    g.threshold = 0.5;
+    if (m == GoalMetric::DeadRelu) g.layer = 1;
+    if (m == GoalMetric::GradNorm) g.layer = 0;
+    if (m == GoalMetric::PathDistance) g.subject = "adam";
+    if (m == GoalMetric::ComparisonWinner) g.subject = "0.1";
+    if (m == GoalMetric::PlaygroundAccuracy) continue;  // the playground here is 1-D
+    g.when = {{"lr", SettingCondition::Above, 0.01, ""}, {"optimizer", SettingCondition::Is, 0, "sgd"}};
+    g.hints = {{30, "a hint"}};
+    l.goals.push_back(g);
+  }
+  Goal q;
+  q.id = "q";
+  q.text = "Which?";
+  q.kind = Goal::ChoiceQuestion;
+  q.choices = {"a", "b"};
+  l.goals.push_back(q);
+  put("lesson", "every-goal", lesson_to_json(l).dump(2));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -295,6 +339,7 @@ int main(int argc, char** argv) {
     runs();
     comparisons();
     playgrounds();
+    lessons();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fuzz_seeds: %s\n", e.what());
     return 1;

@@ -1,0 +1,590 @@
+#include "lessons/lesson.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+
+#include "base/error.h"
+#include "base/fileio.h"
+#include "labs/expr.h"
+#include "nn/network.h"
+#include "train/presets.h"
+
+namespace nnviz {
+
+namespace {
+
+// The format's limits: a lesson is a few pages a student reads in minutes, not a book, and a
+// hostile file must cost neither memory nor time.
+constexpr size_t kMaxId = 64, kMaxTitle = 200, kMaxShort = 2000, kMaxPageText = 20000;
+constexpr size_t kMaxPages = 50, kMaxGoals = 20, kMaxHints = 5, kMaxMarks = 10, kMaxChoices = 8;
+constexpr size_t kMaxConditions = 4, kMaxViews = 32;
+
+const std::vector<std::pair<GoalMetric, const char*>>& MetricNames() {
+  static const std::vector<std::pair<GoalMetric, const char*>> names = {
+      {GoalMetric::ValAccuracy, "val_accuracy"},   {GoalMetric::TestAccuracy, "test_accuracy"},
+      {GoalMetric::TrainAccuracy, "train_accuracy"}, {GoalMetric::ValLoss, "val_loss"},
+      {GoalMetric::TestLoss, "test_loss"},         {GoalMetric::TrainLoss, "train_loss"},
+      {GoalMetric::DeadRelu, "dead_relu"},         {GoalMetric::GradNorm, "grad_norm"},
+      {GoalMetric::PlaygroundMse, "playground_mse"}, {GoalMetric::PlaygroundAccuracy, "playground_accuracy"},
+      {GoalMetric::PathDistance, "path_distance"}, {GoalMetric::ComparisonWinner, "comparison_winner"},
+      {GoalMetric::Diverged, "diverged"},
+  };
+  return names;
+}
+
+bool is_share(GoalMetric m) {
+  return m == GoalMetric::ValAccuracy || m == GoalMetric::TestAccuracy || m == GoalMetric::TrainAccuracy ||
+         m == GoalMetric::DeadRelu || m == GoalMetric::PlaygroundAccuracy;
+}
+bool has_threshold(GoalMetric m) { return m != GoalMetric::ComparisonWinner && m != GoalMetric::Diverged; }
+
+const char* const kNumberSettings[] = {"lr", "batch", "momentum", "weight_decay"};
+const char* const kNameSettings[] = {"optimizer", "init"};
+
+bool listed(const std::vector<std::string>& names, const std::string& n) {
+  return std::find(names.begin(), names.end(), n) != names.end();
+}
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// Reads one lesson, keeping where it is in the file for its errors.
+class Reader {
+ public:
+  Reader(std::string file, const LessonNames& names) : file_(std::move(file)), names_(names) {}
+
+  [[noreturn]] void fail(const std::string& where, const std::string& problem) const {
+    throw Error("[lesson] " + file_ + ": " + (where.empty() ? "" : where + ": ") + problem);
+  }
+
+  // The object's members must all be among `known` (a misspelt key would be silently ignored).
+  void members(const json::Value& v, const std::string& where, std::initializer_list<const char*> known) const {
+    if (!v.is_object()) fail(where, "must be an object");
+    for (const auto& [key, value] : v.members()) {
+      bool ok = false;
+      for (const char* k : known) ok |= key == k;
+      if (!ok) fail(where, "unknown member " + quoted(key));
+    }
+  }
+
+  std::string text(const json::Value& v, const char* key, const std::string& where, size_t max_chars,
+                   bool required, std::string def = "") const {
+    const json::Value* m = v.find(key);
+    if (!m) {
+      if (required) fail(where, std::string("the member \"") + key + "\" is missing");
+      return def;
+    }
+    if (!m->is_string()) fail(at(where, key), "must be a string");
+    const std::string& s = m->as_string();
+    if (s.size() > max_chars)
+      fail(at(where, key), std::to_string(s.size()) + " bytes, more than " + std::to_string(max_chars));
+    return s;
+  }
+
+  double number(const json::Value& v, const char* key, const std::string& where, double lo, double hi,
+                double def) const {
+    const json::Value* m = v.find(key);
+    if (!m) return def;
+    if (!m->is_number()) fail(at(where, key), "must be a number");
+    const double x = m->as_number();
+    if (!(x >= lo && x <= hi)) fail(at(where, key), num(x) + " is not in [" + num(lo) + ", " + num(hi) + "]");
+    return x;
+  }
+
+  bool flag(const json::Value& v, const char* key, const std::string& where, bool def) const {
+    const json::Value* m = v.find(key);
+    if (!m) return def;
+    if (!m->is_bool()) fail(at(where, key), "must be true or false");
+    return m->as_bool();
+  }
+
+  // An array of at most `max` items, each read by `item(value, where)`.
+  void list(const json::Value& v, const char* key, const std::string& where, size_t max,
+            const std::function<void(const json::Value&, const std::string&)>& item) const {
+    const json::Value* m = v.find(key);
+    if (!m) return;
+    if (!m->is_array()) fail(at(where, key), "must be an array");
+    if (m->size() > max) fail(at(where, key), std::to_string(m->size()) + " items, more than " + std::to_string(max));
+    for (size_t i = 0; i < m->size(); ++i) item((*m)[i], at(where, key) + "[" + std::to_string(i) + "]");
+  }
+
+  std::vector<std::string> names(const json::Value& v, const char* key, const std::string& where, size_t max,
+                                 const std::function<bool(const std::string&)>& known, const char* what) const {
+    std::vector<std::string> out;
+    list(v, key, where, max, [&](const json::Value& n, const std::string& w) {
+      if (!n.is_string()) fail(w, "must be a string");
+      if (!known(n.as_string())) fail(w, std::string("no ") + what + " named " + quoted(clip(n.as_string())));
+      out.push_back(n.as_string());
+    });
+    return out;
+  }
+
+  std::string id(const json::Value& v, const std::string& where) const {
+    const std::string s = text(v, "id", where, kMaxId, true);
+    if (s.empty()) fail(at(where, "id"), "is empty");
+    for (char c : s)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+        fail(at(where, "id"), quoted(s) + " may hold only a-z, 0-9, - and _");
+    return s;
+  }
+
+  Lesson read(const json::Value& root) const {
+    members(root, "", {"format", "version", "id", "title", "summary", "start", "hide", "lock", "pages", "goals"});
+    if (text(root, "format", "", kMaxId, true) != "nnviz-lesson") fail("format", "must be \"nnviz-lesson\"");
+    Lesson l;
+    const json::Value* ver = root.find("version");
+    if (!ver || !ver->is_number()) fail("version", "must be a number");
+    if (ver->as_number() != kLessonVersion)
+      fail("version", "is " + num(ver->as_number()) + "; this nnviz reads version " + std::to_string(kLessonVersion));
+    l.id = id(root, "");
+    l.title = text(root, "title", "", kMaxTitle, true);
+    if (l.title.empty()) fail("title", "is empty");
+    l.summary = text(root, "summary", "", kMaxShort, false);
+    if (!root.find("start")) fail("", "the member \"start\" is missing");
+    l.start = start(root.at("start"), "start");
+    auto hideable = [&](const std::string& n) { return listed(names_.views, n) || listed(LessonControlGroups(), n); };
+    l.hide = names(root, "hide", "", kMaxViews, hideable, "view or control group");
+    l.lock = names(root, "lock", "", kMaxViews, hideable, "view or control group");
+    list(root, "pages", "", kMaxPages, [&](const json::Value& p, const std::string& w) { l.pages.push_back(page(p, w)); });
+    if (l.pages.empty()) fail("pages", "a lesson needs at least one page");
+    list(root, "goals", "", kMaxGoals, [&](const json::Value& g, const std::string& w) {
+      l.goals.push_back(goal(g, w, l.start));
+      for (size_t i = 0; i + 1 < l.goals.size(); ++i)
+        if (l.goals[i].id == l.goals.back().id) fail(w + ".id", quoted(l.goals.back().id) + " is used twice");
+    });
+    return l;
+  }
+
+ private:
+  static std::string at(const std::string& where, const char* key) { return where.empty() ? key : where + "." + key; }
+  static std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+  }
+  static std::string clip(const std::string& s) { return s.size() > 40 ? s.substr(0, 40) + "..." : s; }
+
+  LessonStart start(const json::Value& v, const std::string& where) const {
+    members(v, where, {"preset", "config", "changes", "dataset", "train_samples", "speed", "views", "playground"});
+    LessonStart s;
+    const std::string preset = text(v, "preset", where, kMaxId, false);
+    if (const json::Value* c = v.find("config")) {
+      if (!preset.empty()) fail(where, "give \"preset\" or \"config\", not both");
+      try {
+        s.config = TrainConfig::from_json(*c);
+      } catch (const Error& e) {
+        fail(where + ".config", e.what());
+      }
+    } else if (!preset.empty()) {
+      try {
+        s.config = find_preset(preset).config;
+      } catch (const Error& e) {
+        fail(where + ".preset", e.what());
+      }
+    } else {
+      fail(where, "the member \"preset\" (or \"config\") is missing");
+    }
+    if (const json::Value* d = v.find("dataset")) {
+      if (!d->is_string()) fail(where + ".dataset", "must be a string");
+      try {
+        s.config.dataset = dataset_kind_from_string(d->as_string());
+      } catch (const Error& e) {
+        fail(where + ".dataset", e.what());
+      }
+    }
+    if (const json::Value* c = v.find("changes")) changes(*c, where + ".changes", s.config);
+    if (const std::string why = config_problem(s.config); !why.empty()) fail(where, why);
+    try {
+      const Network net(s.config.net);
+      if (const std::string why = fit_problem(net, Shape{1, 28, 28}, 10); !why.empty()) fail(where, why);
+    } catch (const Error& e) {
+      fail(where, e.what());
+    }
+    s.train_samples = long(number(v, "train_samples", where, 0, 50000, 0));
+    if (s.train_samples != 0 && s.train_samples < s.config.batch)
+      fail(where + ".train_samples", "fewer than one mini-batch of " + std::to_string(s.config.batch));
+    s.speed = number(v, "speed", where, 0, 1000, s.speed);
+    s.views = names(v, "views", where, kMaxViews, [&](const std::string& n) { return listed(names_.views, n); }, "view");
+    if (const json::Value* p = v.find("playground")) s.playground = playground(*p, where + ".playground");
+    return s;
+  }
+
+  void changes(const json::Value& v, const std::string& where, TrainConfig& c) const {
+    members(v, where, {"lr", "batch", "epochs", "seed", "momentum", "weight_decay", "optimizer", "init"});
+    c.opt.lr = float(number(v, "lr", where, 1e-9, 1000, c.opt.lr));
+    c.batch = int(number(v, "batch", where, 1, 60000, c.batch));
+    c.epochs = int(number(v, "epochs", where, 1, 100000, c.epochs));
+    c.seed = uint64_t(number(v, "seed", where, 0, 1e15, double(c.seed)));
+    c.opt.momentum = float(number(v, "momentum", where, 0, 0.999999, c.opt.momentum));
+    c.opt.weight_decay = float(number(v, "weight_decay", where, 0, 10, c.opt.weight_decay));
+    try {
+      if (v.find("optimizer")) c.opt.kind = opt_kind_from_string(text(v, "optimizer", where, kMaxId, true));
+      if (v.find("init")) c.init = init_kind_from_string(text(v, "init", where, kMaxId, true));
+    } catch (const Error& e) {
+      fail(where, e.what());
+    }
+    for (const char* whole : {"batch", "epochs", "seed"})
+      if (const json::Value* m = v.find(whole); m && m->as_number() != std::floor(m->as_number()))
+        fail(at(where, whole), "must be a whole number");
+  }
+
+  LessonPlayground playground(const json::Value& v, const std::string& where) const {
+    members(v, where, {"mode", "expression", "points", "hidden", "activation", "bias", "lr", "noise"});
+    LessonPlayground p;
+    p.used = true;
+    const std::string mode = text(v, "mode", where, kMaxId, true);
+    if (mode != "1d" && mode != "2d") fail(where + ".mode", "must be \"1d\" or \"2d\"");
+    p.mode = mode == "1d" ? 0 : 1;
+    p.expression = text(v, "expression", where, 256, false, p.expression);
+    try {
+      (void)Expr::parse(p.expression);
+    } catch (const Error& e) {
+      fail(where + ".expression", e.what());
+    }
+    p.points = text(v, "points", where, kMaxId, false, p.points);
+    if (!listed({"circles", "xor", "gaussians", "spiral"}, p.points))
+      fail(where + ".points", quoted(p.points) + " is none of circles, xor, gaussians, spiral");
+    p.hidden = text(v, "hidden", where, 64, false, p.hidden);
+    int layers = 0;
+    for (size_t i = 0; i < p.hidden.size();) {
+      size_t j = p.hidden.find(',', i);
+      if (j == std::string::npos) j = p.hidden.size();
+      const std::string u = p.hidden.substr(i, j - i);
+      char* end = nullptr;
+      const long n = std::strtol(u.c_str(), &end, 10);
+      if (u.empty() || *end || n < 1 || n > 256 || ++layers > 6)
+        fail(where + ".hidden", quoted(p.hidden) + " is not up to six layers of 1 to 256 units, such as \"32,32\"");
+      i = j + 1;
+    }
+    p.activation = text(v, "activation", where, kMaxId, false, p.activation);
+    if (!listed({"tanh", "relu", "sigmoid", "leaky_relu"}, p.activation))
+      fail(where + ".activation", quoted(p.activation) + " is none of tanh, relu, sigmoid, leaky_relu");
+    p.bias = flag(v, "bias", where, p.bias);
+    p.lr = number(v, "lr", where, 1e-6, 10, p.lr);
+    p.noise = number(v, "noise", where, 0, 1, p.noise);
+    return p;
+  }
+
+  LessonPage page(const json::Value& v, const std::string& where) const {
+    members(v, where, {"title", "text", "picture", "look_here"});
+    LessonPage p;
+    p.title = text(v, "title", where, kMaxTitle, true);
+    p.text = text(v, "text", where, kMaxPageText, true);
+    p.picture = text(v, "picture", where, 128, false);
+    if (!p.picture.empty() && (p.picture.find('/') != std::string::npos || p.picture[0] == '.'))
+      fail(where + ".picture", quoted(p.picture) + " must be a file name in assets/, with no folder");
+    auto known = [&](const std::string& n) { return listed(names_.views, n) || listed(names_.controls, n); };
+    p.look_here = names(v, "look_here", where, kMaxMarks, known, "view or control");
+    return p;
+  }
+
+  Goal goal(const json::Value& v, const std::string& where, const LessonStart& start) const {
+    members(v, where, {"id", "text", "metric", "layer", "optimizer", "is", "at_least", "at_most", "by_step",
+                       "by_epoch", "when", "question", "hints"});
+    Goal g;
+    g.id = id(v, where);
+    g.text = text(v, "text", where, kMaxShort, true);
+    if (g.text.empty()) fail(where + ".text", "is empty");
+    list(v, "hints", where, kMaxHints, [&](const json::Value& h, const std::string& w) {
+      members(h, w, {"after_seconds", "text"});
+      g.hints.push_back({number(h, "after_seconds", w, 0, 3600, 0), text(h, "text", w, kMaxShort, true)});
+    });
+    const bool has_metric = v.find("metric") != nullptr, has_question = v.find("question") != nullptr;
+    if (has_metric == has_question) fail(where, "a goal has either a \"metric\" or a \"question\"");
+    if (has_question) {
+      question(v.at("question"), where + ".question", g);
+      for (const char* k : {"layer", "optimizer", "is", "at_least", "at_most", "by_step", "by_epoch", "when"})
+        if (v.find(k)) fail(where, std::string("a question takes no \"") + k + "\"");
+      return g;
+    }
+    const std::string m = text(v, "metric", where, kMaxId, true);
+    bool found = false;
+    for (const auto& [metric, name] : MetricNames())
+      if (m == name) g.metric = metric, found = true;
+    if (!found) {
+      std::string all;
+      for (const auto& n : MetricNames()) all += (all.empty() ? "" : ", ") + std::string(n.second);
+      fail(where + ".metric", "unknown metric " + quoted(clip(m)) + " (" + all + ")");
+    }
+    metric_subject(v, where, start, g);
+    const bool least = v.find("at_least") != nullptr, most = v.find("at_most") != nullptr;
+    if (has_threshold(g.metric)) {
+      if (least == most) fail(where, "give one of \"at_least\" and \"at_most\"");
+      g.at_least = least;
+      const double hi = is_share(g.metric) ? 1 : 1e9;
+      g.threshold = number(v, least ? "at_least" : "at_most", where, 0, hi, 0);
+    } else if (least || most) {
+      fail(where, std::string("the metric ") + to_string(g.metric) + " takes no threshold");
+    }
+    g.by_step = long(number(v, "by_step", where, 0, 1e9, 0));
+    g.by_epoch = number(v, "by_epoch", where, 0, 1e6, 0);
+    list(v, "when", where, kMaxConditions, [&](const json::Value& c, const std::string& w) { g.when.push_back(condition(c, w)); });
+    return g;
+  }
+
+  // The member that says which layer, optimizer or run a metric is about, checked against the
+  // lesson's own start (a dead-ReLU goal on a layer that is no ReLU could never be met).
+  void metric_subject(const json::Value& v, const std::string& where, const LessonStart& start, Goal& g) const {
+    const auto& layers = start.config.net.layers;
+    if (g.metric == GoalMetric::DeadRelu || g.metric == GoalMetric::GradNorm) {
+      g.layer = int(number(v, "layer", where, 0, 1000, -1));
+      if (g.layer < 0) fail(where, "the metric needs \"layer\", the index of a layer of the start network");
+      if (g.layer >= int(layers.size()))
+        fail(where + ".layer", std::to_string(g.layer) + ": the start network has " + std::to_string(layers.size()) + " layers");
+      const std::string& type = layers[size_t(g.layer)].type;
+      if (g.metric == GoalMetric::DeadRelu && type != "relu")
+        fail(where + ".layer", "layer " + std::to_string(g.layer) + " is " + type + ", not relu");
+      if (g.metric == GoalMetric::GradNorm && type != "dense" && type != "conv2d")
+        fail(where + ".layer", "layer " + std::to_string(g.layer) + " is " + type + ", which has no weights");
+    } else if (v.find("layer")) {
+      fail(where + ".layer", std::string("the metric ") + to_string(g.metric) + " is about no layer");
+    }
+    if (g.metric == GoalMetric::PathDistance) {
+      g.subject = text(v, "optimizer", where, kMaxId, true);
+      try {
+        (void)opt_kind_from_string(g.subject);
+      } catch (const Error& e) {
+        fail(where + ".optimizer", e.what());
+      }
+    } else if (v.find("optimizer")) {
+      fail(where + ".optimizer", std::string("the metric ") + to_string(g.metric) + " is about no optimizer");
+    }
+    if (g.metric == GoalMetric::ComparisonWinner) {
+      g.subject = text(v, "is", where, kMaxId, true);
+      if (g.subject.empty()) fail(where + ".is", "is empty");
+    } else if (v.find("is")) {
+      fail(where + ".is", std::string("only comparison_winner takes \"is\""));
+    }
+    if ((g.metric == GoalMetric::PlaygroundMse || g.metric == GoalMetric::PlaygroundAccuracy) &&
+        (!start.playground.used || start.playground.mode != (g.metric == GoalMetric::PlaygroundMse ? 0 : 1)))
+      fail(where + ".metric", std::string(to_string(g.metric)) + " needs a start.playground of mode " +
+                                  (g.metric == GoalMetric::PlaygroundMse ? "1d" : "2d"));
+  }
+
+  SettingCondition condition(const json::Value& v, const std::string& where) const {
+    members(v, where, {"setting", "above", "below", "is"});
+    SettingCondition c;
+    c.setting = text(v, "setting", where, kMaxId, true);
+    const bool numeric = std::find(std::begin(kNumberSettings), std::end(kNumberSettings), c.setting) != std::end(kNumberSettings);
+    const bool named = std::find(std::begin(kNameSettings), std::end(kNameSettings), c.setting) != std::end(kNameSettings);
+    if (!numeric && !named)
+      fail(where + ".setting", "no setting named " + quoted(clip(c.setting)) + " (lr, batch, momentum, weight_decay, optimizer, init)");
+    const int given = int(v.find("above") != nullptr) + int(v.find("below") != nullptr) + int(v.find("is") != nullptr);
+    if (given != 1) fail(where, "give one of \"above\", \"below\" and \"is\"");
+    if (named) {
+      if (!v.find("is")) fail(where, quoted(c.setting) + " is a name: compare it with \"is\"");
+      c.kind = SettingCondition::Is;
+      c.name = text(v, "is", where, kMaxId, true);
+      try {
+        if (c.setting == "optimizer") (void)opt_kind_from_string(c.name);
+        else (void)init_kind_from_string(c.name);
+      } catch (const Error& e) {
+        fail(where + ".is", e.what());
+      }
+    } else {
+      if (v.find("is")) fail(where, quoted(c.setting) + " is a number: compare it with \"above\" or \"below\"");
+      c.kind = v.find("above") ? SettingCondition::Above : SettingCondition::Below;
+      c.number = number(v, c.kind == SettingCondition::Above ? "above" : "below", where, -1e9, 1e9, 0);
+    }
+    return c;
+  }
+
+  void question(const json::Value& v, const std::string& where, Goal& g) const {
+    members(v, where, {"number", "tolerance", "choices", "answer"});
+    if (v.find("number")) {
+      if (v.find("choices") || v.find("answer")) fail(where, "a number question takes \"number\" and \"tolerance\" only");
+      g.kind = Goal::NumberQuestion;
+      g.answer = number(v, "number", where, -1e9, 1e9, 0);
+      g.tolerance = number(v, "tolerance", where, 0, 1e9, 0);
+      return;
+    }
+    g.kind = Goal::ChoiceQuestion;
+    list(v, "choices", where, kMaxChoices, [&](const json::Value& c, const std::string& w) {
+      if (!c.is_string() || c.as_string().empty() || c.as_string().size() > kMaxTitle)
+        fail(w, "must be a string of 1 to " + std::to_string(kMaxTitle) + " bytes");
+      g.choices.push_back(c.as_string());
+    });
+    if (g.choices.size() < 2) fail(where, "a question needs a \"number\", or at least two \"choices\"");
+    const json::Value* a = v.find("answer");
+    if (!a) fail(where, "the member \"answer\" (the index of the right choice) is missing");
+    g.answer = number(v, "answer", where, 0, double(g.choices.size() - 1), 0);
+    if (g.answer != std::floor(g.answer)) fail(where + ".answer", "must be a whole number");
+  }
+
+  std::string file_;
+  const LessonNames& names_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& LessonControlGroups() {
+  static const std::vector<std::string> groups = {"setup", "optimizer", "data", "reset", "files"};
+  return groups;
+}
+
+const char* to_string(GoalMetric m) {
+  for (const auto& [metric, name] : MetricNames())
+    if (metric == m) return name;
+  return "?";
+}
+
+const std::vector<GoalMetric>& AllGoalMetrics() {
+  static const std::vector<GoalMetric> all = [] {
+    std::vector<GoalMetric> v;
+    for (const auto& n : MetricNames()) v.push_back(n.first);
+    return v;
+  }();
+  return all;
+}
+
+Lesson parse_lesson(const std::string& text, const std::string& file, const LessonNames& names) {
+  const Reader r(file, names);
+  if (text.size() > kMaxLessonBytes)
+    r.fail("", std::to_string(text.size()) + " bytes, more than a lesson's " + std::to_string(kMaxLessonBytes));
+  json::Value root;
+  try {
+    root = json::parse(text, 16);
+  } catch (const Error& e) {
+    r.fail("", e.what());
+  }
+  return r.read(root);
+}
+
+Lesson load_lesson(const std::string& path, const LessonNames& names) {
+  const std::vector<uint8_t> bytes = read_file_raw(path, "lesson", kMaxLessonBytes);
+  return parse_lesson(std::string(bytes.begin(), bytes.end()), path, names);
+}
+
+json::Value lesson_to_json(const Lesson& l) {
+  json::Value v = json::Value::object();
+  v.set("format", "nnviz-lesson");
+  v.set("version", l.version);
+  v.set("id", l.id);
+  v.set("title", l.title);
+  if (!l.summary.empty()) v.set("summary", l.summary);
+  json::Value s = json::Value::object();
+  s.set("config", l.start.config.to_json());
+  if (l.start.train_samples) s.set("train_samples", l.start.train_samples);
+  s.set("speed", l.start.speed);
+  auto strings = [](const std::vector<std::string>& xs) {
+    json::Value a = json::Value::array();
+    for (const auto& x : xs) a.push(x);
+    return a;
+  };
+  s.set("views", strings(l.start.views));
+  if (const LessonPlayground& p = l.start.playground; p.used) {
+    json::Value pg = json::Value::object();
+    pg.set("mode", p.mode == 0 ? "1d" : "2d");
+    pg.set("expression", p.expression);
+    pg.set("points", p.points);
+    pg.set("hidden", p.hidden);
+    pg.set("activation", p.activation);
+    pg.set("bias", p.bias);
+    pg.set("lr", p.lr);
+    pg.set("noise", p.noise);
+    s.set("playground", pg);
+  }
+  v.set("start", s);
+  if (!l.hide.empty()) v.set("hide", strings(l.hide));
+  if (!l.lock.empty()) v.set("lock", strings(l.lock));
+  json::Value pages = json::Value::array();
+  for (const LessonPage& p : l.pages) {
+    json::Value o = json::Value::object();
+    o.set("title", p.title);
+    o.set("text", p.text);
+    if (!p.picture.empty()) o.set("picture", p.picture);
+    if (!p.look_here.empty()) o.set("look_here", strings(p.look_here));
+    pages.push(o);
+  }
+  v.set("pages", pages);
+  json::Value goals = json::Value::array();
+  for (const Goal& g : l.goals) {
+    json::Value o = json::Value::object();
+    o.set("id", g.id);
+    o.set("text", g.text);
+    if (g.kind == Goal::Metric) {
+      o.set("metric", to_string(g.metric));
+      if (g.layer >= 0) o.set("layer", g.layer);
+      if (g.metric == GoalMetric::PathDistance) o.set("optimizer", g.subject);
+      if (g.metric == GoalMetric::ComparisonWinner) o.set("is", g.subject);
+      if (has_threshold(g.metric)) o.set(g.at_least ? "at_least" : "at_most", g.threshold);
+      if (g.by_step) o.set("by_step", g.by_step);
+      if (g.by_epoch) o.set("by_epoch", g.by_epoch);
+      if (!g.when.empty()) {
+        json::Value w = json::Value::array();
+        for (const SettingCondition& c : g.when) {
+          json::Value cv = json::Value::object();
+          cv.set("setting", c.setting);
+          if (c.kind == SettingCondition::Is) cv.set("is", c.name);
+          else cv.set(c.kind == SettingCondition::Above ? "above" : "below", c.number);
+          w.push(cv);
+        }
+        o.set("when", w);
+      }
+    } else {
+      json::Value q = json::Value::object();
+      if (g.kind == Goal::NumberQuestion) {
+        q.set("number", g.answer);
+        q.set("tolerance", g.tolerance);
+      } else {
+        q.set("choices", strings(g.choices));
+        q.set("answer", g.answer);
+      }
+      o.set("question", q);
+    }
+    if (!g.hints.empty()) {
+      json::Value h = json::Value::array();
+      for (const Hint& x : g.hints) {
+        json::Value hv = json::Value::object();
+        hv.set("after_seconds", x.after_seconds);
+        hv.set("text", x.text);
+        h.push(hv);
+      }
+      o.set("hints", h);
+    }
+    goals.push(o);
+  }
+  v.set("goals", goals);
+  return v;
+}
+
+bool goal_met(const Goal& g, const GoalCheck& now) {
+  if (g.kind != Goal::Metric) return false;
+  if (g.by_step > 0 && now.step > g.by_step) return false;
+  if (g.by_epoch > 0 && now.epoch > g.by_epoch) return false;
+  for (const SettingCondition& c : g.when) {
+    if (!now.settings) return false;
+    const TrainConfig& s = *now.settings;
+    if (c.kind == SettingCondition::Is) {
+      const std::string have = c.setting == "optimizer" ? to_string(s.opt.kind) : to_string(s.init);
+      if (have != c.name) return false;
+      continue;
+    }
+    const double x = c.setting == "lr" ? s.opt.lr
+                     : c.setting == "batch" ? s.batch
+                     : c.setting == "momentum" ? s.opt.momentum
+                                               : s.opt.weight_decay;
+    if (c.kind == SettingCondition::Above ? !(x > c.number) : !(x < c.number)) return false;
+  }
+  switch (g.metric) {
+    case GoalMetric::Diverged: return !std::isfinite(now.value);
+    case GoalMetric::ComparisonWinner: return now.value == 1;  // the app says 1 when the named run leads
+    default: break;
+  }
+  if (!std::isfinite(now.value)) return false;  // no value yet (or a diverged run's loss)
+  return g.at_least ? now.value >= g.threshold : now.value <= g.threshold;
+}
+
+bool answer_right(const Goal& g, const std::string& answer) {
+  char* end = nullptr;
+  const double x = std::strtod(answer.c_str(), &end);
+  if (answer.empty() || end == answer.c_str() || *end || !std::isfinite(x)) return false;
+  if (g.kind == Goal::NumberQuestion) return std::fabs(x - g.answer) <= g.tolerance;
+  if (g.kind == Goal::ChoiceQuestion) return x == g.answer;
+  return false;
+}
+
+}  // namespace nnviz

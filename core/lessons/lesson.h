@@ -1,0 +1,134 @@
+// Lessons: a path through one idea, with goals nnviz checks. A lesson file (*.nnviz-lesson.json,
+// documented in docs/lessons.md) holds a title, pages of text, the state the lesson starts from
+// (data, network, settings, open views), what it hides or locks, "look here" marks, and goals:
+// a metric against a threshold, optionally by a step or an epoch and under conditions on the
+// settings, or a question the student answers. This file reads and writes the format and decides
+// whether a goal is met; the app gathers the metrics and shows the pages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/json.h"
+#include "train/trainer.h"
+
+namespace nnviz {
+
+constexpr int kLessonVersion = 1;
+constexpr size_t kMaxLessonBytes = size_t(1) << 20;  // a lesson file larger than this is refused unread
+
+// The names a lesson may refer to besides its own: the app's views and the controls a page can
+// point at. The reader refuses any other (a misspelt view would otherwise silently do nothing).
+struct LessonNames {
+  std::vector<std::string> views;     // "curves", "weights", ...
+  std::vector<std::string> controls;  // "lr", "batch", "play", ...
+};
+// What a lesson can hide or lock besides views: the classroom mode's groups of controls.
+const std::vector<std::string>& LessonControlGroups();  // setup, optimizer, data, reset, files
+
+struct LessonPage {
+  std::string title;
+  // Paragraphs separated by blank lines; a line starting "# " is a heading, "- " a list item;
+  // *emphasis*; formulas are plain text ("w <- w - lr * dL/dw").
+  std::string text;
+  std::string picture;                 // a file name under assets/ ("" none)
+  std::vector<std::string> look_here;  // views and controls that stand out while the page shows
+};
+
+// A run's playground instead of (or besides) the image network: the 1-D fit or the 2-D classes.
+struct LessonPlayground {
+  bool used = false;
+  int mode = 0;                       // 0: 1-D regression, 1: 2-D classification
+  std::string expression = "sin(x) + x";  // mode 0
+  std::string points = "spiral";      // mode 1: circles, xor, gaussians, spiral
+  std::string hidden = "32,32";       // units per hidden layer, "" for none
+  std::string activation = "tanh";
+  bool bias = true;
+  double lr = 0.01, noise = 0;
+};
+
+struct LessonStart {
+  TrainConfig config;          // the network and the settings (from a preset, then changes)
+  long train_samples = 0;      // the training split cut to this many (0: all of it)
+  double speed = 300;          // mini-batches a second, 0 full speed
+  std::vector<std::string> views;  // open at the start
+  LessonPlayground playground;
+};
+
+enum class GoalMetric {
+  ValAccuracy, TestAccuracy, TrainAccuracy,  // shares in [0, 1]
+  ValLoss, TestLoss, TrainLoss,              // the training loss smoothed
+  DeadRelu,        // the share of a ReLU layer's units dead on the probe batch ("layer")
+  GradNorm,        // the gradient norm of a layer's weight ("layer")
+  PlaygroundMse, PlaygroundAccuracy,  // on the playground's test points
+  PathDistance,    // the landscape: how far an optimizer's path ends from the minimum ("optimizer")
+  ComparisonWinner,  // the race's best run by validation accuracy is the one named ("is")
+  Diverged,          // the run's loss became infinite or NaN
+};
+const char* to_string(GoalMetric m);
+const std::vector<GoalMetric>& AllGoalMetrics();
+
+// A condition on the settings under which a goal counts: "lr" above 1, "optimizer" is "nesterov".
+struct SettingCondition {
+  std::string setting;  // lr, batch, momentum, weight_decay (numbers); optimizer, init (names)
+  enum Kind { Above, Below, Is } kind = Above;
+  double number = 0;
+  std::string name;
+};
+
+struct Hint {
+  double after_seconds = 0;  // shown this long after the goal's page was first shown
+  std::string text;
+};
+
+struct Goal {
+  std::string id, text;
+  enum Kind { Metric, NumberQuestion, ChoiceQuestion } kind = Metric;
+  // Metric goals.
+  GoalMetric metric = GoalMetric::ValAccuracy;
+  bool at_least = true;   // the value must reach threshold from below (false: fall to it)
+  double threshold = 0;
+  int layer = -1;           // DeadRelu, GradNorm
+  std::string subject;      // PathDistance: the optimizer; ComparisonWinner: the run's value
+  long by_step = 0;         // met only at or before this step (0: any time)
+  double by_epoch = 0;      // likewise in epochs
+  std::vector<SettingCondition> when;
+  // Questions.
+  double answer = 0, tolerance = 0;  // NumberQuestion
+  std::vector<std::string> choices;  // ChoiceQuestion; answer is the index of the right one
+  std::vector<Hint> hints;
+};
+
+struct Lesson {
+  int version = kLessonVersion;
+  std::string id, title, summary;
+  LessonStart start;
+  std::vector<std::string> hide, lock;  // views and control groups
+  std::vector<LessonPage> pages;
+  std::vector<Goal> goals;
+};
+
+// Reads a lesson from its text. Throws Error("[lesson] FILE: where: problem"), naming the member
+// ("pages[2].look_here[0]: no view or control named \"wieghts\"").
+Lesson parse_lesson(const std::string& text, const std::string& file, const LessonNames& names);
+Lesson load_lesson(const std::string& path, const LessonNames& names);
+json::Value lesson_to_json(const Lesson& lesson);  // what parse_lesson reads back to the same lesson
+
+// What the app knows when it checks a metric goal: the value now (NaN when it has none yet, such
+// as an accuracy before the first evaluation), where the run is, and its settings.
+struct GoalCheck {
+  double value = 0;
+  long step = 0;
+  double epoch = 0;
+  const TrainConfig* settings = nullptr;
+};
+// Whether a metric goal is met now: its value on the right side of the threshold, within its step
+// or epoch, with every condition on the settings true. (Goals stay met once met: the caller keeps
+// the step it happened at.)
+bool goal_met(const Goal& goal, const GoalCheck& now);
+// Whether an answer to a question is right: a number within the tolerance, or the right choice's
+// index. A non-number or an index out of range is simply wrong.
+bool answer_right(const Goal& goal, const std::string& answer);
+
+}  // namespace nnviz
