@@ -139,6 +139,7 @@ def self_test():
         "core/io/i.h": '#pragma once\n#include "engine/e.h"\n',  # io reaching up to engine
         "core/engine/e.h": '#pragma once\n#include "io/i.h"\n',
         "core/labs/l.h": '#pragma once\n#include "engine/e.h"\n',
+        "core/lessons/s.h": '#pragma once\n#include "labs/l.h"\n',
         "core/base/error.h": "#pragma once\n",
         "core/stray.h": "#pragma once\n",  # outside every folder
         "app/v.cpp": '#include "labs/l.h"\n',
