@@ -229,4 +229,50 @@ double Playground::accuracy(const Toy& t) {
   return double(right) / t.count();
 }
 
+NetSpec playground_net(int inputs, int outputs, const std::string& hidden, const std::string& activation, bool bias,
+                       const std::string& loss) {
+  NetSpec s;
+  s.input = Shape{inputs, 1, 1};
+  size_t a = 0;
+  while (a < hidden.size()) {
+    const size_t b = hidden.find(',', a);
+    const int units = std::atoi(hidden.substr(a, b == std::string::npos ? std::string::npos : b - a).c_str());
+    if (units <= 0 || units > 256) throw Error("hidden layer sizes must be 1 to 256, comma separated");
+    s.layers.push_back(dense(units, bias));
+    s.layers.push_back(act(activation));
+    if (b == std::string::npos) break;
+    a = b + 1;
+  }
+  s.layers.push_back(dense(outputs, bias));
+  s.loss = loss;
+  return s;
+}
+
+namespace {
+OptConfig playground_optimizer(double lr) {
+  OptConfig o;
+  o.kind = OptKind::Adam;
+  o.lr = float(lr);
+  return o;
+}
+}  // namespace
+
+Playground make_playground(const PlaygroundSetup& s) {
+  if (s.mode == 0) {
+    const Toy all = make_regression(Expr::parse(s.expression), s.count, -5, 5, s.noise, s.seed);
+    Toy train, test;
+    split_toy(all, 0.2, s.seed + 1, train, test);
+    return Playground(playground_net(1, 1, s.hidden, s.activation, s.bias, "mse"), playground_optimizer(s.lr),
+                      InitKind::XavierUniform, s.seed, train, test);
+  }
+  return make_playground(s, make_classification(s.points, s.count, s.noise, s.seed));
+}
+
+Playground make_playground(const PlaygroundSetup& s, const Toy& all) {
+  Toy train, test;
+  split_toy(all, s.test_share, s.seed + 1, train, test);
+  return Playground(playground_net(2, 2, s.hidden, s.activation, s.bias, "softmax_cross_entropy"),
+                    playground_optimizer(s.lr), InitKind::XavierUniform, s.seed, train, test);
+}
+
 }  // namespace nnviz

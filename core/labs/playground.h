@@ -36,6 +36,33 @@ Toy load_points_csv(const std::string& path, long* rows_read = nullptr);
 // Shuffles and splits off test_share of the points.
 void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy& test);
 
+// A playground's network: inputs -> (dense, activation) per hidden layer -> outputs. `hidden` is
+// units per hidden layer, comma separated, each 1 to 256 ("32,32"; "" for none).
+NetSpec playground_net(int inputs, int outputs, const std::string& hidden, const std::string& activation, bool bias,
+                       const std::string& loss);
+
+class Playground;
+// A playground as the app starts one, from made-up points: a 1-D fit of `expression` over
+// [-5, 5] (a fifth of the points held out), or 2-D points of two classes (`points`: circles,
+// xor, gaussians, spiral; test_share held out); Adam at `lr`, Xavier initialisation.
+struct PlaygroundSetup {
+  int mode = 0;  // 0: 1-D regression, 1: 2-D classification
+  std::string expression = "sin(x) + x";
+  std::string points = "spiral";
+  std::string hidden = "32,32";
+  std::string activation = "tanh";
+  bool bias = true;
+  double lr = 0.01, noise = 0, test_share = 0.25;
+  int count = 400;
+  uint64_t seed = 1;
+};
+// Throws Error for an expression that does not parse or hidden sizes out of range.
+Playground make_playground(const PlaygroundSetup& s);
+// The 2-D network for points of any origin (a CSV file's), as make_playground builds it.
+Playground make_playground(const PlaygroundSetup& s, const Toy& all);
+// Mini-batches of this many points, as the app trains a playground.
+constexpr int kPlaygroundBatch = 32;
+
 class Playground {
  public:
   // spec.loss "mse" for regression (one output), "softmax_cross_entropy" for classes.

@@ -22,25 +22,6 @@ namespace nnviz::gui {
 
 namespace {
 
-NetSpec small_net(int inputs, int outputs, const std::string& hidden, const std::string& activation, bool bias,
-                  const std::string& loss) {
-  NetSpec s;
-  s.input = Shape{inputs, 1, 1};
-  size_t a = 0;
-  while (a < hidden.size()) {
-    const size_t b = hidden.find(',', a);
-    const int units = std::atoi(hidden.substr(a, b == std::string::npos ? std::string::npos : b - a).c_str());
-    if (units <= 0 || units > 256) throw Error("hidden layer sizes must be 1 to 256, comma separated");
-    s.layers.push_back(dense(units, bias));
-    s.layers.push_back(act(activation));
-    if (b == std::string::npos) break;
-    a = b + 1;
-  }
-  s.layers.push_back(dense(outputs, bias));
-  s.loss = loss;
-  return s;
-}
-
 // Restarts the playground; a CSV file's points come from a load started here on another thread,
 // and Restart runs again with them (`loaded`) when it is done.
 void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> loaded = std::nullopt) {
@@ -59,30 +40,30 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
   }
   if (!loaded) ps.notice.clear();
   try {
-    OptConfig o;
-    o.kind = OptKind::Adam;
-    o.lr = ps.lr;
-    Toy all, train, test;
+    PlaygroundSetup setup;
+    setup.mode = ps.mode;
+    setup.expression = ps.expr;
+    const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
+    setup.points = kinds[ps.dataset];
+    setup.hidden = ps.hidden;
+    setup.activation = ps.activation;
+    setup.bias = ps.bias;
+    setup.lr = ps.lr;
+    setup.noise = ps.noise;
+    setup.test_share = ps.test_share;
+    setup.count = ps.points;
+    setup.seed = ps.seed;
     if (ps.mode == 0) {
-      const Expr f = Expr::parse(ps.expr);
-      all = make_regression(f, ps.points, -5, 5, ps.noise, ps.seed);
-      split_toy(all, 0.2, ps.seed + 1, train, test);
-      ps.pg = std::make_unique<Playground>(small_net(1, 1, ps.hidden, ps.activation, ps.bias, "mse"), o,
-                                           InitKind::XavierUniform, ps.seed, train, test);
-      ps.target = std::make_unique<Expr>(f);
+      ps.pg = std::make_unique<Playground>(make_playground(setup));
+      ps.target = std::make_unique<Expr>(Expr::parse(ps.expr));
+    } else if (loaded) {
+      ps.pg = std::make_unique<Playground>(make_playground(setup, loaded->first));
+      if (loaded->second > loaded->first.count())
+        ps.notice = "Sampled " + std::to_string(loaded->first.count()) + " of the file's " +
+                    std::to_string(loaded->second) + " points (a playground keeps at most " +
+                    std::to_string(kMaxPlaygroundPoints) + ")";
     } else {
-      const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
-      if (loaded) {
-        all = std::move(loaded->first);
-        if (loaded->second > all.count())
-          ps.notice = "Sampled " + std::to_string(all.count()) + " of the file's " + std::to_string(loaded->second) +
-                      " points (a playground keeps at most " + std::to_string(kMaxPlaygroundPoints) + ")";
-      } else {
-        all = make_classification(kinds[ps.dataset], ps.points, ps.noise, ps.seed);
-      }
-      split_toy(all, ps.test_share, ps.seed + 1, train, test);
-      ps.pg = std::make_unique<Playground>(small_net(2, 2, ps.hidden, ps.activation, ps.bias, "softmax_cross_entropy"),
-                                           o, InitKind::XavierUniform, ps.seed, train, test);
+      ps.pg = std::make_unique<Playground>(make_playground(setup));
     }
     ps.losses.clear();
     ps.test_losses.clear();
@@ -294,7 +275,7 @@ void DrawPlayground(App& app, bool* open) {
   o.lr = ps.lr;
   pg.set_optimizer(o);
   if (ps.running || ps.steps_to_do > 0) {
-    for (int k = 0; k < 25; ++k) pg.step(32);  // 25 mini-batches a frame: about 1,500 a second
+    for (int k = 0; k < 25; ++k) pg.step(kPlaygroundBatch);  // 25 mini-batches a frame: about 1,500 a second
     ps.steps_to_do = std::max(0, ps.steps_to_do - 25);
     ps.xs.push_back(float(pg.steps()));
     ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : pg.loss(pg.train())));

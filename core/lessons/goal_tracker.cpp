@@ -1,0 +1,143 @@
+#include "lessons/goal_tracker.h"
+
+#include <cmath>
+#include <limits>
+
+#include "engine/layer_stats.h"
+#include "nn/network.h"
+
+namespace nnviz {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// The smoothed training figures: an exponential average over about the last hundred mini-batches.
+constexpr double kSmoothing = 0.99;
+
+bool from_evaluation(GoalMetric m) {
+  return m == GoalMetric::ValAccuracy || m == GoalMetric::TestAccuracy || m == GoalMetric::ValLoss ||
+         m == GoalMetric::TestLoss;
+}
+}  // namespace
+
+GoalStatus::GoalStatus() : value(kNaN) {}
+
+GoalTracker::GoalTracker(const Lesson& lesson) : lesson_(lesson), status_(lesson.goals.size()) {}
+
+void GoalTracker::restart() {
+  status_.assign(lesson_.goals.size(), GoalStatus{});
+  ema_loss_ = ema_acc_ = ema_weight_ = 0;
+}
+
+bool GoalTracker::all_met() const {
+  for (const GoalStatus& s : status_)
+    if (!s.met) return false;
+  return true;
+}
+
+void GoalTracker::check(size_t i, double value, long step, double epoch, const TrainConfig& settings) {
+  GoalStatus& st = status_[i];
+  st.value = value;
+  if (st.met) return;
+  if (goal_met(lesson_.goals[i], {value, step, epoch, &settings})) {
+    st.met = true;
+    st.met_at_step = step;
+  }
+}
+
+void GoalTracker::observe(const RunSnapshot& s, const NetSpec& net) {
+  if (s.restarted) ema_loss_ = ema_acc_ = ema_weight_ = 0;
+  const auto& goals = lesson_.goals;
+  for (const StepPoint& p : s.steps) {
+    ema_weight_ = kSmoothing * ema_weight_ + (1 - kSmoothing);
+    ema_loss_ = kSmoothing * ema_loss_ + (1 - kSmoothing) * p.loss;
+    ema_acc_ = kSmoothing * ema_acc_ + (1 - kSmoothing) * p.accuracy;
+    for (size_t i = 0; i < goals.size(); ++i) {
+      if (goals[i].kind != Goal::Metric) continue;
+      if (goals[i].metric == GoalMetric::TrainLoss) check(i, ema_loss_ / ema_weight_, p.step, p.epoch, s.config);
+      if (goals[i].metric == GoalMetric::TrainAccuracy) check(i, ema_acc_ / ema_weight_, p.step, p.epoch, s.config);
+      if (goals[i].metric == GoalMetric::Diverged)
+        check(i, std::isfinite(p.loss) ? double(p.loss) : HUGE_VAL, p.step, p.epoch, s.config);
+    }
+  }
+  for (const EvalPoint& e : s.evals)
+    for (size_t i = 0; i < goals.size(); ++i) {
+      if (goals[i].kind != Goal::Metric || !from_evaluation(goals[i].metric)) continue;
+      const GoalMetric m = goals[i].metric;
+      const double v = m == GoalMetric::ValAccuracy ? e.val_accuracy
+                       : m == GoalMetric::TestAccuracy ? e.test_accuracy
+                       : m == GoalMetric::ValLoss ? e.val_loss
+                                                  : e.test_loss;
+      check(i, v, e.step, e.epoch, s.config);
+    }
+  if (s.state == RunState::Diverged)
+    for (size_t i = 0; i < goals.size(); ++i)
+      if (goals[i].kind == Goal::Metric && goals[i].metric == GoalMetric::Diverged) check(i, HUGE_VAL, s.step, s.epoch, s.config);
+  if (s.stats.empty()) return;
+  // Which entry of a statistics point is a goal's layer: its ReLU's place among the ReLUs, its
+  // weight's place among the parameters.
+  const LayerStatsLayout layout = LayerStatsLayout::of(Network(net));
+  for (const auto& point : s.stats)
+    for (size_t i = 0; i < goals.size(); ++i) {
+      const Goal& g = goals[i];
+      if (g.kind != Goal::Metric) continue;
+      if (g.metric == GoalMetric::DeadRelu) {
+        for (size_t k = 0; k < layout.relu_layers.size() && k < point->dead.size(); ++k)
+          if (layout.relu_layers[k] == g.layer) check(i, point->dead[k], point->step, point->epoch, s.config);
+      } else if (g.metric == GoalMetric::GradNorm) {
+        const std::string name = "layers." + std::to_string(g.layer) + ".weight";
+        for (size_t k = 0; k < layout.params.size() && k < point->params.size(); ++k)
+          if (layout.params[k] == name) check(i, point->params[k].grad_norm, point->step, point->epoch, s.config);
+      }
+    }
+}
+
+void GoalTracker::observe_playground(double test_mse, double test_accuracy, long step, const TrainConfig& settings) {
+  for (size_t i = 0; i < lesson_.goals.size(); ++i) {
+    const Goal& g = lesson_.goals[i];
+    if (g.kind != Goal::Metric) continue;
+    if (g.metric == GoalMetric::PlaygroundMse) check(i, test_mse, step, 0, settings);
+    if (g.metric == GoalMetric::PlaygroundAccuracy) check(i, test_accuracy, step, 0, settings);
+  }
+}
+
+void GoalTracker::observe_path(const std::string& optimizer, double distance, const TrainConfig& settings) {
+  for (size_t i = 0; i < lesson_.goals.size(); ++i) {
+    const Goal& g = lesson_.goals[i];
+    if (g.kind == Goal::Metric && g.metric == GoalMetric::PathDistance && g.subject == optimizer)
+      check(i, distance, 0, 0, settings);
+  }
+}
+
+void GoalTracker::observe_race(const std::string& leader, long step, const TrainConfig& settings) {
+  for (size_t i = 0; i < lesson_.goals.size(); ++i) {
+    const Goal& g = lesson_.goals[i];
+    if (g.kind == Goal::Metric && g.metric == GoalMetric::ComparisonWinner)
+      check(i, leader == g.subject ? 1 : 0, step, 0, settings);
+  }
+}
+
+bool GoalTracker::answer(size_t goal, const std::string& text) {
+  if (goal >= lesson_.goals.size() || lesson_.goals[goal].kind == Goal::Metric) return false;
+  GoalStatus& st = status_[goal];
+  if (answer_right(lesson_.goals[goal], text)) {
+    st.met = true;
+    st.answered_wrong = false;
+    return true;
+  }
+  if (!st.met) st.answered_wrong = true;
+  return false;
+}
+
+std::shared_ptr<const Dataset> LessonData(std::shared_ptr<const Dataset> full, long train_samples) {
+  if (!full || train_samples <= 0 || train_samples >= full->train.count) return full;
+  auto cut = std::make_shared<Dataset>(*full);
+  const int n = int(train_samples);
+  Split& t = cut->train;
+  t.x = full->train.x.leftCols(n);
+  t.y.resize(size_t(n));
+  t.pixels.resize(size_t(n) * size_t(full->input_size()));
+  t.count = n;
+  return cut;
+}
+
+}  // namespace nnviz

@@ -1,0 +1,55 @@
+// Following a lesson's goals while the student works: the app (or a test) hands the tracker what
+// it sees, a run's snapshots, the playground's figures, the landscape's paths, the race's leader,
+// the answers typed, and the tracker keeps every goal's latest value and the step it was met at.
+// A goal once met stays met until the lesson starts again.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "lessons/lesson.h"
+
+namespace nnviz {
+
+struct GoalStatus {
+  bool met = false;
+  long met_at_step = -1;  // the run's (or the playground's) step when it was met; -1 not yet
+  double value;           // the goal's metric when last seen (NaN: not seen yet)
+  bool answered_wrong = false;  // a question answered, not rightly (it may be answered again)
+  GoalStatus();
+};
+
+class GoalTracker {
+ public:
+  explicit GoalTracker(const Lesson& lesson);
+
+  // A run's snapshot (every one, in order: each holds what is new since the last). `net` is the
+  // run's architecture: it says which layer a dead-ReLU or gradient statistic belongs to.
+  void observe(const RunSnapshot& s, const NetSpec& net);
+  // The playground's test figures after `step` mini-batches (NaN for the one its mode lacks).
+  void observe_playground(double test_mse, double test_accuracy, long step, const TrainConfig& settings);
+  // The landscape: how far an optimizer's path ended from the surface's minimum.
+  void observe_path(const std::string& optimizer, double distance, const TrainConfig& settings);
+  // The race: the value of the run that leads it (by validation accuracy).
+  void observe_race(const std::string& leader, long step, const TrainConfig& settings);
+  // The student's answer to question `goal`; true when right (the goal is then met).
+  bool answer(size_t goal, const std::string& text);
+
+  const std::vector<GoalStatus>& status() const { return status_; }
+  bool all_met() const;
+  void restart();  // "try again": every goal open, nothing seen
+
+ private:
+  void check(size_t i, double value, long step, double epoch, const TrainConfig& settings);
+  const Lesson lesson_;
+  std::vector<GoalStatus> status_;
+  double ema_loss_ = 0, ema_acc_ = 0, ema_weight_ = 0;  // the smoothed training loss and accuracy
+};
+
+// The lesson's data: the full dataset with its training split cut to the first `train_samples`
+// images (0: unchanged). The normalisation stays the full training split's.
+std::shared_ptr<const Dataset> LessonData(std::shared_ptr<const Dataset> full, long train_samples);
+
+}  // namespace nnviz
