@@ -11,6 +11,7 @@
 #include "base/fileio.h"
 #include "io/model_io.h"
 #include "io/run_file.h"
+#include "lessons/lesson.h"
 #include "views/view_table.h"
 #include "widgets/weight_layout.h"
 
@@ -18,6 +19,11 @@ namespace nnviz::gui {
 
 Views::Views() {
   for (const ViewEntry& v : ViewTable()) slots_.push_back({v.make(), v.open_at_first});
+  // Lesson files name views by the names core/lessons checks them against: the two lists are one.
+  std::vector<std::string> names;
+  for (const ViewEntry& v : ViewTable()) names.push_back(v.name);
+  if (names != AppLessonNames().views)
+    throw std::logic_error("the view table and AppLessonNames (core/lessons/lesson.cpp) name different views");
 }
 
 size_t Views::checked_index(int i) {

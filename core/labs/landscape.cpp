@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "base/error.h"
+
 namespace nnviz {
 
 namespace {
@@ -44,10 +46,10 @@ void rastrigin_g(double x, double y, double& gx, double& gy) {
 
 const std::vector<Surface>& surfaces() {
   static const std::vector<Surface> all = {
-      {"rosenbrock", -2, 2, -1, 3, -1.5, 2.5, rosen, rosen_g},
-      {"beale", -4.5, 4.5, -4.5, 4.5, 1.0, 1.5, beale, beale_g},
-      {"saddle", -2, 2, -2, 2, -1.5, 0.001, saddle, saddle_g},
-      {"many-minima", -5.12, 5.12, -5.12, 5.12, 4.2, 3.8, rastrigin, rastrigin_g},
+      {"rosenbrock", -2, 2, -1, 3, -1.5, 2.5, rosen, rosen_g, 1, 1},
+      {"beale", -4.5, 4.5, -4.5, 4.5, 1.0, 1.5, beale, beale_g, 3, 0.5},
+      {"saddle", -2, 2, -2, 2, -1.5, 0.001, saddle, saddle_g, std::nan(""), std::nan("")},
+      {"many-minima", -5.12, 5.12, -5.12, 5.12, 4.2, 3.8, rastrigin, rastrigin_g, 0, 0},
   };
   return all;
 }
@@ -68,6 +70,20 @@ std::vector<Point2> trajectory(const Surface& s, const OptConfig& cfg, int steps
     path.push_back({x, y, f});
   }
   return path;
+}
+
+double path_distance(const Surface& s, const std::vector<Point2>& path, int steps) {
+  if (path.empty() || int(path.size()) < steps + 1) return HUGE_VAL;  // it left the finite world
+  return std::hypot(path.back().x - s.min_x, path.back().y - s.min_y);
+}
+
+const Surface& find_surface(const std::string& name) {
+  std::string names;
+  for (const Surface& s : surfaces()) {
+    if (s.name == name) return s;
+    names += (names.empty() ? "" : ", ") + s.name;
+  }
+  throw Error("[landscape] no surface named \"" + name + "\" (" + names + ")");
 }
 
 }  // namespace nnviz

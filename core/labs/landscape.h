@@ -17,6 +17,7 @@ struct Surface {
   double start_x, start_y;      // where the optimizers start
   double (*f)(double x, double y);
   void (*grad)(double x, double y, double& gx, double& gy);
+  double min_x, min_y;          // the global minimum (NaN for the saddle, which has none)
 };
 
 const std::vector<Surface>& surfaces();  // rosenbrock, beale, saddle, many-minima
@@ -27,5 +28,9 @@ struct Point2 {
 // The path of `steps` optimizer steps from the surface's start (start included). Stops early
 // if the point leaves the finite world (divergence), with the last finite point last.
 std::vector<Point2> trajectory(const Surface& s, const OptConfig& opt, int steps);
+// How far a path ended from the surface's minimum (infinite for a path that left the finite
+// world before its last step; NaN on the saddle).
+double path_distance(const Surface& s, const std::vector<Point2>& path, int steps);
+const Surface& find_surface(const std::string& name);  // throws Error listing the names
 
 }  // namespace nnviz

@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/fileio.h"
 #include "labs/expr.h"
+#include "labs/landscape.h"
 #include "nn/network.h"
 #include "train/presets.h"
 
@@ -94,6 +95,13 @@ class Reader {
     return x;
   }
 
+  // A whole number in [lo, hi] ("3" or "3.0"; not "3.5").
+  long whole(const json::Value& v, const char* key, const std::string& where, double lo, double hi, long def) const {
+    const double x = number(v, key, where, lo, hi, double(def));
+    if (x != std::floor(x)) fail(at(where, key), "must be a whole number");
+    return long(x);
+  }
+
   bool flag(const json::Value& v, const char* key, const std::string& where, bool def) const {
     const json::Value* m = v.find(key);
     if (!m) return def;
@@ -168,7 +176,8 @@ class Reader {
   static std::string clip(const std::string& s) { return s.size() > 40 ? s.substr(0, 40) + "..." : s; }
 
   LessonStart start(const json::Value& v, const std::string& where) const {
-    members(v, where, {"preset", "config", "changes", "dataset", "train_samples", "speed", "views", "playground"});
+    members(v, where,
+            {"preset", "config", "changes", "dataset", "train_samples", "speed", "views", "playground", "landscape"});
     LessonStart s;
     const std::string preset = text(v, "preset", where, kMaxId, false);
     if (const json::Value* c = v.find("config")) {
@@ -203,21 +212,33 @@ class Reader {
     } catch (const Error& e) {
       fail(where, e.what());
     }
-    s.train_samples = long(number(v, "train_samples", where, 0, 50000, 0));
+    s.train_samples = whole(v, "train_samples", where, 0, 50000, 0);
     if (s.train_samples != 0 && s.train_samples < s.config.batch)
       fail(where + ".train_samples", "fewer than one mini-batch of " + std::to_string(s.config.batch));
     s.speed = number(v, "speed", where, 0, 1000, s.speed);
     s.views = names(v, "views", where, kMaxViews, [&](const std::string& n) { return listed(names_.views, n); }, "view");
     if (const json::Value* p = v.find("playground")) s.playground = playground(*p, where + ".playground");
+    if (const json::Value* l = v.find("landscape")) {
+      const std::string w = where + ".landscape";
+      members(*l, w, {"surface", "steps"});
+      s.landscape.used = true;
+      s.landscape.surface = text(*l, "surface", w, kMaxId, false, s.landscape.surface);
+      try {
+        (void)find_surface(s.landscape.surface);
+      } catch (const Error& e) {
+        fail(w + ".surface", e.what());
+      }
+      s.landscape.steps = int(whole(*l, "steps", w, 10, 5000, s.landscape.steps));
+    }
     return s;
   }
 
   void changes(const json::Value& v, const std::string& where, TrainConfig& c) const {
     members(v, where, {"lr", "batch", "epochs", "seed", "momentum", "weight_decay", "optimizer", "init"});
     c.opt.lr = float(number(v, "lr", where, 1e-9, 1000, c.opt.lr));
-    c.batch = int(number(v, "batch", where, 1, 60000, c.batch));
-    c.epochs = int(number(v, "epochs", where, 1, 100000, c.epochs));
-    c.seed = uint64_t(number(v, "seed", where, 0, 1e15, double(c.seed)));
+    c.batch = int(whole(v, "batch", where, 1, 60000, c.batch));
+    c.epochs = int(whole(v, "epochs", where, 1, 100000, c.epochs));
+    c.seed = uint64_t(whole(v, "seed", where, 0, 1e15, long(c.seed)));
     c.opt.momentum = float(number(v, "momentum", where, 0, 0.999999, c.opt.momentum));
     c.opt.weight_decay = float(number(v, "weight_decay", where, 0, 10, c.opt.weight_decay));
     try {
@@ -226,9 +247,6 @@ class Reader {
     } catch (const Error& e) {
       fail(where, e.what());
     }
-    for (const char* whole : {"batch", "epochs", "seed"})
-      if (const json::Value* m = v.find(whole); m && m->as_number() != std::floor(m->as_number()))
-        fail(at(where, whole), "must be a whole number");
   }
 
   LessonPlayground playground(const json::Value& v, const std::string& where) const {
@@ -319,7 +337,7 @@ class Reader {
     } else if (least || most) {
       fail(where, std::string("the metric ") + to_string(g.metric) + " takes no threshold");
     }
-    g.by_step = long(number(v, "by_step", where, 0, 1e9, 0));
+    g.by_step = whole(v, "by_step", where, 0, 1e9, 0);
     g.by_epoch = number(v, "by_epoch", where, 0, 1e6, 0);
     list(v, "when", where, kMaxConditions, [&](const json::Value& c, const std::string& w) { g.when.push_back(condition(c, w)); });
     return g;
@@ -330,7 +348,7 @@ class Reader {
   void metric_subject(const json::Value& v, const std::string& where, const LessonStart& start, Goal& g) const {
     const auto& layers = start.config.net.layers;
     if (g.metric == GoalMetric::DeadRelu || g.metric == GoalMetric::GradNorm) {
-      g.layer = int(number(v, "layer", where, 0, 1000, -1));
+      g.layer = int(whole(v, "layer", where, 0, 1000, -1));
       if (g.layer < 0) fail(where, "the metric needs \"layer\", the index of a layer of the start network");
       if (g.layer >= int(layers.size()))
         fail(where + ".layer", std::to_string(g.layer) + ": the start network has " + std::to_string(layers.size()) + " layers");
@@ -343,6 +361,8 @@ class Reader {
       fail(where + ".layer", std::string("the metric ") + to_string(g.metric) + " is about no layer");
     }
     if (g.metric == GoalMetric::PathDistance) {
+      if (!start.landscape.used || start.landscape.surface == "saddle")
+        fail(where + ".metric", "path_distance needs a start.landscape with a minimum (not the saddle)");
       g.subject = text(v, "optimizer", where, kMaxId, true);
       try {
         (void)opt_kind_from_string(g.subject);
@@ -410,8 +430,7 @@ class Reader {
     if (g.choices.size() < 2) fail(where, "a question needs a \"number\", or at least two \"choices\"");
     const json::Value* a = v.find("answer");
     if (!a) fail(where, "the member \"answer\" (the index of the right choice) is missing");
-    g.answer = number(v, "answer", where, 0, double(g.choices.size() - 1), 0);
-    if (g.answer != std::floor(g.answer)) fail(where + ".answer", "must be a whole number");
+    g.answer = double(whole(v, "answer", where, 0, double(g.choices.size() - 1), 0));
   }
 
   std::string file_;
@@ -419,6 +438,17 @@ class Reader {
 };
 
 }  // namespace
+
+const LessonNames& AppLessonNames() {
+  static const LessonNames names = {
+      {"curves", "weights", "activations", "stepthrough", "canvas", "compare", "analysis", "playground", "landscape",
+       "stats"},
+      {"controls.play", "controls.step", "controls.epoch", "controls.reset", "controls.speed", "training.lr",
+       "training.batch", "training.epochs", "training.optimizer", "training.momentum", "training.weight_decay",
+       "training.schedule", "setup.preset", "setup.layers", "setup.init", "setup.seed", "setup.apply", "data.dataset",
+       "files.save", "files.open"}};
+  return names;
+}
 
 const std::vector<std::string>& LessonControlGroups() {
   static const std::vector<std::string> groups = {"setup", "optimizer", "data", "reset", "files"};
@@ -486,6 +516,12 @@ json::Value lesson_to_json(const Lesson& l) {
     pg.set("lr", p.lr);
     pg.set("noise", p.noise);
     s.set("playground", pg);
+  }
+  if (l.start.landscape.used) {
+    json::Value ls = json::Value::object();
+    ls.set("surface", l.start.landscape.surface);
+    ls.set("steps", l.start.landscape.steps);
+    s.set("landscape", ls);
   }
   v.set("start", s);
   if (!l.hide.empty()) v.set("hide", strings(l.hide));

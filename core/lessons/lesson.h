@@ -24,6 +24,9 @@ struct LessonNames {
   std::vector<std::string> views;     // "curves", "weights", ...
   std::vector<std::string> controls;  // "lr", "batch", "play", ...
 };
+// The app's names: its views (the view table's, which the app checks against this list when it
+// starts) and the controls a page can point at, by the names the app marks them with.
+const LessonNames& AppLessonNames();
 // What a lesson can hide or lock besides views: the classroom mode's groups of controls.
 const std::vector<std::string>& LessonControlGroups();  // setup, optimizer, data, reset, files
 
@@ -48,12 +51,20 @@ struct LessonPlayground {
   double lr = 0.01, noise = 0;
 };
 
+// The landscape's test surface and path length, for lessons on the optimizers' paths.
+struct LessonLandscape {
+  bool used = false;
+  std::string surface = "rosenbrock";  // rosenbrock, beale, saddle, many-minima
+  int steps = 500;
+};
+
 struct LessonStart {
   TrainConfig config;          // the network and the settings (from a preset, then changes)
   long train_samples = 0;      // the training split cut to this many (0: all of it)
   double speed = 300;          // mini-batches a second, 0 full speed
   std::vector<std::string> views;  // open at the start
   LessonPlayground playground;
+  LessonLandscape landscape;
 };
 
 enum class GoalMetric {

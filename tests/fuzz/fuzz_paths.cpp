@@ -356,9 +356,7 @@ void playground(const uint8_t* data, size_t size) {
 }
 
 void lesson(const uint8_t* data, size_t size) {
-  static const LessonNames names = {{"curves", "weights", "activations", "stepthrough", "canvas", "compare",
-                                     "analysis", "playground", "landscape", "stats"},
-                                    {"play", "step", "lr", "batch", "optimizer", "preset"}};
+  const LessonNames& names = AppLessonNames();
   Lesson l;
   try {
     l = parse_lesson(std::string(reinterpret_cast<const char*>(data), size), "fuzz.nnviz-lesson.json", names);

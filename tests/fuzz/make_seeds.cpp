@@ -297,7 +297,7 @@ void lessons() {
   l.start.playground.used = true;
   l.start.views = {"curves", "playground"};
   l.hide = {"setup", "weights"};
-  l.pages.push_back({"One", "# Heading\n\nText with *emphasis*.\n\n- a list item", "", {"curves", "lr"}});
+  l.pages.push_back({"One", "# Heading\n\nText with *emphasis*.\n\n- a list item", "", {"curves", "training.lr"}});
   int i = 0;
   for (GoalMetric m : AllGoalMetrics()) {
     Goal g;

@@ -16,9 +16,7 @@ using namespace nnviz;
 
 namespace {
 
-const LessonNames kNames = {{"curves", "weights", "activations", "stepthrough", "canvas", "compare", "analysis",
-                             "playground", "landscape", "stats"},
-                            {"play", "lr", "batch", "optimizer"}};
+const LessonNames& kNames = AppLessonNames();
 
 // The JSON block of docs/lessons.md: the complete example the guide shows.
 std::string DocumentedExample() {
@@ -59,7 +57,7 @@ TEST_CASE("lessons: the guide's complete example reads, as the guide describes i
   const Lesson l = parse_lesson(DocumentedExample(), "docs/lessons.md", kNames);
   CHECK(l.id == "learning-rate");
   CHECK(l.pages.size() == 3);
-  CHECK(l.pages[0].look_here == std::vector<std::string>{"curves", "play"});
+  CHECK(l.pages[0].look_here == std::vector<std::string>{"curves", "controls.play"});
   CHECK(l.start.config.opt.lr == doctest::Approx(0.01));
   CHECK(l.start.config.epochs == 3);
   CHECK(l.start.config.net.layers.size() == 3);  // mlp100's: dense, sigmoid, dense
@@ -135,7 +133,7 @@ TEST_CASE("lessons: damaged and hostile files are refused, naming the file and t
        "start.views[1]: no view named \"wieghts\""},
       {Changed("\"hide\": [\"setup\", \"data\", \"files\"]", "\"hide\": [\"everything\"]"),
        "hide[0]: no view or control group named \"everything\""},
-      {Changed("\"look_here\": [\"lr\"]", "\"look_here\": [\"learning rate\"]"),
+      {Changed("\"look_here\": [\"training.lr\"]", "\"look_here\": [\"learning rate\"]"),
        "pages[1].look_here[0]: no view or control named \"learning rate\""},
       {Changed("\"title\": \"Too small\"", "\"title\": \"Too small\", \"picture\": \"../../etc/passwd\""),
        "pages[1].picture: "},

@@ -1,0 +1,277 @@
+// The built-in lessons (assets/lessons/), each solved the way a student would: the settings a
+// student chooses, driven through the engine (a Run, its snapshots into a GoalTracker), the
+// playground and the landscape as the app builds them, and the answers typed. Every lesson must
+// load, have no goal met before anything is done, leave a goal open when it is only trained as it
+// starts, and have every goal met by its solution within the lesson's own limits (its epochs, its
+// training images, its steps).
+#include <doctest/doctest.h>
+
+#include <Eigen/Core>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "data/dataset.h"
+#include "engine/engine.h"
+#include "labs/landscape.h"
+#include "labs/playground.h"
+#include "lessons/goal_tracker.h"
+#include "lessons/lesson.h"
+#include "train/presets.h"
+
+using namespace nnviz;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> LessonFiles() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(NNVIZ_ASSETS_DIR) / "lessons"))
+    if (e.path().string().size() > 19 && e.path().string().rfind(".nnviz-lesson.json") == e.path().string().size() - 18)
+      files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::shared_ptr<const Dataset> Mnist() {
+  static const auto data = std::make_shared<const Dataset>(
+      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, ""), NormMode::Standard));
+  return data;
+}
+
+// A student working through one lesson: each action starts from the lesson's start (as "try
+// again" or Reset does), changed as the student changes it, and everything seen goes to the
+// tracker.
+struct Student {
+  Lesson lesson;
+  GoalTracker tracker;
+  explicit Student(const Lesson& l) : lesson(l), tracker(l) {}
+
+  // Trains the lesson's run, changed by `change`, for the lesson's epochs, through the engine.
+  void train(const std::function<void(TrainConfig&)>& change = {}) {
+    TrainConfig c = lesson.start.config;
+    if (change) change(c);
+    RunOptions opts;
+    opts.eval_early = true;  // as the app runs it
+    opts.record_budget = 0;  // statistics every few steps, whatever the machine's speed
+    Run run(c, LessonData(Mnist(), lesson.start.train_samples), opts);
+    SnapshotCursor cursor;
+    tracker.observe(run.snapshot(cursor), c.net);
+    run.run_until_epoch(c.epochs);
+    // Until the run has stopped and its last evaluation (at the final step) arrived. The deadline
+    // only keeps a broken engine from hanging the suite.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    long evaluated = -1;
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      const RunSnapshot s = run.snapshot(cursor);
+      tracker.observe(s, c.net);
+      if (!s.evals.empty()) evaluated = s.evals.back().step;
+      if (s.state == RunState::Diverged || s.state == RunState::Failed) break;
+      if (run.idle() && s.step > 0 && evaluated == s.step) break;
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+    }
+  }
+
+  // The playground as the lesson starts it, changed, trained `steps` mini-batches as the app
+  // does, its test figures seen every 100.
+  void playground(long steps, const std::function<void(PlaygroundSetup&)>& change = {}) {
+    const LessonPlayground& p = lesson.start.playground;
+    REQUIRE(p.used);
+    PlaygroundSetup s;
+    s.mode = p.mode;
+    s.expression = p.expression;
+    s.points = p.points;
+    s.hidden = p.hidden;
+    s.activation = p.activation;
+    s.bias = p.bias;
+    s.lr = p.lr;
+    s.noise = p.noise;
+    if (change) change(s);
+    Playground pg = make_playground(s);
+    auto see = [&] {
+      const double mse = s.mode == 0 ? pg.mean_squared_error(pg.test()) : NAN;
+      const double acc = s.mode == 1 ? pg.accuracy(pg.test()) : NAN;
+      tracker.observe_playground(mse, acc, pg.steps(), lesson.start.config);
+    };
+    see();
+    while (pg.steps() < steps) {
+      pg.step(kPlaygroundBatch);
+      if (pg.steps() % 100 == 0) see();
+    }
+  }
+
+  // One optimizer's path on the lesson's surface at learning rate `lr`.
+  void path(OptKind kind, double lr) {
+    REQUIRE(lesson.start.landscape.used);
+    const Surface& surface = find_surface(lesson.start.landscape.surface);
+    TrainConfig settings = lesson.start.config;
+    settings.opt.kind = kind;
+    settings.opt.lr = float(lr);
+    const int steps = lesson.start.landscape.steps;
+    tracker.observe_path(to_string(kind), path_distance(surface, trajectory(surface, settings.opt, steps), steps),
+                         settings);
+  }
+
+  void answer(const std::string& goal, const std::string& text) {
+    for (size_t i = 0; i < lesson.goals.size(); ++i)
+      if (lesson.goals[i].id == goal) {
+        CHECK_MESSAGE(tracker.answer(i, text), lesson.id << ": " << goal << " = " << text);
+        return;
+      }
+    FAIL(lesson.id << " has no goal " << goal);
+  }
+
+  std::string open_goals() const {
+    std::string open;
+    for (size_t i = 0; i < lesson.goals.size(); ++i)
+      if (!tracker.status()[i].met) open += " " + lesson.goals[i].id;
+    return open;
+  }
+};
+
+// What a student does in each lesson: the lesson as it starts (`as_is`: trained without a change,
+// nothing answered) and the solution.
+struct Script {
+  std::function<void(Student&)> as_is, solve;
+};
+
+TrainConfig Preset(const std::string& name, const TrainConfig& lesson) {
+  TrainConfig c = find_preset(name).config;
+  c.epochs = lesson.epochs;
+  return c;
+}
+
+const std::map<std::string, Script>& Scripts() {
+  auto train = [](Student& s) { s.train(); };
+  static const std::map<std::string, Script> scripts = {
+      {"learning-rate",
+       {train,
+        [](Student& s) {
+          s.train([](TrainConfig& c) { c.opt.lr = 0.1f; });
+          s.train([](TrainConfig& c) { c.opt.lr = 0.5f; });
+          s.answer("why", "1");
+        }}},
+      {"batch-size",
+       {train,
+        [](Student& s) {
+          s.train([](TrainConfig& c) { c.batch = 100, c.opt.lr = 2.f; });
+          s.answer("why", "0");
+        }}},
+      {"vanishing-gradients",
+       {train,
+        [](Student& s) {
+          s.train([](TrainConfig& c) {
+            for (auto& l : c.net.layers)
+              if (l.type == "sigmoid") l.type = "relu";
+            c.init = InitKind::He;
+          });
+          s.answer("slope", "0.25");
+        }}},
+      {"batchnorm",
+       {train,
+        [](Student& s) {
+          s.train([](TrainConfig& c) {
+            std::vector<LayerSpec> with;
+            for (const auto& l : c.net.layers) {
+              if (l.type == "sigmoid") with.push_back(act("batchnorm"));
+              with.push_back(l);
+            }
+            c.net.layers = with;
+          });
+          s.answer("where", "0");
+        }}},
+      {"dead-relu",
+       {train,
+        [](Student& s) {
+          s.train([](TrainConfig& c) { c.opt.lr = 0.2f; });
+          s.answer("recover", "1");
+        }}},
+      {"overfitting", {train, [](Student& s) {
+                         s.train();
+                         s.answer("gap", "1");
+                       }}},
+      {"convolutions",
+       {train,
+        [](Student& s) {
+          s.train([&](TrainConfig& c) { c = Preset("cnn8", c); });
+          s.answer("shared", "200");
+        }}},
+      {"one-neuron", {[](Student& s) { s.playground(1000); }, [](Student& s) {
+                        s.playground(1000);
+                        s.answer("shape", "1");
+                      }}},
+      {"hidden-layers", {[](Student& s) { s.playground(2000); },
+                         [](Student& s) { s.playground(2000, [](PlaygroundSetup& p) { p.hidden = "8"; }); }}},
+      {"biases", {[](Student& s) { s.playground(3000); }, [](Student& s) {
+                    s.playground(3000, [](PlaygroundSetup& p) { p.bias = true; });
+                    s.answer("value", "0");
+                  }}},
+      {"momentum",
+       {[](Student& s) {
+          // The landscape's own learning rates, as the view starts (landscape_view.h).
+          s.path(OptKind::Sgd, 0.001);
+          s.path(OptKind::Momentum, 0.0005);
+          s.path(OptKind::Nesterov, 0.0005);
+        },
+        [](Student& s) {
+          s.path(OptKind::Nesterov, 0.001);
+          s.path(OptKind::Momentum, 0.002);
+          s.path(OptKind::Sgd, 0.002);
+          s.answer("overshoot", "1");
+        }}},
+      {"backprop-by-hand", {[](Student&) {}, [](Student& s) {
+                              s.answer("update", "0.48");
+                              s.answer("slope", "0.16");
+                            }}},
+      {"reading-mistakes", {[](Student&) {}, [](Student& s) {
+                              s.train();
+                              s.answer("diagonal", "0");
+                            }}},
+  };
+  return scripts;
+}
+
+}  // namespace
+
+TEST_CASE("lessons: at least twelve built-in lessons, each with a script in this file") {
+  const auto files = LessonFiles();
+  CHECK(files.size() >= 12);
+  for (const auto& f : files) {
+    const Lesson l = load_lesson(f.string(), AppLessonNames());
+    CHECK_MESSAGE(Scripts().count(l.id) == 1, f.string());
+    CHECK_MESSAGE(!l.goals.empty(), f.string());
+  }
+}
+
+TEST_CASE("lessons: every built-in lesson is solved, and none is solved by doing nothing") {
+  Eigen::setNbThreads(1);
+  for (const auto& f : LessonFiles()) {
+    const Lesson l = load_lesson(f.string(), AppLessonNames());
+    auto it = Scripts().find(l.id);
+    REQUIRE_MESSAGE(it != Scripts().end(), l.id);
+    const auto t0 = std::chrono::steady_clock::now();
+    Student idle(l);
+    CHECK_MESSAGE(idle.open_goals().size() > 0, l.id);
+    for (const GoalStatus& st : idle.tracker.status()) CHECK_MESSAGE(!st.met, l.id << ": a goal met before anything");
+    it->second.as_is(idle);
+    CHECK_MESSAGE(!idle.tracker.all_met(), l.id << ": trained as it starts, every goal is met");
+    Student s(l);
+    it->second.solve(s);
+    CHECK_MESSAGE(s.tracker.all_met(), l.id << ": the solution leaves open:" << s.open_goals());
+    std::string values;
+    for (size_t i = 0; i < l.goals.size(); ++i) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %s=%.4g", l.goals[i].id.c_str(), s.tracker.status()[i].value);
+      values += buf;
+    }
+    std::printf("lesson %-20s open as-is:%-12s solved in %.1f s; last values:%s\n", l.id.c_str(),
+                idle.open_goals().c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), values.c_str());
+  }
+}
