@@ -11,7 +11,6 @@
 #include "base/fileio.h"
 #include "io/model_io.h"
 #include "io/run_file.h"
-#include "lessons/lesson.h"
 #include "views/view_table.h"
 #include "widgets/weight_layout.h"
 
@@ -19,11 +18,6 @@ namespace nnviz::gui {
 
 Views::Views() {
   for (const ViewEntry& v : ViewTable()) slots_.push_back({v.make(), v.open_at_first});
-  // Lesson files name views by the names core/lessons checks them against: the two lists are one.
-  std::vector<std::string> names;
-  for (const ViewEntry& v : ViewTable()) names.push_back(v.name);
-  if (names != AppLessonNames().views)
-    throw std::logic_error("the view table and AppLessonNames (core/lessons/lesson.cpp) name different views");
 }
 
 size_t Views::checked_index(int i) {
@@ -227,6 +221,7 @@ void App::poll() {
     pace.update(run.get(), snap, now_s());
   }
   if ((run && !run->idle()) || racing()) trained_at = now_s();
+  for (size_t i = 0; i < views.size(); ++i) views.state_at(i).poll(*this);
 }
 
 bool App::has_news() const {

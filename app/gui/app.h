@@ -265,8 +265,15 @@ struct App {
   std::string state_file;
   bool classroom_settings_open = false;  // the sidebar's Classroom fold
   bool batch_unsent = false, epochs_unsent = false;  // typed into the sidebar, not yet given to the run
-  // Remembers the last item's rectangle under `name` when the dump or a layout file is on.
-  void mark(const char* name) { report.mark(name); }
+  // The views and controls a lesson's page points at (views/lesson_view.cpp): they glow.
+  std::vector<std::string> look_here;
+  // Remembers the last item's rectangle under `name` when the dump or a layout file is on, and
+  // makes it glow when a lesson points at it.
+  void mark(const char* name) {
+    report.mark(name);
+    if (!look_here.empty() && std::find(look_here.begin(), look_here.end(), name) != look_here.end()) Glow();
+  }
+  static void Glow();  // a ring around the last item (panes.cpp)
 
   App();
   void load_data(DatasetKind kind);    // in the background; poll() picks it up

@@ -63,6 +63,8 @@ int ParseOptions(int argc, char** argv, Options& o) {
       ->type_name("F")
       ->check(cli::Number(0.5, 3));
   app.add_option("--load", o.load, "open a run or a model file at start")->type_name("FILE");
+  app.add_option("--lesson", o.lesson, "start a lesson: a built-in one's id (learning-rate, ...) or a lesson file")
+      ->type_name("LESSON");
 
   const std::string tests = "For tests and measurements (under xvfb-run)";
   CLI::Option* shot = app.add_option("--screenshot", o.screenshot, "draw, save a PNG and exit")

@@ -22,6 +22,7 @@ struct Options {
   bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
   std::string compare;     // start this ready-made comparison (screenshots)
   std::string save_run, load;  // save the run after training; open a run or model at start
+  std::string lesson;          // a lesson to start (an id or a file)
   bool save_comparison = false, open_comparison = false;  // in the user's nnviz data folder
   double idle_check = 0;   // measure the app's own CPU use while idle for this many seconds
   bool redraw_check = false;  // draw every frame whole as well, off screen, and compare (redraw.h)

@@ -86,4 +86,13 @@ const Surface& find_surface(const std::string& name) {
   throw Error("[landscape] no surface named \"" + name + "\" (" + names + ")");
 }
 
+OptConfig landscape_optimizer(OptKind kind, double lr) {
+  OptConfig o;
+  o.kind = kind;
+  o.lr = float(lr);
+  o.momentum = 0.9f;
+  o.weight_decay = kind == OptKind::AdamW ? 0.01f : 0.f;
+  return o;
+}
+
 }  // namespace nnviz

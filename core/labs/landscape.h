@@ -28,6 +28,9 @@ struct Point2 {
 // The path of `steps` optimizer steps from the surface's start (start included). Stops early
 // if the point leaves the finite world (divergence), with the last finite point last.
 std::vector<Point2> trajectory(const Surface& s, const OptConfig& opt, int steps);
+// The settings the landscape walks an optimizer with: its learning rate, momentum 0.9, no weight
+// decay (AdamW's decoupled 0.01).
+OptConfig landscape_optimizer(OptKind kind, double lr);
 // How far a path ended from the surface's minimum (infinite for a path that left the finite
 // world before its last step; NaN on the saddle).
 double path_distance(const Surface& s, const std::vector<Point2>& path, int steps);

@@ -439,15 +439,13 @@ class Reader {
 
 }  // namespace
 
-const LessonNames& AppLessonNames() {
-  static const LessonNames names = {
-      {"curves", "weights", "activations", "stepthrough", "canvas", "compare", "analysis", "playground", "landscape",
-       "stats"},
-      {"controls.play", "controls.step", "controls.epoch", "controls.reset", "controls.speed", "training.lr",
-       "training.batch", "training.epochs", "training.optimizer", "training.momentum", "training.weight_decay",
-       "training.schedule", "setup.preset", "setup.layers", "setup.init", "setup.seed", "setup.apply", "data.dataset",
-       "files.save", "files.open"}};
-  return names;
+const std::vector<std::string>& LessonControls() {
+  static const std::vector<std::string> controls = {
+      "controls.play",      "controls.step",     "controls.epoch",         "controls.reset",    "controls.speed",
+      "training.lr",        "training.batch",    "training.epochs",        "training.optimizer", "training.momentum",
+      "training.weight_decay", "training.schedule", "setup.preset",         "setup.layers",      "setup.init",
+      "setup.seed",         "setup.apply",       "data.dataset",           "files.save",        "files.open"};
+  return controls;
 }
 
 const std::vector<std::string>& LessonControlGroups() {

@@ -24,6 +24,7 @@
 #include "io/safetensors.h"
 #include "labs/playground.h"
 #include "lessons/lesson.h"
+#include "../support/lesson_names.h"
 #include "nn/conv.h"
 #include "nn/network.h"
 #include "nn/optimizer.h"
@@ -356,7 +357,7 @@ void playground(const uint8_t* data, size_t size) {
 }
 
 void lesson(const uint8_t* data, size_t size) {
-  const LessonNames& names = AppLessonNames();
+  const LessonNames& names = test::LessonNamesOfTheApp();
   Lesson l;
   try {
     l = parse_lesson(std::string(reinterpret_cast<const char*>(data), size), "fuzz.nnviz-lesson.json", names);

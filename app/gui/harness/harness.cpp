@@ -24,6 +24,7 @@
 #include "views/curves_view.h"
 #include "views/inside.h"
 #include "views/landscape_view.h"
+#include "views/lesson_view.h"
 #include "views/playground_view.h"
 #include "views/stepthrough_view.h"
 #include "views/weights_view.h"
@@ -63,6 +64,10 @@ void Harness::start() {
         if (n.playground_mode >= 0) app_.views.state<PlaygroundState>().mode = n.playground_mode;
       }
   if (opt_.canvas_run) app_.views.state<CanvasState>().use_bundled = false;
+  if (!opt_.lesson.empty()) {  // opened by the lesson panel once the data is ready
+    app_.views.open<LessonState>() = true;
+    app_.views.state<LessonState>().request = opt_.lesson;
+  }
   if (opt_.draw_demo) {
     // A "3" in two arcs, drawn off-centre and small, the way a hurried user might.
     app_.views.open<CanvasState>() = true;
@@ -220,9 +225,15 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
       status = 1;
     }
   }
-  const bool analysed = (!app_.views.open<AnalysisState>() || app_.views.state<AnalysisState>().result) &&
-                        (!app_.views.open<PlaygroundState>() || (app_.views.state<PlaygroundState>().pg && app_.views.state<PlaygroundState>().pg->steps() >= 3000)) &&
-                        (!app_.views.open<LandscapeState>() || app_.views.state<LandscapeState>().shown >= app_.views.state<LandscapeState>().steps);
+  // The views' own work done: the analysis, the playground's first 3000 steps, the landscape's
+  // paths drawn, a requested lesson started.
+  const Views& v = app_.views;
+  const PlaygroundState& pg = v.state<PlaygroundState>();
+  const LandscapeState& land = v.state<LandscapeState>();
+  const bool analysed = (!v.open<AnalysisState>() || v.state<AnalysisState>().result) &&
+                        (!v.open<PlaygroundState>() || (pg.pg && pg.pg->steps() >= 3000)) &&
+                        (!v.open<LandscapeState>() || land.shown >= land.steps) &&
+                        v.state<LessonState>().request.empty();
   // --save-run and --save-comparison, once, as soon as the training asked for is done.
   if (trained && !saved_) {
     if (!opt_.save_run.empty()) app_.save_model(opt_.save_run);
@@ -257,9 +268,16 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms"})
+                             "stats_histograms", "lesson_panel"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
+  l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));
+  // The controls a lesson's page may point at that this frame drew without their mark (a page
+  // pointing at one of them would light nothing).
+  std::string unmarked;
+  for (const std::string& c : LessonControls())
+    if (!r.marks.count(c)) unmarked += (unmarked.empty() ? "" : ",") + c;
+  l.set("lesson_controls_unmarked", unmarked);
   if (!r.text_of("batchnorm_worked").empty()) l.set("batchnorm_worked", r.text_of("batchnorm_worked"));
   l.set("stats_points", static_cast<long long>(app_.views.state<StatsState>().points.size()));
   if (auto w = app_.shown_weights()) l.set("weights_step", static_cast<long long>(w->step));
@@ -279,6 +297,12 @@ void Harness::write_layout(const FrameDone& f, int& status) {
     l.set("canvas_prediction", top);
   }
   l.set("setup_params", static_cast<long long>(app_.setup_params));
+  if (const LessonState& ls = app_.views.state<LessonState>(); ls.lesson && ls.tracker) {
+    l.set("lesson", ls.lesson->id);
+    long met = 0;
+    for (const GoalStatus& g : ls.tracker->status()) met += g.met;
+    l.set("lesson_goals_met", met);
+  }
   // Every named control's and every window's place, for the checks that views use the
   // space they are given (tests/app/gui/screen_matrix.py).
   json::Value marks = json::Value::object();

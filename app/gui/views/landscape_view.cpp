@@ -64,12 +64,7 @@ void DrawLandscape(App& app, bool* open) {
     ls.paths.assign(7, {});
     for (int k = 0; k < 7; ++k) {
       if (!ls.enabled[k]) continue;
-      OptConfig o;
-      o.kind = kKinds[k];
-      o.lr = ls.lr[k];
-      o.momentum = 0.9f;
-      o.weight_decay = kKinds[k] == OptKind::AdamW ? 0.01f : 0.f;
-      ls.paths[k] = trajectory(s, o, ls.steps);
+      ls.paths[k] = trajectory(s, landscape_optimizer(kKinds[k], ls.lr[k]), ls.steps);
     }
     ls.shown = 0;
   }

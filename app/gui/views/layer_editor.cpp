@@ -59,7 +59,9 @@ void NetworkSection(App& app) {
   const bool custom = app.custom_network();
   const std::string shown = app.preset_shown(custom);
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::BeginCombo("##preset", shown.c_str())) {
+  const bool choosing = ImGui::BeginCombo("##preset", shown.c_str());
+  app.mark("setup.preset");
+  if (choosing) {
     for (int i = 0; i < int(all.size()); ++i) {
       if (ImGui::Selectable(all[i].name.c_str(), i == app.preset))
         app.guard("Another preset starts a new run.", [&app, i] { app.apply_preset(i); });
@@ -168,6 +170,7 @@ void NetworkSection(App& app) {
   ImGui::SetNextItemWidth(fs * 7.5f);
   const bool adding = ImGui::BeginCombo("##add", "+ add layer", ImGuiComboFlags_HeightLarge);
   app.mark("layers.add");
+  app.mark("setup.layers");  // what a lesson's page points at to say "edit the layers"
   if (adding) {
     for (const char* t : LayerTypeNames()) {
       const bool picked = ImGui::Selectable(t);
@@ -203,13 +206,17 @@ void NetworkSection(App& app) {
 
   std::string init = to_string(app.setup.init);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-  if (Combo("init", init, kInits, init)) {
+  const bool init_picked = Combo("init", init, kInits, init);
+  app.mark("setup.init");
+  if (init_picked) {
     app.setup.init = init_kind_from_string(init);
     app.setup_dirty = true;
   }
   long long seed = static_cast<long long>(app.setup.seed);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-  if (ImGui::InputScalar("seed", ImGuiDataType_S64, &seed) && seed >= 0) {
+  const bool seed_typed = ImGui::InputScalar("seed", ImGuiDataType_S64, &seed);
+  app.mark("setup.seed");
+  if (seed_typed && seed >= 0) {
     app.setup.seed = static_cast<uint64_t>(seed);
     app.setup_dirty = true;
   }

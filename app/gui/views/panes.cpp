@@ -14,6 +14,15 @@
 
 namespace nnviz::gui {
 
+namespace {
+constexpr ImU32 kGlow = IM_COL32(255, 200, 60, 230);
+}  // namespace
+
+void App::Glow() {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImGui::GetWindowDrawList()->AddRect({a.x - 3, a.y - 3}, {b.x + 3, b.y + 3}, kGlow, 4, 0, 2.5f);
+}
+
 void DrawPanes(App& app) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight() * 1.3f;
@@ -52,6 +61,10 @@ void DrawPanes(App& app) {
       ImGui::SetNextWindowSize(size, cond);
       if (app.views.tile) BackdropWindow(pos, size);  // tiles never overlap: nothing lies beneath
       ViewTable()[shown[i]].draw(app, &app.views.open_at(shown[i]));
+      const std::string name = ViewTable()[shown[i]].name;
+      if (app.views.tile && std::find(app.look_here.begin(), app.look_here.end(), name) != app.look_here.end())
+        ImGui::GetForegroundDrawList()->AddRect({pos.x - 2, pos.y - 2}, {pos.x + size.x + 2, pos.y + size.y + 2}, kGlow,
+                                                6, 0, 3);
     }
   }
   if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);

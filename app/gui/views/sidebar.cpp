@@ -117,7 +117,9 @@ void DataSection(App& app) {
   int kind = app.data_kind == DatasetKind::Mnist ? 0 : 1;
   const char* names[] = {"MNIST digits", "Fashion-MNIST"};
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::Combo("##dataset", &kind, names, 2)) {
+  const bool picked = ImGui::Combo("##dataset", &kind, names, 2);
+  app.mark("data.dataset");
+  if (picked) {
     const DatasetKind k = kind == 0 ? DatasetKind::Mnist : DatasetKind::Fashion;
     app.guard("Another dataset starts a new run.", [&app, k] {
       app.setup.dataset = k;
@@ -151,12 +153,15 @@ void OptimizerSection(App& app) {
   const float w = ImGui::GetContentRegionAvail().x * 0.55f;
   ImGui::SetNextItemWidth(w);
   if (Combo("optimizer", kind, kOptimizers, kind)) o.kind = opt_kind_from_string(kind), changed = true;
+  app.mark("training.optimizer");
   ImGui::SetNextItemWidth(w);
   changed |= live(ImGui::DragFloat("learning rate", &o.lr, std::max(1e-5f, o.lr * 0.01f), 1e-6f, 10.f, "%.4g",
                               ImGuiSliderFlags_Logarithmic));
+  app.mark("training.lr");
   if (o.kind == OptKind::Momentum || o.kind == OptKind::Nesterov) {
     ImGui::SetNextItemWidth(w);
     changed |= live(SliderFloatClear("momentum", &o.momentum, 0.f, 0.999f, "%.3f"));
+    app.mark("training.momentum");
   }
   if (o.kind == OptKind::Adam || o.kind == OptKind::AdamW) {
     ImGui::SetNextItemWidth(w);
@@ -170,6 +175,7 @@ void OptimizerSection(App& app) {
   }
   ImGui::SetNextItemWidth(w);
   changed |= live(ImGui::DragFloat("weight decay", &o.weight_decay, 1e-5f, 0.f, 1.f, "%.2e"));
+  app.mark("training.weight_decay");
   HelpMarker("L2 penalty on the weights (not the biases). AdamW applies it decoupled from the gradient.");
   if (changed || released) {
     o.lr = std::max(o.lr, 1e-7f);
@@ -192,6 +198,7 @@ void OptimizerSection(App& app) {
   bool sched_changed = false;
   ImGui::SetNextItemWidth(w);
   if (Combo("schedule", sk, kSchedules, sk)) sc.kind = schedule_kind_from_string(sk), sched_changed = true;
+  app.mark("training.schedule");
   if (sc.kind == Schedule::Kind::Step) {
     ImGui::SetNextItemWidth(w);
     sched_changed |= ImGui::DragFloat("every (epochs)", &sc.step_epochs, 0.1f, 0.1f, 1000.f, "%.1f");
@@ -282,12 +289,14 @@ void ControlsSection(App& app) {
   ImGui::BeginDisabled(!run);
   const float hw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   if (ImGui::Button("Save run...", {hw, 0})) app.open_save_dialog = true;
+  app.mark("files.save");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Ctrl+S: weights, architecture, settings, curves and the place in training; also while training");
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(!app.data);
   if (ImGui::Button("Open...", {hw, 0})) app.open_load_dialog = true;
+  app.mark("files.open");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+O: a saved run (continues it) or any nnviz model");
   ImGui::EndDisabled();
 }

@@ -11,6 +11,8 @@ class Value;
 
 namespace nnviz::gui {
 
+struct App;
+
 // Why a view needs frames without input (App::next_frame_due).
 struct FrameNeed {
   enum Kind {
@@ -33,6 +35,8 @@ struct ViewState {
   virtual void load_settings(const json::Value& /*settings*/) {}
   // A new run replaced the one it showed: what it drew of the old one goes.
   virtual void new_run() {}
+  // Once a frame, open or not, after the run's latest snapshot reached app.snap (App::poll).
+  virtual void poll(App& /*app*/) {}
 };
 
 }  // namespace nnviz::gui

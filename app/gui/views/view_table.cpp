@@ -9,6 +9,7 @@
 #include "views/curves_view.h"
 #include "views/inside.h"
 #include "views/landscape_view.h"
+#include "views/lesson_view.h"
 #include "views/playground_view.h"
 #include "views/stepthrough_view.h"
 #include "views/weights_view.h"
@@ -27,6 +28,7 @@ const std::vector<ViewEntry>& ViewTable() {
       View<PlaygroundState>("playground", "Playground", DrawPlayground, false),
       View<LandscapeState>("landscape", "Landscape", DrawLandscape, true),
       View<StatsState>("stats", "Layer stats", DrawLayerStats, false),
+      View<LessonState>("lesson", "Lessons", DrawLesson, true),
   };
   return table;
 }

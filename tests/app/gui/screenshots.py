@@ -31,6 +31,11 @@ DIAGONAL_GREEN = (51, 212, 77) # the confusion matrix's diagonal, where the answ
 NORM_GREEN = (120, 220, 110)   # layer statistics: the second dense layer's weight norm
 DEAD_RED = (235, 90, 120)      # layer statistics: the dead-ReLU share, the gradient histogram
 HIST_BLUE = (90, 200, 230)     # layer statistics: the histogram of values
+GLOW = (255, 200, 60)          # the ring around a view or control a lesson's page points at
+MET_GREEN = (115, 217, 128)    # a lesson's goal met
+
+# The built-in lessons.
+LESSONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "assets", "lessons")
 
 TESTS = {}
 
@@ -231,6 +236,40 @@ def playground_2d(shot):
 def landscape(shot):
     """The optimizers on Rosenbrock's valley: RMSProp's path in a colour the contours never take."""
     shot.has_colour("landscape", PURPLE, at_least=150)
+
+
+@screenshot("lesson-list", "--frames", "3", "--open", "lesson")
+def lesson_list(shot):
+    """The lesson panel lists the built-in lessons: no lesson under way, nothing met, no glow."""
+    shot.reports("lesson", "(missing)")
+    shot.reports("lessons_listed", len([f for f in os.listdir(LESSONS) if f.endswith(".nnviz-lesson.json")]))
+
+
+@screenshot("lesson-learning-rate", "--frames", "5", "--lesson", "learning-rate", "--train-steps", "300")
+def lesson_learning_rate(shot):
+    """The first lesson under way: its network and its 10,000 images in place, its first page
+    pointing at Play and the curves (both ringed), and no goal met at lr = 0.001."""
+    shot.reports("lesson", "learning-rate")
+    shot.reports("lesson_goals_met", 0)
+    shot.has_colour("sidebar", GLOW, at_least=80)
+    shot.shows_curve()
+
+
+@screenshot("lesson-controls", "--frames", "3", "--preset", "mlp256")
+def lesson_controls(shot):
+    """Every control a lesson's page may point at (core/lessons/lesson.cpp, AppLessonNames) is
+    marked where the sidebar draws it, so that a page pointing at it rings it. mlp256 trains with
+    momentum, so its momentum slider shows; controls scrolled out of sight are marked too."""
+    shot.reports("lesson_controls_unmarked", "")
+
+
+@screenshot("lesson-one-neuron", "--frames", "5", "--lesson", "one-neuron")
+def lesson_one_neuron(shot):
+    """A playground lesson: the 2-D problem set up as the lesson says, trained 3000 steps, its
+    accuracy goal met (green) and its question still open."""
+    shot.reports("lesson", "one-neuron")
+    shot.reports("lesson_goals_met", 1)
+    shot.has_colour("lesson_panel", MET_GREEN, at_least=40)
 
 
 @screenshot("layer-editor", "--frames", "3", "--preset", "cnn8-16")

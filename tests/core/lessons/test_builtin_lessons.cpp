@@ -20,6 +20,7 @@
 #include "labs/landscape.h"
 #include "labs/playground.h"
 #include "lessons/goal_tracker.h"
+#include "lesson_names.h"
 #include "lessons/lesson.h"
 #include "train/presets.h"
 
@@ -111,8 +112,7 @@ struct Student {
     REQUIRE(lesson.start.landscape.used);
     const Surface& surface = find_surface(lesson.start.landscape.surface);
     TrainConfig settings = lesson.start.config;
-    settings.opt.kind = kind;
-    settings.opt.lr = float(lr);
+    settings.opt = landscape_optimizer(kind, lr);
     const int steps = lesson.start.landscape.steps;
     tracker.observe_path(to_string(kind), path_distance(surface, trajectory(surface, settings.opt, steps), steps),
                          settings);
@@ -243,7 +243,7 @@ TEST_CASE("lessons: at least twelve built-in lessons, each with a script in this
   const auto files = LessonFiles();
   CHECK(files.size() >= 12);
   for (const auto& f : files) {
-    const Lesson l = load_lesson(f.string(), AppLessonNames());
+    const Lesson l = load_lesson(f.string(), test::LessonNamesOfTheApp());
     CHECK_MESSAGE(Scripts().count(l.id) == 1, f.string());
     CHECK_MESSAGE(!l.goals.empty(), f.string());
   }
@@ -252,7 +252,7 @@ TEST_CASE("lessons: at least twelve built-in lessons, each with a script in this
 TEST_CASE("lessons: every built-in lesson is solved, and none is solved by doing nothing") {
   Eigen::setNbThreads(1);
   for (const auto& f : LessonFiles()) {
-    const Lesson l = load_lesson(f.string(), AppLessonNames());
+    const Lesson l = load_lesson(f.string(), test::LessonNamesOfTheApp());
     auto it = Scripts().find(l.id);
     REQUIRE_MESSAGE(it != Scripts().end(), l.id);
     const auto t0 = std::chrono::steady_clock::now();

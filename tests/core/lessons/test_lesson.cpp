@@ -10,13 +10,14 @@
 #include <string>
 
 #include "base/error.h"
+#include "lesson_names.h"
 #include "lessons/lesson.h"
 
 using namespace nnviz;
 
 namespace {
 
-const LessonNames& kNames = AppLessonNames();
+const LessonNames& kNames = test::LessonNamesOfTheApp();
 
 // The JSON block of docs/lessons.md: the complete example the guide shows.
 std::string DocumentedExample() {

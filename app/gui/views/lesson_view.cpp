@@ -1,0 +1,421 @@
+// The lesson panel. With no lesson under way it lists the built-in lessons; a chosen lesson sets
+// the app to its start (network, settings, training images, speed, open views, the playground's
+// or the landscape's problem), shows its pages one at a time, and follows its goals as the
+// student works: the run's snapshots, the playground's test figures and the landscape's paths go
+// to a GoalTracker once a frame (LessonState::poll), whether the panel is open or not.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include "app.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "labs/landscape.h"
+#include "views/landscape_view.h"
+#include "views/lesson_view.h"
+#include "views/playground_view.h"
+#include "widgets/controls.h"
+
+#ifndef NNVIZ_ASSETS_DIR
+#define NNVIZ_ASSETS_DIR "assets"
+#endif
+
+namespace nnviz::gui {
+
+namespace {
+
+constexpr ImU32 kMet = IM_COL32(115, 217, 128, 255);
+constexpr ImU32 kAccent = IM_COL32(250, 160, 60, 255);
+constexpr ImU32 kWrong = IM_COL32(235, 90, 120, 255);
+const char* const kPointKinds[] = {"circles", "xor", "gaussians", "spiral"};
+
+struct CatalogueEntry {
+  std::string file, id, title, summary;
+};
+
+// The built-in lessons, read once (a lesson that does not read is left out and named in the log).
+const std::vector<CatalogueEntry>& Catalogue(App& app) {
+  static std::vector<CatalogueEntry> all;
+  static bool read = false;
+  if (!read) {
+    read = true;
+    for (const std::string& f : BuiltinLessonFiles()) {
+      try {
+        const Lesson l = load_lesson(f, AppLessonNames());
+        all.push_back({f, l.id, l.title, l.summary});
+      } catch (const std::exception& e) {
+        app.say(e.what(), true);
+      }
+    }
+  }
+  return all;
+}
+
+std::string ResolveLesson(App& app, const std::string& request) {
+  for (const CatalogueEntry& e : Catalogue(app))
+    if (e.id == request) return e.file;
+  return request;
+}
+
+}  // namespace
+
+const LessonNames& AppLessonNames() {
+  static const LessonNames names = [] {
+    LessonNames n;
+    for (const ViewEntry& v : ViewTable()) n.views.push_back(v.name);
+    n.controls = LessonControls();
+    return n;
+  }();
+  return names;
+}
+
+namespace {
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+void Leave(App& app, LessonState& ls) {
+  if (ls.full_data && app.data != ls.full_data) app.data = ls.full_data;  // every training image again
+  ls.full_data.reset();
+  ls.lesson.reset();
+  ls.tracker.reset();
+  app.look_here.clear();
+}
+
+// Sets the app to the lesson's start. False while the data it needs is still loading.
+bool ApplyStart(App& app, LessonState& ls) {
+  const LessonStart& st = ls.lesson->start;
+  if (app.loading.valid()) return false;
+  if (st.config.dataset != app.data_kind || !app.data) {
+    app.setup.dataset = st.config.dataset;
+    app.load_data(st.config.dataset);
+    return false;
+  }
+  if (!ls.full_data) ls.full_data = app.data;
+  app.data = LessonData(ls.full_data, st.train_samples);
+  app.speed = st.speed;
+  if (st.speed > 0) app.watch_speed = st.speed;
+  if (!app.start_run_with(st.config, st.config.net)) {
+    ls.error = "Could not start the lesson's network: see the message below";
+    Leave(app, ls);
+    return true;
+  }
+  app.name_preset();
+  if (!st.views.empty())
+    for (size_t i = 0; i < app.views.size(); ++i) {
+      const std::string name = ViewTable()[i].name;
+      app.views.open_at(i) = Contains(st.views, name) || name == "lesson";
+    }
+  if (const LessonPlayground& p = st.playground; p.used) {
+    PlaygroundState& ps = app.views.state<PlaygroundState>();
+    ps.mode = p.mode;
+    ps.expr = p.expression;
+    for (int k = 0; k < 4; ++k)
+      if (p.points == kPointKinds[k]) ps.dataset = k;
+    ps.csv.clear();
+    ps.hidden = p.hidden;
+    ps.activation = p.activation;
+    ps.bias = p.bias;
+    ps.lr = float(p.lr);
+    ps.noise = float(p.noise);
+    ps.running = true;
+    ps.error.clear();
+    ps.pg.reset();  // the view builds it again from these settings
+  }
+  if (const LessonLandscape& l = st.landscape; l.used) {
+    LandscapeState& lv = app.views.state<LandscapeState>();
+    const auto& all = surfaces();
+    for (int k = 0; k < int(all.size()); ++k)
+      if (all[size_t(k)].name == l.surface) lv.surface = k;
+    lv.steps = l.steps;
+    lv.paths.clear();
+    lv.contours_for = -1;
+  }
+  ls.tracker = std::make_unique<GoalTracker>(*ls.lesson);
+  ls.answers.assign(ls.lesson->goals.size(), "");
+  ls.started_at = ImGui::GetTime();
+  ls.playground_seen = -1;
+  ls.error.clear();
+  return true;
+}
+
+// What the playground shows, when it is the lesson's problem (not another one the student chose).
+void WatchPlayground(App& app, LessonState& ls) {
+  const LessonPlayground& p = ls.lesson->start.playground;
+  const PlaygroundState& ps = app.views.state<PlaygroundState>();
+  if (!p.used || !ps.pg || ps.mode != p.mode) return;
+  if (p.mode == 0 ? ps.expr != p.expression : (!ps.csv.empty() || kPointKinds[ps.dataset] != p.points)) return;
+  Playground& pg = *ps.pg;
+  if (pg.steps() == ls.playground_seen) return;
+  ls.playground_seen = pg.steps();
+  ls.tracker->observe_playground(p.mode == 0 ? pg.mean_squared_error(pg.test()) : NAN,
+                                 p.mode == 1 ? pg.accuracy(pg.test()) : NAN, pg.steps(), ls.lesson->start.config);
+}
+
+// The landscape's paths once drawn to their end, on the lesson's surface.
+void WatchLandscape(App& app, LessonState& ls) {
+  const LessonLandscape& l = ls.lesson->start.landscape;
+  const LandscapeState& lv = app.views.state<LandscapeState>();
+  if (!l.used || lv.paths.size() != 7 || lv.shown < lv.steps) return;
+  const Surface& s = surfaces()[size_t(lv.surface)];
+  if (s.name != l.surface) return;
+  const OptKind kinds[7] = {OptKind::Sgd,     OptKind::Momentum, OptKind::Nesterov, OptKind::AdaGrad,
+                            OptKind::RmsProp, OptKind::Adam,     OptKind::AdamW};
+  for (int k = 0; k < 7; ++k) {
+    if (!lv.enabled[k]) continue;
+    TrainConfig settings = ls.lesson->start.config;
+    settings.opt = landscape_optimizer(kinds[k], lv.lr[k]);
+    ls.tracker->observe_path(to_string(kinds[k]), path_distance(s, lv.paths[size_t(k)], lv.steps), settings);
+  }
+}
+
+// The stars of *emphasis* dropped (ImGui wraps one colour a paragraph); a star with spaces or
+// letters on both sides ("lr * dL/dw", "2*x") is a product and stays.
+std::string WithoutEmphasis(const std::string& s) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '*') {
+      const bool before = i > 0 && word(s[i - 1]), after = i + 1 < s.size() && word(s[i + 1]);
+      const bool opens = (i == 0 || s[i - 1] == ' ') && after, closes = before && !after;
+      if (opens || closes) continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+// A page's text: "# " a heading, "- " a list item, blank lines between paragraphs.
+void PageText(const std::string& text) {
+  size_t a = 0;
+  while (a <= text.size()) {
+    size_t b = text.find('\n', a);
+    if (b == std::string::npos) b = text.size();
+    const std::string line = WithoutEmphasis(text.substr(a, b - a));
+    if (line.empty()) {
+      ImGui::Spacing();
+    } else if (line.rfind("# ", 0) == 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kAccent));
+      ImGui::TextWrapped("%s", line.c_str() + 2);
+      ImGui::PopStyleColor();
+    } else if (line.rfind("- ", 0) == 0) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", line.c_str() + 2);
+    } else {
+      ImGui::TextWrapped("%s", line.c_str());
+    }
+    a = b + 1;
+  }
+}
+
+std::string GoalValue(const Goal& g, const GoalStatus& st) {
+  if (g.kind != Goal::Metric || std::isnan(st.value)) return "";
+  char buf[64];
+  if (g.metric == GoalMetric::Diverged || g.metric == GoalMetric::ComparisonWinner) return "";
+  if (std::isinf(st.value)) return "now: off the map";
+  const bool share = g.threshold <= 1 && (g.metric == GoalMetric::ValAccuracy || g.metric == GoalMetric::TestAccuracy ||
+                                          g.metric == GoalMetric::TrainAccuracy || g.metric == GoalMetric::DeadRelu ||
+                                          g.metric == GoalMetric::PlaygroundAccuracy);
+  if (share) std::snprintf(buf, sizeof buf, "now %.1f%%, goal %s %.1f%%", st.value * 100, g.at_least ? ">=" : "<=", g.threshold * 100);
+  else std::snprintf(buf, sizeof buf, "now %.4g, goal %s %.4g", st.value, g.at_least ? ">=" : "<=", g.threshold);
+  return buf;
+}
+
+void Goals(App& app, LessonState& ls) {
+  const Lesson& l = *ls.lesson;
+  const double now = ImGui::GetTime();
+  for (size_t i = 0; i < l.goals.size(); ++i) {
+    const Goal& g = l.goals[i];
+    const GoalStatus& st = ls.tracker->status()[i];
+    ImGui::PushID(int(i));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(st.met ? kMet : kAccent));
+    ImGui::TextUnformatted(st.met ? "[met]" : "[open]");
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", g.text.c_str());
+    app.mark(("lesson.goal." + g.id).c_str());
+    if (st.met && st.met_at_step >= 0 && g.kind == Goal::Metric)
+      ImGui::TextDisabled("    met at step %ld", st.met_at_step);
+    else if (const std::string v = GoalValue(g, st); !v.empty() && !st.met)
+      ImGui::TextDisabled("    %s", v.c_str());
+    if (g.kind == Goal::ChoiceQuestion && !st.met) {
+      for (size_t c = 0; c < g.choices.size(); ++c)
+        if (ImGui::RadioButton(g.choices[c].c_str(), ls.answers[i] == std::to_string(c))) ls.answers[i] = std::to_string(c);
+    } else if (g.kind == Goal::NumberQuestion && !st.met) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      ImGui::InputText("your answer", &ls.answers[i], ImGuiInputTextFlags_CharsScientific);
+      app.mark(("lesson.answer." + g.id).c_str());
+    }
+    if (g.kind != Goal::Metric && !st.met) {
+      if (ImGui::Button("Check")) ls.tracker->answer(i, ls.answers[i]);
+      app.mark(("lesson.check." + g.id).c_str());
+      if (st.answered_wrong) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kWrong), "not quite: try again");
+      }
+    }
+    if (!st.met)
+      for (const Hint& h : g.hints) {
+        if (now - ls.started_at >= h.after_seconds) {
+          ImGui::TextDisabled("Hint:");
+          ImGui::SameLine();
+          ImGui::TextWrapped("%s", h.text.c_str());
+        } else {
+          app.redraw_by(ls.started_at + h.after_seconds);  // the hint shows without a mouse move
+        }
+      }
+    ImGui::PopID();
+    ImGui::Spacing();
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> BuiltinLessonFiles() {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(NNVIZ_ASSETS_DIR) + "/lessons", ec)) {
+    const std::string p = e.path().string();
+    if (p.size() > 18 && p.compare(p.size() - 18, 18, ".nnviz-lesson.json") == 0) files.push_back(p);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void LessonState::save_settings(json::Value& settings) const {
+  json::Value d = json::Value::array();
+  for (const std::string& id : done) d.push(id);
+  settings.set("lessons_done", d);
+}
+
+void LessonState::load_settings(const json::Value& settings) {
+  if (const json::Value* d = settings.find("lessons_done"); d && d->is_array())
+    for (const json::Value& id : d->items())
+      if (id.is_string() && id.as_string().size() <= 64 && done.size() < 1000 && !Contains(done, id.as_string()))
+        done.push_back(id.as_string());
+}
+
+void LessonState::poll(App& app) {
+  if (!request.empty()) {
+    if (!lesson) {
+      file = ResolveLesson(app, request);
+      try {
+        lesson = std::make_unique<Lesson>(load_lesson(file, AppLessonNames()));
+        page = 0;
+        error.clear();
+      } catch (const std::exception& e) {
+        error = e.what();
+        app.say(e.what(), true);
+        request.clear();
+        return;
+      }
+    }
+    if (!ApplyStart(app, *this)) return;  // the data is loading: the next frames try again
+    request.clear();
+  }
+  if (!lesson || !tracker) return;
+  if (app.run) tracker->observe(app.snap, app.setup_of_run);
+  WatchPlayground(app, *this);
+  WatchLandscape(app, *this);
+  if (tracker->all_met() && !Contains(done, lesson->id)) {
+    done.push_back(lesson->id);
+    app.say("Lesson complete: " + lesson->title);
+  }
+  app.look_here = lesson->pages[size_t(page)].look_here;
+}
+
+void DrawLesson(App& app, bool* open) {
+  if (!ImGui::Begin("Lesson", open)) {
+    ImGui::End();
+    return;
+  }
+  LessonState& ls = app.views.state<LessonState>();
+  const auto& catalogue = Catalogue(app);
+  app.report.region("lesson_panel", {ImGui::GetWindowPos(), {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
+                                                       ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}});
+  if (!ls.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kWrong));
+    ImGui::TextWrapped("%s", ls.error.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!ls.request.empty()) {
+    ImGui::TextDisabled("Opening the lesson once the data is loaded...");
+  } else if (!ls.lesson) {
+    ImGui::TextWrapped("Lessons walk through one idea each, with goals nnviz checks while you work.");
+    app.report.number("lessons_listed", double(catalogue.size()));
+    ImGui::Spacing();
+    for (size_t i = 0; i < catalogue.size(); ++i) {
+      const CatalogueEntry& e = catalogue[i];
+      ImGui::PushID(int(i));
+      if (ImGui::Button("Start")) ls.request = e.id;
+      app.mark(("lesson.start." + e.id).c_str());
+      ImGui::SameLine();
+      const bool done = Contains(ls.done, e.id);
+      if (done) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kMet));
+      ImGui::TextWrapped("%zu. %s%s", i + 1, e.title.c_str(), done ? "  (done)" : "");
+      if (done) ImGui::PopStyleColor();
+      if (!e.summary.empty()) {
+        ImGui::Indent(ButtonWidth("Start") + ImGui::GetStyle().ItemSpacing.x);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", e.summary.c_str());
+        ImGui::PopStyleColor();
+        ImGui::Unindent(ButtonWidth("Start") + ImGui::GetStyle().ItemSpacing.x);
+      }
+      ImGui::PopID();
+    }
+  } else {
+    const Lesson& l = *ls.lesson;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kAccent));
+    ImGui::TextWrapped("%s", l.title.c_str());
+    ImGui::PopStyleColor();
+    const int n = int(l.pages.size());
+    ImGui::BeginDisabled(ls.page == 0);
+    if (ImGui::ArrowButton("prev", ImGuiDir_Left)) --ls.page;
+    ImGui::EndDisabled();
+    app.mark("lesson.prev");
+    ImGui::SameLine();
+    ImGui::Text("page %d of %d", ls.page + 1, n);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(ls.page + 1 >= n);
+    if (ImGui::ArrowButton("next", ImGuiDir_Right)) ++ls.page;
+    ImGui::EndDisabled();
+    app.mark("lesson.next");
+    ls.page = std::clamp(ls.page, 0, n - 1);
+    const LessonPage& p = l.pages[size_t(ls.page)];
+    ImGui::Separator();
+    ImGui::TextUnformatted(p.title.c_str());
+    PageText(p.text);
+    app.report.text("lesson.page", p.title);
+    if (!l.goals.empty()) {
+      ImGui::Separator();
+      ImGui::TextDisabled("GOALS");
+      Goals(app, ls);
+    }
+    ImGui::Separator();
+    if (ImGui::Button("Try again")) ls.request = ls.file;
+    app.mark("lesson.retry");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The lesson's start again: its network, settings and goals");
+    ImGui::SameLine();
+    if (ImGui::Button("Leave lesson")) Leave(app, ls);
+    app.mark("lesson.leave");
+    if (ls.lesson && ls.tracker && ls.tracker->all_met()) {
+      for (size_t i = 0; i + 1 < catalogue.size(); ++i)
+        if (catalogue[i].id == ls.lesson->id) {
+          if (ImGui::Button(("Next lesson: " + catalogue[i + 1].title).c_str())) {
+            const std::string next = catalogue[i + 1].id;
+            Leave(app, ls);
+            ls.request = next;
+          }
+          app.mark("lesson.next_lesson");
+        }
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui

@@ -1,0 +1,42 @@
+// The lesson panel: the built-in lessons to choose from, then the chosen lesson's pages, its
+// goals as the student works (met, at which step, the value now), its questions and hints, "Try
+// again" and the next lesson (views/lesson_view.cpp; the format is docs/lessons.md).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lessons/goal_tracker.h"
+#include "lessons/lesson.h"
+#include "views/view.h"
+
+namespace nnviz::gui {
+
+struct App;
+
+struct LessonState : ViewState {
+  std::string request;  // a lesson to open (an id of a built-in one, or a file), once the data is ready
+  std::unique_ptr<Lesson> lesson;  // the lesson under way
+  std::string file;                // where it came from
+  std::unique_ptr<GoalTracker> tracker;
+  int page = 0;
+  double started_at = -1;          // ImGui time the lesson (or its retry) began: hints count from it
+  std::vector<std::string> answers;  // what the student typed, per goal
+  std::vector<std::string> done;   // ids of the lessons whose goals were all met (kept between sessions)
+  std::string error;               // why the last lesson could not open
+  std::shared_ptr<const Dataset> full_data;  // the app's data before a lesson cut its training split
+  long playground_seen = -1;       // the playground's step last given to the tracker
+
+  void poll(App& app) override;
+  void save_settings(json::Value& settings) const override;
+  void load_settings(const json::Value& settings) override;
+};
+
+void DrawLesson(App& app, bool* open);
+// The names lessons may use here: the view table's views and core's controls.
+const LessonNames& AppLessonNames();
+// The built-in lessons' files (assets/lessons/), in their order.
+std::vector<std::string> BuiltinLessonFiles();
+
+}  // namespace nnviz::gui
