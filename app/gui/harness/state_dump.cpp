@@ -16,6 +16,7 @@
 #include "views/analysis_view.h"
 #include "views/compare_view.h"
 #include "views/landscape_view.h"
+#include "views/lesson_view.h"
 #include "views/playground_view.h"
 #include "views/weights_view.h"
 
@@ -214,6 +215,15 @@ void WriteStateDump(App& app, long frames) {
     p.set("error", ps.error);
     p.set("csv_reads", static_cast<long long>(ps.csv_reads));
     d.set("playground", p);
+  }
+  if (const LessonState& ls = app.views.state<LessonState>(); ls.lesson && ls.tracker) {
+    json::Value l = json::Value::object();
+    l.set("id", ls.lesson->id);
+    l.set("page", ls.page);
+    json::Value met = json::Value::array();
+    for (const GoalStatus& g : ls.tracker->status()) met.push(g.met);
+    l.set("met", met);  // per goal, in the lesson's order
+    d.set("lesson", l);
   }
   if (app.views.open<ActivationsState>() && app.run && app.data && app.data->val.count > 0) {
     // The probe chosen and whether the run's latest probe pass is of that image yet.

@@ -217,6 +217,7 @@ void DrawPlayground(App& app, bool* open) {
   }
   ImGui::SetNextItemWidth(fs * 5);
   if (ImGui::InputText("hidden", &ps.hidden, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
+  app.mark("playground.hidden");
   const char* acts[] = {"tanh", "relu", "sigmoid", "leaky_relu"};
   int ai = 0;
   for (int i = 0; i < 4; ++i)

@@ -1485,7 +1485,31 @@ def scenario_cosine_continues(s):
     log(f"past the end: lr {lr}, sum of |w| {weights:.4f} -> {d['weights_sum']:.4f}")
 
 
+def scenario_lesson(s):
+    """A student takes the lesson on hidden layers with the mouse and keyboard: opens the lesson
+    panel, starts the lesson (its 2-D XOR playground, no hidden layer, starts training and stays
+    near 50%), turns to the next page, types 8 into the playground's hidden field as the page asks,
+    and then leaves the mouse alone: the goal turns met (90% of the XOR points right) without
+    another touch."""
+    s.click("views.lesson")
+    s.wait_for(lambda d: "lesson" in d.get("views", []), 10, "the lesson panel")
+    s.click("lesson.start.hidden-layers")
+    d = s.wait_for(lambda d: d.get("lesson", {}).get("id") == "hidden-layers" and
+                   d.get("playground", {}).get("steps", 0) > 500, 20, "the lesson's playground training")
+    if d["lesson"]["met"] != [False]:
+        raise Failed(f"a goal met before the student did anything: {d['lesson']}")
+    s.click("lesson.next")
+    s.wait_for(lambda d: d.get("lesson", {}).get("page") == 1, 10, "the lesson's second page")
+    s.type_into("playground.hidden", "8", enter=False)
+    press_until(s, "Return", lambda d: d.get("playground", {}).get("steps", 10 ** 9) < 500, "the playground restarted")
+    s.move_outside()
+    d = s.wait_for(lambda d: d.get("lesson", {}).get("met") == [True], 30, "the lesson's goal met")
+    keep_png(s.shot("lesson"))
+    log(f"goal met with the playground at step {d['playground']['steps']}")
+
+
 SCENARIOS = {
+    "lesson": scenario_lesson,
     "classroom-keeps": scenario_classroom_keeps,
     "cosine-continues": scenario_cosine_continues,
     "keyboard-nav": scenario_keyboard_nav,
