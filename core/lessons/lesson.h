@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "labs/playground.h"
 #include "train/trainer.h"
 
 namespace nnviz {
@@ -40,16 +41,10 @@ struct LessonPage {
   std::vector<std::string> look_here;  // views and controls that stand out while the page shows
 };
 
-// A run's playground instead of (or besides) the image network: the 1-D fit or the 2-D classes.
-struct LessonPlayground {
+// The playground's problem, for lessons on it: the setup the app builds it from (the 1-D fit of
+// `expression` or the 2-D `points`, the hidden layers, activation, biases, learning rate, noise).
+struct LessonPlayground : PlaygroundSetup {
   bool used = false;
-  int mode = 0;                       // 0: 1-D regression, 1: 2-D classification
-  std::string expression = "sin(x) + x";  // mode 0
-  std::string points = "spiral";      // mode 1: circles, xor, gaussians, spiral
-  std::string hidden = "32,32";       // units per hidden layer, "" for none
-  std::string activation = "tanh";
-  bool bias = true;
-  double lr = 0.01, noise = 0;
 };
 
 // The landscape's test surface and path length, for lessons on the optimizers' paths.

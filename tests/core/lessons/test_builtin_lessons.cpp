@@ -82,17 +82,8 @@ struct Student {
   // The playground as the lesson starts it, changed, trained `steps` mini-batches as the app
   // does, its test figures seen every 100.
   void playground(long steps, const std::function<void(PlaygroundSetup&)>& change = {}) {
-    const LessonPlayground& p = lesson.start.playground;
-    REQUIRE(p.used);
-    PlaygroundSetup s;
-    s.mode = p.mode;
-    s.expression = p.expression;
-    s.points = p.points;
-    s.hidden = p.hidden;
-    s.activation = p.activation;
-    s.bias = p.bias;
-    s.lr = p.lr;
-    s.noise = p.noise;
+    REQUIRE(lesson.start.playground.used);
+    PlaygroundSetup s = lesson.start.playground;
     if (change) change(s);
     Playground pg = make_playground(s);
     auto see = [&] {

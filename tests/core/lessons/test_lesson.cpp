@@ -78,7 +78,12 @@ TEST_CASE("lessons: the guide's complete example reads, as the guide describes i
 
 TEST_CASE("lessons: what is written reads back to the same lesson") {
   Lesson l = parse_lesson(DocumentedExample(), "example", kNames);
-  l.start.playground = {true, 0, "sin(x) + x", "spiral", "8", "tanh", false, 0.05, 0.1};
+  LessonPlayground& p = l.start.playground;
+  p.used = true;
+  p.hidden = "8";
+  p.bias = false;
+  p.lr = 0.05;
+  p.noise = 0.1;
   Goal mse;
   mse.id = "fit";
   mse.text = "Fit the curve";
