@@ -1,6 +1,7 @@
 #include "lessons/goal_tracker.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "engine/layer_stats.h"
@@ -138,6 +139,44 @@ std::shared_ptr<const Dataset> LessonData(std::shared_ptr<const Dataset> full, l
   t.pixels.resize(size_t(n) * size_t(full->input_size()));
   t.count = n;
   return cut;
+}
+
+// --- judging one goal
+
+bool goal_met(const Goal& g, const GoalCheck& now) {
+  if (g.kind != Goal::Metric) return false;
+  if (g.by_step > 0 && now.step > g.by_step) return false;
+  if (g.by_epoch > 0 && now.epoch > g.by_epoch) return false;
+  for (const SettingCondition& c : g.when) {
+    if (!now.settings) return false;
+    const TrainConfig& s = *now.settings;
+    if (c.kind == SettingCondition::Is) {
+      const std::string have = c.setting == "optimizer" ? to_string(s.opt.kind) : to_string(s.init);
+      if (have != c.name) return false;
+      continue;
+    }
+    const double x = c.setting == "lr" ? s.opt.lr
+                     : c.setting == "batch" ? s.batch
+                     : c.setting == "momentum" ? s.opt.momentum
+                                               : s.opt.weight_decay;
+    if (c.kind == SettingCondition::Above ? !(x > c.number) : !(x < c.number)) return false;
+  }
+  switch (g.metric) {
+    case GoalMetric::Diverged: return !std::isfinite(now.value);
+    case GoalMetric::ComparisonWinner: return now.value == 1;  // the app says 1 when the named run leads
+    default: break;
+  }
+  if (!std::isfinite(now.value)) return false;  // no value yet (or a diverged run's loss)
+  return g.at_least ? now.value >= g.threshold : now.value <= g.threshold;
+}
+
+bool answer_right(const Goal& g, const std::string& answer) {
+  char* end = nullptr;
+  const double x = std::strtod(answer.c_str(), &end);
+  if (answer.empty() || end == answer.c_str() || *end || !std::isfinite(x)) return false;
+  if (g.kind == Goal::NumberQuestion) return std::fabs(x - g.answer) <= g.tolerance;
+  if (g.kind == Goal::ChoiceQuestion) return x == g.answer;
+  return false;
 }
 
 }  // namespace nnviz

@@ -13,6 +13,22 @@
 
 namespace nnviz {
 
+// What the app knows when it checks a metric goal: the value now (NaN when it has none yet, such
+// as an accuracy before the first evaluation), where the run is, and its settings.
+struct GoalCheck {
+  double value = 0;
+  long step = 0;
+  double epoch = 0;
+  const TrainConfig* settings = nullptr;
+};
+// Whether a metric goal is met now: its value on the right side of the threshold, within its step
+// or epoch, with every condition on the settings true. (Goals stay met once met: the caller keeps
+// the step it happened at.)
+bool goal_met(const Goal& goal, const GoalCheck& now);
+// Whether an answer to a question is right: a number within the tolerance, or the right choice's
+// index. A non-number or an index out of range is simply wrong.
+bool answer_right(const Goal& goal, const std::string& answer);
+
 struct GoalStatus {
   bool met = false;
   long met_at_step = -1;  // the run's (or the playground's) step when it was met; -1 not yet

@@ -41,7 +41,6 @@ bool is_share(GoalMetric m) {
   return m == GoalMetric::ValAccuracy || m == GoalMetric::TestAccuracy || m == GoalMetric::TrainAccuracy ||
          m == GoalMetric::DeadRelu || m == GoalMetric::PlaygroundAccuracy;
 }
-bool has_threshold(GoalMetric m) { return m != GoalMetric::ComparisonWinner && m != GoalMetric::Diverged; }
 
 const char* const kNumberSettings[] = {"lr", "batch", "momentum", "weight_decay"};
 const char* const kNameSettings[] = {"optimizer", "init"};
@@ -329,7 +328,7 @@ class Reader {
     }
     metric_subject(v, where, start, g);
     const bool least = v.find("at_least") != nullptr, most = v.find("at_most") != nullptr;
-    if (has_threshold(g.metric)) {
+    if (goal_has_threshold(g.metric)) {
       if (least == most) fail(where, "give one of \"at_least\" and \"at_most\"");
       g.at_least = least;
       const double hi = is_share(g.metric) ? 1 : 1e9;
@@ -453,6 +452,8 @@ const std::vector<std::string>& LessonControlGroups() {
   return groups;
 }
 
+bool goal_has_threshold(GoalMetric m) { return m != GoalMetric::ComparisonWinner && m != GoalMetric::Diverged; }
+
 const char* to_string(GoalMetric m) {
   for (const auto& [metric, name] : MetricNames())
     if (metric == m) return name;
@@ -484,141 +485,6 @@ Lesson parse_lesson(const std::string& text, const std::string& file, const Less
 Lesson load_lesson(const std::string& path, const LessonNames& names) {
   const std::vector<uint8_t> bytes = read_file_raw(path, "lesson", kMaxLessonBytes);
   return parse_lesson(std::string(bytes.begin(), bytes.end()), path, names);
-}
-
-json::Value lesson_to_json(const Lesson& l) {
-  json::Value v = json::Value::object();
-  v.set("format", "nnviz-lesson");
-  v.set("version", l.version);
-  v.set("id", l.id);
-  v.set("title", l.title);
-  if (!l.summary.empty()) v.set("summary", l.summary);
-  json::Value s = json::Value::object();
-  s.set("config", l.start.config.to_json());
-  if (l.start.train_samples) s.set("train_samples", l.start.train_samples);
-  s.set("speed", l.start.speed);
-  auto strings = [](const std::vector<std::string>& xs) {
-    json::Value a = json::Value::array();
-    for (const auto& x : xs) a.push(x);
-    return a;
-  };
-  s.set("views", strings(l.start.views));
-  if (const LessonPlayground& p = l.start.playground; p.used) {
-    json::Value pg = json::Value::object();
-    pg.set("mode", p.mode == 0 ? "1d" : "2d");
-    pg.set("expression", p.expression);
-    pg.set("points", p.points);
-    pg.set("hidden", p.hidden);
-    pg.set("activation", p.activation);
-    pg.set("bias", p.bias);
-    pg.set("lr", p.lr);
-    pg.set("noise", p.noise);
-    s.set("playground", pg);
-  }
-  if (l.start.landscape.used) {
-    json::Value ls = json::Value::object();
-    ls.set("surface", l.start.landscape.surface);
-    ls.set("steps", l.start.landscape.steps);
-    s.set("landscape", ls);
-  }
-  v.set("start", s);
-  if (!l.hide.empty()) v.set("hide", strings(l.hide));
-  if (!l.lock.empty()) v.set("lock", strings(l.lock));
-  json::Value pages = json::Value::array();
-  for (const LessonPage& p : l.pages) {
-    json::Value o = json::Value::object();
-    o.set("title", p.title);
-    o.set("text", p.text);
-    if (!p.picture.empty()) o.set("picture", p.picture);
-    if (!p.look_here.empty()) o.set("look_here", strings(p.look_here));
-    pages.push(o);
-  }
-  v.set("pages", pages);
-  json::Value goals = json::Value::array();
-  for (const Goal& g : l.goals) {
-    json::Value o = json::Value::object();
-    o.set("id", g.id);
-    o.set("text", g.text);
-    if (g.kind == Goal::Metric) {
-      o.set("metric", to_string(g.metric));
-      if (g.layer >= 0) o.set("layer", g.layer);
-      if (g.metric == GoalMetric::PathDistance) o.set("optimizer", g.subject);
-      if (g.metric == GoalMetric::ComparisonWinner) o.set("is", g.subject);
-      if (has_threshold(g.metric)) o.set(g.at_least ? "at_least" : "at_most", g.threshold);
-      if (g.by_step) o.set("by_step", g.by_step);
-      if (g.by_epoch) o.set("by_epoch", g.by_epoch);
-      if (!g.when.empty()) {
-        json::Value w = json::Value::array();
-        for (const SettingCondition& c : g.when) {
-          json::Value cv = json::Value::object();
-          cv.set("setting", c.setting);
-          if (c.kind == SettingCondition::Is) cv.set("is", c.name);
-          else cv.set(c.kind == SettingCondition::Above ? "above" : "below", c.number);
-          w.push(cv);
-        }
-        o.set("when", w);
-      }
-    } else {
-      json::Value q = json::Value::object();
-      if (g.kind == Goal::NumberQuestion) {
-        q.set("number", g.answer);
-        q.set("tolerance", g.tolerance);
-      } else {
-        q.set("choices", strings(g.choices));
-        q.set("answer", g.answer);
-      }
-      o.set("question", q);
-    }
-    if (!g.hints.empty()) {
-      json::Value h = json::Value::array();
-      for (const Hint& x : g.hints) {
-        json::Value hv = json::Value::object();
-        hv.set("after_seconds", x.after_seconds);
-        hv.set("text", x.text);
-        h.push(hv);
-      }
-      o.set("hints", h);
-    }
-    goals.push(o);
-  }
-  v.set("goals", goals);
-  return v;
-}
-
-bool goal_met(const Goal& g, const GoalCheck& now) {
-  if (g.kind != Goal::Metric) return false;
-  if (g.by_step > 0 && now.step > g.by_step) return false;
-  if (g.by_epoch > 0 && now.epoch > g.by_epoch) return false;
-  for (const SettingCondition& c : g.when) {
-    if (!now.settings) return false;
-    const TrainConfig& s = *now.settings;
-    if (c.kind == SettingCondition::Is) {
-      const std::string have = c.setting == "optimizer" ? to_string(s.opt.kind) : to_string(s.init);
-      if (have != c.name) return false;
-      continue;
-    }
-    const double x = c.setting == "lr" ? s.opt.lr
-                     : c.setting == "batch" ? s.batch
-                     : c.setting == "momentum" ? s.opt.momentum
-                                               : s.opt.weight_decay;
-    if (c.kind == SettingCondition::Above ? !(x > c.number) : !(x < c.number)) return false;
-  }
-  switch (g.metric) {
-    case GoalMetric::Diverged: return !std::isfinite(now.value);
-    case GoalMetric::ComparisonWinner: return now.value == 1;  // the app says 1 when the named run leads
-    default: break;
-  }
-  if (!std::isfinite(now.value)) return false;  // no value yet (or a diverged run's loss)
-  return g.at_least ? now.value >= g.threshold : now.value <= g.threshold;
-}
-
-bool answer_right(const Goal& g, const std::string& answer) {
-  char* end = nullptr;
-  const double x = std::strtod(answer.c_str(), &end);
-  if (answer.empty() || end == answer.c_str() || *end || !std::isfinite(x)) return false;
-  if (g.kind == Goal::NumberQuestion) return std::fabs(x - g.answer) <= g.tolerance;
-  if (g.kind == Goal::ChoiceQuestion) return x == g.answer;
-  return false;
 }
 
 }  // namespace nnviz

@@ -2,8 +2,9 @@
 // documented in docs/lessons.md) holds a title, pages of text, the state the lesson starts from
 // (data, network, settings, open views), what it hides or locks, "look here" marks, and goals:
 // a metric against a threshold, optionally by a step or an epoch and under conditions on the
-// settings, or a question the student answers. This file reads and writes the format and decides
-// whether a goal is met; the app gathers the metrics and shows the pages.
+// settings, or a question the student answers. This file reads and writes the format (lesson.cpp,
+// lesson_write.cpp); goal_tracker.h decides whether a goal is met; the app gathers the metrics and
+// shows the pages.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +75,7 @@ enum class GoalMetric {
   Diverged,          // the run's loss became infinite or NaN
 };
 const char* to_string(GoalMetric m);
+bool goal_has_threshold(GoalMetric m);  // all but comparison_winner and diverged
 const std::vector<GoalMetric>& AllGoalMetrics();
 
 // A condition on the settings under which a goal counts: "lr" above 1, "optimizer" is "nesterov".
@@ -120,22 +122,6 @@ struct Lesson {
 // ("pages[2].look_here[0]: no view or control named \"wieghts\"").
 Lesson parse_lesson(const std::string& text, const std::string& file, const LessonNames& names);
 Lesson load_lesson(const std::string& path, const LessonNames& names);
-json::Value lesson_to_json(const Lesson& lesson);  // what parse_lesson reads back to the same lesson
-
-// What the app knows when it checks a metric goal: the value now (NaN when it has none yet, such
-// as an accuracy before the first evaluation), where the run is, and its settings.
-struct GoalCheck {
-  double value = 0;
-  long step = 0;
-  double epoch = 0;
-  const TrainConfig* settings = nullptr;
-};
-// Whether a metric goal is met now: its value on the right side of the threshold, within its step
-// or epoch, with every condition on the settings true. (Goals stay met once met: the caller keeps
-// the step it happened at.)
-bool goal_met(const Goal& goal, const GoalCheck& now);
-// Whether an answer to a question is right: a number within the tolerance, or the right choice's
-// index. A non-number or an index out of range is simply wrong.
-bool answer_right(const Goal& goal, const std::string& answer);
+json::Value lesson_to_json(const Lesson& lesson);  // what parse_lesson reads back to the same lesson (lesson_write.cpp)
 
 }  // namespace nnviz

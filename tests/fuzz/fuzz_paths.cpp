@@ -23,6 +23,7 @@
 #include "io/run_file.h"
 #include "io/safetensors.h"
 #include "labs/playground.h"
+#include "lessons/goal_tracker.h"
 #include "lessons/lesson.h"
 #include "../support/lesson_names.h"
 #include "nn/conv.h"

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "lesson_names.h"
+#include "lessons/goal_tracker.h"
 #include "lessons/lesson.h"
 
 using namespace nnviz;
