@@ -4,8 +4,6 @@
 #include <cstdlib>
 #include <limits>
 
-#include "engine/layer_stats.h"
-#include "nn/network.h"
 
 namespace nnviz {
 
@@ -45,7 +43,7 @@ void GoalTracker::check(size_t i, double value, long step, double epoch, const T
   }
 }
 
-void GoalTracker::observe(const RunSnapshot& s, const NetSpec& net) {
+void GoalTracker::observe(const RunSnapshot& s, const LayerStatsLayout& layout) {
   if (s.restarted) ema_loss_ = ema_acc_ = ema_weight_ = 0;
   const auto& goals = lesson_.goals;
   for (const StepPoint& p : s.steps) {
@@ -76,7 +74,6 @@ void GoalTracker::observe(const RunSnapshot& s, const NetSpec& net) {
   if (s.stats.empty()) return;
   // Which entry of a statistics point is a goal's layer: its ReLU's place among the ReLUs, its
   // weight's place among the parameters.
-  const LayerStatsLayout layout = LayerStatsLayout::of(Network(net));
   for (const auto& point : s.stats)
     for (size_t i = 0; i < goals.size(); ++i) {
       const Goal& g = goals[i];

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/layer_stats.h"
 #include "lessons/lesson.h"
 
 namespace nnviz {
@@ -41,9 +42,10 @@ class GoalTracker {
  public:
   explicit GoalTracker(const Lesson& lesson);
 
-  // A run's snapshot (every one, in order: each holds what is new since the last). `net` is the
-  // run's architecture: it says which layer a dead-ReLU or gradient statistic belongs to.
-  void observe(const RunSnapshot& s, const NetSpec& net);
+  // A run's snapshot (every one, in order: each holds what is new since the last). `layout` is
+  // the run's statistics layout (LayerStatsLayout::of its network, made once a run): it says
+  // which layer a dead-ReLU or gradient statistic belongs to.
+  void observe(const RunSnapshot& s, const LayerStatsLayout& layout);
   // The playground's test figures after `step` mini-batches (NaN for the one its mode lacks).
   void observe_playground(double test_mse, double test_accuracy, long step, const TrainConfig& settings);
   // The landscape: how far an optimizer's path ended from the surface's minimum.

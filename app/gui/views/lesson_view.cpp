@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "labs/landscape.h"
+#include "views/inside.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
 #include "views/playground_view.h"
@@ -319,7 +320,8 @@ void LessonState::poll(App& app) {
     request.clear();
   }
   if (!lesson || !tracker) return;
-  if (app.run) tracker->observe(app.snap, app.setup_of_run);
+  // The statistics layout the layer statistics made for this run (UpdateInside, before this poll).
+  if (app.run) tracker->observe(app.snap, app.views.state<StatsState>().layout);
   WatchPlayground(app, *this);
   WatchLandscape(app, *this);
   if (tracker->all_met() && !Contains(done, lesson->id)) {

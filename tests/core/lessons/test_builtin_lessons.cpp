@@ -17,6 +17,7 @@
 
 #include "data/dataset.h"
 #include "engine/engine.h"
+#include "engine/layer_stats.h"
 #include "labs/landscape.h"
 #include "labs/playground.h"
 #include "lessons/goal_tracker.h"
@@ -62,7 +63,8 @@ struct Student {
     opts.record_budget = 0;  // statistics every few steps, whatever the machine's speed
     Run run(c, LessonData(Mnist(), lesson.start.train_samples), opts);
     SnapshotCursor cursor;
-    tracker.observe(run.snapshot(cursor), c.net);
+    const LayerStatsLayout layout = LayerStatsLayout::of(Network(c.net));
+    tracker.observe(run.snapshot(cursor), layout);
     run.run_until_epoch(c.epochs);
     // Until the run has stopped and its last evaluation (at the final step) arrived. The deadline
     // only keeps a broken engine from hanging the suite.
@@ -71,7 +73,7 @@ struct Student {
     for (;;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       const RunSnapshot s = run.snapshot(cursor);
-      tracker.observe(s, c.net);
+      tracker.observe(s, layout);
       if (!s.evals.empty()) evaluated = s.evals.back().step;
       if (s.state == RunState::Diverged || s.state == RunState::Failed) break;
       if (run.idle() && s.step > 0 && evaluated == s.step) break;
