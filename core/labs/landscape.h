@@ -31,6 +31,10 @@ std::vector<Point2> trajectory(const Surface& s, const OptConfig& opt, int steps
 // The settings the landscape walks an optimizer with: its learning rate, momentum 0.9, no weight
 // decay (AdamW's decoupled 0.01).
 OptConfig landscape_optimizer(OptKind kind, double lr);
+// The optimizers the landscape walks, in its order (its per-optimizer settings are indexed so).
+inline constexpr OptKind kLandscapeOptimizers[7] = {OptKind::Sgd,     OptKind::Momentum, OptKind::Nesterov,
+                                                    OptKind::AdaGrad, OptKind::RmsProp,  OptKind::Adam,
+                                                    OptKind::AdamW};
 // How far a path ended from the surface's minimum (infinite for a path that left the finite
 // world before its last step; NaN on the saddle).
 double path_distance(const Surface& s, const std::vector<Point2>& path, int steps);

@@ -36,6 +36,11 @@ Toy load_points_csv(const std::string& path, long* rows_read = nullptr);
 // Shuffles and splits off test_share of the points.
 void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy& test);
 
+// What a playground offers: its made-up 2-D point sets (make_classification) and the activations
+// of its hidden layers, in the order the app lists them.
+inline constexpr const char* kPlaygroundPoints[4] = {"circles", "xor", "gaussians", "spiral"};
+inline constexpr const char* kPlaygroundActivations[4] = {"tanh", "relu", "sigmoid", "leaky_relu"};
+
 // A playground's network: inputs -> (dense, activation) per hidden layer -> outputs. `hidden` is
 // units per hidden layer, comma separated, each 1 to 256 ("32,32"; "" for none).
 NetSpec playground_net(int inputs, int outputs, const std::string& hidden, const std::string& activation, bool bias,

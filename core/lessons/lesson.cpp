@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <initializer_list>
 #include <limits>
@@ -37,10 +38,14 @@ const std::vector<std::pair<GoalMetric, const char*>>& MetricNames() {
   return names;
 }
 
-bool is_share(GoalMetric m) {
+}  // namespace
+
+bool goal_is_share(GoalMetric m) {
   return m == GoalMetric::ValAccuracy || m == GoalMetric::TestAccuracy || m == GoalMetric::TrainAccuracy ||
          m == GoalMetric::DeadRelu || m == GoalMetric::PlaygroundAccuracy;
 }
+
+namespace {
 
 const char* const kNumberSettings[] = {"lr", "batch", "momentum", "weight_decay"};
 const char* const kNameSettings[] = {"optimizer", "init"};
@@ -49,7 +54,19 @@ bool listed(const std::vector<std::string>& names, const std::string& n) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+
+// Whether `s` is one of `names`, and the names as a list for a message.
+template <size_t N>
+bool one_of(const char* const (&names)[N], const std::string& s) {
+  return std::find(std::begin(names), std::end(names), s) != std::end(names);
+}
+template <size_t N>
+std::string joined(const char* const (&names)[N]) {
+  std::string all;
+  for (const char* n : names) all += (all.empty() ? "" : ", ") + std::string(n);
+  return all;
+}
 
 // Reads one lesson, keeping where it is in the file for its errors.
 class Reader {
@@ -66,7 +83,7 @@ class Reader {
     for (const auto& [key, value] : v.members()) {
       bool ok = false;
       for (const char* k : known) ok |= key == k;
-      if (!ok) fail(where, "unknown member " + quoted(key));
+      if (!ok) fail(where, "unknown member " + in_quotes(key));
     }
   }
 
@@ -123,7 +140,7 @@ class Reader {
     std::vector<std::string> out;
     list(v, key, where, max, [&](const json::Value& n, const std::string& w) {
       if (!n.is_string()) fail(w, "must be a string");
-      if (!known(n.as_string())) fail(w, std::string("no ") + what + " named " + quoted(clip(n.as_string())));
+      if (!known(n.as_string())) fail(w, std::string("no ") + what + " named " + in_quotes(clip(n.as_string())));
       out.push_back(n.as_string());
     });
     return out;
@@ -134,7 +151,7 @@ class Reader {
     if (s.empty()) fail(at(where, "id"), "is empty");
     for (char c : s)
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-        fail(at(where, "id"), quoted(s) + " may hold only a-z, 0-9, - and _");
+        fail(at(where, "id"), in_quotes(s) + " may hold only a-z, 0-9, - and _");
     return s;
   }
 
@@ -160,7 +177,7 @@ class Reader {
     list(root, "goals", "", kMaxGoals, [&](const json::Value& g, const std::string& w) {
       l.goals.push_back(goal(g, w, l.start));
       for (size_t i = 0; i + 1 < l.goals.size(); ++i)
-        if (l.goals[i].id == l.goals.back().id) fail(w + ".id", quoted(l.goals.back().id) + " is used twice");
+        if (l.goals[i].id == l.goals.back().id) fail(w + ".id", in_quotes(l.goals.back().id) + " is used twice");
     });
     return l;
   }
@@ -262,8 +279,8 @@ class Reader {
       fail(where + ".expression", e.what());
     }
     p.points = text(v, "points", where, kMaxId, false, p.points);
-    if (!listed({"circles", "xor", "gaussians", "spiral"}, p.points))
-      fail(where + ".points", quoted(p.points) + " is none of circles, xor, gaussians, spiral");
+    if (!one_of(kPlaygroundPoints, p.points))
+      fail(where + ".points", in_quotes(p.points) + " is none of " + joined(kPlaygroundPoints));
     p.hidden = text(v, "hidden", where, 64, false, p.hidden);
     int layers = 0;
     for (size_t i = 0; i < p.hidden.size();) {
@@ -273,12 +290,12 @@ class Reader {
       char* end = nullptr;
       const long n = std::strtol(u.c_str(), &end, 10);
       if (u.empty() || *end || n < 1 || n > 256 || ++layers > 6)
-        fail(where + ".hidden", quoted(p.hidden) + " is not up to six layers of 1 to 256 units, such as \"32,32\"");
+        fail(where + ".hidden", in_quotes(p.hidden) + " is not up to six layers of 1 to 256 units, such as \"32,32\"");
       i = j + 1;
     }
     p.activation = text(v, "activation", where, kMaxId, false, p.activation);
-    if (!listed({"tanh", "relu", "sigmoid", "leaky_relu"}, p.activation))
-      fail(where + ".activation", quoted(p.activation) + " is none of tanh, relu, sigmoid, leaky_relu");
+    if (!one_of(kPlaygroundActivations, p.activation))
+      fail(where + ".activation", in_quotes(p.activation) + " is none of " + joined(kPlaygroundActivations));
     p.bias = flag(v, "bias", where, p.bias);
     p.lr = number(v, "lr", where, 1e-6, 10, p.lr);
     p.noise = number(v, "noise", where, 0, 1, p.noise);
@@ -292,7 +309,7 @@ class Reader {
     p.text = text(v, "text", where, kMaxPageText, true);
     p.picture = text(v, "picture", where, 128, false);
     if (!p.picture.empty() && (p.picture.find('/') != std::string::npos || p.picture[0] == '.'))
-      fail(where + ".picture", quoted(p.picture) + " must be a file name in assets/, with no folder");
+      fail(where + ".picture", in_quotes(p.picture) + " must be a file name in assets/, with no folder");
     auto known = [&](const std::string& n) { return listed(names_.views, n) || listed(names_.controls, n); };
     p.look_here = names(v, "look_here", where, kMaxMarks, known, "view or control");
     return p;
@@ -324,14 +341,14 @@ class Reader {
     if (!found) {
       std::string all;
       for (const auto& n : MetricNames()) all += (all.empty() ? "" : ", ") + std::string(n.second);
-      fail(where + ".metric", "unknown metric " + quoted(clip(m)) + " (" + all + ")");
+      fail(where + ".metric", "unknown metric " + in_quotes(clip(m)) + " (" + all + ")");
     }
     metric_subject(v, where, start, g);
     const bool least = v.find("at_least") != nullptr, most = v.find("at_most") != nullptr;
     if (goal_has_threshold(g.metric)) {
       if (least == most) fail(where, "give one of \"at_least\" and \"at_most\"");
       g.at_least = least;
-      const double hi = is_share(g.metric) ? 1 : 1e9;
+      const double hi = goal_is_share(g.metric) ? 1 : 1e9;
       g.threshold = number(v, least ? "at_least" : "at_most", where, 0, hi, 0);
     } else if (least || most) {
       fail(where, std::string("the metric ") + to_string(g.metric) + " takes no threshold");
@@ -387,14 +404,13 @@ class Reader {
     members(v, where, {"setting", "above", "below", "is"});
     SettingCondition c;
     c.setting = text(v, "setting", where, kMaxId, true);
-    const bool numeric = std::find(std::begin(kNumberSettings), std::end(kNumberSettings), c.setting) != std::end(kNumberSettings);
-    const bool named = std::find(std::begin(kNameSettings), std::end(kNameSettings), c.setting) != std::end(kNameSettings);
+    const bool numeric = one_of(kNumberSettings, c.setting), named = one_of(kNameSettings, c.setting);
     if (!numeric && !named)
-      fail(where + ".setting", "no setting named " + quoted(clip(c.setting)) + " (lr, batch, momentum, weight_decay, optimizer, init)");
+      fail(where + ".setting", "no setting named " + in_quotes(clip(c.setting)) + " (lr, batch, momentum, weight_decay, optimizer, init)");
     const int given = int(v.find("above") != nullptr) + int(v.find("below") != nullptr) + int(v.find("is") != nullptr);
     if (given != 1) fail(where, "give one of \"above\", \"below\" and \"is\"");
     if (named) {
-      if (!v.find("is")) fail(where, quoted(c.setting) + " is a name: compare it with \"is\"");
+      if (!v.find("is")) fail(where, in_quotes(c.setting) + " is a name: compare it with \"is\"");
       c.kind = SettingCondition::Is;
       c.name = text(v, "is", where, kMaxId, true);
       try {
@@ -404,7 +420,7 @@ class Reader {
         fail(where + ".is", e.what());
       }
     } else {
-      if (v.find("is")) fail(where, quoted(c.setting) + " is a number: compare it with \"above\" or \"below\"");
+      if (v.find("is")) fail(where, in_quotes(c.setting) + " is a number: compare it with \"above\" or \"below\"");
       c.kind = v.find("above") ? SettingCondition::Above : SettingCondition::Below;
       c.number = number(v, c.kind == SettingCondition::Above ? "above" : "below", where, -1e9, 1e9, 0);
     }
@@ -480,6 +496,19 @@ Lesson parse_lesson(const std::string& text, const std::string& file, const Less
     r.fail("", e.what());
   }
   return r.read(root);
+}
+
+std::vector<std::string> lesson_files(const std::string& folder) {
+  static const std::string kSuffix = ".nnviz-lesson.json";
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string p = e.path().string();
+    if (p.size() > kSuffix.size() && p.compare(p.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+      files.push_back(p);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 Lesson load_lesson(const std::string& path, const LessonNames& names) {

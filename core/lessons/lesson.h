@@ -76,6 +76,7 @@ enum class GoalMetric {
 };
 const char* to_string(GoalMetric m);
 bool goal_has_threshold(GoalMetric m);  // all but comparison_winner and diverged
+bool goal_is_share(GoalMetric m);       // its value is a share in [0, 1] (accuracies, dead ReLUs)
 const std::vector<GoalMetric>& AllGoalMetrics();
 
 // A condition on the settings under which a goal counts: "lr" above 1, "optimizer" is "nesterov".
@@ -122,6 +123,8 @@ struct Lesson {
 // ("pages[2].look_here[0]: no view or control named \"wieghts\"").
 Lesson parse_lesson(const std::string& text, const std::string& file, const LessonNames& names);
 Lesson load_lesson(const std::string& path, const LessonNames& names);
+// The lesson files (*.nnviz-lesson.json) in `folder`, sorted by name; none for a missing folder.
+std::vector<std::string> lesson_files(const std::string& folder);
 json::Value lesson_to_json(const Lesson& lesson);  // what parse_lesson reads back to the same lesson (lesson_write.cpp)
 
 }  // namespace nnviz

@@ -17,8 +17,7 @@ namespace nnviz::gui {
 
 namespace {
 const auto& kColours = kSeriesColours;
-const OptKind kKinds[7] = {OptKind::Sgd,     OptKind::Momentum, OptKind::Nesterov, OptKind::AdaGrad,
-                           OptKind::RmsProp, OptKind::Adam,     OptKind::AdamW};
+const auto& kKinds = kLandscapeOptimizers;
 }  // namespace
 
 void DrawLandscape(App& app, bool* open) {

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <filesystem>
 
 #include "app.h"
 #include "base/error.h"
@@ -32,7 +31,6 @@ namespace {
 constexpr ImU32 kMet = IM_COL32(115, 217, 128, 255);
 constexpr ImU32 kAccent = IM_COL32(250, 160, 60, 255);
 constexpr ImU32 kWrong = IM_COL32(235, 90, 120, 255);
-const char* const kPointKinds[] = {"circles", "xor", "gaussians", "spiral"};
 
 struct CatalogueEntry {
   std::string file, id, title, summary;
@@ -117,7 +115,7 @@ bool ApplyStart(App& app, LessonState& ls) {
     ps.mode = p.mode;
     ps.expr = p.expression;
     for (int k = 0; k < 4; ++k)
-      if (p.points == kPointKinds[k]) ps.dataset = k;
+      if (p.points == kPlaygroundPoints[k]) ps.dataset = k;
     ps.csv.clear();
     ps.hidden = p.hidden;
     ps.activation = p.activation;
@@ -150,7 +148,7 @@ void WatchPlayground(App& app, LessonState& ls) {
   const LessonPlayground& p = ls.lesson->start.playground;
   const PlaygroundState& ps = app.views.state<PlaygroundState>();
   if (!p.used || !ps.pg || ps.mode != p.mode) return;
-  if (p.mode == 0 ? ps.expr != p.expression : (!ps.csv.empty() || kPointKinds[ps.dataset] != p.points)) return;
+  if (p.mode == 0 ? ps.expr != p.expression : (!ps.csv.empty() || kPlaygroundPoints[ps.dataset] != p.points)) return;
   Playground& pg = *ps.pg;
   if (pg.steps() == ls.playground_seen) return;
   ls.playground_seen = pg.steps();
@@ -165,8 +163,7 @@ void WatchLandscape(App& app, LessonState& ls) {
   if (!l.used || lv.paths.size() != 7 || lv.shown < lv.steps) return;
   const Surface& s = surfaces()[size_t(lv.surface)];
   if (s.name != l.surface) return;
-  const OptKind kinds[7] = {OptKind::Sgd,     OptKind::Momentum, OptKind::Nesterov, OptKind::AdaGrad,
-                            OptKind::RmsProp, OptKind::Adam,     OptKind::AdamW};
+  const auto& kinds = kLandscapeOptimizers;
   for (int k = 0; k < 7; ++k) {
     if (!lv.enabled[k]) continue;
     TrainConfig settings = ls.lesson->start.config;
@@ -215,14 +212,10 @@ void PageText(const std::string& text) {
 }
 
 std::string GoalValue(const Goal& g, const GoalStatus& st) {
-  if (g.kind != Goal::Metric || std::isnan(st.value)) return "";
-  char buf[64];
-  if (g.metric == GoalMetric::Diverged || g.metric == GoalMetric::ComparisonWinner) return "";
+  if (g.kind != Goal::Metric || std::isnan(st.value) || !goal_has_threshold(g.metric)) return "";
   if (std::isinf(st.value)) return "now: off the map";
-  const bool share = g.threshold <= 1 && (g.metric == GoalMetric::ValAccuracy || g.metric == GoalMetric::TestAccuracy ||
-                                          g.metric == GoalMetric::TrainAccuracy || g.metric == GoalMetric::DeadRelu ||
-                                          g.metric == GoalMetric::PlaygroundAccuracy);
-  if (share) std::snprintf(buf, sizeof buf, "now %.1f%%, goal %s %.1f%%", st.value * 100, g.at_least ? ">=" : "<=", g.threshold * 100);
+  char buf[64];
+  if (goal_is_share(g.metric)) std::snprintf(buf, sizeof buf, "now %.1f%%, goal %s %.1f%%", st.value * 100, g.at_least ? ">=" : "<=", g.threshold * 100);
   else std::snprintf(buf, sizeof buf, "now %.4g, goal %s %.4g", st.value, g.at_least ? ">=" : "<=", g.threshold);
   return buf;
 }
@@ -277,16 +270,7 @@ void Goals(App& app, LessonState& ls) {
 
 }  // namespace
 
-std::vector<std::string> BuiltinLessonFiles() {
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(NNVIZ_ASSETS_DIR) + "/lessons", ec)) {
-    const std::string p = e.path().string();
-    if (p.size() > 18 && p.compare(p.size() - 18, 18, ".nnviz-lesson.json") == 0) files.push_back(p);
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+std::vector<std::string> BuiltinLessonFiles() { return lesson_files(std::string(NNVIZ_ASSETS_DIR) + "/lessons"); }
 
 void LessonState::save_settings(json::Value& settings) const {
   json::Value d = json::Value::array();

@@ -43,8 +43,7 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
     PlaygroundSetup setup;
     setup.mode = ps.mode;
     setup.expression = ps.expr;
-    const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
-    setup.points = kinds[ps.dataset];
+    setup.points = kPlaygroundPoints[ps.dataset];
     setup.hidden = ps.hidden;
     setup.activation = ps.activation;
     setup.bias = ps.bias;
@@ -203,7 +202,7 @@ void DrawPlayground(App& app, bool* open) {
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputText("y =", &ps.expr, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
   } else {
-    const char* kinds[] = {"circles", "xor", "gaussians", "spiral"};
+    const auto& kinds = kPlaygroundPoints;
     SameLineIfFits(LabelledWidth(fs * 6, "data"));
     ImGui::SetNextItemWidth(fs * 6);
     if (ImGui::Combo("data", &ps.dataset, kinds, 4)) ps.csv.clear(), restart = true;
@@ -218,7 +217,7 @@ void DrawPlayground(App& app, bool* open) {
   ImGui::SetNextItemWidth(fs * 5);
   if (ImGui::InputText("hidden", &ps.hidden, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
   app.mark("playground.hidden");
-  const char* acts[] = {"tanh", "relu", "sigmoid", "leaky_relu"};
+  const auto& acts = kPlaygroundActivations;
   int ai = 0;
   for (int i = 0; i < 4; ++i)
     if (ps.activation == acts[i]) ai = i;

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <thread>
@@ -29,16 +28,7 @@ using namespace nnviz;
 
 namespace {
 
-namespace fs = std::filesystem;
-
-std::vector<fs::path> LessonFiles() {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(fs::path(NNVIZ_ASSETS_DIR) / "lessons"))
-    if (e.path().string().size() > 19 && e.path().string().rfind(".nnviz-lesson.json") == e.path().string().size() - 18)
-      files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  return files;
-}
+std::vector<std::string> LessonFiles() { return lesson_files(NNVIZ_ASSETS_DIR "/lessons"); }
 
 std::shared_ptr<const Dataset> Mnist() {
   static const auto data = std::make_shared<const Dataset>(
@@ -236,16 +226,16 @@ TEST_CASE("lessons: at least twelve built-in lessons, each with a script in this
   const auto files = LessonFiles();
   CHECK(files.size() >= 12);
   for (const auto& f : files) {
-    const Lesson l = load_lesson(f.string(), test::LessonNamesOfTheApp());
-    CHECK_MESSAGE(Scripts().count(l.id) == 1, f.string());
-    CHECK_MESSAGE(!l.goals.empty(), f.string());
+    const Lesson l = load_lesson(f, test::LessonNamesOfTheApp());
+    CHECK_MESSAGE(Scripts().count(l.id) == 1, f);
+    CHECK_MESSAGE(!l.goals.empty(), f);
   }
 }
 
 TEST_CASE("lessons: every built-in lesson is solved, and none is solved by doing nothing") {
   Eigen::setNbThreads(1);
   for (const auto& f : LessonFiles()) {
-    const Lesson l = load_lesson(f.string(), test::LessonNamesOfTheApp());
+    const Lesson l = load_lesson(f, test::LessonNamesOfTheApp());
     auto it = Scripts().find(l.id);
     REQUIRE_MESSAGE(it != Scripts().end(), l.id);
     const auto t0 = std::chrono::steady_clock::now();
