@@ -90,6 +90,12 @@ void Leave(App& app, LessonState& ls) {
 bool ApplyStart(App& app, LessonState& ls) {
   const LessonStart& st = ls.lesson->start;
   if (app.loading.valid()) return false;
+  if (st.config.dataset == app.data_kind && !app.data && !app.data_error.empty()) {
+    // Its data failed to load: say so once, rather than load it again every frame.
+    ls.error = "The lesson's data did not load: " + app.data_error;
+    Leave(app, ls);
+    return true;
+  }
   if (st.config.dataset != app.data_kind || !app.data) {
     app.setup.dataset = st.config.dataset;
     app.load_data(st.config.dataset);
