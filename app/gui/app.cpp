@@ -11,6 +11,7 @@
 #include "base/fileio.h"
 #include "io/model_io.h"
 #include "io/run_file.h"
+#include "lessons/lesson.h"
 #include "views/view_table.h"
 #include "widgets/weight_layout.h"
 
@@ -399,6 +400,22 @@ void App::set_probe_input(const Mat& x, int label, std::string source) {
   run->set_probe(x, label);
   probe_source = std::move(source);
 }
+
+namespace {
+const std::string& ControlsName(App::Controls c) { return LessonControlGroups()[size_t(c)]; }
+bool Listed(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+}  // namespace
+
+bool App::hides(Controls c) const {
+  const bool flags[] = {hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
+  return (classroom && flags[int(c)]) || Listed(lesson_rules.hide, ControlsName(c));
+}
+
+bool App::locks(Controls c) const { return Listed(lesson_rules.lock, ControlsName(c)); }
+
+bool App::view_hidden(const std::string& name) const { return Listed(lesson_rules.hide, name); }
+
+bool App::view_locked(const std::string& name) const { return Listed(lesson_rules.lock, name); }
 
 void App::guard(const std::string& what, std::function<void()> action) {
   if (!unsaved_work()) {

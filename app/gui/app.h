@@ -186,6 +186,17 @@ struct App {
   // the teacher's own choices (as they were read) for the next plain start.
   bool classroom_forced = false;
   std::array<bool, 6> classroom_as_read{};  // classroom and the five hide_* flags from the file
+  // The groups of controls classroom mode and lessons hide or lock (LessonControlGroups()).
+  enum class Controls { Setup, Optimizer, Data, Reset, Files };
+  // What the lesson under way hides, or shows but fixes: views by name and groups of controls
+  // (set when its start is applied, cleared when the student leaves it).
+  struct LessonRules {
+    std::vector<std::string> hide, lock;
+  } lesson_rules;
+  bool hides(Controls c) const;   // classroom mode's choice, or the lesson's
+  bool locks(Controls c) const;   // the lesson's: shown, but nothing in the group can be changed
+  bool view_hidden(const std::string& name) const;  // the view is not drawn nor offered
+  bool view_locked(const std::string& name) const;  // the view stays as the lesson set it, open or closed
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions
@@ -231,6 +242,9 @@ struct App {
   std::function<void()> confirm_action;
   bool confirm_request = false;
   bool open_save_dialog = false, open_load_dialog = false;
+  // Files dropped on the window (GLFW's drop callback), opened by the next frame as Open would.
+  std::vector<std::string> dropped;
+  void open_dropped();
   std::vector<PngRequest> png_requests;
 
   // --- frames. The loop (main.cpp) draws at its pace while anything is live and sleeps in

@@ -14,6 +14,8 @@
 #include "base/fileio.h"
 #include "io/model_io.h"
 #include "io/run_file.h"
+#include "lessons/lesson.h"
+#include "views/lesson_view.h"
 
 namespace nnviz::gui {
 
@@ -119,6 +121,13 @@ bool App::start_run_with(const TrainConfig& settings, const NetSpec& net) {
 }
 
 std::function<void()> App::prepare_open(const std::string& path) {
+  if (is_lesson_file(path)) {
+    load_lesson(path, AppLessonNames());  // read and checked now: a damaged lesson is refused at once
+    return [this, path] {
+      OpenLesson(*this, path);
+      remember_file(path);
+    };
+  }
   if (is_run_file(path)) {
     auto rec = std::make_shared<RunRecord>(load_run(path));
     if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
@@ -157,6 +166,28 @@ std::function<void()> App::prepare_open(const std::string& path) {
     remember_file(path);
     say("Opened " + path + " (" + setup.net.describe() + ")");
   };
+}
+
+void App::open_dropped() {
+  if (dropped.empty()) return;
+  const std::vector<std::string> files = std::move(dropped);
+  dropped.clear();
+  if (hides(Controls::Files) || locks(Controls::Files)) {
+    say("Opening files is not part of this " + std::string(lesson_rules.hide.empty() && lesson_rules.lock.empty() ? "class" : "lesson") +
+        ": " + files[0] + " was not opened", true);
+    return;
+  }
+  std::function<void()> commit;
+  try {
+    commit = prepare_open(files[0]);
+  } catch (const std::exception& e) {
+    say(std::string("Could not open: ") + e.what(), true);
+    return;
+  }
+  if (files.size() > 1)
+    say("One file at a time: opening " + files[0] + (files.size() == 2 ? ", not " + files[1]
+                                                                          : ", not the " + std::to_string(files.size() - 1) + " others"));
+  guard("Opening " + files[0] + " replaces the current run.", [this, commit] { open_checked(commit); });
 }
 
 void App::toggle_play_when_ready() {
@@ -207,7 +238,7 @@ void App::load_model(const std::string& path) {
   try {
     commit = prepare_open(path);
   } catch (const std::exception& e) {
-    say(std::string("Could not open the model: ") + e.what(), true);
+    say(std::string("Could not open: ") + e.what(), true);
     return;
   }
   open_checked(commit);
@@ -217,7 +248,7 @@ void App::open_checked(const std::function<void()>& commit) {
   try {
     commit();
   } catch (const std::exception& e) {
-    say(std::string("Could not open the model: ") + e.what(), true);
+    say(std::string("Could not open: ") + e.what(), true);
   }
 }
 

@@ -89,13 +89,16 @@ std::vector<std::string> ChooserArgs(const ChooserTool& tool, bool saving, const
     std::string where = start.empty() ? "." : start;
     if (where[0] == '-') where = "./" + where;
     return {tool.program, "--title", title, saving ? "--getsavefilename" : "--getopenfilename", where,
-            "*.safetensors|Runs and models (*.safetensors)\n*|All files"};
+            saving ? "*.safetensors|Runs and models (*.safetensors)\n*|All files"
+                   : "*.safetensors *.nnviz-lesson.json|Runs, models and lessons\n*|All files"};
   }
   std::vector<std::string> a = {tool.program, "--file-selection", "--title=" + title};
   if (saving) a.push_back("--save");
   // zenity opens in the folder of --filename; a trailing slash names the folder itself.
   if (!start.empty()) a.push_back("--filename=" + (saving || start.back() == '/' ? start : start + "/"));
-  a.push_back("--file-filter=Runs and models (*.safetensors) | *.safetensors");
+  // Opening also takes lessons (*.nnviz-lesson.json); a save writes a run.
+  a.push_back(saving ? "--file-filter=Runs and models (*.safetensors) | *.safetensors"
+                     : "--file-filter=Runs, models and lessons | *.safetensors *.nnviz-lesson.json");
   a.push_back("--file-filter=All files | *");
   return a;
 }

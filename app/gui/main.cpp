@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 #include <thread>
 
 #include "app.h"
@@ -51,6 +52,7 @@ void on_signal(int) { g_quit = 1; }
 // before ImGui's backend, which chains to these.
 bool g_event = true;
 long g_presses = 0;  // mouse button presses the window received (the state dump shows them)
+std::vector<std::string> g_dropped;  // files dropped on the window since the last frame
 void InstallEventFlags(GLFWwindow* w) {
   glfwSetCursorPosCallback(w, [](GLFWwindow*, double, double) { g_event = true; });
   glfwSetMouseButtonCallback(w, [](GLFWwindow*, int, int action, int) {
@@ -67,6 +69,10 @@ void InstallEventFlags(GLFWwindow* w) {
   glfwSetCursorEnterCallback(w, [](GLFWwindow*, int) { g_event = true; });
   glfwSetWindowSizeCallback(w, [](GLFWwindow*, int, int) { g_event = true; });
   glfwSetWindowRefreshCallback(w, [](GLFWwindow*) { g_event = true; });
+  glfwSetDropCallback(w, [](GLFWwindow*, int n, const char** paths) {
+    g_event = true;
+    for (int i = 0; i < n && g_dropped.size() < 64; ++i) g_dropped.emplace_back(paths[i]);
+  });
 }
 
 }  // namespace
@@ -242,6 +248,8 @@ int main(int argc, char** argv) {
       }
 
       app.poll();
+      for (std::string& f : g_dropped) app.dropped.push_back(std::move(f));
+      g_dropped.clear();
       const Harness::Go go = harness.before_frame(t_run, frame_begin);
       if (go == Harness::Go::Stop) break;
       if (go == Harness::Go::Skip) continue;

@@ -5,6 +5,7 @@
 
 #include "cli_options.h"
 #include "engine/compare.h"
+#include "lessons/lesson.h"
 #include "views/view_table.h"
 
 namespace nnviz::gui {
@@ -63,6 +64,8 @@ int ParseOptions(int argc, char** argv, Options& o) {
       ->type_name("F")
       ->check(cli::Number(0.5, 3));
   app.add_option("--load", o.load, "open a run or a model file at start")->type_name("FILE");
+  std::string file;
+  app.add_option("file", file, "a run, a model or a lesson (*.nnviz-lesson.json) to open at start")->type_name("FILE");
   app.add_option("--lesson", o.lesson, "start a lesson: a built-in one's id (learning-rate, ...) or a lesson file")
       ->type_name("LESSON");
 
@@ -129,6 +132,13 @@ int ParseOptions(int argc, char** argv, Options& o) {
 
   if (const int code = cli::Parse(app, argc, argv, "nnviz"); code >= 0) return code;
   if (!data_home.empty()) setenv("XDG_DATA_HOME", data_home.c_str(), 1);
+  if (!file.empty()) {
+    if (!o.load.empty() || !o.lesson.empty()) {
+      std::fprintf(stderr, "nnviz: one file at a time: %s, or --load / --lesson\n", file.c_str());
+      return 2;
+    }
+    (is_lesson_file(file) ? o.lesson : o.load) = file;
+  }
   if (!size.empty()) ReadSize(size, o.width, o.height);
   o.scrub = scrub;
   o.stage = stage - 1;  // the step-through numbers its stages from 1

@@ -85,5 +85,8 @@ std::string user_config_dir();
 size_t physical_memory_bytes();
 
 bool file_exists(const std::string& path);
+inline bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 }  // namespace nnviz

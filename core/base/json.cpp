@@ -1,6 +1,7 @@
 #include "base/json.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <limits>
 #include <unordered_set>
@@ -204,10 +205,17 @@ void Value::dump_to(std::string& out, int indent, int depth) const {
     case Type::Number: {
       if (!std::isfinite(num_)) { out += "null"; break; }  // JSON has no NaN/Inf
       char buf[32];
-      if (num_ == std::floor(num_) && std::fabs(num_) < 1e15)
+      if (num_ == std::floor(num_) && std::fabs(num_) < 1e15) {
         std::snprintf(buf, sizeof buf, "%.0f", num_);
-      else
-        std::snprintf(buf, sizeof buf, "%.9g", num_);
+      } else {
+        // The fewest digits (up to 9) that read back to the same number; a number that came
+        // from a float (a learning rate of 0.1f) to the same float: "0.1", not "0.100000001".
+        const bool from_float = double(float(num_)) == num_;
+        for (int digits = 1; digits <= 9; ++digits) {
+          std::snprintf(buf, sizeof buf, "%.*g", digits, num_);
+          if (std::strtod(buf, nullptr) == num_ || (from_float && std::strtof(buf, nullptr) == float(num_))) break;
+        }
+      }
       out += buf;
       break;
     }

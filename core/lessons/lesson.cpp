@@ -1,9 +1,13 @@
 #include "lessons/lesson.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
@@ -172,6 +176,7 @@ class Reader {
     auto hideable = [&](const std::string& n) { return listed(names_.views, n) || listed(LessonControlGroups(), n); };
     l.hide = names(root, "hide", "", kMaxViews, hideable, "view or control group");
     l.lock = names(root, "lock", "", kMaxViews, hideable, "view or control group");
+    if (listed(l.hide, "lesson")) fail("hide", "the lesson panel cannot be hidden: the student would lose the lesson");
     list(root, "pages", "", kMaxPages, [&](const json::Value& p, const std::string& w) { l.pages.push_back(page(p, w)); });
     if (l.pages.empty()) fail("pages", "a lesson needs at least one page");
     list(root, "goals", "", kMaxGoals, [&](const json::Value& g, const std::string& w) {
@@ -498,14 +503,34 @@ Lesson parse_lesson(const std::string& text, const std::string& file, const Less
   return r.read(root);
 }
 
+bool is_lesson_file_name(const std::string& name) {
+  return name.size() > std::strlen(kLessonSuffix) && ends_with(name, kLessonSuffix);
+}
+
+bool is_lesson_file(const std::string& path) {
+  if (is_lesson_file_name(path)) return true;
+  if (!ends_with(path, ".json")) return false;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;  // no waiting on a pipe
+  std::ifstream in(path, std::ios::binary);
+  char head[4096];
+  in.read(head, sizeof head);
+  const std::string text(head, size_t(in.gcount()));
+  // "format": "nnviz-lesson", with any spacing around the colon.
+  const size_t key = text.find("\"format\"");
+  if (key == std::string::npos) return false;
+  const size_t colon = text.find_first_not_of(" \t\r\n", key + 8);
+  if (colon == std::string::npos || text[colon] != ':') return false;
+  const size_t value = text.find_first_not_of(" \t\r\n", colon + 1);
+  return value != std::string::npos && text.compare(value, 14, "\"nnviz-lesson\"") == 0;
+}
+
 std::vector<std::string> lesson_files(const std::string& folder) {
-  static const std::string kSuffix = ".nnviz-lesson.json";
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
     const std::string p = e.path().string();
-    if (p.size() > kSuffix.size() && p.compare(p.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
-      files.push_back(p);
+    if (is_lesson_file_name(e.path().filename().string())) files.push_back(p);
   }
   std::sort(files.begin(), files.end());
   return files;

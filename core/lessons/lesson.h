@@ -123,6 +123,11 @@ struct Lesson {
 // ("pages[2].look_here[0]: no view or control named \"wieghts\"").
 Lesson parse_lesson(const std::string& text, const std::string& file, const LessonNames& names);
 Lesson load_lesson(const std::string& path, const LessonNames& names);
+constexpr const char* kLessonSuffix = ".nnviz-lesson.json";
+bool is_lesson_file_name(const std::string& name);  // ends in .nnviz-lesson.json
+// A lesson by its name, or a .json file whose first 4 KiB name the lesson format (a lesson renamed
+// "lesson.json" on its way to a class); reads at most that much.
+bool is_lesson_file(const std::string& path);
 // The lesson files (*.nnviz-lesson.json) in `folder`, sorted by name; none for a missing folder.
 std::vector<std::string> lesson_files(const std::string& folder);
 json::Value lesson_to_json(const Lesson& lesson);  // what parse_lesson reads back to the same lesson (lesson_write.cpp)

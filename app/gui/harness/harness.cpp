@@ -64,10 +64,10 @@ void Harness::start() {
         if (n.playground_mode >= 0) app_.views.state<PlaygroundState>().mode = n.playground_mode;
       }
   if (opt_.canvas_run) app_.views.state<CanvasState>().use_bundled = false;
-  if (!opt_.lesson.empty()) {  // opened by the lesson panel once the data is ready
-    app_.views.open<LessonState>() = true;
-    app_.views.state<LessonState>().request = opt_.lesson;
-  }
+  if (!opt_.lesson.empty()) OpenLesson(app_, opt_.lesson);  // started once the data is ready
+  // `nnviz FILE` and --load: the file opens once the data has loaded (a screenshot opens it
+  // before training what it asks for, below).
+  if (!opt_.load.empty() && opt_.screenshot.empty()) app_.open_after_loading = opt_.load;
   if (opt_.draw_demo) {
     // A "3" in two arcs, drawn off-centre and small, the way a hurried user might.
     app_.views.open<CanvasState>() = true;
@@ -314,7 +314,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
         !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)))
       windows.set(w->Name, RectJson(PlotRect{w->InnerRect.Min, w->InnerRect.Max}));
   l.set("windows", windows);
-  l.set("sections_shown", r.text_of("sections_shown"));
+  for (const char* key : {"sections_shown", "sections_locked", "views_drawn", "views_fixed"}) l.set(key, r.text_of(key));
   l.set("font_size", double(ImGui::GetFontSize()));
   l.set("steps", static_cast<long long>(app_.snap.step));
   l.set("points", static_cast<long long>(app_.curves.step.size()));

@@ -57,13 +57,13 @@ void gather(CompareState& cs) {
   }
 }
 
-// In classroom mode a race may not vary what the teacher hid: the optimizer settings (optimizer,
-// learning rate, batch, weight decay) or the network setup (init, activation, preset).
+// A race may not vary what classroom mode or the lesson hid or fixed: the optimizer settings
+// (optimizer, learning rate, batch, weight decay) or the network setup (init, activation, preset).
 bool HiddenInClassroom(const App& app, Varied v) {
-  if (!app.classroom) return false;
   const bool training = v == Varied::Optimizer || v == Varied::LearningRate || v == Varied::BatchSize ||
                         v == Varied::WeightDecay;
-  return training ? app.hide_optimizer : app.hide_setup;
+  const App::Controls c = training ? App::Controls::Optimizer : App::Controls::Setup;
+  return app.hides(c) || app.locks(c);
 }
 
 // The race's settings and Start; false when classroom mode leaves nothing to vary.
@@ -73,7 +73,7 @@ bool Setup(App& app, CompareState& cs) {
   for (int k = 0; k < 7; ++k)
     if (!HiddenInClassroom(app, Varied(k))) allowed.push_back(k);
   if (allowed.empty()) {
-    ImGui::TextWrapped("Classroom mode: the settings a race would vary are hidden by the teacher.");
+    ImGui::TextWrapped("The settings a race would vary are hidden or fixed here (by classroom mode or the lesson).");
     return false;
   }
   if (HiddenInClassroom(app, cs.spec.what) && !cs.cmp) {

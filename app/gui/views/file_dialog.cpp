@@ -16,12 +16,14 @@
 
 #include "app.h"
 #include "base/fileio.h"
+#include "lessons/lesson.h"
 
 namespace nnviz::gui {
 
 namespace {
 
-// One folder's entries for the browser: sub-folders, then model files (.safetensors), each sorted;
+// One folder's entries for the browser: sub-folders, then model files (.safetensors) and, for
+// opening, lessons (.nnviz-lesson.json), each sorted;
 // hidden names left out; and the recent files that can still be read. Read again when the folder
 // changes and once a second, not every frame.
 struct Listing {
@@ -29,6 +31,7 @@ struct Listing {
   std::vector<std::string> folders, files, recent;
   double read_at = -1;
   size_t more = 0;  // entries left out past the cap
+  bool saving = false;
 };
 
 bool is_folder(const std::string& path) {
@@ -38,12 +41,13 @@ bool is_folder(const std::string& path) {
 
 std::string join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
 
-const Listing& list_folder(const std::string& dir, const std::vector<std::string>& recent) {
+const Listing& list_folder(const std::string& dir, const std::vector<std::string>& recent, bool saving) {
   static Listing l;
   const double now = ImGui::GetTime();
-  if (l.dir == dir && now - l.read_at < 1.0) return l;
+  if (l.dir == dir && l.saving == saving && now - l.read_at < 1.0) return l;
   l = Listing{};
   l.dir = dir;
+  l.saving = saving;
   l.read_at = now;
   for (const auto& r : recent)
     if (::access(r.c_str(), R_OK) == 0) l.recent.push_back(r);
@@ -63,7 +67,7 @@ const Listing& list_folder(const std::string& dir, const std::vector<std::string
     // The entry's type from the folder itself where the file system gives it (no stat a name).
     const bool folder = e->d_type == DT_DIR || ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) && is_folder(join(dir, n)));
     if (folder) l.folders.push_back(n);
-    else if (n.size() > 12 && n.compare(n.size() - 12, 12, ".safetensors") == 0) l.files.push_back(n);
+    else if (ends_with(n, ".safetensors") || (!saving && is_lesson_file_name(n))) l.files.push_back(n);
   }
   ::closedir(d);
   std::sort(l.folders.begin(), l.folders.end());
@@ -101,7 +105,7 @@ bool Browser(App& app, std::string& path, bool saving) {
   while (shown.size() > 4 && ImGui::CalcTextSize(shown.c_str()).x > room) shown = "..." + shown.substr(4);
   ImGui::TextUnformatted(shown.c_str());
   if (ImGui::IsItemHovered() && shown != dir) ImGui::SetTooltip("%s", dir.c_str());
-  const Listing& l = list_folder(dir, app.recent_files);
+  const Listing& l = list_folder(dir, app.recent_files, saving);
   const size_t rows = l.folders.size() + l.files.size() + (l.more ? 1 : 0) + (l.error.empty() ? 0 : 1);
   ImGui::BeginChild("browser", {0, ImGui::GetTextLineHeightWithSpacing() * float(std::clamp<size_t>(rows, 3, 10)) +
                                        fs * 0.5f},
@@ -123,7 +127,7 @@ bool Browser(App& app, std::string& path, bool saving) {
     }
   }
   if (l.more) ImGui::TextDisabled("... and %zu more entries (type the name)", l.more);
-  if (l.folders.empty() && l.files.empty() && l.error.empty()) ImGui::TextDisabled("no folders or model files here");
+  if (l.folders.empty() && l.files.empty() && l.error.empty()) ImGui::TextDisabled(saving ? "no folders or model files here" : "no folders, model files or lessons here");
   ImGui::EndChild();
   if (!into.empty()) go(into);
   // Recently used files (saved and opened), newest first.
@@ -218,7 +222,7 @@ void Dialog(App& app, const char* title, bool saving) {
       try {
         commit = app.prepare_open(path);
       } catch (const std::exception& e) {
-        app.say(std::string("Could not open the model: ") + e.what(), true);
+        app.say(std::string("Could not open: ") + e.what(), true);
       }
       if (commit) app.guard("Opening " + path + " replaces the current run.", [&app, commit] { app.open_checked(commit); });
     }

@@ -31,6 +31,7 @@ namespace {
 constexpr ImU32 kMet = IM_COL32(115, 217, 128, 255);
 constexpr ImU32 kAccent = IM_COL32(250, 160, 60, 255);
 constexpr ImU32 kWrong = IM_COL32(235, 90, 120, 255);
+constexpr ImU32 kEmphasis = IM_COL32(255, 226, 150, 255);
 
 struct CatalogueEntry {
   std::string file, id, title, summary;
@@ -84,6 +85,7 @@ void Leave(App& app, LessonState& ls) {
   ls.lesson.reset();
   ls.tracker.reset();
   app.look_here.clear();
+  app.lesson_rules = {};  // every view and control as before the lesson
 }
 
 // Sets the app to the lesson's start. False while the data it needs is still loading.
@@ -141,6 +143,7 @@ bool ApplyStart(App& app, LessonState& ls) {
     lv.paths.clear();
     lv.contours_for = -1;
   }
+  app.lesson_rules = {ls.lesson->hide, ls.lesson->lock};
   ls.tracker = std::make_unique<GoalTracker>(*ls.lesson);
   ls.answers.assign(ls.lesson->goals.size(), "");
   ls.started_at = ImGui::GetTime();
@@ -178,20 +181,72 @@ void WatchLandscape(App& app, LessonState& ls) {
   }
 }
 
-// The stars of *emphasis* dropped (ImGui wraps one colour a paragraph); a star with spaces or
-// letters on both sides ("lr * dL/dw", "2*x") is a product and stays.
-std::string WithoutEmphasis(const std::string& s) {
+// A line's words, each marked as *emphasis* or not. A star opens emphasis before a word and
+// closes it after one; a star with spaces or letters on both sides ("lr * dL/dw", "2*x") is a
+// product and stays.
+struct Word {
+  std::string text;
+  bool emphasis = false;
+  bool space_before = false;
+};
+
+std::vector<Word> Words(const std::string& s) {
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  std::string out;
+  std::vector<Word> out;
+  bool emphasis = false, space = false;
+  Word cur;
+  auto flush = [&] {
+    if (!cur.text.empty()) out.push_back(cur);
+    cur = Word{};
+  };
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '*') {
+    const char c = s[i];
+    if (c == '*') {
       const bool before = i > 0 && word(s[i - 1]), after = i + 1 < s.size() && word(s[i + 1]);
-      const bool opens = (i == 0 || s[i - 1] == ' ') && after, closes = before && !after;
-      if (opens || closes) continue;
+      const bool opens = !emphasis && (i == 0 || s[i - 1] == ' ') && after, closes = emphasis && before && !after;
+      if (opens || closes) {
+        flush();
+        emphasis = opens;
+        continue;
+      }
     }
-    out += s[i];
+    if (c == ' ') {
+      flush();
+      space = true;
+      continue;
+    }
+    if (cur.text.empty()) {
+      cur.emphasis = emphasis;
+      cur.space_before = space && !out.empty();
+      space = false;
+    }
+    cur.text += c;
   }
+  flush();
   return out;
+}
+
+// A paragraph wrapped at the region's right edge, its emphasis in the accent colour; a wrapped
+// line starts where the paragraph started (a list item's text stays right of its bullet).
+void RichText(const std::string& line) {
+  const float space = ImGui::CalcTextSize(" ").x;
+  ImGui::BeginGroup();
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, {ImGui::GetStyle().ItemSpacing.x, 0});  // lines as close as TextWrapped's
+  bool first = true;
+  for (const Word& w : Words(line)) {
+    const float width = ImGui::CalcTextSize(w.text.c_str()).x;
+    if (!first) {
+      ImGui::SameLine(0, w.space_before ? space : 0);
+      if (w.space_before && ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+    }
+    first = false;
+    if (w.emphasis) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kEmphasis));
+    ImGui::TextUnformatted(w.text.c_str());
+    if (w.emphasis) ImGui::PopStyleColor();
+  }
+  if (first) ImGui::NewLine();
+  ImGui::PopStyleVar();
+  ImGui::EndGroup();
 }
 
 // A page's text: "# " a heading, "- " a list item, blank lines between paragraphs.
@@ -200,18 +255,19 @@ void PageText(const std::string& text) {
   while (a <= text.size()) {
     size_t b = text.find('\n', a);
     if (b == std::string::npos) b = text.size();
-    const std::string line = WithoutEmphasis(text.substr(a, b - a));
+    const std::string line = text.substr(a, b - a);
     if (line.empty()) {
       ImGui::Spacing();
     } else if (line.rfind("# ", 0) == 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kAccent));
-      ImGui::TextWrapped("%s", line.c_str() + 2);
+      RichText(line.substr(2));
       ImGui::PopStyleColor();
     } else if (line.rfind("- ", 0) == 0) {
       ImGui::Bullet();
-      ImGui::TextWrapped("%s", line.c_str() + 2);
+      ImGui::SameLine();
+      RichText(line.substr(2));
     } else {
-      ImGui::TextWrapped("%s", line.c_str());
+      RichText(line);
     }
     a = b + 1;
   }
@@ -244,8 +300,17 @@ void Goals(App& app, LessonState& ls) {
     else if (const std::string v = GoalValue(g, st); !v.empty() && !st.met)
       ImGui::TextDisabled("    %s", v.c_str());
     if (g.kind == Goal::ChoiceQuestion && !st.met) {
-      for (size_t c = 0; c < g.choices.size(); ++c)
-        if (ImGui::RadioButton(g.choices[c].c_str(), ls.answers[i] == std::to_string(c))) ls.answers[i] = std::to_string(c);
+      // The button, then its text wrapped beside it (a long choice stays whole); either picks it.
+      for (size_t c = 0; c < g.choices.size(); ++c) {
+        ImGui::PushID(int(c));
+        bool picked = ImGui::RadioButton("##choice", ls.answers[i] == std::to_string(c));
+        app.mark(("lesson.choice." + g.id + "." + std::to_string(c)).c_str());
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s", g.choices[c].c_str());
+        picked = picked || ImGui::IsItemClicked();
+        if (picked) ls.answers[i] = std::to_string(c);
+        ImGui::PopID();
+      }
     } else if (g.kind == Goal::NumberQuestion && !st.met) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
       ImGui::InputText("your answer", &ls.answers[i], ImGuiInputTextFlags_CharsScientific);
@@ -275,6 +340,14 @@ void Goals(App& app, LessonState& ls) {
 }
 
 }  // namespace
+
+void OpenLesson(App& app, const std::string& request) {
+  LessonState& ls = app.views.state<LessonState>();
+  if (ls.lesson) Leave(app, ls);
+  ls.request = request;
+  ls.error.clear();
+  app.views.open<LessonState>() = true;
+}
 
 std::vector<std::string> BuiltinLessonFiles() { return lesson_files(std::string(NNVIZ_ASSETS_DIR) + "/lessons"); }
 
@@ -344,7 +417,8 @@ void DrawLesson(App& app, bool* open) {
     for (size_t i = 0; i < catalogue.size(); ++i) {
       const CatalogueEntry& e = catalogue[i];
       ImGui::PushID(int(i));
-      if (ImGui::Button("Start")) ls.request = e.id;
+      if (ImGui::Button("Start"))
+        app.guard("The lesson starts a run of its own.", [&app, id = e.id] { OpenLesson(app, id); });
       app.mark(("lesson.start." + e.id).c_str());
       ImGui::SameLine();
       const bool done = Contains(ls.done, e.id);
@@ -398,11 +472,7 @@ void DrawLesson(App& app, bool* open) {
     if (ls.lesson && ls.tracker && ls.tracker->all_met()) {
       for (size_t i = 0; i + 1 < catalogue.size(); ++i)
         if (catalogue[i].id == ls.lesson->id) {
-          if (ImGui::Button(("Next lesson: " + catalogue[i + 1].title).c_str())) {
-            const std::string next = catalogue[i + 1].id;
-            Leave(app, ls);
-            ls.request = next;
-          }
+          if (ImGui::Button(("Next lesson: " + catalogue[i + 1].title).c_str())) OpenLesson(app, catalogue[i + 1].id);
           app.mark("lesson.next_lesson");
         }
     }

@@ -34,6 +34,10 @@ struct LessonState : ViewState {
 };
 
 void DrawLesson(App& app, bool* open);
+// Starts a lesson (a built-in one's id, or a lesson file) in the lesson panel, which opens: the
+// lesson under way is left, and the new one starts once the data it needs is loaded. Errors show
+// in the panel and the status bar.
+void OpenLesson(App& app, const std::string& request);
 // The names lessons may use here: the view table's views and core's controls.
 const LessonNames& AppLessonNames();
 // The built-in lessons' files (assets/lessons/), in their order.

@@ -35,7 +35,7 @@ void DrawPanes(App& app) {
     // first on the left and stack the others, four make a grid.
     std::vector<size_t> shown;  // places in the view table
     for (size_t i = 0; i < app.views.size(); ++i)
-      if (app.views.open_at(i)) shown.push_back(i);
+      if (app.views.open_at(i) && !app.view_hidden(ViewTable()[i].name)) shown.push_back(i);
     const float gap = 6;
     const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
     const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar
@@ -45,6 +45,7 @@ void DrawPanes(App& app) {
                     vp->WorkPos.y + vp->WorkSize.y - status_h - timeline_h - gap};
     const float W = a1.x - a0.x, H = a1.y - a0.y, hw = (W - gap) / 2, hh = (H - gap) / 2;
     const size_t n = shown.size();
+    std::string drawn, fixed;  // for the tests: the views drawn, and those without a close button
     for (size_t i = 0; i < n; ++i) {
       ImVec2 pos = a0, size{W, H};
       if (n == 2 || (n == 3 && i == 0)) size = {hw, H};
@@ -60,19 +61,25 @@ void DrawPanes(App& app) {
       ImGui::SetNextWindowPos(pos, cond);
       ImGui::SetNextWindowSize(size, cond);
       if (app.views.tile) BackdropWindow(pos, size);  // tiles never overlap: nothing lies beneath
-      ViewTable()[shown[i]].draw(app, &app.views.open_at(shown[i]));
       const std::string name = ViewTable()[shown[i]].name;
+      // A view the lesson locks has no close button.
+      ViewTable()[shown[i]].draw(app, app.view_locked(name) ? nullptr : &app.views.open_at(shown[i]));
+      drawn += (drawn.empty() ? "" : ",") + name;
+      if (app.view_locked(name)) fixed += (fixed.empty() ? "" : ",") + name;
       if (app.views.tile && std::find(app.look_here.begin(), app.look_here.end(), name) != app.look_here.end())
         ImGui::GetForegroundDrawList()->AddRect({pos.x - 2, pos.y - 2}, {pos.x + size.x + 2, pos.y + size.y + 2}, kGlow,
                                                 6, 0, 3);
     }
+    app.report.text("views_drawn", drawn);
+    app.report.text("views_fixed", fixed);
   }
   if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
   BackdropWindow({vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
   DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
   DrawFileDialogs(app);
+  app.open_dropped();
   HandleShortcuts(app);
-  if (!app.views.open<CurvesState>() && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !ImGui::GetIO().WantTextInput) app.views.open<CurvesState>() = true;
+  if (!app.views.open<CurvesState>() && !app.view_hidden("curves") && !app.view_locked("curves") && ImGui::IsKeyPressed(GLFW_KEY_C, false) && !ImGui::GetIO().WantTextInput) app.views.open<CurvesState>() = true;
   if (KeyboardNavigationEnd()) app.settle_frames = std::max(app.settle_frames, 2);
 }
 

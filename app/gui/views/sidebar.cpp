@@ -12,12 +12,15 @@
 #include <cstring>
 
 #include "app.h"
+#include "lessons/lesson.h"
 #include "views/sidebar.h"
 #include "views/view_table.h"
 
 namespace nnviz::gui {
 
 namespace {
+
+bool Listed(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 const char* kOptimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"};
 const char* kSchedules[] = {"constant", "step", "exponential", "cosine"};
@@ -48,7 +51,12 @@ void ViewsSection(App& app) {
   };
   for (size_t i = 0; i < app.views.size(); ++i) {
     const ViewEntry& v = ViewTable()[i];
+    if (app.view_hidden(v.name)) continue;  // the lesson keeps it out of sight
+    const bool locked = app.view_locked(v.name);
+    ImGui::BeginDisabled(locked);
     box(v.label, &app.views.open_at(i), (std::string("views.") + v.name).c_str(), v.same_line);
+    ImGui::EndDisabled();
+    if (locked && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("The lesson keeps this view as it is");
   }
   SameLineIfFits(CheckboxWidth("Tile"));
   ImGui::Checkbox("Tile", &app.views.tile);
@@ -253,7 +261,7 @@ void ControlsSection(App& app) {
   if (epoch_pressed && run) run->step_epoch();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("To the end of this epoch (E)");
   ImGui::SameLine();
-  const bool no_reset = app.classroom && app.hide_reset;
+  const bool no_reset = app.hides(App::Controls::Reset) || app.locks(App::Controls::Reset);
   if (no_reset) ImGui::BeginDisabled();
   const bool reset_pressed = ImGui::Button("Reset", {bw, 0});
   app.mark("controls.reset");
@@ -285,8 +293,9 @@ void ControlsSection(App& app) {
     if (run) run->set_speed(app.speed);
   }
   ImGui::EndDisabled();
-  if (app.classroom && app.hide_files) return;
-  ImGui::BeginDisabled(!run);
+  if (app.hides(App::Controls::Files)) return;
+  const bool files_locked = app.locks(App::Controls::Files);
+  ImGui::BeginDisabled(!run || files_locked);
   const float hw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   if (ImGui::Button("Save run...", {hw, 0})) app.open_save_dialog = true;
   app.mark("files.save");
@@ -294,7 +303,7 @@ void ControlsSection(App& app) {
     ImGui::SetTooltip("Ctrl+S: weights, architecture, settings, curves and the place in training; also while training");
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(!app.data);
+  ImGui::BeginDisabled(!app.data || files_locked);
   if (ImGui::Button("Open...", {hw, 0})) app.open_load_dialog = true;
   app.mark("files.open");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+O: a saved run (continues it) or any nnviz model");
@@ -330,14 +339,41 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
   if (ImGui::ArrowButton("fold", ImGuiDir_Left)) app.sidebar_folded = true;
   app.mark("sidebar.fold");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide the sidebar (Ctrl+B)");
-  const bool cls = app.classroom;
-  std::string shown = "controls,views";  // the sections drawn, for the tests
+  std::string shown = "controls,views", locked;  // the sections drawn and those fixed, for the tests
   ControlsSection(app);
   ViewsSection(app);
-  if (!(cls && app.hide_data)) DataSection(app), shown += ",data";
-  if (!(cls && app.hide_setup)) NetworkSection(app), shown += ",network";
-  if (!(cls && app.hide_optimizer)) OptimizerSection(app), shown += ",training";
+  // A group of settings as classroom mode and the lesson leave it: hidden, shown but fixed, or free.
+  auto group = [&](App::Controls c, void (*draw)(App&), const char* name) {
+    if (app.hides(c)) return;
+    shown += std::string(",") + name;
+    const bool fixed = app.locks(c);
+    if (fixed) locked += (locked.empty() ? "" : ",") + std::string(name);
+    ImGui::BeginDisabled(fixed);
+    draw(app);
+    ImGui::EndDisabled();
+    if (fixed) ImGui::TextDisabled("(the lesson fixes these settings)");
+  };
+  group(App::Controls::Data, DataSection, "data");
+  group(App::Controls::Setup, NetworkSection, "network");
+  group(App::Controls::Optimizer, OptimizerSection, "training");
+  if (!app.lesson_rules.hide.empty()) {
+    // Settings the lesson put out of sight are not gone: leaving the lesson brings them back.
+    std::string hidden;
+    const std::pair<App::Controls, const char*> names[] = {{App::Controls::Data, "the dataset"},
+                                                           {App::Controls::Setup, "the network setup"},
+                                                           {App::Controls::Optimizer, "the optimizer settings"},
+                                                           {App::Controls::Files, "saving and opening"}};
+    for (const auto& [c, name] : names)
+      if (Listed(app.lesson_rules.hide, LessonControlGroups()[size_t(c)])) hidden += (hidden.empty() ? "" : ", ") + std::string(name);
+    if (!hidden.empty()) {
+      ImGui::Spacing();
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("The lesson hides %s; leaving it shows them again.", hidden.c_str());
+      ImGui::PopStyleColor();
+    }
+  }
   app.report.text("sections_shown", shown);
+  app.report.text("sections_locked", locked);
   ImGui::End();
 }
 

@@ -34,6 +34,7 @@ HIST_BLUE = (90, 200, 230)     # layer statistics: the histogram of values
 GLOW = (255, 200, 60)          # the ring around a view or control a lesson's page points at
 MET_GREEN = (115, 217, 128)    # a lesson's goal met
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 # The built-in lessons.
 LESSONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "assets", "lessons")
 
@@ -42,7 +43,7 @@ TESTS = {}
 
 def screenshot(name, *args, after=()):
     """Registers the function below as the test NAME: nnviz started with ARGS ("{out}" is the
-    folder the screenshots go to), run after the CTest tests named in AFTER."""
+    folder the screenshots go to, "{here}" this file's), run after the CTest tests named in AFTER."""
     def register(fn):
         TESTS[name] = (args, tuple(after), fn)
         return fn
@@ -251,8 +252,21 @@ def lesson_learning_rate(shot):
     pointing at Play and the curves (both ringed), and no goal met at lr = 0.001."""
     shot.reports("lesson", "learning-rate")
     shot.reports("lesson_goals_met", 0)
+    shot.reports("sections_shown", "controls,views,training")  # the lesson hides the data, the setup, files
     shot.has_colour("sidebar", GLOW, at_least=80)
     shot.shows_curve()
+
+
+@screenshot("lesson-fixed", "--frames", "5", "{here}/lessons/fixed-settings.nnviz-lesson.json")
+def lesson_fixed(shot):
+    """A lesson file named on the command line (nnviz FILE) opens as a lesson and applies what it
+    hides and fixes: the dataset and the weights view out of sight, the optimizer settings shown
+    but fixed, the curves view without a close button, the other views as its start opened them."""
+    shot.reports("lesson", "fixed-settings")
+    shot.reports("sections_shown", "controls,views,network,training")
+    shot.reports("sections_locked", "training")
+    shot.reports("views_drawn", "curves,stats,lesson")
+    shot.reports("views_fixed", "curves")
 
 
 @screenshot("lesson-controls", "--frames", "3", "--preset", "mlp256")
@@ -318,7 +332,7 @@ def run(name, app, check, xvfb, out):
         if os.path.exists(f):
             os.remove(f)
     cmd = [xvfb, "-a", "-s", "-screen 0 1280x800x24", app, "--screenshot", shot.png, "--layout", shot.layout,
-           "--size", "1280x800"] + [a.format(out=out) for a in args]
+           "--size", "1280x800"] + [a.format(out=out, here=HERE) for a in args]
     print("run:", " ".join(cmd), flush=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=280)
     print(f"nnviz exit: {r.returncode}\n{r.stdout}", flush=True)

@@ -216,13 +216,14 @@ TEST_CASE("the chooser's command lines for opening and saving") {
   using V = std::vector<std::string>;
   CHECK(ChooserArgs(zen, false, "/home/a b/runs", "Open run or model") ==
         V{"/usr/bin/zenity", "--file-selection", "--title=Open run or model", "--filename=/home/a b/runs/",
-          "--file-filter=Runs and models (*.safetensors) | *.safetensors", "--file-filter=All files | *"});
+          "--file-filter=Runs, models and lessons | *.safetensors *.nnviz-lesson.json", "--file-filter=All files | *"});
   CHECK(ChooserArgs(zen, true, "/home/a b/run 1.safetensors", "Save run") ==
         V{"/usr/bin/zenity", "--file-selection", "--title=Save run", "--save", "--filename=/home/a b/run 1.safetensors",
           "--file-filter=Runs and models (*.safetensors) | *.safetensors", "--file-filter=All files | *"});
   CHECK(ChooserArgs(kde, false, "/", "Open run or model") ==
         V{"/usr/bin/kdialog", "--title", "Open run or model", "--getopenfilename", "/",
-          "*.safetensors|Runs and models (*.safetensors)\n*|All files"});
+          "*.safetensors *.nnviz-lesson.json|Runs, models and lessons\n*|All files"});
+  CHECK(ChooserArgs(kde, true, "/r.safetensors", "Save run")[5] == "*.safetensors|Runs and models (*.safetensors)\n*|All files");
   CHECK(ChooserArgs(kde, true, "-odd.safetensors", "Save run")[4] == "./-odd.safetensors");
   CHECK(ChooserArgs(kde, true, "/r.safetensors", "Save run")[3] == "--getsavefilename");
 }

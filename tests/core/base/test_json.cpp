@@ -93,3 +93,15 @@ TEST_CASE("json writes only UTF-8: a byte that is not becomes U+FFFD, so the tex
   CHECK(text == "{\"path\":\"caf\\ufffd/\xE2\x82\xAC/\xF0\x9F\x98\x80/\\ufffd\\ufffd\\ufffd\"}");
   CHECK(json::parse(text).at("path").as_string() == "caf\xEF\xBF\xBD/\xE2\x82\xAC/\xF0\x9F\x98\x80/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+TEST_CASE("json writes numbers in the fewest digits that read back, a float's as that float") {
+  auto written = [](double x) { return json::Value(x).dump(); };
+  CHECK(written(double(0.1f)) == "0.1");  // a learning rate set as a float, not "0.100000001"
+  CHECK(written(double(3e-4f)) == "0.0003");
+  CHECK(written(0.1) == "0.1");
+  CHECK(written(1.0 / 3) == "0.333333333");  // a double keeps nine digits, as before
+  CHECK(written(2.5) == "2.5");
+  CHECK(written(-1e-7) == "-1e-07");
+  for (float f : {0.1f, 3e-4f, 0.9f, 1.1f, 123.456f, 1e-30f, 7.0e20f})
+    CHECK(float(json::parse(written(double(f))).as_number()) == f);
+}

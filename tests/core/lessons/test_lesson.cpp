@@ -3,7 +3,11 @@
 // answers are judged as the format says.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -140,6 +144,8 @@ TEST_CASE("lessons: damaged and hostile files are refused, naming the file and t
        "start.views[1]: no view named \"wieghts\""},
       {Changed("\"hide\": [\"setup\", \"data\", \"files\"]", "\"hide\": [\"everything\"]"),
        "hide[0]: no view or control group named \"everything\""},
+      {Changed("\"hide\": [\"setup\", \"data\", \"files\"]", "\"hide\": [\"setup\", \"lesson\"]"),
+       "hide: the lesson panel cannot be hidden"},
       {Changed("\"look_here\": [\"training.lr\"]", "\"look_here\": [\"learning rate\"]"),
        "pages[1].look_here[0]: no view or control named \"learning rate\""},
       {Changed("\"title\": \"Too small\"", "\"title\": \"Too small\", \"picture\": \"../../etc/passwd\""),
@@ -231,4 +237,27 @@ TEST_CASE("lessons: answers are right within the tolerance or by the right choic
   CHECK_FALSE(answer_right(choice, "0"));
   CHECK_FALSE(answer_right(choice, "1.5"));
   CHECK_FALSE(answer_right(choice, "7"));
+}
+
+TEST_CASE("lessons: a file is taken for a lesson by its name, or a .json by its format member") {
+  const std::string dir = std::filesystem::temp_directory_path() / ("nnviz-lesson-kind-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+  };
+  CHECK(is_lesson_file_name("rates.nnviz-lesson.json"));
+  CHECK_FALSE(is_lesson_file_name(".nnviz-lesson.json"));
+  CHECK_FALSE(is_lesson_file_name("run.safetensors"));
+  CHECK(is_lesson_file(write("renamed.json", "{\n  \"format\" :\t\"nnviz-lesson\",\n  \"version\": 1}")));
+  CHECK(is_lesson_file(dir + "/missing.nnviz-lesson.json"));  // by its name: the reader then says what is wrong
+  CHECK_FALSE(is_lesson_file(write("other.json", "{\"format\": \"nnviz-comparison\"}")));
+  CHECK_FALSE(is_lesson_file(write("text.json", "nnviz-lesson")));
+  CHECK_FALSE(is_lesson_file(write("run.safetensors", "{\"format\": \"nnviz-lesson\"}")));
+  CHECK_FALSE(is_lesson_file(dir + "/missing.json"));
+  std::filesystem::create_directories(dir + "/folder.json");
+  CHECK_FALSE(is_lesson_file(dir + "/folder.json"));
+  REQUIRE(::mkfifo((dir + "/pipe.json").c_str(), 0600) == 0);
+  CHECK_FALSE(is_lesson_file(dir + "/pipe.json"));  // returns at once: a pipe is not read
+  std::filesystem::remove_all(dir);
 }

@@ -27,6 +27,7 @@ import zlib
 
 SKIP = 77
 SCREEN = (1600, 1000)  # larger than the window (1280x800), so the pointer can leave it
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class Failed(Exception):
@@ -183,6 +184,7 @@ class Session:
                                      stderr=subprocess.STDOUT)
         # The window's place on the screen: the dump's rectangles are inside the window.
         wid = self.x(["search", "--sync", "--onlyvisible", "--name", "^nnviz$"], timeout=30).split()[0]
+        self.wid = int(wid)
         geo = self.x(["getwindowgeometry", "--shell", wid])
         g = dict(line.split("=", 1) for line in geo.split() if "=" in line)
         self.origin = (int(g["X"]), int(g["Y"]))
@@ -1508,8 +1510,86 @@ def scenario_lesson(s):
     log(f"goal met with the playground at step {d['playground']['steps']}")
 
 
+def scenario_lesson_file(s):
+    """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
+    Return. The training done before asks first (it is not saved); then the lesson starts with
+    its network and applies what it hides and fixes: R (Reset is fixed) does nothing. A damaged
+    copy opened the same way is refused with its name and the problem in the status bar, and the
+    lesson goes on; leaving the lesson brings every setting back."""
+    lesson = os.path.join(s.tmp, "fixed.nnviz-lesson.json")
+    shutil.copy(os.path.join(HERE, "..", "lessons", "fixed-settings.nnviz-lesson.json"), lesson)
+    damaged = os.path.join(s.tmp, "damaged.nnviz-lesson.json")
+    with open(lesson) as f:
+        text = f.read()
+    with open(damaged, "w") as f:
+        f.write(text.replace('"val_accuracy"', '"val_acc"'))
+    train_a_little(s)
+    open_typed(s, lesson)
+    s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
+    s.click("confirm.discard")
+    d = s.wait_for(lambda d: d.get("lesson", {}).get("id") == "fixed-settings" and d.get("step") == 0, 20,
+                   "the lesson started on its own run")
+    if d["lesson"]["hides"] != "data,weights" or d["lesson"]["locks"] != "optimizer,reset,curves":
+        raise Failed(f"the lesson's rules are not applied: {d['lesson']}")
+    s.move_inside()
+    for _ in range(3):
+        s.key("s")
+        time.sleep(0.2)
+    press_until(s, "s", lambda d: d.get("step", 0) >= 3, "three steps (S)")
+    s.key("r")
+    time.sleep(1.0)
+    d = s.dump()
+    if d.get("step", 0) < 3 or "Unsaved training" in d.get("popups", []):
+        raise Failed(f"R reset a lesson that fixes Reset: step {d.get('step')}, popups {d.get('popups')}")
+    open_typed(s, damaged)
+    d = s.wait_for(lambda d: "Could not open" in d.get("status", ""), 10, "the damaged lesson's error")
+    if "damaged.nnviz-lesson.json" not in d["status"] or "val_acc" not in d["status"]:
+        raise Failed(f"the error does not name the file and the problem: {d['status']}")
+    if d.get("lesson", {}).get("id") != "fixed-settings":
+        raise Failed(f"a damaged lesson ended the one under way: {d.get('lesson')}")
+    keep_png(s.shot("lesson-file"))
+    s.click("lesson.leave")
+    s.wait_for(lambda d: "lesson" not in d, 10, "the lesson left")
+
+
+def scenario_lesson_drop(s):
+    """Files dropped on the window from a file manager (XDND, as a desktop does it), the pointer
+    then left alone: a lesson file starts its lesson, a damaged one is refused naming the file and
+    the problem (the lesson goes on), and of several files only the first is opened, saying so."""
+    import xdnd_drop
+    lesson = os.path.join(s.tmp, "a lesson.nnviz-lesson.json")  # a space, as file names have
+    shutil.copy(os.path.join(HERE, "..", "lessons", "fixed-settings.nnviz-lesson.json"), lesson)
+    damaged = os.path.join(s.tmp, "damaged.nnviz-lesson.json")
+    with open(lesson) as f:
+        text = f.read()
+    with open(damaged, "w") as f:
+        f.write(text.replace('"lock": [', '"lock": ["nothing", '))
+    at = (s.origin[0] + s.size[0] // 2, s.origin[1] + s.size[1] // 2)
+
+    def drop(*paths):
+        s.move_outside()
+        xdnd_drop.drop_files(s.display, s.wid, at[0], at[1], list(paths), timeout=10)
+
+    drop(lesson)
+    d = s.wait_for(lambda d: d.get("lesson", {}).get("id") == "fixed-settings", 20, "the dropped lesson started")
+    if d["lesson"]["locks"] != "optimizer,reset,curves":
+        raise Failed(f"the dropped lesson's rules are not applied: {d['lesson']}")
+    drop(damaged)
+    d = s.wait_for(lambda d: "Could not open" in d.get("status", ""), 10, "the damaged lesson's error")
+    if "damaged.nnviz-lesson.json" not in d["status"] or "lock[0]" not in d["status"]:
+        raise Failed(f"the error does not name the file and the problem: {d['status']}")
+    if d.get("lesson", {}).get("id") != "fixed-settings":
+        raise Failed(f"a damaged lesson ended the one under way: {d.get('lesson')}")
+    drop(lesson, damaged)
+    d = s.wait_for(lambda d: "One file at a time" in d.get("log", {}).get("last", "") or
+                   "One file at a time" in d.get("status", ""), 10, "'one file at a time'")
+    keep_png(s.shot("lesson-drop"))
+
+
 SCENARIOS = {
     "lesson": scenario_lesson,
+    "lesson-drop": scenario_lesson_drop,
+    "lesson-file": scenario_lesson_file,
     "classroom-keeps": scenario_classroom_keeps,
     "cosine-continues": scenario_cosine_continues,
     "keyboard-nav": scenario_keyboard_nav,
