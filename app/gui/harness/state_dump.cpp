@@ -216,6 +216,16 @@ void WriteStateDump(App& app, long frames) {
     p.set("csv_reads", static_cast<long long>(ps.csv_reads));
     d.set("playground", p);
   }
+  if (const LessonState& ls = app.views.state<LessonState>(); ls.draft) {
+    json::Value e = json::Value::object();
+    e.set("id", ls.draft->id);
+    e.set("title", ls.draft->title);
+    e.set("pages", static_cast<long long>(ls.draft->pages.size()));
+    e.set("goals", static_cast<long long>(ls.draft->goals.size()));
+    e.set("problem", ls.draft_problem);
+    e.set("saved", ls.draft_saved);
+    d.set("lesson_editor", e);
+  }
   if (const LessonState& ls = app.views.state<LessonState>(); ls.lesson && ls.tracker) {
     json::Value l = json::Value::object();
     l.set("id", ls.lesson->id);

@@ -35,6 +35,7 @@ constexpr ImU32 kEmphasis = IM_COL32(255, 226, 150, 255);
 
 struct CatalogueEntry {
   std::string file, id, title, summary;
+  bool reads = true;  // false: summary holds why the file does not read
 };
 
 // The built-in lessons, read once (a lesson that does not read is left out and named in the log).
@@ -53,6 +54,28 @@ const std::vector<CatalogueEntry>& Catalogue(App& app) {
     }
   }
   return all;
+}
+
+// The teacher's own lessons (UserLessonsFolder()), read again when the editor saved one and every
+// few seconds; a file that does not read is listed with its problem instead of its summary.
+const std::vector<CatalogueEntry>& OwnLessons(LessonState& ls) {
+  static std::vector<CatalogueEntry> own;
+  static double read_at = -1e9;
+  const double now = ImGui::GetTime();
+  if (!ls.catalogue_stale && now - read_at < 3) return own;
+  ls.catalogue_stale = false;
+  read_at = now;
+  own.clear();
+  for (const std::string& f : lesson_files(UserLessonsFolder())) {
+    if (own.size() >= 200) break;
+    try {
+      const Lesson l = load_lesson(f, AppLessonNames());
+      own.push_back({f, l.id, l.title, l.summary, true});
+    } catch (const std::exception& e) {
+      own.push_back({f, "", f.substr(f.rfind('/') + 1), e.what(), false});
+    }
+  }
+  return own;
 }
 
 std::string ResolveLesson(App& app, const std::string& request) {
@@ -413,27 +436,76 @@ void DrawLesson(App& app, bool* open) {
   } else if (!ls.lesson) {
     ImGui::TextWrapped("Lessons walk through one idea each, with goals nnviz checks while you work.");
     app.report.number("lessons_listed", double(catalogue.size()));
+    // A teacher's ways in, above the list: a new lesson, or one from a file.
+    if (ImGui::Button("New lesson from this state...")) NewLessonDraft(app, false);
+    app.mark("lesson.new");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("A lesson that starts as the app is now (network, settings, open views, what classroom mode hides);\n"
+                        "then write its pages and goals");
+    if (!app.hides(App::Controls::Files) && !app.locks(App::Controls::Files)) {
+      ImGui::SameLine();
+      ImGui::BeginDisabled(!app.data);
+      if (ImGui::Button("Open a lesson file...")) {
+        app.browse_dir = UserLessonsFolder();
+        app.open_load_dialog = true;
+      }
+      ImGui::EndDisabled();
+      app.mark("lesson.open_file");
+    }
+    ImGui::Separator();
     ImGui::Spacing();
-    for (size_t i = 0; i < catalogue.size(); ++i) {
-      const CatalogueEntry& e = catalogue[i];
-      ImGui::PushID(int(i));
+    auto entry = [&](const CatalogueEntry& e, const std::string& label, bool own) {
+      ImGui::BeginDisabled(!e.reads);
+      // A built-in lesson starts by its id; the teacher's own by its file.
       if (ImGui::Button("Start"))
-        app.guard("The lesson starts a run of its own.", [&app, id = e.id] { OpenLesson(app, id); });
+        app.guard("The lesson starts a run of its own.", [&app, what = own ? e.file : e.id] { OpenLesson(app, what); });
+      ImGui::EndDisabled();
       app.mark(("lesson.start." + e.id).c_str());
       ImGui::SameLine();
       const bool done = Contains(ls.done, e.id);
       if (done) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kMet));
-      ImGui::TextWrapped("%zu. %s%s", i + 1, e.title.c_str(), done ? "  (done)" : "");
+      ImGui::TextWrapped("%s%s%s", label.c_str(), e.title.c_str(), done ? "  (done)" : "");
       if (done) ImGui::PopStyleColor();
+      const float indent = ButtonWidth("Start") + ImGui::GetStyle().ItemSpacing.x;
+      ImGui::Indent(indent);
       if (!e.summary.empty()) {
-        ImGui::Indent(ButtonWidth("Start") + ImGui::GetStyle().ItemSpacing.x);
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::PushStyleColor(ImGuiCol_Text, e.reads ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                                                     : ImGui::ColorConvertU32ToFloat4(kWrong));
         ImGui::TextWrapped("%s", e.summary.c_str());
         ImGui::PopStyleColor();
-        ImGui::Unindent(ButtonWidth("Start") + ImGui::GetStyle().ItemSpacing.x);
       }
+      if (own && e.reads) {
+        if (ImGui::SmallButton("Edit")) {
+          try {
+            ls.draft = std::make_unique<Lesson>(load_lesson(e.file, AppLessonNames()));
+            ls.draft_file = e.file;
+            ls.draft_saved.clear();
+            ls.draft_saved_text = lesson_to_json(*ls.draft).dump(2) + "\n";
+          } catch (const std::exception& ex) {
+            app.say(ex.what(), true);
+          }
+        }
+        app.mark(("lesson.edit." + e.id).c_str());
+      }
+      ImGui::Unindent(indent);
+    };
+    for (size_t i = 0; i < catalogue.size(); ++i) {
+      ImGui::PushID(int(i));
+      entry(catalogue[i], std::to_string(i + 1) + ". ", false);
       ImGui::PopID();
     }
+    const auto& own = OwnLessons(ls);
+    if (!own.empty()) {
+      ImGui::Spacing();
+      ImGui::TextDisabled("YOUR LESSONS");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", UserLessonsFolder().c_str());
+      for (size_t i = 0; i < own.size(); ++i) {
+        ImGui::PushID(int(i) + 10000);
+        entry(own[i], "", true);
+        ImGui::PopID();
+      }
+    }
+    app.report.number("own_lessons_listed", double(own.size()));
   } else {
     const Lesson& l = *ls.lesson;
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kAccent));
@@ -469,6 +541,12 @@ void DrawLesson(App& app, bool* open) {
     ImGui::SameLine();
     if (ImGui::Button("Leave lesson")) Leave(app, ls);
     app.mark("lesson.leave");
+    ImGui::SameLine();
+    const bool own = ls.file.rfind(UserLessonsFolder() + "/", 0) == 0;
+    if (ImGui::Button(own ? "Edit" : "Edit a copy")) NewLessonDraft(app, true);
+    app.mark("lesson.edit");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(own ? "This lesson in the editor" : "A copy of this lesson in the editor, saved among your lessons");
     if (ls.lesson && ls.tracker && ls.tracker->all_met()) {
       for (size_t i = 0; i + 1 < catalogue.size(); ++i)
         if (catalogue[i].id == ls.lesson->id) {

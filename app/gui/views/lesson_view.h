@@ -27,6 +27,12 @@ struct LessonState : ViewState {
   std::string error;               // why the last lesson could not open
   std::shared_ptr<const Dataset> full_data;  // the app's data before a lesson cut its training split
   long playground_seen = -1;       // the playground's step last given to the tracker
+  // The lesson editor (views/lesson_editor.cpp): the lesson being written, the file it was last
+  // saved to ("" not yet), and the text saved there (the editor asks before losing changes).
+  std::unique_ptr<Lesson> draft;
+  std::string draft_file, draft_saved, draft_saved_text;
+  std::string draft_problem;       // why the draft would not read as a lesson ("" it would)
+  bool catalogue_stale = true;     // the teacher's own lessons are listed again
 
   void poll(App& app) override;
   void save_settings(json::Value& settings) const override;
@@ -40,6 +46,11 @@ void DrawLesson(App& app, bool* open);
 void OpenLesson(App& app, const std::string& request);
 // The names lessons may use here: the view table's views and core's controls.
 const LessonNames& AppLessonNames();
+// The lesson editor's window, while a draft is open; a new draft from the app's state now, or a
+// copy of the lesson under way (saved into the user's lessons folder, never over a built-in one).
+void DrawLessonEditor(App& app);
+void NewLessonDraft(App& app, bool from_lesson_under_way);
+std::string UserLessonsFolder();  // data_home()/lessons: the lessons saved by the editor
 // The built-in lessons' files (assets/lessons/), in their order.
 std::vector<std::string> BuiltinLessonFiles();
 

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "render/backdrop.h"
 #include "views/curves_view.h"
+#include "views/lesson_view.h"
 #include "views/view_table.h"
 
 namespace nnviz::gui {
@@ -73,6 +74,7 @@ void DrawPanes(App& app) {
     app.report.text("views_drawn", drawn);
     app.report.text("views_fixed", fixed);
   }
+  DrawLessonEditor(app);  // floats over the views while a lesson is being written
   if (app.views.demo) ImGui::ShowDemoWindow(&app.views.demo);
   BackdropWindow({vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});
   DrawStatusBar(app, {vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - status_h}, {vp->WorkSize.x, status_h});

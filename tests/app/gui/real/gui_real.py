@@ -1586,8 +1586,65 @@ def scenario_lesson_drop(s):
     keep_png(s.shot("lesson-drop"))
 
 
+def scroll_into(s, name, area):
+    """Turns the mouse wheel over the scrolling region `area` (a mark) until the control `name`
+    lies inside it, as a user scrolls to a field below the fold."""
+    for _ in range(40):
+        d = s.dump()
+        r, a = d.get("rects", {}).get(name), d.get("rects", {}).get(area)
+        if r and a and r[1] >= a[1] and r[3] <= a[3]:
+            return
+        s.move(s.origin[0] + (a[0] + a[2]) / 2, s.origin[1] + (a[1] + a[3]) / 2)
+        s.x(["click", "5" if r and r[3] > a[3] else "4"])
+        time.sleep(0.2)
+    raise Failed(f"could not scroll '{name}' into '{area}'")
+
+
+def scenario_lesson_editor(s):
+    """A teacher writes a lesson in the app: Lessons > New lesson from this state, a title typed
+    (the id follows it), the page's text replaced, a goal added and its threshold set to 0.5, then
+    Save and try it: the file is written into the nnviz data folder, reads back with what was
+    typed, and the lesson starts as a student would take it. Its goal turns met by training alone;
+    left, the lesson is listed under the teacher's own."""
+    s.click("views.lesson")
+    s.wait_for(lambda d: "lesson" in d.get("views", []), 10, "the lesson panel")
+    s.click("lesson.new")
+    s.wait_for(lambda d: "lesson_editor" in d, 10, "the lesson editor")
+    s.type_into("lesson_editor.title", "Small steps", enter=False)
+    s.wait_for(lambda d: d.get("lesson_editor", {}).get("id") == "small-steps", 10, "the id from the title")
+    s.type_into("lesson_editor.page_text.0", "Press Play and watch", enter=False)
+    scroll_into(s, "lesson_editor.add_goal", "lesson_editor.fields")
+    s.click("lesson_editor.add_goal")
+    s.wait_for(lambda d: d.get("lesson_editor", {}).get("goals") == 1, 10, "a goal added")
+    scroll_into(s, "lesson_editor.goal_threshold.0", "lesson_editor.fields")
+    s.type_into("lesson_editor.goal_threshold.0", "0.5")
+    d = s.wait_for(lambda d: d.get("lesson_editor", {}).get("problem") == "", 10, "a draft that reads")
+    keep_png(s.shot("lesson-editor"))
+    s.click("lesson_editor.try")
+    d = s.wait_for(lambda d: d.get("lesson", {}).get("id") == "small-steps" and "lesson_editor" not in d, 20,
+                   "the saved lesson started")
+    path = os.path.join(data_folder(s), "lessons", "small-steps.nnviz-lesson.json")
+    with open(path) as f:
+        saved = json.load(f)
+    if saved["title"] != "Small steps" or saved["pages"][0]["text"] != "Press Play and watch":
+        raise Failed(f"the file does not hold what was typed: {saved['title']!r}, {saved['pages'][0]['text']!r}")
+    goal = saved["goals"][0]
+    if goal.get("metric") != "val_accuracy" or goal.get("at_least") != 0.5:
+        raise Failed(f"the goal was not saved as set: {goal}")
+    if d["lesson"]["met"] != [False]:
+        raise Failed(f"the new lesson's goal is met before training: {d['lesson']}")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running", "training")
+    s.move_outside()
+    s.wait_for(lambda d: d.get("lesson", {}).get("met") == [True], 60, "the goal met by training")
+    s.click("lesson.leave")
+    s.wait_for(lambda d: "lesson" not in d and "lesson.start.small-steps" in d.get("rects", {}), 10,
+               "the lesson listed among the teacher's own")
+
+
 SCENARIOS = {
     "lesson": scenario_lesson,
+    "lesson-editor": scenario_lesson_editor,
     "lesson-drop": scenario_lesson_drop,
     "lesson-file": scenario_lesson_file,
     "classroom-keeps": scenario_classroom_keeps,
