@@ -1,5 +1,6 @@
 #include "lessons/goal_tracker.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -106,12 +107,31 @@ void GoalTracker::observe_path(const std::string& optimizer, double distance, co
   }
 }
 
-void GoalTracker::observe_race(const std::string& leader, long step, const TrainConfig& settings) {
+void GoalTracker::observe_race(const std::string& winner, long step, const TrainConfig& settings) {
   for (size_t i = 0; i < lesson_.goals.size(); ++i) {
     const Goal& g = lesson_.goals[i];
-    if (g.kind == Goal::Metric && g.metric == GoalMetric::ComparisonWinner)
-      check(i, leader == g.subject ? 1 : 0, step, 0, settings);
+    if (g.kind != Goal::Metric || g.metric != GoalMetric::ComparisonWinner) continue;
+    const bool named = winner == g.subject || (winner.size() > g.subject.size() && winner.compare(0, g.subject.size(), g.subject) == 0 &&
+                                               winner[g.subject.size()] == ':');
+    check(i, named ? 1 : 0, step, 0, settings);
   }
+}
+
+void GoalTracker::observe_race(const Comparison& race) {
+  long step = 0;
+  for (size_t i = 0; i < race.size(); ++i) {
+    const RunSnapshot& last = race.latest(i);
+    if (last.state == RunState::Running || last.state == RunState::Paused) return;  // not over
+    // A finished run's last evaluation (at its last step) arrives just after it stops.
+    if (last.state == RunState::Finished && (race.evals(i).empty() || race.evals(i).back().step != last.step)) return;
+    step = std::max(step, last.step);
+  }
+  const std::vector<RunSummary> table = race.table();
+  size_t best = table.size();
+  for (size_t i = 0; i < table.size(); ++i)
+    if (!race.evals(i).empty() && std::isfinite(table[i].final_val) && (best == table.size() || table[i].final_val > table[best].final_val))
+      best = i;
+  if (best < table.size()) observe_race(race.spec().values[best], step, race.spec().base);
 }
 
 bool GoalTracker::answer(size_t goal, const std::string& text) {

@@ -50,8 +50,13 @@ class GoalTracker {
   void observe_playground(double test_mse, double test_accuracy, long step, const TrainConfig& settings);
   // The landscape: how far an optimizer's path ended from the surface's minimum.
   void observe_path(const std::string& optimizer, double distance, const TrainConfig& settings);
-  // The race: the value of the run that leads it (by validation accuracy).
-  void observe_race(const std::string& leader, long step, const TrainConfig& settings);
+  // The race: the value of the run that won it (by validation accuracy), at its runs' last step,
+  // and the settings its runs share. A goal naming an optimizer alone ("momentum") is met by a
+  // run of that optimizer at any learning rate ("momentum:0.02").
+  void observe_race(const std::string& winner, long step, const TrainConfig& settings);
+  // A race as the app runs it: once every run is over (finished, diverged or failed), its winner
+  // by final validation accuracy. Nothing while a run still trains or is paused.
+  void observe_race(const Comparison& race);
   // The student's answer to question `goal`; true when right (the goal is then met).
   bool answer(size_t goal, const std::string& text);
 

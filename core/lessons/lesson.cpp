@@ -198,7 +198,7 @@ class Reader {
 
   LessonStart start(const json::Value& v, const std::string& where) const {
     members(v, where,
-            {"preset", "config", "changes", "dataset", "train_samples", "speed", "views", "playground", "landscape"});
+            {"preset", "config", "changes", "dataset", "train_samples", "speed", "views", "playground", "landscape", "race"});
     LessonStart s;
     const std::string preset = text(v, "preset", where, kMaxId, false);
     if (const json::Value* c = v.find("config")) {
@@ -250,6 +250,28 @@ class Reader {
         fail(w + ".surface", e.what());
       }
       s.landscape.steps = int(whole(*l, "steps", w, 10, 5000, s.landscape.steps));
+    }
+    if (const json::Value* r = v.find("race")) {
+      const std::string w = where + ".race";
+      members(*r, w, {"vary", "values"});
+      s.race.used = true;
+      const std::string vary = text(*r, "vary", w, kMaxId, true);
+      try {
+        s.race.what = varied_from_string(vary);
+      } catch (const Error& e) {
+        fail(w + ".vary", e.what());
+      }
+      s.race.values = names(*r, "values", w, 8, [](const std::string& n) { return !n.empty() && n.size() <= kMaxId; },
+                            "run value");
+      ComparisonSpec spec;
+      spec.base = s.config;
+      spec.what = s.race.what;
+      spec.values = s.race.values;
+      try {
+        (void)expand(spec);  // every run's settings, checked as the race will make them
+      } catch (const Error& e) {
+        fail(w + ".values", e.what());
+      }
     }
     return s;
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "engine/compare.h"
 #include "labs/playground.h"
 #include "train/trainer.h"
 
@@ -55,6 +56,15 @@ struct LessonLandscape {
   int steps = 500;
 };
 
+// The race the comparison view starts from, for lessons on it: what its runs vary and the
+// values it offers (the student may change them); every run starts from the lesson's network and
+// settings.
+struct LessonRace {
+  bool used = false;
+  Varied what = Varied::Optimizer;
+  std::vector<std::string> values;
+};
+
 struct LessonStart {
   TrainConfig config;          // the network and the settings (from a preset, then changes)
   long train_samples = 0;      // the training split cut to this many (0: all of it)
@@ -62,6 +72,7 @@ struct LessonStart {
   std::vector<std::string> views;  // open at the start
   LessonPlayground playground;
   LessonLandscape landscape;
+  LessonRace race;
 };
 
 enum class GoalMetric {
@@ -71,7 +82,7 @@ enum class GoalMetric {
   GradNorm,        // the gradient norm of a layer's weight ("layer")
   PlaygroundMse, PlaygroundAccuracy,  // on the playground's test points
   PathDistance,    // the landscape: how far an optimizer's path ends from the minimum ("optimizer")
-  ComparisonWinner,  // the race's best run by validation accuracy is the one named ("is")
+  ComparisonWinner,  // a finished race's best run by validation accuracy is the one named ("is")
   Diverged,          // the run's loss became infinite or NaN
 };
 const char* to_string(GoalMetric m);

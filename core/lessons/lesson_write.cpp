@@ -39,6 +39,12 @@ json::Value lesson_to_json(const Lesson& l) {
     ls.set("steps", l.start.landscape.steps);
     s.set("landscape", ls);
   }
+  if (const LessonRace& r = l.start.race; r.used) {
+    json::Value race = json::Value::object();
+    race.set("vary", to_string(r.what));
+    race.set("values", strings(r.values));
+    s.set("race", race);
+  }
   v.set("start", s);
   if (!l.hide.empty()) v.set("hide", strings(l.hide));
   if (!l.lock.empty()) v.set("lock", strings(l.lock));

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/fileio.h"
 #include "labs/landscape.h"
+#include "views/compare_view.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
 #include "views/playground_view.h"
@@ -95,6 +96,13 @@ void TakeStart(App& app, Lesson& l) {
     p.lr = ps.lr;
     p.noise = ps.noise;
   }
+  if (app.views.open<CompareState>()) {
+    // The race as set up in its view: what it varies and its values as typed.
+    const CompareState& cs = app.views.state<CompareState>();
+    st.race.what = cs.spec.what;
+    st.race.values = Split(cs.values_text, ',');
+    st.race.used = st.race.values.size() >= 2;
+  }
   if (app.views.open<LandscapeState>()) {
     const LandscapeState& lv = app.views.state<LandscapeState>();
     st.landscape.used = true;
@@ -124,6 +132,7 @@ std::string Describe(const LessonStart& st) {
   s += st.views.empty() ? "; the views as they are" : "; views: " + Joined(st.views, ", ");
   if (st.playground.used) s += "; the playground's problem";
   if (st.landscape.used) s += "; the landscape on " + st.landscape.surface;
+  if (st.race.used) s += std::string("; a race varying ") + to_string(st.race.what) + ": " + Joined(st.race.values, ", ");
   return s;
 }
 

@@ -9,16 +9,21 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 
 #include "app.h"
 #include "base/error.h"
+#include "base/fileio.h"
 #include "base/json.h"
+#include "data/image_file.h"
 #include "labs/landscape.h"
+#include "views/compare_view.h"
 #include "views/inside.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
 #include "views/playground_view.h"
 #include "widgets/controls.h"
+#include "widgets/gl_texture.h"
 
 #ifndef NNVIZ_ASSETS_DIR
 #define NNVIZ_ASSETS_DIR "assets"
@@ -166,6 +171,22 @@ bool ApplyStart(App& app, LessonState& ls) {
     lv.paths.clear();
     lv.contours_for = -1;
   }
+  if (const LessonRace& r = st.race; r.used) {
+    // The race the lesson offers, from its network and settings; no race under way.
+    CompareState& cs = app.views.state<CompareState>();
+    cs.cmp.reset();
+    cs.saved.reset();
+    cs.series.clear();
+    cs.weights.clear();
+    cs.weights_step.clear();
+    cs.spec = ComparisonSpec{};
+    cs.spec.base = st.config;
+    cs.spec.what = r.what;
+    cs.spec.values = r.values;
+    cs.values_text.clear();
+    for (const std::string& v : r.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
+  }
+  ls.race_seen = nullptr;
   app.lesson_rules = {ls.lesson->hide, ls.lesson->lock};
   ls.tracker = std::make_unique<GoalTracker>(*ls.lesson);
   ls.answers.assign(ls.lesson->goals.size(), "");
@@ -202,6 +223,21 @@ void WatchLandscape(App& app, LessonState& ls) {
     settings.opt = landscape_optimizer(kinds[k], lv.lr[k]);
     ls.tracker->observe_path(to_string(kinds[k]), path_distance(s, lv.paths[size_t(k)], lv.steps), settings);
   }
+}
+
+// The race, for a lesson with a goal on its winner: once it is over, as the tracker decides.
+void WatchRace(App& app, LessonState& ls) {
+  const CompareState& cs = app.views.state<CompareState>();
+  if (!cs.cmp) return;
+  bool wanted = false;
+  for (const Goal& g : ls.lesson->goals) wanted = wanted || (g.kind == Goal::Metric && g.metric == GoalMetric::ComparisonWinner);
+  if (!wanted || !cs.cmp->idle()) return;
+  long steps = 0;
+  for (size_t i = 0; i < cs.cmp->size(); ++i) steps += cs.cmp->latest(i).step + long(cs.cmp->evals(i).size());
+  if (ls.race_seen == cs.cmp.get() && ls.race_seen_steps == steps) return;  // nothing new since last look
+  ls.race_seen = cs.cmp.get();
+  ls.race_seen_steps = steps;
+  ls.tracker->observe_race(*cs.cmp);
 }
 
 // A line's words, each marked as *emphasis* or not. A star opens emphasis before a word and
@@ -294,6 +330,63 @@ void PageText(const std::string& text) {
     }
     a = b + 1;
   }
+}
+
+// A page's picture: a file name, looked for beside the lesson's file first, then in assets/.
+// Read once and kept as a texture; a picture that does not read says why in its place.
+struct Picture {
+  GLuint tex = 0;
+  int w = 0, h = 0;
+  std::string error;
+};
+
+const Picture& PictureFor(const std::string& lesson_file, const std::string& name) {
+  static std::map<std::string, Picture> cache;
+  const std::string beside = parent_folder(lesson_file) + "/" + name;
+  const std::string path = file_exists(beside) ? beside : std::string(NNVIZ_ASSETS_DIR) + "/" + name;
+  auto it = cache.find(path);
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= 64) {  // a teacher going through many lessons: the textures are made again
+    for (auto& kv : cache)
+      if (kv.second.tex) glDeleteTextures(1, &kv.second.tex);
+    cache.clear();
+  }
+  Picture& pic = cache[path];
+  try {
+    const DecodedImage img = read_image(path);
+    if (img.w > 4096 || img.h > 4096) throw Error("[lesson] " + path + ": a picture is at most 4096 pixels a side");
+    std::vector<uint8_t> rgba(size_t(img.w) * img.h * 4);
+    for (size_t i = 0; i < size_t(img.w) * img.h; ++i) {
+      const uint8_t* src = &img.px[i * size_t(img.channels)];
+      const bool grey = img.channels < 3;
+      rgba[i * 4 + 0] = src[0];
+      rgba[i * 4 + 1] = grey ? src[0] : src[1];
+      rgba[i * 4 + 2] = grey ? src[0] : src[2];
+      rgba[i * 4 + 3] = img.channels == 2 ? src[1] : img.channels == 4 ? src[3] : 255;
+    }
+    MakeTexture(pic.tex, GL_LINEAR, GL_RGBA, GL_RGBA, GL_UNSIGNED_BYTE, img.w, img.h, rgba.data());
+    pic.w = img.w;
+    pic.h = img.h;
+  } catch (const std::exception& e) {
+    pic.error = e.what();
+  }
+  return pic;
+}
+
+void PagePicture(App& app, const std::string& lesson_file, const std::string& name) {
+  const Picture& pic = PictureFor(lesson_file, name);
+  if (!pic.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kWrong));
+    ImGui::TextWrapped("The page's picture does not show: %s", pic.error.c_str());
+    ImGui::PopStyleColor();
+    return;
+  }
+  // As wide as the panel allows and at most 12 lines tall (the goals stay near), never larger than
+  // the picture itself (times the interface's zoom).
+  const float fs = ImGui::GetFontSize();
+  const float scale = std::min({ImGui::GetContentRegionAvail().x / float(pic.w), fs * 12 / float(pic.h), fs / 15.f});
+  ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(pic.tex)), {pic.w * scale, pic.h * scale});
+  app.report.region("lesson_picture", {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
 }
 
 std::string GoalValue(const Goal& g, const GoalStatus& st) {
@@ -410,6 +503,7 @@ void LessonState::poll(App& app) {
   if (app.run) tracker->observe(app.snap, app.views.state<StatsState>().layout);
   WatchPlayground(app, *this);
   WatchLandscape(app, *this);
+  WatchRace(app, *this);
   if (tracker->all_met() && !Contains(done, lesson->id)) {
     done.push_back(lesson->id);
     app.say("Lesson complete: " + lesson->title);
@@ -443,7 +537,7 @@ void DrawLesson(App& app, bool* open) {
       ImGui::SetTooltip("A lesson that starts as the app is now (network, settings, open views, what classroom mode hides);\n"
                         "then write its pages and goals");
     if (!app.hides(App::Controls::Files) && !app.locks(App::Controls::Files)) {
-      ImGui::SameLine();
+      SameLineIfFits(ButtonWidth("Open a lesson file..."));
       ImGui::BeginDisabled(!app.data);
       if (ImGui::Button("Open a lesson file...")) {
         app.browse_dir = UserLessonsFolder();
@@ -528,6 +622,7 @@ void DrawLesson(App& app, bool* open) {
     ImGui::Separator();
     ImGui::TextUnformatted(p.title.c_str());
     PageText(p.text);
+    if (!p.picture.empty()) PagePicture(app, ls.file, p.picture);
     app.report.text("lesson.page", p.title);
     if (!l.goals.empty()) {
       ImGui::Separator();
@@ -541,8 +636,8 @@ void DrawLesson(App& app, bool* open) {
     ImGui::SameLine();
     if (ImGui::Button("Leave lesson")) Leave(app, ls);
     app.mark("lesson.leave");
-    ImGui::SameLine();
     const bool own = ls.file.rfind(UserLessonsFolder() + "/", 0) == 0;
+    SameLineIfFits(ButtonWidth(own ? "Edit" : "Edit a copy"));
     if (ImGui::Button(own ? "Edit" : "Edit a copy")) NewLessonDraft(app, true);
     app.mark("lesson.edit");
     if (ImGui::IsItemHovered())

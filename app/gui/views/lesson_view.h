@@ -27,6 +27,8 @@ struct LessonState : ViewState {
   std::string error;               // why the last lesson could not open
   std::shared_ptr<const Dataset> full_data;  // the app's data before a lesson cut its training split
   long playground_seen = -1;       // the playground's step last given to the tracker
+  const void* race_seen = nullptr; // the race last given to the tracker, and its steps then
+  long race_seen_steps = -1;
   // The lesson editor (views/lesson_editor.cpp): the lesson being written, the file it was last
   // saved to ("" not yet), and the text saved there (the editor asks before losing changes).
   std::unique_ptr<Lesson> draft;

@@ -269,6 +269,15 @@ def lesson_fixed(shot):
     shot.reports("views_fixed", "curves")
 
 
+@screenshot("lesson-picture", "--frames", "5", "--lesson", "vanishing-gradients")
+def lesson_picture(shot):
+    """A page with a picture: the lesson on vanishing gradients shows the sigmoid and its slope
+    (assets/lesson-sigmoid-slope.png) under its text; the sigmoid's orange curve is in sight
+    where the picture was drawn (its lower part may need the panel scrolled)."""
+    shot.reports("lesson", "vanishing-gradients")
+    shot.has_colour("lesson_picture", CURVE_ORANGE, at_least=250)
+
+
 @screenshot("lesson-controls", "--frames", "3", "--preset", "mlp256")
 def lesson_controls(shot):
     """Every control a lesson's page may point at (core/lessons/lesson.cpp, AppLessonNames) is

@@ -14,7 +14,9 @@
 #include <map>
 #include <thread>
 
+#include "base/fileio.h"
 #include "data/dataset.h"
+#include "engine/compare.h"
 #include "engine/engine.h"
 #include "engine/layer_stats.h"
 #include "labs/landscape.h"
@@ -99,6 +101,36 @@ struct Student {
     const int steps = lesson.start.landscape.steps;
     tracker.observe_path(to_string(kind), path_distance(surface, trajectory(surface, settings.opt, steps), steps),
                          settings);
+  }
+
+  // A race as the comparison view runs it (the lesson's network and settings, one run a value),
+  // every run to the end of the lesson's epochs, its winner seen as the app sees it.
+  void race(const std::vector<std::string>& values) {
+    REQUIRE(lesson.start.race.used);
+    ComparisonSpec spec;
+    spec.base = lesson.start.config;
+    spec.base.schedule.total_epochs = float(spec.base.epochs);
+    spec.what = lesson.start.race.what;
+    spec.values = values;
+    RunOptions opts;
+    opts.eval_early = true;
+    Comparison c(spec, LessonData(Mnist(), lesson.start.train_samples), opts);
+    c.play();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      c.poll();
+      tracker.observe_race(c);
+      bool over = true;  // every run stopped, a finished one with its last evaluation in
+      for (size_t i = 0; i < c.size(); ++i) {
+        const RunSnapshot& last = c.latest(i);
+        over = over && last.state != RunState::Running && last.state != RunState::Paused &&
+               (last.state != RunState::Finished || (!c.evals(i).empty() && c.evals(i).back().step == last.step));
+      }
+      if (over) break;
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+    }
+    for (const RunSummary& r : c.table()) std::printf("  race %-14s validation %.4f\n", r.label.c_str(), r.final_val);
   }
 
   void answer(const std::string& goal, const std::string& text) {
@@ -212,6 +244,10 @@ const std::map<std::string, Script>& Scripts() {
                               s.answer("update", "0.48");
                               s.answer("slope", "0.16");
                             }}},
+      {"optimizer-race", {[](Student& s) { s.race(s.lesson.start.race.values); }, [](Student& s) {
+                            s.race({"sgd:0.2", "momentum:0.05"});
+                            s.answer("steps", "10");
+                          }}},
       {"reading-mistakes", {[](Student&) {}, [](Student& s) {
                               s.train();
                               s.answer("diagonal", "0");
@@ -229,6 +265,8 @@ TEST_CASE("lessons: at least twelve built-in lessons, each with a script in this
     const Lesson l = load_lesson(f, test::LessonNamesOfTheApp());
     CHECK_MESSAGE(Scripts().count(l.id) == 1, f);
     CHECK_MESSAGE(!l.goals.empty(), f);
+    for (const LessonPage& p : l.pages)  // a built-in lesson's pictures come with nnviz
+      if (!p.picture.empty()) CHECK_MESSAGE(file_exists(NNVIZ_ASSETS_DIR "/" + p.picture), f << ": " << p.picture);
   }
 }
 
@@ -247,14 +285,17 @@ TEST_CASE("lessons: every built-in lesson is solved, and none is solved by doing
     Student s(l);
     it->second.solve(s);
     CHECK_MESSAGE(s.tracker.all_met(), l.id << ": the solution leaves open:" << s.open_goals());
-    std::string values;
-    for (size_t i = 0; i < l.goals.size(); ++i) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, " %s=%.4g", l.goals[i].id.c_str(), s.tracker.status()[i].value);
-      values += buf;
-    }
-    std::printf("lesson %-20s open as-is:%-12s solved in %.1f s; last values:%s\n", l.id.c_str(),
-                idle.open_goals().c_str(),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), values.c_str());
+    auto values = [&](const Student& st) {
+      std::string v;
+      for (size_t i = 0; i < l.goals.size(); ++i) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " %s=%.4g", l.goals[i].id.c_str(), st.tracker.status()[i].value);
+        v += buf;
+      }
+      return v;
+    };
+    std::printf("lesson %-20s open as-is:%-12s solved in %.1f s; last values as-is:%s, solved:%s\n", l.id.c_str(),
+                idle.open_goals().c_str(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                values(idle).c_str(), values(s).c_str());
   }
 }

@@ -144,6 +144,13 @@ TEST_CASE("lessons: damaged and hostile files are refused, naming the file and t
        "start.views[1]: no view named \"wieghts\""},
       {Changed("\"hide\": [\"setup\", \"data\", \"files\"]", "\"hide\": [\"everything\"]"),
        "hide[0]: no view or control group named \"everything\""},
+      {Changed("\"views\": [\"curves\", \"weights\"]",
+               "\"views\": [\"curves\"], \"race\": {\"vary\": \"optimizer\", \"values\": [\"adam\", \"sdg:0.1\"]}"),
+       "start.race.values: "},
+      {Changed("\"views\": [\"curves\", \"weights\"]", "\"views\": [\"curves\"], \"race\": {\"vary\": \"colour\", \"values\": []}"),
+       "start.race.vary: "},
+      {Changed("\"views\": [\"curves\", \"weights\"]", "\"views\": [\"curves\"], \"race\": {\"vary\": \"lr\", \"values\": [\"0.1\"]}"),
+       "2 to 8 runs"},
       {Changed("\"hide\": [\"setup\", \"data\", \"files\"]", "\"hide\": [\"setup\", \"lesson\"]"),
        "hide: the lesson panel cannot be hidden"},
       {Changed("\"look_here\": [\"training.lr\"]", "\"look_here\": [\"learning rate\"]"),
@@ -260,4 +267,28 @@ TEST_CASE("lessons: a file is taken for a lesson by its name, or a .json by its 
   REQUIRE(::mkfifo((dir + "/pipe.json").c_str(), 0600) == 0);
   CHECK_FALSE(is_lesson_file(dir + "/pipe.json"));  // returns at once: a pipe is not read
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("lessons: a race's winner meets its goal by its value, or by its optimizer at any learning rate") {
+  Lesson l;
+  Goal g;
+  g.id = "win";
+  g.metric = GoalMetric::ComparisonWinner;
+  g.subject = "momentum";
+  l.goals = {g};
+  const TrainConfig settings;
+  GoalTracker t(l);
+  t.observe_race("sgd:0.2", 100, settings);
+  CHECK_FALSE(t.status()[0].met);
+  t.observe_race("momentumx:0.1", 100, settings);  // another name that starts the same
+  CHECK_FALSE(t.status()[0].met);
+  t.observe_race("momentum:0.02", 200, settings);
+  CHECK(t.status()[0].met);
+  CHECK(t.status()[0].met_at_step == 200);
+  l.goals[0].subject = "adam:0.001";
+  GoalTracker exact(l);
+  exact.observe_race("adam:0.01", 10, settings);
+  CHECK_FALSE(exact.status()[0].met);
+  exact.observe_race("adam:0.001", 10, settings);
+  CHECK(exact.status()[0].met);
 }
