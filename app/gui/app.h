@@ -192,6 +192,7 @@ struct App {
   // (set when its start is applied, cleared when the student leaves it).
   struct LessonRules {
     std::vector<std::string> hide, lock;
+    std::vector<std::string> order;  // the lesson's views in the order its start lists them: their places when tiled
   } lesson_rules;
   bool hides(Controls c) const;   // classroom mode's choice, or the lesson's
   bool locks(Controls c) const;   // the lesson's: shown, but nothing in the group can be changed

@@ -103,6 +103,7 @@ int ParseOptions(int argc, char** argv, Options& o) {
           },
           ""));
   app.add_flag("--draw-demo", o.draw_demo, "draw a digit on the canvas, as a user would")->group(tests);
+  shot_only(app.add_flag("--edit-lesson", o.edit_lesson, "the lesson editor open, on a copy of the lesson under way or the app's state"));
   app.add_flag("--canvas-run", o.canvas_run, "the canvas reads with the run's weights, not the bundled model")
       ->group(tests);
   app.add_flag("--save-comparison", o.save_comparison, "save the comparison in the nnviz data folder")->group(tests);

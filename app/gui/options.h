@@ -20,6 +20,7 @@ struct Options {
   std::vector<std::string> open_views;
   int stage = -1;  // step-through stage to show
   bool draw_demo = false;  // draw a digit on the canvas, as a user would (screenshots)
+  bool edit_lesson = false;  // open the lesson editor before the screenshot (on the lesson under way, if any)
   std::string compare;     // start this ready-made comparison (screenshots)
   std::string save_run, load;  // save the run after training; open a run or model at start
   std::string lesson;          // a lesson to start (an id or a file)

@@ -234,6 +234,13 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                         (!v.open<PlaygroundState>() || (pg.pg && pg.pg->steps() >= 3000)) &&
                         (!v.open<LandscapeState>() || land.shown >= land.steps) &&
                         v.state<LessonState>().request.empty();
+  // --edit-lesson: the editor, once the lesson asked for (if any) is under way, on a copy of it
+  // or on the app's state; the frames after it let it settle.
+  if (opt_.edit_lesson && analysed && app_.run && !editor_opened_) {
+    NewLessonDraft(app_, true);
+    editor_opened_ = true;
+    frames_after_ = 0;
+  }
   // --save-run and --save-comparison, once, as soon as the training asked for is done.
   if (trained && !saved_) {
     if (!opt_.save_run.empty()) app_.save_model(opt_.save_run);
@@ -268,7 +275,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms", "lesson_panel", "lesson_picture"})
+                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));
@@ -314,7 +321,8 @@ void Harness::write_layout(const FrameDone& f, int& status) {
         !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)))
       windows.set(w->Name, RectJson(PlotRect{w->InnerRect.Min, w->InnerRect.Max}));
   l.set("windows", windows);
-  for (const char* key : {"sections_shown", "sections_locked", "views_drawn", "views_fixed"}) l.set(key, r.text_of(key));
+  for (const char* key : {"sections_shown", "sections_locked", "views_drawn", "views_fixed", "lesson_editor_problem"})
+    l.set(key, r.text_of(key));
   l.set("font_size", double(ImGui::GetFontSize()));
   l.set("steps", static_cast<long long>(app_.snap.step));
   l.set("points", static_cast<long long>(app_.curves.step.size()));

@@ -75,6 +75,7 @@ class Harness {
   bool steps_requested_ = false, trace_requested_ = false;
   int frames_after_ = 0;
   bool saved_ = false;  // --save-run and --save-comparison were carried out (a run's save ends a few frames later)
+  bool editor_opened_ = false;  // --edit-lesson done
   // --close-after
   bool close_started_ = false;
   // --idle-check

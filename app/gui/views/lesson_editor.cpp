@@ -5,6 +5,7 @@
 // reader will check the file (parse_lesson on what lesson_to_json writes) while it is edited, and
 // saved atomically into the nnviz data folder's lessons/, where the lesson panel lists it.
 #include <imgui.h>
+#include <imgui_internal.h>  // BringWindowToDisplayFront: the editor stays over the tiled views
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -409,6 +410,9 @@ void DrawLessonEditor(App& app) {
     ImGui::End();
     return;
   }
+  // It floats over the tiled views: a click in a view (which brings that view forward) must not
+  // bury it. Popups stay above it.
+  if (!ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
   app.report.region("lesson_editor", {ImGui::GetWindowPos(), {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
                                                         ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}});
   // The fields scroll; what the check says and the buttons stay in sight below them.
@@ -469,6 +473,7 @@ void DrawLessonEditor(App& app) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kFine), "The lesson reads as nnviz will read it.");
   }
   ls.draft_problem = problem;
+  app.report.text("lesson_editor_problem", problem.empty() ? "none" : problem);
   // Saving over another lesson than the one edited says so first.
   const bool replaces = path != ls.draft_file && file_exists(path);
   if (replaces) {

@@ -187,7 +187,7 @@ bool ApplyStart(App& app, LessonState& ls) {
     for (const std::string& v : r.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
   }
   ls.race_seen = nullptr;
-  app.lesson_rules = {ls.lesson->hide, ls.lesson->lock};
+  app.lesson_rules = {ls.lesson->hide, ls.lesson->lock, st.views};
   ls.tracker = std::make_unique<GoalTracker>(*ls.lesson);
   ls.answers.assign(ls.lesson->goals.size(), "");
   ls.started_at = ImGui::GetTime();

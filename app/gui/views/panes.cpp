@@ -37,6 +37,14 @@ void DrawPanes(App& app) {
     std::vector<size_t> shown;  // places in the view table
     for (size_t i = 0; i < app.views.size(); ++i)
       if (app.views.open_at(i) && !app.view_hidden(ViewTable()[i].name)) shown.push_back(i);
+    // A lesson places its views in the order its start lists them (the first takes the left or
+    // the top); the others follow in the table's order.
+    if (const auto& order = app.lesson_rules.order; !order.empty()) {
+      auto place = [&order](size_t i) {
+        return size_t(std::find(order.begin(), order.end(), ViewTable()[i].name) - order.begin());
+      };
+      std::stable_sort(shown.begin(), shown.end(), [&](size_t a, size_t b) { return place(a) < place(b); });
+    }
     const float gap = 6;
     const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
     const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar
@@ -67,7 +75,9 @@ void DrawPanes(App& app) {
       ViewTable()[shown[i]].draw(app, app.view_locked(name) ? nullptr : &app.views.open_at(shown[i]));
       drawn += (drawn.empty() ? "" : ",") + name;
       if (app.view_locked(name)) fixed += (fixed.empty() ? "" : ",") + name;
-      if (app.views.tile && std::find(app.look_here.begin(), app.look_here.end(), name) != app.look_here.end())
+      // (Not while the lesson editor floats over the views: the ring would be drawn over it.)
+      if (app.views.tile && !app.views.state<LessonState>().draft &&
+          std::find(app.look_here.begin(), app.look_here.end(), name) != app.look_here.end())
         ImGui::GetForegroundDrawList()->AddRect({pos.x - 2, pos.y - 2}, {pos.x + size.x + 2, pos.y + size.y + 2}, kGlow,
                                                 6, 0, 3);
     }

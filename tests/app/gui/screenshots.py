@@ -261,11 +261,12 @@ def lesson_learning_rate(shot):
 def lesson_fixed(shot):
     """A lesson file named on the command line (nnviz FILE) opens as a lesson and applies what it
     hides and fixes: the dataset and the weights view out of sight, the optimizer settings shown
-    but fixed, the curves view without a close button, the other views as its start opened them."""
+    but fixed, the curves view without a close button, the other views as its start opened them,
+    tiled in the order it lists them (stats first, on the left)."""
     shot.reports("lesson", "fixed-settings")
     shot.reports("sections_shown", "controls,views,network,training")
     shot.reports("sections_locked", "training")
-    shot.reports("views_drawn", "curves,stats,lesson")
+    shot.reports("views_drawn", "stats,curves,lesson")
     shot.reports("views_fixed", "curves")
 
 
@@ -276,6 +277,14 @@ def lesson_picture(shot):
     where the picture was drawn (its lower part may need the panel scrolled)."""
     shot.reports("lesson", "vanishing-gradients")
     shot.has_colour("lesson_picture", CURVE_ORANGE, at_least=250)
+
+
+@screenshot("lesson-editor", "--frames", "5", "--lesson", "learning-rate", "--edit-lesson")
+def lesson_editor(shot):
+    """The lesson editor on a copy of the first lesson: its pages and goals in the fields, and the
+    draft read back as a lesson without a problem (the check's green line)."""
+    shot.reports("lesson_editor_problem", "none")
+    shot.has_colour("lesson_editor", MET_GREEN, at_least=150)
 
 
 @screenshot("lesson-controls", "--frames", "3", "--preset", "mlp256")

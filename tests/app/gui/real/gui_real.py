@@ -1610,7 +1610,23 @@ def scenario_lesson_editor(s):
     s.wait_for(lambda d: "lesson" in d.get("views", []), 10, "the lesson panel")
     s.click("lesson.new")
     s.wait_for(lambda d: "lesson_editor" in d, 10, "the lesson editor")
-    s.type_into("lesson_editor.title", "Small steps", enter=False)
+    # A click in the lesson panel beside it (which brings that view forward) leaves the editor
+    # over the views: its title field's right end, over the panel, still takes the click and the
+    # typing.
+    r = s.rect("lesson_editor.title")  # the field and its label "title" on the right
+    panel = s.dump()["rects"]["lesson.new"]  # a control of the lesson panel, right of the editor's left edge
+    x = panel[0] + 3  # the lesson panel's content starts 8 px right of its edge; the field ends 36 px left of the label's end
+    if x > r[2] - 36:
+        raise Failed(f"the editor's title field {r} does not reach over the lesson panel {panel}")
+    s.move(s.origin[0] + s.size[0] - 40, s.origin[1] + r[1] + 60)
+    s.x(["click", "1"])
+    time.sleep(0.3)
+    s.move(s.origin[0] + x, s.origin[1] + (r[1] + r[3]) / 2)
+    time.sleep(0.15)
+    s.x(["click", "1"])
+    time.sleep(0.2)
+    s.key("a", mods=("ctrl",))
+    type_text(s, "Small steps")
     s.wait_for(lambda d: d.get("lesson_editor", {}).get("id") == "small-steps", 10, "the id from the title")
     s.type_into("lesson_editor.page_text.0", "Press Play and watch", enter=False)
     scroll_into(s, "lesson_editor.add_goal", "lesson_editor.fields")
