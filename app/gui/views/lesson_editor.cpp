@@ -183,35 +183,43 @@ void HideAndLock(Lesson& l) {
   ImGui::EndTable();
 }
 
-void Pages(App& app, Lesson& l) {
-  const float fs = ImGui::GetFontSize();
+// Pages or goals, each under a header with its place and its title, moved or deleted by the
+// buttons under the header, its own fields drawn by `fields`.
+template <class T, class Title, class Fields>
+void EditList(std::vector<T>& items, const char* header, const char* noun, Title title, Fields fields) {
   int move = 0, remove = -1, at = -1;
-  for (size_t i = 0; i < l.pages.size(); ++i) {
-    LessonPage& p = l.pages[i];
+  for (size_t i = 0; i < items.size(); ++i) {
     ImGui::PushID(int(i));
-    const std::string head = "Page " + std::to_string(i + 1) + ": " + p.title + "###page";
+    const std::string head = std::string(header) + " " + std::to_string(i + 1) + ": " + title(items[i]) + "###item";
     if (ImGui::CollapsingHeader(head.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
       int m = 0, r = -1;
-      MoveButtons("page", m, r, int(i), int(l.pages.size()));
+      MoveButtons(noun, m, r, int(i), int(items.size()));
       if (m || r >= 0) move = m, remove = r, at = int(i);
-      ImGui::SetNextItemWidth(-fs * 6);
-      ImGui::InputText("title", &p.title);
-      app.mark(("lesson_editor.page_title." + std::to_string(i)).c_str());
-      ImGui::InputTextMultiline("##text", &p.text, {-fs * 6, fs * 5});
-      app.mark(("lesson_editor.page_text." + std::to_string(i)).c_str());
-      ImGui::SameLine();
-      ImGui::TextDisabled("text");
-      HelpMarker("Blank lines between paragraphs; a line \"# \" is a heading, \"- \" a list item; *stars* "
-                 "around words emphasise them. Formulas as plain text: w <- w - lr * dL/dw");
-      std::string look = Joined(p.look_here, ", ");
-      ImGui::SetNextItemWidth(-fs * 6);
-      if (ImGui::InputText("look here", &look)) p.look_here = Split(look, ',');
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Views and controls ringed while the page shows, by name: curves, controls.play, training.lr ...");
+      fields(items[i], i);
     }
     ImGui::PopID();
   }
-  if (at >= 0) Reorder(l.pages, at, move, remove);
+  if (at >= 0) Reorder(items, at, move, remove);
+}
+
+void Pages(App& app, Lesson& l) {
+  const float fs = ImGui::GetFontSize();
+  EditList(l.pages, "Page", "page", [](const LessonPage& p) { return p.title; }, [&](LessonPage& p, size_t i) {
+    ImGui::SetNextItemWidth(-fs * 6);
+    ImGui::InputText("title", &p.title);
+    app.mark(("lesson_editor.page_title." + std::to_string(i)).c_str());
+    ImGui::InputTextMultiline("##text", &p.text, {-fs * 6, fs * 5});
+    app.mark(("lesson_editor.page_text." + std::to_string(i)).c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("text");
+    HelpMarker("Blank lines between paragraphs; a line \"# \" is a heading, \"- \" a list item; *stars* "
+               "around words emphasise them. Formulas as plain text: w <- w - lr * dL/dw");
+    std::string look = Joined(p.look_here, ", ");
+    ImGui::SetNextItemWidth(-fs * 6);
+    if (ImGui::InputText("look here", &look)) p.look_here = Split(look, ',');
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Views and controls ringed while the page shows, by name: curves, controls.play, training.lr ...");
+  });
   const bool add = ImGui::Button("+ page");
   app.mark("lesson_editor.add_page");
   if (add) l.pages.push_back({"Page " + std::to_string(l.pages.size() + 1), "", "", {}});
@@ -348,20 +356,8 @@ void GoalFields(App& app, Goal& g, size_t i) {
 }
 
 void Goals(App& app, Lesson& l) {
-  int move = 0, remove = -1, at = -1;
-  for (size_t i = 0; i < l.goals.size(); ++i) {
-    Goal& g = l.goals[i];
-    ImGui::PushID(int(i));
-    const std::string head = "Goal " + std::to_string(i + 1) + ": " + g.text + "###goal";
-    if (ImGui::CollapsingHeader(head.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
-      int m = 0, r = -1;
-      MoveButtons("goal", m, r, int(i), int(l.goals.size()));
-      if (m || r >= 0) move = m, remove = r, at = int(i);
-      GoalFields(app, g, i);
-    }
-    ImGui::PopID();
-  }
-  if (at >= 0) Reorder(l.goals, at, move, remove);
+  EditList(l.goals, "Goal", "goal", [](const Goal& g) { return g.text; },
+           [&](Goal& g, size_t i) { GoalFields(app, g, i); });
   const bool add = ImGui::Button("+ goal");
   app.mark("lesson_editor.add_goal");
   if (add) {

@@ -1510,19 +1510,28 @@ def scenario_lesson(s):
     log(f"goal met with the playground at step {d['playground']['steps']}")
 
 
+def lesson_files(s, name, damage, by):
+    """The test lesson (tests/app/gui/lessons/fixed-settings) copied into the scenario's folder as
+    NAME, and a damaged copy beside it (damaged.nnviz-lesson.json: DAMAGE replaced by BY)."""
+    lesson = os.path.join(s.tmp, name)
+    shutil.copy(os.path.join(HERE, "..", "lessons", "fixed-settings.nnviz-lesson.json"), lesson)
+    damaged = os.path.join(s.tmp, "damaged.nnviz-lesson.json")
+    with open(lesson) as f:
+        text = f.read()
+    if damage not in text:
+        raise Failed(f"the test lesson has no {damage} to damage")
+    with open(damaged, "w") as f:
+        f.write(text.replace(damage, by))
+    return lesson, damaged
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
     its network and applies what it hides and fixes: R (Reset is fixed) does nothing. A damaged
     copy opened the same way is refused with its name and the problem in the status bar, and the
     lesson goes on; leaving the lesson brings every setting back."""
-    lesson = os.path.join(s.tmp, "fixed.nnviz-lesson.json")
-    shutil.copy(os.path.join(HERE, "..", "lessons", "fixed-settings.nnviz-lesson.json"), lesson)
-    damaged = os.path.join(s.tmp, "damaged.nnviz-lesson.json")
-    with open(lesson) as f:
-        text = f.read()
-    with open(damaged, "w") as f:
-        f.write(text.replace('"val_accuracy"', '"val_acc"'))
+    lesson, damaged = lesson_files(s, "fixed.nnviz-lesson.json", '"val_accuracy"', '"val_acc"')
     train_a_little(s)
     open_typed(s, lesson)
     s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the question about the unsaved training")
@@ -1557,13 +1566,8 @@ def scenario_lesson_drop(s):
     then left alone: a lesson file starts its lesson, a damaged one is refused naming the file and
     the problem (the lesson goes on), and of several files only the first is opened, saying so."""
     import xdnd_drop
-    lesson = os.path.join(s.tmp, "a lesson.nnviz-lesson.json")  # a space, as file names have
-    shutil.copy(os.path.join(HERE, "..", "lessons", "fixed-settings.nnviz-lesson.json"), lesson)
-    damaged = os.path.join(s.tmp, "damaged.nnviz-lesson.json")
-    with open(lesson) as f:
-        text = f.read()
-    with open(damaged, "w") as f:
-        f.write(text.replace('"lock": [', '"lock": ["nothing", '))
+    # A space in the name, as file names have.
+    lesson, damaged = lesson_files(s, "a lesson.nnviz-lesson.json", '"lock": [', '"lock": ["nothing", ')
     at = (s.origin[0] + s.size[0] // 2, s.origin[1] + s.size[1] // 2)
 
     def drop(*paths):
