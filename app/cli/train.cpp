@@ -37,6 +37,7 @@ void progress_bar(int epoch, int epochs, double frac, double loss, double rate) 
 struct TrainArgs {
   std::string preset = "mlp100", optimizer, schedule, init, dataset, norm, data, save;
   int epochs = 0, batch = 0, threads = 1, eval_every = 1;
+  long train_size = 0;
   double lr = 0, momentum = 0, weight_decay = 0, target = -1;
   uint64_t seed = 0;
   bool augment = false, quiet = false;
@@ -69,6 +70,11 @@ CLI::App* DefineTrain(CLI::App& app, TrainArgs& a) {
       ->type_name("MODE")
       ->check(cli::Named([](const std::string& s) { norm_mode_from_string(s); }));
   cli::AddDataDir(*c, a.data);
+  c->add_option("--train-size", a.train_size,
+                "train on the first N training images only (validation and test stay whole; the normalisation stays "
+                "the whole training split's)")
+      ->type_name("N")
+      ->check(cli::Whole(1, 10000000));
   c->add_flag("--augment", a.augment, "random shifts, rotations, scalings and stroke widths while training");
   cli::AddThreads(*c, a.threads);
   c->add_option("--save", a.save, "save the trained model (safetensors) to FILE")->type_name("FILE");
@@ -115,6 +121,12 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
   const std::string dir = resolve_data_dir(cfg.dataset, a.data);
   double t0 = now();
   Dataset data = Dataset::load(cfg.dataset, dir, cfg.norm);
+  if (given("--train-size")) {
+    if (a.train_size < cfg.batch)
+      throw Error("[train] --train-size " + std::to_string(a.train_size) + " is less than one mini-batch of " +
+                  std::to_string(cfg.batch));
+    data.keep_training_samples(a.train_size);
+  }
   if (!quiet)
     std::printf("data: %s from %s  (train %d, val %d, test %d; mean %.4f std %.4f; %.2fs)\n", to_string(cfg.dataset),
                 dir.c_str(), data.train.count, data.val.count, data.test.count, data.norm.mean, data.norm.std,

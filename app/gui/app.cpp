@@ -182,7 +182,8 @@ void App::poll() {
   finish_save(false);
   if (loading.valid() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     try {
-      data = loading.get();
+      full_data = loading.get();
+      data = with_training_samples(full_data, train_size);
       start_run();
       if (run && play_when_ready) run->play();
       play_when_ready = false;
@@ -190,6 +191,7 @@ void App::poll() {
       play_when_ready = false;
       data_error = e.what();
       data.reset();
+      full_data.reset();
       run.reset();
     }
     // A file of this dataset waited for it (switch_and_open): open it on the fresh run.
@@ -308,6 +310,7 @@ void App::load_settings() {
     for (size_t i = 0; i < views.size(); ++i) views.state_at(i).load_settings(v);
     x_in_epochs = v.get_bool("x_in_epochs", x_in_epochs);
     speed = v.get_number("speed", speed);
+    train_size = long(std::clamp(v.get_number("train_size", 0), 0.0, 1e7));
     watch_speed = v.get_number("watch_speed", watch_speed);
     if (!(speed >= 0 && speed <= kMaxSpeed)) speed = kWatchSpeed;
     if (!(watch_speed >= 1 && watch_speed <= kMaxSpeed)) watch_speed = kWatchSpeed;
@@ -342,6 +345,7 @@ void App::save_settings() const {
   v.set("x_in_epochs", x_in_epochs);
   for (size_t i = 0; i < views.size(); ++i) views.state_at(i).save_settings(v);
   v.set("speed", speed);
+  v.set("train_size", train_size);
   v.set("watch_speed", watch_speed);
   v.set("ui_zoom", double(ui_zoom));
   v.set("sidebar_folded", sidebar_folded);
@@ -416,6 +420,19 @@ bool App::locks(Controls c) const { return Listed(lesson_rules.lock, ControlsNam
 bool App::view_hidden(const std::string& name) const { return Listed(lesson_rules.hide, name); }
 
 bool App::view_locked(const std::string& name) const { return Listed(lesson_rules.lock, name); }
+
+void App::set_train_size(long n) {
+  n = std::max(0L, n);
+  if (full_data && n >= full_data->train.count) n = 0;  // every image: "all"
+  if (n == train_size) return;
+  guard("Another training-set size starts a new run.", [this, n] {
+    train_size = n;
+    if (!full_data) return;  // the data is loading: the cut is made when it is ready
+    data = with_training_samples(full_data, n);
+    start_run();
+    say(n ? "Training on the first " + std::to_string(n) + " training images" : "Training on every training image");
+  });
+}
 
 void App::guard(const std::string& what, std::function<void()> action) {
   if (!unsaved_work()) {

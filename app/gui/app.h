@@ -137,7 +137,11 @@ struct App {
   // --- data
   std::string data_dir;  // --data, or empty for the default folders
   DatasetKind data_kind = DatasetKind::Mnist;
-  std::shared_ptr<const Dataset> data;
+  std::shared_ptr<const Dataset> data;       // what new runs train on: full_data, its training split cut to train_size
+  std::shared_ptr<const Dataset> full_data;  // as loaded: every training image
+  long train_size = 0;                       // the training images kept (the sidebar's setting; 0: all)
+  // A new training-set size: the data cut again and a new run on it (after the unsaved-training question).
+  void set_train_size(long n);
   std::future<std::shared_ptr<const Dataset>> loading;
   std::string data_error;
 

@@ -228,6 +228,7 @@ std::function<void()> App::switch_and_open(DatasetKind kind, const std::string& 
     setup.dataset = kind;
     run.reset();
     data.reset();
+    full_data.reset();
     load_data(kind);
     open_after_loading = path;
   };

@@ -42,6 +42,37 @@ const std::vector<std::string>& class_names(DatasetKind k) {
 
 const std::vector<std::string>& Dataset::class_names() const { return nnviz::class_names(kind); }
 
+void Dataset::keep_training_samples(long n) {
+  if (n <= 0 || n >= train.count) return;
+  const int k = int(n);
+  train.x = Mat(train.x.leftCols(k));  // a copy of the kept columns: the rest is freed
+  train.y.resize(size_t(k));
+  train.y.shrink_to_fit();
+  train.pixels.resize(size_t(k) * size_t(input_size()));
+  train.pixels.shrink_to_fit();
+  train.count = k;
+}
+
+std::shared_ptr<const Dataset> with_training_samples(std::shared_ptr<const Dataset> full, long n) {
+  if (!full || n <= 0 || n >= full->train.count) return full;
+  // The other splits copied, the training split only as far as it is kept.
+  auto cut = std::make_shared<Dataset>();
+  cut->kind = full->kind;
+  cut->source = full->source;
+  cut->rows = full->rows;
+  cut->cols = full->cols;
+  cut->num_classes = full->num_classes;
+  cut->norm = full->norm;
+  cut->val = full->val;
+  cut->test = full->test;
+  const int k = int(n);
+  cut->train.count = k;
+  cut->train.x = full->train.x.leftCols(k);
+  cut->train.y.assign(full->train.y.begin(), full->train.y.begin() + k);
+  cut->train.pixels.assign(full->train.pixels.begin(), full->train.pixels.begin() + std::ptrdiff_t(k) * full->input_size());
+  return cut;
+}
+
 const Split& Dataset::split(const std::string& name) const {
   if (name == "train") return train;
   if (name == "val" || name == "validation") return val;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct Dataset {
   Shape input_shape() const { return Shape{1, rows, cols}; }
   const std::vector<std::string>& class_names() const;
   const Split& split(const std::string& name) const;  // "train" | "val" | "test"
+  // Keeps the first `n` training samples (0, or at least all of them: unchanged). The
+  // normalisation stays the full training split's: a model trained on the cut reads the same inputs.
+  void keep_training_samples(long n);
 
   // Loads the four IDX files (raw or .gz) from `dir`. val_count images from the end of the
   // official training set become the validation split.
@@ -71,5 +75,8 @@ std::string resolve_data_dir(DatasetKind kind, const std::string& cli_dir);
 
 // Renders one raw image as ASCII art (rows lines of cols characters).
 std::string ascii_art(const uint8_t* pixels, int rows, int cols);
+
+// The data with its training split cut to the first `n` samples (0: the data itself, not copied).
+std::shared_ptr<const Dataset> with_training_samples(std::shared_ptr<const Dataset> full, long n);
 
 }  // namespace nnviz

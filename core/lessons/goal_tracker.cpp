@@ -146,18 +146,6 @@ bool GoalTracker::answer(size_t goal, const std::string& text) {
   return false;
 }
 
-std::shared_ptr<const Dataset> LessonData(std::shared_ptr<const Dataset> full, long train_samples) {
-  if (!full || train_samples <= 0 || train_samples >= full->train.count) return full;
-  auto cut = std::make_shared<Dataset>(*full);
-  const int n = int(train_samples);
-  Split& t = cut->train;
-  t.x = full->train.x.leftCols(n);
-  t.y.resize(size_t(n));
-  t.pixels.resize(size_t(n) * size_t(full->input_size()));
-  t.count = n;
-  return cut;
-}
-
 // --- judging one goal
 
 bool goal_met(const Goal& g, const GoalCheck& now) {

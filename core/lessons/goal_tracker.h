@@ -71,8 +71,5 @@ class GoalTracker {
   double ema_loss_ = 0, ema_acc_ = 0, ema_weight_ = 0;  // the smoothed training loss and accuracy
 };
 
-// The lesson's data: the full dataset with its training split cut to the first `train_samples`
-// images (0: unchanged). The normalisation stays the full training split's.
-std::shared_ptr<const Dataset> LessonData(std::shared_ptr<const Dataset> full, long train_samples);
 
 }  // namespace nnviz

@@ -108,8 +108,8 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 }
 
 void Leave(App& app, LessonState& ls) {
-  if (ls.full_data && app.data != ls.full_data) app.data = ls.full_data;  // every training image again
-  ls.full_data.reset();
+  // The training images the sidebar's setting keeps, again.
+  if (ls.lesson && app.full_data) app.data = with_training_samples(app.full_data, app.train_size);
   ls.lesson.reset();
   ls.tracker.reset();
   app.look_here.clear();
@@ -131,8 +131,7 @@ bool ApplyStart(App& app, LessonState& ls) {
     app.load_data(st.config.dataset);
     return false;
   }
-  if (!ls.full_data) ls.full_data = app.data;
-  app.data = LessonData(ls.full_data, st.train_samples);
+  app.data = with_training_samples(app.full_data, st.train_samples);  // the lesson's cut, not the sidebar's
   app.speed = st.speed;
   if (st.speed > 0) app.watch_speed = st.speed;
   if (!app.start_run_with(st.config, st.config.net)) {

@@ -25,7 +25,6 @@ struct LessonState : ViewState {
   std::vector<std::string> answers;  // what the student typed, per goal
   std::vector<std::string> done;   // ids of the lessons whose goals were all met (kept between sessions)
   std::string error;               // why the last lesson could not open
-  std::shared_ptr<const Dataset> full_data;  // the app's data before a lesson cut its training split
   long playground_seen = -1;       // the playground's step last given to the tracker
   const void* race_seen = nullptr; // the race last given to the tracker, and its steps then
   long race_seen_steps = -1;

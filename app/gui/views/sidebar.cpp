@@ -133,6 +133,7 @@ void DataSection(App& app) {
       app.setup.dataset = k;
       app.run.reset();
       app.data.reset();
+      app.full_data.reset();
       app.load_data(k);
     });
   }
@@ -144,6 +145,19 @@ void DataSection(App& app) {
   } else if (app.data) {
     ImGui::TextDisabled("%d train / %d val / %d test", app.data->train.count, app.data->val.count,
                         app.data->test.count);
+  }
+  // The training images kept: the first N of the training split (overfitting shows on 1,000).
+  // Typed and confirmed with Enter (or the - and + steps); 0 or more than there are: all of them.
+  int typed = int(std::min<long>(app.train_size, 10000000));  // ImGui keeps the text while it is typed
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  const bool changed = ImGui::InputInt("training images", &typed, 1000, 10000, ImGuiInputTextFlags_EnterReturnsTrue);
+  app.mark("data.train_size");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Train on the first N training images only (0: all of them). A new run starts; validation and test stay whole.");
+  if (changed) app.set_train_size(std::max(0, typed));
+  if (app.train_size == 0) {
+    SameLineIfFits(ImGui::CalcTextSize("(0: all)").x);
+    ImGui::TextDisabled("(0: all)");
   }
 }
 

@@ -17,6 +17,11 @@ cli_test(presets "mlp100.*\n.*784" ${CLI} presets)
 cli_test(show "label 7" ${CLI} show --index 0 --set test)
 cli_test("train --target-accuracy" "epoch  1/1 [^\n]*\nreached: test accuracy [0-9.]+% >= 80% after epoch 1, [0-9.]+s wall"
          ${CLI} train --preset mlp30 --epochs 1 --target-accuracy 80)
+cli_test("train --train-size" "train 1000, val 10000, test 10000.*epoch  1/1"
+         ${CLI} train --preset mlp30 --epochs 1 --train-size 1000)
+cli_fails("train-size under a batch" "--train-size 5 is less than one mini-batch of 10"
+          train --preset mlp30 --epochs 1 --train-size 5)
+cli_fails("train-size zero" "--train-size" train --train-size 0)
 cli_fails("no command" "usage: nnviz-cli")
 cli_fails("unknown command" "unknown command 'fly'" fly)
 cli_fails("unknown option" "not expected: .*--bogus" train --bogus 1)

@@ -78,3 +78,31 @@ TEST_CASE("ascii art shows ink") {
   const std::string art = ascii_art(px.data(), 2, 2);
   CHECK(art == "  @@\n    \n");
 }
+
+TEST_CASE("dataset: the training split cut to its first samples, the rest and the normalisation kept") {
+  const Dataset full = small(NormMode::Standard);
+  const auto shared = std::make_shared<const Dataset>(full);
+  const auto cut = with_training_samples(shared, 4);
+  REQUIRE(cut != shared);
+  CHECK(cut->train.count == 4);
+  CHECK(cut->train.x.cols() == 4);
+  CHECK(cut->train.x == full.train.x.leftCols(4));
+  CHECK(cut->train.y == std::vector<uint8_t>(full.train.y.begin(), full.train.y.begin() + 4));
+  CHECK(cut->train.pixels.size() == 16);
+  CHECK(cut->val.count == full.val.count);
+  CHECK(cut->test.count == full.test.count);
+  CHECK(cut->norm.mean == full.norm.mean);  // a model trained on the cut reads the same inputs
+  CHECK(cut->norm.std == full.norm.std);
+  CHECK(shared->train.count == 6);  // the full data untouched
+  // 0, or at least every sample: the data itself, not a copy.
+  CHECK(with_training_samples(shared, 0) == shared);
+  CHECK(with_training_samples(shared, 6) == shared);
+  CHECK(with_training_samples(shared, 600) == shared);
+  Dataset in_place = full;
+  in_place.keep_training_samples(3);
+  CHECK(in_place.train.count == 3);
+  CHECK(in_place.train.x == full.train.x.leftCols(3));
+  CHECK(in_place.train.pixels.size() == 12);
+  in_place.keep_training_samples(0);
+  CHECK(in_place.train.count == 3);
+}

@@ -53,7 +53,7 @@ struct Student {
     RunOptions opts;
     opts.eval_early = true;  // as the app runs it
     opts.record_budget = 0;  // statistics every few steps, whatever the machine's speed
-    Run run(c, LessonData(Mnist(), lesson.start.train_samples), opts);
+    Run run(c, with_training_samples(Mnist(), lesson.start.train_samples), opts);
     SnapshotCursor cursor;
     const LayerStatsLayout layout = LayerStatsLayout::of(Network(c.net));
     tracker.observe(run.snapshot(cursor), layout);
@@ -114,7 +114,7 @@ struct Student {
     spec.values = values;
     RunOptions opts;
     opts.eval_early = true;
-    Comparison c(spec, LessonData(Mnist(), lesson.start.train_samples), opts);
+    Comparison c(spec, with_training_samples(Mnist(), lesson.start.train_samples), opts);
     c.play();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
     for (;;) {

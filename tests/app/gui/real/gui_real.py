@@ -1525,6 +1525,26 @@ def lesson_files(s, name, damage, by):
     return lesson, damaged
 
 
+def scenario_train_size(s):
+    """The training images cut to 1,000 in the sidebar (typed, Enter): a new run on the first
+    1,000 images, so Epoch (E) trains exactly 100 mini-batches of 10 and stops; the setting is
+    kept for the next start, and 0 gives every image back."""
+    s.type_into("data.train_size", "1000")
+    s.wait_for(lambda d: d.get("train_samples") == 1000 and d.get("step") == 0, 10, "a new run on 1,000 images")
+    s.move_inside()
+    d = press_until(s, "e", lambda d: d.get("step", 0) > 0, "Epoch (E)")
+    d = s.wait_for(lambda d: d.get("step") == 100 and d.get("state") == "paused", 20, "the epoch's end at step 100")
+    if abs(d.get("epoch", 0) - 1.0) > 1e-6:
+        raise Failed(f"100 mini-batches of 10 on 1,000 images are not one epoch: epoch {d.get('epoch')}")
+    s.close(keep=True)
+    os.remove(s.state_file)  # the next start's dump, not this one's
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: d.get("train_samples") == 1000, 10, "the setting kept for the next start")
+    s.type_into("data.train_size", "0")
+    s.wait_for(lambda d: d.get("train_samples") == 50000, 10, "every training image again")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -1663,6 +1683,7 @@ def scenario_lesson_editor(s):
 
 
 SCENARIOS = {
+    "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
     "lesson-drop": scenario_lesson_drop,
