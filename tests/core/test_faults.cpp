@@ -193,7 +193,7 @@ TEST_CASE("faults: a save killed at any moment leaves the old model or the new o
   WARN_MESSAGE(strays > 0, "no kill landed inside a write");
 }
 
-TEST_CASE("faults: a full disk during a save is a clear error; the old file and the network in memory stay") {
+TEST_CASE("faults: a full disk during a save is a clear error, the old file and the network in memory stay") {
   TempDir tmp;
   const std::string name = "model.safetensors", path = tmp.file(name);
   Network old_net = make_net(16, 4, 1);
@@ -245,7 +245,7 @@ TEST_CASE("faults: a full disk during a save is a clear error; the old file and 
   }
 }
 
-TEST_CASE("faults: a read-only folder during a save is a clear error; the old file stays") {
+TEST_CASE("faults: a read-only folder during a save is a clear error, the old file stays") {
   TempDir tmp;
   const std::string name = "model.safetensors";
   Network old_net = make_net(16, 4, 1), net = make_net(16, 4, 2);

@@ -268,7 +268,7 @@ TEST_CASE("engine: a long run's history stays under its cap, and viewers follow 
   CHECK(sum_merged == doctest::Approx(sum_raw).epsilon(1e-4));
 }
 
-TEST_CASE("engine: the same seed gives the same run; compared runs start from identical weights") {
+TEST_CASE("engine: the same seed gives the same run, compared runs start from identical weights") {
   TrainConfig a = quadrant_config(), b = quadrant_config();
   b.opt.kind = OptKind::Adam;
   b.opt.lr = 0.01f;
@@ -291,7 +291,7 @@ TEST_CASE("engine: the same seed gives the same run; compared runs start from id
   CHECK(s1.trace->indices == s3.trace->indices);
 }
 
-TEST_CASE("engine: a NaN loss pauses the run with a message; reset recovers") {
+TEST_CASE("engine: a NaN loss pauses the run with a message, reset recovers") {
   TrainConfig cfg = quadrant_config();
   cfg.net.layers = {dense(32), act("relu"), dense(32), act("relu"), dense(4)};
   cfg.opt.lr = 1e6f;

@@ -107,7 +107,7 @@ TEST_CASE("inside: layer statistics reach a viewer through snapshots, bounded, a
     CHECK(all.stats.front()->params[i].norm == doctest::Approx(l2_norm(*ps[i].p.value)).epsilon(1e-5));
 }
 
-TEST_CASE("inside: the timeline keeps weight snapshots of the past, bounded; reset clears it") {
+TEST_CASE("inside: the timeline keeps weight snapshots of the past, bounded, reset clears it") {
   Eigen::setNbThreads(1);
   RunOptions opts;
   opts.timeline_every = 10;

@@ -227,7 +227,7 @@ TEST_CASE("lessons: a metric goal is met on the right side of its threshold, in 
   CHECK_FALSE(goal_met(low, loss));
 }
 
-TEST_CASE("lessons: answers are right within the tolerance or by the right choice; anything else is wrong") {
+TEST_CASE("lessons: answers are right within the tolerance or by the right choice, anything else is wrong") {
   Goal number;
   number.kind = Goal::NumberQuestion;
   number.answer = -0.125;

@@ -180,7 +180,7 @@ TEST_CASE("a step trains exactly one mini-batch and epochs roll over") {
   CHECK(s.epoch == doctest::Approx(1.0));
 }
 
-TEST_CASE("the same seed gives bit-identical training; another seed does not") {
+TEST_CASE("the same seed gives bit-identical training, another seed does not") {
   const Dataset d = quadrants(400, 50);
   auto run = [&](uint64_t seed) {
     TrainConfig c = quadrant_config();

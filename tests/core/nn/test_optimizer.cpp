@@ -172,7 +172,7 @@ TEST_CASE("landscape: the gradients are right, and the optimizers move downhill 
   for (const auto& p : wild) CHECK(std::isfinite(p.f));
 }
 
-TEST_CASE("config_problem: the defaults and every preset are valid; each range has its edges") {
+TEST_CASE("config_problem: the defaults and every preset are valid, each range has its edges") {
   CHECK(config_problem(TrainConfig{}) == "");
   for (const auto& p : presets()) {
     INFO(p.name);
