@@ -331,6 +331,7 @@ struct App {
   bool custom_network() const;
   std::string preset_shown(bool custom) const;  // custom: custom_network(), asked once by the caller
   void export_csv(const std::string& path);
+  void export_svg(const std::string& path);  // the loss and accuracy plots as an SVG figure
   void say(const std::string& text, bool error = false);
   bool unsaved_work() const { return run && snap.step > saved_step; }
   void guard(const std::string& what, std::function<void()> action);

@@ -14,6 +14,7 @@
 #include "base/fileio.h"
 #include "io/model_io.h"
 #include "io/run_file.h"
+#include "io/svg_plot.h"
 #include "lessons/lesson.h"
 #include "views/lesson_view.h"
 
@@ -261,6 +262,37 @@ void App::export_csv(const std::string& path) {
     evals = (dot == std::string::npos ? evals : evals.substr(0, dot)) + "-evals.csv";
     write_file_atomic(evals, curves.evals_to_csv(), "export");
     say("Exported the curves to " + path + " and " + evals);
+  } catch (const std::exception& e) {
+    say(std::string("Could not export: ") + e.what(), true);
+  }
+}
+
+void App::export_svg(const std::string& path) {
+  // The plots as the curves view draws them, over steps or epochs as it shows them.
+  const std::vector<float>& x = x_in_epochs ? curves.epoch : curves.step;
+  const std::vector<float>& ev_x = x_in_epochs ? curves.ev_epoch : curves.ev_step;
+  auto series = [](const char* name, const char* colour, const std::vector<float>& xs, const std::vector<float>& ys) {
+    SvgSeries s;
+    s.name = name;
+    s.colour = colour;
+    s.x.assign(xs.begin(), xs.end());
+    s.y.assign(ys.begin(), ys.end());
+    return s;
+  };
+  const char* x_label = x_in_epochs ? "epoch" : "step";
+  SvgPanel loss{"Loss", x_label, {}, 0, 0, false};
+  SvgSeries raw = series("train loss", "#6a7aa0", x, curves.loss);
+  raw.faint = true;
+  raw.width = 1;
+  loss.series = {raw, series("train loss (smoothed)", "#faa03c", x, curves.loss_smooth),
+                 series("validation loss", "#3fae5c", ev_x, curves.val_loss), series("test loss", "#8a8a8a", ev_x, curves.test_loss)};
+  SvgPanel acc{"Accuracy", x_label, {}, 0, 0, true};
+  acc.series = {series("train accuracy (smoothed)", "#faa03c", x, curves.acc_smooth),
+                series("validation accuracy", "#3fae5c", ev_x, curves.val_acc),
+                series("test accuracy", "#3c9ad8", ev_x, curves.test_acc)};
+  try {
+    write_file_atomic(path, svg_plot({loss, acc}), "export");
+    say("Exported the curves to " + path);
   } catch (const std::exception& e) {
     say(std::string("Could not export: ") + e.what(), true);
   }

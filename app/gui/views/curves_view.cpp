@@ -59,6 +59,11 @@ void DrawCurves(App& app, bool* open) {
   SameLineIfFits(ButtonWidth("Export CSV"));
   if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves-" + TimeStamp() + ".csv");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every point of the curves, into %s", data_home().c_str());
+  SameLineIfFits(ButtonWidth("Export SVG"));
+  const bool svg = ImGui::Button("Export SVG");
+  app.mark("curves.export_svg");
+  if (svg) app.export_svg(data_home() + "/curves-" + TimeStamp() + ".svg");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Both plots as a vector picture (sharp on slides), into %s", data_home().c_str());
   SameLineIfFits(ButtonWidth("Export PNG"));
   if (ImGui::Button("Export PNG")) {
     app.png_requests.push_back({data_home() + "/curves-" + TimeStamp() + ".png", ImGui::GetWindowPos(),

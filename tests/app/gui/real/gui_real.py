@@ -1545,6 +1545,28 @@ def scenario_train_size(s):
     s.wait_for(lambda d: d.get("train_samples") == 50000, 10, "every training image again")
 
 
+def scenario_export_svg(s):
+    """A little training, then Export SVG in the curves view: the figure is written into the data
+    folder, says where, and is an SVG an XML reader takes, with the two panels and a line for
+    the training loss (raw and smoothed) and the training accuracy."""
+    import xml.etree.ElementTree as ET
+    train_a_little(s)
+    s.click("curves.export_svg")
+    d = s.wait_for(lambda d: "Exported the curves to" in d.get("status", ""), 10, "the export's message")
+    path = d["status"][d["status"].index("Exported the curves to ") + len("Exported the curves to "):].strip()
+    if not path.endswith(".svg") or not os.path.exists(path):
+        raise Failed(f"the status names no SVG file that exists: {d['status']}")
+    root = ET.parse(path).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    if root.tag != ns + "svg":
+        raise Failed(f"the file's root is {root.tag}, not an SVG")
+    panels = [g for g in root.iter(ns + "g") if g.get("class") == "panel"]
+    lines = [len(list(p.iter(ns + "polyline"))) for p in panels]
+    if len(panels) != 2 or lines[0] < 2 or lines[1] < 1:
+        raise Failed(f"expected the loss and accuracy panels with their lines; polylines per panel: {lines}")
+    log(f"{path}: {os.path.getsize(path)} bytes, polylines per panel {lines}")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -1683,6 +1705,7 @@ def scenario_lesson_editor(s):
 
 
 SCENARIOS = {
+    "export-svg": scenario_export_svg,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
