@@ -407,19 +407,22 @@ void App::set_probe_input(const Mat& x, int label, std::string source) {
 
 namespace {
 const std::string& ControlsName(App::Controls c) { return LessonControlGroups()[size_t(c)]; }
-bool Listed(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 }  // namespace
 
-bool App::hides(Controls c) const {
+bool App::hide_ticked(Controls c) const {
   const bool flags[] = {hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
-  return (classroom && flags[int(c)]) || Listed(lesson_rules.hide, ControlsName(c));
+  return flags[int(c)];
 }
 
-bool App::locks(Controls c) const { return Listed(lesson_rules.lock, ControlsName(c)); }
+bool App::lesson_hides(Controls c) const { return listed(lesson_rules.hide, ControlsName(c)); }
 
-bool App::view_hidden(const std::string& name) const { return Listed(lesson_rules.hide, name); }
+bool App::hides(Controls c) const { return (classroom && hide_ticked(c)) || lesson_hides(c); }
 
-bool App::view_locked(const std::string& name) const { return Listed(lesson_rules.lock, name); }
+bool App::locks(Controls c) const { return listed(lesson_rules.lock, ControlsName(c)); }
+
+bool App::view_hidden(const std::string& name) const { return listed(lesson_rules.hide, name); }
+
+bool App::view_locked(const std::string& name) const { return listed(lesson_rules.lock, name); }
 
 void App::set_train_size(long n) {
   n = std::max(0L, n);

@@ -190,7 +190,7 @@ struct App {
   // the teacher's own choices (as they were read) for the next plain start.
   bool classroom_forced = false;
   std::array<bool, 6> classroom_as_read{};  // classroom and the five hide_* flags from the file
-  // The groups of controls classroom mode and lessons hide or lock (LessonControlGroups()).
+  // The groups of controls classroom mode and lessons hide or lock, in LessonControlGroups()' order.
   enum class Controls { Setup, Optimizer, Data, Reset, Files };
   // What the lesson under way hides, or shows but fixes: views by name and groups of controls
   // (set when its start is applied, cleared when the student leaves it).
@@ -198,8 +198,11 @@ struct App {
     std::vector<std::string> hide, lock;
     std::vector<std::string> order;  // the lesson's views in the order its start lists them: their places when tiled
   } lesson_rules;
+  bool hide_ticked(Controls c) const;  // classroom mode's tick for the group (applied while classroom is on)
+  bool lesson_hides(Controls c) const;
   bool hides(Controls c) const;   // classroom mode's choice, or the lesson's
   bool locks(Controls c) const;   // the lesson's: shown, but nothing in the group can be changed
+  bool out_of_reach(Controls c) const { return hides(c) || locks(c); }  // its buttons and keys do nothing
   bool view_hidden(const std::string& name) const;  // the view is not drawn nor offered
   bool view_locked(const std::string& name) const;  // the view stays as the lesson set it, open or closed
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)

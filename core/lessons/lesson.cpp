@@ -54,10 +54,6 @@ namespace {
 const char* const kNumberSettings[] = {"lr", "batch", "momentum", "weight_decay"};
 const char* const kNameSettings[] = {"optimizer", "init"};
 
-bool listed(const std::vector<std::string>& names, const std::string& n) {
-  return std::find(names.begin(), names.end(), n) != names.end();
-}
-
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
 // Whether `s` is one of `names`, and the names as a list for a message.
@@ -523,6 +519,10 @@ Lesson parse_lesson(const std::string& text, const std::string& file, const Less
     r.fail("", e.what());
   }
   return r.read(root);
+}
+
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 bool is_lesson_file_name(const std::string& name) {

@@ -134,6 +134,9 @@ struct Lesson {
 // ("pages[2].look_here[0]: no view or control named \"wieghts\"").
 Lesson parse_lesson(const std::string& text, const std::string& file, const LessonNames& names);
 Lesson load_lesson(const std::string& path, const LessonNames& names);
+// Whether `name` is one of `names` (the lists of views, controls and ids lessons hold).
+bool listed(const std::vector<std::string>& names, const std::string& name);
+
 constexpr const char* kLessonSuffix = ".nnviz-lesson.json";
 bool is_lesson_file_name(const std::string& name);  // ends in .nnviz-lesson.json
 // A lesson by its name, or a .json file whose first 4 KiB name the lesson format (a lesson renamed

@@ -92,9 +92,8 @@ void WriteStateDump(App& app, long frames) {
   {
     // What classroom mode hides, as ticked in its settings.
     std::string hidden;
-    for (const auto& [name, on] : {std::pair<const char*, bool>{"setup", app.hide_setup}, {"optimizer", app.hide_optimizer},
-                                   {"data", app.hide_data}, {"reset", app.hide_reset}, {"files", app.hide_files}})
-      if (on) hidden += std::string(hidden.empty() ? "" : ",") + name;
+    for (size_t g = 0; g < LessonControlGroups().size(); ++g)
+      if (app.hide_ticked(App::Controls(g))) hidden += (hidden.empty() ? "" : ",") + LessonControlGroups()[g];
     d.set("hidden", hidden);
   }
   if (app.snap.weights && !app.snap.weights->values.empty())  // the first weight tensor's sum of |w|: did it move?

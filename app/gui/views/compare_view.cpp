@@ -63,7 +63,7 @@ bool HiddenInClassroom(const App& app, Varied v) {
   const bool training = v == Varied::Optimizer || v == Varied::LearningRate || v == Varied::BatchSize ||
                         v == Varied::WeightDecay;
   const App::Controls c = training ? App::Controls::Optimizer : App::Controls::Setup;
-  return app.hides(c) || app.locks(c);
+  return app.out_of_reach(c);
 }
 
 // The race's settings and Start; false when classroom mode leaves nothing to vary.

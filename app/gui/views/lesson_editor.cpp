@@ -30,10 +30,6 @@ namespace {
 constexpr ImU32 kProblem = IM_COL32(235, 90, 120, 255);
 constexpr ImU32 kFine = IM_COL32(115, 217, 128, 255);
 
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 void Toggle(std::vector<std::string>& v, const std::string& s, bool on) {
   v.erase(std::remove(v.begin(), v.end(), s), v.end());
   if (on) v.push_back(s);
@@ -117,9 +113,8 @@ void TakeStart(App& app, Lesson& l) {
   } else {
     l.hide.clear();
     l.lock.clear();
-    const bool ticks[] = {app.hide_setup, app.hide_optimizer, app.hide_data, app.hide_reset, app.hide_files};
     for (size_t g = 0; g < LessonControlGroups().size(); ++g)
-      if (ticks[g]) l.hide.push_back(LessonControlGroups()[g]);
+      if (app.hide_ticked(App::Controls(g))) l.hide.push_back(LessonControlGroups()[g]);
   }
 }
 
@@ -169,7 +164,7 @@ void HideAndLock(Lesson& l) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(label.c_str());
     ImGui::TableNextColumn();
-    bool hidden = Contains(l.hide, name), locked = Contains(l.lock, name);
+    bool hidden = listed(l.hide, name), locked = listed(l.lock, name);
     if (name == "lesson") ImGui::BeginDisabled();
     if (ImGui::Checkbox("##hide", &hidden)) Toggle(l.hide, name, hidden);
     if (name == "lesson") ImGui::EndDisabled();

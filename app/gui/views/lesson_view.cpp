@@ -103,10 +103,6 @@ const LessonNames& AppLessonNames() {
 
 namespace {
 
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 void Leave(App& app, LessonState& ls) {
   // The training images the sidebar's setting keeps, again.
   if (ls.lesson && app.full_data) app.data = with_training_samples(app.full_data, app.train_size);
@@ -143,7 +139,7 @@ bool ApplyStart(App& app, LessonState& ls) {
   if (!st.views.empty())
     for (size_t i = 0; i < app.views.size(); ++i) {
       const std::string name = ViewTable()[i].name;
-      app.views.open_at(i) = Contains(st.views, name) || name == "lesson";
+      app.views.open_at(i) = listed(st.views, name) || name == "lesson";
     }
   if (const LessonPlayground& p = st.playground; p.used) {
     PlaygroundState& ps = app.views.state<PlaygroundState>();
@@ -475,7 +471,7 @@ void LessonState::save_settings(json::Value& settings) const {
 void LessonState::load_settings(const json::Value& settings) {
   if (const json::Value* d = settings.find("lessons_done"); d && d->is_array())
     for (const json::Value& id : d->items())
-      if (id.is_string() && id.as_string().size() <= 64 && done.size() < 1000 && !Contains(done, id.as_string()))
+      if (id.is_string() && id.as_string().size() <= 64 && done.size() < 1000 && !listed(done, id.as_string()))
         done.push_back(id.as_string());
 }
 
@@ -503,7 +499,7 @@ void LessonState::poll(App& app) {
   WatchPlayground(app, *this);
   WatchLandscape(app, *this);
   WatchRace(app, *this);
-  if (tracker->all_met() && !Contains(done, lesson->id)) {
+  if (tracker->all_met() && !listed(done, lesson->id)) {
     done.push_back(lesson->id);
     app.say("Lesson complete: " + lesson->title);
   }
@@ -535,7 +531,7 @@ void DrawLesson(App& app, bool* open) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("A lesson that starts as the app is now (network, settings, open views, what classroom mode hides);\n"
                         "then write its pages and goals");
-    if (!app.hides(App::Controls::Files) && !app.locks(App::Controls::Files)) {
+    if (!app.out_of_reach(App::Controls::Files)) {
       SameLineIfFits(ButtonWidth("Open a lesson file..."));
       ImGui::BeginDisabled(!app.data);
       if (ImGui::Button("Open a lesson file...")) {
@@ -555,7 +551,7 @@ void DrawLesson(App& app, bool* open) {
       ImGui::EndDisabled();
       app.mark(("lesson.start." + e.id).c_str());
       ImGui::SameLine();
-      const bool done = Contains(ls.done, e.id);
+      const bool done = listed(ls.done, e.id);
       if (done) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kMet));
       ImGui::TextWrapped("%s%s%s", label.c_str(), e.title.c_str(), done ? "  (done)" : "");
       if (done) ImGui::PopStyleColor();

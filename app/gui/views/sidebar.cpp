@@ -12,15 +12,12 @@
 #include <cstring>
 
 #include "app.h"
-#include "lessons/lesson.h"
 #include "views/sidebar.h"
 #include "views/view_table.h"
 
 namespace nnviz::gui {
 
 namespace {
-
-bool Listed(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 const char* kOptimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"};
 const char* kSchedules[] = {"constant", "step", "exponential", "cosine"};
@@ -275,7 +272,7 @@ void ControlsSection(App& app) {
   if (epoch_pressed && run) run->step_epoch();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("To the end of this epoch (E)");
   ImGui::SameLine();
-  const bool no_reset = app.hides(App::Controls::Reset) || app.locks(App::Controls::Reset);
+  const bool no_reset = app.out_of_reach(App::Controls::Reset);
   if (no_reset) ImGui::BeginDisabled();
   const bool reset_pressed = ImGui::Button("Reset", {bw, 0});
   app.mark("controls.reset");
@@ -378,7 +375,7 @@ void DrawSidebar(App& app, ImVec2 pos, ImVec2 size) {
                                                            {App::Controls::Optimizer, "the optimizer settings"},
                                                            {App::Controls::Files, "saving and opening"}};
     for (const auto& [c, name] : names)
-      if (Listed(app.lesson_rules.hide, LessonControlGroups()[size_t(c)])) hidden += (hidden.empty() ? "" : ", ") + std::string(name);
+      if (app.lesson_hides(c)) hidden += (hidden.empty() ? "" : ", ") + std::string(name);
     if (!hidden.empty()) {
       ImGui::Spacing();
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

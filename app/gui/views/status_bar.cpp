@@ -421,7 +421,7 @@ void HandleShortcuts(App& app) {
       app.ui_zoom = std::max(0.5f, app.ui_zoom / 1.1f);
     if (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false)) app.ui_zoom = 1;
     if (ImGui::IsKeyPressed(GLFW_KEY_B, false)) app.sidebar_folded = !app.sidebar_folded;
-    if (app.hides(App::Controls::Files) || app.locks(App::Controls::Files)) return;
+    if (app.out_of_reach(App::Controls::Files)) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) app.open_save_dialog = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_load_dialog = true;
     return;
@@ -430,7 +430,7 @@ void HandleShortcuts(App& app) {
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) && !ControlLit()) app.training() ? run.pause() : run.play();
   if (ImGui::IsKeyPressed(GLFW_KEY_S, true)) run.step_batch();
   if (ImGui::IsKeyPressed(GLFW_KEY_E, false)) run.step_epoch();
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !app.hides(App::Controls::Reset) && !app.locks(App::Controls::Reset))
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false) && !app.out_of_reach(App::Controls::Reset))
     app.guard("Reset starts again from new weights.", [&app] { if (app.run) app.run->reset(); });
 }
 
