@@ -404,6 +404,9 @@ inline bool LrScheduled(double used, double setting) {
 
 // Local time as 20261122-093015, for file names.
 std::string TimeStamp();
+// "a, b,c" -> {"a", "b", "c"} (one item a line with '\n'): each item trimmed, blank ones dropped.
+std::vector<std::string> SplitList(const std::string& text, char sep);
+std::string JoinList(const std::vector<std::string>& items, const char* sep);
 
 // Panels: each draws one part of the window.
 // The whole window for one frame: the sidebar, the views, the timeline, the status bar, the

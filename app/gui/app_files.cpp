@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -296,6 +297,27 @@ void App::export_svg(const std::string& path) {
   } catch (const std::exception& e) {
     say(std::string("Could not export: ") + e.what(), true);
   }
+}
+
+std::vector<std::string> SplitList(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  size_t a = 0;
+  while (a <= text.size()) {
+    size_t b = text.find(sep, a);
+    if (b == std::string::npos) b = text.size();
+    std::string item = text.substr(a, b - a);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.erase(item.begin());
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    a = b + 1;
+  }
+  return out;
+}
+
+std::string JoinList(const std::vector<std::string>& items, const char* sep) {
+  std::string s;
+  for (const std::string& x : items) s += (s.empty() ? "" : sep) + x;
+  return s;
 }
 
 std::string TimeStamp() {

@@ -197,10 +197,7 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
     // A ready-made comparison, each run trained K mini-batches (the main run stays at 0).
     app_.views.open<CompareState>() = true;
     app_.views.open<CurvesState>() = false;
-    app_.views.state<CompareState>().spec = ready_made(opt_.compare);
-    app_.views.state<CompareState>().values_text.clear();
-    for (const auto& v : app_.views.state<CompareState>().spec.values)
-      app_.views.state<CompareState>().values_text += (app_.views.state<CompareState>().values_text.empty() ? "" : ",") + v;
+    app_.views.state<CompareState>().offer(ready_made(opt_.compare));
     app_.views.state<CompareState>().cmp = std::make_unique<Comparison>(app_.views.state<CompareState>().spec, app_.data);
     for (size_t i = 0; i < app_.views.state<CompareState>().cmp->size(); ++i) app_.views.state<CompareState>().cmp->run(i).run_steps(opt_.train_steps);
     steps_requested_ = true;

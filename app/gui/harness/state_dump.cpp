@@ -232,13 +232,8 @@ void WriteStateDump(App& app, long frames) {
     json::Value met = json::Value::array();
     for (const GoalStatus& g : ls.tracker->status()) met.push(g.met);
     l.set("met", met);  // per goal, in the lesson's order
-    auto joined = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (const std::string& n : v) s += (s.empty() ? "" : ",") + n;
-      return s;
-    };
-    l.set("hides", joined(app.lesson_rules.hide));  // what the app applies now, not the file's lists
-    l.set("locks", joined(app.lesson_rules.lock));
+    l.set("hides", JoinList(app.lesson_rules.hide, ","));  // what the app applies now, not the file's lists
+    l.set("locks", JoinList(app.lesson_rules.lock, ","));
     d.set("lesson", l);
   }
   if (app.views.open<ActivationsState>() && app.run && app.data && app.data->val.count > 0) {

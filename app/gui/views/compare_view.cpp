@@ -90,11 +90,7 @@ bool Setup(App& app, CompareState& cs) {
       if (HiddenInClassroom(app, ready_made(r).what)) continue;
       const bool picked = ImGui::Selectable(r);
       app.mark((std::string("compare.ready.") + r).c_str());
-      if (picked) {
-        cs.spec = ready_made(r);
-        cs.values_text.clear();
-        for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
-      }
+      if (picked) cs.offer(ready_made(r));
     }
     ImGui::EndCombo();
   }
@@ -133,23 +129,10 @@ bool Setup(App& app, CompareState& cs) {
   const bool start = ImGui::Button("Start");
   app.mark("compare.start");
   if (start) {
-    cs.spec.values.clear();
-    for (size_t a = 0; a <= cs.values_text.size();) {
-      const size_t b = cs.values_text.find(',', a);
-      std::string v = cs.values_text.substr(a, b == std::string::npos ? std::string::npos : b - a);
-      v.erase(0, v.find_first_not_of(' '));
-      v.erase(v.find_last_not_of(' ') + 1);
-      if (!v.empty()) cs.spec.values.push_back(v);
-      if (b == std::string::npos) break;
-      a = b + 1;
-    }
+    cs.spec.values = SplitList(cs.values_text, ',');
     cs.spec.base.schedule.total_epochs = float(cs.spec.base.epochs);
     try {
-      cs.cmp.reset();  // joins the previous comparison's threads
-      cs.saved.reset();
-      cs.series.clear();
-      cs.weights.clear();
-      cs.weights_step.clear();
+      cs.end_race();  // joins the previous comparison's threads
       cs.cmp = std::make_unique<Comparison>(cs.spec, app.data, GuiRunOptions());
       if (app.run) app.run->pause();  // the cores go to the race
       cs.cmp->play();
@@ -163,14 +146,9 @@ bool Setup(App& app, CompareState& cs) {
     try {
       auto saved = std::make_unique<SavedComparison>(
           load_comparison(data_home() + "/comparison.json", data_home() + "/comparison.csv"));
-      cs.cmp.reset();
-      cs.series.clear();
-      cs.weights.clear();
-      cs.weights_step.clear();
+      cs.end_race();
       cs.saved = std::move(saved);
-      cs.spec = cs.saved->spec;
-      cs.values_text.clear();
-      for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
+      cs.offer(cs.saved->spec);
       app.say("Opened the saved comparison (" + std::to_string(cs.saved->labels.size()) + " runs)");
     } catch (const std::exception& e) {
       app.say(e.what(), true);
@@ -324,16 +302,26 @@ void FirstLayers(App& app, CompareState& cs) {
 
 }  // namespace
 
+void CompareState::offer(const ComparisonSpec& s) {
+  spec = s;
+  values_text = JoinList(s.values, ",");
+}
+
+void CompareState::end_race() {
+  cmp.reset();
+  saved.reset();
+  series.clear();
+  weights.clear();
+  weights_step.clear();
+}
+
 void DrawCompare(App& app, bool* open) {
   if (!ImGui::Begin("Compare", open)) {
     ImGui::End();
     return;
   }
   CompareState& cs = app.views.state<CompareState>();
-  if (cs.values_text.empty() && !cs.cmp && !HiddenInClassroom(app, Varied::Optimizer)) {
-    cs.spec = ready_made("optimizers");
-    for (const auto& v : cs.spec.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
-  }
+  if (cs.values_text.empty() && !cs.cmp && !HiddenInClassroom(app, Varied::Optimizer)) cs.offer(ready_made("optimizers"));
   const bool can_race = Setup(app, cs);
   if (!cs.cmp && !cs.saved) {
     if (can_race)

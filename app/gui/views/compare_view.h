@@ -39,6 +39,10 @@ struct CompareState : ViewState {
     return cmp && !cmp->idle() ? FrameNeed{FrameNeed::Live, "comparison"} : FrameNeed{};
   }
   void new_run() override { cmp.reset(); }  // a new dataset or network: the race, if any, is over
+  // The race's settings to start from, and its values field as the text of their values.
+  void offer(const ComparisonSpec& s);
+  // No race shown: the one under way (its threads joined) or the one opened, and what was drawn of it.
+  void end_race();
 };
 
 void DrawCompare(App& app, bool* open);

@@ -35,28 +35,6 @@ void Toggle(std::vector<std::string>& v, const std::string& s, bool on) {
   if (on) v.push_back(s);
 }
 
-std::string Joined(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const std::string& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
-
-// "a, b,c" -> {"a", "b", "c"}, or one item a line with sep '\n'; blanks dropped.
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t a = 0;
-  while (a <= s.size()) {
-    size_t b = s.find(sep, a);
-    if (b == std::string::npos) b = s.size();
-    std::string item = s.substr(a, b - a);
-    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.erase(item.begin());
-    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.pop_back();
-    if (!item.empty()) out.push_back(item);
-    a = b + 1;
-  }
-  return out;
-}
-
 // An id from a title: "The learning rate!" -> "the-learning-rate".
 std::string Slug(const std::string& title) {
   std::string s;
@@ -97,7 +75,7 @@ void TakeStart(App& app, Lesson& l) {
     // The race as set up in its view: what it varies and its values as typed.
     const CompareState& cs = app.views.state<CompareState>();
     st.race.what = cs.spec.what;
-    st.race.values = Split(cs.values_text, ',');
+    st.race.values = SplitList(cs.values_text, ',');
     st.race.used = st.race.values.size() >= 2;
   }
   if (app.views.open<LandscapeState>()) {
@@ -125,10 +103,10 @@ std::string Describe(const LessonStart& st) {
                 st.config.epochs);
   s += buf;
   if (st.train_samples) s += "; the first " + std::to_string(st.train_samples) + " training images";
-  s += st.views.empty() ? "; the views as they are" : "; views: " + Joined(st.views, ", ");
+  s += st.views.empty() ? "; the views as they are" : "; views: " + JoinList(st.views, ", ");
   if (st.playground.used) s += "; the playground's problem";
   if (st.landscape.used) s += "; the landscape on " + st.landscape.surface;
-  if (st.race.used) s += std::string("; a race varying ") + to_string(st.race.what) + ": " + Joined(st.race.values, ", ");
+  if (st.race.used) s += std::string("; a race varying ") + to_string(st.race.what) + ": " + JoinList(st.race.values, ", ");
   return s;
 }
 
@@ -209,9 +187,9 @@ void Pages(App& app, Lesson& l) {
     ImGui::TextDisabled("text");
     HelpMarker("Blank lines between paragraphs; a line \"# \" is a heading, \"- \" a list item; *stars* "
                "around words emphasise them. Formulas as plain text: w <- w - lr * dL/dw");
-    std::string look = Joined(p.look_here, ", ");
+    std::string look = JoinList(p.look_here, ", ");
     ImGui::SetNextItemWidth(-fs * 6);
-    if (ImGui::InputText("look here", &look)) p.look_here = Split(look, ',');
+    if (ImGui::InputText("look here", &look)) p.look_here = SplitList(look, ',');
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Views and controls ringed while the page shows, by name: curves, controls.play, training.lr ...");
   });
@@ -327,8 +305,8 @@ void GoalFields(App& app, Goal& g, size_t i) {
     ImGui::SetNextItemWidth(fs * 6);
     ImGui::InputDouble("give or take", &g.tolerance, 0, 0, "%g");
   } else {
-    std::string choices = Joined(g.choices, "\n");
-    if (ImGui::InputTextMultiline("choices, one a line", &choices, {-fs * 9, fs * 4})) g.choices = Split(choices, '\n');
+    std::string choices = JoinList(g.choices, "\n");
+    if (ImGui::InputTextMultiline("choices, one a line", &choices, {-fs * 9, fs * 4})) g.choices = SplitList(choices, '\n');
     int right = int(g.answer) + 1;
     ImGui::SetNextItemWidth(fs * 6);
     if (ImGui::InputInt("the right one (from 1)", &right, 1, 1)) g.answer = std::max(0, right - 1);

@@ -169,17 +169,12 @@ bool ApplyStart(App& app, LessonState& ls) {
   if (const LessonRace& r = st.race; r.used) {
     // The race the lesson offers, from its network and settings; no race under way.
     CompareState& cs = app.views.state<CompareState>();
-    cs.cmp.reset();
-    cs.saved.reset();
-    cs.series.clear();
-    cs.weights.clear();
-    cs.weights_step.clear();
-    cs.spec = ComparisonSpec{};
-    cs.spec.base = st.config;
-    cs.spec.what = r.what;
-    cs.spec.values = r.values;
-    cs.values_text.clear();
-    for (const std::string& v : r.values) cs.values_text += (cs.values_text.empty() ? "" : ",") + v;
+    cs.end_race();
+    ComparisonSpec spec;
+    spec.base = st.config;
+    spec.what = r.what;
+    spec.values = r.values;
+    cs.offer(spec);
   }
   ls.race_seen = nullptr;
   app.lesson_rules = {ls.lesson->hide, ls.lesson->lock, st.views};
