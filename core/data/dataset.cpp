@@ -42,15 +42,21 @@ const std::vector<std::string>& class_names(DatasetKind k) {
 
 const std::vector<std::string>& Dataset::class_names() const { return nnviz::class_names(kind); }
 
+namespace {
+// The first k samples of a split, copied (the caller checked 0 < k < count).
+Split first_samples(const Split& s, int k, int input_size) {
+  Split out;
+  out.count = k;
+  out.x = s.x.leftCols(k);
+  out.y.assign(s.y.begin(), s.y.begin() + k);
+  out.pixels.assign(s.pixels.begin(), s.pixels.begin() + std::ptrdiff_t(k) * input_size);
+  return out;
+}
+}  // namespace
+
 void Dataset::keep_training_samples(long n) {
   if (n <= 0 || n >= train.count) return;
-  const int k = int(n);
-  train.x = Mat(train.x.leftCols(k));  // a copy of the kept columns: the rest is freed
-  train.y.resize(size_t(k));
-  train.y.shrink_to_fit();
-  train.pixels.resize(size_t(k) * size_t(input_size()));
-  train.pixels.shrink_to_fit();
-  train.count = k;
+  train = first_samples(train, int(n), input_size());  // the rest is freed
 }
 
 std::shared_ptr<const Dataset> with_training_samples(std::shared_ptr<const Dataset> full, long n) {
@@ -65,11 +71,7 @@ std::shared_ptr<const Dataset> with_training_samples(std::shared_ptr<const Datas
   cut->norm = full->norm;
   cut->val = full->val;
   cut->test = full->test;
-  const int k = int(n);
-  cut->train.count = k;
-  cut->train.x = full->train.x.leftCols(k);
-  cut->train.y.assign(full->train.y.begin(), full->train.y.begin() + k);
-  cut->train.pixels.assign(full->train.pixels.begin(), full->train.pixels.begin() + std::ptrdiff_t(k) * full->input_size());
+  cut->train = first_samples(full->train, int(n), full->input_size());
   return cut;
 }
 

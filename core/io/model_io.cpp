@@ -139,7 +139,7 @@ LoadedModel model_from_st(const StFile& f, const std::string& name) {
       throw fail("tensor \"" + nt.name + "\" has shape " + str(t->shape) + ", the architecture needs " + str(want));
     }
     // A NaN or infinite weight makes every prediction NaN; a negative variance, its square root.
-    const bool variance = nt.name.size() >= 12 && nt.name.compare(nt.name.size() - 12, 12, ".running_var") == 0;
+    const bool variance = ends_with(nt.name, ".running_var");
     for (size_t k = 0; k < t->data.size(); ++k) {
       const float x = t->data[k];
       if (!std::isfinite(x))
