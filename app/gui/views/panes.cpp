@@ -75,10 +75,10 @@ void DrawPanes(App& app) {
       ViewTable()[shown[i]].draw(app, app.view_locked(name) ? nullptr : &app.views.open_at(shown[i]));
       drawn += (drawn.empty() ? "" : ",") + name;
       if (app.view_locked(name)) fixed += (fixed.empty() ? "" : ",") + name;
-      // (Not while the lesson editor floats over the views: the ring would be drawn over it.)
-      if (app.views.tile && !app.views.state<LessonState>().draft &&
-          std::find(app.look_here.begin(), app.look_here.end(), name) != app.look_here.end())
-        ImGui::GetForegroundDrawList()->AddRect({pos.x - 2, pos.y - 2}, {pos.x + size.x + 2, pos.y + size.y + 2}, kGlow,
+      // The ring lies in the gap around the tile, under every window: a dialog or the lesson
+      // editor floating over the views covers it.
+      if (app.views.tile && std::find(app.look_here.begin(), app.look_here.end(), name) != app.look_here.end())
+        ImGui::GetBackgroundDrawList()->AddRect({pos.x - 2, pos.y - 2}, {pos.x + size.x + 2, pos.y + size.y + 2}, kGlow,
                                                 6, 0, 3);
     }
     app.report.text("views_drawn", drawn);
