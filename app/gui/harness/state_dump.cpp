@@ -221,6 +221,7 @@ void WriteStateDump(App& app, long frames) {
     e.set("title", ls.draft->title);
     e.set("pages", static_cast<long long>(ls.draft->pages.size()));
     e.set("goals", static_cast<long long>(ls.draft->goals.size()));
+    e.set("train_samples", static_cast<long long>(ls.draft->start.train_samples));
     e.set("problem", ls.draft_problem);
     e.set("saved", ls.draft_saved);
     d.set("lesson_editor", e);

@@ -54,7 +54,9 @@ void TakeStart(App& app, Lesson& l) {
   st = LessonStart{};
   st.config = app.run ? app.snap.config : app.setup;
   const LessonState& ls = app.views.state<LessonState>();
-  if (ls.lesson) st.train_samples = ls.lesson->start.train_samples;  // the lesson's cut of the data
+  // The training images new runs get now: the lesson's cut or the sidebar's (0: all of them).
+  if (app.data && app.full_data && app.data->train.count < app.full_data->train.count)
+    st.train_samples = app.data->train.count;
   st.speed = app.speed;
   for (size_t i = 0; i < app.views.size(); ++i)
     if (app.views.open_at(i) && std::string(ViewTable()[i].name) != "lesson") st.views.push_back(ViewTable()[i].name);

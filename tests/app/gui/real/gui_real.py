@@ -1536,6 +1536,11 @@ def scenario_train_size(s):
     d = s.wait_for(lambda d: d.get("step") == 100 and d.get("state") == "paused", 20, "the epoch's end at step 100")
     if abs(d.get("epoch", 0) - 1.0) > 1e-6:
         raise Failed(f"100 mini-batches of 10 on 1,000 images are not one epoch: epoch {d.get('epoch')}")
+    # A lesson made from this state starts on the same 1,000 images.
+    s.click("views.lesson")
+    s.click("lesson.new")
+    s.wait_for(lambda d: d.get("lesson_editor", {}).get("train_samples") == 1000, 10,
+               "the new lesson's start on 1,000 training images")
     s.close(keep=True)
     os.remove(s.state_file)  # the next start's dump, not this one's
     s.start_x()
