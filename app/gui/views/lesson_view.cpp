@@ -3,6 +3,8 @@
 // or the landscape's problem), shows its pages one at a time, and follows its goals as the
 // student works: the run's snapshots, the playground's test figures and the landscape's paths go
 // to a GoalTracker once a frame (LessonState::poll), whether the panel is open or not.
+#include <sys/stat.h>
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -61,9 +63,17 @@ const std::vector<CatalogueEntry>& Catalogue(App& app) {
   return all;
 }
 
-// The teacher's own lessons (UserLessonsFolder()), read again when the editor saved one and every
-// few seconds; a file that does not read is listed with its problem instead of its summary.
+// The teacher's own lessons (UserLessonsFolder()), looked at again when the editor saved one and
+// every few seconds: a file is read again only when its size or time changed (a folder of large
+// lessons is not parsed on the UI thread every few seconds). A file that does not read is listed
+// with its problem instead of its summary.
 const std::vector<CatalogueEntry>& OwnLessons(LessonState& ls) {
+  struct Read {
+    off_t size = -1;
+    struct timespec mtime {};
+    CatalogueEntry entry;
+  };
+  static std::map<std::string, Read> known;
   static std::vector<CatalogueEntry> own;
   static double read_at = -1e9;
   const double now = ImGui::GetTime();
@@ -71,15 +81,29 @@ const std::vector<CatalogueEntry>& OwnLessons(LessonState& ls) {
   ls.catalogue_stale = false;
   read_at = now;
   own.clear();
+  std::map<std::string, Read> seen;
   for (const std::string& f : lesson_files(UserLessonsFolder())) {
     if (own.size() >= 200) break;
-    try {
-      const Lesson l = load_lesson(f, AppLessonNames());
-      own.push_back({f, l.id, l.title, l.summary, true});
-    } catch (const std::exception& e) {
-      own.push_back({f, "", f.substr(f.rfind('/') + 1), e.what(), false});
+    struct stat st {};
+    if (::stat(f.c_str(), &st) != 0) continue;  // gone since the listing
+    Read& r = seen[f];
+    const auto was = known.find(f);
+    if (was != known.end() && was->second.size == st.st_size && was->second.mtime.tv_sec == st.st_mtim.tv_sec &&
+        was->second.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+      r = was->second;
+    } else {
+      r.size = st.st_size;
+      r.mtime = st.st_mtim;
+      try {
+        const Lesson l = load_lesson(f, AppLessonNames());
+        r.entry = {f, l.id, l.title, l.summary, true};
+      } catch (const std::exception& e) {
+        r.entry = {f, "", f.substr(f.rfind('/') + 1), e.what(), false};
+      }
     }
+    own.push_back(r.entry);
   }
+  known = std::move(seen);
   return own;
 }
 

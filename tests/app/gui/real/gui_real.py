@@ -1707,6 +1707,12 @@ def scenario_lesson_editor(s):
     s.click("lesson.leave")
     s.wait_for(lambda d: "lesson" not in d and "lesson.start.small-steps" in d.get("rects", {}), 10,
                "the lesson listed among the teacher's own")
+    # The file changed outside the app (another id): the list reads it again within seconds.
+    saved["id"] = "small-steps-edited"
+    with open(path, "w") as f:
+        json.dump(saved, f)
+    s.wait_for(lambda d: "lesson.start.small-steps-edited" in d.get("rects", {}), 10,
+               "the lesson read again after its file changed")
 
 
 SCENARIOS = {
