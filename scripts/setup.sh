@@ -31,6 +31,8 @@ packages=(
   g++ cmake ninja-build pkg-config
   libimgui-dev libglfw3-dev python3-glad libeigen3-dev doctest-dev zlib1g-dev libstb-dev
   nlohmann-json3-dev libcli11-dev
+  # ONNX export: the ONNX protobuf classes, and onnx.checker for the test that checks the files
+  libonnx-dev libprotobuf-dev python3-onnx
   # run: font and Fashion-MNIST
   fonts-dejavu-core dataset-fashion-mnist
   # headless GL for the GUI tests; real X input (xdotool) and screen dumps (xwd) for tests/app/gui/real

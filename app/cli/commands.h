@@ -1,4 +1,4 @@
-// The commands of nnviz-cli, one file each (train.cpp, compare.cpp, inspect.cpp): a command adds
+// The commands of nnviz-cli, one file each (train.cpp, compare.cpp, inspect.cpp, export.cpp): a command adds
 // itself and its options to the program, and runs once the command line is parsed. Its options are
 // defined once, with their checks (cli_options.h); the help is made from them.
 #pragma once
@@ -20,6 +20,7 @@ Command AddPredict(CLI::App& program);
 Command AddShow(CLI::App& program);
 Command AddPresets(CLI::App& program);
 Command AddCompare(CLI::App& program);
+Command AddExport(CLI::App& program);
 
 // What every command that reads data ends its help with: where the data comes from.
 extern const char* const kDataNote;

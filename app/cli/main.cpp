@@ -5,6 +5,7 @@
 //   nnviz-cli show --index I [--set train|val|test]  a digit as ASCII art with its label
 //   nnviz-cli predict --model FILE IMAGE...        classify images (PNG, JPEG, PGM, BMP)
 //   nnviz-cli compare --ready optimizers           a race of runs that differ in one setting
+//   nnviz-cli export --model FILE --onnx OUT       the model as ONNX (Netron, ONNX Runtime)
 //   nnviz-cli presets                             the available presets
 //
 // Each command is a file of its own (commands.h); this is the program around them.
@@ -25,7 +26,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(cli::kDataNote);
   const std::vector<cli::Command> commands = {cli::AddTrain(app), cli::AddEval(app),    cli::AddShow(app),
-                                              cli::AddPredict(app), cli::AddCompare(app), cli::AddPresets(app)};
+                                              cli::AddPredict(app), cli::AddCompare(app), cli::AddExport(app),
+                                              cli::AddPresets(app)};
 
   if (argc < 2) {
     std::fputs(app.help().c_str(), stderr);

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "data/dataset.h"
 #include "io/model_io.h"
+#include "io/onnx_export.h"
 #include "train/presets.h"
 #include "train/trainer.h"
 
@@ -35,7 +36,7 @@ void progress_bar(int epoch, int epochs, double frac, double loss, double rate) 
 }
 
 struct TrainArgs {
-  std::string preset = "mlp100", optimizer, schedule, init, dataset, norm, data, save;
+  std::string preset = "mlp100", optimizer, schedule, init, dataset, norm, data, save, onnx;
   int epochs = 0, batch = 0, threads = 1, eval_every = 1;
   long train_size = 0;
   double lr = 0, momentum = 0, weight_decay = 0, target = -1;
@@ -78,6 +79,8 @@ CLI::App* DefineTrain(CLI::App& app, TrainArgs& a) {
   c->add_flag("--augment", a.augment, "random shifts, rotations, scalings and stroke widths while training");
   cli::AddThreads(*c, a.threads);
   c->add_option("--save", a.save, "save the trained model (safetensors) to FILE")->type_name("FILE");
+  c->add_option("--onnx", a.onnx, "also write the trained model as ONNX to FILE (see nnviz-cli export --help)")
+      ->type_name("FILE");
   c->add_option("--eval-every", a.eval_every, "evaluate on validation and test every N epochs (default 1)")
       ->type_name("N")
       ->check(cli::Whole(1, 100000));
@@ -118,6 +121,7 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
   set_threads(threads);
 
   if (given("--save")) check_destination(a.save);  // before the training, not after it
+  if (given("--onnx")) check_destination(a.onnx);
   const std::string dir = resolve_data_dir(cfg.dataset, a.data);
   double t0 = now();
   Dataset data = Dataset::load(cfg.dataset, dir, cfg.norm);
@@ -205,7 +209,7 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
                 floats_mb, double(u.ru_maxrss) / 1024.0 / floats_mb);
   }
 
-  if (given("--save")) {
+  if (given("--save") || given("--onnx")) {
     ModelFile meta;
     meta.config = cfg;
     meta.norm = data.norm;
@@ -213,7 +217,8 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
     meta.info.set("steps", static_cast<long long>(tr.steps_done()));
     meta.info.set("test_accuracy", test.accuracy);
     meta.info.set("val_accuracy", val.accuracy);
-    save_or_rescue(a.save, [&](const std::string& path) { save_model(path, tr.net(), meta); });
+    if (given("--save")) save_or_rescue(a.save, [&](const std::string& path) { save_model(path, tr.net(), meta); });
+    if (given("--onnx")) save_or_rescue(a.onnx, [&](const std::string& path) { export_onnx(path, tr.net(), meta); });
   }
   return 0;
 }

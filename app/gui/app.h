@@ -233,6 +233,7 @@ struct App {
   std::string model_path, own_path;
   bool restoring = false;  // a reopened run's restore is under way (its restart keeps own_path)
   std::string dialog_path;  // the path in the open Save or Open dialog
+  bool save_onnx = false;   // the Save dialog writes an ONNX model (.onnx) instead of the run
   std::string browse_dir;   // the folder the dialog's browser shows
   // The desktop's own file chooser, where there is one (desktop_chooser.h; none in the headless
   // modes): the dialogs' Choose... runs it, and its answer goes to the dialog that asked for it.
@@ -311,11 +312,15 @@ struct App {
   // mini-batches and written on a thread of its own, so the frame never waits for a mini-batch or
   // the disk. finish_save (from poll) takes the result and says so.
   void save_model(const std::string& path);
+  // The same for an ONNX model of the run's network (io/onnx_export.h): the run is not saved by it.
+  void export_onnx(const std::string& path);
   struct PendingSave {
     std::string path;
     std::future<long> step;  // the step saved; rethrows what the save threw
     bool same_run = true;    // false once another run replaced the one being saved
+    bool onnx = false;       // an ONNX export, not a save of the run
   } pending_save;
+  void write_run(const std::string& path, bool onnx);  // save_model's and export_onnx's work
   void finish_save(bool wait);  // takes a finished save's result; with `wait`, waits for it first
   void load_model(const std::string& path);  // prepare_open, then its result at once
   // Reads a run or model file and checks it against the data, touching nothing; returns what

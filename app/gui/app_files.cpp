@@ -14,6 +14,7 @@
 
 #include "base/fileio.h"
 #include "io/model_io.h"
+#include "io/onnx_export.h"
 #include "io/run_file.h"
 #include "io/svg_plot.h"
 #include "lessons/lesson.h"
@@ -65,7 +66,11 @@ std::string App::save_last_session(std::string* problem) {
   }
 }
 
-void App::save_model(const std::string& path) {
+void App::save_model(const std::string& path) { write_run(path, false); }
+
+void App::export_onnx(const std::string& path) { write_run(path, true); }
+
+void App::write_run(const std::string& path, bool onnx) {
   if (!run) return;
   if (pending_save.step.valid()) {
     say("Still saving to " + pending_save.path + ": save again in a moment", true);
@@ -74,21 +79,24 @@ void App::save_model(const std::string& path) {
   json::Value info = json::Value::object();
   if (!curves.test_acc.empty()) info.set("test_accuracy", double(curves.test_acc.back()));
   if (!curves.val_acc.empty()) info.set("val_accuracy", double(curves.val_acc.back()));
-  // A model file with the curves and the training position in it, written atomically.
+  // A model file with the curves and the training position in it, or the ONNX model of the
+  // network, written atomically.
   std::future<RunRecord> record = run->record_async(info);
   pending_save.path = path;
   pending_save.same_run = true;
-  pending_save.step = std::async(std::launch::async, [record = std::move(record), path]() mutable {
+  pending_save.onnx = onnx;
+  pending_save.step = std::async(std::launch::async, [record = std::move(record), path, onnx]() mutable {
     RunRecord r;
     try {
       r = record.get();
     } catch (const std::future_error&) {
       throw Error("the run ended before it could be recorded");
     }
-    save_run(path, r);
+    if (onnx) nnviz::export_onnx(path, *r.net, r.meta);
+    else save_run(path, r);
     return r.step;
   });
-  say("Saving the run to " + path + " ...");
+  say((onnx ? "Exporting the network as ONNX to " : "Saving the run to ") + path + " ...");
 }
 
 void App::finish_save(bool wait) {
@@ -97,6 +105,12 @@ void App::finish_save(bool wait) {
   if (!wait && p.step.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
   try {
     const long step = p.step.get();
+    if (p.onnx) {
+      // Not a save of the run: its own file and unsaved training stay as they were.
+      say("Exported the network at step " + std::to_string(step) + " as ONNX to " + p.path +
+          " (opens in Netron and ONNX Runtime)");
+      return;
+    }
     remember_file(p.path);
     if (p.same_run) {
       model_path = own_path = p.path;

@@ -82,14 +82,14 @@ ChooserTool FindChooser(const char* choice, const char* path, const char* deskto
 }
 
 std::vector<std::string> ChooserArgs(const ChooserTool& tool, bool saving, const std::string& start,
-                                     const std::string& title) {
+                                     const std::string& title, bool onnx) {
   if (tool.name == "kdialog") {
     // KDE's filter syntax: "patterns|label" entries, one a line. A start that looks like an
     // option is made a plain relative path.
     std::string where = start.empty() ? "." : start;
     if (where[0] == '-') where = "./" + where;
     return {tool.program, "--title", title, saving ? "--getsavefilename" : "--getopenfilename", where,
-            saving ? "*.safetensors|Runs and models (*.safetensors)\n*|All files"
+            saving ? onnx ? "*.onnx|ONNX models (*.onnx)\n*|All files" : "*.safetensors|Runs and models (*.safetensors)\n*|All files"
                    : "*.safetensors *.nnviz-lesson.json|Runs, models and lessons\n*|All files"};
   }
   std::vector<std::string> a = {tool.program, "--file-selection", "--title=" + title};
@@ -97,8 +97,9 @@ std::vector<std::string> ChooserArgs(const ChooserTool& tool, bool saving, const
   // zenity opens in the folder of --filename; a trailing slash names the folder itself.
   if (!start.empty()) a.push_back("--filename=" + (saving || start.back() == '/' ? start : start + "/"));
   // Opening also takes lessons (*.nnviz-lesson.json); a save writes a run.
-  a.push_back(saving ? "--file-filter=Runs and models (*.safetensors) | *.safetensors"
-                     : "--file-filter=Runs, models and lessons | *.safetensors *.nnviz-lesson.json");
+  a.push_back(!saving ? "--file-filter=Runs, models and lessons | *.safetensors *.nnviz-lesson.json"
+              : onnx  ? "--file-filter=ONNX models (*.onnx) | *.onnx"
+                      : "--file-filter=Runs and models (*.safetensors) | *.safetensors");
   a.push_back("--file-filter=All files | *");
   return a;
 }

@@ -23,11 +23,11 @@ struct ChooserTool {
 ChooserTool FindChooser(const char* choice, const char* path, const char* desktop, std::string* note = nullptr);
 
 // The command line (argv[0] the program) asking `tool` for a file to open, starting in the folder
-// `start`, or for a path to save to, suggesting the path `start`. Run files and models only
-// (*.safetensors), with "All files" as the other filter. No overwrite question: the Save dialog
-// asks its own.
+// `start`, or for a path to save to, suggesting the path `start`. Run files and models
+// (*.safetensors; opening also lessons, saving with `onnx` ONNX models, *.onnx), with "All files"
+// as the other filter. No overwrite question: the Save dialog asks its own.
 std::vector<std::string> ChooserArgs(const ChooserTool& tool, bool saving, const std::string& start,
-                                     const std::string& title);
+                                     const std::string& title, bool onnx = false);
 
 // One chooser process at a time. Its answer is its standard output (the path and a newline);
 // exit status 1 or no output is a cancel, anything else a failure (with the last line it wrote

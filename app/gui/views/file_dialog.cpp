@@ -31,7 +31,7 @@ struct Listing {
   std::vector<std::string> folders, files, recent;
   double read_at = -1;
   size_t more = 0;  // entries left out past the cap
-  bool saving = false;
+  std::string save_suffix;  // the files a save lists (".safetensors", ".onnx"); "" when opening
 };
 
 bool is_folder(const std::string& path) {
@@ -41,13 +41,14 @@ bool is_folder(const std::string& path) {
 
 std::string join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
 
-const Listing& list_folder(const std::string& dir, const std::vector<std::string>& recent, bool saving) {
+const Listing& list_folder(const std::string& dir, const std::vector<std::string>& recent,
+                           const std::string& save_suffix) {
   static Listing l;
   const double now = ImGui::GetTime();
-  if (l.dir == dir && l.saving == saving && now - l.read_at < 1.0) return l;
+  if (l.dir == dir && l.save_suffix == save_suffix && now - l.read_at < 1.0) return l;
   l = Listing{};
   l.dir = dir;
-  l.saving = saving;
+  l.save_suffix = save_suffix;
   l.read_at = now;
   for (const auto& r : recent)
     if (::access(r.c_str(), R_OK) == 0) l.recent.push_back(r);
@@ -67,12 +68,47 @@ const Listing& list_folder(const std::string& dir, const std::vector<std::string
     // The entry's type from the folder itself where the file system gives it (no stat a name).
     const bool folder = e->d_type == DT_DIR || ((e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) && is_folder(join(dir, n)));
     if (folder) l.folders.push_back(n);
-    else if (ends_with(n, ".safetensors") || (!saving && is_lesson_file_name(n))) l.files.push_back(n);
+    else if (save_suffix.empty() ? ends_with(n, ".safetensors") || is_lesson_file_name(n) : ends_with(n, save_suffix))
+      l.files.push_back(n);
   }
   ::closedir(d);
   std::sort(l.folders.begin(), l.folders.end());
   std::sort(l.files.begin(), l.files.end());
   return l;
+}
+
+// What a save writes: the run (.safetensors) or the ONNX model of its network (.onnx).
+const char* SaveSuffix(const App& app) { return app.save_onnx ? ".onnx" : ".safetensors"; }
+std::string DefaultName(const App& app) { return app.save_onnx ? "model.onnx" : "run.safetensors"; }
+
+// `path` with the suffix of the chosen format in place of the other's (added when it has neither).
+std::string WithSuffix(const std::string& path, bool onnx) {
+  if (path.empty()) return path;
+  const char* want = onnx ? ".onnx" : ".safetensors";
+  const char* other = onnx ? ".safetensors" : ".onnx";
+  if (ends_with(path, want)) return path;
+  if (ends_with(path, other)) return path.substr(0, path.size() - std::strlen(other)) + want;
+  return path + want;
+}
+
+// The Save dialog's format: the run, or its network as ONNX. Switching changes the file name's
+// suffix along.
+void FormatChoice(App& app, std::string& path) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("Save as");
+  ImGui::SameLine();
+  bool changed = false;
+  if (ImGui::RadioButton("nnviz run", !app.save_onnx)) changed = app.save_onnx, app.save_onnx = false;
+  app.mark("dialog.run");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Weights, architecture, settings, curves and the place in training (.safetensors); reopens here");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("ONNX model", app.save_onnx)) changed = !app.save_onnx, app.save_onnx = true;
+  app.mark("dialog.onnx");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The network as it is now (.onnx), for Netron, ONNX Runtime and other frameworks.\n"
+                      "Input: pixels in [0, 1]; the model normalises them itself. The run itself is not saved.");
+  if (changed) path = WithSuffix(path, app.save_onnx);
 }
 
 // The browser under the path field: where it is, a way up and to the usual folders, the folders
@@ -105,7 +141,7 @@ bool Browser(App& app, std::string& path, bool saving) {
   while (shown.size() > 4 && ImGui::CalcTextSize(shown.c_str()).x > room) shown = "..." + shown.substr(4);
   ImGui::TextUnformatted(shown.c_str());
   if (ImGui::IsItemHovered() && shown != dir) ImGui::SetTooltip("%s", dir.c_str());
-  const Listing& l = list_folder(dir, app.recent_files, saving);
+  const Listing& l = list_folder(dir, app.recent_files, saving ? SaveSuffix(app) : "");
   const size_t rows = l.folders.size() + l.files.size() + (l.more ? 1 : 0) + (l.error.empty() ? 0 : 1);
   ImGui::BeginChild("browser", {0, ImGui::GetTextLineHeightWithSpacing() * float(std::clamp<size_t>(rows, 3, 10)) +
                                        fs * 0.5f},
@@ -127,7 +163,9 @@ bool Browser(App& app, std::string& path, bool saving) {
     }
   }
   if (l.more) ImGui::TextDisabled("... and %zu more entries (type the name)", l.more);
-  if (l.folders.empty() && l.files.empty() && l.error.empty()) ImGui::TextDisabled(saving ? "no folders or model files here" : "no folders, model files or lessons here");
+  if (l.folders.empty() && l.files.empty() && l.error.empty()) ImGui::TextDisabled(!saving ? "no folders, model files or lessons here"
+                                                                                     : app.save_onnx ? "no folders or ONNX models here"
+                                                                                                     : "no folders or model files here");
   ImGui::EndChild();
   if (!into.empty()) go(into);
   // Recently used files (saved and opened), newest first.
@@ -146,9 +184,9 @@ bool Browser(App& app, std::string& path, bool saving) {
 // path in the field.
 void StartChooser(App& app, const char* title, bool saving) {
   const std::string& path = app.dialog_path;
-  const std::string start = !saving ? app.browse_dir : path.empty() ? join(app.browse_dir, "run.safetensors") : path;
+  const std::string start = !saving ? app.browse_dir : path.empty() ? join(app.browse_dir, DefaultName(app)) : path;
   app.chooser_saving = saving;
-  if (!app.chooser.start(ChooserArgs(app.chooser_tool, saving, start, title)))
+  if (!app.chooser.start(ChooserArgs(app.chooser_tool, saving, start, title, saving && app.save_onnx)))
     app.say("Could not start the file chooser: " + app.chooser.error(), true);
   // A text field being edited shows its own copy of the text: it lets go, so the answer shows.
   ImGui::ClearActiveID();
@@ -164,7 +202,7 @@ void Dialog(App& app, const char* title, bool saving) {
     return;
   std::string& path = app.dialog_path;
   if (ImGui::IsWindowAppearing()) {
-    path = app.model_path;
+    path = saving ? WithSuffix(app.model_path, app.save_onnx) : app.model_path;
     ImGui::SetKeyboardFocusHere();
   }
   if (ImGui::IsWindowAppearing()) app.browse_dir = path.empty() ? data_home() : parent_folder(path);
@@ -196,25 +234,34 @@ void Dialog(App& app, const char* title, bool saving) {
   }
   if (enter && is_folder(path)) {  // a folder typed in: the browser goes there
     app.browse_dir = path;
-    path = saving ? join(path, app.model_path.empty() ? "run.safetensors"
-                                                      : app.model_path.substr(app.model_path.rfind('/') + 1))
+    path = saving ? join(path, app.model_path.empty() ? DefaultName(app)
+                                                      : WithSuffix(app.model_path.substr(app.model_path.rfind('/') + 1),
+                                                                   app.save_onnx))
                   : path;
     enter = false;
   }
+  if (saving) FormatChoice(app, path);
   const bool double_clicked = Browser(app, path, saving);
   enter = enter || double_clicked;
-  // Saving over any file but this run's own says so first, and the button says Replace.
-  const bool replaces = saving && path != app.own_path && ::access(path.c_str(), F_OK) == 0;
+  // Saving over any file but this run's own (exporting over any file) says so first, and the
+  // button says Replace.
+  const bool replaces =
+      saving && (app.save_onnx || path != app.own_path) && ::access(path.c_str(), F_OK) == 0;
   if (replaces) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored({0.95f, 0.8f, 0.4f, 1}, "%s already exists and is not this run's file: saving replaces it.",
+    ImGui::TextColored({0.95f, 0.8f, 0.4f, 1},
+                       app.save_onnx ? "%s already exists: exporting replaces it."
+                                     : "%s already exists and is not this run's file: saving replaces it.",
                        path.substr(path.rfind('/') + 1).c_str());
     ImGui::PopTextWrapPos();
   }
   if (choosing) ImGui::TextDisabled("Waiting for the file chosen in %s's window...", app.chooser_tool.name.c_str());
   // Enter confirms a plain save or an open; replacing another file takes the button itself.
-  if (ImGui::Button(saving ? (replaces ? "Replace" : "Save") : "Open") || (enter && !replaces)) {
-    if (saving) app.save_model(path);
+  const bool confirmed = ImGui::Button(!saving ? "Open" : replaces ? "Replace" : app.save_onnx ? "Export" : "Save");
+  app.mark("dialog.confirm");
+  if (confirmed || (enter && !replaces)) {
+    if (saving && app.save_onnx) app.export_onnx(path);
+    else if (saving) app.save_model(path);
     else {
       // The file is read and checked first: a bad one is an error at once, and the question about
       // unsaved training is asked only of a file that can replace the run.

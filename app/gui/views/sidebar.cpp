@@ -311,7 +311,8 @@ void ControlsSection(App& app) {
   if (ImGui::Button("Save run...", {hw, 0})) app.open_save_dialog = true;
   app.mark("files.save");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Ctrl+S: weights, architecture, settings, curves and the place in training; also while training");
+    ImGui::SetTooltip("Ctrl+S: weights, architecture, settings, curves and the place in training; also while training.\n"
+                      "Or the network alone as an ONNX model, for Netron and ONNX Runtime.");
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(!app.data || files_locked);

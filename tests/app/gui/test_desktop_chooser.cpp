@@ -225,5 +225,7 @@ TEST_CASE("the chooser's command lines for opening and saving") {
           "*.safetensors *.nnviz-lesson.json|Runs, models and lessons\n*|All files"});
   CHECK(ChooserArgs(kde, true, "/r.safetensors", "Save run")[5] == "*.safetensors|Runs and models (*.safetensors)\n*|All files");
   CHECK(ChooserArgs(kde, true, "-odd.safetensors", "Save run")[4] == "./-odd.safetensors");
+  CHECK(ChooserArgs(kde, true, "/m.onnx", "Save run", true)[5] == "*.onnx|ONNX models (*.onnx)\n*|All files");
+  CHECK(ChooserArgs(zen, true, "/m.onnx", "Save run", true)[5] == "--file-filter=ONNX models (*.onnx) | *.onnx");
   CHECK(ChooserArgs(kde, true, "/r.safetensors", "Save run")[3] == "--getsavefilename");
 }

@@ -1572,6 +1572,47 @@ def scenario_export_svg(s):
     log(f"{path}: {os.path.getsize(path)} bytes, polylines per panel {lines}")
 
 
+def scenario_export_onnx(s):
+    """A little training, then Ctrl+S, "ONNX model" clicked: the offered name turns .onnx, and the
+    Export button writes a model that onnx.checker takes (Debian's python3-onnx), while the run
+    itself stays unsaved. Ctrl+S again remembers the format; the same name now exists, so Return
+    does not replace it (that takes the Replace button)."""
+    train_a_little(s)
+    d = save_dialog(s)
+    offered = d["dialog_path"]
+    s.click("dialog.onnx")
+    d = s.wait_for(lambda d: d.get("dialog_path", "").endswith(".onnx"), 10, "the offered name turned .onnx")
+    path = d["dialog_path"]
+    if offered and path[: -len(".onnx")] != offered[: -len(".safetensors")]:
+        raise Failed(f"the name changed beyond its suffix: {offered} -> {path}")
+    if os.path.exists(path):
+        os.remove(path)
+    s.click("dialog.confirm")
+    d = s.wait_for(lambda d: "Exported the network at step" in d.get("status", ""), 20, "the export's message")
+    if path not in d["status"] or not os.path.exists(path):
+        raise Failed(f"no ONNX file at {path}; status: {d['status']}")
+    if d.get("own_path"):
+        raise Failed(f"the export was taken for a save of the run (own_path {d['own_path']})")
+    r = subprocess.run([sys.executable, "-c", "import onnx, sys; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); "
+                        "print(len(m.graph.node), [o.name for o in m.graph.output])", path],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise Failed(f"onnx.checker refuses {path}: {r.stderr.strip()[-500:]}")
+    log(f"{path}: {os.path.getsize(path)} bytes; nodes and outputs {r.stdout.strip()}")
+    d = save_dialog(s)
+    if d["dialog_path"] != path:
+        raise Failed(f"the dialog again offers {d['dialog_path']}, not the ONNX name {path}")
+    before = os.path.getmtime(path)
+    s.key("Return")
+    time.sleep(1.0)
+    shot = s.shot("onnx-replace")
+    keep_png(shot)
+    if "Save run" not in s.dump().get("popups", []) or os.path.getmtime(path) != before:
+        raise Failed("Return replaced an existing ONNX file without the Replace button")
+    s.key("Escape")
+    s.wait_for(lambda d: "Save run" not in d.get("popups", []), 10, "the dialog closed by Escape")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -1717,6 +1758,7 @@ def scenario_lesson_editor(s):
 
 SCENARIOS = {
     "export-svg": scenario_export_svg,
+    "export-onnx": scenario_export_onnx,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
