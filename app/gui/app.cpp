@@ -180,6 +180,8 @@ void App::load_data(DatasetKind kind) {
 
 void App::poll() {
   finish_save(false);
+  bool record_error = false;
+  if (const std::string m = recorder.poll(&record_error); !m.empty()) say(m, record_error);
   if (loading.valid() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     try {
       full_data = loading.get();

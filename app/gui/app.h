@@ -22,6 +22,7 @@
 #include "frame_report.h"
 #include "data/preprocess.h"
 #include "desktop_chooser.h"
+#include "render/recorder.h"
 #include "engine/engine.h"
 #include "train/presets.h"
 #include "views/inside.h"
@@ -255,6 +256,11 @@ struct App {
   std::vector<std::string> dropped;
   void open_dropped();
   std::vector<PngRequest> png_requests;
+  // Recording a view as an animated GIF or PNG files (render/recorder.h; the timeline's Record...).
+  Recorder recorder;
+  RecordSettings record_settings;
+  void start_recording();  // into the data folder, named by the time; says where or why not
+  long shown_step() const;  // the step the views show: the timeline's, else the run's
 
   // --- frames. The loop (main.cpp) draws at its pace while anything is live and sleeps in
   // glfwWaitEventsTimeout otherwise; next_frame_due() is the one place that knows what is live.

@@ -313,6 +313,20 @@ void App::export_svg(const std::string& path) {
   }
 }
 
+long App::shown_step() const { return timeline.weights ? timeline.weights->step : snap.step; }
+
+void App::start_recording() {
+  const RecordSettings& r = record_settings;
+  const int at = ViewIndex(r.view.c_str());
+  const std::string label = at >= 0 ? ViewTable()[size_t(at)].label : r.view;
+  const std::string path = data_home() + "/" + r.view + "-" + TimeStamp() + (r.gif ? ".gif" : "-frames");
+  std::string problem = make_folders(data_home());
+  if (problem.empty() && recorder.start(r, path, &problem))
+    say("Recording the " + label + " view every " + std::to_string(r.every) + " mini-batches (Stop in the timeline)");
+  else
+    say("Could not start recording: " + problem, true);
+}
+
 std::vector<std::string> SplitList(const std::string& text, char sep) {
   std::vector<std::string> out;
   size_t a = 0;

@@ -30,6 +30,7 @@ double App::next_frame_due(double now, std::string* why) const {
   };
   waiting(loading.valid(), "loading");
   waiting(pending_save.step.valid(), "saving");  // its message and the file's name come with the next frame
+  waiting(recorder.writing() && !recorder.active(), "recording");  // a stopped recording's message
   live(run && !run->idle(), "run");                           // training, stepping, evaluating
   for (size_t i = 0; i < views.size(); ++i) {  // each view says what it needs (views/view.h)
     const FrameNeed need = views.state_at(i).needs_frames(views.open_at(i));

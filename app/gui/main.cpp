@@ -326,6 +326,7 @@ int main(int argc, char** argv) {
         if (!SavePng(r.path, fb_w, fb_h, sx, sy, r.min, r.max)) app.say("Could not write " + r.path, true);
         else app.say("Saved the plot to " + r.path);
       app.png_requests.clear();
+      app.recorder.capture(fb_w, fb_h, sx, sy, app.shown_step(), app.timeline.weights != nullptr);
 
       const FrameDone done{frame_begin, frame_built, frame_submitted, t_run, fb_w, fb_h, sx, sy, redraw.drawn_share()};
       if (!harness.after_frame(done, status)) break;

@@ -154,6 +154,18 @@ void WriteStateDump(App& app, long frames) {
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
   {
+    json::Value r = json::Value::object();  // the recorder (render/recorder.h)
+    r.set("active", app.recorder.active());
+    r.set("writing", app.recorder.writing());
+    r.set("view", app.recorder.settings().view);
+    r.set("path", app.recorder.path());
+    r.set("frames", app.recorder.frames());
+    r.set("skipped", app.recorder.skipped());
+    r.set("width", app.recorder.width());
+    r.set("height", app.recorder.height());
+    d.set("recording", r);
+  }
+  {
     json::Value c = json::Value::object();
     c.set("tool", app.chooser_tool.name);  // the desktop's file chooser ("" none)
     c.set("running", app.chooser.running());

@@ -3,6 +3,7 @@
 // floats over them: dialogs, the keyboard's light, the shortcuts.
 #include <GLFW/glfw3.h>  // key codes, which ImGui 1.86 indexes its keys by
 #include <imgui.h>
+#include <imgui_internal.h>  // the windows begun this frame (the recorder's view)
 
 #include <algorithm>
 #include <vector>
@@ -23,6 +24,23 @@ void App::Glow() {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ImGui::GetWindowDrawList()->AddRect({a.x - 3, a.y - 3}, {b.x + 3, b.y + 3}, kGlow, 4, 0, 2.5f);
 }
+
+namespace {
+
+// The recorder's view: the window the view's draw began last, the top-level window begun latest
+// this frame (its child windows, tooltips and popups left aside). A collapsed view is not recorded.
+void RecordViewRect(App& app) {
+  const ImGuiContext& g = *GImGui;
+  const ImGuiWindow* last = nullptr;
+  for (const ImGuiWindow* w : g.Windows)
+    if (w->LastFrameActive == g.FrameCount && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip |
+                                                             ImGuiWindowFlags_Popup)) &&
+        (!last || w->BeginOrderWithinContext > last->BeginOrderWithinContext))
+      last = w;
+  if (last && !last->Collapsed) app.recorder.view_at(last->Pos, {last->Pos.x + last->Size.x, last->Pos.y + last->Size.y});
+}
+
+}  // namespace
 
 void DrawPanes(App& app) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -73,6 +91,7 @@ void DrawPanes(App& app) {
       const std::string name = ViewTable()[shown[i]].name;
       // A view the lesson locks has no close button.
       ViewTable()[shown[i]].draw(app, app.view_locked(name) ? nullptr : &app.views.open_at(shown[i]));
+      if (app.recorder.active() && app.recorder.settings().view == name) RecordViewRect(app);
       drawn += (drawn.empty() ? "" : ",") + name;
       if (app.view_locked(name)) fixed += (fixed.empty() ? "" : ",") + name;
       // The ring lies in the gap around the tile, under every window: a dialog or the lesson

@@ -157,6 +157,66 @@ void UpdateInside(App& app) {
   if (t.weights) update_scrubbed_probe(app);
 }
 
+namespace {
+
+// The timeline's Record... popup: which view, as what, how often. Frames are taken when the step
+// the views show moves on, so a recording follows training or the timeline's scrubbing alike.
+void RecordPopup(App& app) {
+  if (!ImGui::BeginPopup("Record a view")) return;
+  RecordSettings& r = app.record_settings;
+  const float fs = ImGui::GetFontSize();
+  ImGui::TextUnformatted("Record a view");
+  ImGui::Separator();
+  // The views on screen, in the sidebar's order.
+  std::vector<const ViewEntry*> shown;
+  for (size_t i = 0; i < app.views.size(); ++i)
+    if (app.views.open_at(i) && !app.view_hidden(ViewTable()[i].name)) shown.push_back(&ViewTable()[i]);
+  const ViewEntry* chosen = nullptr;
+  for (const ViewEntry* v : shown)
+    if (r.view == v->name) chosen = v;
+  if (!chosen && !shown.empty()) chosen = shown.front(), r.view = chosen->name;
+  ImGui::SetNextItemWidth(fs * 10);
+  if (ImGui::BeginCombo("view", chosen ? chosen->label : "(no view open)")) {
+    for (const ViewEntry* v : shown) {
+      if (ImGui::Selectable(v->label, v == chosen)) r.view = v->name;
+      app.mark((std::string("record.view.") + v->name).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  app.mark("record.view");
+  if (ImGui::RadioButton("animated GIF", r.gif)) r.gif = true;
+  app.mark("record.gif");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("PNG files", !r.gif)) r.gif = false;
+  app.mark("record.png");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("frame-00001.png, frame-00002.png, ... in a new folder");
+  ImGui::SetNextItemWidth(fs * 6);
+  if (ImGui::InputInt("mini-batches between frames", &r.every, 1, 10)) r.every = std::clamp(r.every, 1, 1000000);
+  app.mark("record.every");
+  ImGui::SetNextItemWidth(fs * 6);
+  if (ImGui::InputInt("frames at most", &r.max_frames, 10, 100)) r.max_frames = std::clamp(r.max_frames, 1, 10000);
+  app.mark("record.max");
+  if (r.gif) {
+    ImGui::SetNextItemWidth(fs * 6);
+    SliderIntClear("frames a second", &r.fps, 1, 50, "%d");
+  }
+  ImGui::PushTextWrapPos(fs * 24);
+  ImGui::TextDisabled("While it trains, a frame every %d mini-batches; while you step or scrub the timeline, a "
+                      "frame for each moment shown. It goes into %s.", r.every, data_home().c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::BeginDisabled(!chosen);
+  const bool go = ImGui::Button("Start recording");
+  app.mark("record.start");
+  ImGui::EndDisabled();
+  if (go) {
+    app.start_recording();
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
+}  // namespace
+
 float TimelineHeight(const App& app) {
   return app.run ? ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 : 0.f;
 }
@@ -190,16 +250,21 @@ void DrawTimeline(App& app, ImVec2 pos, ImVec2 size) {
   int target = at;
   ImGui::BeginDisabled(n == 0 || at == 0);
   if (ImGui::ArrowButton("##earlier", ImGuiDir_Left)) target = at - 1;
+  app.mark("timeline.earlier");
   ImGui::EndDisabled();
   ImGui::SameLine();
   char label[96];
   if (at >= n) std::snprintf(label, sizeof label, "live: step %ld", app.snap.step);
   else std::snprintf(label, sizeof label, "step %ld", t.snaps[at]->step);
   const float live_w = ImGui::CalcTextSize("Live").x + ImGui::GetStyle().FramePadding.x * 2;
+  char rec_label[48];
+  if (app.recorder.active()) std::snprintf(rec_label, sizeof rec_label, "Stop (%d)###record", app.recorder.frames());
+  else std::snprintf(rec_label, sizeof rec_label, "Record...###record");
+  const float rec_w = ImGui::CalcTextSize(rec_label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
   const float right_w = ImGui::GetFontSize() * 22;
-  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8,
-                                   ImGui::GetContentRegionAvail().x - live_w - right_w - ImGui::GetFrameHeight() -
-                                       ImGui::GetStyle().ItemSpacing.x * 3));
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6,
+                                   ImGui::GetContentRegionAvail().x - live_w - rec_w - right_w - ImGui::GetFrameHeight() -
+                                       ImGui::GetStyle().ItemSpacing.x * 4));
   // A fine slider rounded to the nearest snapshot: with few snapshots a plain one's grab would
   // cover half the bar and its label.
   constexpr int kFine = 64;
@@ -209,10 +274,28 @@ void DrawTimeline(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::SameLine();
   ImGui::BeginDisabled(at >= n);
   if (ImGui::ArrowButton("##later", ImGuiDir_Right)) target = at + 1;
+  app.mark("timeline.later");
   ImGui::SameLine();
   if (ImGui::Button("Live")) target = n;
+  app.mark("timeline.live");
   ImGui::EndDisabled();
   if (target != at) t.scrub = target >= n ? -1 : t.snaps[std::max(0, target)]->step;
+  ImGui::SameLine();
+  // Record...: a view as a GIF or PNG files; while it records, the button stops it.
+  const bool recording = app.recorder.active();
+  if (recording) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.2f, 0.2f, 1));
+  const bool rec_clicked = ImGui::Button(rec_label);
+  if (recording) ImGui::PopStyleColor();
+  app.mark("timeline.record");
+  if (ImGui::IsItemHovered()) {
+    if (recording) ImGui::SetTooltip("Stop recording and write the file (%d frames so far)", app.recorder.frames());
+    else ImGui::SetTooltip("Record a view as an animated GIF or PNG files, while it trains or while you scrub");
+  }
+  if (rec_clicked) {
+    if (recording) app.recorder.stop();
+    else ImGui::OpenPopup("Record a view");
+  }
+  RecordPopup(app);
   ImGui::SameLine();
   // What the strip shows, shortened with "..." when the window is narrow.
   char note[96];

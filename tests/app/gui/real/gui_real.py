@@ -1613,6 +1613,131 @@ def scenario_export_onnx(s):
     s.wait_for(lambda d: "Save run" not in d.get("popups", []), 10, "the dialog closed by Escape")
 
 
+def gif_frames(path):
+    """The logical screen size and, for each image of a GIF file, its size and its compressed
+    bytes: a walk over the file's blocks as the GIF89a specification lays them out."""
+    with open(path, "rb") as f:
+        b = f.read()
+    if b[:6] not in (b"GIF87a", b"GIF89a"):
+        raise Failed(f"{path} is not a GIF file")
+    width, height, flags = struct.unpack("<HHB", b[6:11])
+    at = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    images = []
+
+    def sub_blocks(at):
+        data = bytearray()
+        while b[at]:
+            data += b[at + 1 : at + 1 + b[at]]
+            at += 1 + b[at]
+        return at + 1, bytes(data)
+
+    while True:
+        kind = b[at]
+        if kind == 0x3B:  # trailer
+            break
+        if kind == 0x21:  # extension: label, then sub-blocks
+            at, _ = sub_blocks(at + 2)
+        elif kind == 0x2C:  # image descriptor, local colour table, LZW code size, data
+            _, _, w, h, flags = struct.unpack("<HHHHB", b[at + 1 : at + 10])
+            at += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+            at, data = sub_blocks(at + 1)
+            images.append((w, h, data))
+        else:
+            raise Failed(f"{path}: unexpected block 0x{kind:02x} at {at}")
+    return (width, height), images
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise Failed(f"{path} is not a PNG file")
+    return struct.unpack(">II", head[16:24])
+
+
+def recording_done(s):
+    d = s.wait_for(lambda d: not d["recording"]["writing"] and "Recorded " in d.get("status", ""), 30,
+                   "the recording written and said")
+    m = re.search(r"Recorded (\d+) frames \((\d+)x(\d+)\) (?:to|as PNG files in) (.+)$", d["status"].strip())
+    if not m:
+        raise Failed(f"the status does not say what was recorded: {d['status']}")
+    return int(m.group(1)), (int(m.group(2)), int(m.group(3))), m.group(4)
+
+
+def scenario_record(s):
+    """The timeline's Record...: the curves view as an animated GIF while it trains (a frame every
+    10 mini-batches; Stop writes it), then the weights view as PNG files while the timeline is
+    stepped back: one frame for each step shown. The files decode with the frame count and size the app reported,
+    and the frames differ (the curves grew)."""
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 0, "training")
+    s.wait_for(lambda d: d.get("step", 0) >= 30, 30, "30 steps")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    s.click("timeline.record")
+    s.wait_for(lambda d: "record.start" in d.get("rects", {}), 10, "the Record popup")
+    s.click("record.gif")
+    s.click("record.start")
+    s.wait_for(lambda d: d["recording"]["active"] and d["recording"]["frames"] >= 1, 10, "the recording's first frame")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running", "training again")
+    s.wait_for(lambda d: d["recording"]["frames"] >= 8, 60, "8 frames recorded")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    d = s.dump()
+    shown = (d["recording"]["width"], d["recording"]["height"])
+    s.click("timeline.record")  # Stop
+    frames, size, path = recording_done(s)
+    screen, images = gif_frames(path)
+    log(f"{path}: {os.path.getsize(path)} bytes, {len(images)} frames of {screen}, skipped {d['recording']['skipped']}")
+    if len(images) != frames or screen != size or size != shown:
+        raise Failed(f"the GIF holds {len(images)} frames of {screen}; the app said {frames} of {size} (recording {shown})")
+    if any((w, h) != size for w, h, _ in images):
+        raise Failed("a frame of the GIF is not the recording's size")
+    if images[0][2] == images[-1][2]:
+        raise Failed("the first and last frames are the same: the recording did not follow the training")
+
+    # The weights view as PNG files while the timeline is stepped back: a frame at once, then one
+    # for each step shown.
+    s.click("views.weights")
+    s.wait_for(lambda d: "weights" in d.get("views", []), 10, "the weights view open")
+    s.click("timeline.record")
+    s.wait_for(lambda d: "record.start" in d.get("rects", {}), 10, "the Record popup")
+    s.click("record.view")
+    s.wait_for(lambda d: "record.view.weights" in d.get("rects", {}), 10, "the list of views")
+    s.click("record.view.weights")
+    s.click("record.png")
+    time.sleep(0.3)
+    keep_png(s.shot("record-popup"))
+    s.click("record.start")
+    s.wait_for(lambda d: d["recording"]["active"] and d["recording"]["frames"] == 1, 10, "the first PNG frame")
+    for k in range(3):
+        # A click is tried again if it has not shown: an idle app can miss a press and release
+        # that fall between two of its frames.
+        for attempt in range(3):
+            s.click("timeline.earlier")
+            try:
+                s.wait_for(lambda d, k=k: d["recording"]["frames"] >= k + 2, 4, f"frame {k + 2}")
+                break
+            except Failed:
+                if attempt == 2:
+                    raise
+        d = s.dump()
+        if d["recording"]["frames"] != k + 2:
+            raise Failed(f"one step back of the timeline gave {d['recording']['frames'] - k - 1} frames, not one")
+    s.click("timeline.record")
+    frames, size, folder = recording_done(s)
+    files = sorted(os.listdir(folder))
+    if files != [f"frame-{i:05d}.png" for i in range(1, 5)] or frames != 4:
+        raise Failed(f"expected frame-00001.png .. frame-00004.png (the app said {frames}); the folder holds {files}")
+    sizes = {png_size(os.path.join(folder, f)) for f in files}
+    if sizes != {size}:
+        raise Failed(f"the PNG frames are {sizes}, not {size}")
+    if len({open(os.path.join(folder, f), "rb").read() for f in files}) != 4:
+        raise Failed("two PNG frames are the same: the weights did not follow the timeline")
+    shutil.copy(os.path.join(folder, files[-1]), os.path.join(s.out, "record-weights-frame-4.png"))
+    shutil.copy(path, os.path.join(s.out, "record-curves.gif"))
+    log(f"{folder}: {files} of {size}")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -1759,6 +1884,7 @@ def scenario_lesson_editor(s):
 SCENARIOS = {
     "export-svg": scenario_export_svg,
     "export-onnx": scenario_export_onnx,
+    "record": scenario_record,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
