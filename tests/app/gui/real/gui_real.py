@@ -1583,6 +1583,9 @@ def scenario_export_onnx(s):
     s.click("dialog.onnx")
     d = s.wait_for(lambda d: d.get("dialog_path", "").endswith(".onnx"), 10, "the offered name turned .onnx")
     path = d["dialog_path"]
+    s.move_inside()
+    time.sleep(0.5)
+    keep_png(s.shot("onnx-chosen"))
     if offered and path[: -len(".onnx")] != offered[: -len(".safetensors")]:
         raise Failed(f"the name changed beyond its suffix: {offered} -> {path}")
     if os.path.exists(path):
@@ -1705,7 +1708,8 @@ def scenario_record(s):
     s.wait_for(lambda d: "record.view.weights" in d.get("rects", {}), 10, "the list of views")
     s.click("record.view.weights")
     s.click("record.png")
-    time.sleep(0.3)
+    s.move_inside()
+    time.sleep(0.5)
     keep_png(s.shot("record-popup"))
     s.click("record.start")
     s.wait_for(lambda d: d["recording"]["active"] and d["recording"]["frames"] == 1, 10, "the first PNG frame")
