@@ -158,21 +158,37 @@ void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy
   take(train, n_test, all.count());
 }
 
-Playground::Playground(const NetSpec& spec, const OptConfig& opt, InitKind init, uint64_t seed, Toy train, Toy test)
-    : net_(spec), opt_(opt), train_(std::move(train)), test_(std::move(test)), rng_(Rng::derive(seed, 1)) {
-  if (net_.input_shape().size() != train_.x.rows())
+Playground::Playground(const NetSpec& spec, const OptConfig& opt, InitKind init, uint64_t seed, Toy train, Toy test,
+                       unsigned features)
+    : net_(spec), opt_(opt), train_(std::move(train)), test_(std::move(test)), rng_(Rng::derive(seed, 1)),
+      features_(features) {
+  if (features_ && (features_ > kAllFeatures || train_.x.rows() != 2))
+    throw Error("[playground] input features are for 2-D points only");
+  const long inputs = features_ ? feature_count(features_) : train_.x.rows();
+  if (net_.input_shape().size() != inputs)
     throw Error("[playground] the network takes " + std::to_string(net_.input_shape().size()) + " inputs, the data has " +
-                std::to_string(train_.x.rows()));
-  if (train_.count() == 0) throw Error("[playground] no training points");
+                std::to_string(inputs));
+  if (train_.count() == 0 && !features_) throw Error("[playground] no training points");  // a 2-D board may start empty
   net_.initialise(init, Rng::derive(seed, 0));
+  reorder();
+}
+
+void Playground::reorder() {
   order_.resize(train_.count());
   std::iota(order_.begin(), order_.end(), 0);
   rng_.shuffle(order_);
+  cursor_ = 0;
+}
+
+Mat Playground::inputs(const Mat& raw) const {
+  const Mat scaled = raw / Scalar(train_.x_scale);
+  return features_ ? playground_features(scaled, features_) : scaled;
 }
 
 double Playground::step(int batch) {
+  if (train_.count() == 0) return 0;  // the board was cleared: nothing to learn until a point comes
   const int n = batch <= 0 ? train_.count() : std::min(batch, train_.count());
-  Mat& x = net_.input(n);
+  Mat raw(train_.x.rows(), n);
   Mat y(train_.y.rows(), n);
   std::vector<uint8_t> labels(n);
   for (int j = 0; j < n; ++j) {
@@ -181,10 +197,11 @@ double Playground::step(int batch) {
       cursor_ = 0;
     }
     const int i = order_[cursor_++];
-    x.col(j) = train_.x.col(i) / Scalar(train_.x_scale);
+    raw.col(j) = train_.x.col(i);
     if (train_.y.size()) y.col(j) = train_.y.col(i);
     if (!train_.labels.empty()) labels[j] = train_.labels[i];
   }
+  net_.input(n) = inputs(raw);
   net_.forward(true);
   const double loss = net_.is_classifier() ? net_.loss(labels.data()) : net_.loss(y);
   net_.backward(false);
@@ -194,7 +211,7 @@ double Playground::step(int batch) {
 }
 
 Mat Playground::predict(const Mat& x) {
-  const Mat& out = net_.forward(x / Scalar(train_.x_scale), false);
+  const Mat& out = net_.forward(inputs(x), false);
   if (!net_.is_classifier()) return out;
   Mat p;
   softmax(out, p);
@@ -202,7 +219,7 @@ Mat Playground::predict(const Mat& x) {
 }
 
 std::vector<Mat> Playground::activations(const Mat& x) {
-  net_.forward(x / Scalar(train_.x_scale), false);
+  net_.forward(inputs(x), false);
   std::vector<Mat> a;
   for (size_t i = 1; i <= net_.num_layers(); ++i) a.push_back(net_.act(i));
   return a;
@@ -216,7 +233,7 @@ double Playground::mean_squared_error(const Toy& t) {
 
 double Playground::loss(const Toy& t) {
   if (t.count() == 0) return 0;
-  net_.forward(t.x / Scalar(train_.x_scale), false);
+  net_.forward(inputs(t.x), false);
   return net_.is_classifier() ? net_.loss(t.labels.data()) : net_.loss(t.y);
 }
 
@@ -227,6 +244,90 @@ double Playground::accuracy(const Toy& t) {
   int right = 0;
   for (int i = 0; i < t.count(); ++i) right += pred[i] == t.labels[i];
   return double(right) / t.count();
+}
+
+void Playground::add_point(double x1, double x2, int label, bool test) {
+  Toy& t = test ? test_ : train_;
+  if (t.x.rows() != 2 || (label != 0 && label != 1)) throw Error("[playground] points are added to the 2-D board only");
+  t.x.conservativeResize(2, t.count() + 1);
+  t.x(0, t.count() - 1) = Scalar(x1);
+  t.x(1, t.count() - 1) = Scalar(x2);
+  t.labels.push_back(uint8_t(label));
+  if (!test) order_.insert(order_.begin() + long(cursor_), t.count() - 1);  // met in the next batches
+}
+
+void Playground::move_point(bool test, int i, double x1, double x2) {
+  Toy& t = test ? test_ : train_;
+  if (i < 0 || i >= t.count()) return;
+  t.x(0, i) = Scalar(x1);
+  t.x(1, i) = Scalar(x2);
+}
+
+void Playground::erase_point(bool test, int i) {
+  Toy& t = test ? test_ : train_;
+  if (i < 0 || i >= t.count()) return;
+  const int last = t.count() - 1;
+  t.x.col(i) = t.x.col(last);
+  t.x.conservativeResize(t.x.rows(), last);
+  if (!t.labels.empty()) t.labels[size_t(i)] = t.labels.back(), t.labels.pop_back();
+  if (t.y.size()) {
+    t.y.col(i) = t.y.col(last);
+    t.y.conservativeResize(t.y.rows(), last);
+  }
+  if (!test) reorder();
+}
+
+void Playground::clear_points() {
+  for (Toy* t : {&train_, &test_}) {
+    t->x.resize(t->x.rows(), 0);
+    t->y.resize(t->y.rows(), 0);
+    t->labels.clear();
+  }
+  reorder();
+}
+
+int Playground::nearest_point(double x1, double x2, double radius, bool* test) const {
+  int best = -1;
+  double best_d = radius * radius;
+  for (const Toy* t : {&train_, &test_}) {
+    if (t->x.rows() != 2) continue;
+    for (int i = 0; i < t->count(); ++i) {
+      const double dx = t->x(0, i) - x1, dy = t->x(1, i) - x2, d = dx * dx + dy * dy;
+      if (d <= best_d) best_d = d, best = i, *test = t == &test_;
+    }
+  }
+  return best;
+}
+
+int feature_count(unsigned features) {
+  int n = 0;
+  for (int f = 0; f < 7; ++f) n += (features >> f) & 1;
+  return n;
+}
+
+Mat playground_features(const Mat& x, unsigned features) {
+  Mat out(feature_count(features), x.cols());
+  int row = 0;
+  for (int f = 0; f < 7; ++f) {
+    if (!((features >> f) & 1)) continue;
+    for (Eigen::Index j = 0; j < x.cols(); ++j) {
+      const Scalar a = x(0, j), b = x(1, j);
+      out(row, j) = f == 0 ? a : f == 1 ? b : f == 2 ? a * a : f == 3 ? b * b : f == 4 ? a * b : f == 5 ? std::sin(a) : std::sin(b);
+    }
+    ++row;
+  }
+  return out;
+}
+
+std::string points_csv(const Toy& a, const Toy& b) {
+  std::string out = "x,y,label\n";
+  char line[96];
+  for (const Toy* t : {&a, &b})
+    for (int i = 0; i < t->count(); ++i) {
+      std::snprintf(line, sizeof line, "%.9g,%.9g,%d\n", double(t->x(0, i)), double(t->x(1, i)), int(t->labels[size_t(i)]));
+      out += line;
+    }
+  return out;
 }
 
 NetSpec playground_net(int inputs, int outputs, const std::string& hidden, const std::string& activation, bool bias,
@@ -271,8 +372,9 @@ Playground make_playground(const PlaygroundSetup& s) {
 Playground make_playground(const PlaygroundSetup& s, const Toy& all) {
   Toy train, test;
   split_toy(all, s.test_share, s.seed + 1, train, test);
-  return Playground(playground_net(2, 2, s.hidden, s.activation, s.bias, "softmax_cross_entropy"),
-                    playground_optimizer(s.lr), InitKind::XavierUniform, s.seed, train, test);
+  if (feature_count(s.features) == 0 || s.features > kAllFeatures) throw Error("choose at least one input");
+  return Playground(playground_net(feature_count(s.features), 2, s.hidden, s.activation, s.bias, "softmax_cross_entropy"),
+                    playground_optimizer(s.lr), InitKind::XavierUniform, s.seed, train, test, s.features);
 }
 
 }  // namespace nnviz

@@ -36,6 +36,18 @@ Toy load_points_csv(const std::string& path, long* rows_read = nullptr);
 // Shuffles and splits off test_share of the points.
 void split_toy(const Toy& all, double test_share, uint64_t seed, Toy& train, Toy& test);
 
+// The inputs a 2-D playground's network can be given, computed from a point's coordinates (after
+// x_scale), as TensorFlow Playground offers them: a set of them is a bit mask, bit i for
+// kPlaygroundFeatures[i]. The plain coordinates are kPlainFeatures.
+inline constexpr const char* kPlaygroundFeatures[7] = {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"};
+constexpr unsigned kPlainFeatures = 3;
+constexpr unsigned kAllFeatures = 127;
+int feature_count(unsigned features);
+// (2 x N) scaled points -> (feature_count x N) inputs, in the table's order.
+Mat playground_features(const Mat& x, unsigned features);
+// All the points as "x,y,label" rows under a header, as load_points_csv reads them.
+std::string points_csv(const Toy& a, const Toy& b);
+
 // What a playground offers: its made-up 2-D point sets (make_classification) and the activations
 // of its hidden layers, in the order the app lists them.
 inline constexpr const char* kPlaygroundPoints[4] = {"circles", "xor", "gaussians", "spiral"};
@@ -60,6 +72,7 @@ struct PlaygroundSetup {
   double lr = 0.01, noise = 0, test_share = 0.25;
   int count = 400;
   uint64_t seed = 1;
+  unsigned features = kPlainFeatures;  // 2-D: the network's inputs (at least one)
 };
 // Throws Error for an expression that does not parse or hidden sizes out of range.
 Playground make_playground(const PlaygroundSetup& s);
@@ -71,7 +84,10 @@ constexpr int kPlaygroundBatch = 32;
 class Playground {
  public:
   // spec.loss "mse" for regression (one output), "softmax_cross_entropy" for classes.
-  Playground(const NetSpec& spec, const OptConfig& opt, InitKind init, uint64_t seed, Toy train, Toy test);
+  // `features` (2-D points only): the network's inputs computed from each point; 0 gives the
+  // network the points' coordinates as they are (any number of them).
+  Playground(const NetSpec& spec, const OptConfig& opt, InitKind init, uint64_t seed, Toy train, Toy test,
+             unsigned features = 0);
 
   double step(int batch);                   // one mini-batch (batch <= 0: all points); its loss
   double mean_squared_error(const Toy& t);  // mean of (prediction - target)^2
@@ -80,6 +96,16 @@ class Playground {
   Mat predict(const Mat& x);                // raw inputs (d x N) -> outputs, or class probabilities
   // Every layer's output for inputs x (as predict, but all of them): hidden-unit thumbnails.
   std::vector<Mat> activations(const Mat& x);
+
+  // The 2-D board's edits, while training goes on: a point added (to the training points, or the
+  // test points), moved, erased (erasing can leave no training point: training then waits), and
+  // the point nearest (x1, x2) within `radius` (-1 when none; *test says which set it is in).
+  void add_point(double x1, double x2, int label, bool test = false);
+  void move_point(bool test, int i, double x1, double x2);
+  void erase_point(bool test, int i);
+  void clear_points();
+  int nearest_point(double x1, double x2, double radius, bool* test) const;
+  unsigned features() const { return features_; }
 
   Network& net() { return net_; }
   const Toy& train() const { return train_; }
@@ -95,6 +121,10 @@ class Playground {
   std::vector<int> order_;
   size_t cursor_ = 0;
   long steps_ = 0;
+  unsigned features_ = 0;
+
+  Mat inputs(const Mat& raw) const;  // scaled, then the features when there are some
+  void reorder();                    // a new visiting order after the training points changed
 };
 
 }  // namespace nnviz

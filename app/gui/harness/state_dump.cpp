@@ -221,6 +221,21 @@ void WriteStateDump(App& app, long frames) {
     p.set("running", ps.running);
     p.set("steps", static_cast<long long>(ps.pg ? ps.pg->steps() : 0));
     p.set("points", ps.pg ? ps.pg->train().count() + ps.pg->test().count() : 0);
+    if (ps.pg && ps.pg->train().x.rows() == 2) {  // the 2-D board
+      int red = 0;
+      for (const Toy* t : {&ps.pg->train(), &ps.pg->test()})
+        for (uint8_t l : t->labels) red += l == 1;
+      p.set("train", ps.pg->train().count());
+      p.set("red", red);
+      p.set("features", static_cast<long long>(ps.pg->features()));
+      p.set("inputs", static_cast<long long>(ps.pg->net().input_shape().size()));
+      p.set("drawn", ps.drawn);
+      p.set("board_r", ps.board_r);
+      json::Value lp = json::Value::array();
+      lp.push(double(ps.last_point[0]));
+      lp.push(double(ps.last_point[1]));
+      p.set("last_point", lp);
+    }
     p.set("loading", ps.csv_loading.valid());  // a points file being read off the frame thread
     p.set("notice", ps.notice);
     p.set("error", ps.error);

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "app.h"
+#include "base/fileio.h"
 #include "labs/playground.h"
 #include "nn/layer_types.h"
 #include "nn/loss.h"
@@ -22,10 +23,20 @@ namespace nnviz::gui {
 
 namespace {
 
+// Every point of a 2-D playground, training and test, in one set.
+Toy AllPoints(const Playground& pg) {
+  Toy all = pg.train();
+  const Toy& test = pg.test();
+  all.x.conservativeResize(2, all.count() + test.count());
+  for (int i = 0; i < test.count(); ++i) all.x.col(pg.train().count() + i) = test.x.col(i);
+  all.labels.insert(all.labels.end(), test.labels.begin(), test.labels.end());
+  return all;
+}
+
 // Restarts the playground; a CSV file's points come from a load started here on another thread,
 // and Restart runs again with them (`loaded`) when it is done.
 void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> loaded = std::nullopt) {
-  if (ps.mode == 1 && !ps.csv.empty() && !loaded) {
+  if (ps.mode == 1 && !ps.csv.empty() && !loaded && !ps.drawn) {
     ps.pg.reset();
     ps.error.clear();
     ps.notice.clear();
@@ -52,7 +63,11 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
     setup.test_share = ps.test_share;
     setup.count = ps.points;
     setup.seed = ps.seed;
-    if (ps.mode == 0) {
+    setup.features = ps.features;
+    if (ps.mode == 1 && ps.drawn && ps.pg && ps.pg->train().x.rows() == 2 && !loaded) {
+      // The drawn board kept: its points, re-split, for the new network.
+      ps.pg = std::make_unique<Playground>(make_playground(setup, AllPoints(*ps.pg)));
+    } else if (ps.mode == 0) {
       ps.pg = std::make_unique<Playground>(make_playground(setup));
       ps.target = std::make_unique<Expr>(Expr::parse(ps.expr));
     } else if (loaded) {
@@ -114,11 +129,56 @@ void Regression(PlaygroundState& ps, ImVec2 size, FrameReport& report) {
   report.region("playground", DrawPlot("regression", ps.plot, size, s, {}, ax));
 }
 
-void Classification(PlaygroundState& ps, ImVec2 size, FrameReport& report) {
+// The 2-D board's mouse: a click adds a red point (class 1), a right-click or Shift+click a blue
+// one (class 0), a drag moves a point, Ctrl+click erases one; training goes on throughout.
+void BoardInput(PlaygroundState& ps, ImVec2 p0, float side, double r) {
   Playground& pg = *ps.pg;
-  // The decision surface: the probability of class 1 over a grid covering the points.
+  const ImGuiIO& io = ImGui::GetIO();
+  auto to_plane = [&](ImVec2 m) {
+    const float mx = std::clamp(m.x, p0.x, p0.x + side), my = std::clamp(m.y, p0.y, p0.y + side);
+    return std::pair<double, double>{(mx - p0.x) / side * 2 * r - r, r - (my - p0.y) / side * 2 * r};
+  };
+  const auto [x1, x2] = to_plane(io.MousePos);
+  if (ImGui::IsItemHovered()) {
+    bool test = false;
+    const int near = pg.nearest_point(x1, x2, 7.0 / side * 2 * r, &test);  // within 7 pixels
+    const bool left = ImGui::IsMouseClicked(ImGuiMouseButton_Left), right = ImGui::IsMouseClicked(ImGuiMouseButton_Right);
+    if (left && io.KeyCtrl) {
+      if (near >= 0) pg.erase_point(test, near), ps.drawn = true;
+    } else if (left && near >= 0 && !io.KeyShift) {
+      ps.dragging = near, ps.dragging_test = test;
+    } else if (left || right) {
+      pg.add_point(x1, x2, left && !io.KeyShift ? 1 : 0);
+      ps.drawn = true;
+      ps.last_point[0] = float(x1), ps.last_point[1] = float(x2);
+    }
+    if (near >= 0 && ps.dragging < 0) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  }
+  if (ps.dragging >= 0) {
+    if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      pg.move_point(ps.dragging_test, ps.dragging, x1, x2);
+      ps.drawn = true;
+      ps.last_point[0] = float(x1), ps.last_point[1] = float(x2);
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    } else {
+      ps.dragging = -1;
+    }
+  }
+}
+
+void Classification(App& app, PlaygroundState& ps, ImVec2 size) {
+  FrameReport& report = app.report;
+  Playground& pg = *ps.pg;
+  // The decision surface: the probability of class 1 over a grid covering the points (the same
+  // grid while a point is dragged, so that the board does not slide under the mouse).
   const int g = 64;
-  const double r = std::max(1.2, pg.train().x.cwiseAbs().maxCoeff() * 1.1);
+  if (ps.dragging < 0) {
+    double m = 0;
+    for (const Toy* t : {&pg.train(), &pg.test()})
+      if (t->count() > 0) m = std::max(m, double(t->x.cwiseAbs().maxCoeff()));
+    ps.board_r = std::max(1.2, m * 1.1);
+  }
+  const double r = ps.board_r;
   Mat grid(2, g * g);
   for (int yi = 0; yi < g; ++yi)
     for (int xi = 0; xi < g; ++xi) {
@@ -133,9 +193,13 @@ void Classification(PlaygroundState& ps, ImVec2 size, FrameReport& report) {
   ps.surface.update(surf.data(), g, g, Colormap::Diverging);
   const float side = std::min(size.x, size.y);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::Image(ps.surface.texture(), {side, side});
-  report.region("playground", {p0, {p0.x + side, p0.y + side}});
+  // A button the size of the board takes its clicks (an image would let them move the window).
+  ImGui::InvisibleButton("##board", {side, side}, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  app.mark("playground.board");
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddImage(ps.surface.texture(), p0, {p0.x + side, p0.y + side});
+  report.region("playground", {p0, {p0.x + side, p0.y + side}});
+  BoardInput(ps, p0, side, r);
   auto to_screen = [&](double x, double y) {
     return ImVec2{float(p0.x + (x + r) / (2 * r) * side), float(p0.y + (r - y) / (2 * r) * side)};
   };
@@ -205,14 +269,51 @@ void DrawPlayground(App& app, bool* open) {
     const auto& kinds = kPlaygroundPoints;
     SameLineIfFits(LabelledWidth(fs * 6, "data"));
     ImGui::SetNextItemWidth(fs * 6);
-    if (ImGui::Combo("data", &ps.dataset, kinds, 4)) ps.csv.clear(), restart = true;
+    if (ImGui::Combo("data", &ps.dataset, kinds, 4)) ps.csv.clear(), ps.drawn = false, restart = true;
     SameLineIfFits(LabelledWidth(fs * 9, "or CSV file"));
     ImGui::SetNextItemWidth(fs * 9);
-    if (ImGui::InputText("or CSV file", &ps.csv, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
+    if (ImGui::InputText("or CSV file", &ps.csv, ImGuiInputTextFlags_EnterReturnsTrue)) ps.drawn = false, restart = true;
     app.mark("playground.csv");
     SameLineIfFits(LabelledWidth(fs * 5, "test share"));
     ImGui::SetNextItemWidth(fs * 5);
     if (SliderFloatClear("test share", &ps.test_share, 0.1f, 0.5f, "%.2f")) restart = true;
+    // The network's inputs, computed from each point (TensorFlow Playground's features).
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("inputs");
+    for (int f = 0; f < 7; ++f) {
+      SameLineIfFits(CheckboxWidth(kPlaygroundFeatures[f]));
+      bool on = (ps.features >> f) & 1;
+      if (ImGui::Checkbox(kPlaygroundFeatures[f], &on) && (on || feature_count(ps.features) > 1)) {
+        ps.features ^= 1u << f;
+        restart = true;
+      }
+      app.mark((std::string("playground.feature.") + kPlaygroundFeatures[f]).c_str());
+    }
+    SameLineIfFits(ButtonWidth("Clear points"));
+    if (ImGui::Button("Clear points") && ps.pg && ps.pg->train().x.rows() == 2) {
+      ps.pg->clear_points();
+      ps.drawn = true;
+      ps.losses.clear(), ps.test_losses.clear(), ps.xs.clear();
+    }
+    app.mark("playground.clear");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("An empty board to draw on: click for a red point, right-click for a blue one");
+    SameLineIfFits(ButtonWidth("Save points"));
+    if (ImGui::Button("Save points") && ps.pg && ps.pg->train().x.rows() == 2) {
+      const std::string path = data_home() + "/points-" + TimeStamp() + ".csv";
+      try {
+        write_file_atomic(path, points_csv(ps.pg->train(), ps.pg->test()), "playground");
+        app.say("Saved the " + std::to_string(ps.pg->train().count() + ps.pg->test().count()) + " points to " + path +
+                " (type it into \"or CSV file\" to load them)");
+      } catch (const std::exception& e) {
+        app.say(std::string("Could not save the points: ") + e.what(), true);
+      }
+    }
+    app.mark("playground.save");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every point as x,y,label rows, into %s", data_home().c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    TextAtSpaces("Draw on the board: click adds a red point, right-click (or Shift+click) a blue one; drag moves a "
+                 "point, Ctrl+click erases it. Training goes on as you draw.");
+    ImGui::PopStyleColor();
   }
   ImGui::SetNextItemWidth(fs * 5);
   if (ImGui::InputText("hidden", &ps.hidden, ImGuiInputTextFlags_EnterReturnsTrue)) restart = true;
@@ -231,7 +332,7 @@ void DrawPlayground(App& app, bool* open) {
     ImGui::SetTooltip("Without biases every ReLU unit bends at x = 0: the net can only draw two lines through the origin.");
   SameLineIfFits(LabelledWidth(fs * 5, "noise"));
   ImGui::SetNextItemWidth(fs * 5);
-  if (SliderFloatClear("noise", &ps.noise, 0.f, 1.f, "%.2f")) restart = true;
+  if (SliderFloatClear("noise", &ps.noise, 0.f, 1.f, "%.2f")) ps.drawn = false, restart = true;
   const float lr_w = std::max(fs * 5, ImGui::CalcTextSize("0.0000").x + ImGui::GetStyle().FramePadding.x * 2 + 2);
   SameLineIfFits(LabelledWidth(lr_w, "lr"));
   ImGui::SetNextItemWidth(lr_w);
@@ -277,9 +378,11 @@ void DrawPlayground(App& app, bool* open) {
   if (ps.running || ps.steps_to_do > 0) {
     for (int k = 0; k < 25; ++k) pg.step(kPlaygroundBatch);  // 25 mini-batches a frame: about 1,500 a second
     ps.steps_to_do = std::max(0, ps.steps_to_do - 25);
-    ps.xs.push_back(float(pg.steps()));
-    ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : pg.loss(pg.train())));
-    ps.test_losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.test()) : pg.loss(pg.test())));
+    if (pg.train().count() > 0) {  // a cleared board has nothing to learn or measure
+      ps.xs.push_back(float(pg.steps()));
+      ps.losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.train()) : pg.loss(pg.train())));
+      ps.test_losses.push_back(float(ps.mode == 0 ? pg.mean_squared_error(pg.test()) : pg.loss(pg.test())));
+    }
   }
   // Wrapped at spaces where the view is narrow (never between a number's digits).
   if (ps.mode == 0)
@@ -295,7 +398,7 @@ void DrawPlayground(App& app, bool* open) {
   const float side = std::min(avail.x * 0.62f, main_h);  // room beside it for the unit thumbnails
   const ImVec2 main_size = ps.mode == 0 ? ImVec2{avail.x, main_h} : ImVec2{side, side};
   if (ps.mode == 0) Regression(ps, main_size, app.report);
-  else Classification(ps, main_size, app.report);
+  else Classification(app, ps, main_size);
   std::vector<PlotSeries> curves;
   curves.push_back({ps.mode == 0 ? "train MSE" : "train loss", ps.xs.data(), ps.losses.data(), int(ps.xs.size()),
                     IM_COL32(250, 160, 60, 255), 1.8f, false, nullptr});

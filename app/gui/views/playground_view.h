@@ -29,6 +29,13 @@ struct PlaygroundState : ViewState {
   bool bias = true, running = true, show_units = false;
   float noise = 0.f, lr = 0.01f, test_share = 0.25f;
   int points = 400, steps_to_do = 0;
+  unsigned features = kPlainFeatures;  // 2-D: the network's inputs (labs/playground.h)
+  // The 2-D board: true once its points were drawn on (or cleared): a restart for another network
+  // keeps them, new data replaces them. `dragging` is the point the mouse moves (-1 none).
+  bool drawn = false, dragging_test = false;
+  int dragging = -1;
+  float last_point[2] = {0, 0};  // the point last added or moved (the state dump)
+  double board_r = 1.2;           // the board shows [-r, r] in both coordinates
   uint64_t seed = 1;
   std::unique_ptr<Playground> pg;
   std::unique_ptr<Expr> target;

@@ -1,6 +1,7 @@
 // The small playgrounds: a 1-D fit with MSE, 2-D classes, expressions and point files.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "labs/playground.h"
@@ -102,6 +103,93 @@ TEST_CASE("classification playground: the documented net learns the spiral above
   }
   for (const char* kind : {"circles", "xor", "gaussians"}) CHECK_NOTHROW(make_classification(kind, 100, 0.2, 1));
   CHECK_THROWS_AS(make_classification("moons", 100, 0.2, 1), Error);
+}
+
+TEST_CASE("playground features: each input computed from the point as named") {
+  Mat x(2, 2);
+  x << 0.5f, -2.f, 1.5f, 0.25f;  // points (0.5, 1.5) and (-2, 0.25)
+  const Mat f = playground_features(x, kAllFeatures);
+  REQUIRE(f.rows() == 7);
+  for (int j = 0; j < 2; ++j) {
+    const double a = x(0, j), b = x(1, j);
+    const double want[7] = {a, b, a * a, b * b, a * b, std::sin(a), std::sin(b)};
+    for (int k = 0; k < 7; ++k) CHECK(f(k, j) == doctest::Approx(want[k]).epsilon(1e-6));
+  }
+  const Mat some = playground_features(x, (1u << 2) | (1u << 6));  // x1^2 and sin x2, in the table's order
+  REQUIRE(some.rows() == 2);
+  CHECK(some(0, 1) == doctest::Approx(4.0));
+  CHECK(some(1, 0) == doctest::Approx(std::sin(1.5)));
+  CHECK(feature_count(kPlainFeatures) == 2);
+}
+
+TEST_CASE("playground features: without a hidden layer, circles need the squares") {
+  // A linear classifier cannot draw a circle from x1 and x2, and can from x1^2 and x2^2.
+  PlaygroundSetup s;
+  s.mode = 1;
+  s.points = "circles";
+  s.hidden = "";
+  s.noise = 0.05;
+  s.lr = 0.05;
+  double plain = 0, squares = 0;
+  for (unsigned features : {kPlainFeatures, (1u << 2) | (1u << 3)}) {
+    s.features = features;
+    Playground p = make_playground(s);
+    CHECK(p.net().input_shape().size() == feature_count(features));
+    for (int i = 0; i < 3000; ++i) p.step(kPlaygroundBatch);
+    (features == kPlainFeatures ? plain : squares) = p.accuracy(p.test());
+  }
+  MESSAGE("circles, no hidden layer: test accuracy " << plain * 100 << "% from x1, x2; " << squares * 100
+                                                     << "% from x1^2, x2^2");
+  CHECK(plain < 0.75);
+  CHECK(squares > 0.95);
+  s.features = 0;
+  CHECK_THROWS_AS(make_playground(s), Error);
+}
+
+TEST_CASE("playground board: points added, moved and erased while it trains, saved and read back") {
+  PlaygroundSetup s;
+  s.mode = 1;
+  s.points = "gaussians";
+  s.count = 40;
+  Playground p = make_playground(s);
+  p.clear_points();
+  CHECK(p.train().count() == 0);
+  CHECK(p.step(kPlaygroundBatch) == 0);  // nothing to learn: no step taken, no crash
+  // Two groups drawn: red on the left, blue on the right.
+  for (int k = 0; k < 6; ++k) {
+    p.add_point(-1.0 + 0.05 * k, 0.1 * k, 1);
+    p.add_point(1.0 - 0.05 * k, -0.1 * k, 0);
+  }
+  p.add_point(0, 2, 1, true);  // a test point
+  CHECK(p.train().count() == 12);
+  CHECK(p.test().count() == 1);
+  for (int i = 0; i < 300; ++i) p.step(4);
+  CHECK(p.accuracy(p.train()) == 1.0);
+  bool in_test = true;
+  const int i = p.nearest_point(-0.98, 0.02, 0.1, &in_test);
+  REQUIRE(i >= 0);
+  CHECK(!in_test);
+  CHECK(p.train().x(0, i) == doctest::Approx(-1.0));
+  p.move_point(false, i, 0.5, 0.5);
+  CHECK(p.train().x(1, i) == doctest::Approx(0.5));
+  CHECK(p.nearest_point(-0.98, 0.02, 0.01, &in_test) == -1);
+  p.erase_point(false, i);
+  CHECK(p.train().count() == 11);
+  for (int k = 0; k < 50; ++k) p.step(kPlaygroundBatch);  // the visiting order follows the erase
+  // Saved and read back: the same points, labels and count.
+  TempDir dir;
+  const std::string path = dir.file("points.csv");
+  write_bytes(path, [&] {
+    const std::string text = points_csv(p.train(), p.test());
+    return std::vector<uint8_t>(text.begin(), text.end());
+  }());
+  const Toy back = load_points_csv(path);
+  REQUIRE(back.count() == 12);
+  int red = 0;
+  for (uint8_t l : back.labels) red += l;
+  CHECK(red == 6);  // 5 red drawn in training (one erased) and the red test point
+  CHECK(back.x(0, 11) == doctest::Approx(0.0));
+  CHECK(back.x(1, 11) == doctest::Approx(2.0));
 }
 
 TEST_CASE("classification playground: points from CSV, with clear errors for bad rows") {

@@ -1742,6 +1742,92 @@ def scenario_record(s):
     log(f"{folder}: {files} of {size}")
 
 
+def scenario_playground_draw(s):
+    """The 2-D playground as a drawing board: Clear points, then red points clicked on the left and
+    blue ones right-clicked on the right; training goes on and separates them. A point dragged
+    moves, a Ctrl+click erases one, x1^2 ticked gives the network a third input and keeps the
+    drawing, and Save points writes the points as CSV that the playground reads back."""
+    s.click("views.playground")
+    s.click("playground.2d")
+    s.wait_for(lambda d: d.get("playground", {}).get("mode") == 1 and "train" in d["playground"], 10, "the 2-D board")
+    s.click("playground.clear")
+    s.wait_for(lambda d: d["playground"]["train"] == 0 and d["playground"]["points"] == 0, 10, "an empty board")
+    keep_png(s.shot("cleared"))
+
+    def at(fx, fy):  # the board where it is now (the lines above it can wrap anew)
+        b = s.rect("playground.board")
+        return s.origin[0] + b[0] + fx * (b[2] - b[0]), s.origin[1] + b[1] + fy * (b[3] - b[1])
+
+    def click_at(fx, fy, button="1", mods=()):
+        s.move(*at(fx, fy))
+        time.sleep(0.15)
+        for m in mods:
+            s.x(["keydown", m])
+        s.x(["mousedown", button])
+        time.sleep(0.08)
+        s.x(["mouseup", button])
+        for m in reversed(mods):
+            s.x(["keyup", m])
+        time.sleep(0.1)
+
+    for k in range(5):
+        click_at(0.2 + 0.02 * k, 0.3 + 0.1 * k)
+        s.wait_for(lambda d, k=k: d["playground"]["points"] >= k + 1, 5, f"red point {k + 1}")
+    for k in range(5):
+        click_at(0.8 - 0.02 * k, 0.3 + 0.1 * k, button="3")
+        s.wait_for(lambda d, k=k: d["playground"]["points"] >= k + 6, 5, f"blue point {k + 1}")
+    d = s.dump()["playground"]
+    if d["points"] != 10 or d["red"] != 5 or d["train"] != 10:
+        raise Failed(f"expected 10 training points, 5 red; the board has {d}")
+    s.wait_for(lambda d: "accuracy train 100.0%" in d.get("status", "") or d["playground"]["steps"] > 500, 20,
+               "training on the drawn points")
+    # A drag: the last blue point (where the dump says it is on the board) to the top middle.
+    d = s.dump()["playground"]
+    r = d["board_r"]
+    px, py = d["last_point"]
+    start = ((px + r) / (2 * r), (r - py) / (2 * r))
+    s.move(*at(*start))
+    time.sleep(0.15)
+    s.x(["mousedown", "1"])
+    time.sleep(0.4)  # the press seen by a frame before the pointer moves on
+    for k in range(1, 6):
+        s.move(*at(start[0] + (0.5 - start[0]) * k / 5, start[1] + (0.1 - start[1]) * k / 5))
+        time.sleep(0.1)
+    time.sleep(0.15)
+    s.x(["mouseup", "1"])
+    d = s.wait_for(lambda d: d["playground"]["last_point"][1] > 0.5 * r, 5, "the dragged point at the top")["playground"]
+    if d["points"] != 10:
+        raise Failed(f"the drag added or lost a point: {d}")
+    moved = d["last_point"]
+    log(f"the blue point went from {(px, py)} to {moved}")
+    # Ctrl+click on the moved point erases it.
+    r = d["board_r"]
+    click_at((moved[0] + r) / (2 * r), (r - moved[1]) / (2 * r), mods=("ctrl",))
+    d = s.wait_for(lambda d: d["playground"]["points"] == 9, 5, "a point erased by Ctrl+click")["playground"]
+    if d["red"] != 5:
+        raise Failed(f"Ctrl+click erased a red point, or added one: {d}")
+    # Another input: the network changes, the drawing stays.
+    s.click("playground.feature.x1^2")
+    d = s.wait_for(lambda d: d["playground"]["inputs"] == 3, 10, "three inputs")["playground"]
+    if d["points"] != 9 or not d["drawn"]:
+        raise Failed(f"the drawing was lost when an input was added: {d}")
+    s.move_inside()
+    time.sleep(0.3)
+    keep_png(s.shot("board"))
+    s.click("playground.save")
+    d = s.wait_for(lambda d: "Saved the 9 points to" in d.get("status", ""), 10, "the points saved")
+    path = re.search(r"Saved the 9 points to (\S+\.csv)", d["status"]).group(1)
+    with open(path) as f:
+        rows = f.read().splitlines()
+    if rows[0] != "x,y,label" or len(rows) != 10 or sum(r.endswith(",1") for r in rows[1:]) != 5:
+        raise Failed(f"{path} does not hold the 9 points with 5 red: {rows}")
+    # Read back through the playground's CSV field: the same 9 points.
+    s.type_into("playground.csv", path, enter=False)
+    press_until(s, "Return", lambda d: d.get("playground", {}).get("csv_reads", 0) >= 1 and
+                d["playground"].get("points") == 9 and not d["playground"].get("loading"), "the saved points read back")
+    log(f"{path}: {len(rows) - 1} points")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -1889,6 +1975,7 @@ SCENARIOS = {
     "export-svg": scenario_export_svg,
     "export-onnx": scenario_export_onnx,
     "record": scenario_record,
+    "playground-draw": scenario_playground_draw,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
