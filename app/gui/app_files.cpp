@@ -319,7 +319,11 @@ void App::start_recording() {
   const RecordSettings& r = record_settings;
   const int at = ViewIndex(r.view.c_str());
   const std::string label = at >= 0 ? ViewTable()[size_t(at)].label : r.view;
-  const std::string path = data_home() + "/" + r.view + "-" + TimeStamp() + (r.gif ? ".gif" : "-frames");
+  // Named by the view and the time; a second recording within the same second gets "-2", ...
+  const std::string stem = data_home() + "/" + r.view + "-" + TimeStamp();
+  std::string path = stem + (r.gif ? ".gif" : "-frames");
+  for (int k = 2; ::access(path.c_str(), F_OK) == 0 && k < 1000; ++k)
+    path = stem + "-" + std::to_string(k) + (r.gif ? ".gif" : "-frames");
   std::string problem = make_folders(data_home());
   if (problem.empty() && recorder.start(r, path, &problem))
     say("Recording the " + label + " view every " + std::to_string(r.every) + " mini-batches (Stop in the timeline)");

@@ -19,7 +19,7 @@ import onnx
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from read_model_numpy import read_idx, windows  # noqa: E402
+from read_model_numpy import ELEMENTWISE, read_idx, windows  # noqa: E402
 
 IMAGES = 1000
 TOLERANCE = 1e-4
@@ -89,12 +89,8 @@ def run_graph(model, pixels):
             if len(ins) > 2 and ins[2] is not None and ins[2].any():
                 raise SystemExit("Dropout in training mode")
             y = x
-        elif op == "Sigmoid":
-            y = 1 / (1 + np.exp(-x))
-        elif op == "Tanh":
-            y = np.tanh(x)
-        elif op == "Relu":
-            y = np.maximum(x, 0)
+        elif op.lower() in ELEMENTWISE:  # Sigmoid, Tanh, Relu
+            y = ELEMENTWISE[op.lower()](x)
         elif op == "LeakyRelu":
             y = np.where(x >= 0, x, a.get("alpha", 0.01) * x)
         elif op == "Softmax":

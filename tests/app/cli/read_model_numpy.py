@@ -31,6 +31,14 @@ def windows(x, k, stride, dilation=1):
     return v[:, :, ::stride, ::stride, ::dilation, ::dilation]
 
 
+# The activations without settings, by their names in the architecture.
+ELEMENTWISE = {
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "tanh": np.tanh,
+    "relu": lambda x: np.maximum(x, 0),
+}
+
+
 def forward(tensors, arch, x):
     """x: (N, 784) normalised images -> (N, classes) outputs, following the architecture.
     Image-shaped activations are (N, C, H, W), flat ones (N, features); nnviz stores a sample
@@ -62,12 +70,8 @@ def forward(tensors, arch, x):
             shape = (1, -1) if x.ndim == 2 else (1, -1, 1, 1)
             mean, var = t("running_mean").reshape(shape), t("running_var").reshape(shape)
             x = (x - mean) / np.sqrt(var + 1e-5) * t("weight").reshape(shape) + t("bias").reshape(shape)
-        elif kind == "sigmoid":
-            x = 1 / (1 + np.exp(-x))
-        elif kind == "tanh":
-            x = np.tanh(x)
-        elif kind == "relu":
-            x = np.maximum(x, 0)
+        elif kind in ELEMENTWISE:
+            x = ELEMENTWISE[kind](x)
         elif kind == "leaky_relu":
             x = np.where(x > 0, x, layer["alpha"] * x)
         else:

@@ -244,13 +244,17 @@ class Session:
         cx, cy = (r[0] + r[2]) / 2, (r[1] + r[3]) / 2
         if not (0 <= cx < self.size[0] and 0 <= cy < self.size[1]):
             raise Failed(f"the control '{rect_name}' lies outside the window ({r}): a user cannot click it")
-        self.move(self.origin[0] + (r[0] + r[2]) / 2, self.origin[1] + (r[1] + r[3]) / 2)
+        self.click_at(self.origin[0] + cx, self.origin[1] + cy, mods=mods)
+
+    def click_at(self, x, y, button="1", mods=()):
+        """A click of `button` (1 left, 3 right) at screen point (x, y), with modifier keys held."""
+        self.move(x, y)
         time.sleep(0.15)
         for m in mods:
             self.x(["keydown", m])
-        self.x(["mousedown", "1"])
+        self.x(["mousedown", button])
         time.sleep(0.05)
-        self.x(["mouseup", "1"])
+        self.x(["mouseup", button])
         for m in reversed(mods):
             self.x(["keyup", m])
         time.sleep(0.15)
@@ -1729,6 +1733,8 @@ def scenario_record(s):
             raise Failed(f"one step back of the timeline gave {d['recording']['frames'] - k - 1} frames, not one")
     s.click("timeline.record")
     frames, size, folder = recording_done(s)
+    if folder == path or not os.path.exists(path):
+        raise Failed(f"the second recording replaced the first ({path})")
     files = sorted(os.listdir(folder))
     if files != [f"frame-{i:05d}.png" for i in range(1, 5)] or frames != 4:
         raise Failed(f"expected frame-00001.png .. frame-00004.png (the app said {frames}); the folder holds {files}")
@@ -1759,16 +1765,7 @@ def scenario_playground_draw(s):
         return s.origin[0] + b[0] + fx * (b[2] - b[0]), s.origin[1] + b[1] + fy * (b[3] - b[1])
 
     def click_at(fx, fy, button="1", mods=()):
-        s.move(*at(fx, fy))
-        time.sleep(0.15)
-        for m in mods:
-            s.x(["keydown", m])
-        s.x(["mousedown", button])
-        time.sleep(0.08)
-        s.x(["mouseup", button])
-        for m in reversed(mods):
-            s.x(["keyup", m])
-        time.sleep(0.1)
+        s.click_at(*at(fx, fy), button=button, mods=mods)
 
     for k in range(5):
         click_at(0.2 + 0.02 * k, 0.3 + 0.1 * k)
