@@ -395,6 +395,9 @@ std::string data_home();   // $XDG_DATA_HOME/nnviz or ~/.local/share/nnviz, crea
 // The file a kept session goes to in `folder` (data_home()): generation 1 is the newest, up to
 // App::kLastSessions.
 std::string last_session_path(int generation, const std::string& folder);
+// A path in the data folder that nothing has yet: NAME-<date>-<time>SUFFIX, with -2, -3 ... before
+// the suffix when that is taken.
+std::string fresh_path(const std::string& name, const std::string& suffix);
 std::string fresh_model_path();  // a name for a new run's file that no file has yet
 
 // One sample's values (column `col` of m) as a heatmap: tiles per channel for image shapes, a grid

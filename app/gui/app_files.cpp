@@ -22,13 +22,14 @@
 
 namespace nnviz::gui {
 
-std::string fresh_model_path() {
-  // run-<date>-<time>.safetensors, with -2, -3 ... when a file of that name exists already.
-  const std::string base = data_home() + "/run-" + TimeStamp();
-  std::string path = base + ".safetensors";
-  for (int k = 2; ::access(path.c_str(), F_OK) == 0 && k < 1000; ++k) path = base + "-" + std::to_string(k) + ".safetensors";
+std::string fresh_path(const std::string& name, const std::string& suffix) {
+  const std::string base = data_home() + "/" + name + "-" + TimeStamp();
+  std::string path = base + suffix;
+  for (int k = 2; ::access(path.c_str(), F_OK) == 0 && k < 1000; ++k) path = base + "-" + std::to_string(k) + suffix;
   return path;
 }
+
+std::string fresh_model_path() { return fresh_path("run", ".safetensors"); }
 
 void App::forget_own_file() {
   pending_save.same_run = false;  // a save still in flight is of the run before
@@ -320,10 +321,7 @@ void App::start_recording() {
   const int at = ViewIndex(r.view.c_str());
   const std::string label = at >= 0 ? ViewTable()[size_t(at)].label : r.view;
   // Named by the view and the time; a second recording within the same second gets "-2", ...
-  const std::string stem = data_home() + "/" + r.view + "-" + TimeStamp();
-  std::string path = stem + (r.gif ? ".gif" : "-frames");
-  for (int k = 2; ::access(path.c_str(), F_OK) == 0 && k < 1000; ++k)
-    path = stem + "-" + std::to_string(k) + (r.gif ? ".gif" : "-frames");
+  const std::string path = fresh_path(r.view, r.gif ? ".gif" : "-frames");
   std::string problem = make_folders(data_home());
   if (problem.empty() && recorder.start(r, path, &problem))
     say("Recording the " + label + " view every " + std::to_string(r.every) + " mini-batches (Stop in the timeline)");

@@ -57,16 +57,16 @@ void DrawCurves(App& app, bool* open) {
     cs.loss_plot.follow = cs.acc_plot.follow = true;
   }
   SameLineIfFits(ButtonWidth("Export CSV"));
-  if (ImGui::Button("Export CSV")) app.export_csv(data_home() + "/curves-" + TimeStamp() + ".csv");
+  if (ImGui::Button("Export CSV")) app.export_csv(fresh_path("curves", ".csv"));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every point of the curves, into %s", data_home().c_str());
   SameLineIfFits(ButtonWidth("Export SVG"));
   const bool svg = ImGui::Button("Export SVG");
   app.mark("curves.export_svg");
-  if (svg) app.export_svg(data_home() + "/curves-" + TimeStamp() + ".svg");
+  if (svg) app.export_svg(fresh_path("curves", ".svg"));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Both plots as a vector picture (sharp on slides), into %s", data_home().c_str());
   SameLineIfFits(ButtonWidth("Export PNG"));
   if (ImGui::Button("Export PNG")) {
-    app.png_requests.push_back({data_home() + "/curves-" + TimeStamp() + ".png", ImGui::GetWindowPos(),
+    app.png_requests.push_back({fresh_path("curves", ".png"), ImGui::GetWindowPos(),
                                 {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
                                  ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}});
   }

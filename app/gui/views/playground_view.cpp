@@ -299,7 +299,7 @@ void DrawPlayground(App& app, bool* open) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("An empty board to draw on: click for a red point, right-click for a blue one");
     SameLineIfFits(ButtonWidth("Save points"));
     if (ImGui::Button("Save points") && ps.pg && ps.pg->train().x.rows() == 2) {
-      const std::string path = data_home() + "/points-" + TimeStamp() + ".csv";
+      const std::string path = fresh_path("points", ".csv");
       try {
         write_file_atomic(path, points_csv(ps.pg->train(), ps.pg->test()), "playground");
         app.say("Saved the " + std::to_string(ps.pg->train().count() + ps.pg->test().count()) + " points to " + path +
