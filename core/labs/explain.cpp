@@ -1,8 +1,11 @@
 #include "labs/explain.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+
+#include "base/error.h"
 
 namespace nnviz {
 
@@ -103,6 +106,68 @@ UpdateExplanation explain_update(const StepTrace& t, size_t param, size_t index)
       break;
     }
   }
+  return e;
+}
+
+
+ConvExplanation explain_conv(const ConvGeom& g, const Mat& W, const Mat* b, const Mat& in, int sample, int o, int y,
+                             int x) {
+  if (o < 0 || o >= g.o || y < 0 || y >= g.oh || x < 0 || x >= g.ow)
+    throw Error("[explain] no output value (" + std::to_string(o) + ", " + std::to_string(y) + ", " + std::to_string(x) +
+                ") in a " + std::to_string(g.o) + "x" + std::to_string(g.oh) + "x" + std::to_string(g.ow) + " output");
+  if (sample < 0 || sample >= in.cols() || in.rows() != int64_t(g.c) * g.h * g.w || W.rows() != g.taps() || W.cols() != g.o)
+    throw Error("[explain] the input or weights do not fit the convolution");
+  ConvExplanation e;
+  e.g = g;
+  e.o = o, e.y = y, e.x = x;
+  e.top = y * g.stride - g.pad;
+  e.left = x * g.stride - g.pad;
+  const int taps = g.taps();
+  e.patch.resize(size_t(taps));
+  e.kernel.resize(size_t(taps));
+  e.products.resize(size_t(taps));
+  e.padded.resize(size_t(taps));
+  for (int c = 0; c < g.c; ++c)
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        const int t = (c * g.kh + i) * g.kw + j;
+        const int r = e.top + i * g.dil, q = e.left + j * g.dil;
+        const bool pad = r < 0 || r >= g.h || q < 0 || q >= g.w;
+        e.padded[size_t(t)] = pad;
+        e.patch[size_t(t)] = pad ? 0.0 : double(in((int64_t(c) * g.h + r) * g.w + q, sample));
+        e.kernel[size_t(t)] = double(W(t, o));
+        e.products[size_t(t)] = e.patch[size_t(t)] * e.kernel[size_t(t)];
+        e.sum += e.products[size_t(t)];
+      }
+  e.bias = b ? double((*b)(o, 0)) : 0.0;
+  e.value = e.sum + e.bias;
+  return e;
+}
+
+PoolExplanation explain_maxpool(Shape in, int k, int stride, const Mat& input, int sample, int c, int y, int x) {
+  const int oh = (in.h - k) / stride + 1, ow = (in.w - k) / stride + 1;
+  if (k < 1 || stride < 1 || c < 0 || c >= in.c || y < 0 || y >= oh || x < 0 || x >= ow || sample < 0 ||
+      sample >= input.cols() || input.rows() != in.size())
+    throw Error("[explain] no such pooled value");
+  PoolExplanation e;
+  e.c = c, e.y = y, e.x = x, e.k = k;
+  e.top = y * stride, e.left = x * stride;
+  for (int i = 0; i < k; ++i)
+    for (int j = 0; j < k; ++j) {
+      const double v = double(input((int64_t(c) * in.h + e.top + i) * in.w + e.left + j, sample));
+      if (e.window.empty() || v > e.value) e.value = v, e.winner = i * k + j;
+      e.window.push_back(v);
+    }
+  return e;
+}
+
+SoftmaxExplanation explain_softmax(const Mat& logits, int sample) {
+  if (sample < 0 || sample >= logits.cols() || logits.rows() == 0) throw Error("[explain] no such sample");
+  SoftmaxExplanation e;
+  for (int k = 0; k < logits.rows(); ++k) e.logits.push_back(double(logits(k, sample)));
+  e.max = *std::max_element(e.logits.begin(), e.logits.end());
+  for (double l : e.logits) e.exps.push_back(std::exp(l - e.max)), e.sum += e.exps.back();
+  for (double v : e.exps) e.probs.push_back(v / e.sum);
   return e;
 }
 
