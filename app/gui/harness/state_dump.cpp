@@ -153,6 +153,14 @@ void WriteStateDump(App& app, long frames) {
   }
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
+  if (const ActivationsState& as = app.views.state<ActivationsState>(); as.pick_open) {
+    json::Value e = json::Value::object();  // the clicked value's computation (activations view)
+    e.set("layer", as.pick_layer);
+    e.set("unit", as.pick_unit);
+    e.set("value", as.pick_value);
+    e.set("layer_value", as.pick_layer_value);
+    d.set("explain", e);
+  }
   {
     json::Value r = json::Value::object();  // the recorder (render/recorder.h)
     r.set("active", app.recorder.active());

@@ -1825,6 +1825,40 @@ def scenario_playground_draw(s):
     log(f"{path}: {len(rows) - 1} points")
 
 
+def scenario_conv_click(s):
+    """cnn8 trained a little, paused; in the activations view a click on a value of the
+    convolution's maps opens its computation (window, filter, products, sum, bias) and the value
+    written out equals the layer's own; a click on the max pool's maps shows which input won."""
+    s.close(keep=False)
+    s.extra_args = ["--preset", "cnn8", "--open", "activations"]
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: d.get("data_loaded") and "activations" in d.get("views", []), 30, "cnn8 with the activations view")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    time.sleep(1.5)  # the probe and the weights catch up with the paused run
+    for layer, name in ((1, "convolution"), (3, "max pool")):
+        # Scrolled to with the wheel over the view when it lies below the fold.
+        for _ in range(30):
+            r = s.rect(f"activations.map.{layer}")
+            if r[3] <= s.size[1] - 90:
+                break
+            s.move(s.origin[0] + r[0] + 20, s.origin[1] + s.size[1] * 0.5)
+            s.x(["click", "5"])
+            time.sleep(0.2)
+        # A point a third of the way into the first tile row: inside some channel's map.
+        s.click_at(s.origin[0] + r[0] + (r[2] - r[0]) * 0.05, s.origin[1] + r[1] + (r[3] - r[1]) * 0.05)
+        d = s.wait_for(lambda d, layer=layer: d.get("explain", {}).get("layer") == layer - 1, 10, f"the {name}'s computation")
+        e = d["explain"]
+        log(f"{name}: layer {e['layer']} value {e['unit']}: recomputed {e['value']:.6g}, the layer's {e['layer_value']:.6g}")
+        if abs(e["value"] - e["layer_value"]) > 1e-4 * (1 + abs(e["layer_value"])):
+            raise Failed(f"the {name}'s value written out ({e['value']}) is not the layer's ({e['layer_value']})")
+        keep_png(s.shot(f"explain-{layer}"))
+        s.click("explain.close")
+        s.wait_for(lambda d: "explain" not in d, 10, "the computation's window closed")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -1973,6 +2007,7 @@ SCENARIOS = {
     "export-onnx": scenario_export_onnx,
     "record": scenario_record,
     "playground-draw": scenario_playground_draw,
+    "conv-click": scenario_conv_click,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
