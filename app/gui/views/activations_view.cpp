@@ -145,8 +145,11 @@ void DrawValueExplanation(App& app, ActivationsState& as, const ProbeView& p) {
   ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.04f, vp->WorkPos.y + vp->WorkSize.y * 0.12f},
                           ImGuiCond_FirstUseEver);
   char title[128];
-  std::snprintf(title, sizeof title, "Layer %d %s: %s %d at (%d, %d)###explain", li, spec.type.c_str(),
-                spec.type == "conv2d" ? "filter" : "channel", c, y, x);
+  if (spec.type == "conv2d" || spec.type == "maxpool2d")
+    std::snprintf(title, sizeof title, "Layer %d %s: %s %d at (%d, %d)###explain", li, spec.type.c_str(),
+                  spec.type == "conv2d" ? "filter" : "channel", c, y, x);
+  else
+    std::snprintf(title, sizeof title, "The softmax of the outputs: class %d###explain", as.pick_unit);
   if (!ImGui::Begin(title, &as.pick_open)) {
     ImGui::End();
     return;
@@ -156,7 +159,63 @@ void DrawValueExplanation(App& app, ActivationsState& as, const ProbeView& p) {
   const Mat& input = p.acts[size_t(li)];
   const double layer_value = double(p.acts[size_t(li) + 1](as.pick_unit, 0));
   const ImU32 gold = IM_COL32(200, 150, 40, 110);
+  // The sweep moves the position on by itself: along the row, then down, then from the top.
+  const bool sweeps = spec.type == "conv2d" || spec.type == "maxpool2d";
+  if (sweeps) {
+    ImGui::Checkbox("sweep across the output", &as.sweep);
+    app.mark("explain.sweep");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 8);
+    SliderFloatClear("positions a second", &as.sweep_rate, 0.5f, 30.f, "%.1f", ImGuiSliderFlags_Logarithmic);
+    const double now = ImGui::GetTime();
+    if (as.sweep) {
+      if (now >= as.sweep_at) {
+        if (as.sweep_at > 0) as.pick_unit = c * per + (y * out.w + x + 1) % per;
+        as.sweep_at = now + 1.0 / as.sweep_rate;
+      }
+      app.redraw_by(as.sweep_at);
+    } else {
+      as.sweep_at = 0;
+    }
+  }
   try {
+    if (li + 1 == int(layers.size()) && p.probs.size() > 0 && !sweeps) {
+      // The output of a classifier: its logits through the softmax.
+      const SoftmaxExplanation e = explain_softmax(p.acts.back(), 0);
+      ImGui::TextWrapped("The softmax turns the %zu logits into probabilities: p_k = exp(l_k - m) / sum_j exp(l_j - m), "
+                         "with m = %.4g, the largest logit (subtracting it changes nothing but keeps exp from "
+                         "overflowing).", e.logits.size(), e.max);
+      if (ImGui::BeginTable("softmax", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("class");
+        ImGui::TableSetupColumn("logit l_k");
+        ImGui::TableSetupColumn("exp(l_k - m)");
+        ImGui::TableSetupColumn("p_k");
+        ImGui::TableHeadersRow();
+        for (size_t k = 0; k < e.logits.size(); ++k) {
+          ImGui::TableNextRow();
+          if (int(k) == as.pick_unit) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, gold);
+          ImGui::TableSetColumnIndex(0);
+          ImGui::TextUnformatted(k < app.data->class_names().size() ? app.data->class_names()[k].c_str() : "?");
+          ImGui::TableSetColumnIndex(1);
+          ImGui::Text("%.4f", e.logits[k]);
+          ImGui::TableSetColumnIndex(2);
+          ImGui::Text("%.5g", e.exps[k]);
+          ImGui::TableSetColumnIndex(3);
+          ImGui::Text("%.4f", e.probs[k]);
+        }
+        ImGui::EndTable();
+      }
+      ImGui::Text("sum of the exponentials = %.6g", e.sum);
+      const size_t k = size_t(std::clamp(as.pick_unit, 0, int(e.probs.size()) - 1));
+      ImGui::Text("p_%zu = %.5g / %.6g = %.5f   (the network's: %.5f)", k, e.exps[k], e.sum, e.probs[k],
+                  double(p.probs(Eigen::Index(k))));
+      as.pick_value = e.probs[k];
+      as.pick_layer_value = double(p.probs(Eigen::Index(k)));
+      if (ImGui::Button("Close")) as.pick_open = false;
+      app.mark("explain.close");
+      ImGui::End();
+      return;
+    }
     if (spec.type == "maxpool2d") {
       const int stride = spec.stride > 0 ? spec.stride : spec.pool;
       const PoolExplanation e = explain_maxpool(in, spec.pool, stride, input, 0, c, y, x);
@@ -337,16 +396,18 @@ void DrawActivations(App& app, bool* open) {
         if (param >= 0 && channel < w->values[size_t(param)].cols())
           ImGui::SetTooltip("%s %d: %.5g\nclick: %sselect its weights (%s, %s %d)", os.h > 1 ? "value" : "unit", unit,
                             double(a(unit, 0)),
-                            layers[i - 1].type == "conv2d"      ? "see how it is computed, and "
-                            : layers[i - 1].type == "maxpool2d" ? "see which input won, and "
-                                                                : "",
+                            layers[i - 1].type == "conv2d"                     ? "see how it is computed, and "
+                            : layers[i - 1].type == "maxpool2d"                ? "see which input won, and "
+                            : i + 1 == p->acts.size() && p->probs.size() > 0 ? "see its softmax, and "
+                                                                               : "",
                             w->names[size_t(param)].c_str(), os.h > 1 ? "filter" : "unit", channel);
         else
           ImGui::SetTooltip(layers[i - 1].type == "maxpool2d" ? "value %d: %.5g\nclick: see which input won" : "unit %d: %.5g",
                             unit, double(a(unit, 0)));
         // A convolution's or max pool's value: how it was computed, in a window of its own.
         const std::string& type = layers[i - 1].type;
-        if (clicked && (type == "conv2d" || type == "maxpool2d")) {
+        const bool output = i + 1 == p->acts.size() && p->probs.size() > 0;  // a classifier's logits
+        if (clicked && (type == "conv2d" || type == "maxpool2d" || output)) {
           as.pick_layer = int(i) - 1, as.pick_unit = unit, as.pick_open = true;
         }
         if (clicked && param >= 0 && channel < w->values[size_t(param)].cols()) {

@@ -26,6 +26,10 @@ struct ActivationsState : ViewState {
   bool pick_open = false;
   // What the window showed last (the state dump): the value recomputed, and the layer's own.
   double pick_value = 0, pick_layer_value = 0;
+  // The sweep: the clicked position walks across the output, `sweep_rate` positions a second.
+  bool sweep = false;
+  float sweep_rate = 4;
+  double sweep_at = 0;
 
   void new_run() override {
     step = -1;

@@ -1828,7 +1828,9 @@ def scenario_playground_draw(s):
 def scenario_conv_click(s):
     """cnn8 trained a little, paused; in the activations view a click on a value of the
     convolution's maps opens its computation (window, filter, products, sum, bias) and the value
-    written out equals the layer's own; a click on the max pool's maps shows which input won."""
+    written out equals the layer's own; a click on the max pool's maps shows which input won, one
+    on the output its softmax (the probability written out equals the network's). The sweep walks
+    the convolution's position across the output by itself."""
     s.close(keep=False)
     s.extra_args = ["--preset", "cnn8", "--open", "activations"]
     s.start_x()
@@ -1838,7 +1840,7 @@ def scenario_conv_click(s):
     press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training")
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
     time.sleep(1.5)  # the probe and the weights catch up with the paused run
-    for layer, name in ((1, "convolution"), (3, "max pool")):
+    for layer, name in ((1, "convolution"), (3, "max pool"), (7, "softmax")):
         # Scrolled to with the wheel over the view when it lies below the fold.
         for _ in range(30):
             r = s.rect(f"activations.map.{layer}")
@@ -1855,6 +1857,14 @@ def scenario_conv_click(s):
         if abs(e["value"] - e["layer_value"]) > 1e-4 * (1 + abs(e["layer_value"])):
             raise Failed(f"the {name}'s value written out ({e['value']}) is not the layer's ({e['layer_value']})")
         keep_png(s.shot(f"explain-{layer}"))
+        if layer == 1:  # the sweep: the position moves on with no input
+            s.click("explain.sweep")
+            first = e["unit"]
+            d = s.wait_for(lambda d: d.get("explain", {}).get("unit", first) >= first + 3, 10, "the sweep moving on")
+            s.click("explain.sweep")
+            e = d["explain"]
+            if abs(e["value"] - e["layer_value"]) > 1e-4 * (1 + abs(e["layer_value"])):
+                raise Failed(f"during the sweep the value written out ({e['value']}) is not the layer's ({e['layer_value']})")
         s.click("explain.close")
         s.wait_for(lambda d: "explain" not in d, 10, "the computation's window closed")
 
