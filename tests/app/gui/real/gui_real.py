@@ -1840,7 +1840,7 @@ def scenario_conv_click(s):
     press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training")
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
     time.sleep(1.5)  # the probe and the weights catch up with the paused run
-    for layer, name in ((1, "convolution"), (3, "max pool"), (7, "softmax")):
+    for layer, name, fx, fy in ((1, "convolution", 0.1, 0.22), (3, "max pool", 0.1, 0.22), (7, "softmax", 0.03, 0.5)):
         # Scrolled to with the wheel over the view when it lies below the fold.
         for _ in range(30):
             r = s.rect(f"activations.map.{layer}")
@@ -1849,8 +1849,8 @@ def scenario_conv_click(s):
             s.move(s.origin[0] + r[0] + 20, s.origin[1] + s.size[1] * 0.5)
             s.x(["click", "5"])
             time.sleep(0.2)
-        # A point a third of the way into the first tile row: inside some channel's map.
-        s.click_at(s.origin[0] + r[0] + (r[2] - r[0]) * 0.05, s.origin[1] + r[1] + (r[3] - r[1]) * 0.05)
+        # Near the middle of the first channel's map (on the digit's stroke), or the first class.
+        s.click_at(s.origin[0] + r[0] + (r[2] - r[0]) * fx, s.origin[1] + r[1] + (r[3] - r[1]) * fy)
         d = s.wait_for(lambda d, layer=layer: d.get("explain", {}).get("layer") == layer - 1, 10, f"the {name}'s computation")
         e = d["explain"]
         log(f"{name}: layer {e['layer']} value {e['unit']}: recomputed {e['value']:.6g}, the layer's {e['layer_value']:.6g}")
