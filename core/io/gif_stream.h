@@ -23,6 +23,7 @@ class GifStream {
   // One frame: width * height RGBA pixels, rows from the top (alpha is ignored).
   void add(const uint8_t* rgba);
   int frames() const { return frames_; }
+  size_t bytes() const { return bytes_.size(); }  // the file so far
   int width() const { return w_; }
   int height() const { return h_; }
   // The whole file; no frame can be added after it.

@@ -50,6 +50,7 @@ bool Recorder::start(const RecordSettings& s, const std::string& path, std::stri
   last_step_ = 0;
   queue_.clear();
   closing_ = result_ready_ = result_error_ = false;
+  full_ = false;
   result_.clear();
   worker_ = std::thread([this] { run(); });
   return true;
@@ -58,6 +59,7 @@ bool Recorder::start(const RecordSettings& s, const std::string& path, std::stri
 void Recorder::capture(int fb_w, int fb_h, float sx, float sy, long shown_step, bool scrubbed) {
   const bool seen = seen_;
   seen_ = false;
+  if (active_ && full_) stop();
   if (!active_ || !seen) return;
   if (taken_ > 0 && (scrubbed ? shown_step == last_step_ : std::labs(shown_step - last_step_) < settings_.every)) return;
   const int x0 = int(min_.x * sx), y0 = int(min_.y * sy);
@@ -136,6 +138,10 @@ void Recorder::run() {
     try {
       if (settings_.gif) {
         if (!gif) gif = std::make_unique<GifStream>(w_, h_, std::max(1, 100 / settings_.fps));
+        if (gif->bytes() >= kMaxRecordingBytes) {
+          full_ = true;  // the frames after it are dropped; the main thread stops the recording
+          continue;
+        }
         gif->add(frame.data());
       } else {
         char name[32];
@@ -161,6 +167,7 @@ void Recorder::run() {
       char size[48];
       std::snprintf(size, sizeof size, " (%dx%d)", w_, h_);
       message = "Recorded " + std::to_string(written) + " frames" + size + (settings_.gif ? " to " : " as PNG files in ") + path_;
+      if (full_) message += " (stopped at " + std::to_string(kMaxRecordingBytes >> 20) + " MB)";
     } catch (const std::exception& e) {
       error = true;
       problem = e.what();

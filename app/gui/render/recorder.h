@@ -3,11 +3,13 @@
 // each time the step the views show has moved on by `every` mini-batches, and handed to a thread
 // of its own that writes it (while the timeline is scrubbed, each snapshot shown is a frame): into an animated GIF (io/gif_stream.h) kept compressed in memory and
 // written atomically at the end, or as numbered PNG files in a new folder. The frame loop never
-// waits for the encoder: a frame that finds four still waiting is left out (and counted).
+// waits for the encoder: a frame that finds four still waiting is left out (and counted). A GIF
+// stops growing at kMaxRecordingBytes (the recording then ends by itself and says so).
 #pragma once
 
 #include <imgui.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,6 +21,8 @@
 #include <vector>
 
 namespace nnviz::gui {
+
+constexpr size_t kMaxRecordingBytes = size_t(256) << 20;
 
 struct RecordSettings {
   std::string view = "curves";  // the view table's name
@@ -71,6 +75,7 @@ class Recorder {
   std::condition_variable cv_;
   std::deque<std::vector<uint8_t>> queue_;
   bool closing_ = false;
+  std::atomic<bool> full_{false};  // the GIF reached kMaxRecordingBytes: capture() stops
   std::string result_;  // set by the thread when it ends
   bool result_error_ = false, result_ready_ = false;
 };
