@@ -202,7 +202,10 @@ void Dialog(App& app, const char* title, bool saving) {
     return;
   std::string& path = app.dialog_path;
   if (ImGui::IsWindowAppearing()) {
-    path = saving ? WithSuffix(app.model_path, app.save_onnx) : app.model_path;
+    // Every Save dialog starts as a save of the run (Ctrl+S, "Save first...", the close's question
+    // all mean that); the ONNX export is chosen in it each time.
+    app.save_onnx = false;
+    path = app.model_path;
     ImGui::SetKeyboardFocusHere();
   }
   if (ImGui::IsWindowAppearing()) app.browse_dir = path.empty() ? data_home() : parent_folder(path);
@@ -220,6 +223,7 @@ void Dialog(App& app, const char* title, bool saving) {
   const bool can_choose = bool(app.chooser_tool);
   ImGui::SetNextItemWidth(can_choose ? -(ButtonWidth("Choose...") + ImGui::GetStyle().ItemSpacing.x) : -1);
   bool enter = ImGui::InputText("##path", &path, ImGuiInputTextFlags_EnterReturnsTrue) || chosen;
+  app.mark("dialog.path");
   if (can_choose) {
     // Ctrl+O (Ctrl+S) again in its own dialog is the keyboard's way to the desktop's chooser.
     const bool again = !ImGui::IsWindowAppearing() && ImGui::GetIO().KeyCtrl &&
