@@ -33,6 +33,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   # ONNX export: the ONNX protobuf classes, and onnx.checker for the test that checks the files
   libonnx-dev libprotobuf-dev python3-onnx
+  # recordings of a view as animated GIFs
+  libgif-dev
   # run: font and Fashion-MNIST
   fonts-dejavu-core dataset-fashion-mnist
   # headless GL for the GUI tests; real X input (xdotool) and screen dumps (xwd) for tests/app/gui/real
