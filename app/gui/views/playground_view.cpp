@@ -269,7 +269,15 @@ void DrawPlayground(App& app, bool* open) {
     const auto& kinds = kPlaygroundPoints;
     SameLineIfFits(LabelledWidth(fs * 6, "data"));
     ImGui::SetNextItemWidth(fs * 6);
-    if (ImGui::Combo("data", &ps.dataset, kinds, 4)) ps.csv.clear(), ps.drawn = false, restart = true;
+    // The box names what the board shows: a made-up set, or the points drawn on it.
+    if (ImGui::BeginCombo("data", ps.drawn ? "drawn" : kinds[ps.dataset])) {
+      for (int k = 0; k < 4; ++k)
+        if (ImGui::Selectable(kinds[k], !ps.drawn && k == ps.dataset)) {
+          ps.dataset = k;
+          ps.csv.clear(), ps.drawn = false, restart = true;
+        }
+      ImGui::EndCombo();
+    }
     SameLineIfFits(LabelledWidth(fs * 9, "or CSV file"));
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputText("or CSV file", &ps.csv, ImGuiInputTextFlags_EnterReturnsTrue)) ps.drawn = false, restart = true;
