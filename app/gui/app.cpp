@@ -424,6 +424,19 @@ bool App::locks(Controls c) const { return listed(lesson_rules.lock, ControlsNam
 
 bool App::view_hidden(const std::string& name) const { return listed(lesson_rules.hide, name); }
 
+std::vector<size_t> App::shown_views() const {
+  std::vector<size_t> shown;
+  for (size_t i = 0; i < views.size(); ++i)
+    if (views.open_at(i) && !view_hidden(ViewTable()[i].name)) shown.push_back(i);
+  if (const auto& order = lesson_rules.order; !order.empty()) {
+    auto place = [&order](size_t i) {
+      return size_t(std::find(order.begin(), order.end(), ViewTable()[i].name) - order.begin());
+    };
+    std::stable_sort(shown.begin(), shown.end(), [&](size_t a, size_t b) { return place(a) < place(b); });
+  }
+  return shown;
+}
+
 bool App::view_locked(const std::string& name) const { return listed(lesson_rules.lock, name); }
 
 void App::set_train_size(long n) {

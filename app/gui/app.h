@@ -206,6 +206,9 @@ struct App {
   bool out_of_reach(Controls c) const { return hides(c) || locks(c); }  // its buttons and keys do nothing
   bool view_hidden(const std::string& name) const;  // the view is not drawn nor offered
   bool view_locked(const std::string& name) const;  // the view stays as the lesson set it, open or closed
+  // The views on screen, as places in the view table, in the order they tile: the open ones a
+  // lesson does not hide, those its start lists first, in its order, then the table's.
+  std::vector<size_t> shown_views() const;
   float ui_zoom = 1;  // the user's interface size on top of the monitor's scale (Ctrl+= / Ctrl+-)
 
   // --- messages and file actions

@@ -8,6 +8,7 @@
 
 #include "base/fileio.h"
 #include "io/safetensors.h"
+#include "nn/batchnorm.h"
 
 namespace nnviz {
 
@@ -161,10 +162,10 @@ std::string model_to_onnx(Network& net, const ModelFile& meta) {
       if (image) flat(name);
       else w.node("Identity", name);
     } else if (l.type == "batchnorm") {
-      w.node("BatchNormalization", name,
-             {w.parameter(at + "weight"), w.parameter(at + "bias"), w.parameter(at + "running_mean"),
-              w.parameter(at + "running_var")});
-      GraphWriter::attr(g->mutable_node(g->node_size() - 1), "epsilon", 1e-5f);
+      onnx::NodeProto* n = w.node("BatchNormalization", name,
+                                  {w.parameter(at + "weight"), w.parameter(at + "bias"),
+                                   w.parameter(at + "running_mean"), w.parameter(at + "running_var")});
+      GraphWriter::attr(n, "epsilon", float(BatchNorm::kEps));  // the layer's own
     } else if (l.type == "dropout") {
       w.node("Dropout", name);  // training_mode absent: the identity, as nnviz outside training
     } else if (l.type == "sigmoid" || l.type == "tanh" || l.type == "relu") {

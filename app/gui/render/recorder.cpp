@@ -1,7 +1,5 @@
 #include "render/recorder.h"
 
-#include <glad/gl.h>
-#include <stb_image_write.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 #include "base/error.h"
 #include "base/fileio.h"
 #include "io/gif_stream.h"
+#include "render/png.h"
 
 namespace nnviz::gui {
 
@@ -75,19 +74,7 @@ void Recorder::capture(int fb_w, int fb_h, float sx, float sy, long shown_step, 
     }
   }
   // The part of the view inside the framebuffer; the rest of the frame stays black.
-  std::vector<uint8_t> frame(size_t(w_) * size_t(h_) * 4, 0);
-  const int rx0 = std::clamp(x0, 0, fb_w), rx1 = std::clamp(x0 + w_, 0, fb_w);
-  const int ry0 = std::clamp(y0, 0, fb_h), ry1 = std::clamp(y0 + h_, 0, fb_h);
-  if (rx1 > rx0 && ry1 > ry0) {
-    const int rw = rx1 - rx0, rh = ry1 - ry0;
-    std::vector<uint8_t> px(size_t(rw) * size_t(rh) * 4);
-    glReadBuffer(GL_BACK);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(rx0, fb_h - ry1, rw, rh, GL_RGBA, GL_UNSIGNED_BYTE, px.data());  // GL rows start at the bottom
-    for (int y = 0; y < rh; ++y)
-      std::memcpy(&frame[(size_t(ry0 - y0 + y) * w_ + (rx0 - x0)) * 4], &px[size_t(rh - 1 - y) * rw * 4], size_t(rw) * 4);
-  }
-  for (size_t p = 0; p < size_t(w_) * h_; ++p) frame[p * 4 + 3] = 255;
+  std::vector<uint8_t> frame = ReadBackBuffer(fb_w, fb_h, x0, y0, w_, h_);
   last_step_ = shown_step;
   ++taken_;
   {
@@ -146,8 +133,8 @@ void Recorder::run() {
       } else {
         char name[32];
         std::snprintf(name, sizeof name, "/frame-%05d.png", written + 1);
-        const std::string file = path_ + name, tmp = file + ".part";
-        if (!stbi_write_png(tmp.c_str(), w_, h_, 4, frame.data(), w_ * 4) || std::rename(tmp.c_str(), file.c_str()) != 0)
+        const std::string file = path_ + name;
+        if (!WritePng(file, w_, h_, frame.data()))
           throw Error(file + ": cannot write the frame (" + std::strerror(errno) + ")");
       }
       ++written;

@@ -97,6 +97,14 @@ void ProbabilityBars(const Vec& probs, int label, const std::vector<std::string>
 
 namespace {
 
+// The place of layer `layer`'s tensor "weight" or "bias" in a weights snapshot; -1 when it has none.
+int ParamIndex(const WeightsView* w, int layer, const char* what) {
+  const std::string name = "layers." + std::to_string(layer) + "." + what;
+  for (size_t q = 0; w && q < w->names.size(); ++q)
+    if (w->names[q] == name) return int(q);
+  return -1;
+}
+
 // A small grid of numbers, k x k, one cell each; `mark` (>= 0) is framed, cells where `dim` is
 // set are drawn faint (the padding's zeros).
 void NumberGrid(const char* id, const double* v, int kh, int kw, int mark, const char* dim, ImU32 frame) {
@@ -211,12 +219,7 @@ void DrawValueExplanation(App& app, ActivationsState& as, const ProbeView& p) {
                   double(p.probs(Eigen::Index(k))));
       as.pick_value = e.probs[k];
       as.pick_layer_value = double(p.probs(Eigen::Index(k)));
-      if (ImGui::Button("Close")) as.pick_open = false;
-      app.mark("explain.close");
-      ImGui::End();
-      return;
-    }
-    if (spec.type == "maxpool2d") {
+    } else if (spec.type == "maxpool2d") {
       const int stride = spec.stride > 0 ? spec.stride : spec.pool;
       const PoolExplanation e = explain_maxpool(in, spec.pool, stride, input, 0, c, y, x);
       ImGui::TextWrapped("Max pooling keeps the largest value of its %dx%d window: rows %d-%d, columns %d-%d of "
@@ -225,13 +228,10 @@ void DrawValueExplanation(App& app, ActivationsState& as, const ProbeView& p) {
       NumberGrid("window", e.window.data(), e.k, e.k, e.winner, nullptr, gold);
       ImGui::Text("max = %.5g   (the layer's value: %.5g)", e.value, layer_value);
       as.pick_value = e.value;
+      as.pick_layer_value = layer_value;
     } else {
       const auto w = app.shown_weights();
-      int wi = -1, bi = -1;
-      for (size_t q = 0; w && q < w->names.size(); ++q) {
-        if (w->names[q] == "layers." + std::to_string(li) + ".weight") wi = int(q);
-        if (w->names[q] == "layers." + std::to_string(li) + ".bias") bi = int(q);
-      }
+      const int wi = ParamIndex(w.get(), li, "weight"), bi = ParamIndex(w.get(), li, "bias");
       if (wi < 0) throw Error("the weights of this layer are not in the snapshot yet");
       if (w->step != p.step)
         ImGui::TextColored({0.95f, 0.8f, 0.35f, 1}, "The weights are of step %ld, the activations of step %ld: they "
@@ -276,8 +276,8 @@ void DrawValueExplanation(App& app, ActivationsState& as, const ProbeView& p) {
           li + 2 < int(p.acts.size()))
         ImGui::Text("then %s: %.6g", layers[size_t(li) + 1].type.c_str(), double(p.acts[size_t(li) + 2](as.pick_unit, 0)));
       as.pick_value = e.value;
+      as.pick_layer_value = layer_value;
     }
-    as.pick_layer_value = layer_value;
   } catch (const std::exception& ex) {
     ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", ex.what());
   }
@@ -383,9 +383,7 @@ void DrawActivations(App& app, bool* open) {
     // The weights that make this layer's values: the nearest weight tensor at or before it.
     int param = -1;
     const auto w = app.snap.weights;
-    for (int k = int(i) - 1; w && k >= 0 && param < 0; --k)
-      for (size_t q = 0; q < w->names.size(); ++q)
-        if (w->names[q] == "layers." + std::to_string(k) + ".weight") param = int(q);
+    for (int k = int(i) - 1; w && k >= 0 && param < 0; --k) param = ParamIndex(w.get(), k, "weight");
     if (hx >= 0) {
       const Mat& a = p->acts[i];
       const Shape os = app.out_shapes[i - 1];

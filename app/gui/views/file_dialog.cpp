@@ -78,14 +78,15 @@ const Listing& list_folder(const std::string& dir, const std::vector<std::string
 }
 
 // What a save writes: the run (.safetensors) or the ONNX model of its network (.onnx).
-const char* SaveSuffix(const App& app) { return app.save_onnx ? ".onnx" : ".safetensors"; }
-std::string DefaultName(const App& app) { return app.save_onnx ? "model.onnx" : "run.safetensors"; }
+const char* Suffix(bool onnx) { return onnx ? ".onnx" : ".safetensors"; }
+const char* SaveSuffix(const App& app) { return Suffix(app.save_onnx); }
+std::string DefaultName(const App& app) { return (app.save_onnx ? "model" : "run") + std::string(SaveSuffix(app)); }
 
 // `path` with the suffix of the chosen format in place of the other's (added when it has neither).
 std::string WithSuffix(const std::string& path, bool onnx) {
   if (path.empty()) return path;
-  const char* want = onnx ? ".onnx" : ".safetensors";
-  const char* other = onnx ? ".safetensors" : ".onnx";
+  const char* want = Suffix(onnx);
+  const char* other = Suffix(!onnx);
   if (ends_with(path, want)) return path;
   if (ends_with(path, other)) return path.substr(0, path.size() - std::strlen(other)) + want;
   return path + want;

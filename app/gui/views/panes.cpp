@@ -52,17 +52,9 @@ void DrawPanes(App& app) {
   {
     // The open views share the main area: one fills it, two sit side by side, three put the
     // first on the left and stack the others, four make a grid.
-    std::vector<size_t> shown;  // places in the view table
-    for (size_t i = 0; i < app.views.size(); ++i)
-      if (app.views.open_at(i) && !app.view_hidden(ViewTable()[i].name)) shown.push_back(i);
     // A lesson places its views in the order its start lists them (the first takes the left or
     // the top); the others follow in the table's order.
-    if (const auto& order = app.lesson_rules.order; !order.empty()) {
-      auto place = [&order](size_t i) {
-        return size_t(std::find(order.begin(), order.end(), ViewTable()[i].name) - order.begin());
-      };
-      std::stable_sort(shown.begin(), shown.end(), [&](size_t a, size_t b) { return place(a) < place(b); });
-    }
+    const std::vector<size_t> shown = app.shown_views();  // places in the view table
     const float gap = 6;
     const ImVec2 a0{vp->WorkPos.x + side_w + gap, vp->WorkPos.y + gap};
     const float timeline_h = TimelineHeight(app);  // the timeline strip sits above the status bar

@@ -167,10 +167,9 @@ void RecordPopup(App& app) {
   const float fs = ImGui::GetFontSize();
   ImGui::TextUnformatted("Record a view");
   ImGui::Separator();
-  // The views on screen, in the sidebar's order.
+  // The views on screen, in the order they tile.
   std::vector<const ViewEntry*> shown;
-  for (size_t i = 0; i < app.views.size(); ++i)
-    if (app.views.open_at(i) && !app.view_hidden(ViewTable()[i].name)) shown.push_back(&ViewTable()[i]);
+  for (size_t i : app.shown_views()) shown.push_back(&ViewTable()[i]);
   const ViewEntry* chosen = nullptr;
   for (const ViewEntry* v : shown)
     if (r.view == v->name) chosen = v;
