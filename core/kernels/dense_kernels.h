@@ -1,11 +1,14 @@
-// The two matrix products of a dense layer at small batches, as register-blocked vector kernels
-// (nn/dense.cpp says which product of the layer each one is):
+// The matrix products of a dense layer, as register-blocked vector kernels (nn/dense.cpp says
+// which product of the layer each one is, and when):
 //   mul_broadcast  C = A B, each column of A times one broadcast value of B
 //   mul_dot        C = A^T B, dot products of columns
+//   transpose      W^T, so that the forward product W^T in can be a broadcast product too
 // Header-only, so that the layer's file compiles them as it did when they were its own.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "base/scalar.h"
 #include "kernels/conv_kernels.h"
@@ -43,24 +46,98 @@ void broadcast_block(const Scalar* A, long lda, const Scalar* B, long bk, long b
     }
 }
 
+// The last r < JB columns of a row block, with a block of exactly r columns (one column at a time
+// would load VX vectors of A for VX multiply-adds).
+template <int VX, int R>
+void broadcast_tail(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long K, long r) {
+  if constexpr (R >= 1) {
+    if (r == R) return broadcast_block<VX, R>(A, lda, B, bk, bj, C, ldc, K);
+    broadcast_tail<VX, R - 1>(A, lda, B, bk, bj, C, ldc, K, r);
+  }
+}
+
 template <int VX>
 void broadcast_rows(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long K, long J) {
   long j = 0;
   for (; j + kJB <= J; j += kJB) broadcast_block<VX, kJB>(A, lda, B + j * bj, bk, bj, C + j * ldc, ldc, K);
-  for (; j < J; ++j) broadcast_block<VX, 1>(A, lda, B + j * bj, bk, bj, C + j * ldc, ldc, K);
+  broadcast_tail<VX, kJB - 1>(A, lda, B + j * bj, bk, bj, C + j * ldc, ldc, K, J - j);
+}
+
+// The last v < kVX whole vectors of rows, as one block of v vectors.
+template <int V>
+void broadcast_row_tail(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long K, long J,
+                        long v) {
+  if constexpr (V >= 1) {
+    if (v == V) return broadcast_rows<V>(A, lda, B, bk, bj, C, ldc, K, J);
+    broadcast_row_tail<V - 1>(A, lda, B, bk, bj, C, ldc, K, J, v);
+  }
 }
 
 inline void mul_broadcast(const Scalar* A, long lda, const Scalar* B, long bk, long bj, Scalar* C, long ldc, long I, long K,
                    long J) {
   long i = 0;
   for (; i + kVX * kLanes <= I; i += kVX * kLanes) broadcast_rows<kVX>(A + i, lda, B, bk, bj, C + i, ldc, K, J);
-  for (; i + kLanes <= I; i += kLanes) broadcast_rows<1>(A + i, lda, B, bk, bj, C + i, ldc, K, J);
-  for (; i < I; ++i)  // the last rows, fewer than a vector
+  const long v = (I - i) / kLanes;
+  broadcast_row_tail<kVX - 1>(A + i, lda, B, bk, bj, C + i, ldc, K, J, v);
+  i += v * kLanes;
+  // The last rows, fewer than a vector: the vector that ends at row I again (its lanes compute
+  // the rows they share with the block before bit for bit as it did, and write the same values).
+  if (i < I && I >= kLanes) return broadcast_rows<1>(A + I - kLanes, lda, B, bk, bj, C + I - kLanes, ldc, K, J);
+  for (; i < I; ++i)  // fewer rows than a vector in all
     for (long j = 0; j < J; ++j) {
       Scalar s = 0;
       for (long k = 0; k < K; ++k) s += A[i + k * lda] * B[k * bk + j * bj];
       C[i + j * ldc] = s;
     }
+}
+
+// Wt = W transposed, W I x O and Wt O x I (both column-major), by blocks of kLanes x kLanes: the
+// block's kLanes columns of W are loaded as vectors, transposed in registers by log2(kLanes)
+// rounds of two-vector shuffles (round S swaps the S x S sub-blocks off the diagonal of every
+// 2S x 2S block), and stored as kLanes columns of Wt. The edges past whole blocks go one by one.
+// (A copy a value at a time took about 0.5 ns a value, a third of mlp100's forward product at
+// batch 64.)
+typedef std::conditional_t<sizeof(Scalar) == 4, int32_t, int64_t> LaneIndex;
+typedef LaneIndex Mask_ __attribute__((vector_size(kVecBytes)));
+
+template <int S>
+struct SwapMasks {
+  static Mask_ make(bool second) {
+    Mask_ m{};
+    for (int j = 0; j < kLanes; ++j)  // indices from kLanes on pick from the second vector
+      m[j] = second ? ((j & S) ? kLanes + j : j + S) : ((j & S) ? kLanes + j - S : j);
+    return m;
+  }
+  static inline const Mask_ first = make(false), second = make(true);
+};
+
+template <int S>
+inline void swap_round(Vec_* r) {
+  if constexpr (S >= 1) {
+    for (int i = 0; i < kLanes; ++i)
+      if (!(i & S)) {
+        const Vec_ a = r[i], b = r[i + S];
+        r[i] = __builtin_shuffle(a, b, SwapMasks<S>::first);
+        r[i + S] = __builtin_shuffle(a, b, SwapMasks<S>::second);
+      }
+    swap_round<S / 2>(r);
+  }
+}
+
+inline void transpose(const Scalar* W, long I, long O, Scalar* Wt) {
+  const long ib = I / kLanes * kLanes, ob = O / kLanes * kLanes;
+  for (long o0 = 0; o0 < ob; o0 += kLanes) {
+    for (long i0 = 0; i0 < ib; i0 += kLanes) {
+      Vec_ r[kLanes];
+      for (int o = 0; o < kLanes; ++o) r[o] = load(W + i0 + (o0 + o) * I);
+      swap_round<kLanes / 2>(r);
+      for (int i = 0; i < kLanes; ++i) store(Wt + o0 + (i0 + i) * O, r[i]);
+    }
+    for (long i = ib; i < I; ++i)
+      for (long o = o0; o < o0 + kLanes; ++o) Wt[o + i * O] = W[i + o * I];
+  }
+  for (long i = 0; i < I; ++i)
+    for (long o = ob; o < O; ++o) Wt[o + i * O] = W[i + o * I];
 }
 
 // The lanes of v added up (through memory: indexing a vector held in an array of accumulators

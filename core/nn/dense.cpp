@@ -13,9 +13,16 @@ namespace {
 using kernels::mul_broadcast;
 using kernels::mul_dot;
 
-// Up to this many columns a thread's forward product is mul_dot; from a few hundred on (the
-// evaluation's chunks of 1000), Eigen's packing pays for itself (docs/performance.md).
-constexpr long kDotMaxColumns = 128;
+// From how many columns a thread the forward product is a broadcast product over W transposed:
+// the transposed copy, made once a pass, costs a few columns' products, and mul_dot loses more to
+// adding up its lanes the shorter W's columns (the inputs) are. Measured on 100-3200 inputs x
+// 100-256 units (docs/performance.md, "Tuning constants").
+long packed_min_columns(long inputs) {
+  if (inputs <= 256) return 8;
+  if (inputs <= 600) return 16;
+  if (inputs <= 1024) return 32;
+  return 48;
+}
 
 // Rows r0..r1 of dW = in dout^T, and columns j0..j1 of din = W dout.
 void weight_gradient(const Mat& in, const Mat& dout, long r0, long r1, Mat& dW) {
@@ -48,19 +55,46 @@ Dense::Dense(Shape in, int units, bool bias) : Layer(in), has_bias_(bias) {
 
 // Threads get column ranges of the batch (forward, input gradient) or row ranges of dW, but only
 // when each has enough multiply-adds to pay for starting them: 4M when OpenMP's threads sleep
-// between regions, 1M when they spin (docs/performance.md, "Tuning constants").
-static double dense_min_work() { return threads_sleep_between_regions() ? 4e6 : 1e6; }
+// between regions, 1.5M when they spin (docs/performance.md, "Tuning constants").
+static double dense_min_work() { return threads_sleep_between_regions() ? 4e6 : 1.5e6; }
+
+DenseKernel Dense::forward_kernel(long inputs, long units, long columns) {
+  // A layer of fewer units than a vector's lanes (a classifier's 10 outputs) would run one row at
+  // a time in the broadcast product, and mul_dot spends more on adding up lanes than on its
+  // products there: Eigen's product took half mul_dot's time (100 x 10, batch 16-1000). One
+  // column is Eigen's matrix-vector product, faster than either kernel.
+  if (units < kernels::kLanes || columns == 1) return DenseKernel::eigen;
+  return columns >= packed_min_columns(inputs) ? DenseKernel::packed : DenseKernel::dot;
+}
+
+const char* to_string(DenseKernel k) {
+  switch (k) {
+    case DenseKernel::dot: return "dot";
+    case DenseKernel::packed: return "packed";
+    case DenseKernel::eigen: return "eigen";
+  }
+  return "?";
+}
 
 void Dense::forward(const Mat& in, Mat& out, bool) {
   // out = W^T in (+ b broadcast over the batch)
   out.resize(W.cols(), in.cols());
   const long I = W.rows(), O = W.cols();
   const int nt = batch_threads(in.cols(), double(W.size()), dense_min_work());
+  const DenseKernel kernel = forward_kernel(I, O, (in.cols() + nt - 1) / nt);
+  last_kernel_ = kernel;
+  if (kernel == DenseKernel::packed) {
+    Wt_.resize(O, I);
+    kernels::transpose(W.data(), I, O, Wt_.data());
+  }
   for_each_thread(nt, [&](int t) {
     const long j0 = split_begin(in.cols(), t, nt), j1 = split_begin(in.cols(), t + 1, nt);
     auto o = out.middleCols(j0, j1 - j0);
-    if (j1 - j0 <= kDotMaxColumns) mul_dot(W.data(), I, in.data() + j0 * I, I, o.data(), O, O, I, j1 - j0);
-    else o.noalias() = W.transpose() * in.middleCols(j0, j1 - j0);
+    switch (kernel) {
+      case DenseKernel::packed: mul_broadcast(Wt_.data(), O, in.data() + j0 * I, 1, I, o.data(), O, O, I, j1 - j0); break;
+      case DenseKernel::dot: mul_dot(W.data(), I, in.data() + j0 * I, I, o.data(), O, O, I, j1 - j0); break;
+      case DenseKernel::eigen: o.noalias() = W.transpose() * in.middleCols(j0, j1 - j0); break;
+    }
     if (has_bias_) o.colwise() += b.col(0);
   });
 }

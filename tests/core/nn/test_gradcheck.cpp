@@ -20,6 +20,23 @@ TEST_CASE("gradient check: dense, with and without bias") {
   }
 }
 
+TEST_CASE("gradient check: dense through each forward kernel") {
+  // 9 units and 20 inputs: from 8 samples the forward product is the packed one, below it the dot
+  // one, and with 1 sample Eigen's (Dense::forward_kernel); the gradients' kernel leaves a
+  // remainder of rows and columns.
+  Rng rng(4);
+  for (int batch : {1, 3, 9}) {
+    INFO("batch " << batch);
+    Dense d(Shape{20, 1, 1}, 9, true);
+    d.initialise(InitKind::XavierNormal, rng);
+    d.b = random_mat(9, 1, rng);
+    check_layer(d, random_mat(20, batch, rng));
+  }
+  CHECK(Dense::forward_kernel(20, 9, 1) == DenseKernel::eigen);
+  CHECK(Dense::forward_kernel(20, 9, 3) == DenseKernel::dot);
+  CHECK(Dense::forward_kernel(20, 9, 9) == DenseKernel::packed);
+}
+
 TEST_CASE("gradient check: dense on an image-shaped input") {
   Rng rng(2);
   Dense d(Shape{2, 3, 3}, 4, true);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/parallel.h"
+#include "kernels/dense_kernels.h"
 #include "nn/activations.h"
 #include "nn/dense.h"
 #include "nn/layer_types.h"
@@ -31,14 +32,20 @@ TEST_CASE("dense forward by hand") {
 }
 
 TEST_CASE("dense outputs and gradients equal the matrix products in double precision, for every block shape and split") {
-  // Both passes run through kernels of register blocks (dense.cpp). The gradients: 64 rows at a
-  // time with AVX-512, then single vectors, then single rows; 6 columns at a time, then single
-  // columns. The output: dot products of 2 units x 8 samples, then single ones, with the inputs
-  // past the last whole vector one by one. Sizes here leave every kind of remainder, and the large
-  // one splits over two threads.
+  // Both passes run through kernels of register blocks (dense.cpp, kernels/dense_kernels.h). The
+  // gradients and the packed forward product: 4 vectors of rows at a time, then a block of the 1-3
+  // whole vectors left, then the vector ending at the last row (or single rows when there are
+  // fewer than a vector's lanes); 6 columns at a time with AVX-512, then one block of the rest.
+  // The dot forward product: 2 units x 8 samples, then single ones, with the inputs past the last
+  // whole vector one by one. Sizes here leave every kind of remainder, take each forward kernel,
+  // and the large ones split over two threads.
   struct Size { int in, units, batch, threads; };
-  for (Size s : {Size{100, 13, 7, 1}, Size{3, 2, 1, 1}, Size{64, 6, 6, 1}, Size{1000, 301, 11, 2}}) {
+  std::set<DenseKernel> kernels_seen;
+  for (Size s : {Size{100, 13, 7, 1}, Size{3, 2, 1, 1}, Size{64, 6, 6, 1}, Size{1000, 301, 11, 2}, Size{1000, 20, 9, 1},
+                 Size{100, 37, 130, 1}, Size{50, 48, 64, 1}, Size{784, 100, 128, 2}, Size{30, 10, 200, 1},
+                 Size{17, 33, 70, 1}}) {
     INFO("in " << s.in << " units " << s.units << " batch " << s.batch << " threads " << s.threads);
+    kernels_seen.insert(Dense::forward_kernel(s.in, s.units, (s.batch + s.threads - 1) / s.threads));
     const int old = threads();
     set_threads(s.threads);
     Dense d(Shape{s.in, 1, 1}, s.units, true);
@@ -61,6 +68,20 @@ TEST_CASE("dense outputs and gradients equal the matrix products in double preci
     CHECK((d.dW.cast<double>() - dW).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, dW.cwiseAbs().maxCoeff()));
     CHECK((dx.cast<double>() - din).cwiseAbs().maxCoeff() < 1e-4 * std::max(1.0, din.cwiseAbs().maxCoeff()));
     CHECK((d.db.cast<double>() - dout.cast<double>().rowwise().sum()).cwiseAbs().maxCoeff() < 1e-4);
+  }
+  CHECK(kernels_seen == std::set<DenseKernel>{DenseKernel::dot, DenseKernel::packed, DenseKernel::eigen});
+}
+
+TEST_CASE("the packed forward product's transposed copy of W is exact at every block edge") {
+  // Whole blocks of kLanes x kLanes go through shuffles in registers, the edges one by one.
+  Rng rng(5);
+  for (auto [rows, cols] : {std::pair{1, 1}, {16, 16}, {32, 48}, {784, 100}, {17, 33}, {3, 40}, {40, 3}, {8, 8}}) {
+    INFO(rows << " x " << cols);
+    Mat W(rows, cols), Wt(cols, rows);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = Scalar(rng.normal());
+    Wt.setConstant(Scalar(7));
+    kernels::transpose(W.data(), rows, cols, Wt.data());
+    CHECK(Wt == W.transpose());
   }
 }
 
