@@ -116,9 +116,10 @@ def measure(cmd, env, timeout, what, wait_idle=0):
 
 
 def backend(record):
-    """The record's "blas" field, or its extra fields (e.g. "simd") if it has none."""
+    """The record's "blas" field, or its extra fields (e.g. "simd") if it has none. (nnviz's
+    "kernels", which change with the batch, are listed per row instead.)"""
     extra = {k: v for k, v in record.items()
-             if k not in ("impl", "batch", "threads", "samples_per_s", "repeat", "foreign_cpus")}
+             if k not in ("impl", "batch", "threads", "samples_per_s", "repeat", "foreign_cpus", "kernels")}
     if "blas" in extra:
         return str(extra["blas"])
     return ", ".join(f"{k}={v}" for k, v in extra.items()) or "(not reported)"
@@ -222,6 +223,19 @@ def summarise(samples, raw, points):
         best_peer = max((row[p] for p in ("torch", "numpy") if row[p]), default=None)
         row["nnviz_over_torch"] = nnviz / torch if nnviz and torch else None
         row["nnviz_over_best_peer"] = nnviz / best_peer if nnviz and best_peer else None
+        # Paired: within each repeat, nnviz against the best peer of that repeat (they ran back
+        # to back, so a machine whose speed shifts between states, as a virtual machine's two
+        # CPUs do, hits both alike); the median over the repeats.
+        pairs = []
+        for rep in sorted({r["repeat"] for r in raw}):
+            got = {r["impl"]: r["samples_per_s"] for r in raw
+                   if r["repeat"] == rep and r["batch"] == batch and r["threads"] == threads}
+            peers = [got[p] for p in ("torch", "numpy") if got.get(p)]
+            if got.get("nnviz") and peers:
+                pairs.append(got["nnviz"] / max(peers))
+        row["paired_nnviz_over_best_peer"] = statistics.median(pairs) if pairs else None
+        row["nnviz_kernels"] = next((r["kernels"] for r in raw if r["impl"] == "nnviz" and r["batch"] == batch
+                                     and r["threads"] == threads and "kernels" in r), None)
         summary.append(row)
     return summary
 
@@ -232,17 +246,23 @@ def print_report(args, summary, blas, coretype):
     print(f"OPENBLAS_CORETYPE={coretype or '(unset)'}; "
           f"samples/s, median of {args.repeats} repeats of {args.seconds}s")
     header = (f"{'batch':>5} {'thr':>3} {'nnviz':>10} {'torch':>10} {'numpy':>10} "
-              f"{'nnviz/torch':>12} {'nnviz/best':>11}")
+              f"{'nnviz/torch':>12} {'nnviz/best':>11} {'paired':>7}")
     print(header)
     print("-" * len(header))
     for r in summary:
         flag = " !" if r["max_foreign_cpus"] > NOISY_CPUS else ""
         print(f"{r['batch']:>5} {r['threads']:>3} {fmt_rate(r['nnviz']):>10} {fmt_rate(r['torch']):>10} "
               f"{fmt_rate(r['numpy']):>10} {fmt_ratio(r['nnviz_over_torch']):>12} "
-              f"{fmt_ratio(r['nnviz_over_best_peer']):>11}{flag}")
+              f"{fmt_ratio(r['nnviz_over_best_peer']):>11} {fmt_ratio(r['paired_nnviz_over_best_peer']):>7}{flag}")
+    print("  nnviz/best: the medians' ratio; paired: the median of each repeat's ratio")
     if any(r["max_foreign_cpus"] > NOISY_CPUS for r in summary):
         print(f"  ! other processes kept > {NOISY_CPUS} CPU busy during some runs of this row "
               "(unreliable; see foreign_cpus in --json, or use --wait-idle)")
+    if any(r.get("nnviz_kernels") for r in summary):
+        print("nnviz's kernels (each dense layer's forward product; shards: the batch split over threads):")
+        for r in summary:
+            if r.get("nnviz_kernels"):
+                print(f"  batch {r['batch']:>3}, {r['threads']} thread(s): {r['nnviz_kernels']}")
     print("BLAS / backend loaded:")
     for impl, seen in blas.items():
         for name, threads in seen.items():

@@ -4,7 +4,8 @@
 //   nnviz-bench mlp --batch B --threads T [--seconds S] [--data DIR]
 //     trains MLP 784-100-10 (sigmoid, softmax cross-entropy, SGD lr 0.1) on the 50k training
 //     split through Trainer::step, exactly as nnviz-cli does, and prints
-//     {"impl":"nnviz","batch":B,"threads":T,"samples_per_s":X,"simd":"..."}
+//     {"impl":"nnviz","batch":B,"threads":T,"samples_per_s":X,"simd":"...","kernels":"..."}
+//     kernels: each dense layer's forward kernel (nn/dense.h) and whether the batch ran in shards.
 //
 //   nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]
 //     the same for a preset's network (e.g. cnn8, cnn8-16) with plain SGD lr 0.01, printing
@@ -34,6 +35,7 @@
 #include "base/parallel.h"
 #include "data/dataset.h"
 #include "engine/engine.h"
+#include "nn/dense.h"
 #include "train/presets.h"
 #include "train/trainer.h"
 
@@ -102,9 +104,11 @@ TrainConfig preset_config(const std::string& name, int batch) {
 // cpu_rate (if not null): samples per second of this process's CPU time, which other processes
 // on a busy machine disturb less than the wall-clock rate (for one thread; with T threads it is
 // the rate per busy core).
+// kernels (if not null): how the steps ran, e.g. "dense 784x100 packed, dense 100x10 eigen, 2 shards".
 double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bool eval = false,
-                 double* cpu_rate = nullptr) {
+                 double* cpu_rate = nullptr, std::string* kernels = nullptr) {
   Trainer tr(cfg, data);
+  int shards = 1;
   const double warm_end = now() + std::min(0.3, seconds / 4);
   while (now() < warm_end) tr.step();
   long samples = 0;
@@ -114,6 +118,7 @@ double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bo
     for (int k = 0; k < 16; ++k) {
       const StepStats st = tr.step();
       samples += st.batch;
+      shards = st.shards;
       if (eval && st.epoch_end) {
         tr.evaluate(data.val);
         tr.evaluate(data.test);
@@ -122,6 +127,14 @@ double bare_rate(const TrainConfig& cfg, const Dataset& data, double seconds, bo
     t = now();
   }
   if (cpu_rate) *cpu_rate = samples / std::max(1e-9, cpu_now() - c0);
+  if (kernels) {
+    kernels->clear();
+    for (size_t i = 0; i < tr.net().num_layers(); ++i)
+      if (auto* d = dynamic_cast<const Dense*>(&tr.net().layer(i)))
+        *kernels += "dense " + std::to_string(d->W.rows()) + "x" + std::to_string(d->W.cols()) + " " +
+                    to_string(d->last_kernel()) + ", ";
+    *kernels += shards > 1 ? std::to_string(shards) + " shards" : "no shards";
+  }
   return samples / (t - t0);
 }
 
@@ -245,9 +258,11 @@ int main(int argc, char** argv) {
                   preset.c_str(), batch, threads, rate, simd(), cpu_rate);
       return 0;
     }
-    const double rate = bare_rate(mlp_config(batch), data, seconds);
-    std::printf("{\"impl\":\"nnviz\",\"batch\":%d,\"threads\":%d,\"samples_per_s\":%.1f,\"simd\":\"%s\"}\n", batch,
-                threads, rate, simd());
+    std::string kernels;
+    const double rate = bare_rate(mlp_config(batch), data, seconds, false, nullptr, &kernels);
+    std::printf("{\"impl\":\"nnviz\",\"batch\":%d,\"threads\":%d,\"samples_per_s\":%.1f,\"simd\":\"%s\","
+                "\"kernels\":\"%s\"}\n",
+                batch, threads, rate, simd(), kernels.c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nnviz-bench: %s\n", e.what());

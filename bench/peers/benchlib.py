@@ -42,14 +42,32 @@ def cpu_has(flag):
 
 
 def cpu_model():
+    """The CPU's model name, with its family and model numbers and, for AMD's, the core generation
+    they mean (a virtual machine often names only "AMD EPYC")."""
+    fields = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break  # the first CPU is enough
+                key, _, value = line.partition(":")
+                fields[key.strip()] = value.strip()
     except OSError:
-        pass
-    return "unknown"
+        return "unknown"
+    name = fields.get("model name", "unknown")
+    try:
+        family, model = int(fields["cpu family"]), int(fields["model"])
+    except (KeyError, ValueError):
+        return name
+    core = ""
+    if fields.get("vendor_id") == "AuthenticAMD":
+        if family == 0x1A:
+            core = "Zen 5"
+        elif family == 0x19:
+            core = "Zen 4" if 0x10 <= model <= 0x1F or 0x60 <= model <= 0xAF else "Zen 3"
+        elif family == 0x17:
+            core = "Zen 2" if model >= 0x30 else "Zen/Zen+"
+    return f"{name} (family {family}, model {model}{', ' + core if core else ''})"
 
 
 def bench_env(threads):
