@@ -17,6 +17,11 @@
 //     snapshots at 60 Hz as the GUI does) against the bare loop, interleaved R times; prints the
 //     median samples/s of each and their ratio.
 //
+//   nnviz-bench tsne [--preset NAME] [--samples N] [--steps S] [--data DIR]
+//     PCA and t-SNE (labs/embedding.h) on one thread of the last hidden layer of a preset (mlp100)
+//     for the first N (2000) validation images after S (3000) mini-batches of training; prints
+//     the seconds of each, and how well each map keeps neighbours and classes.
+//
 //   nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]
 //     the engine with its layer statistics and timeline snapshots on (the default) against off,
 //     interleaved R times, for MLP 784-100-10 or a preset's own recipe at batch B; prints the
@@ -35,6 +40,7 @@
 #include "base/parallel.h"
 #include "data/dataset.h"
 #include "engine/engine.h"
+#include "labs/embedding.h"
 #include "nn/dense.h"
 #include "train/presets.h"
 #include "train/trainer.h"
@@ -70,7 +76,8 @@ int usage() {
   std::fputs("usage: nnviz-bench mlp --batch B --threads T [--seconds S] [--data DIR]\n"
              "       nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]\n"
              "       nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]\n"
-             "       nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]\n",
+             "       nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]\n"
+             "       nnviz-bench tsne [--preset NAME] [--samples N] [--steps S] [--data DIR]\n",
              stderr);
   return 2;
 }
@@ -223,13 +230,60 @@ int bench_inside(const std::string& preset, int batch, double seconds, int repea
   return 0;
 }
 
+// The representation view's computations on one thread: PCA and t-SNE (1000 iterations) of a
+// preset's hidden layer for the first `samples` validation images, after `steps` mini-batches of
+// the preset's own training.
+int bench_tsne(const std::string& preset, int samples, int steps, const std::string& data_dir) {
+  Eigen::setNbThreads(1);
+  set_threads(1);
+  const Dataset data =
+      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+  Trainer tr(find_preset(preset).config, data);
+  for (int i = 0; i < steps; ++i) tr.step();
+  Network& net = tr.net();
+  const size_t layer = net.num_layers() - 2;  // the last hidden layer's output (before the classifier)
+  net.input(samples) = data.val.x.leftCols(samples);
+  net.forward(false);
+  const MatD X = net.act(layer + 1).cast<double>();
+  double t0 = now();
+  const Pca p = pca(X, 2);
+  const double pca_s = now() - t0;
+  t0 = now();
+  Tsne t(X, TsneOptions{});
+  const double affinity_s = now() - t0;
+  while (!t.done()) t.step();
+  const double tsne_s = now() - t0;
+  // How often a sample's nearest other sample has its class, in the layer and in each map.
+  auto nn_accuracy = [&](const MatD& Y) {
+    long right = 0;
+    for (long i = 0; i < Y.cols(); ++i) {
+      long at = -1;
+      double best = 1e300;
+      for (long j = 0; j < Y.cols(); ++j) {
+        const double d = j == i ? 1e300 : (Y.col(i) - Y.col(j)).squaredNorm();
+        if (d < best) best = d, at = j;
+      }
+      right += data.val.y[size_t(at)] == data.val.y[size_t(i)];
+    }
+    return double(right) / double(Y.cols());
+  };
+  std::printf("{\"bench\":\"tsne\",\"preset\":\"%s\",\"steps\":%d,\"layer\":\"%s\",\"samples\":%d,\"dims\":%ld,"
+              "\"pca_s\":%.3f,\"tsne_affinities_s\":%.3f,\"tsne_s\":%.3f,\"iterations\":%d,"
+              "\"knn_recall_10_tsne\":%.3f,\"knn_recall_10_pca\":%.3f,"
+              "\"nn_class_accuracy_layer\":%.4f,\"nn_class_accuracy_tsne\":%.4f,\"nn_class_accuracy_pca\":%.4f}\n",
+              preset.c_str(), steps, net.layer(layer).type(), samples, long(X.rows()), pca_s, affinity_s, tsne_s,
+              t.iteration(), knn_recall(X, t.points(), 10), knn_recall(X, p.points, 10), nn_accuracy(X),
+              nn_accuracy(t.points()), nn_accuracy(p.points));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string mode = argc >= 2 ? argv[1] : "";
-  if (mode != "mlp" && mode != "cnn" && mode != "engine" && mode != "inside") return usage();
+  if (mode != "mlp" && mode != "cnn" && mode != "engine" && mode != "inside" && mode != "tsne") return usage();
   const bool engine = mode == "engine";
-  int batch = 10, threads = 1, repeats = 3;
+  int batch = 10, threads = 1, repeats = 3, samples = 2000, steps = 3000;
   double seconds = 1.5;
   std::string data_dir, preset;
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -239,12 +293,18 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (k == "--data") data_dir = argv[i + 1];
     else if (k == "--repeats") repeats = std::atoi(argv[i + 1]);
-    else if (k == "--preset" && (mode == "cnn" || mode == "inside")) preset = argv[i + 1];
+    else if (k == "--preset" && (mode == "cnn" || mode == "inside" || mode == "tsne")) preset = argv[i + 1];
+    else if (k == "--samples" && mode == "tsne") samples = std::atoi(argv[i + 1]);
+    else if (k == "--steps" && mode == "tsne") steps = std::atoi(argv[i + 1]);
     else return usage();
   }
   if (batch < 1 || threads < 1 || seconds <= 0 || repeats < 1 || (mode == "cnn" && preset.empty())) return usage();
   try {
     if (engine) return bench_engine(batch, seconds, repeats, data_dir);
+    if (mode == "tsne") {
+      if (samples < 4 || samples > 10000 || steps < 0) return usage();
+      return bench_tsne(preset.empty() ? "mlp100" : preset, samples, steps, data_dir);
+    }
     if (mode == "inside") return bench_inside(preset, batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);
     set_threads(threads);  // the batch split (core/base/parallel.h)
