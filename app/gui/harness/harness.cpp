@@ -26,6 +26,7 @@
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
 #include "views/playground_view.h"
+#include "views/representation_view.h"
 #include "views/stepthrough_view.h"
 #include "views/weights_view.h"
 
@@ -230,6 +231,9 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
   const bool analysed = (!v.open<AnalysisState>() || v.state<AnalysisState>().result) &&
                         (!v.open<PlaygroundState>() || (pg.pg && pg.pg->steps() >= 3000)) &&
                         (!v.open<LandscapeState>() || land.shown >= land.steps) &&
+                        (!v.open<RepresentationState>() || !app_.shown_weights() ||
+                         (v.state<RepresentationState>().job && v.state<RepresentationState>().job->finished &&
+                          v.state<RepresentationState>().job->step == app_.shown_weights()->step)) &&
                         v.state<LessonState>().request.empty();
   // --edit-lesson: the editor, once the lesson asked for (if any) is under way, on a copy of it
   // or on the app's state; the frames after it let it settle.
@@ -272,7 +276,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor"})
+                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));

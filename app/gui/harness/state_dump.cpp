@@ -18,6 +18,7 @@
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
 #include "views/playground_view.h"
+#include "views/representation_view.h"
 #include "views/weights_view.h"
 
 namespace nnviz::gui {
@@ -306,6 +307,30 @@ void WriteStateDump(App& app, long frames) {
     l.set("steps", app.views.state<LandscapeState>().steps);
     l.set("highlight", app.views.state<LandscapeState>().highlight);  // the path picked by the pointer, -1: none
     d.set("landscape", l);
+  }
+  if (app.views.open<RepresentationState>()) {
+    const RepresentationState& rs = app.views.state<RepresentationState>();
+    json::Value r = json::Value::object();
+    r.set("method", rs.method == 0 ? "pca" : "tsne");
+    r.set("layer", static_cast<long long>(RepresentationLayer(app, rs.layer)));
+    r.set("samples", static_cast<long long>(rs.samples));
+    r.set("follow", rs.follow);
+    r.set("hovered", static_cast<long long>(rs.hovered));  // the sample under the pointer, -1: none
+    r.set("sample0_at", Point(rs.sample0_at[0], rs.sample0_at[1]));  // the first image's point on the map
+    if (app.shown_weights()) r.set("shown_step", static_cast<long long>(app.shown_weights()->step));
+    if (const auto job = rs.job) {
+      r.set("step", static_cast<long long>(job->step));
+      r.set("computing", !job->finished.load());
+      r.set("iteration", static_cast<long long>(job->iteration.load()));
+      r.set("iterations", static_cast<long long>(job->iterations));
+      r.set("job_method", job->method == 0 ? "pca" : "tsne");
+      r.set("job_layer", static_cast<long long>(job->layer));
+      std::lock_guard<std::mutex> lock(job->m);
+      r.set("points", static_cast<long long>(job->points.cols()));
+      r.set("error", job->error);
+      if (job->explained.size() == 2) r.set("explained", Point(job->explained[0], job->explained[1]));
+    }
+    d.set("representation", r);
   }
   json::Value marks = json::Value::object();
   for (const auto& [name, m] : app.report.marks) marks.set(name, Rect(m));

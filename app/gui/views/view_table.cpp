@@ -12,6 +12,7 @@
 #include "views/lesson_view.h"
 #include "views/playground_view.h"
 #include "views/stepthrough_view.h"
+#include "views/representation_view.h"
 #include "views/weights_view.h"
 
 namespace nnviz::gui {
@@ -29,6 +30,7 @@ const std::vector<ViewEntry>& ViewTable() {
       View<LandscapeState>("landscape", "Landscape", DrawLandscape, true),
       View<StatsState>("stats", "Layer stats", DrawLayerStats, false),
       View<LessonState>("lesson", "Lessons", DrawLesson, true),
+      View<RepresentationState>("representation", "Representation", DrawRepresentation, false),
   };
   return table;
 }

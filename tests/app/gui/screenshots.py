@@ -213,6 +213,26 @@ def analysis(shot):
     shot.reports("confusion_dropped", 0)
 
 
+# The representation view's first four class colours as drawn: 0xD0 of the colour over the map's
+# background (18, 18, 22).
+CLASS_POINTS = [(69, 126, 192), (211, 126, 45), (69, 166, 69), (195, 60, 61)]
+
+
+@screenshot("representation", "--frames", "5", "--train-steps", "3000", "--open", "representation")
+def representation(shot):
+    """mlp100's hidden layer by t-SNE after 3000 mini-batches: points of every class drawn."""
+    for rgb in CLASS_POINTS:
+        shot.has_colour("representation", rgb, at_least=300)
+
+
+@screenshot("representation-cnn8", "--preset", "cnn8", "--frames", "5", "--train-steps", "600",
+            "--open", "representation")
+def representation_cnn8(shot):
+    """cnn8's last hidden layer (ReLU after dense 100) by t-SNE after 600 mini-batches."""
+    for rgb in CLASS_POINTS:
+        shot.has_colour("representation", rgb, at_least=300)
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""

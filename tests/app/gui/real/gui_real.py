@@ -1872,6 +1872,65 @@ def scenario_conv_click(s):
         s.wait_for(lambda d: "explain" not in d, 10, "the computation's window closed")
 
 
+def scenario_representation(s):
+    """mlp100 trained a little, paused, with the representation view: the t-SNE map of the hidden
+    layer forms off the frame thread (the iterations climb while frames keep coming), PCA picked
+    from the method's list maps it at once with the axes' shares of the variance; hovering a point
+    names its image, a click makes it the activations view's probe; a step back on the timeline
+    maps that step (following the timeline), and Live maps the live one again."""
+    s.close(keep=False)
+    s.extra_args = ["--preset", "mlp100", "--open", "representation"]
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: d.get("data_loaded") and "representation" in d.get("views", []), 30, "the representation view")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running", "training")
+    s.wait_for(lambda d: d.get("step", 0) > 1500, 30, "1500 mini-batches")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    paused = s.dump()["step"]
+    # The map of the paused step (1000 iterations from scratch, or 300 from the map of a step
+    # before), seen forming.
+    d = s.wait_for(lambda d: d.get("representation", {}).get("step") == paused and
+                   d["representation"].get("computing") and d["representation"].get("iteration", 0) >= 10, 30,
+                   "t-SNE of the paused step under way, frames drawn as it goes")
+    seen = d["representation"]["iteration"]
+    d = s.wait_for(lambda d: d["representation"].get("step") == paused and not d["representation"]["computing"],
+                   60, "t-SNE done")
+    r = d["representation"]
+    log(f"t-SNE of layer {r['job_layer']}: {r['points']} points, {r['iteration']} iterations (seen at {seen} on the way)")
+    if r["job_method"] != "tsne" or r["points"] != 2000 or r["iteration"] != r["iterations"] or r["error"]:
+        raise Failed(f"the t-SNE map is not whole: {r}")
+    keep_png(s.shot("representation-tsne"))
+    # PCA from the method's list: its first entry, just below the box.
+    s.click("representation.method")
+    s.wait_for(lambda d: d.get("popups"), 10, "the method's list")
+    m = s.rect("representation.method")
+    s.click_at(s.origin[0] + m[0] + 10, s.origin[1] + m[3] + (m[3] - m[1]) * 0.6)
+    d = s.wait_for(lambda d: d["representation"].get("job_method") == "pca" and not d["representation"]["computing"],
+                   20, "the PCA map")
+    r = d["representation"]
+    if r["points"] != 2000 or "explained" not in r or not (0 < r["explained"][1] <= r["explained"][0] < 1):
+        raise Failed(f"the PCA map is not whole: {r}")
+    log(f"PCA: the axes hold {r['explained'][0]:.1%} and {r['explained'][1]:.1%} of the variance")
+    keep_png(s.shot("representation-pca"))
+    # Hover the first image's point, then click it: the activations view opens with it as the probe.
+    x, y = r["sample0_at"]
+    s.move(s.origin[0] + x, s.origin[1] + y)
+    s.wait_for(lambda d: d["representation"]["hovered"] >= 0, 10, "a point under the pointer")
+    keep_png(s.shot("representation-hover"))
+    s.click_at(s.origin[0] + x, s.origin[1] + y)
+    s.wait_for(lambda d: "activations" in d.get("views", []), 10, "the activations view opened by the click")
+    # One step back on the timeline: the map of that step, then Live: the live step's again.
+    s.click("timeline.earlier")
+    d = s.wait_for(lambda d: d["representation"].get("shown_step", paused) < paused, 10, "an earlier snapshot shown")
+    earlier = d["representation"]["shown_step"]
+    s.wait_for(lambda d: d["representation"].get("step") == earlier and not d["representation"]["computing"], 20,
+               f"the map of step {earlier}")
+    s.click("timeline.live")
+    s.wait_for(lambda d: d["representation"].get("step") == paused and not d["representation"]["computing"], 20,
+               "the live step's map again")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -2021,6 +2080,7 @@ SCENARIOS = {
     "record": scenario_record,
     "playground-draw": scenario_playground_draw,
     "conv-click": scenario_conv_click,
+    "representation": scenario_representation,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,

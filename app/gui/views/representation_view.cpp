@@ -1,0 +1,393 @@
+// The representation view: how one layer arranges the validation images. The layer's values for
+// the first 1,000-5,000 images, mapped to the plane by PCA (exact, at once) or t-SNE (formed
+// before the student's eyes, off the frame thread), each image a point in its class's colour.
+// It follows the timeline: scrubbing back shows the classes tangled, forward pulling apart (a
+// t-SNE map of a new step starts from the last one, so that it moves rather than jumps). Hovering
+// shows the image and what the network said; a click makes it the activations view's probe.
+#include "views/representation_view.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "base/json.h"
+#include "nn/layer_types.h"
+#include "views/activations_view.h"
+#include "views/inside.h"
+#include "widgets/controls.h"
+
+namespace nnviz::gui {
+
+namespace {
+
+constexpr const char* kMethods[] = {"PCA", "t-SNE"};
+constexpr int kSampleChoices[] = {1000, 2000, 5000};
+// t-SNE iterations from scratch, and from the last map (no early exaggeration then).
+constexpr int kTsneIterations = 1000, kTsneFollowIterations = 300;
+// Publish the forming map every this many iterations.
+constexpr int kPublishEvery = 5;
+// While following a training run, a new map at most this often (seconds) after the last began.
+constexpr double kPcaInterval = 0.5, kTsneInterval = 1.0;
+// The worker thread's niceness (Linux: per thread).
+constexpr int kNice = 10;
+
+// The worker: the layer's values for the first job->samples validation images, then the map.
+void Compute(RepresentationJob* job, std::shared_ptr<Network> net, std::shared_ptr<const Dataset> data, MatD init) {
+  // Below the frame and training threads: on a machine of two cores the map waits, not they.
+  setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), kNice);
+  try {
+    const Split& s = data->val;
+    const int n = job->samples;
+    MatD X;
+    std::vector<int> predicted(static_cast<size_t>(n), -1);
+    for (int start = 0; start < n && !job->cancel; start += 1000) {
+      const int m = std::min(1000, n - start);
+      net->input(m) = s.x.middleCols(start, m);
+      const Mat& out = net->forward(false);
+      const Mat& a = net->act(size_t(job->layer) + 1);
+      if (X.size() == 0) X.resize(a.rows(), n);
+      X.middleCols(start, m) = a.cast<double>();
+      if (net->is_classifier())
+        for (int j = 0; j < m; ++j) {
+          Eigen::Index at = 0;
+          out.col(j).maxCoeff(&at);
+          predicted[size_t(start + j)] = int(at);
+        }
+    }
+    if (job->cancel) {
+      job->finished = true;
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(job->m);
+      job->predicted = std::move(predicted);
+    }
+    if (job->method == 0) {
+      Pca p = pca(X, 2);
+      std::lock_guard<std::mutex> lock(job->m);
+      job->points = std::move(p.points);
+      job->explained = p.explained;
+      ++job->points_version;
+    } else {
+      TsneOptions opt;
+      opt.iterations = job->iterations;
+      if (init.size()) opt.exaggeration_iterations = 0;
+      Tsne t(X, opt, init.size() ? &init : nullptr);
+      while (!t.done() && !job->cancel) {
+        t.step();
+        job->iteration = t.iteration();
+        if (t.iteration() % kPublishEvery == 0 || t.done()) {
+          std::lock_guard<std::mutex> lock(job->m);
+          job->points = t.points();
+          ++job->points_version;
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    std::lock_guard<std::mutex> lock(job->m);
+    job->error = e.what();
+  }
+  job->finished = true;
+}
+
+// Ten classes told apart at a glance on the dark map: the usual categorical ten, lightened.
+constexpr ImU32 kClassColours[10] = {
+    IM_COL32(80, 150, 230, 255),  IM_COL32(255, 150, 50, 255),  IM_COL32(80, 200, 80, 255),
+    IM_COL32(235, 70, 70, 255),   IM_COL32(180, 140, 230, 255), IM_COL32(190, 130, 100, 255),
+    IM_COL32(240, 130, 210, 255), IM_COL32(190, 190, 190, 255), IM_COL32(210, 210, 60, 255),
+    IM_COL32(40, 210, 225, 255)};
+ImU32 ClassColour(int c) { return c >= 0 && c < 10 ? kClassColours[c] : SeriesColour(c); }
+
+std::string LayerName(const App& app, int i) {
+  return std::to_string(i + 1) + ": " + app.setup_of_run.layers[size_t(i)].describe() + " (" +
+         app.out_shapes[size_t(i)].str() + ")";
+}
+
+// A digit's pixels (28 x 28 bytes) as a grey texture.
+void ShowDigit(Heatmap& hm, const Split& s, int i, int rows, int cols) {
+  std::vector<float> img(size_t(rows) * cols);
+  for (size_t p = 0; p < img.size(); ++p) img[p] = s.pixels[size_t(i) * img.size() + p] / 255.f;
+  hm.update(img.data(), cols, rows, Colormap::Gray);
+}
+
+}  // namespace
+
+RepresentationJob::~RepresentationJob() {
+  cancel = true;
+  if (thread.joinable()) thread.join();
+}
+
+void RepresentationState::save_settings(json::Value& s) const {
+  s.set("method", static_cast<long long>(method));
+  s.set("samples", static_cast<long long>(samples));
+  s.set("follow", follow);
+}
+
+void RepresentationState::load_settings(const json::Value& s) {
+  method = std::clamp(s.get_int("method", method), 0, 1);
+  const int n = s.get_int("samples", samples);
+  for (int c : kSampleChoices)
+    if (c == n) samples = n;
+  follow = s.get_bool("follow", follow);
+}
+
+void RepresentationState::new_run() {
+  if (job) {
+    job->cancel = true;
+    stopping.push_back(std::move(job));
+  }
+  layer = -1;
+  hovered = tooltip_sample = -1;
+  drawn_version = -1;
+}
+
+int RepresentationLayer(const App& app, int choice) {
+  const int layers = int(app.setup_of_run.layers.size());
+  if (choice >= 0 && choice < layers) return choice;
+  return std::max(0, layers - 2);  // the classifier's input: the last hidden layer's output
+}
+
+bool StartRepresentation(App& app, std::string* why) {
+  RepresentationState& rs = app.views.state<RepresentationState>();
+  const std::shared_ptr<const WeightsView> weights = app.shown_weights();
+  auto fail = [&](const char* text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (!weights || !app.data || app.setup_of_run.layers.empty()) return fail("no run yet");
+  if (app.data->val.count < 4) return fail("the validation split has fewer than 4 images");
+  auto net = std::make_shared<Network>(app.setup_of_run);
+  if (!SetNetworkValues(*net, *weights)) return fail("the weights do not fit the run's network");
+  const int layer = RepresentationLayer(app, rs.layer);
+  const int n = std::min(rs.samples, app.data->val.count);
+  // A t-SNE map of another step of the same layer starts from the last one.
+  MatD init;
+  if (rs.job && rs.job->finished && rs.method == 1 && rs.job->method == 1 && rs.job->layer == layer &&
+      rs.job->samples == n && rs.job->error.empty() && rs.job->iteration == rs.job->iterations) {
+    std::lock_guard<std::mutex> lock(rs.job->m);
+    init = rs.job->points;
+  }
+  if (rs.job) {
+    rs.job->cancel = true;
+    rs.stopping.push_back(std::move(rs.job));
+  }
+  auto job = std::make_shared<RepresentationJob>();
+  job->step = weights->step;
+  job->layer = layer;
+  job->method = rs.method;
+  job->samples = n;
+  job->iterations = rs.method == 1 ? (init.size() ? kTsneFollowIterations : kTsneIterations) : 0;
+  job->thread = std::thread(Compute, job.get(), std::move(net), app.data, std::move(init));
+  rs.job = std::move(job);
+  rs.started_at = ImGui::GetTime();
+  return true;
+}
+
+void RepresentationState::poll(App& app) {
+  // Jobs told to stop are let go once their threads have ended (never waited for here).
+  stopping.erase(std::remove_if(stopping.begin(), stopping.end(), [](const auto& j) { return j->finished.load(); }),
+                 stopping.end());
+  if (!app.views.open<RepresentationState>() || !app.data || !app.shown_weights()) return;
+  const bool first = !job;
+  const bool stale = job && job->finished && job->step != app.shown_weights()->step;
+  const double wait = method == 0 ? kPcaInterval : kTsneInterval;
+  if (first || (follow && stale && ImGui::GetTime() - started_at >= wait)) StartRepresentation(app);
+  if (follow && stale) app.redraw_by(started_at + wait);
+}
+
+void DrawRepresentation(App& app, bool* open) {
+  if (!ImGui::Begin("Representation", open, ImGuiWindowFlags_NoScrollWithMouse)) {
+    ImGui::End();
+    return;
+  }
+  RepresentationState& rs = app.views.state<RepresentationState>();
+  if (!app.data || !app.run || app.setup_of_run.layers.empty()) {
+    ImGui::TextDisabled("No run yet.");
+    ImGui::End();
+    return;
+  }
+  const float fs = ImGui::GetFontSize();
+  bool restart = false;
+  // The choices: method, layer, images, follow.
+  ImGui::SetNextItemWidth(ButtonWidth("t-SNE") + fs * 1.5f);
+  if (ImGui::Combo("##method", &rs.method, kMethods, 2)) restart = true;
+  app.mark("representation.method");
+  const int layers = int(app.setup_of_run.layers.size());
+  const int layer = RepresentationLayer(app, rs.layer);
+  SameLineIfFits(fs * 16);
+  ImGui::SetNextItemWidth(fs * 16);
+  if (ImGui::BeginCombo("##layer", LayerName(app, layer).c_str())) {
+    for (int i = 0; i < layers; ++i) {
+      ImGui::PushID(i);
+      if (ImGui::Selectable(LayerName(app, i).c_str(), i == layer)) {
+        rs.layer = i;
+        restart = true;
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  app.mark("representation.layer");
+  char label[64];
+  std::snprintf(label, sizeof label, "%d images", rs.samples);
+  SameLineIfFits(fs * 8.5f);
+  ImGui::SetNextItemWidth(fs * 8.5f);
+  if (ImGui::BeginCombo("##samples", label)) {
+    for (int c : kSampleChoices) {
+      std::snprintf(label, sizeof label, "%d images", c);
+      if (ImGui::Selectable(label, c == rs.samples)) {
+        rs.samples = c;
+        restart = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  app.mark("representation.samples");
+  SameLineIfFits(CheckboxWidth("follow the timeline"));
+  ImGui::Checkbox("follow the timeline", &rs.follow);
+  app.mark("representation.follow");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Map the step the views show again whenever it changes (training, or the timeline)");
+  if (!rs.follow) {
+    SameLineIfFits(ButtonWidth("Map this step"));
+    if (ImGui::Button("Map this step")) restart = true;
+    app.mark("representation.compute");
+  }
+  std::string why;
+  if (restart && !StartRepresentation(app, &why)) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", why.c_str());
+
+  // What is shown, and how far its computation is.
+  const std::shared_ptr<RepresentationJob> job = rs.job;
+  MatD points;
+  std::vector<int> predicted;
+  std::vector<double> explained;
+  std::string error;
+  if (job) {
+    std::lock_guard<std::mutex> lock(job->m);
+    points = job->points;
+    predicted = job->predicted;
+    explained = job->explained;
+    error = job->error;
+  }
+  if (job) {
+    const std::string what = std::string(kMethods[job->method]) + ", layer " + std::to_string(job->layer + 1) + ", " +
+                             std::to_string(job->samples) + " validation images, step " + std::to_string(job->step);
+    std::string line = what;
+    if (!error.empty()) line += ": " + error;
+    else if (!job->finished && job->method == 1)
+      line += ": iteration " + std::to_string(job->iteration.load()) + " of " + std::to_string(job->iterations);
+    else if (!job->finished) line += ": reading the layer";
+    else if (job->method == 0 && explained.size() == 2) {
+      char e[96];
+      std::snprintf(e, sizeof e, ": the axes hold %.1f%% and %.1f%% of the variance", explained[0] * 100,
+                    explained[1] * 100);
+      line += e;
+    }
+    if (!error.empty()) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.5f, 0.4f, 1));
+    ImGui::TextWrapped("%s", line.c_str());
+    if (!error.empty()) ImGui::PopStyleColor();
+  }
+
+  // The map: square cells (distances mean the same along both axes), a legend below.
+  const Split& s = app.data->val;
+  const auto& names = app.data->class_names();
+  const float legend_h = ImGui::GetFrameHeightWithSpacing();
+  ImVec2 room = ImGui::GetContentRegionAvail();
+  room.y = std::max(fs * 4, room.y - legend_h);
+  room.x = std::max(fs * 4, room.x);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1{p0.x + room.x, p0.y + room.y};
+  ImGui::InvisibleButton("##map", room);
+  app.mark("representation.map");
+  app.report.region("representation", {p0, p1});
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, p1, IM_COL32(18, 18, 22, 255));
+  const long n = points.cols();
+  rs.hovered = -1;
+  if (n > 0 && points.rows() == 2 && points.allFinite()) {
+    float tlo[2], thi[2];
+    for (int a = 0; a < 2; ++a) {
+      tlo[a] = float(points.row(a).minCoeff());
+      thi[a] = float(points.row(a).maxCoeff());
+    }
+    // A forming map eases its bounds; a finished one, or a first, takes them at once.
+    const bool ease = job && !job->finished && rs.drawn_version >= 0;
+    for (int a = 0; a < 2; ++a) {
+      rs.lo[a] = ease ? rs.lo[a] + 0.25f * (tlo[a] - rs.lo[a]) : tlo[a];
+      rs.hi[a] = ease ? rs.hi[a] + 0.25f * (thi[a] - rs.hi[a]) : thi[a];
+    }
+    rs.drawn_version = job ? job->points_version : -1;
+    const float margin = fs * 0.8f;
+    const float span = std::max({rs.hi[0] - rs.lo[0], rs.hi[1] - rs.lo[1], 1e-12f});
+    const float scale = std::min(room.x, room.y) > 2 * margin ? (std::min(room.x, room.y) - 2 * margin) / span : 1;
+    const float cx = (p0.x + p1.x) / 2, cy = (p0.y + p1.y) / 2;
+    const float mx = (rs.lo[0] + rs.hi[0]) / 2, my = (rs.lo[1] + rs.hi[1]) / 2;
+    auto at = [&](long i) { return ImVec2{cx + (float(points(0, i)) - mx) * scale, cy - (float(points(1, i)) - my) * scale}; };
+    const float r = std::max(1.5f, fs * 0.15f);  // half a point's side: squares (2 triangles each)
+    rs.sample0_at[0] = at(0).x;
+    rs.sample0_at[1] = at(0).y;
+    dl->PushClipRect(p0, p1, true);
+    for (long i = 0; i < n; ++i) {
+      const ImU32 c = (ClassColour(s.y[size_t(i)]) & 0x00FFFFFF) | 0xD0000000;
+      const ImVec2 q = at(i);
+      dl->AddRectFilled({q.x - r, q.y - r}, {q.x + r, q.y + r}, c);
+    }
+    if (hovered) {
+      const ImVec2 mouse = ImGui::GetIO().MousePos;
+      float best = fs * 0.6f;
+      for (long i = 0; i < n; ++i) {
+        const ImVec2 q = at(i);
+        const float d = std::hypot(q.x - mouse.x, q.y - mouse.y);
+        if (d < best) best = d, rs.hovered = int(i);
+      }
+    }
+    if (rs.hovered >= 0) {
+      const int i = rs.hovered;
+      dl->AddCircle(at(i), r * 2.5f, IM_COL32(255, 255, 255, 255), 12, 2);
+      if (rs.tooltip_sample != i && app.data->rows * app.data->cols * size_t(s.count) == s.pixels.size()) {
+        ShowDigit(rs.digit, s, i, app.data->rows, app.data->cols);
+        rs.tooltip_sample = i;
+      }
+      ImGui::BeginTooltip();
+      if (rs.tooltip_sample == i) ImGui::Image(rs.digit.texture(), {fs * 4, fs * 4});
+      ImGui::Text("validation image #%d, label %s", i, names[s.y[size_t(i)]].c_str());
+      const int p = size_t(i) < predicted.size() ? predicted[size_t(i)] : -1;
+      if (p >= 0)
+        ImGui::TextColored(p == s.y[size_t(i)] ? ImVec4(0.6f, 0.9f, 0.6f, 1) : ImVec4(1, 0.55f, 0.45f, 1),
+                           "the network says %s", names[size_t(p)].c_str());
+      ImGui::TextDisabled("click: show it in the activations view");
+      ImGui::EndTooltip();
+      if (clicked) {
+        app.set_probe_input(s.x.col(i), s.y[size_t(i)], "validation image #" + std::to_string(i));
+        app.views.open<ActivationsState>() = true;
+      }
+    }
+    dl->PopClipRect();
+  } else if (!job || job->finished) {
+    dl->AddText({p0.x + fs, p0.y + fs}, ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                error.empty() ? "No map yet." : "No map: see the message above.");
+  } else {
+    dl->AddText({p0.x + fs, p0.y + fs}, ImGui::GetColorU32(ImGuiCol_TextDisabled), "Reading the layer's values...");
+  }
+  // The legend: each class's colour and name.
+  for (int c = 0; c < int(names.size()); ++c) {
+    const std::string& name = names[size_t(c)];
+    const float w = fs * 1.2f + ImGui::CalcTextSize(name.c_str()).x + fs * 0.6f;
+    if (c > 0) SameLineIfFits(w);
+    const ImVec2 q = ImGui::GetCursorScreenPos();
+    dl->AddCircleFilled({q.x + fs * 0.4f, q.y + ImGui::GetTextLineHeight() / 2}, fs * 0.3f, ClassColour(c), 10);
+    ImGui::Dummy({fs * 1.0f, ImGui::GetTextLineHeight()});
+    ImGui::SameLine(0, fs * 0.2f);
+    ImGui::TextUnformatted(name.c_str());
+  }
+  ImGui::End();
+}
+
+}  // namespace nnviz::gui
