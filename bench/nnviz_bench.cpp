@@ -22,6 +22,11 @@
 //     for the first N (2000) validation images after S (3000) mini-batches of training; prints
 //     the seconds of each, and how well each map keeps neighbours and classes.
 //
+//   nnviz-bench landscape [--preset NAME] [--samples N] [--steps S] [--data DIR]
+//     the loss landscape of a run (labs/loss_landscape.h) on one thread: a 41-point line from the
+//     initial weights through the trained ones and a 25 x 25 plane along two filter-normalised
+//     directions, each point's loss over N (2000) validation images after S (3000) mini-batches.
+//
 //   nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]
 //     the engine with its layer statistics and timeline snapshots on (the default) against off,
 //     interleaved R times, for MLP 784-100-10 or a preset's own recipe at batch B; prints the
@@ -41,6 +46,7 @@
 #include "data/dataset.h"
 #include "engine/engine.h"
 #include "labs/embedding.h"
+#include "labs/loss_landscape.h"
 #include "nn/dense.h"
 #include "train/presets.h"
 #include "train/trainer.h"
@@ -77,7 +83,8 @@ int usage() {
              "       nnviz-bench cnn --preset NAME --batch B --threads T [--seconds S] [--data DIR]\n"
              "       nnviz-bench engine --batch B [--seconds S] [--repeats R] [--data DIR]\n"
              "       nnviz-bench inside [--preset NAME] --batch B [--seconds S] [--repeats R] [--data DIR]\n"
-             "       nnviz-bench tsne [--preset NAME] [--samples N] [--steps S] [--data DIR]\n",
+             "       nnviz-bench tsne [--preset NAME] [--samples N] [--steps S] [--data DIR]\n"
+             "       nnviz-bench landscape [--preset NAME] [--samples N] [--steps S] [--data DIR]\n",
              stderr);
   return 2;
 }
@@ -277,11 +284,45 @@ int bench_tsne(const std::string& preset, int samples, int steps, const std::str
   return 0;
 }
 
+// The loss landscape of a run on one thread: a preset trained for `steps` mini-batches, then the
+// 1-D line from its initial weights through the trained ones (41 points, t from -0.5 to 1.5) and a
+// 25 x 25 plane around the trained weights along two filter-normalised directions (-1 to 1), each
+// point's loss over the first `samples` validation images.
+int bench_landscape(const std::string& preset, int samples, int steps, const std::string& data_dir) {
+  Eigen::setNbThreads(1);
+  set_threads(1);
+  const Dataset data =
+      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+  Trainer tr(find_preset(preset).config, data);
+  const ParamSet initial = params_of(tr.net());
+  for (int i = 0; i < steps; ++i) tr.step();
+  const ParamSet trained = params_of(tr.net());
+  double t0 = now();
+  const std::vector<SurfacePoint> line = line_losses(tr.net(), initial, trained, evenly(-0.5, 1.5, 41), data.val, samples);
+  const double line_s = now() - t0;
+  Rng rng(1);
+  const ParamSet d1 = filter_normalised_direction(tr.net(), trained, rng);
+  const ParamSet d2 = filter_normalised_direction(tr.net(), trained, rng);
+  t0 = now();
+  const std::vector<SurfacePoint> plane =
+      plane_losses(tr.net(), trained, d1, d2, evenly(-1, 1, 25), evenly(-1, 1, 25), data.val, samples);
+  const double plane_s = now() - t0;
+  double lo = 1e300, hi = 0;
+  for (const SurfacePoint& p : plane) lo = std::min(lo, p.loss), hi = std::max(hi, p.loss);
+  std::printf("{\"bench\":\"landscape\",\"preset\":\"%s\",\"steps\":%d,\"samples\":%d,\"line_points\":41,"
+              "\"line_s\":%.3f,\"loss_t0\":%.4f,\"loss_t1\":%.4f,\"plane_points\":625,\"plane_s\":%.3f,"
+              "\"plane_centre_loss\":%.4f,\"plane_min_loss\":%.4f,\"plane_max_loss\":%.4f}\n",
+              preset.c_str(), steps, samples, line_s, line[10].loss, line[30].loss, plane_s, plane[12 * 25 + 12].loss, lo, hi);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string mode = argc >= 2 ? argv[1] : "";
-  if (mode != "mlp" && mode != "cnn" && mode != "engine" && mode != "inside" && mode != "tsne") return usage();
+  if (mode != "mlp" && mode != "cnn" && mode != "engine" && mode != "inside" && mode != "tsne" &&
+      mode != "landscape")
+    return usage();
   const bool engine = mode == "engine";
   int batch = 10, threads = 1, repeats = 3, samples = 2000, steps = 3000;
   double seconds = 1.5;
@@ -293,9 +334,10 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (k == "--data") data_dir = argv[i + 1];
     else if (k == "--repeats") repeats = std::atoi(argv[i + 1]);
-    else if (k == "--preset" && (mode == "cnn" || mode == "inside" || mode == "tsne")) preset = argv[i + 1];
-    else if (k == "--samples" && mode == "tsne") samples = std::atoi(argv[i + 1]);
-    else if (k == "--steps" && mode == "tsne") steps = std::atoi(argv[i + 1]);
+    else if (k == "--preset" && (mode == "cnn" || mode == "inside" || mode == "tsne" || mode == "landscape"))
+      preset = argv[i + 1];
+    else if (k == "--samples" && (mode == "tsne" || mode == "landscape")) samples = std::atoi(argv[i + 1]);
+    else if (k == "--steps" && (mode == "tsne" || mode == "landscape")) steps = std::atoi(argv[i + 1]);
     else return usage();
   }
   if (batch < 1 || threads < 1 || seconds <= 0 || repeats < 1 || (mode == "cnn" && preset.empty())) return usage();
@@ -304,6 +346,10 @@ int main(int argc, char** argv) {
     if (mode == "tsne") {
       if (samples < 4 || samples > 10000 || steps < 0) return usage();
       return bench_tsne(preset.empty() ? "mlp100" : preset, samples, steps, data_dir);
+    }
+    if (mode == "landscape") {
+      if (samples < 1 || samples > 10000 || steps < 0) return usage();
+      return bench_landscape(preset.empty() ? "mlp100" : preset, samples, steps, data_dir);
     }
     if (mode == "inside") return bench_inside(preset, batch, seconds, repeats, data_dir);
     Eigen::setNbThreads(threads);

@@ -269,8 +269,10 @@ void DrawRepresentation(App& app, bool* open) {
   std::vector<int> predicted;
   std::vector<double> explained;
   std::string error;
+  long version = -1;
   if (job) {
     std::lock_guard<std::mutex> lock(job->m);
+    version = job->points_version;
     points = job->points;
     predicted = job->predicted;
     explained = job->explained;
@@ -323,7 +325,7 @@ void DrawRepresentation(App& app, bool* open) {
       rs.lo[a] = ease ? rs.lo[a] + 0.25f * (tlo[a] - rs.lo[a]) : tlo[a];
       rs.hi[a] = ease ? rs.hi[a] + 0.25f * (thi[a] - rs.hi[a]) : thi[a];
     }
-    rs.drawn_version = job ? job->points_version : -1;
+    rs.drawn_version = version;
     const float margin = fs * 0.8f;
     const float span = std::max({rs.hi[0] - rs.lo[0], rs.hi[1] - rs.lo[1], 1e-12f});
     const float scale = std::min(room.x, room.y) > 2 * margin ? (std::min(room.x, room.y) - 2 * margin) / span : 1;
