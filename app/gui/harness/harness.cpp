@@ -25,6 +25,7 @@
 #include "views/inside.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
+#include "views/loss_landscape_view.h"
 #include "views/playground_view.h"
 #include "views/representation_view.h"
 #include "views/stepthrough_view.h"
@@ -215,6 +216,13 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                        compared;
   if (trained && opt_.stage >= 0) app_.views.state<StepState>().stage = opt_.stage;
   if (trained && opt_.scrub >= 0) app_.timeline.scrub = opt_.scrub;
+  if (trained && app_.views.open<LossLandscapeState>() && !app_.views.state<LossLandscapeState>().job) {
+    std::string why;
+    if (!StartLossLandscape(app_, &why)) {
+      std::fprintf(stderr, "nnviz: loss landscape: %s\n", why.c_str());
+      status = 1;
+    }
+  }
   if (trained && app_.views.open<AnalysisState>() && !app_.views.state<AnalysisState>().result && !app_.views.state<AnalysisState>().pending.valid() && app_.snap.weights) {
     try {
       StartAnalysis(app_);
@@ -231,6 +239,8 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
   const bool analysed = (!v.open<AnalysisState>() || v.state<AnalysisState>().result) &&
                         (!v.open<PlaygroundState>() || (pg.pg && pg.pg->steps() >= 3000)) &&
                         (!v.open<LandscapeState>() || land.shown >= land.steps) &&
+                        (!v.open<LossLandscapeState>() ||
+                         (v.state<LossLandscapeState>().job && v.state<LossLandscapeState>().job->finished)) &&
                         (!v.open<RepresentationState>() || !app_.shown_weights() ||
                          (v.state<RepresentationState>().job && v.state<RepresentationState>().job->finished &&
                           v.state<RepresentationState>().job->step == app_.shown_weights()->step)) &&
@@ -276,7 +286,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation"})
+                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));

@@ -17,6 +17,7 @@
 #include "views/compare_view.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
+#include "views/loss_landscape_view.h"
 #include "views/playground_view.h"
 #include "views/representation_view.h"
 #include "views/weights_view.h"
@@ -331,6 +332,35 @@ void WriteStateDump(App& app, long frames) {
       if (job->explained.size() == 2) r.set("explained", Point(job->explained[0], job->explained[1]));
     }
     d.set("representation", r);
+  }
+  if (app.views.open<LossLandscapeState>()) {
+    const LossLandscapeState& ls = app.views.state<LossLandscapeState>();
+    json::Value l = json::Value::object();
+    l.set("mode", static_cast<long long>(ls.mode));
+    if (const auto job = ls.job) {
+      const bool done = job->finished;
+      l.set("computing", !done);
+      l.set("done", static_cast<long long>(job->done.load()));
+      l.set("total", static_cast<long long>(job->total));
+      l.set("step", static_cast<long long>(job->step));
+      l.set("job_mode", static_cast<long long>(job->mode));
+      if (done) {  // the results, once the thread has written them
+        l.set("error", job->error);
+        l.set("points", static_cast<long long>(job->val.size()));
+        l.set("path", static_cast<long long>(job->path.size()));
+        if (!job->val.empty()) {
+          double lo = 1e300;
+          for (const auto& p : job->val) lo = std::min(lo, p.loss);
+          l.set("min_loss", lo);
+        }
+        if (job->mode == SurfaceMode::Line && job->val.size() == job->ts.size() && job->ts.size() > 30) {
+          l.set("loss_t0", job->val[10].loss);  // t = 0 and t = 1 of the 41 from -0.5 to 1.5
+          l.set("loss_t1", job->val[30].loss);
+        }
+      }
+    }
+    if (!ls.why.empty()) l.set("why", ls.why);
+    d.set("losslandscape", l);
   }
   json::Value marks = json::Value::object();
   for (const auto& [name, m] : app.report.marks) marks.set(name, Rect(m));

@@ -10,6 +10,7 @@
 #include "views/inside.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
+#include "views/loss_landscape_view.h"
 #include "views/playground_view.h"
 #include "views/stepthrough_view.h"
 #include "views/representation_view.h"
@@ -31,6 +32,7 @@ const std::vector<ViewEntry>& ViewTable() {
       View<StatsState>("stats", "Layer stats", DrawLayerStats, false),
       View<LessonState>("lesson", "Lessons", DrawLesson, true),
       View<RepresentationState>("representation", "Representation", DrawRepresentation, false),
+      View<LossLandscapeState>("losslandscape", "Loss landscape", DrawLossLandscape, true),
   };
   return table;
 }

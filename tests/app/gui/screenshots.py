@@ -233,6 +233,14 @@ def representation_cnn8(shot):
         shot.has_colour("representation", rgb, at_least=300)
 
 
+@screenshot("loss-landscape", "--frames", "5", "--train-steps", "2000", "--open", "losslandscape")
+def loss_landscape(shot):
+    """The loss along the line from the first snapshot to now, on training and validation images:
+    both curves drawn."""
+    shot.has_colour("losslandscape", (250, 160, 60), at_least=150)
+    shot.has_colour("losslandscape", (120, 220, 110), at_least=150)
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""

@@ -1931,6 +1931,56 @@ def scenario_representation(s):
                "the live step's map again")
 
 
+def scenario_loss_landscape(s):
+    """mlp100 trained a little, paused, with the loss landscape view: Compute draws the loss along
+    the line from the first snapshot to now (a progress bar while it computes; at t = 1 the loss is
+    far below t = 0's); the plane of the path's directions draws the run's path over the loss; the
+    random plane is computed while training goes on, and Cancel stops one at once."""
+    s.close(keep=False)
+    s.extra_args = ["--preset", "mlp100", "--open", "losslandscape"]
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: d.get("data_loaded") and "losslandscape" in d.get("views", []), 30, "the loss landscape view")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running", "training")
+    s.wait_for(lambda d: d.get("step", 0) > 2000, 30, "2000 mini-batches")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    paused = s.dump()["step"]
+
+    def computed(mode, what):
+        s.click("losslandscape.compute")
+        return s.wait_for(lambda d: d.get("losslandscape", {}).get("job_mode") == mode and
+                          d["losslandscape"].get("step") == paused and not d["losslandscape"]["computing"], 60, what)
+
+    d = computed(0, "the line")
+    l = d["losslandscape"]
+    log(f"line: loss {l['loss_t0']:.3f} at t = 0, {l['loss_t1']:.3f} at t = 1, lowest {l['min_loss']:.3f}")
+    if l["error"] or l["points"] != 41 or not l["loss_t1"] < 0.5 * l["loss_t0"]:
+        raise Failed(f"the line is not what training did: {l}")
+    keep_png(s.shot("loss-line"))
+    for mode, name in ((2, "the path's plane"), (1, "the random plane")):
+        s.click("losslandscape.mode")
+        s.wait_for(lambda d, mode=mode: f"losslandscape.mode.{mode}" in d.get("rects", {}), 10, "the list of modes")
+        s.click(f"losslandscape.mode.{mode}")
+        s.wait_for(lambda d, mode=mode: d["losslandscape"]["mode"] == mode, 10, f"{name} chosen")
+        d = computed(mode, name)
+        l = d["losslandscape"]
+        log(f"{name}: {l['points']} points, path of {l['path']} snapshots, lowest loss {l['min_loss']:.3f}")
+        if l["error"] or l["points"] != 625 or (mode == 2 and l["path"] < 3):
+            raise Failed(f"{name} is not whole: {l}")
+        keep_png(s.shot("loss-" + ("path" if mode == 2 else "random")))
+    # Computing while training goes on; Cancel ends it at once.
+    press_until(s, "space", lambda d: d.get("state") == "running", "training again")
+    s.click("losslandscape.compute")
+    s.wait_for(lambda d: d["losslandscape"].get("computing") and d["losslandscape"]["done"] > 0, 20,
+               "a plane under way while training")
+    step0 = s.dump()["step"]
+    s.wait_for(lambda d: d["step"] > step0 + 100, 20, "training going on meanwhile")
+    s.click("losslandscape.cancel")
+    s.wait_for(lambda d: "losslandscape.compute" in d.get("rects", {}) and
+               "losslandscape.cancel" not in d.get("rects", {}), 5, "the Compute button back after Cancel")
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -2081,6 +2131,7 @@ SCENARIOS = {
     "playground-draw": scenario_playground_draw,
     "conv-click": scenario_conv_click,
     "representation": scenario_representation,
+    "loss-landscape": scenario_loss_landscape,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
