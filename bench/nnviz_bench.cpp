@@ -237,14 +237,18 @@ int bench_inside(const std::string& preset, int batch, double seconds, int repea
   return 0;
 }
 
+// MNIST, for a measurement on one thread (Eigen's and nnviz's own).
+Dataset one_thread_mnist(const std::string& data_dir) {
+  Eigen::setNbThreads(1);
+  set_threads(1);
+  return Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+}
+
 // The representation view's computations on one thread: PCA and t-SNE (1000 iterations) of a
 // preset's hidden layer for the first `samples` validation images, after `steps` mini-batches of
 // the preset's own training.
 int bench_tsne(const std::string& preset, int samples, int steps, const std::string& data_dir) {
-  Eigen::setNbThreads(1);
-  set_threads(1);
-  const Dataset data =
-      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+  const Dataset data = one_thread_mnist(data_dir);
   Trainer tr(find_preset(preset).config, data);
   for (int i = 0; i < steps; ++i) tr.step();
   Network& net = tr.net();
@@ -289,10 +293,7 @@ int bench_tsne(const std::string& preset, int samples, int steps, const std::str
 // 25 x 25 plane around the trained weights along two filter-normalised directions (-1 to 1), each
 // point's loss over the first `samples` validation images.
 int bench_landscape(const std::string& preset, int samples, int steps, const std::string& data_dir) {
-  Eigen::setNbThreads(1);
-  set_threads(1);
-  const Dataset data =
-      Dataset::load(DatasetKind::Mnist, resolve_data_dir(DatasetKind::Mnist, data_dir), NormMode::Standard);
+  const Dataset data = one_thread_mnist(data_dir);
   Trainer tr(find_preset(preset).config, data);
   const ParamSet initial = params_of(tr.net());
   for (int i = 0; i < steps; ++i) tr.step();

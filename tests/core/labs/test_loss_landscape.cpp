@@ -81,7 +81,7 @@ TEST_CASE("filter normalisation: each filter of the direction has the norm of th
   CHECK(filters_checked == 3 + 5 + 4);
 }
 
-TEST_CASE("the 2-D landscape: its centre is the centre's loss; a path in a plane is found and projected back") {
+TEST_CASE("the 2-D landscape: its centre is the centre's loss, and a path in a plane is found and projected back") {
   const Dataset d = quadrants(300, 30);
   Trainer tr(quadrant_config(), d);
   for (int i = 0; i < 40; ++i) tr.step();

@@ -239,6 +239,18 @@ class Session:
         self.move(min(SCREEN[0] - 5, self.origin[0] + self.size[0] + 100),
                   min(SCREEN[1] - 5, self.origin[1] + self.size[1] + 100))
 
+    def reveal(self, rect_name, below=60):
+        """Scrolls the control into sight with the mouse wheel over it, as a user would when it
+        lies below the fold of its window (the status bar's `below` pixels count as hidden)."""
+        for _ in range(40):
+            r = self.rect(rect_name)
+            if r[3] <= self.size[1] - below:
+                return r
+            self.move(self.origin[0] + (r[0] + r[2]) / 2, self.origin[1] + self.size[1] * 0.5)
+            self.x(["click", "5"])
+            time.sleep(0.15)
+        raise Failed(f"the control '{rect_name}' stays below the fold after scrolling")
+
     def click(self, rect_name, mods=()):
         r = self.rect(rect_name)
         cx, cy = (r[0] + r[2]) / 2, (r[1] + r[3]) / 2
@@ -1170,6 +1182,7 @@ def scenario_edit_layers(s):
     s.wait_for(lambda d: d.get("preset") == "mlp100", 10, "the mlp100 preset")
     s.type_into("layers.0.value", "64")
     s.wait_for(lambda d: "dense 64" in d.get("network", "") and d.get("setup_pending"), 10, "the edit pending")
+    s.reveal("setup.apply")
     s.click("setup.apply")
     d = s.wait_for(lambda d: not d.get("setup_pending") and d.get("state") == "paused", 10, "the edited network applied")
     keep_png(s.shot("edited"))
@@ -1872,22 +1885,28 @@ def scenario_conv_click(s):
         s.wait_for(lambda d: "explain" not in d, 10, "the computation's window closed")
 
 
+def trained_and_paused(s, preset, view, steps):
+    """A fresh app with the preset and the view open, trained past `steps` mini-batches with Space
+    and paused with Space again; returns the step it paused at."""
+    s.close(keep=False)
+    s.extra_args = ["--preset", preset, "--open", view]
+    s.start_x()
+    s.start_app()
+    s.wait_for(lambda d: d.get("data_loaded") and view in d.get("views", []), 30, f"the {view} view")
+    s.move_inside()
+    press_until(s, "space", lambda d: d.get("state") == "running", "training")
+    s.wait_for(lambda d: d.get("step", 0) > steps, 30, f"{steps} mini-batches")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    return s.dump()["step"]
+
+
 def scenario_representation(s):
     """mlp100 trained a little, paused, with the representation view: the t-SNE map of the hidden
     layer forms off the frame thread (the iterations climb while frames keep coming), PCA picked
     from the method's list maps it at once with the axes' shares of the variance; hovering a point
     names its image, a click makes it the activations view's probe; a step back on the timeline
     maps that step (following the timeline), and Live maps the live one again."""
-    s.close(keep=False)
-    s.extra_args = ["--preset", "mlp100", "--open", "representation"]
-    s.start_x()
-    s.start_app()
-    s.wait_for(lambda d: d.get("data_loaded") and "representation" in d.get("views", []), 30, "the representation view")
-    s.move_inside()
-    press_until(s, "space", lambda d: d.get("state") == "running", "training")
-    s.wait_for(lambda d: d.get("step", 0) > 1500, 30, "1500 mini-batches")
-    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
-    paused = s.dump()["step"]
+    paused = trained_and_paused(s, "mlp100", "representation", 1500)
     # The map of the paused step (1000 iterations from scratch, or 300 from the map of a step
     # before), seen forming.
     d = s.wait_for(lambda d: d.get("representation", {}).get("step") == paused and
@@ -1936,16 +1955,7 @@ def scenario_loss_landscape(s):
     the line from the first snapshot to now (a progress bar while it computes; at t = 1 the loss is
     far below t = 0's); the plane of the path's directions draws the run's path over the loss; the
     random plane is computed while training goes on, and Cancel stops one at once."""
-    s.close(keep=False)
-    s.extra_args = ["--preset", "mlp100", "--open", "losslandscape"]
-    s.start_x()
-    s.start_app()
-    s.wait_for(lambda d: d.get("data_loaded") and "losslandscape" in d.get("views", []), 30, "the loss landscape view")
-    s.move_inside()
-    press_until(s, "space", lambda d: d.get("state") == "running", "training")
-    s.wait_for(lambda d: d.get("step", 0) > 2000, 30, "2000 mini-batches")
-    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
-    paused = s.dump()["step"]
+    paused = trained_and_paused(s, "mlp100", "losslandscape", 2000)
 
     def computed(mode, what):
         s.click("losslandscape.compute")
