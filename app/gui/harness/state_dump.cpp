@@ -223,6 +223,15 @@ void WriteStateDump(App& app, long frames) {
     char target[32];
     std::snprintf(target, sizeof target, "%.1f%%", cs.cmp->spec().target_accuracy * 100);  // its column heads name it
     c.set("target", std::string(target));
+    {
+      json::Value h = json::Value::object();
+      h.set("tensor", static_cast<long long>(cs.hist_tensor));
+      h.set("runs", static_cast<long long>(cs.hist.size()));
+      json::Value sds = json::Value::array();
+      for (double v : cs.hist_sd) sds.push(v);
+      h.set("sd", sds);  // each run's spread of the tensor's values
+      c.set("histograms", h);
+    }
     d.set("comparison", c);
   }
   if (const PlaygroundState& ps = app.views.state<PlaygroundState>(); ps.pg || ps.csv_loading.valid() || !ps.error.empty()) {

@@ -300,6 +300,93 @@ void FirstLayers(App& app, CompareState& cs) {
   if (refresh) cs.weights_at = now;
 }
 
+// One parameter tensor of every run as overlaid histograms over a shared range: how the runs'
+// weights spread differently (a larger learning rate, weight decay, another optimizer).
+void Histograms(App& app, CompareState& cs) {
+  constexpr int kBins = 60;
+  const size_t n = cs.cmp->size();
+  const auto first = cs.cmp->latest(0).weights;
+  if (!first || first->names.empty()) return;
+  const float fs = ImGui::GetFontSize();
+  cs.hist_tensor = std::clamp(cs.hist_tensor, 0, int(first->names.size()) - 1);
+  ImGui::TextDisabled("values of");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 12);
+  if (ImGui::BeginCombo("##hist tensor", first->names[size_t(cs.hist_tensor)].c_str())) {
+    for (int t = 0; t < int(first->names.size()); ++t)
+      if (ImGui::Selectable(first->names[size_t(t)].c_str(), t == cs.hist_tensor)) cs.hist_tensor = t, cs.hist_at = -1e9;
+    ImGui::EndCombo();
+  }
+  app.mark("compare.hist.tensor");
+  const double now = ImGui::GetTime();
+  if (now - cs.hist_at > 0.25) {  // at most four times a second, as the tiles
+    cs.hist_at = now;
+    std::vector<const Mat*> values;
+    for (size_t i = 0; i < n; ++i) {
+      const auto wv = cs.cmp->latest(i).weights;
+      values.push_back(wv && size_t(cs.hist_tensor) < wv->values.size() ? &wv->values[size_t(cs.hist_tensor)] : nullptr);
+    }
+    double lo = 1e300, hi = -1e300;
+    for (const Mat* m : values)
+      if (m && m->size()) lo = std::min(lo, double(m->minCoeff())), hi = std::max(hi, double(m->maxCoeff()));
+    if (!(hi > lo)) hi = lo + 1;
+    cs.hist_lo = lo, cs.hist_hi = hi;
+    cs.hist.assign(n, std::vector<float>(kBins, 0.f));
+    cs.hist_mean.assign(n, 0);
+    cs.hist_sd.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const Mat* m = values[i];
+      if (!m || !m->size()) continue;
+      double sum = 0, sq = 0;
+      for (Eigen::Index k = 0; k < m->size(); ++k) {
+        const double v = (*m)(k);
+        const int b = std::clamp(int((v - lo) / (hi - lo) * kBins), 0, kBins - 1);
+        cs.hist[i][size_t(b)] += 1.f / float(m->size());
+        sum += v, sq += v * v;
+      }
+      cs.hist_mean[i] = sum / double(m->size());
+      cs.hist_sd[i] = std::sqrt(std::max(0.0, sq / double(m->size()) - cs.hist_mean[i] * cs.hist_mean[i]));
+    }
+  } else {
+    app.redraw_by(cs.hist_at + 0.25);
+  }
+  // The plot: each run's histogram as a step line in its colour, the range under it.
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float w = std::max(fs * 10, ImGui::GetContentRegionAvail().x), h = fs * 6;
+  ImGui::InvisibleButton("##hist", {w, h});
+  app.mark("compare.hist");
+  app.report.region("compare_hist", {p0, {p0.x + w, p0.y + h}});
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, {p0.x + w, p0.y + h}, IM_COL32(18, 18, 22, 255));
+  float top = 1e-9f;
+  for (const auto& hs : cs.hist)
+    for (float v : hs) top = std::max(top, v);
+  for (size_t i = 0; i < cs.hist.size(); ++i) {
+    std::vector<ImVec2> pts;
+    const int bins = int(cs.hist[i].size());
+    for (int b = 0; b < bins; ++b) {
+      const float y = p0.y + h - 2 - (h - 4) * cs.hist[i][size_t(b)] / top;
+      pts.push_back({p0.x + w * b / bins, y});
+      pts.push_back({p0.x + w * (b + 1) / bins, y});
+    }
+    dl->AddPolyline(pts.data(), int(pts.size()), kRunColours[i % 8], 0, 1.8f);
+  }
+  char range[96];
+  std::snprintf(range, sizeof range, "%.3g", cs.hist_lo);
+  ImGui::TextDisabled("%s", range);
+  std::snprintf(range, sizeof range, "%.3g", cs.hist_hi);
+  SameLineIfFits(0);
+  ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(range).x));
+  ImGui::TextDisabled("%s", range);
+  for (size_t i = 0; i < cs.hist.size(); ++i) {
+    char label[160];
+    std::snprintf(label, sizeof label, "%s: mean %.3g, sd %.3g", run_names(cs)[i].c_str(), cs.hist_mean[i],
+                  cs.hist_sd[i]);
+    if (i > 0) SameLineIfFits(ImGui::CalcTextSize(label).x + fs);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRunColours[i % 8]), "%s", label);
+  }
+}
+
 }  // namespace
 
 void CompareState::offer(const ComparisonSpec& s) {
@@ -372,6 +459,7 @@ void DrawCompare(App& app, bool* open) {
                                           ImGui::GetColorU32(ImGuiCol_TextDisabled), note);
   }
   Table(cs);
+  if (cs.cmp) Histograms(app, cs);
   if (cs.cmp) FirstLayers(app, cs);
   ImGui::End();
 }

@@ -33,6 +33,11 @@ struct CompareState : ViewState {
   std::vector<long> weights_step;  // the step each run's tiles show
   double weights_at = -1e9;
   std::vector<std::string> table_shown;  // the table's rows as drawn, cells joined by " | " (state dump)
+  // One tensor's values in every run, as histograms over one shared range, overlaid.
+  int hist_tensor = 0;
+  std::vector<std::vector<float>> hist;  // per run: the share of values in each bin
+  std::vector<double> hist_mean, hist_sd;
+  double hist_lo = 0, hist_hi = 0, hist_at = -1e9;
 
   // The race trains with its view closed too; the view polls its runs each frame.
   FrameNeed needs_frames(bool) const override {

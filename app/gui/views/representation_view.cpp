@@ -196,9 +196,15 @@ void RepresentationState::poll(App& app) {
                  stopping.end());
   if (!app.views.open<RepresentationState>() || !app.data || !app.shown_weights()) return;
   const bool first = !job;
-  const bool stale = job && job->finished && job->step != app.shown_weights()->step;
+  const bool behind = job && job->step != app.shown_weights()->step;
+  const bool stale = behind && job->finished;
+  // A map of a step no longer shown is dropped at once when training stands still (paused, or
+  // the timeline scrubbed): the student waits for the step in front of them. While training
+  // runs, each map is finished first, or none ever would be.
+  const bool still = (app.run && app.run->idle()) || app.timeline.scrubbed();
   const double wait = method == 0 ? kPcaInterval : kTsneInterval;
-  if (first || (follow && stale && ImGui::GetTime() - started_at >= wait)) StartRepresentation(app);
+  if (first || (follow && stale && ImGui::GetTime() - started_at >= wait) || (follow && behind && !stale && still))
+    StartRepresentation(app);
   if (follow && stale) app.redraw_by(started_at + wait);
 }
 

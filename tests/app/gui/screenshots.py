@@ -171,8 +171,10 @@ def canvas(shot):
 
 @screenshot("compare", "--frames", "5", "--train-steps", "400", "--compare", "optimizers")
 def compare(shot):
-    """The optimizer race: seven runs, their curves overlaid in the run colours."""
+    """The optimizer race: seven runs, their curves overlaid in the run colours, and the first
+    layer's weights of every run as overlaid histograms."""
     shot.has_colour("compare_loss", RUN_BLUE, at_least=150)
+    shot.has_colour("compare_hist", RUN_BLUE, at_least=60)
 
 
 @screenshot("compare-save", "--frames", "3", "--train-steps", "300", "--compare", "learning-rates",

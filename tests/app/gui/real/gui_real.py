@@ -1910,11 +1910,12 @@ def scenario_representation(s):
     # The map of the paused step (1000 iterations from scratch, or 300 from the map of a step
     # before), seen forming.
     d = s.wait_for(lambda d: d.get("representation", {}).get("step") == paused and
-                   d["representation"].get("computing") and d["representation"].get("iteration", 0) >= 10, 30,
+                   d["representation"].get("computing") and d["representation"].get("iteration", 0) >= 10, 120,
                    "t-SNE of the paused step under way, frames drawn as it goes")
     seen = d["representation"]["iteration"]
+    # (Minutes in a sanitizer's build: ThreadSanitizer runs this view's t-SNE about 20 times slower.)
     d = s.wait_for(lambda d: d["representation"].get("step") == paused and not d["representation"]["computing"],
-                   60, "t-SNE done")
+                   300, "t-SNE done")
     r = d["representation"]
     log(f"t-SNE of layer {r['job_layer']}: {r['points']} points, {r['iteration']} iterations (seen at {seen} on the way)")
     if r["job_method"] != "tsne" or r["points"] != 2000 or r["iteration"] != r["iterations"] or r["error"]:
@@ -1943,10 +1944,10 @@ def scenario_representation(s):
     s.click("timeline.earlier")
     d = s.wait_for(lambda d: d["representation"].get("shown_step", paused) < paused, 10, "an earlier snapshot shown")
     earlier = d["representation"]["shown_step"]
-    s.wait_for(lambda d: d["representation"].get("step") == earlier and not d["representation"]["computing"], 20,
+    s.wait_for(lambda d: d["representation"].get("step") == earlier and not d["representation"]["computing"], 120,
                f"the map of step {earlier}")
     s.click("timeline.live")
-    s.wait_for(lambda d: d["representation"].get("step") == paused and not d["representation"]["computing"], 20,
+    s.wait_for(lambda d: d["representation"].get("step") == paused and not d["representation"]["computing"], 120,
                "the live step's map again")
 
 
@@ -1960,7 +1961,7 @@ def scenario_loss_landscape(s):
     def computed(mode, what):
         s.click("losslandscape.compute")
         return s.wait_for(lambda d: d.get("losslandscape", {}).get("job_mode") == mode and
-                          d["losslandscape"].get("step") == paused and not d["losslandscape"]["computing"], 60, what)
+                          d["losslandscape"].get("step") == paused and not d["losslandscape"]["computing"], 300, what)
 
     d = computed(0, "the line")
     l = d["losslandscape"]
