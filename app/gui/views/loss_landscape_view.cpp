@@ -234,6 +234,7 @@ void DrawLossLandscape(App& app, bool* open) {
     return;
   }
   if (!job->error.empty()) {
+    ls.shown_job = job.get();
     ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", job->error.c_str());
     ImGui::End();
     return;

@@ -56,8 +56,11 @@ struct LossLandscapeState : ViewState {
   int hovered_cell = -1;
   std::string why;  // why the last Compute could not start
 
+  // Frames while it computes, and until a frame has drawn its end (the thread's finishing alone
+  // asks for no frame: the result would wait for the next input).
   FrameNeed needs_frames(bool open) const override {
-    return open && job && !job->finished ? FrameNeed{FrameNeed::Waiting, "loss landscape"} : FrameNeed{};
+    return open && job && (!job->finished || shown_job != job.get()) ? FrameNeed{FrameNeed::Waiting, "loss landscape"}
+                                                                   : FrameNeed{};
   }
   void new_run() override;
   void poll(App& app) override;

@@ -277,8 +277,11 @@ void DrawRepresentation(App& app, bool* open) {
   std::string error;
   long version = -1;
   if (job) {
+    // (finished read before the lock: once it is, the count taken here is the last.)
+    const bool finished = job->finished;
     std::lock_guard<std::mutex> lock(job->m);
     version = job->points_version;
+    if (finished) rs.seen_version = version;
     points = job->points;
     predicted = job->predicted;
     explained = job->explained;

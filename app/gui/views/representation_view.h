@@ -52,8 +52,14 @@ struct RepresentationState : ViewState {
   float sample0_at[2] = {-1, -1};  // where the first image's point was drawn (for the state dump)
   Heatmap digit;
 
+  long seen_version = -1;  // the publication of the job's points the last frame drew (or looked at)
+  // Frames while the map forms, and until a frame has drawn its last publication (the thread's
+  // finishing alone asks for no frame: the finished map would wait for the next input). Once the
+  // thread has finished it writes nothing more, so its count is read without the lock.
   FrameNeed needs_frames(bool open) const override {
-    return open && job && !job->finished ? FrameNeed{FrameNeed::Live, "representation"} : FrameNeed{};
+    if (!open || !job) return {};
+    if (!job->finished || seen_version != job->points_version) return {FrameNeed::Live, "representation"};
+    return {};
   }
   void save_settings(json::Value& s) const override;
   void load_settings(const json::Value& s) override;

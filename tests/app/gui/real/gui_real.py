@@ -1949,6 +1949,12 @@ def scenario_representation(s):
     s.click("timeline.live")
     s.wait_for(lambda d: d["representation"].get("step") == paused and not d["representation"]["computing"], 120,
                "the live step's map again")
+    # The finished map drawn, the view asks for no more frames (it came with no input: the
+    # thread's end alone must bring the frame that draws it).
+    s.move_outside()
+    time.sleep(1.5)
+    if "representation" in s.dump().get("live", ""):
+        raise Failed(f"the representation view keeps the frames coming with its map done: {s.dump().get('live')}")
 
 
 def scenario_loss_landscape(s):
@@ -1990,6 +1996,18 @@ def scenario_loss_landscape(s):
     s.click("losslandscape.cancel")
     s.wait_for(lambda d: "losslandscape.compute" in d.get("rects", {}) and
                "losslandscape.cancel" not in d.get("rects", {}), 5, "the Compute button back after Cancel")
+    # Paused again, a line computed with the pointer outside: no input at all, yet its end is drawn.
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause again")
+    s.click("losslandscape.mode")
+    s.wait_for(lambda d: "losslandscape.mode.0" in d.get("rects", {}), 10, "the list of modes")
+    s.click("losslandscape.mode.0")
+    s.click("losslandscape.compute")
+    s.move_outside()
+    s.wait_for(lambda d: d["losslandscape"].get("job_mode") == 0 and not d["losslandscape"]["computing"] and
+               d["losslandscape"].get("points") == 41, 300, "the line's end drawn with no input")
+    time.sleep(1.5)
+    if "loss landscape" in s.dump().get("live", ""):
+        raise Failed(f"the loss landscape keeps the frames coming when done: {s.dump().get('live')}")
 
 
 def scenario_lesson_file(s):
