@@ -97,6 +97,7 @@ inline void mul_broadcast(const Scalar* A, long lda, const Scalar* B, long bk, l
 // 2S x 2S block), and stored as kLanes columns of Wt. The edges past whole blocks go one by one.
 // (A copy a value at a time took about 0.5 ns a value, a third of mlp100's forward product at
 // batch 64.)
+#if !defined(__clang__)  // GCC's two-vector shuffle; clang (the fuzz build) takes the plain copy below
 typedef std::conditional_t<sizeof(Scalar) == 4, int32_t, int64_t> LaneIndex;
 typedef LaneIndex Mask_ __attribute__((vector_size(kVecBytes)));
 
@@ -124,7 +125,13 @@ inline void swap_round(Vec_* r) {
   }
 }
 
+#endif
+
 inline void transpose(const Scalar* W, long I, long O, Scalar* Wt) {
+#if defined(__clang__)
+  for (long o = 0; o < O; ++o)
+    for (long i = 0; i < I; ++i) Wt[o + i * O] = W[i + o * I];
+#else
   const long ib = I / kLanes * kLanes, ob = O / kLanes * kLanes;
   for (long o0 = 0; o0 < ob; o0 += kLanes) {
     for (long i0 = 0; i0 < ib; i0 += kLanes) {
@@ -138,6 +145,7 @@ inline void transpose(const Scalar* W, long I, long O, Scalar* Wt) {
   }
   for (long i = 0; i < I; ++i)
     for (long o = ob; o < O; ++o) Wt[o + i * O] = W[i + o * I];
+#endif
 }
 
 // The lanes of v added up (through memory: indexing a vector held in an array of accumulators
