@@ -104,6 +104,7 @@ struct RunStatus {
   std::shared_ptr<const WeightsView> weights;
   std::shared_ptr<const ProbeView> probe;
   std::shared_ptr<const StepTrace> trace;
+  std::vector<std::pair<int, int>> frozen;  // units held still (Run::freeze_unit): (layer, unit)
 };
 
 // What a viewer takes at once (Run::snapshot): what is new since its cursor, and the status.
@@ -175,6 +176,12 @@ class Run {
   void set_epochs(int e);
   void set_speed(double batches_per_second);  // 0: full speed
   void set_probe(const Mat& x, int label);    // one column
+  // Holds unit `unit` of layer `layer` (a dense unit or a conv filter) still while the rest trains,
+  // or lets it train again (nn/frozen.h); sets one weight, value (row, col) of parameter `param` in
+  // Network::params() order. Both leave a marker on the curves and publish the weights at once,
+  // also while paused. A layer, unit or value out of range is refused with the run's message.
+  void freeze_unit(int layer, int unit, bool frozen);
+  void set_weight(int param, long row, long col, double value);
   // Replaces the weights with those of a network of the same architecture (an opened model).
   void load_weights(const Network& net);
   // Runs `f` on the training thread between mini-batches (tests, tools).

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 
 #include "engine/run_internal.h"
@@ -101,9 +102,39 @@ void Run::post(std::function<void(Trainer&)> f) {
   enqueue([this, f = std::move(f)] { f(trainer_); });
 }
 
+void Run::freeze_unit(int layer, int unit, bool frozen) {
+  enqueue([this, layer, unit, frozen] {
+    try {
+      if (trainer_.frozen().contains(layer, unit) == frozen) return;
+      trainer_.freeze_unit(layer, unit, frozen);
+      record_change("unit " + std::to_string(unit) + " of layer " + std::to_string(layer) + (frozen ? " frozen" : " thawed"));
+      publish(true);
+    } catch (const Error& e) {
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      pub_.message = e.what();
+    }
+  });
+}
+
+void Run::set_weight(int param, long row, long col, double value) {
+  enqueue([this, param, row, col, value] {
+    try {
+      trainer_.set_weight(param, row, col, Scalar(value));
+      char text[96];
+      std::snprintf(text, sizeof text, "weight %d (%ld, %ld) set to %.4g", param, row, col, value);
+      record_change(text);
+      publish(true);
+    } catch (const Error& e) {
+      std::lock_guard<std::mutex> lk(hist_mu_);
+      pub_.message = e.what();
+    }
+  });
+}
+
 void Run::load_weights(const Network& net) {
   auto copy = std::make_shared<Network>(net);
   enqueue([this, copy] {
+    trainer_.thaw_all();
     trainer_.net().copy_values_from(*copy);
     {
       std::lock_guard<std::mutex> lk(hist_mu_);

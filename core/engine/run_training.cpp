@@ -249,6 +249,7 @@ void Run::publish_status() {
   pub_.target_epochs = target_epoch_;
   pub_.config = trainer_.config();
   pub_.elapsed_s = train_time_;
+  pub_.frozen = trainer_.frozen().list();
 }
 
 void Run::publish(bool force) {

@@ -139,6 +139,7 @@ void Run::save_run(const std::string& path, const json::Value& info) { nnviz::sa
 
 void Run::restore(std::shared_ptr<const RunRecord> r) {
   enqueue([this, r] {
+    trainer_.thaw_all();
     trainer_.net().copy_values_from(*r->net);
     trainer_.optimizer().restore(r->opt_state, r->opt_t);
     trainer_.restore_position(r->step, r->epoch, r->cursor);

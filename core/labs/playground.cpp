@@ -206,6 +206,7 @@ double Playground::step(int batch) {
   const double loss = net_.is_classifier() ? net_.loss(labels.data()) : net_.loss(y);
   net_.backward(false);
   opt_.step(net_.param_list(), opt_.config().lr);
+  frozen_.restore(net_);
   ++steps_;
   return loss;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "labs/expr.h"
+#include "nn/frozen.h"
 #include "nn/network.h"
 #include "nn/optimizer.h"
 
@@ -112,6 +113,14 @@ class Playground {
   const Toy& test() const { return test_; }
   long steps() const { return steps_; }
   void set_optimizer(const OptConfig& o) { opt_.set_config(o); }
+  // Units held still while the rest trains, and single weights set by hand (nn/frozen.h), as the
+  // network graph's clicks ask; both throw Error out of range.
+  void freeze_unit(int layer, int unit, bool frozen) { frozen_.set(net_, layer, unit, frozen); }
+  const FrozenUnits& frozen() const { return frozen_; }
+  void set_weight(int param, long row, long col, Scalar value) {
+    nnviz::set_weight(net_, param, row, col, value);
+    frozen_.weight_set(net_, param, row, col);
+  }
 
  private:
   Network net_;
@@ -122,6 +131,7 @@ class Playground {
   size_t cursor_ = 0;
   long steps_ = 0;
   unsigned features_ = 0;
+  FrozenUnits frozen_;
 
   Mat inputs(const Mat& raw) const;  // scaled, then the features when there are some
   void reorder();                    // a new visiting order after the training points changed

@@ -119,12 +119,18 @@ void Trainer::reset(uint64_t seed) {
 
 void Trainer::reset() {
   shards_current_ = false;
+  frozen_.clear();
   net_.initialise(cfg_.init, Rng::derive(cfg_.seed, 0));
   opt_ = Optimizer(cfg_.opt);
   aug_rng_.reseed(Rng::derive(cfg_.seed, 2));
   epoch_ = 0;
   step_ = 0;
   start_epoch();
+}
+
+void Trainer::set_weight(int param, long row, long col, Scalar value) {
+  nnviz::set_weight(net(), param, row, col, value);
+  frozen_.weight_set(net_, param, row, col);
 }
 
 void Trainer::start_epoch() {
@@ -206,6 +212,7 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
     argmax_cols(out, pred_);
     for (int j = 0; j < n; ++j) st.correct += pred_[j] == labels_[j];
     opt_.step(net_.param_list(), st.lr);
+    frozen_.restore(net_);
     shards_current_ = false;
   } else {
     std::vector<Param> master = net_.param_list();
@@ -254,6 +261,8 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
           }
         });
     shards_current_ = true;
+    frozen_.restore(net_);
+    for (Network& shard : shards_) frozen_.restore(shard);
     for (int s = 0; s < ns; ++s) {
       st.loss += losses[size_t(s)];
       st.correct += correct[size_t(s)];

@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "data/augment.h"
 #include "data/dataset.h"
+#include "nn/frozen.h"
 #include "nn/network.h"
 #include "nn/optimizer.h"
 
@@ -117,6 +118,12 @@ class Trainer {
   void set_schedule(const Schedule& s) { cfg_.schedule = s; }
   void set_epochs(int e) { cfg_.epochs = e; }
   void set_augment(const Augment& a) { cfg_.augment = a; }
+  // Units held still (nn/frozen.h): put back after every update, cleared by reset(). A weight set
+  // by hand (set_weight, which throws Error out of range) stays, also in a frozen unit.
+  void freeze_unit(int layer, int unit, bool frozen) { frozen_.set(net(), layer, unit, frozen); }
+  const FrozenUnits& frozen() const { return frozen_; }
+  void thaw_all() { frozen_.clear(); }
+  void set_weight(int param, long row, long col, Scalar value);
 
   // (Anything may change the weights through this one: a sharded step copies them to its shards
   // again afterwards.)
@@ -143,6 +150,7 @@ class Trainer {
   std::vector<uint8_t> labels_;
   std::vector<int> batch_idx_;
   std::vector<int> pred_;
+  FrozenUnits frozen_;
   Rng aug_rng_;  // the augmentation's own stream, reseeded by reset()
   // Shards 1.. of a sharded step (shard 0 is net_), made on the first such step. A sharded step
   // leaves them with the weights it made (shards_current_); anything else that may change

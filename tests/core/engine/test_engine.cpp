@@ -671,3 +671,35 @@ TEST_CASE("run files: a saved run reopens with its curves and continues exactly 
   CHECK_FALSE(is_run_file(tmp.file("model.safetensors")));
   CHECK_THROWS_WITH_AS(load_run(tmp.file("model.safetensors")), doctest::Contains("not a run file"), Error);
 }
+
+TEST_CASE("engine: a frozen unit and a weight set by hand show at once, also paused, and with a marker each") {
+  TrainConfig cfg = quadrant_config();
+  Run run(cfg, small_data());
+  SnapshotCursor cur;
+  run.step_batch(2);
+  RunSnapshot s = settle(run, cur);
+  REQUIRE(s.weights);
+  const long before = s.weights->step;
+  run.freeze_unit(0, 3, true);
+  run.set_weight(0, 2, 3, 0.625);
+  s = settle(run, cur);
+  REQUIRE(s.frozen.size() == 1);
+  CHECK(s.frozen[0] == std::make_pair(0, 3));
+  CHECK(s.weights->values[0](2, 3) == Scalar(0.625));  // published while paused
+  CHECK(s.weights->step == before);
+  REQUIRE(s.changes.size() == 2);
+  CHECK(s.changes[0].text == "unit 3 of layer 0 frozen");
+  CHECK(s.changes[1].text.find("set to 0.625") != std::string::npos);
+  const Mat unit = s.weights->values[0].col(3);
+  run.step_batch(20);
+  s = settle(run, cur);
+  CHECK(s.weights->values[0].col(3) == unit);
+  // Out of range: the run says why and trains on.
+  run.freeze_unit(1, 0, true);
+  s = settle(run, cur);
+  CHECK(s.message.find("has no units") != std::string::npos);
+  CHECK(s.state == RunState::Paused);
+  run.reset();
+  s = settle(run, cur);
+  CHECK(s.frozen.empty());
+}
