@@ -120,8 +120,9 @@ void Run::set_weight(int param, long row, long col, double value) {
   enqueue([this, param, row, col, value] {
     try {
       trainer_.set_weight(param, row, col, Scalar(value));
-      char text[96];
-      std::snprintf(text, sizeof text, "weight %d (%ld, %ld) set to %.4g", param, row, col, value);
+      char text[160];
+      std::snprintf(text, sizeof text, "%s (%ld, %ld) set to %.4g", trainer_.net().params()[size_t(param)].name.c_str(), row,
+                    col, value);
       record_change(text);
       publish(true);
     } catch (const Error& e) {

@@ -61,7 +61,7 @@ std::vector<GraphColumn> graph_columns(Network& net, std::string* problem) {
     for (int j = i + 1; j < n && !has_units(net.layer(size_t(j))); ++j) {
       if (std::strcmp(net.layer(size_t(j)).type(), "flatten") == 0) break;
       c.shows = j;
-      c.title += std::string("  ") + net.layer(size_t(j)).type();
+      c.after += std::string(c.after.empty() ? "" : "  ") + net.layer(size_t(j)).type();
     }
     const Shape out = net.layer(size_t(c.shows)).out_shape();
     c.node = c.conv ? Shape{1, out.h, out.w} : Shape{};
@@ -70,7 +70,8 @@ std::vector<GraphColumn> graph_columns(Network& net, std::string* problem) {
   return cols;
 }
 
-NetGraph make_graph(std::vector<GraphColumn> columns, const std::vector<Mat>& values, int max_shown, int per_node) {
+NetGraph make_graph(std::vector<GraphColumn> columns, const std::vector<Mat>& values, int max_shown, int per_node,
+                    const std::vector<std::pair<int, int>>& pinned) {
   NetGraph g;
   g.columns = std::move(columns);
   g.max_abs.assign(g.columns.size(), 0.f);
@@ -85,7 +86,13 @@ NetGraph make_graph(std::vector<GraphColumn> columns, const std::vector<Mat>& va
     c.shown.resize(size_t(c.count));
     std::iota(c.shown.begin(), c.shown.end(), 0);
     if (max_shown > 0 && c.count > max_shown) {
-      std::stable_sort(c.shown.begin(), c.shown.end(), [&](int a, int b) { return c.norm[size_t(a)] > c.norm[size_t(b)]; });
+      auto is_pinned = [&](int u) {
+        return c.layer >= 0 && std::find(pinned.begin(), pinned.end(), std::make_pair(c.layer, u)) != pinned.end();
+      };
+      std::stable_sort(c.shown.begin(), c.shown.end(), [&](int a, int b) {
+        if (is_pinned(a) != is_pinned(b)) return is_pinned(a);
+        return c.norm[size_t(a)] > c.norm[size_t(b)];
+      });
       c.shown.resize(size_t(max_shown));
       std::sort(c.shown.begin(), c.shown.end());
     }

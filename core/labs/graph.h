@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nn/network.h"
@@ -29,7 +30,8 @@ struct GraphColumn {
   int shows = -1;
   Shape node;      // one node's output: 1 x 1 for a unit, the map of a channel or filter
   int group = 1;   // weights a link into this column stands for (1: a single weight)
-  std::string title;        // "dense 100  sigmoid", "conv 8 of 5x5  relu  maxpool2d", "input 28x28"
+  std::string title;        // "dense 100", "conv 8 of 5x5", "input 28x28"
+  std::string after;        // the layers after it that its nodes show: "relu  maxpool2d"
   std::vector<float> norm;  // each node's incoming weights' L2 norm (the input's: 0)
   std::vector<int> shown;   // the nodes drawn, ascending
 };
@@ -54,7 +56,9 @@ std::vector<GraphColumn> graph_columns(Network& net, std::string* problem = null
 // The graph for parameter values in Network::params() order (a WeightsView's): each column shows
 // all its nodes, or with max_shown > 0 and more nodes than that, the max_shown with the largest
 // norms; each shown node gets its `per_node` strongest links from the previous column's shown
-// nodes (all with per_node <= 0).
-NetGraph make_graph(std::vector<GraphColumn> columns, const std::vector<Mat>& values, int max_shown, int per_node);
+// nodes (all with per_node <= 0). Units in `pinned` ((layer, unit): frozen ones, say) are always
+// among those shown.
+NetGraph make_graph(std::vector<GraphColumn> columns, const std::vector<Mat>& values, int max_shown, int per_node,
+                    const std::vector<std::pair<int, int>>& pinned = {});
 
 }  // namespace nnviz

@@ -97,6 +97,8 @@ class Playground {
   Mat predict(const Mat& x);                // raw inputs (d x N) -> outputs, or class probabilities
   // Every layer's output for inputs x (as predict, but all of them): hidden-unit thumbnails.
   std::vector<Mat> activations(const Mat& x);
+  // What the network is given for raw points x: scaled, then the features when there are some.
+  Mat inputs(const Mat& raw) const;
 
   // The 2-D board's edits, while training goes on: a point added (to the training points, or the
   // test points), moved, erased (erasing can leave no training point: training then waits), and
@@ -133,7 +135,6 @@ class Playground {
   unsigned features_ = 0;
   FrozenUnits frozen_;
 
-  Mat inputs(const Mat& raw) const;  // scaled, then the features when there are some
   void reorder();                    // a new visiting order after the training points changed
 };
 

@@ -22,6 +22,7 @@
 #include "views/canvas_view.h"
 #include "views/compare_view.h"
 #include "views/curves_view.h"
+#include "views/graph_view.h"
 #include "views/inside.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
@@ -64,6 +65,11 @@ void Harness::start() {
       if (v == n.name) {
         app_.views.open(n.view) = true;
         if (n.playground_mode >= 0) app_.views.state<PlaygroundState>().mode = n.playground_mode;
+        if (v == "graph-playground") {
+          app_.views.state<GraphState>().source = 1;
+          app_.views.open<PlaygroundState>() = true;
+          app_.views.open<CurvesState>() = false;  // the two side by side
+        }
       }
   if (opt_.canvas_run) app_.views.state<CanvasState>().use_bundled = false;
   if (!opt_.lesson.empty()) OpenLesson(app_, opt_.lesson);  // started once the data is ready
@@ -244,6 +250,9 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                         (!v.open<RepresentationState>() || !app_.shown_weights() ||
                          (v.state<RepresentationState>().job && v.state<RepresentationState>().job->finished &&
                           v.state<RepresentationState>().job->step == app_.shown_weights()->step)) &&
+                        (!v.open<GraphState>() || v.state<GraphState>().source != 0 ||
+                         (v.state<GraphState>().built_weights == app_.shown_weights().get() &&
+                          v.state<GraphState>().built_probe == app_.shown_probe().get())) &&
                         v.state<LessonState>().request.empty();
   // --edit-lesson: the editor, once the lesson asked for (if any) is under way, on a copy of it
   // or on the app's state; the frames after it let it settle.
@@ -286,10 +295,16 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape", "compare_hist"})
+                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape", "compare_hist", "graph"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));
+  if (app_.views.open<GraphState>()) {
+    const GraphState& gs = app_.views.state<GraphState>();
+    l.set("graph_columns", static_cast<long long>(gs.graph.columns.size()));
+    l.set("graph_nodes", static_cast<long long>(gs.nodes_drawn));
+    l.set("graph_links", static_cast<long long>(gs.links_drawn));
+  }
   // The controls a lesson's page may point at that this frame drew without their mark (a page
   // pointing at one of them would light nothing).
   std::string unmarked;

@@ -19,6 +19,7 @@
 #include "views/lesson_view.h"
 #include "views/loss_landscape_view.h"
 #include "views/playground_view.h"
+#include "views/graph_view.h"
 #include "views/representation_view.h"
 #include "views/weights_view.h"
 
@@ -370,6 +371,44 @@ void WriteStateDump(App& app, long frames) {
     }
     if (!ls.why.empty()) l.set("why", ls.why);
     d.set("losslandscape", l);
+  }
+  if (app.views.open<GraphState>()) {
+    const GraphState& gs = app.views.state<GraphState>();
+    json::Value g = json::Value::object();
+    g.set("source", static_cast<long long>(gs.source));
+    g.set("columns", static_cast<long long>(gs.graph.columns.size()));
+    g.set("nodes", static_cast<long long>(gs.nodes_drawn));
+    g.set("links", static_cast<long long>(gs.links_drawn));
+    g.set("step", static_cast<long long>(gs.built_step));
+    g.set("hover_link", static_cast<long long>(gs.hover.link));
+    g.set("hover_node", static_cast<long long>(gs.hover.node));
+    g.set("last_action", gs.last_action);
+    for (const char* n : {"graph.node_layer", "graph.node_unit"}) g.set(n + 6, app.report.number_of(n));
+    // The weight the edit popup was last opened for, as the run publishes it, and each frozen
+    // unit's incoming weights' norm.
+    const int edit_param = gs.editing.column > 0 && size_t(gs.editing.column) < gs.graph.columns.size()
+                               ? gs.graph.columns[size_t(gs.editing.column)].weight
+                               : -1;
+    g.set("edit_param", static_cast<long long>(edit_param));
+    g.set("edit_row", static_cast<long long>(gs.editing.row));
+    g.set("edit_col", static_cast<long long>(gs.editing.to));
+    if (const auto w = app.snap.weights) {
+      if (edit_param >= 0 && edit_param < int(w->values.size()) && gs.editing.row < w->values[size_t(edit_param)].rows() &&
+          gs.editing.to < w->values[size_t(edit_param)].cols())
+        g.set("run_edit_weight", double(w->values[size_t(edit_param)](gs.editing.row, gs.editing.to)));
+      json::Value frozen = json::Value::array();
+      for (const auto& [layer, unit] : app.snap.frozen) {
+        json::Value f = json::Value::object();
+        f.set("layer", static_cast<long long>(layer));
+        f.set("unit", static_cast<long long>(unit));
+        const std::string name = "layers." + std::to_string(layer) + ".weight";
+        for (size_t i = 0; i < w->names.size(); ++i)
+          if (w->names[i] == name && unit < w->values[i].cols()) f.set("norm", double(w->values[i].col(unit).norm()));
+        frozen.push(f);
+      }
+      g.set("frozen", frozen);
+    }
+    d.set("graph", g);
   }
   json::Value marks = json::Value::object();
   for (const auto& [name, m] : app.report.marks) marks.set(name, Rect(m));

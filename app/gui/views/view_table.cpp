@@ -7,6 +7,7 @@
 #include "views/canvas_view.h"
 #include "views/compare_view.h"
 #include "views/curves_view.h"
+#include "views/graph_view.h"
 #include "views/inside.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
@@ -33,6 +34,7 @@ const std::vector<ViewEntry>& ViewTable() {
       View<LessonState>("lesson", "Lessons", DrawLesson, true),
       View<RepresentationState>("representation", "Representation", DrawRepresentation, false),
       View<LossLandscapeState>("losslandscape", "Loss landscape", DrawLossLandscape, true),
+      View<GraphState>("graph", "Network graph", DrawGraph, false),
   };
   return table;
 }

@@ -243,6 +243,42 @@ def loss_landscape(shot):
     shot.has_colour("losslandscape", (120, 220, 110), at_least=150)
 
 
+# The network graph's links at full strength: blue for a positive weight, orange for a negative one.
+LINK_BLUE, LINK_ORANGE = (80, 150, 245), (245, 150, 60)
+
+
+@screenshot("graph", "--frames", "5", "--train-steps", "600", "--open", "graph")
+def graph(shot):
+    """mlp100's graph: the image, 16 of the hidden units as their weight tiles, the ten outputs;
+    each unit's six strongest links in both colours."""
+    shot.reports("graph_columns", 3)
+    shot.reports("graph_nodes", 1 + 16 + 10)
+    shot.reports("graph_links", 16 * 1 + 10 * 6)
+    shot.has_colour("graph", LINK_BLUE, at_least=150)
+    shot.has_colour("graph", LINK_ORANGE, at_least=150)
+
+
+@screenshot("graph-cnn8", "--preset", "cnn8", "--frames", "5", "--train-steps", "600", "--open", "graph")
+def graph_cnn8(shot):
+    """cnn8's graph: the image, the eight filters' maps on it, 16 of the dense units, the outputs;
+    a link into a filter is its kernel, one into a dense unit its weights over a filter's map."""
+    shot.reports("graph_columns", 4)
+    shot.reports("graph_nodes", 1 + 8 + 16 + 10)
+    shot.reports("graph_links", 8 * 1 + 16 * 6 + 10 * 6)
+    shot.has_colour("graph", LINK_BLUE, at_least=150)
+    shot.has_colour("graph", LINK_ORANGE, at_least=150)
+
+
+@screenshot("graph-playground", "--frames", "5", "--open", "graph-playground")
+def graph_playground(shot):
+    """The 2-D playground's spiral network as TensorFlow Playground draws it: the inputs and every
+    unit as its output over the plane."""
+    shot.reports("graph_columns", 4)
+    shot.reports("graph_nodes", 2 + 16 + 16 + 2)
+    shot.has_colour("graph", LINK_BLUE, at_least=100)
+    shot.has_colour("graph", LINK_ORANGE, at_least=100)
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""

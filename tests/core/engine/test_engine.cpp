@@ -689,7 +689,7 @@ TEST_CASE("engine: a frozen unit and a weight set by hand show at once, also pau
   CHECK(s.weights->step == before);
   REQUIRE(s.changes.size() == 2);
   CHECK(s.changes[0].text == "unit 3 of layer 0 frozen");
-  CHECK(s.changes[1].text.find("set to 0.625") != std::string::npos);
+  CHECK(s.changes[1].text == "layers.0.weight (2, 3) set to 0.625");
   const Mat unit = s.weights->values[0].col(3);
   run.step_batch(20);
   s = settle(run, cur);

@@ -46,7 +46,8 @@ TEST_CASE("the graph's columns follow the layers with units, each with the layer
   CHECK(c[1].count == 100);
   CHECK(c[1].group == 784);
   CHECK(c[1].shows == 1);  // the sigmoid's output
-  CHECK(c[1].title == "dense 100  sigmoid");
+  CHECK(c[1].title == "dense 100");
+  CHECK(c[1].after == "sigmoid");
   CHECK(c[2].count == 10);
   CHECK(c[2].group == 1);
   CHECK(c[2].shows == 2);
@@ -61,7 +62,8 @@ TEST_CASE("the graph's columns follow the layers with units, each with the layer
   CHECK(c[1].group == 9);            // a 3x3 kernel on the one input channel
   CHECK(c[1].shows == 2);            // after relu and the pooling, before flatten
   CHECK(c[1].node == Shape{1, 5, 5});
-  CHECK(c[1].title == "conv 4 of 3x3  relu  maxpool2d");
+  CHECK(c[1].title == "conv 4 of 3x3");
+  CHECK(c[1].after == "relu  maxpool2d");
   CHECK(c[2].group == 25);           // a dense unit's weights over one filter's 5x5 map
   CHECK(c[3].group == 1);
 }
@@ -117,6 +119,11 @@ TEST_CASE("a wide layer shows its strongest units and each node its strongest li
   }
   CHECK(weakest_shown >= strongest_hidden);
   CHECK(g.columns[0].shown.size() == 5);  // a column within the limit shows all
+  // A pinned unit (a frozen one) is shown however weak: unit 0 has the smallest norm.
+  const NetGraph pinned = make_graph(graph_columns(net), v, 12, 3, {{0, 0}});
+  CHECK(pinned.columns[1].shown.size() == 12);
+  CHECK(pinned.columns[1].shown.front() == 0);
+  CHECK(std::find(hidden.shown.begin(), hidden.shown.end(), 0) == hidden.shown.end());
   // Into the output: 3 links a unit, the strongest among the shown hidden units.
   for (int o = 0; o < 7; ++o) {
     std::vector<float> all;

@@ -2013,6 +2013,49 @@ def scenario_loss_landscape(s):
         raise Failed(f"the loss landscape keeps the frames coming when done: {s.dump().get('live')}")
 
 
+def scenario_graph_edit(s):
+    """mlp30 trained a little, paused, with the network graph: hovering a link between the hidden
+    layer and the output reads its weight; a click opens it for editing, and the value typed in
+    (Enter) is the run's weight at once, though paused. A click on a hidden unit and Freeze keep
+    its incoming weights as they are while training goes on (their norm does not move in 300
+    mini-batches), and the graph follows the training with the pointer outside the window."""
+    paused = trained_and_paused(s, "mlp30", "graph", 300)
+    r = s.rect("graph.link")
+    x, y = s.origin[0] + (r[0] + r[2]) / 2, s.origin[1] + (r[1] + r[3]) / 2
+    s.move(x, y)
+    s.wait_for(lambda d: d.get("graph", {}).get("hover_link", -1) >= 0, 10, "a link under the pointer")
+    keep_png(s.shot("graph-hover"))
+    s.click_at(x, y)
+    s.wait_for(lambda d: "graph.edit_value" in d.get("rects", {}), 10, "the weight's editor")
+    g = s.dump()["graph"]
+    log(f"editing weight {g['edit_param']} ({g['edit_row']}, {g['edit_col']}): {g.get('run_edit_weight')}")
+    if g["edit_param"] < 0:
+        raise Failed(f"the editor is open for no weight: {g}")
+    s.type_into("graph.edit_value", "2.5")
+    d = s.wait_for(lambda d: abs(d["graph"].get("run_edit_weight", 0) - 2.5) < 1e-6, 10, "the run's weight set to 2.5")
+    if d["step"] != paused or "to 2.5" not in d["graph"]["last_action"]:
+        raise Failed(f"the edit did not land as typed on the paused run: step {d['step']}, {d['graph']}")
+    keep_png(s.shot("graph-edited"))
+    # Freeze the first hidden unit drawn, then train on.
+    s.click("graph.node")
+    s.wait_for(lambda d: "graph.freeze" in d.get("rects", {}), 10, "the unit's menu")
+    s.click("graph.freeze")
+    d = s.wait_for(lambda d: len(d["graph"].get("frozen", [])) == 1 and "norm" in d["graph"]["frozen"][0], 10,
+                   "the unit frozen")
+    f = d["graph"]["frozen"][0]
+    if (f["layer"], f["unit"]) != (d["graph"]["node_layer"], d["graph"]["node_unit"]):
+        raise Failed(f"another unit was frozen than the one clicked: {f}, {d['graph']}")
+    press_until(s, "space", lambda d: d.get("state") == "running", "training again")
+    s.move_outside()
+    d = s.wait_for(lambda d: d["graph"]["step"] > paused + 300, 60, "300 mini-batches, the graph following them")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    g = s.dump()["graph"]
+    log(f"frozen unit {f['unit']}: norm {f['norm']:.6f} then {g['frozen'][0]['norm']:.6f} at step {g['step']}")
+    if abs(g["frozen"][0]["norm"] - f["norm"]) > 1e-6:
+        raise Failed(f"the frozen unit's weights moved: {f} -> {g['frozen'][0]}")
+    keep_png(s.shot("graph-frozen"))
+
+
 def scenario_lesson_file(s):
     """A teacher's lesson file opened as a student would open any file: Ctrl+O, its path typed,
     Return. The training done before asks first (it is not saved); then the lesson starts with
@@ -2164,6 +2207,7 @@ SCENARIOS = {
     "conv-click": scenario_conv_click,
     "representation": scenario_representation,
     "loss-landscape": scenario_loss_landscape,
+    "graph-edit": scenario_graph_edit,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
