@@ -169,8 +169,10 @@ void Rebuild(App& app, GraphState& gs, Network& net, Playground* pg, const std::
           const float v = float(act(long(u) * map + j, 0));
           lo = std::min(lo, v), hi = std::max(hi, v);
         }
+      // Maps that are never negative (after a ReLU) from dark to bright, others around white.
       const float scale = std::max({std::fabs(lo), std::fabs(hi), 1e-9f});
-      StackPictures(gs, k, n, c.node.h, c.node.w, image ? Colormap::Gray : Colormap::Diverging, [&](int i, int r, int col) {
+      const Colormap cm = image ? Colormap::Gray : lo >= 0 ? Colormap::Sequential : Colormap::Diverging;
+      StackPictures(gs, k, n, c.node.h, c.node.w, cm, [&](int i, int r, int col) {
         const float v = float(act(long(c.shown[size_t(i)]) * map + r * c.node.w + col, 0));
         return image ? (v - lo) / std::max(1e-9f, hi - lo) : v / scale;
       });
