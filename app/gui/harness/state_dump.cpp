@@ -21,6 +21,7 @@
 #include "views/playground_view.h"
 #include "views/graph_view.h"
 #include "views/representation_view.h"
+#include "views/stepthrough_view.h"
 #include "views/weights_view.h"
 
 namespace nnviz::gui {
@@ -81,6 +82,7 @@ void WriteStateDump(App& app, long frames) {
   if (app.run) {
     d.set("state", to_string(app.snap.state));
     d.set("step", static_cast<long long>(app.snap.step));
+    if (app.snap.trace) d.set("trace_step", static_cast<long long>(app.snap.trace->step));  // the last recorded step
     d.set("epoch", double(app.snap.epoch));
     d.set("batch", app.snap.config.batch);
     json::Value ch = json::Value::array();  // the run's setting changes as the curves mark them
@@ -156,14 +158,17 @@ void WriteStateDump(App& app, long frames) {
   }
   d.set("own_path", app.own_path);        // the file this run was saved to or opened from
   d.set("dialog_path", app.dialog_path);  // what the Save or Open dialog holds
-  if (const ActivationsState& as = app.views.state<ActivationsState>(); as.pick_open) {
-    json::Value e = json::Value::object();  // the clicked value's computation (activations view)
-    e.set("layer", as.pick_layer);
-    e.set("unit", as.pick_unit);
-    e.set("value", as.pick_value);
-    e.set("layer_value", as.pick_layer_value);
-    d.set("explain", e);
+  // A clicked value's computation, in the activations view and in the step-through.
+  for (const ValueExplanation* x : {&app.views.state<ActivationsState>().explain, &app.views.state<StepState>().explain}) {
+    if (!x->pick_open) continue;
+    json::Value e = json::Value::object();
+    e.set("layer", x->pick_layer);
+    e.set("unit", x->pick_unit);
+    e.set("value", x->pick_value);
+    e.set("layer_value", x->pick_layer_value);
+    d.set(x->id, e);
   }
+
   {
     json::Value r = json::Value::object();  // the recorder (render/recorder.h)
     r.set("active", app.recorder.active());

@@ -15,6 +15,7 @@
 #include "nn/layer_types.h"
 #include "nn/loss.h"
 #include "views/stepthrough_view.h"
+#include "views/value_explanation.h"
 #include "widgets/heatmap.h"
 #include "widgets/weight_layout.h"
 
@@ -267,6 +268,7 @@ void DrawStepThrough(App& app, bool* open) {
   if (ImGui::Button("< Previous") && ss.stage > 0) --ss.stage;
   ImGui::SameLine();
   if (ImGui::Button("Next >") && ss.stage < stages - 1) ++ss.stage;
+  app.mark("stepthrough.next");
   const int batch = int(t.labels.size());
   SameLineIfFits(LabelledWidth(ImGui::GetFontSize() * 8, "sample"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
@@ -295,16 +297,20 @@ void DrawStepThrough(App& app, bool* open) {
   const int label_j = use_probe ? probe->label : t.labels[j];
   const float fs = ImGui::GetFontSize();
   int hx, hy;
-  auto show = [&](const Mat& m, Shape s, float h) {
+  // A stage's values as a picture; the value clicked (-1: none). `explains`: a click writes out
+  // how the value was computed (a convolution's, a max pool's, the output's softmax).
+  auto show = [&](const Mat& m, Shape s, float h, bool explains = false) {
     const long key = (use_probe ? probe->step * 1000000L + 99999 : 0) + ss.stage * 100000L + j;
     if (ss.shown != key) {
       if (ss.stage == 0) ShowInput(ss.map, m, j, s, ss.buf);  // the input in grey, as the data has it
       else ShowValues(ss.map, m, j, s, ss.buf);
       ss.shown = key;
     }
-    HeatmapImage(ss.map, ImGui::GetContentRegionAvail().x, h, &hx, &hy);
+    const bool clicked = HeatmapImage(ss.map, ImGui::GetContentRegionAvail().x, h, &hx, &hy);
+    app.mark("stepthrough.map");
     const int k = hx >= 0 ? ValueAt(hx, hy, int(m.rows()), s) : -1;
-    if (k >= 0) ImGui::SetTooltip("%d: %.6g", k, double(m(k, j)));
+    if (k >= 0) ImGui::SetTooltip(explains ? "%d: %.6g\nclick: see how it was computed" : "%d: %.6g", k, double(m(k, j)));
+    return clicked ? k : -1;
   };
 
   // One numbering: the stage and its count, as Previous / Next and --stage count them.
@@ -340,7 +346,10 @@ void DrawStepThrough(App& app, bool* open) {
     if (detail == StepDetail::Mask) DropoutDetail(layers[i], acts[i], acts[i + 1], j);
     Numbers("in ", acts[i], j, app.in_shapes[i], ss.stage);
     Numbers("out", acts[i + 1], j, app.out_shapes[i], ss.stage);
-    show(acts[i + 1], app.out_shapes[i], fs * 10);
+    const bool output = i + 1 == L && app.setup_of_run.loss == "softmax_cross_entropy";
+    const bool explains = layers[i].type == "conv2d" || layers[i].type == "maxpool2d" || output;
+    const int picked = show(acts[i + 1], app.out_shapes[i], fs * 10, explains);
+    if (picked >= 0 && explains) ss.explain.pick_layer = i, ss.explain.pick_unit = picked, ss.explain.pick_open = true;
   } else if (ss.stage == L + 1) {
     TextAtSpaces("%s", heading("the loss").c_str());
     Mat probs;
@@ -451,6 +460,24 @@ void DrawStepThrough(App& app, bool* open) {
   TextAtSpaces("Previous / Next walk the %d stages; Step (S) records a new mini-batch", stages);
   ImGui::PopStyleColor();
   ImGui::End();
+  // The value clicked, written out for the sample shown: through the weights the step's forward
+  // pass used (those before its update), or for the probe through the run's current ones.
+  if (ss.explain.pick_open) {
+    ProbeView pv;
+    pv.step = use_probe ? probe->step : t.step;
+    for (const Mat& a : acts) pv.acts.push_back(a.col(j));
+    if (app.setup_of_run.loss == "softmax_cross_entropy" && !pv.acts.empty()) {
+      Mat pr;
+      softmax(pv.acts.back(), pr);
+      pv.probs = pr.col(0);
+    }
+    ss.explain.context = use_probe ? "The probe input, through the run's weights now."
+                                   : "Sample " + std::to_string(j) + " of step " + std::to_string(t.step) +
+                                         "'s mini-batch, through the weights before its update.";
+    WeightsView before;
+    if (!use_probe) before.step = t.step, before.names = t.param_names, before.values = t.param_before;
+    DrawValueExplanation(app, ss.explain, pv, use_probe ? app.snap.weights.get() : &before);
+  }
 }
 
 }  // namespace nnviz::gui

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "views/value_explanation.h"
 #include "views/view.h"
 #include "widgets/heatmap.h"
 
@@ -29,8 +30,13 @@ struct StepState : ViewState {
   Heatmap batch_map;  // the whole input batch, a tile a sample
   long batch_shown = -1;
   std::vector<float> grad_buf;
+  // A value of a forward stage clicked: its computation, for the sample shown.
+  ValueExplanation explain{"stepexplain"};
 
-  void new_run() override { step = -1; }
+  void new_run() override {
+    step = -1;
+    explain.pick_open = false;
+  }
 };
 
 void DrawStepThrough(App& app, bool* open);

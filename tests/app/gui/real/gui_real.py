@@ -1885,6 +1885,43 @@ def scenario_conv_click(s):
         s.wait_for(lambda d: "explain" not in d, 10, "the computation's window closed")
 
 
+def scenario_step_conv_click(s):
+    """cnn8 trained a little, one mini-batch stepped (S) with the step-through open: at the
+    convolution's forward stage a click on its maps writes out how that value of the sample shown
+    was computed, through the weights the step used (those before its update), and the value
+    written out equals the one the step recorded; the same at the max pool's stage and at the
+    output's (its softmax)."""
+    paused = trained_and_paused(s, "cnn8", "stepthrough", 20)
+    press_until(s, "s", lambda d: d.get("trace_step", -1) > paused, "a recorded step")
+    time.sleep(1.0)
+    stage = 0
+    for layer, name, fx, fy in ((0, "convolution", 0.1, 0.22), (2, "max pool", 0.15, 0.25), (6, "softmax", 0.35, 0.5)):
+        while stage < layer + 1:  # the forward stage of `layer` is stage layer + 1 (stage 0 is the input)
+            for _ in range(40):  # scrolled back up to the buttons with the wheel, as a user would
+                r = s.rect("stepthrough.next")
+                if r[1] >= 30:
+                    break
+                m = s.rect("stepthrough.map")  # over the picture: the tables above it scroll by themselves
+                s.move(s.origin[0] + (m[0] + m[2]) / 2, s.origin[1] + (m[1] + m[3]) / 2)
+                s.x(["click", "4"])
+                time.sleep(0.15)
+            s.click("stepthrough.next")
+            stage += 1
+        time.sleep(0.3)
+        s.reveal("stepthrough.map")
+        time.sleep(0.3)
+        r = s.rect("stepthrough.map")  # where the scrolled view put it
+        s.click_at(s.origin[0] + r[0] + (r[2] - r[0]) * fx, s.origin[1] + r[1] + (r[3] - r[1]) * fy)
+        d = s.wait_for(lambda d, layer=layer: d.get("stepexplain", {}).get("layer") == layer, 10, f"the {name}'s computation")
+        e = d["stepexplain"]
+        log(f"{name}: layer {e['layer']} value {e['unit']}: recomputed {e['value']:.6g}, the step's {e['layer_value']:.6g}")
+        if abs(e["value"] - e["layer_value"]) > 1e-4 * (1 + abs(e["layer_value"])):
+            raise Failed(f"the {name}'s value written out ({e['value']}) is not the step's ({e['layer_value']})")
+        keep_png(s.shot(f"step-explain-{layer}"))
+        s.click("stepexplain.close")
+        s.wait_for(lambda d: "stepexplain" not in d, 10, "the computation's window closed")
+
+
 def trained_and_paused(s, preset, view, steps):
     """A fresh app with the preset and the view open, trained past `steps` mini-batches with Space
     and paused with Space again; returns the step it paused at."""
@@ -2208,6 +2245,7 @@ SCENARIOS = {
     "representation": scenario_representation,
     "loss-landscape": scenario_loss_landscape,
     "graph-edit": scenario_graph_edit,
+    "step-conv-click": scenario_step_conv_click,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
