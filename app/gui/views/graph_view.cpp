@@ -39,6 +39,12 @@ ImU32 WeightColour(float v, float strength) {
   return v >= 0 ? IM_COL32(80, 150, 245, a) : IM_COL32(245, 150, 60, a);
 }
 
+// `s` shortened with ".." to fit `width` pixels (at least its first character).
+std::string Fit(std::string s, float width) {
+  while (s.size() > 1 && ImGui::CalcTextSize(s.c_str()).x > width) s = s.substr(0, s.size() > 3 ? s.size() - 3 : 1) + "..";
+  return s;
+}
+
 double SegmentDistance(ImVec2 p, ImVec2 a, ImVec2 b) {
   const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
   double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
@@ -328,15 +334,17 @@ void DrawGraph(App& app, bool* open) {
   for (const GraphColumn& c : g.columns) most = std::max(most, c.shown.size());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float title_h = fs * 3.6f;
-  const float col_w = avail.x / float(K);
-  float node = std::min({fs * 3.6f, col_w * 0.42f, (avail.y - title_h - fs) / (float(most) * 1.2f)});
+  float node = std::min({fs * 3.6f, avail.x / float(K) * 0.42f, (avail.y - title_h - fs) / (float(most) * 1.2f)});
   const bool scroll = node < fs * 1.1f;
-  if (scroll) node = std::max(fs * 1.1f, std::min(fs * 3.6f, col_w * 0.42f) * 0.5f);
+  if (scroll) node = std::max(fs * 1.1f, std::min(fs * 3.6f, avail.x / float(K) * 0.42f) * 0.5f);
+  const float canvas_w = avail.x - (scroll ? ImGui::GetStyle().ScrollbarSize : 0.f);
+  const float col_w = canvas_w / float(K);
+  node = std::min(node, col_w * 0.42f);
   const float pitch = node * 1.2f;
   const float content_h = std::max(avail.y, title_h + float(most) * pitch + fs);
   ImGui::BeginChild("graph_canvas", avail, false, scroll ? 0 : ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   const ImVec2 o = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("graph_area", {avail.x - (scroll ? ImGui::GetStyle().ScrollbarSize : 0.f), content_h});
+  ImGui::InvisibleButton("graph_area", {canvas_w, content_h});
   const bool area_hovered = ImGui::IsItemHovered();
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -414,9 +422,9 @@ void DrawGraph(App& app, bool* open) {
                                  ? std::to_string(c.shown.size()) + " of " + std::to_string(c.count) + " shown"
                                  : std::string();
     auto centred = [&](const std::string& s, float y, ImU32 col) {
-      std::string t = s;
-      while (t.size() > 3 && ImGui::CalcTextSize(t.c_str()).x > col_w - 4) t = t.substr(0, t.size() - 4) + "..";
-      dl->AddText({cx - ImGui::CalcTextSize(t.c_str()).x * 0.5f, y}, col, t.c_str());
+      const std::string t = Fit(s, col_w - 4);
+      const float tw = ImGui::CalcTextSize(t.c_str()).x;
+      dl->AddText({std::clamp(cx - tw * 0.5f, o.x + 2, o.x + canvas_w - tw - 2), y}, col, t.c_str());
     };
     centred(c.title, o.y + 2, ImGui::GetColorU32(ImGuiCol_Text));
     if (!c.after.empty()) centred(c.after, o.y + 2 + fs * 1.1f, ImGui::GetColorU32(ImGuiCol_Text));
@@ -453,14 +461,16 @@ void DrawGraph(App& app, bool* open) {
       }
       // Output nodes: the class beside them; the playground's inputs: their feature's name.
       if (k + 1 == K && classes && c.shown[i] < int(classes->size()))
-        dl->AddText({q.x + 4, p.y + (node - fs) * 0.5f}, ImGui::GetColorU32(ImGuiCol_Text), (*classes)[size_t(c.shown[i])].c_str());
+        dl->AddText({q.x + 4, p.y + (node - fs) * 0.5f}, ImGui::GetColorU32(ImGuiCol_Text),
+                    Fit((*classes)[size_t(c.shown[i])], o.x + canvas_w - q.x - 6).c_str());
       if (k == 0 && pg && pg->features()) {
         int bit = -1;
         for (int f = 0, seen = -1; f < 7 && bit < 0; ++f)
           if (pg->features() & (1u << f) && ++seen == c.shown[i]) bit = f;
         if (bit >= 0) {
-          const float tw = ImGui::CalcTextSize(kPlaygroundFeatures[bit]).x;
-          dl->AddText({p.x - tw - 4, p.y + (node - fs) * 0.5f}, ImGui::GetColorU32(ImGuiCol_Text), kPlaygroundFeatures[bit]);
+          const std::string name = Fit(kPlaygroundFeatures[bit], p.x - o.x - 6);
+          const float tw = ImGui::CalcTextSize(name.c_str()).x;
+          dl->AddText({p.x - tw - 4, p.y + (node - fs) * 0.5f}, ImGui::GetColorU32(ImGuiCol_Text), name.c_str());
         }
       }
       ++nodes;
