@@ -17,8 +17,10 @@ const std::vector<ViewName>& OpenViewNames() {
       const bool playground = std::string(e.name) == "playground";
       v.push_back({e.name, e.name, playground ? 0 : -1});
       if (playground) v.push_back({"playground2d", e.name, 1});  // the playground opened on its 2-D mode
-      // The network graph of the 2-D playground (the playground opened too, to train it).
+      // The network graph of the 2-D playground, and its plane through a hidden layer (the
+      // playground opened too, to train it).
       if (std::string(e.name) == "graph") v.push_back({"graph-playground", e.name, 1});
+      if (std::string(e.name) == "representation") v.push_back({"representation-playground", e.name, 1});
     }
     return v;
   }();

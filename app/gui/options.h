@@ -56,7 +56,7 @@ struct ViewName {
   const char* name;
   const char* view;     // the view it opens (the view table's name)
   int playground_mode;  // for the playground: 0 the 1-D regression, 1 the 2-D classification; else -1
-                        // (graph-playground: 1, the graph of the 2-D playground)
+                        // (graph-playground, representation-playground: 1, the view of the 2-D playground)
 };
 const std::vector<ViewName>& OpenViewNames();
 

@@ -65,8 +65,9 @@ void Harness::start() {
       if (v == n.name) {
         app_.views.open(n.view) = true;
         if (n.playground_mode >= 0) app_.views.state<PlaygroundState>().mode = n.playground_mode;
-        if (v == "graph-playground") {
-          app_.views.state<GraphState>().source = 1;
+        if (v == "graph-playground" || v == "representation-playground") {
+          if (v == "graph-playground") app_.views.state<GraphState>().source = 1;
+          else app_.views.state<RepresentationState>().source = 1;
           app_.views.open<PlaygroundState>() = true;
           app_.views.open<CurvesState>() = false;  // the two side by side
         }
@@ -247,7 +248,7 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                         (!v.open<LandscapeState>() || land.shown >= land.steps) &&
                         (!v.open<LossLandscapeState>() ||
                          (v.state<LossLandscapeState>().job && v.state<LossLandscapeState>().job->finished)) &&
-                        (!v.open<RepresentationState>() || !app_.shown_weights() ||
+                        (!v.open<RepresentationState>() || v.state<RepresentationState>().source == 1 || !app_.shown_weights() ||
                          (v.state<RepresentationState>().job && v.state<RepresentationState>().job->finished &&
                           v.state<RepresentationState>().job->step == app_.shown_weights()->step)) &&
                         (!v.open<GraphState>() || v.state<GraphState>().source != 0 ||

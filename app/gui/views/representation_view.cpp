@@ -18,9 +18,11 @@
 
 #include "app.h"
 #include "base/json.h"
+#include "labs/playground.h"
 #include "nn/layer_types.h"
 #include "views/activations_view.h"
 #include "views/inside.h"
+#include "views/playground_view.h"
 #include "widgets/controls.h"
 
 namespace nnviz::gui {
@@ -208,12 +210,193 @@ void RepresentationState::poll(App& app) {
   if (follow && stale) app.redraw_by(started_at + wait);
 }
 
+namespace {
+
+// The playground network's layers whose output a plane can be mapped through: each hidden
+// layer's activation (or the dense layer itself when none follows).
+std::vector<int> PlaneLayers(Network& net) {
+  std::vector<int> dense;
+  for (size_t i = 0; i < net.num_layers(); ++i)
+    if (std::string(net.layer(i).type()) == "dense") dense.push_back(int(i));
+  std::vector<int> out;
+  for (size_t k = 0; k + 1 < dense.size(); ++k) {  // every dense layer but the output's
+    const int i = dense[k];
+    out.push_back(i + 1 < dense[k + 1] ? i + 1 : i);
+  }
+  return out;
+}
+
+void MakePlaneTransform(PlaneTransform& pt, Playground& pg, double r, int layer) {
+  constexpr int kLines = 17, kAlong = 60;
+  const int grid = 2 * kLines * kAlong;
+  const Toy& tr = pg.train();
+  const Toy& te = pg.test();
+  const int n = grid + tr.count() + te.count();
+  Mat raw(2, n);
+  int at = 0;
+  for (int dir = 0; dir < 2; ++dir)
+    for (int l = 0; l < kLines; ++l)
+      for (int a = 0; a < kAlong; ++a, ++at) {
+        const double u = -r + 2 * r * l / (kLines - 1), v = -r + 2 * r * a / (kAlong - 1);
+        raw(0, at) = Scalar(dir == 0 ? v : u);
+        raw(1, at) = Scalar(dir == 0 ? u : v);
+      }
+  for (const Toy* t : {&tr, &te})
+    for (int i = 0; i < t->count(); ++i, ++at) raw.col(at) = t->x.col(i);
+  const std::vector<Mat> acts = pg.activations(raw);
+  const Mat& h = acts[size_t(layer)];
+  MatD xy(2, n);
+  pt.projected = h.rows() != 2;
+  pt.explained.clear();
+  if (h.rows() == 1) {
+    xy.row(0) = h.row(0).cast<double>();
+    xy.row(1).setZero();
+  } else if (h.rows() == 2) {
+    xy = h.cast<double>();
+  } else {
+    // The axes of the data points' values; the grid goes through the same projection.
+    const MatD data = h.rightCols(n - grid).cast<double>();
+    const Pca p = pca(data.cols() >= 2 ? data : h.cast<double>(), 2);
+    pt.explained = p.explained;
+    xy = p.axes.transpose() * (h.cast<double>().colwise() - p.mean);
+  }
+  pt.lines.assign(2 * kLines, {});
+  for (int l = 0; l < 2 * kLines; ++l)
+    for (int a = 0; a < kAlong; ++a) pt.lines[size_t(l)].push_back({float(xy(0, l * kAlong + a)), float(xy(1, l * kAlong + a))});
+  pt.points.clear();
+  pt.labels.clear();
+  for (int i = grid; i < n; ++i) pt.points.push_back({float(xy(0, i)), float(xy(1, i))});
+  pt.labels = tr.labels;
+  pt.labels.insert(pt.labels.end(), te.labels.begin(), te.labels.end());
+  pt.train_points = tr.count();
+}
+
+// The playground's plane through a hidden layer: the grid lines bend as the layer bends the
+// plane, and training pulls the two classes apart until a straight line (the output layer's
+// view) can split them.
+void DrawPlane(App& app, RepresentationState& rs) {
+  PlaygroundState& ps = app.views.state<PlaygroundState>();
+  const float fs = ImGui::GetFontSize();
+  if (!ps.pg || ps.pg->train().x.rows() != 2) {
+    ImGui::TextDisabled("Open the Playground on its 2-D classification: its plane is mapped here.");
+    return;
+  }
+  Playground& pg = *ps.pg;
+  const std::vector<int> layers = PlaneLayers(pg.net());
+  if (layers.empty()) {
+    ImGui::TextDisabled("The playground's network has no hidden layer: add one (hidden sizes) to see its plane.");
+    return;
+  }
+  PlaneTransform& pt = rs.plane;
+  if (std::find(layers.begin(), layers.end(), pt.layer) == layers.end()) pt.layer = layers.back(), pt.step = -1;
+  auto name = [&](int l) {
+    const int units = int(pg.net().layer(size_t(l)).out_shape().size());
+    int hidden = 0;
+    for (int x : layers) hidden += x <= l;
+    return "hidden layer " + std::to_string(hidden) + ": " + pg.net().layer(size_t(l)).type() + ", " + std::to_string(units) +
+           " units";
+  };
+  std::vector<std::string> names;
+  std::vector<const char*> items;
+  for (int l : layers) names.push_back(name(l));
+  for (const std::string& n : names) items.push_back(n.c_str());
+  const float want = ComboWidth(items.data(), int(items.size()));
+  SameLineIfFits(want);
+  ImGui::SetNextItemWidth(std::min(want, ImGui::GetContentRegionAvail().x));
+  if (ImGui::BeginCombo("##planelayer", name(pt.layer).c_str())) {
+    for (int l : layers)
+      if (ImGui::Selectable(name(l).c_str(), l == pt.layer)) pt.layer = l, pt.step = -1;
+    ImGui::EndCombo();
+  }
+  app.mark("representation.plane_layer");
+  const double now = ImGui::GetTime();
+  if (pt.step != pg.steps() || pt.lines.empty()) {
+    if (now - pt.made_at >= 0.1 || pt.step < 0 || pt.lines.empty()) {
+      try {
+        MakePlaneTransform(pt, pg, ps.board_r, pt.layer);
+        pt.error.clear();
+      } catch (const std::exception& e) {
+        pt.error = e.what();
+      }
+      pt.step = pg.steps();
+      pt.made_at = now;
+    } else {
+      app.redraw_by(pt.made_at + 0.1);
+    }
+  }
+  if (!pt.error.empty()) {
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", pt.error.c_str());
+    return;
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  if (pt.projected && pt.explained.size() == 2)
+    TextAtSpaces("step %ld: the board's grid and points through the layer, on its two main axes (%.0f%% and %.0f%% of "
+                 "the variance); filled: training points, rings: test points", pg.steps(), 100 * pt.explained[0],
+                 100 * pt.explained[1]);
+  else
+    TextAtSpaces("step %ld: the board's grid and points through the layer, its two units as the axes; filled: training "
+                 "points, rings: test points", pg.steps());
+  ImGui::PopStyleColor();
+  // The map: the bounds of the points and lines, square, with a margin.
+  float lo[2] = {1e30f, 1e30f}, hi[2] = {-1e30f, -1e30f};
+  auto grow = [&](ImVec2 q) {
+    lo[0] = std::min(lo[0], q.x), hi[0] = std::max(hi[0], q.x);
+    lo[1] = std::min(lo[1], q.y), hi[1] = std::max(hi[1], q.y);
+  };
+  for (const auto& l : pt.lines)
+    for (ImVec2 q : l) grow(q);
+  for (ImVec2 q : pt.points) grow(q);
+  const float span = std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-6f}) * 1.08f;
+  const float cx = (lo[0] + hi[0]) * 0.5f, cy = (lo[1] + hi[1]) * 0.5f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::max(fs * 8, std::min(avail.x, avail.y - fs * 0.5f));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##plane", {side, side});
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, {p0.x + side, p0.y + side}, IM_COL32(18, 18, 22, 255));
+  app.report.region("representation", {p0, {p0.x + side, p0.y + side}});
+  auto to_screen = [&](ImVec2 q) {
+    return ImVec2{p0.x + ((q.x - cx) / span + 0.5f) * side, p0.y + (0.5f - (q.y - cy) / span) * side};
+  };
+  dl->PushClipRect(p0, {p0.x + side, p0.y + side}, true);
+  std::vector<ImVec2> screen;
+  for (size_t l = 0; l < pt.lines.size(); ++l) {
+    screen.clear();
+    for (ImVec2 q : pt.lines[l]) screen.push_back(to_screen(q));
+    const bool edge = l % 17 == 0 || l % 17 == 16 || l % 17 == 8;  // the board's edges and middle lines brighter
+    dl->AddPolyline(screen.data(), int(screen.size()), edge ? IM_COL32(170, 170, 185, 200) : IM_COL32(110, 110, 125, 130), 0,
+                    edge ? 1.6f : 1.f);
+  }
+  for (size_t i = 0; i < pt.points.size(); ++i) {
+    const ImVec2 q = to_screen(pt.points[i]);
+    const ImU32 col = pt.labels[i] ? IM_COL32(225, 70, 60, 255) : IM_COL32(70, 120, 235, 255);
+    if (int(i) < pt.train_points) dl->AddCircleFilled(q, 3.f, col);
+    else dl->AddCircle(q, 3.5f, col, 0, 1.5f);
+  }
+  dl->PopClipRect();
+}
+
+}  // namespace
+
 void DrawRepresentation(App& app, bool* open) {
   if (!ImGui::Begin("Representation", open, ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
   RepresentationState& rs = app.views.state<RepresentationState>();
+  {
+    const char* sources[] = {"images of the run", "the playground's plane"};
+    const float fs = ImGui::GetFontSize();
+    ImGui::SetNextItemWidth(fs * 12);
+    ImGui::Combo("##source", &rs.source, sources, 2);
+    app.mark("representation.source");
+    if (rs.source == 1) {
+      DrawPlane(app, rs);
+      ImGui::End();
+      return;
+    }
+    ImGui::SameLine();
+  }
   if (!app.data || !app.run || app.setup_of_run.layers.empty()) {
     ImGui::TextDisabled("No run yet.");
     ImGui::End();

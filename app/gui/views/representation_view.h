@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include <imgui.h>
+
 #include "labs/embedding.h"
 #include "views/view.h"
 #include "widgets/heatmap.h"
@@ -35,7 +37,25 @@ struct RepresentationJob {
   int layer = -1, method = 0, samples = 0;
 };
 
+// The 2-D playground's plane as a hidden layer sees it (ConvNetJS's "transformed space"): the
+// board's grid lines and points mapped through the layer, onto its two units or its two principal
+// axes. Cheap (a few thousand points through a small network), so made on the frame thread.
+struct PlaneTransform {
+  int layer = -1;             // the playground network's layer shown (-1: the last hidden one)
+  long step = -1;             // the playground step it was made at
+  double made_at = -1e9;
+  std::vector<std::vector<ImVec2>> lines;  // each grid line's points, in the map's coordinates
+  std::vector<ImVec2> points;               // the data points (training, then test)
+  std::vector<uint8_t> labels;
+  int train_points = 0;
+  bool projected = false;     // the layer is wider than 2: PCA's two axes
+  std::vector<double> explained;
+  std::string error;
+};
+
 struct RepresentationState : ViewState {
+  int source = 0;  // 0: the training run's images, 1: the 2-D playground's plane
+  PlaneTransform plane;
   // Choices.
   int method = 1;       // 0 PCA, 1 t-SNE
   int layer = -1;       // -1: the last hidden layer

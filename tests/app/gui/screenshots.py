@@ -235,6 +235,14 @@ def representation_cnn8(shot):
         shot.has_colour("representation", rgb, at_least=300)
 
 
+@screenshot("representation-playground", "--frames", "5", "--open", "representation-playground")
+def representation_playground(shot):
+    """The 2-D playground's spiral through its last hidden layer: the board's grid bent by it and
+    the points of both classes on it."""
+    shot.has_colour("representation", (225, 70, 60), at_least=150)
+    shot.has_colour("representation", (70, 120, 235), at_least=150)
+
+
 @screenshot("loss-landscape", "--frames", "5", "--train-steps", "2000", "--open", "losslandscape")
 def loss_landscape(shot):
     """The loss along the line from the first snapshot to now, on training and validation images:
