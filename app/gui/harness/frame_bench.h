@@ -18,6 +18,7 @@ struct FrameBench {
   double phase_start = -1;
   long phase_step = 0;
   int phases = 0;
+  int computations = 0;  // loss landscapes started (the view open: frames measured while they compute)
   std::vector<double> frame_ms, rate_drawing, rate_quiet;
   // Where a frame's time goes: building the UI (ImGui, up to Render), handing the draw lists to
   // GL, and waiting for the rasteriser (glFinish); and how many vertices it drew.
@@ -66,12 +67,12 @@ struct FrameBench {
                 "\"samples_per_s_drawing\":%.0f,\"samples_per_s_not_drawing\":%.0f,\"ratio\":%.3f,"
                 "\"build_ms\":[%.2f,%.2f],\"submit_ms\":[%.2f,%.2f],\"raster_ms\":[%.2f,%.2f],\"vertices\":%.0f,\"drawn_share\":%.2f,"
                 "\"big_frames\":%zu,\"big_median_ms\":%.2f,\"big_p95_ms\":%.2f,\"big_raster_ms\":%.2f,"
-                "\"phases\":%d,\"steps\":%ld}\n",
+                "\"phases\":%d,\"steps\":%ld,\"landscapes\":%d}\n",
                 frame_ms.size(), quantile(frame_ms, 0.5), quantile(frame_ms, 0.95), quantile(frame_ms, 1.0), with,
                 without, without > 0 ? with / without : 0.0, quantile(build_ms, 0.5), quantile(build_ms, 0.95),
                 quantile(submit_ms, 0.5), quantile(submit_ms, 0.95), quantile(raster_ms, 0.5),
                 quantile(raster_ms, 0.95), quantile(vertices, 0.5), quantile(drawn, 0.5), big.size(),
-                quantile(big, 0.5), quantile(big, 0.95), quantile(big_raster, 0.5), phases, steps);
+                quantile(big, 0.5), quantile(big, 0.95), quantile(big_raster, 0.5), phases, steps, computations);
   }
 };
 

@@ -118,6 +118,16 @@ Harness::Go Harness::before_frame(double t_run, Clock::time_point frame_begin) {
     app_.run->play();
     bench_.started = true;
   }
+  // With the loss landscape open, frames are measured while it computes: a plane along random
+  // directions (625 evaluations) started again whenever the last one is done.
+  if (app_.views.open<LossLandscapeState>() && app_.snap.weights) {
+    LossLandscapeState& ls = app_.views.state<LossLandscapeState>();
+    if (!ls.job || ls.job->finished) {
+      ls.mode = 1;
+      StartLossLandscape(app_);
+      ++bench_.computations;
+    }
+  }
   if (bench_.tick(t_run, app_.snap.step, app_.snap.config.batch, opt_.bench_frames)) {
     bench_.print(app_.snap.step);
     return Go::Stop;
