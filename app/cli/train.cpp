@@ -14,6 +14,7 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "data/dataset.h"
+#include "data/image_folder.h"
 #include "io/model_io.h"
 #include "io/onnx_export.h"
 #include "train/presets.h"
@@ -36,8 +37,9 @@ void progress_bar(int epoch, int epochs, double frac, double loss, double rate) 
 }
 
 struct TrainArgs {
-  std::string preset = "mlp100", optimizer, schedule, init, dataset, norm, data, save, onnx;
-  int epochs = 0, batch = 0, threads = 1, eval_every = 1;
+  std::string preset = "mlp100", optimizer, schedule, init, dataset, norm, data, save, onnx, folder;
+  int epochs = 0, batch = 0, threads = 1, eval_every = 1, image_size = 0;
+  bool colour = false;
   long train_size = 0;
   double lr = 0, momentum = 0, weight_decay = 0, target = -1;
   uint64_t seed = 0;
@@ -71,6 +73,15 @@ CLI::App* DefineTrain(CLI::App& app, TrainArgs& a) {
       ->type_name("MODE")
       ->check(cli::Named([](const std::string& s) { norm_mode_from_string(s); }));
   cli::AddDataDir(*c, a.data);
+  c->add_option("--folder", a.folder,
+                "train on the images of DIR instead: one folder per class (PNG, JPEG, BMP, GIF, TGA, PGM/PPM), "
+                "a tenth of each class for validation and a tenth for test; the preset's input and output take "
+                "the folder's image size and classes")
+      ->type_name("DIR");
+  c->add_option("--image-size", a.image_size, "with --folder: images resized to N x N pixels (default 28, 32 with --colour)")
+      ->type_name("N")
+      ->check(cli::Whole(4, 256));
+  c->add_flag("--colour", a.colour, "with --folder: three colour channels instead of grey");
   c->add_option("--train-size", a.train_size,
                 "train on the first N training images only (validation and test stay whole; the normalisation stays "
                 "the whole training split's)")
@@ -122,9 +133,33 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
 
   if (given("--save")) check_destination(a.save);  // before the training, not after it
   if (given("--onnx")) check_destination(a.onnx);
-  const std::string dir = resolve_data_dir(cfg.dataset, a.data);
+  if ((given("--image-size") || a.colour) && !given("--folder"))
+    throw Error("[train] --image-size and --colour go with --folder");
+  if (given("--folder") && (given("--dataset") || given("--data")))
+    throw Error("[train] --folder is the data: it does not go with --dataset or --data");
+  const std::string dir = given("--folder") ? a.folder : resolve_data_dir(cfg.dataset, a.data);
   double t0 = now();
-  Dataset data = Dataset::load(cfg.dataset, dir, cfg.norm);
+  Dataset data;
+  if (given("--folder")) {
+    FolderOptions fo;
+    fo.colour = a.colour;
+    fo.size = given("--image-size") ? a.image_size : a.colour ? 32 : 28;
+    fo.seed = cfg.seed;
+    fo.norm = cfg.norm;
+    FolderReport rep;
+    data = load_image_folder(a.folder, fo, nullptr, &rep);
+    if (!quiet && rep.skipped > 0) {
+      std::printf("skipped %ld file%s of %s:\n", rep.skipped, rep.skipped == 1 ? "" : "s", a.folder.c_str());
+      for (const std::string& p : rep.problems) std::printf("  %s\n", p.c_str());
+      if (rep.skipped > long(rep.problems.size())) std::printf("  ... and %ld more\n", rep.skipped - long(rep.problems.size()));
+    }
+    // The preset's network on the folder's images: its input their shape, its last layer one unit a class.
+    cfg.dataset = DatasetKind::Folder;
+    cfg.net.input = data.input_shape();
+    if (!cfg.net.layers.empty() && cfg.net.layers.back().type == "dense") cfg.net.layers.back().units = data.num_classes;
+  } else {
+    data = Dataset::load(cfg.dataset, dir, cfg.norm);
+  }
   if (given("--train-size")) {
     if (a.train_size < cfg.batch)
       throw Error("[train] --train-size " + std::to_string(a.train_size) + " is less than one mini-batch of " +
@@ -132,9 +167,9 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
     data.keep_training_samples(a.train_size);
   }
   if (!quiet)
-    std::printf("data: %s from %s  (train %d, val %d, test %d; mean %.4f std %.4f; %.2fs)\n", to_string(cfg.dataset),
-                dir.c_str(), data.train.count, data.val.count, data.test.count, data.norm.mean, data.norm.std,
-                now() - t0);
+    std::printf("data: %s from %s  (%s, %d classes; train %d, val %d, test %d; mean %.4f std %.4f; %.2fs)\n",
+                to_string(cfg.dataset), dir.c_str(), data.input_shape().str().c_str(), data.num_classes, data.train.count,
+                data.val.count, data.test.count, data.norm.mean, data.norm.std, now() - t0);
 
   Trainer tr(cfg, data);
   if (!quiet) {

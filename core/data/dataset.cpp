@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -17,12 +18,15 @@
 
 namespace nnviz {
 
-const char* to_string(DatasetKind k) { return k == DatasetKind::Mnist ? "mnist" : "fashion"; }
+const char* to_string(DatasetKind k) {
+  return k == DatasetKind::Mnist ? "mnist" : k == DatasetKind::Fashion ? "fashion" : "folder";
+}
 
 DatasetKind dataset_kind_from_string(const std::string& s) {
   if (s == "mnist") return DatasetKind::Mnist;
   if (s == "fashion" || s == "fashion-mnist") return DatasetKind::Fashion;
-  throw Error("[data] unknown dataset '" + s + "' (expected mnist or fashion)");
+  if (s == "folder") return DatasetKind::Folder;
+  throw Error("[data] unknown dataset '" + s + "' (expected mnist, fashion or folder)");
 }
 
 const char* to_string(NormMode m) { return m == NormMode::Unit ? "unit" : "standard"; }
@@ -37,10 +41,13 @@ const std::vector<std::string>& class_names(DatasetKind k) {
   static const std::vector<std::string> digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
   static const std::vector<std::string> fashion = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                                    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-  return k == DatasetKind::Mnist ? digits : fashion;
+  static const std::vector<std::string> none;
+  return k == DatasetKind::Mnist ? digits : k == DatasetKind::Fashion ? fashion : none;
 }
 
-const std::vector<std::string>& Dataset::class_names() const { return nnviz::class_names(kind); }
+const std::vector<std::string>& Dataset::class_names() const {
+  return kind == DatasetKind::Folder ? names : nnviz::class_names(kind);
+}
 
 namespace {
 // The first k samples of a split, copied (the caller checked 0 < k < count).
@@ -67,7 +74,9 @@ std::shared_ptr<const Dataset> with_training_samples(std::shared_ptr<const Datas
   cut->source = full->source;
   cut->rows = full->rows;
   cut->cols = full->cols;
+  cut->channels = full->channels;
   cut->num_classes = full->num_classes;
+  cut->names = full->names;
   cut->norm = full->norm;
   cut->val = full->val;
   cut->test = full->test;
@@ -99,6 +108,20 @@ void fill_split(Split& s, const uint8_t* pixels, const uint8_t* labels, int coun
   }
 }
 
+// The global mean and standard deviation of n bytes (in [0,1] units, summed in double) as the
+// normalisation's: a training split's statistics.
+void set_statistics(Normalisation& norm, const uint8_t* px, size_t n) {
+  double sum = 0, sum2 = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double v = px[i] / 255.0;
+    sum += v;
+    sum2 += v * v;
+  }
+  const double mean = sum / double(n), var = std::max(0.0, sum2 / double(n) - mean * mean);
+  norm.mean = float(mean);
+  norm.std = float(var > 1e-12 ? std::sqrt(var) : 1.0);
+}
+
 std::string find_idx(const std::string& dir, const std::string& base, DatasetKind kind) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
@@ -116,6 +139,28 @@ std::string find_idx(const std::string& dir, const std::string& base, DatasetKin
 }
 
 }  // namespace
+
+Dataset Dataset::from_splits(int rows, int cols, int channels, const std::vector<uint8_t>* pixels[3],
+                             const std::vector<uint8_t>* labels[3], NormMode mode, const Normalisation* fixed) {
+  const int npix = channels * rows * cols;
+  for (int k = 0; k < 3; ++k)
+    if (labels[k]->size() * size_t(npix) != pixels[k]->size()) throw Error("[data] image and label counts disagree");
+  if (labels[0]->empty()) throw Error("[data] the training split holds no image");
+  Dataset d;
+  d.rows = rows;
+  d.cols = cols;
+  d.channels = channels;
+  d.norm.mode = mode;
+  if (fixed) {
+    d.norm = *fixed;
+  } else if (mode == NormMode::Standard) {
+    set_statistics(d.norm, pixels[0]->data(), pixels[0]->size());
+  }
+  Split* splits[3] = {&d.train, &d.val, &d.test};
+  for (int k = 0; k < 3; ++k)
+    fill_split(*splits[k], pixels[k]->data(), labels[k]->data(), int(labels[k]->size()), npix, d.norm);
+  return d;
+}
 
 Dataset Dataset::from_arrays(int rows, int cols, const std::vector<uint8_t>& train_pixels,
                              const std::vector<uint8_t>& train_labels, const std::vector<uint8_t>& test_pixels,
@@ -137,18 +182,7 @@ Dataset Dataset::from_arrays(int rows, int cols, const std::vector<uint8_t>& tra
   if (fixed) {
     d.norm = *fixed;
   } else if (mode == NormMode::Standard) {
-    // Global mean and std over every pixel of the training split (in [0,1] units), in double.
-    double sum = 0, sum2 = 0;
-    const size_t n = size_t(n_train) * npix;
-    for (size_t i = 0; i < n; ++i) {
-      const double v = train_pixels[i] / 255.0;
-      sum += v;
-      sum2 += v * v;
-    }
-    const double mean = sum / double(n);
-    const double var = std::max(0.0, sum2 / double(n) - mean * mean);
-    d.norm.mean = static_cast<float>(mean);
-    d.norm.std = static_cast<float>(var > 1e-12 ? std::sqrt(var) : 1.0);
+    set_statistics(d.norm, train_pixels.data(), size_t(n_train) * npix);
   }
   fill_split(d.train, train_pixels.data(), train_labels.data(), n_train, npix, d.norm);
   fill_split(d.val, train_pixels.data() + size_t(n_train) * npix, train_labels.data() + n_train, val_count, npix, d.norm);

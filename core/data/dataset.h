@@ -15,13 +15,14 @@
 
 namespace nnviz {
 
-enum class DatasetKind { Mnist, Fashion };
+// Folder: images read from a folder of class folders (data/image_folder.h), grey or colour.
+enum class DatasetKind { Mnist, Fashion, Folder };
 enum class NormMode { Unit, Standard };
 
 const char* to_string(DatasetKind k);
-DatasetKind dataset_kind_from_string(const std::string& s);  // "mnist" | "fashion"
+DatasetKind dataset_kind_from_string(const std::string& s);  // "mnist" | "fashion" | "folder"
 const char* to_string(NormMode m);
-const std::vector<std::string>& class_names(DatasetKind k);  // "0".."9", or the clothing names
+const std::vector<std::string>& class_names(DatasetKind k);  // "0".."9", the clothing names (none for Folder)
 NormMode norm_mode_from_string(const std::string& s);        // "unit" | "standard"
 
 // How raw bytes become network inputs: x = (byte/255 - mean) / std. Unit mode: mean 0, std 1.
@@ -34,21 +35,23 @@ struct Normalisation {
 
 struct Split {
   int count = 0;
-  Mat x;                        // (pixels x count), normalised
+  Mat x;                        // (values x count), normalised
   std::vector<uint8_t> y;       // labels
-  std::vector<uint8_t> pixels;  // raw bytes, count * pixels, for display
+  std::vector<uint8_t> pixels;  // raw bytes, count * values (channel by channel, as x), for display
 };
 
 struct Dataset {
   DatasetKind kind = DatasetKind::Mnist;
   std::string source;  // folder it came from
   int rows = 28, cols = 28;
+  int channels = 1;    // 3: colour, stored channel by channel (all red values, then green, then blue)
   int num_classes = 10;
+  std::vector<std::string> names;  // the classes' names of a Folder data set (its class folders)
   Normalisation norm;
   Split train, val, test;
 
-  int input_size() const { return rows * cols; }
-  Shape input_shape() const { return Shape{1, rows, cols}; }
+  int input_size() const { return channels * rows * cols; }
+  Shape input_shape() const { return Shape{channels, rows, cols}; }
   const std::vector<std::string>& class_names() const;
   const Split& split(const std::string& name) const;  // "train" | "val" | "test"
   // Keeps the first `n` training samples (0, or at least all of them: unchanged). The
@@ -60,6 +63,11 @@ struct Dataset {
   // `fixed`, when given, is used instead of statistics of this data (e.g. a saved model's).
   static Dataset load(DatasetKind kind, const std::string& dir, NormMode mode, int val_count = 10000,
                       const Normalisation* fixed = nullptr);
+
+  // Builds a data set from three splits of images in memory (channels*rows*cols bytes each, channel
+  // by channel), normalised with the training split's global mean and std (or `fixed`).
+  static Dataset from_splits(int rows, int cols, int channels, const std::vector<uint8_t>* pixels[3],
+                             const std::vector<uint8_t>* labels[3], NormMode mode, const Normalisation* fixed = nullptr);
 
   // Builds a dataset from images in memory (rows*cols bytes each), e.g. for tests.
   static Dataset from_arrays(int rows, int cols, const std::vector<uint8_t>& train_pixels,

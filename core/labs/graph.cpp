@@ -11,13 +11,6 @@ namespace {
 
 bool has_units(const Layer& l) { return std::strcmp(l.type(), "dense") == 0 || std::strcmp(l.type(), "conv2d") == 0; }
 
-int param_of(const std::vector<NamedParam>& ps, int layer, const char* name) {
-  const std::string full = "layers." + std::to_string(layer) + "." + name;
-  for (size_t i = 0; i < ps.size(); ++i)
-    if (ps[i].name == full) return int(i);
-  return -1;
-}
-
 }  // namespace
 
 std::vector<GraphColumn> graph_columns(Network& net, std::string* problem) {
@@ -39,8 +32,8 @@ std::vector<GraphColumn> graph_columns(Network& net, std::string* problem) {
     if (!has_units(l)) continue;
     GraphColumn c;
     c.layer = i;
-    c.weight = param_of(ps, i, "weight");
-    c.bias = param_of(ps, i, "bias");
+    c.weight = find_param(ps, i, "weight");
+    c.bias = find_param(ps, i, "bias");
     c.conv = std::strcmp(l.type(), "conv2d") == 0;
     const Mat& W = *ps[size_t(c.weight)].p.value;
     c.count = int(W.cols());

@@ -9,18 +9,6 @@
 
 namespace nnviz {
 
-namespace {
-
-// The index in Network::params() of layer `layer`'s parameter called `name`, or -1.
-int param_index(const std::vector<NamedParam>& ps, int layer, const char* name) {
-  const std::string full = "layers." + std::to_string(layer) + "." + name;
-  for (size_t i = 0; i < ps.size(); ++i)
-    if (ps[i].name == full) return int(i);
-  return -1;
-}
-
-}  // namespace
-
 void FrozenUnits::set(Network& net, int layer, int unit, bool frozen) {
   auto same = [&](const Unit& u) { return u.layer == layer && u.unit == unit; };
   if (!frozen) {
@@ -33,7 +21,7 @@ void FrozenUnits::set(Network& net, int layer, int unit, bool frozen) {
   if (std::strcmp(type, "dense") != 0 && std::strcmp(type, "conv2d") != 0)
     throw Error(std::string("[freeze] layer ") + std::to_string(layer) + " (" + type + ") has no units to freeze");
   std::vector<NamedParam> ps = net.params();
-  Unit u{layer, unit, param_index(ps, layer, "weight"), param_index(ps, layer, "bias"), Mat(), 0};
+  Unit u{layer, unit, find_param(ps, layer, "weight"), find_param(ps, layer, "bias"), Mat(), 0};
   const Mat& W = *ps[size_t(u.weight)].p.value;
   if (unit < 0 || unit >= W.cols())
     throw Error("[freeze] layer " + std::to_string(layer) + " has " + std::to_string(W.cols()) + " units, not a unit " +

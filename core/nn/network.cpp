@@ -239,4 +239,11 @@ void argmax_cols(const Mat& m, std::vector<int>& out) {
   }
 }
 
+int find_param(const std::vector<NamedParam>& params, int layer, const char* name) {
+  const std::string full = "layers." + std::to_string(layer) + "." + name;
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].name == full) return int(i);
+  return -1;
+}
+
 }  // namespace nnviz

@@ -104,6 +104,10 @@ std::string fit_problem(const Network& net, Shape data_input, int num_classes);
 void check_fits(const Network& net, Shape data_input, int num_classes, const char* component,
                 const std::string& source);
 
+// The index in `params` (Network::params()) of layer `layer`'s parameter `name` ("weight",
+// "bias"), or -1 when it has none.
+int find_param(const std::vector<NamedParam>& params, int layer, const char* name);
+
 // Argmax of each column.
 void argmax_cols(const Mat& m, std::vector<int>& out);
 

@@ -183,7 +183,7 @@ StepStats Trainer::step(const std::function<void()>& before_update) {
   for (int s = 0; s < ns; ++s) xs[size_t(s)] = &shard_net(s).input(shard_begin(s + 1) - shard_begin(s));
   labels_.resize(n);
   batch_idx_.resize(n);
-  const bool aug = cfg_.augment.enabled && data_.rows > 1;
+  const bool aug = cfg_.augment.enabled && data_.rows > 1 && data_.channels == 1;  // grey images only
   const Scalar blank = data_.norm.apply(uint8_t(0));
   for (int j = 0, s = 0; j < n; ++j) {
     while (j >= shard_begin(s + 1)) ++s;

@@ -550,7 +550,11 @@ void DrawGraph(App& app, bool* open) {
     std::snprintf(text, sizeof text, "set weight %d (%ld, %d) to %g", c.weight, gs.editing.row, gs.editing.to, double(v));
     gs.last_action = text;
     if (pg) {
-      pg->set_weight(c.weight, gs.editing.row, gs.editing.to, Scalar(v));
+      try {  // a playground restarted with another network meanwhile
+        pg->set_weight(c.weight, gs.editing.row, gs.editing.to, Scalar(v));
+      } catch (const std::exception& e) {
+        gs.last_action = e.what();
+      }
       gs.dirty = true;
     } else if (app.run) {
       app.run->set_weight(c.weight, gs.editing.row, gs.editing.to, double(v));
@@ -592,8 +596,12 @@ void DrawGraph(App& app, bool* open) {
         char text[96];
         std::snprintf(text, sizeof text, "%s unit %d of layer %d", frozen ? "thawed" : "froze", gs.menu.node, c.layer);
         gs.last_action = text;
-        if (pg) pg->freeze_unit(c.layer, gs.menu.node, !frozen);
-        else if (app.run) app.run->freeze_unit(c.layer, gs.menu.node, !frozen);
+        try {
+          if (pg) pg->freeze_unit(c.layer, gs.menu.node, !frozen);
+          else if (app.run) app.run->freeze_unit(c.layer, gs.menu.node, !frozen);
+        } catch (const std::exception& e) {
+          gs.last_action = e.what();
+        }
         ImGui::CloseCurrentPopup();
       }
       app.mark("graph.freeze");

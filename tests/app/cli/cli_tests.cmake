@@ -35,6 +35,19 @@ cli_fails("missing model" "No such file" eval --model /nonexistent.safetensors)
 cli_fails("not a model" "not a safetensors file|too short|header length" eval --model "${CMAKE_CURRENT_SOURCE_DIR}/CMakeLists.txt")
 cli_fails("diverging lr" "learning rate is probably too high" train --preset mlp256 --lr 1000 --epochs 1)
 
+# An image folder of rendered shapes (make_shapes: three classes, 60 images each, PNG, BMP and PPM
+# of mixed sizes and modes), learnt by cnn8 in colour at 16x16; and the folder's own refusals.
+set(SHAPES "${CMAKE_CURRENT_BINARY_DIR}/shapes")
+add_test(NAME "cli: write an image folder" COMMAND make_shapes "${SHAPES}" 60)
+set_tests_properties("cli: write an image folder" PROPERTIES FIXTURES_SETUP shapes)
+cli_test("train --folder" "data: folder from [^\n]*shapes  \\(3x16x16, 3 classes; train 144, val 18, test 18.*final: test accuracy"
+         ${CLI} train --preset cnn8 --folder "${SHAPES}" --colour --image-size 16 --epochs 3 --batch 16)
+set_tests_properties("cli: train --folder" PROPERTIES FIXTURES_REQUIRED shapes)
+cli_fails("train --folder, one class" "shapes/disc: holds no class folders"
+          train --folder "${SHAPES}/disc" --epochs 1)
+set_tests_properties("cli: train --folder, one class" PROPERTIES FIXTURES_REQUIRED shapes)
+cli_fails("--colour without --folder" "--image-size and --colour go with --folder" train --colour --epochs 1)
+
 # Hostile and unlucky files (tests/make_hostile.cpp writes them): each is refused with a message
 # naming the file and the problem, within 20 s and 1.5 GB of address space (no limit under the
 # sanitizers, which reserve terabytes of shadow memory).
