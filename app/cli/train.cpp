@@ -155,8 +155,7 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
     }
     // The preset's network on the folder's images: its input their shape, its last layer one unit a class.
     cfg.dataset = DatasetKind::Folder;
-    cfg.net.input = data.input_shape();
-    if (!cfg.net.layers.empty() && cfg.net.layers.back().type == "dense") cfg.net.layers.back().units = data.num_classes;
+    fit_to_data(cfg.net, data.input_shape(), data.num_classes);
   } else {
     data = Dataset::load(cfg.dataset, dir, cfg.norm);
   }

@@ -168,7 +168,29 @@ void App::say(const std::string& text, bool error) {
   add_to_log(log, text, error);
 }
 
+void App::load_folder(const std::string& dir, const FolderOptions& o) {
+  if (folder_load.result.valid()) folder_load.progress->cancel = true;  // a load under way gives way
+  FolderLoad l;
+  l.dir = dir;
+  l.options = o;
+  l.progress = std::make_shared<FolderProgress>();
+  l.report = std::make_shared<FolderReport>();
+  auto progress = l.progress;
+  auto found = l.report;
+  l.result = std::async(std::launch::async, [dir, o, progress, found] {
+    return std::make_shared<const Dataset>(load_image_folder(dir, o, progress.get(), found.get()));
+  });
+  if (folder_load.result.valid()) {
+    try {
+      folder_load.result.get();  // the cancelled one ends within one image
+    } catch (const std::exception&) {
+    }
+  }
+  folder_load = std::move(l);
+}
+
 void App::load_data(DatasetKind kind) {
+  if (kind == DatasetKind::Folder) kind = DatasetKind::Mnist;  // a folder is loaded by load_folder
   data_kind = kind;
   data_error.clear();
   const std::string dir = resolve_data_dir(kind, data_dir);
@@ -182,6 +204,35 @@ void App::poll() {
   finish_save(false);
   bool record_error = false;
   if (const std::string m = recorder.poll(&record_error); !m.empty()) say(m, record_error);
+  if (folder_load.result.valid() &&
+      folder_load.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    try {
+      std::shared_ptr<const Dataset> d = folder_load.result.get();
+      const FolderReport& rep = *folder_load.report;
+      auto keep_data = data, keep_full = full_data;
+      const DatasetKind keep_kind = data_kind;
+      const TrainConfig keep_setup = setup;
+      full_data = d;
+      data = with_training_samples(full_data, train_size);
+      data_kind = DatasetKind::Folder;
+      data_error.clear();
+      const Run* before = run.get();
+      start_run();
+      if (run.get() == before) {  // the network could not take the pictures: all as it was
+        data = keep_data, full_data = keep_full, data_kind = keep_kind, setup = keep_setup;
+      } else {
+        std::string m = "Loaded " + std::to_string(rep.images) + " images of " + std::to_string(d->num_classes) +
+                        " classes from " + folder_load.dir;
+        if (rep.skipped > 0)
+          m += "; skipped " + std::to_string(rep.skipped) + " file" + (rep.skipped == 1 ? "" : "s") + " (" +
+               rep.problems.front() + (rep.skipped > 1 ? ", ..." : "") + ")";
+        say(m, false);
+      }
+    } catch (const std::exception& e) {
+      say(std::string("Could not load the folder: ") + e.what(), true);  // the data and the run stay
+    }
+    folder_load = FolderLoad{};
+  }
   if (loading.valid() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     try {
       full_data = loading.get();
@@ -250,9 +301,10 @@ void App::validate_setup() {
   for (const auto& l : setup_layers) setup_params += l.params;
   try {
     Network net(setup.net);
-    if (net.output_shape().size() != 10)
-      throw Error("the last layer has " + std::to_string(net.output_shape().size()) +
-                  " outputs; the 10 classes need a final dense 10");
+    const int classes = data ? data->num_classes : 10;
+    if (net.output_shape().size() != classes)
+      throw Error("the last layer has " + std::to_string(net.output_shape().size()) + " outputs; the " +
+                  std::to_string(classes) + " classes need a final dense " + std::to_string(classes));
     if (const std::string why = config_problem(setup); !why.empty()) throw Error(why);
     setup_error.clear();
   } catch (const std::exception& e) {
@@ -262,6 +314,11 @@ void App::validate_setup() {
 
 void App::start_run() {
   if (!data) return;
+  // An image folder's pictures (or MNIST's again after a folder's): the network takes their shape
+  // and ends in one unit a class.
+  if (data->kind == DatasetKind::Folder || setup.net.input != data->input_shape())
+    fit_to_data(setup.net, data->input_shape(), data->num_classes);
+  setup.dataset = data->kind;
   validate_setup();
   if (!setup_error.empty()) {
     say("The network is not valid: " + setup_error, true);
@@ -330,6 +387,7 @@ void App::load_settings() {
     hide_files = v.get_bool("hide_files", hide_files);
     classroom_as_read = {classroom, hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
     setup.dataset = dataset_kind_from_string(v.get_string("dataset", to_string(setup.dataset)));
+    if (setup.dataset == DatasetKind::Folder) setup.dataset = DatasetKind::Mnist;  // the app starts on MNIST
     const std::string p = v.get_string("preset", "");
     const auto& all = presets();
     for (int i = 0; i < int(all.size()); ++i)

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "frame_report.h"
+#include "data/image_folder.h"
 #include "data/preprocess.h"
 #include "desktop_chooser.h"
 #include "render/recorder.h"
@@ -144,6 +145,20 @@ struct App {
   // A new training-set size: the data cut again and a new run on it (after the unsaved-training question).
   void set_train_size(long n);
   std::future<std::shared_ptr<const Dataset>> loading;
+  // An image folder being read (data/image_folder.h) on its own thread, with its progress: the
+  // current data and run stay until it has loaded, and stay when it fails.
+  struct FolderLoad {
+    std::string dir;
+    FolderOptions options;
+    std::shared_ptr<FolderProgress> progress;
+    std::shared_ptr<FolderReport> report;
+    std::future<std::shared_ptr<const Dataset>> result;
+  };
+  FolderLoad folder_load;
+  std::string folder_dir;              // the sidebar's choices for the next folder
+  int folder_size = 28;
+  bool folder_colour = false;
+  void load_folder(const std::string& dir, const FolderOptions& o);
   std::string data_error;
 
   // --- setup being edited (applied on "Apply & reset")

@@ -29,6 +29,7 @@ double App::next_frame_due(double now, std::string* why) const {
     if (cond) at(ImGui::GetTime() + 0.1, what);  // a tenth of a second after the last frame
   };
   waiting(loading.valid(), "loading");
+  waiting(folder_load.result.valid(), "folder");  // its progress bar, and the data when it is read
   waiting(pending_save.step.valid(), "saving");  // its message and the file's name come with the next frame
   waiting(recorder.writing() && !recorder.active(), "recording");  // a stopped recording's message
   live(run && !run->idle(), "run");                           // training, stepping, evaluating

@@ -186,7 +186,17 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "nnviz: %s\n", e.what());
       status = 2;
     }
-    if (status == 0) app.load_data(app.setup.dataset);
+    if (status == 0 && !opt.folder.empty()) {  // the folder is the data: MNIST is not read
+      FolderOptions fo;
+      fo.colour = opt.colour;
+      fo.size = opt.image_size > 0 ? opt.image_size : opt.colour ? 32 : 28;
+      app.folder_dir = opt.folder;
+      app.folder_colour = fo.colour;
+      app.folder_size = fo.size;
+      app.load_folder(opt.folder, fo);
+    } else if (status == 0) {
+      app.load_data(app.setup.dataset);
+    }
     Harness harness(opt, app, win);
     harness.start();
 

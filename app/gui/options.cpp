@@ -51,6 +51,12 @@ int ParseOptions(int argc, char** argv, Options& o) {
   cli::AddPreset(app, o.preset);
   cli::AddDataset(app, o.dataset);
   cli::AddDataDir(app, o.data_dir);
+  app.add_option("--folder", o.folder, "start on your own images: a folder holding one folder of pictures per class")
+      ->type_name("DIR");
+  app.add_flag("--colour", o.colour, "with --folder: the pictures in colour (three channels), not grey");
+  app.add_option("--image-size", o.image_size, "with --folder: pictures resized to N x N pixels (default 28, 32 in colour)")
+      ->type_name("N")
+      ->check(cli::Whole(4, 256));
   app.add_option("--data-home", data_home, "the nnviz data folder's parent, instead of $XDG_DATA_HOME")
       ->type_name("DIR");
   app.add_option("--open", o.open_views, "open a view at start (repeatable). VIEW: " + ViewList())

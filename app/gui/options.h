@@ -14,6 +14,9 @@ namespace nnviz::gui {
 
 struct Options {
   std::string screenshot, layout, preset, data_dir, dataset;
+  std::string folder;          // start on the images of this folder (data/image_folder.h)
+  bool colour = false;         // with folder: three channels
+  int image_size = 0;          // with folder: pixels a side (0: 28, 32 in colour)
   int frames = 30;
   long train_steps = 0;
   int bench_frames = 0;

@@ -93,10 +93,15 @@ const Split& Dataset::split(const std::string& name) const {
 
 namespace {
 
-void fill_split(Split& s, const uint8_t* pixels, const uint8_t* labels, int count, int npix, const Normalisation& n) {
+// The split's normalised values from its bytes; with `copy`, the bytes and labels too (else the
+// caller moves them in).
+void fill_split(Split& s, const uint8_t* pixels, const uint8_t* labels, int count, int npix, const Normalisation& n,
+                bool copy = true) {
   s.count = count;
-  s.pixels.assign(pixels, pixels + size_t(count) * npix);
-  s.y.assign(labels, labels + count);
+  if (copy) {
+    s.pixels.assign(pixels, pixels + size_t(count) * npix);
+    s.y.assign(labels, labels + count);
+  }
   s.x.resize(npix, count);
   // Lookup table: 256 possible bytes -> normalised value.
   Scalar lut[256];
@@ -140,25 +145,25 @@ std::string find_idx(const std::string& dir, const std::string& base, DatasetKin
 
 }  // namespace
 
-Dataset Dataset::from_splits(int rows, int cols, int channels, const std::vector<uint8_t>* pixels[3],
-                             const std::vector<uint8_t>* labels[3], NormMode mode, const Normalisation* fixed) {
+Dataset Dataset::from_splits(int rows, int cols, int channels, std::vector<uint8_t> (&pixels)[3],
+                             std::vector<uint8_t> (&labels)[3], NormMode mode, const Normalisation* fixed) {
   const int npix = channels * rows * cols;
   for (int k = 0; k < 3; ++k)
-    if (labels[k]->size() * size_t(npix) != pixels[k]->size()) throw Error("[data] image and label counts disagree");
-  if (labels[0]->empty()) throw Error("[data] the training split holds no image");
+    if (labels[k].size() * size_t(npix) != pixels[k].size()) throw Error("[data] image and label counts disagree");
+  if (labels[0].empty()) throw Error("[data] the training split holds no image");
   Dataset d;
   d.rows = rows;
   d.cols = cols;
   d.channels = channels;
   d.norm.mode = mode;
-  if (fixed) {
-    d.norm = *fixed;
-  } else if (mode == NormMode::Standard) {
-    set_statistics(d.norm, pixels[0]->data(), pixels[0]->size());
-  }
+  if (fixed) d.norm = *fixed;
+  else if (mode == NormMode::Standard) set_statistics(d.norm, pixels[0].data(), pixels[0].size());
   Split* splits[3] = {&d.train, &d.val, &d.test};
-  for (int k = 0; k < 3; ++k)
-    fill_split(*splits[k], pixels[k]->data(), labels[k]->data(), int(labels[k]->size()), npix, d.norm);
+  for (int k = 0; k < 3; ++k) {
+    fill_split(*splits[k], pixels[k].data(), labels[k].data(), int(labels[k].size()), npix, d.norm, false);
+    splits[k]->pixels = std::move(pixels[k]);
+    splits[k]->y = std::move(labels[k]);
+  }
   return d;
 }
 

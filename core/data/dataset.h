@@ -65,9 +65,10 @@ struct Dataset {
                       const Normalisation* fixed = nullptr);
 
   // Builds a data set from three splits of images in memory (channels*rows*cols bytes each, channel
-  // by channel), normalised with the training split's global mean and std (or `fixed`).
-  static Dataset from_splits(int rows, int cols, int channels, const std::vector<uint8_t>* pixels[3],
-                             const std::vector<uint8_t>* labels[3], NormMode mode, const Normalisation* fixed = nullptr);
+  // by channel; training, validation, test), normalised with the training split's global mean and
+  // std (or `fixed`). The bytes and labels are moved into the splits, not copied.
+  static Dataset from_splits(int rows, int cols, int channels, std::vector<uint8_t> (&pixels)[3],
+                             std::vector<uint8_t> (&labels)[3], NormMode mode, const Normalisation* fixed = nullptr);
 
   // Builds a dataset from images in memory (rows*cols bytes each), e.g. for tests.
   static Dataset from_arrays(int rows, int cols, const std::vector<uint8_t>& train_pixels,

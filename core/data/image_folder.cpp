@@ -193,9 +193,7 @@ Dataset load_image_folder(const std::string& dir, const FolderOptions& o, Folder
     }
     std::vector<uint8_t>().swap(per_class_px[c]);  // freed as it is copied
   }
-  const std::vector<uint8_t>* pp[3] = {&px[0], &px[1], &px[2]};
-  const std::vector<uint8_t>* lp[3] = {&labels[0], &labels[1], &labels[2]};
-  Dataset d = Dataset::from_splits(o.size, o.size, planes, pp, lp, o.norm);
+  Dataset d = Dataset::from_splits(o.size, o.size, planes, px, labels, o.norm);
   d.kind = DatasetKind::Folder;
   d.source = dir;
   d.num_classes = int(classes.size());

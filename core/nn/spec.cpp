@@ -121,4 +121,9 @@ std::string NetSpec::describe() const {
   return s;
 }
 
+void fit_to_data(NetSpec& net, Shape input, int classes) {
+  net.input = input;
+  if (!net.layers.empty() && net.layers.back().type == "dense") net.layers.back().units = classes;
+}
+
 }  // namespace nnviz

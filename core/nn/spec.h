@@ -39,6 +39,10 @@ struct NetSpec {
   std::string describe() const;  // "784 -> dense 100 -> sigmoid -> dense 10"
 };
 
+// A network made for other data: its input the data's shape, its last layer (when dense) one unit a
+// class. What a preset becomes on an image folder's pictures.
+void fit_to_data(NetSpec& net, Shape input, int classes);
+
 // Short builders for presets and tests.
 LayerSpec dense(int units, bool bias = true);
 LayerSpec act(const std::string& type, float alpha = 0.01f);

@@ -306,7 +306,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape", "compare_hist", "graph"})
+                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape", "compare_hist", "graph", "analysis_gallery"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));

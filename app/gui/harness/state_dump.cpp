@@ -108,6 +108,11 @@ void WriteStateDump(App& app, long frames) {
   const PlotRect sidebar = report.region_of("sidebar");
   d.set("sidebar_width", double(sidebar.max.x - sidebar.min.x));
   d.set("dataset", to_string(app.data_kind));
+  if (app.data) {
+    d.set("classes", static_cast<long long>(app.data->num_classes));
+    d.set("input", app.data->input_shape().str());
+  }
+  if (app.folder_load.result.valid()) d.set("folder_loading", true);
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed
   if (app.data) d.set("train_samples", app.data->train.count);
   d.set("status", report.text_of("status"));

@@ -43,6 +43,10 @@ double ShowValues(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<f
 void ShowInput(Heatmap& hm, const Mat& m, int col, Shape shape, std::vector<float>& buf) {
   const int n = int(m.rows());
   const Scalar* v = m.col(col).data();
+  if (shape.c == 3 && shape.h > 1 && shape.size() == n) {  // a colour picture, in colour
+    ShowInputPicture(hm, v, shape.h, shape.w, 3);
+    return;
+  }
   double lo = 0, hi = 0;
   if (n > 0) lo = hi = v[0];
   for (int i = 0; i < n; ++i) lo = std::min(lo, double(v[i])), hi = std::max(hi, double(v[i]));

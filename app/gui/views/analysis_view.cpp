@@ -18,15 +18,12 @@ namespace nnviz::gui {
 
 namespace {
 
-// Up to 64 samples of a split as one 8-column atlas texture.
-void BuildAtlas(AnalysisState& as, const Split& s, const std::vector<int>& ids) {
+// Up to 64 samples of a split as one 8-column atlas texture, grey or in colour as the data is.
+void BuildAtlas(AnalysisState& as, const Dataset& d, const Split& s, const std::vector<int>& ids) {
   as.shown = ids;
   if (as.shown.size() > 64) as.shown.resize(64);
-  const TileLayout t = MakeTiles(std::max<int>(1, int(as.shown.size())), 28, 28, 8);
-  std::vector<float> img(size_t(t.width()) * t.height(), NAN);
-  for (size_t k = 0; k < as.shown.size(); ++k)
-    for (int p = 0; p < 784; ++p) img[t.index(int(k), p / 28, p % 28)] = s.pixels[size_t(as.shown[k]) * 784 + p] / 255.f;
-  as.atlas.update(img.data(), t.width(), t.height(), Colormap::Gray);
+  const TileLayout t = MakeTiles(std::max<int>(1, int(as.shown.size())), d.rows, d.cols, 8);
+  ShowSamples(as.atlas, s.pixels, as.shown, d.rows, d.cols, d.channels, t);
 }
 
 // Draws the atlas; hovering names a sample, a click makes it the probe. Returns the hovered index.
@@ -35,15 +32,16 @@ void Gallery(App& app, AnalysisState& as, const Split& s, const Analysis* a) {
     ImGui::TextDisabled("No samples here.");
     return;
   }
-  const TileLayout t = MakeTiles(int(as.shown.size()), 28, 28, 8);
+  const TileLayout t = MakeTiles(int(as.shown.size()), app.data->rows, app.data->cols, 8);
   int hx, hy, tile, r, c;
   const bool clicked = HeatmapImage(as.atlas, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y, &hx, &hy);
+  app.report.region("analysis_gallery", {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
   {
     // Each tile's label in its corner (and, for a mistake, what the network said), where the tiles
     // are large enough to carry it; the tooltip says it all either way.
     const ImVec2 i0 = ImGui::GetItemRectMin(), i1 = ImGui::GetItemRectMax();
     const float zoom = (i1.x - i0.x) / float(t.width());
-    const float lfs = std::min(ImGui::GetFontSize(), 28 * zoom * 0.34f);
+    const float lfs = std::min(ImGui::GetFontSize(), float(t.tw) * zoom * 0.34f);
     if (lfs >= ImGui::GetFontSize() * 0.6f) {
       ImDrawList* dl = ImGui::GetWindowDrawList();
       const auto& names = app.data->class_names();
@@ -149,7 +147,7 @@ void DrawAnalysis(App& app, bool* open) {
           if (skip > 0) --skip;
           else ids.push_back(i);
         }
-      BuildAtlas(as, s, ids);
+      BuildAtlas(as, *app.data, s, ids);
       as.dirty = false;
     }
     Gallery(app, as, s, nullptr);
@@ -297,7 +295,7 @@ void DrawAnalysis(App& app, bool* open) {
         for (int i = 0; i < s.count && ids.size() < 64; ++i)
           if (s.y[i] == as.filter_true && a.predicted[i] == as.filter_true) ids.push_back(i);
     }
-    BuildAtlas(as, s, ids);
+    BuildAtlas(as, *app.data, s, ids);
     as.dirty = false;
   }
   Gallery(app, as, s, &a);

@@ -112,11 +112,9 @@ std::string LayerName(const App& app, int i) {
          app.out_shapes[size_t(i)].str() + ")";
 }
 
-// A digit's pixels (28 x 28 bytes) as a grey texture.
-void ShowDigit(Heatmap& hm, const Split& s, int i, int rows, int cols) {
-  std::vector<float> img(size_t(rows) * cols);
-  for (size_t p = 0; p < img.size(); ++p) img[p] = s.pixels[size_t(i) * img.size() + p] / 255.f;
-  hm.update(img.data(), cols, rows, Colormap::Gray);
+// An image of the data (grey or colour) as a texture.
+void ShowDigit(Heatmap& hm, const Split& s, int i, const Dataset& d) {
+  ShowSamples(hm, s.pixels, {i}, d.rows, d.cols, d.channels, MakeTiles(1, d.rows, d.cols, 1));
 }
 
 }  // namespace
@@ -545,8 +543,8 @@ void DrawRepresentation(App& app, bool* open) {
     if (rs.hovered >= 0) {
       const int i = rs.hovered;
       dl->AddCircle(at(i), r * 2.5f, IM_COL32(255, 255, 255, 255), 12, 2);
-      if (rs.tooltip_sample != i && app.data->rows * app.data->cols * size_t(s.count) == s.pixels.size()) {
-        ShowDigit(rs.digit, s, i, app.data->rows, app.data->cols);
+      if (rs.tooltip_sample != i && size_t(app.data->input_size()) * size_t(s.count) == s.pixels.size()) {
+        ShowDigit(rs.digit, s, i, *app.data);
         rs.tooltip_sample = i;
       }
       ImGui::BeginTooltip();

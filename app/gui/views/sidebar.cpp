@@ -119,12 +119,12 @@ void ViewsSection(App& app) {
 
 void DataSection(App& app) {
   Section("DATA");
-  int kind = app.data_kind == DatasetKind::Mnist ? 0 : 1;
-  const char* names[] = {"MNIST digits", "Fashion-MNIST"};
+  int kind = app.data_kind == DatasetKind::Mnist ? 0 : app.data_kind == DatasetKind::Fashion ? 1 : 2;
+  const char* names[] = {"MNIST digits", "Fashion-MNIST", "Your images (a folder)..."};
   ImGui::SetNextItemWidth(-1);
-  const bool picked = ImGui::Combo("##dataset", &kind, names, 2);
+  const bool picked = ImGui::Combo("##dataset", &kind, names, 3);
   app.mark("data.dataset");
-  if (picked) {
+  if (picked && kind < 2) {
     const DatasetKind k = kind == 0 ? DatasetKind::Mnist : DatasetKind::Fashion;
     app.guard("Another dataset starts a new run.", [&app, k] {
       app.setup.dataset = k;
@@ -134,12 +134,57 @@ void DataSection(App& app) {
       app.load_data(k);
     });
   }
+  if (picked && kind == 2) ImGui::OpenPopup("folder");
+  // The folder's choices: where, how large, grey or colour.
+  if (ImGui::BeginPopup("folder")) {
+    const float fs = ImGui::GetFontSize();
+    ImGui::TextUnformatted("A folder with one folder of pictures per class:");
+    ImGui::TextDisabled("PNG, JPEG, BMP, GIF, TGA or PGM/PPM, any size; cats/..., dogs/...");
+    ImGui::SetNextItemWidth(fs * 22);
+    ImGui::InputText("##folderpath", &app.folder_dir);
+    app.mark("data.folder.path");
+    ImGui::SetNextItemWidth(fs * 8);
+    SliderIntClear("pixels a side", &app.folder_size, 8, 64, "%d", ImGuiSliderFlags_AlwaysClamp);
+    ImGui::SameLine();
+    ImGui::Checkbox("colour", &app.folder_colour);
+    app.mark("data.folder.colour");
+    ImGui::BeginDisabled(app.folder_dir.empty());
+    if (ImGui::Button("Load")) {
+      FolderOptions o;
+      o.size = app.folder_size;
+      o.colour = app.folder_colour;
+      o.seed = app.setup.seed;
+      o.norm = app.setup.norm;
+      const std::string dir = app.folder_dir;
+      app.guard("Another dataset starts a new run.", [&app, dir, o] { app.load_folder(dir, o); });
+      ImGui::CloseCurrentPopup();
+    }
+    app.mark("data.folder.load");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  if (app.folder_load.result.valid()) {  // a folder being read: how far, and a way out
+    const long done = app.folder_load.progress->done, total = app.folder_load.progress->total;
+    char text[64];
+    std::snprintf(text, sizeof text, total > 0 ? "%ld of %ld files" : "listing the files...", done, total);
+    ImGui::ProgressBar(total > 0 ? float(done) / float(total) : 0.f, {-ImGui::GetFontSize() * 5, 0}, text);
+    app.mark("data.folder.progress");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel##folder")) app.folder_load.progress->cancel = true;
+  }
   if (app.loading.valid()) ImGui::TextDisabled("Loading...");
   else if (!app.data_error.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", app.data_error.c_str());
     ImGui::PopTextWrapPos();
   } else if (app.data) {
+    if (app.data->kind == DatasetKind::Folder)
+      TextElided(ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
+                 app.data->source + ": " + std::to_string(app.data->num_classes) + " classes, " +
+                     std::to_string(app.data->rows) + "x" + std::to_string(app.data->cols) +
+                     (app.data->channels == 3 ? " colour" : " grey"));
     ImGui::TextDisabled("%d train / %d val / %d test", app.data->train.count, app.data->val.count,
                         app.data->test.count);
   }

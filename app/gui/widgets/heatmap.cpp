@@ -88,7 +88,8 @@ void Heatmap::update(const float* values, int w, int h, Colormap map) {
   glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
   glGetIntegerv(GL_VIEWPORT, prev_viewport);
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &prev_tex);
-  if (w != w_ || h != h_) {
+  if (w != w_ || h != h_ || rgba_) {
+    rgba_ = false;
     MakeTexture(data_tex_, GL_NEAREST, GL_R32F, GL_RED, GL_FLOAT, w, h, values);
     MakeTexture(out_tex_, GL_NEAREST, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, w, h, nullptr);
     if (!fbo_) glGenFramebuffers(1, &fbo_);
@@ -125,6 +126,64 @@ void Heatmap::update(const float* values, int w, int h, Colormap map) {
   glViewport(prev_viewport[0], prev_viewport[1], prev_viewport[2], prev_viewport[3]);
   glBindTexture(GL_TEXTURE_2D, prev_tex);
   TexturesChanged();  // the draw lists that show it are drawn again
+}
+
+void Heatmap::update_rgba(const uint8_t* rgba, int w, int h) {
+  if (w <= 0 || h <= 0) return;
+  GLint prev_tex = 0;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &prev_tex);
+  MakeTexture(out_tex_, GL_NEAREST, GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE, w, h, rgba);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);  // as update()'s, shown small
+  glGenerateMipmap(GL_TEXTURE_2D);
+  glBindTexture(GL_TEXTURE_2D, prev_tex);
+  w_ = w;
+  h_ = h;
+  rgba_ = true;
+  TexturesChanged();
+}
+
+namespace {
+// The window's background as bytes, for the gaps between tiles.
+void Background(uint8_t out[4]) {
+  const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  out[0] = uint8_t(bg.x * 255), out[1] = uint8_t(bg.y * 255), out[2] = uint8_t(bg.z * 255), out[3] = 255;
+}
+}  // namespace
+
+void ShowSamples(Heatmap& hm, const std::vector<uint8_t>& pixels, const std::vector<int>& ids, int rows, int cols,
+                 int channels, const TileLayout& t) {
+  const size_t per = size_t(rows) * size_t(cols), stride = per * size_t(channels);
+  uint8_t bg[4];
+  Background(bg);
+  std::vector<uint8_t> img(size_t(t.width()) * size_t(t.height()) * 4);
+  for (size_t i = 0; i < img.size(); i += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(i));
+  for (size_t k = 0; k < ids.size() && int(k) < t.n; ++k) {
+    if (ids[k] < 0 || (size_t(ids[k]) + 1) * stride > pixels.size()) continue;  // never past the data
+    const uint8_t* src = pixels.data() + size_t(ids[k]) * stride;
+    for (int r = 0; r < rows && r < t.th; ++r)
+      for (int c = 0; c < cols && c < t.tw; ++c) {
+        uint8_t* d = img.data() + size_t(t.index(int(k), r, c)) * 4;
+        const size_t at = size_t(r) * size_t(cols) + size_t(c);
+        d[0] = src[at];
+        d[1] = channels == 3 ? src[per + at] : src[at];
+        d[2] = channels == 3 ? src[2 * per + at] : src[at];
+        d[3] = 255;
+      }
+  }
+  hm.update_rgba(img.data(), t.width(), t.height());
+}
+
+void ShowInputPicture(Heatmap& hm, const float* values, int rows, int cols, int channels) {
+  const size_t per = size_t(rows) * size_t(cols);
+  std::vector<uint8_t> img(per * 4, 255);
+  for (int ch = 0; ch < 3; ++ch) {
+    const float* v = values + (channels == 3 ? size_t(ch) * per : 0);
+    float lo = v[0], hi = v[0];
+    for (size_t i = 0; i < per; ++i) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
+    const float span = std::max(1e-12f, hi - lo);
+    for (size_t i = 0; i < per; ++i) img[i * 4 + size_t(ch)] = uint8_t(std::lround(255 * (v[i] - lo) / span));
+  }
+  hm.update_rgba(img.data(), cols, rows);
 }
 
 bool TileLayout::locate(int x, int y, int& tile, int& r, int& c) const {

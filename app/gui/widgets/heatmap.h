@@ -11,7 +11,9 @@
 
 #include <imgui.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nnviz::gui {
 
@@ -25,6 +27,8 @@ class Heatmap {
   Heatmap& operator=(const Heatmap&) = delete;
 
   void update(const float* values, int w, int h, Colormap map);
+  // A colour picture as it is (w x h RGBA bytes, rows top first), without a colormap.
+  void update_rgba(const uint8_t* rgba, int w, int h);
   ImTextureID texture() const;
   int width() const { return w_; }
   int height() const { return h_; }
@@ -36,6 +40,7 @@ class Heatmap {
  private:
   unsigned data_tex_ = 0, out_tex_ = 0, fbo_ = 0;
   int w_ = 0, h_ = 0;
+  bool rgba_ = false;  // out_tex_ holds a picture of update_rgba's: update() makes its textures anew
 };
 
 // n tiles of th x tw pixels in a grid with one-pixel gaps (filter grids, first-layer weights).
@@ -52,6 +57,15 @@ TileLayout MakeTiles(int n, int th, int tw, int cols = 0);  // cols 0: about squ
 // The columns that show n tiles largest in a room of room_w x room_h pixels (about square
 // without a room).
 TileLayout MakeTilesToFill(int n, int th, int tw, float room_w, float room_h);
+
+// Images of a data set (channels x rows x cols bytes each, channel by channel: grey, or red, green
+// and blue planes) as tiles of `t` (tile k: sample ids[k]), grey or in colour; gaps in the window's
+// background colour.
+void ShowSamples(Heatmap& hm, const std::vector<uint8_t>& pixels, const std::vector<int>& ids, int rows, int cols,
+                 int channels, const TileLayout& t);
+// One input of a network (normalised values, channel by channel) as a picture: grey, or in colour
+// for three channels (each channel stretched from its lowest to its highest value).
+void ShowInputPicture(Heatmap& hm, const float* values, int rows, int cols, int channels);
 
 // Shows `hm` scaled to fit `max_w` x `max_h` (keeping its aspect, integer zoom when it can) and
 // reports the hovered image pixel (-1 when not hovered). Returns true when it was clicked.

@@ -28,9 +28,10 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
     list(POP_FRONT after name)
     add_test(NAME "gui: ${name}" COMMAND "${NNVIZ_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/screenshots.py"
              --app $<TARGET_FILE:nnviz> --check $<TARGET_FILE:check_screenshot> --xvfb "${XVFB_RUN}"
-             --out "${GUI_OUT}" "${name}")
-    # One Xvfb at a time: parallel xvfb-run instances race for a display number.
-    set_tests_properties("gui: ${name}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300)
+             --out "${GUI_OUT}" --shapes "${SHAPES}" "${name}")
+    # One Xvfb at a time: parallel xvfb-run instances race for a display number. The image folder
+    # (tests/app/cli/cli_tests.cmake writes it) for the tests of your own data.
+    set_tests_properties("gui: ${name}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300 FIXTURES_REQUIRED shapes)
     if(after)
       set_tests_properties("gui: ${name}" PROPERTIES DEPENDS "${after}")
     endif()

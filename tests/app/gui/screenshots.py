@@ -42,7 +42,8 @@ TESTS = {}
 
 
 def screenshot(name, *args, after=()):
-    """Registers the function below as the test NAME: nnviz started with ARGS ("{out}" is the
+    """Registers the function below as the test NAME: nnviz started with ARGS ("{shapes}" is an image
+    folder of three classes of shapes, 60 images each; "{out}" is the
     folder the screenshots go to, "{here}" this file's), run after the CTest tests named in AFTER."""
     def register(fn):
         TESTS[name] = (args, tuple(after), fn)
@@ -287,6 +288,15 @@ def graph_playground(shot):
     shot.has_colour("graph", LINK_ORANGE, at_least=100)
 
 
+@screenshot("folder-colour", "--preset", "cnn8", "--folder", "{shapes}", "--colour", "--image-size", "16",
+            "--frames", "5", "--open", "analysis", "--open", "activations")
+def folder_colour(shot):
+    """An image folder of red, green and blue shapes in colour, before any training: the analysis
+    shows the network's (many) mistakes as colour tiles of the pictures."""
+    for rgb in ((230, 60, 50), (60, 200, 80), (70, 110, 240)):
+        shot.has_colour("analysis_gallery", rgb, at_least=20)
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""
@@ -416,7 +426,7 @@ def zoom(shot):
 
 # --- Running them -----------------------------------------------------------------------------
 
-def run(name, app, check, xvfb, out):
+def run(name, app, check, xvfb, out, shapes=""):
     args, _, fn = TESTS[name]
     shot = Shot(name, out)
     fn(shot)
@@ -424,7 +434,7 @@ def run(name, app, check, xvfb, out):
         if os.path.exists(f):
             os.remove(f)
     cmd = [xvfb, "-a", "-s", "-screen 0 1280x800x24", app, "--screenshot", shot.png, "--layout", shot.layout,
-           "--size", "1280x800"] + [a.format(out=out, here=HERE) for a in args]
+           "--size", "1280x800"] + [a.format(out=out, here=HERE, shapes=shapes) for a in args]
     print("run:", " ".join(cmd), flush=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=280)
     print(f"nnviz exit: {r.returncode}\n{r.stdout}", flush=True)
@@ -447,6 +457,7 @@ def main():
     p.add_argument("--check")
     p.add_argument("--xvfb", default="xvfb-run")
     p.add_argument("--out")
+    p.add_argument("--shapes", default="", help="an image folder of shapes (tests/support/make_shapes)")
     p.add_argument("name", nargs="?")
     a = p.parse_args()
     if a.list:
@@ -456,7 +467,7 @@ def main():
     if not (a.app and a.check and a.out and a.name in TESTS):
         p.error("give --app, --check, --out and one of: " + ", ".join(TESTS))
     os.makedirs(a.out, exist_ok=True)
-    return run(a.name, a.app, a.check, a.xvfb, a.out)
+    return run(a.name, a.app, a.check, a.xvfb, a.out, a.shapes)
 
 
 if __name__ == "__main__":
