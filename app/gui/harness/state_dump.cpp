@@ -110,7 +110,7 @@ void WriteStateDump(App& app, long frames) {
   d.set("dataset", to_string(app.data_kind));
   if (app.data) {
     d.set("classes", static_cast<long long>(app.data->num_classes));
-    d.set("input", app.data->input_shape().str());
+    d.set("data_input", app.data->input_shape().str());
   }
   if (app.folder_load.result.valid()) d.set("folder_loading", true);
   d.set("speed", app.speed);  // mini-batches a second, 0: full speed

@@ -122,7 +122,14 @@ void DataSection(App& app) {
   int kind = app.data_kind == DatasetKind::Mnist ? 0 : app.data_kind == DatasetKind::Fashion ? 1 : 2;
   const char* names[] = {"MNIST digits", "Fashion-MNIST", "Your images (a folder)..."};
   ImGui::SetNextItemWidth(-1);
-  const bool picked = ImGui::Combo("##dataset", &kind, names, 3);
+  bool picked = false;
+  if (ImGui::BeginCombo("##dataset", names[kind])) {
+    for (int k = 0; k < 3; ++k) {
+      if (ImGui::Selectable(names[k], k == kind)) kind = k, picked = true;
+      app.mark(k == 0 ? "data.dataset.0" : k == 1 ? "data.dataset.1" : "data.dataset.2");
+    }
+    ImGui::EndCombo();
+  }
   app.mark("data.dataset");
   if (picked && kind < 2) {
     const DatasetKind k = kind == 0 ? DatasetKind::Mnist : DatasetKind::Fashion;

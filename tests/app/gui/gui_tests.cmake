@@ -142,7 +142,7 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
                      first-click playground-csv zoom-back close-keeps close-unkept help probe-while-training probe-drawing edit-layers
                      confusion compare-race classroom-locked escape-menu sidebar-fold weights-zoom keyboard-nav
                      classroom-keeps cosine-continues lesson lesson-file lesson-drop lesson-editor train-size export-svg export-onnx record playground-draw conv-click
-                     representation loss-landscape graph-edit step-conv-click)
+                     representation loss-landscape graph-edit step-conv-click folder)
       add_test(NAME "gui real: ${scenario}" COMMAND "${DEBIAN_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/real/gui_real.py"
                --app $<TARGET_FILE:nnviz> --out "${CMAKE_CURRENT_BINARY_DIR}/gui_real" ${scenario})
       set_tests_properties("gui real: ${scenario}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 120 SKIP_RETURN_CODE 77)

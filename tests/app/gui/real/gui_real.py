@@ -1922,6 +1922,51 @@ def scenario_step_conv_click(s):
         s.wait_for(lambda d: "stepexplain" not in d, 10, "the computation's window closed")
 
 
+def scenario_folder(s):
+    """Your own images from the data menu after a little training: a folder that does not exist is
+    refused (its path and the reason in the status bar) and the run stays as it was; a folder of
+    three classes of shapes, in colour, loads off the frame thread and a new run on its pictures
+    starts and trains; the menu's MNIST brings the digits back."""
+    paused = train_a_little(s)["step"]
+    shapes = os.path.join(s.tmp, "shapes")
+    subprocess.run([os.path.join(os.path.dirname(s.app_path), "make_shapes"), shapes, "40"], check=True)
+
+    def choose_folder(path, colour):
+        s.click("data.dataset")
+        s.wait_for(lambda d: "data.dataset.2" in d.get("rects", {}), 10, "the data menu")
+        s.click("data.dataset.2")
+        s.wait_for(lambda d: "data.folder.path" in d.get("rects", {}), 10, "the folder's choices")
+        s.type_into("data.folder.path", path, enter=False)
+        if colour:
+            s.click("data.folder.colour")
+        s.click("data.folder.load")
+        s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the unsaved-training question")
+        s.click("confirm.discard")
+
+    missing = os.path.join(s.tmp, "no-such-folder")
+    choose_folder(missing, False)
+    d = s.wait_for(lambda d: "no such folder" in d.get("status", ""), 20, "the refusal in the status bar")
+    log(f"refused: {d['status']}")
+    if missing not in d["status"] or d["dataset"] != "mnist" or d["step"] != paused:
+        raise Failed(f"a missing folder cost the run or said too little: step {d['step']} (was {paused}), {d['status']}")
+    choose_folder(shapes, True)
+    d = s.wait_for(lambda d: d.get("dataset") == "folder" and d.get("classes") == 3, 60, "the folder's data")
+    log(f"loaded: {d['data_input']}, {d['train_samples']} training images; {d['status']}")
+    if d["data_input"] != "3x28x28" or d["step"] != 0 or "Loaded 120 images of 3 classes" not in d["status"]:
+        raise Failed(f"the folder's run is not what was asked: {d['data_input']}, step {d['step']}, {d['status']}")
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training on the shapes")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    keep_png(s.shot("folder-trained"))
+    # Back to the digits (the question again: the shapes' training is unsaved).
+    s.click("data.dataset")
+    s.wait_for(lambda d: "data.dataset.0" in d.get("rects", {}), 10, "the data menu")
+    s.click("data.dataset.0")
+    s.wait_for(lambda d: "Unsaved training" in d.get("popups", []), 10, "the unsaved-training question")
+    s.click("confirm.discard")
+    s.wait_for(lambda d: d.get("dataset") == "mnist" and d.get("data_input") == "1x28x28" and d.get("step") == 0, 60,
+               "MNIST again")
+
+
 def trained_and_paused(s, preset, view, steps):
     """A fresh app with the preset and the view open, trained past `steps` mini-batches with Space
     and paused with Space again; returns the step it paused at."""
@@ -2246,6 +2291,7 @@ SCENARIOS = {
     "loss-landscape": scenario_loss_landscape,
     "graph-edit": scenario_graph_edit,
     "step-conv-click": scenario_step_conv_click,
+    "folder": scenario_folder,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
