@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -26,8 +27,8 @@ namespace {
 
 std::string temp_folder(const char* name) {
   const std::string dir = "/tmp/nnviz-folder-test-" + std::to_string(::getpid()) + "-" + name;
-  std::system(("rm -rf '" + dir + "'").c_str());
-  ::mkdir(dir.c_str(), 0755);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
   return dir;
 }
 
@@ -81,7 +82,7 @@ TEST_CASE("an image folder loads grey or colour at the size asked, split by clas
   o.size = 28;
   const Dataset grey = load_image_folder(dir, o);
   CHECK(grey.input_shape() == Shape{1, 28, 28});
-  std::system(("rm -rf '" + dir + "'").c_str());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a small network learns the shapes of an image folder, in colour") {
@@ -107,7 +108,7 @@ TEST_CASE("a small network learns the shapes of an image folder, in colour") {
   const EvalStats test = tr.evaluate(d.test);
   MESSAGE("shapes in colour, 16x16: test accuracy " << test.accuracy * 100 << "% on " << test.count << " images");
   CHECK(test.accuracy >= 0.9);
-  std::system(("rm -rf '" + dir + "'").c_str());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("bad folders are refused with the path and the problem") {
@@ -139,7 +140,7 @@ TEST_CASE("bad folders are refused with the path and the problem") {
   o = {};
   o.max_files = 10;
   CHECK(error_of(two, o).find("more than 10 files") != std::string::npos);
-  std::system(("rm -rf '" + dir + "'").c_str());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("bad files in a good folder are skipped and named, and the rest loads") {
@@ -163,7 +164,7 @@ TEST_CASE("bad files in a good folder are skipped and named, and the rest loads"
   CHECK(all.find("square/huge.pgm: ") != std::string::npos);
   CHECK(all.find("triangle/pipe.png: not a regular file") != std::string::npos);
   CHECK(d.train.count + d.val.count + d.test.count == 30);
-  std::system(("rm -rf '" + dir + "'").c_str());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("resampling averages the pixels each new one covers") {
