@@ -137,6 +137,14 @@ bool App::start_run_with(const TrainConfig& settings, const NetSpec& net) {
   return false;
 }
 
+// A file trained on a folder of images opens on a folder's data only: the app cannot load MNIST
+// for it (switching would load MNIST, find the file's data still another, and switch again).
+static void RefuseOtherFolder(DatasetKind file_kind, const std::string& path, DatasetKind data_kind) {
+  if (file_kind == DatasetKind::Folder && data_kind != DatasetKind::Folder)
+    throw Error("[open] " + path + ": it was trained on a folder of your own images: load that folder first (the data "
+                "menu's Your images), then open it");
+}
+
 std::function<void()> App::prepare_open(const std::string& path) {
   if (is_lesson_file(path)) {
     load_lesson(path, AppLessonNames());  // read and checked now: a damaged lesson is refused at once
@@ -148,6 +156,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
   if (is_run_file(path)) {
     auto rec = std::make_shared<RunRecord>(load_run(path));
     if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
+    RefuseOtherFolder(rec->meta.config.dataset, path, data_kind);
     if (rec->meta.config.dataset != data_kind) return switch_and_open(rec->meta.config.dataset, path);
     check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
     if (rec->cursor > size_t(data->train.count))
@@ -173,6 +182,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
   }
   auto m = std::make_shared<LoadedModel>(nnviz::load_model(path));
   if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
+  RefuseOtherFolder(m->meta.config.dataset, path, data_kind);
   if (m->meta.config.dataset != data_kind) return switch_and_open(m->meta.config.dataset, path);
   check_fits(m->net, data->input_shape(), data->num_classes, "open", path);
   return [this, m, path] {

@@ -363,6 +363,8 @@ int main(int argc, char** argv) {
     }
     harness.finish(status);
     close_requested_at = harness.close_requested_at();
+    // A folder being read stops within one picture, so that the window closes at once.
+    if (app.folder_load.progress) app.folder_load.progress->cancel = true;
   }  // App (and its run's threads) end here, before the GL context goes
   if (opt.redraw_check) {
     std::printf("%s\n", redraw_check.report().c_str());

@@ -197,6 +197,9 @@ Dataset Dataset::from_arrays(int rows, int cols, const std::vector<uint8_t>& tra
 
 Dataset Dataset::load(DatasetKind kind, const std::string& dir, NormMode mode, int val_count,
                       const Normalisation* fixed) {
+  if (kind == DatasetKind::Folder)
+    throw Error("[data] this was trained on a folder of images, which only nnviz-cli train --folder and the app's "
+                "data menu read");
   const std::string tri = find_idx(dir, "train-images-idx3-ubyte", kind);
   const std::string trl = find_idx(dir, "train-labels-idx1-ubyte", kind);
   const std::string tei = find_idx(dir, "t10k-images-idx3-ubyte", kind);

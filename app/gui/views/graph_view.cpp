@@ -519,9 +519,10 @@ void DrawGraph(App& app, bool* open) {
     const int i = place[size_t(hover.column)][size_t(hover.node)];
     ImGui::BeginTooltip();
     ImGui::Text("%s", NodeName(g, hover.column, hover.node, classes).c_str());
-    if (hover.column > 0) {
+    if (hover.column > 0 && c.weight >= 0 && size_t(c.weight) < values.size()) {
       ImGui::Text("incoming weights: %d, L2 norm %.3f", int(values[size_t(c.weight)].rows()), double(c.norm[size_t(hover.node)]));
-      if (c.bias >= 0) ImGui::Text("bias %.4f", double(values[size_t(c.bias)](hover.node, 0)));
+      if (c.bias >= 0 && size_t(c.bias) < values.size() && hover.node < values[size_t(c.bias)].rows())
+        ImGui::Text("bias %.4f", double(values[size_t(c.bias)](hover.node, 0)));
       if (i >= 0 && size_t(i) < gs.values[size_t(hover.column)].size())
         ImGui::Text("%s %.4f", size_t(hover.column) + 1 == K && !pg ? "probability" : "on the probe",
                     double(gs.values[size_t(hover.column)][size_t(i)]));

@@ -47,6 +47,13 @@ cli_fails("train --folder, one class" "shapes/disc: holds no class folders"
           train --folder "${SHAPES}/disc" --epochs 1)
 set_tests_properties("cli: train --folder, one class" PROPERTIES FIXTURES_REQUIRED shapes)
 cli_fails("--colour without --folder" "--image-size and --colour go with --folder" train --colour --epochs 1)
+# A model trained on the shapes, for the refusals of the programs that read MNIST only.
+set(FOLDER_MODEL "${CMAKE_CURRENT_BINARY_DIR}/shapes-mlp30.safetensors")
+add_test(NAME "cli: train --folder --save" COMMAND ${CLI} train --preset mlp30 --folder "${SHAPES}" --epochs 1
+         --save "${FOLDER_MODEL}")
+set_tests_properties("cli: train --folder --save" PROPERTIES FIXTURES_REQUIRED shapes FIXTURES_SETUP folder_model)
+cli_fails("eval, a model trained on a folder" "trained on a folder of images" eval --model "${FOLDER_MODEL}")
+set_tests_properties("cli: eval, a model trained on a folder" PROPERTIES FIXTURES_REQUIRED folder_model)
 
 # Hostile and unlucky files (tests/make_hostile.cpp writes them): each is refused with a message
 # naming the file and the problem, within 20 s and 1.5 GB of address space (no limit under the

@@ -62,6 +62,12 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
               "comparison.csv line 1048578: run 0 has more than 1048576 points"
               "XDG_DATA_HOME=${HOSTILE}/comparison-many" "${XVFB_RUN}" -a -s "-screen 0 1280x800x24"
               $<TARGET_FILE:nnviz> --screenshot "${GUI_OUT}/cmp-many.png" --frames 2 --open-comparison)
+  # A model trained on a folder of images, opened on MNIST: refused with what to do (it once sent the
+  # app loading MNIST again and again, looking for its data).
+  gui_refuses("--load a model trained on a folder" "trained on a folder of your own images: load that folder first"
+              "${XVFB_RUN}" -a -s "-screen 0 1280x800x24" $<TARGET_FILE:nnviz> --screenshot "${GUI_OUT}/folder-model.png"
+              --frames 2 --load "${FOLDER_MODEL}")
+  set_tests_properties("gui refuses: --load a model trained on a folder" PROPERTIES FIXTURES_REQUIRED "hostile;folder_model")
   foreach(kind garbage deep missing)
     gui_refuses("--open-comparison, ${kind} comparison.json" "comparison.json"
                 "XDG_DATA_HOME=${HOSTILE}/comparison-${kind}" "${XVFB_RUN}" -a -s "-screen 0 1280x800x24"
