@@ -174,13 +174,14 @@ void ShowSamples(Heatmap& hm, const std::vector<uint8_t>& pixels, const std::vec
 }
 
 void ShowInputPicture(Heatmap& hm, const float* values, int rows, int cols, int channels) {
-  const size_t per = size_t(rows) * size_t(cols);
+  const size_t per = size_t(rows) * size_t(cols), n = per * size_t(channels == 3 ? 3 : 1);
+  // One stretch for all three channels, so that the colours keep their balance.
+  float lo = values[0], hi = values[0];
+  for (size_t i = 0; i < n; ++i) lo = std::min(lo, values[i]), hi = std::max(hi, values[i]);
+  const float span = std::max(1e-12f, hi - lo);
   std::vector<uint8_t> img(per * 4, 255);
   for (int ch = 0; ch < 3; ++ch) {
     const float* v = values + (channels == 3 ? size_t(ch) * per : 0);
-    float lo = v[0], hi = v[0];
-    for (size_t i = 0; i < per; ++i) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
-    const float span = std::max(1e-12f, hi - lo);
     for (size_t i = 0; i < per; ++i) img[i * 4 + size_t(ch)] = uint8_t(std::lround(255 * (v[i] - lo) / span));
   }
   hm.update_rgba(img.data(), cols, rows);

@@ -64,7 +64,7 @@ TileLayout MakeTilesToFill(int n, int th, int tw, float room_w, float room_h);
 void ShowSamples(Heatmap& hm, const std::vector<uint8_t>& pixels, const std::vector<int>& ids, int rows, int cols,
                  int channels, const TileLayout& t);
 // One input of a network (normalised values, channel by channel) as a picture: grey, or in colour
-// for three channels (each channel stretched from its lowest to its highest value).
+// for three channels (stretched from the lowest value of all channels to the highest).
 void ShowInputPicture(Heatmap& hm, const float* values, int rows, int cols, int channels);
 
 // Shows `hm` scaled to fit `max_w` x `max_h` (keeping its aspect, integer zoom when it can) and
