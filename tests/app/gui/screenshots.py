@@ -256,7 +256,7 @@ def loss_landscape(shot):
 LINK_BLUE, LINK_ORANGE = (80, 150, 245), (245, 150, 60)
 
 
-@screenshot("graph", "--frames", "5", "--train-steps", "600", "--open", "graph")
+@screenshot("graph", "--frames", "5", "--train-steps", "300", "--open", "graph")
 def graph(shot):
     """mlp100's graph: the image, 16 of the hidden units as their weight tiles, the ten outputs;
     each unit's six strongest links in both colours."""
@@ -267,7 +267,7 @@ def graph(shot):
     shot.has_colour("graph", LINK_ORANGE, at_least=150)
 
 
-@screenshot("graph-cnn8", "--preset", "cnn8", "--frames", "5", "--train-steps", "600", "--open", "graph")
+@screenshot("graph-cnn8", "--preset", "cnn8", "--frames", "5", "--train-steps", "200", "--open", "graph")
 def graph_cnn8(shot):
     """cnn8's graph: the image, the eight filters' maps on it, 16 of the dense units, the outputs;
     a link into a filter is its kernel, one into a dense unit its weights over a filter's map."""

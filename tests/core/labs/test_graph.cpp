@@ -148,6 +148,10 @@ TEST_CASE("a frozen unit keeps its weights and bias through momentum and decay w
     CAPTURE(threads_now);
     const int before = threads();
     set_threads(threads_now);
+    if (batch_threads(1000) != threads_now) {  // a build without OpenMP (the sanitizers'): one thread only
+      set_threads(before);
+      continue;
+    }
     const Dataset d = quadrants(800, 50, 16);
     TrainConfig cfg = quadrant_config(16, 64);
     cfg.opt.kind = OptKind::Momentum;
@@ -175,7 +179,7 @@ TEST_CASE("a frozen unit keeps its weights and bias through momentum and decay w
     finals.push_back(values_of(tr.net())[0]);
     set_threads(before);
   }
-  CHECK((finals[0] - finals[1]).cwiseAbs().maxCoeff() < 1e-5);
+  if (finals.size() == 2) CHECK((finals[0] - finals[1]).cwiseAbs().maxCoeff() < 1e-5);
 }
 
 TEST_CASE("freezing and setting refuse what the network does not have") {
