@@ -2,14 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numeric>
+
+#include "nn/layer_types.h"
 
 namespace nnviz {
 
 namespace {
 
-bool has_units(const Layer& l) { return std::strcmp(l.type(), "dense") == 0 || std::strcmp(l.type(), "conv2d") == 0; }
+// Layers with units (dense units, conv filters) are the layer table's layers with weights.
+bool has_units(const Layer& l) {
+  const LayerType* t = find_layer_type(l.type());
+  return t && t->kind == LayerKind::Weights;
+}
 
 }  // namespace
 
@@ -34,7 +39,7 @@ std::vector<GraphColumn> graph_columns(Network& net, std::string* problem) {
     c.layer = i;
     c.weight = find_param(ps, i, "weight");
     c.bias = find_param(ps, i, "bias");
-    c.conv = std::strcmp(l.type(), "conv2d") == 0;
+    c.conv = find_layer_type(l.type())->on_maps;  // a convolution's filters, each with a map
     const Mat& W = *ps[size_t(c.weight)].p.value;
     c.count = int(W.cols());
     const int from = cols.back().count;
@@ -52,7 +57,7 @@ std::vector<GraphColumn> graph_columns(Network& net, std::string* problem) {
       if (shape.size() == 4) c.title += " of " + std::to_string(shape[2]) + "x" + std::to_string(shape[3]);
     }
     for (int j = i + 1; j < n && !has_units(net.layer(size_t(j))); ++j) {
-      if (std::strcmp(net.layer(size_t(j)).type(), "flatten") == 0) break;
+      if (find_layer_type(net.layer(size_t(j)).type())->kind == LayerKind::Reshape) break;  // a flatten ends the maps
       c.shows = j;
       c.after += std::string(c.after.empty() ? "" : "  ") + net.layer(size_t(j)).type();
     }

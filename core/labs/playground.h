@@ -119,10 +119,7 @@ class Playground {
   // network graph's clicks ask; both throw Error out of range.
   void freeze_unit(int layer, int unit, bool frozen) { frozen_.set(net_, layer, unit, frozen); }
   const FrozenUnits& frozen() const { return frozen_; }
-  void set_weight(int param, long row, long col, Scalar value) {
-    nnviz::set_weight(net_, param, row, col, value);
-    frozen_.weight_set(net_, param, row, col);
-  }
+  void set_weight(int param, long row, long col, Scalar value) { frozen_.set_weight(net_, param, row, col, value); }
 
  private:
   Network net_;

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "base/error.h"
+#include "nn/layer_types.h"
 
 namespace nnviz {
 
@@ -18,7 +18,8 @@ void FrozenUnits::set(Network& net, int layer, int unit, bool frozen) {
   if (layer < 0 || layer >= int(net.num_layers()))
     throw Error("[freeze] the network has no layer " + std::to_string(layer));
   const char* type = net.layer(size_t(layer)).type();
-  if (std::strcmp(type, "dense") != 0 && std::strcmp(type, "conv2d") != 0)
+  const LayerType* t = find_layer_type(type);
+  if (!t || t->kind != LayerKind::Weights)
     throw Error(std::string("[freeze] layer ") + std::to_string(layer) + " (" + type + ") has no units to freeze");
   std::vector<NamedParam> ps = net.params();
   Unit u{layer, unit, find_param(ps, layer, "weight"), find_param(ps, layer, "bias"), Mat(), 0};
@@ -52,15 +53,7 @@ void FrozenUnits::restore(Network& net) const {
   }
 }
 
-void FrozenUnits::weight_set(Network& net, int param, long row, long col) {
-  std::vector<Param> ps = net.param_list();
-  for (Unit& u : units_) {
-    if (param == u.weight && col == u.unit) u.w(row) = (*ps[size_t(param)].value)(row, col);
-    if (param == u.bias && row == u.unit) u.b = (*ps[size_t(param)].value)(row, col);
-  }
-}
-
-void set_weight(Network& net, int param, long row, long col, Scalar value) {
+void FrozenUnits::set_weight(Network& net, int param, long row, long col, Scalar value) {
   std::vector<Param> ps = net.param_list();
   if (param < 0 || param >= int(ps.size()))
     throw Error("[weights] the network has " + std::to_string(ps.size()) + " parameter tensors, not a tensor " +
@@ -71,6 +64,10 @@ void set_weight(Network& net, int param, long row, long col, Scalar value) {
                 std::to_string(m.cols()) + ": it has no value (" + std::to_string(row) + ", " + std::to_string(col) + ")");
   if (!std::isfinite(double(value))) throw Error("[weights] a weight must be a finite number");
   m(row, col) = value;
+  for (Unit& u : units_) {
+    if (param == u.weight && col == u.unit) u.w(row) = value;
+    if (param == u.bias && row == u.unit) u.b = value;
+  }
 }
 
 }  // namespace nnviz

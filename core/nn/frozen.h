@@ -28,9 +28,9 @@ class FrozenUnits {
   std::vector<std::pair<int, int>> list() const;
   // Puts the kept values back into `net` (the network they were taken from, or a copy of it).
   void restore(Network& net) const;
-  // A weight of parameter `param` (Network::params() order) was set by hand: a frozen unit it
-  // belongs to keeps the new value.
-  void weight_set(Network& net, int param, long row, long col);
+  // Sets value (row, col) of parameter `param` (Network::params() order) by hand; a frozen unit it
+  // belongs to keeps the new value. Throws Error out of range or for a value that is not finite.
+  void set_weight(Network& net, int param, long row, long col, Scalar value);
 
  private:
   struct Unit {
@@ -41,9 +41,5 @@ class FrozenUnits {
   };
   std::vector<Unit> units_;
 };
-
-// Sets value (row, col) of parameter `param` (Network::params() order). Throws Error out of range
-// or for a value that is not finite.
-void set_weight(Network& net, int param, long row, long col, Scalar value);
 
 }  // namespace nnviz

@@ -128,10 +128,7 @@ void Trainer::reset() {
   start_epoch();
 }
 
-void Trainer::set_weight(int param, long row, long col, Scalar value) {
-  nnviz::set_weight(net(), param, row, col, value);
-  frozen_.weight_set(net_, param, row, col);
-}
+void Trainer::set_weight(int param, long row, long col, Scalar value) { frozen_.set_weight(net(), param, row, col, value); }
 
 void Trainer::start_epoch() {
   order_.resize(data_.train.count);

@@ -93,12 +93,12 @@ void StackPictures(GraphState& gs, size_t k, int n, int h, int w, Colormap map, 
   gs.picture_h[k] = h;
 }
 
-// Builds the graph of the shown weights and every column's pictures or values.
-void Rebuild(App& app, GraphState& gs, Network& net, Playground* pg, const std::vector<Mat>& values) {
+// Builds the graph of the shown weights and every column's pictures or values. Frozen units are
+// always drawn (a frozen unit falls behind the others' growing norms).
+void Rebuild(App& app, GraphState& gs, Network& net, Playground* pg, const std::vector<Mat>& values,
+             const std::vector<std::pair<int, int>>& frozen) {
   gs.columns = graph_columns(net, &gs.problem);
   if (gs.columns.empty()) return;
-  // Frozen units are always drawn (a frozen unit falls behind the others' growing norms).
-  std::vector<std::pair<int, int>> frozen = pg ? pg->frozen().list() : app.snap.frozen;
   gs.graph = make_graph(gs.columns, values, gs.all_units ? 0 : gs.max_shown, gs.per_node, frozen);
   const size_t K = gs.graph.columns.size();
   gs.picture_h.assign(K, 0);
@@ -218,11 +218,8 @@ std::string NodeName(const NetGraph& g, int column, int node, const std::vector<
   return buf;
 }
 
-bool IsFrozen(const App& app, Playground* pg, int layer, int unit) {
-  if (pg) return pg->frozen().contains(layer, unit);
-  for (const auto& f : app.snap.frozen)
-    if (f.first == layer && f.second == unit) return true;
-  return false;
+bool IsFrozen(const std::vector<std::pair<int, int>>& frozen, int layer, int unit) {
+  return std::find(frozen.begin(), frozen.end(), std::make_pair(layer, unit)) != frozen.end();
 }
 
 }  // namespace
@@ -305,10 +302,10 @@ void DrawGraph(App& app, bool* open) {
   }
   const std::vector<Mat>& values = pg ? pg_values : w->values;
   const double now = ImGui::GetTime();
-  const std::vector<std::pair<int, int>> frozen_now = pg ? pg->frozen().list() : app.snap.frozen;
+  const std::vector<std::pair<int, int>> frozen_now = pg ? pg->frozen().list() : app.snap.frozen;  // once a frame
   const bool changed = key_w != gs.built_weights || key_p != gs.built_probe || step != gs.built_step || frozen_now != gs.built_frozen;
   if (gs.dirty || (changed && now - gs.built_at >= kRefresh)) {
-    Rebuild(app, gs, *net, pg, values);
+    Rebuild(app, gs, *net, pg, values, frozen_now);
     gs.built_weights = key_w, gs.built_probe = key_p, gs.built_step = step, gs.built_frozen = frozen_now;
     gs.built_at = now;
     gs.dirty = false;
@@ -450,7 +447,7 @@ void DrawGraph(App& app, bool* open) {
       } else {
         dl->AddRectFilled(p, q, IM_COL32(60, 62, 70, 255));
       }
-      const bool frozen = k > 0 && IsFrozen(app, pg, c.layer, c.shown[i]);
+      const bool frozen = k > 0 && IsFrozen(frozen_now, c.layer, c.shown[i]);
       const bool lit = hover.column == int(k) && hover.node == c.shown[i];
       dl->AddRect(p, q, frozen ? IM_COL32(90, 230, 240, 255) : lit ? IM_COL32(255, 255, 255, 255) : IM_COL32(110, 110, 120, 255),
                   0, 0, frozen ? 3.f : lit ? 2.f : 1.f);
@@ -526,7 +523,7 @@ void DrawGraph(App& app, bool* open) {
       if (i >= 0 && size_t(i) < gs.values[size_t(hover.column)].size())
         ImGui::Text("%s %.4f", size_t(hover.column) + 1 == K && !pg ? "probability" : "on the probe",
                     double(gs.values[size_t(hover.column)][size_t(i)]));
-      const bool frozen = IsFrozen(app, pg, c.layer, hover.node);
+      const bool frozen = IsFrozen(frozen_now, c.layer, hover.node);
       ImGui::TextDisabled(frozen ? "frozen: click to let it train again" : "click to freeze it while the rest trains");
     }
     ImGui::EndTooltip();
@@ -592,7 +589,7 @@ void DrawGraph(App& app, bool* open) {
     } else {
       const GraphColumn& c = g.columns[size_t(gs.menu.column)];
       ImGui::Text("%s", NodeName(g, gs.menu.column, gs.menu.node, classes).c_str());
-      const bool frozen = IsFrozen(app, pg, c.layer, gs.menu.node);
+      const bool frozen = IsFrozen(frozen_now, c.layer, gs.menu.node);
       if (ImGui::Button(frozen ? "Thaw: let it train again" : "Freeze: keep its weights and bias as they are")) {
         char text[96];
         std::snprintf(text, sizeof text, "%s unit %d of layer %d", frozen ? "thawed" : "froze", gs.menu.node, c.layer);

@@ -224,8 +224,11 @@ std::vector<int> PlaneLayers(Network& net) {
   return out;
 }
 
+// The board's grid: kPlaneLines lines each way, kPlaneAlong points along each.
+constexpr int kPlaneLines = 17, kPlaneAlong = 60;
+
 void MakePlaneTransform(PlaneTransform& pt, Playground& pg, double r, int layer) {
-  constexpr int kLines = 17, kAlong = 60;
+  constexpr int kLines = kPlaneLines, kAlong = kPlaneAlong;
   const int grid = 2 * kLines * kAlong;
   const Toy& tr = pg.train();
   const Toy& te = pg.test();
@@ -262,7 +265,6 @@ void MakePlaneTransform(PlaneTransform& pt, Playground& pg, double r, int layer)
   for (int l = 0; l < 2 * kLines; ++l)
     for (int a = 0; a < kAlong; ++a) pt.lines[size_t(l)].push_back({float(xy(0, l * kAlong + a)), float(xy(1, l * kAlong + a))});
   pt.points.clear();
-  pt.labels.clear();
   for (int i = grid; i < n; ++i) pt.points.push_back({float(xy(0, i)), float(xy(1, i))});
   pt.labels = tr.labels;
   pt.labels.insert(pt.labels.end(), te.labels.begin(), te.labels.end());
@@ -361,7 +363,8 @@ void DrawPlane(App& app, RepresentationState& rs) {
   for (size_t l = 0; l < pt.lines.size(); ++l) {
     screen.clear();
     for (ImVec2 q : pt.lines[l]) screen.push_back(to_screen(q));
-    const bool edge = l % 17 == 0 || l % 17 == 16 || l % 17 == 8;  // the board's edges and middle lines brighter
+    const size_t at = l % kPlaneLines;  // the board's edges and middle lines brighter
+    const bool edge = at == 0 || at == kPlaneLines - 1 || at == kPlaneLines / 2;
     dl->AddPolyline(screen.data(), int(screen.size()), edge ? IM_COL32(170, 170, 185, 200) : IM_COL32(110, 110, 125, 130), 0,
                     edge ? 1.6f : 1.f);
   }
