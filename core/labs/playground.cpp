@@ -320,6 +320,18 @@ Mat playground_features(const Mat& x, unsigned features) {
   return out;
 }
 
+Toy Playground::all_points() const {
+  Toy all = train_;
+  all.x.conservativeResize(all.x.rows(), train_.count() + test_.count());
+  for (int i = 0; i < test_.count(); ++i) all.x.col(train_.count() + i) = test_.x.col(i);
+  if (all.y.size() > 0 && test_.y.size() > 0) {
+    all.y.conservativeResize(all.y.rows(), train_.count() + test_.count());
+    for (int i = 0; i < test_.count(); ++i) all.y.col(train_.count() + i) = test_.y.col(i);
+  }
+  all.labels.insert(all.labels.end(), test_.labels.begin(), test_.labels.end());
+  return all;
+}
+
 std::string points_csv(const Toy& a, const Toy& b) {
   std::string out = "x,y,label\n";
   char line[96];

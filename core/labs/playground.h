@@ -113,6 +113,7 @@ class Playground {
   Network& net() { return net_; }
   const Toy& train() const { return train_; }
   const Toy& test() const { return test_; }
+  Toy all_points() const;  // the training points, then the test points, in one set
   long steps() const { return steps_; }
   void set_optimizer(const OptConfig& o) { opt_.set_config(o); }
   // Units held still while the rest trains, and single weights set by hand (nn/frozen.h), as the

@@ -23,16 +23,6 @@ namespace nnviz::gui {
 
 namespace {
 
-// Every point of a 2-D playground, training and test, in one set.
-Toy AllPoints(const Playground& pg) {
-  Toy all = pg.train();
-  const Toy& test = pg.test();
-  all.x.conservativeResize(2, all.count() + test.count());
-  for (int i = 0; i < test.count(); ++i) all.x.col(pg.train().count() + i) = test.x.col(i);
-  all.labels.insert(all.labels.end(), test.labels.begin(), test.labels.end());
-  return all;
-}
-
 // Restarts the playground; a CSV file's points come from a load started here on another thread,
 // and Restart runs again with them (`loaded`) when it is done.
 void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> loaded = std::nullopt) {
@@ -66,7 +56,7 @@ void Restart(App& app, PlaygroundState& ps, std::optional<std::pair<Toy, long>> 
     setup.features = ps.features;
     if (ps.mode == 1 && ps.drawn && ps.pg && ps.pg->train().x.rows() == 2 && !loaded) {
       // The drawn board kept: its points, re-split, for the new network.
-      ps.pg = std::make_unique<Playground>(make_playground(setup, AllPoints(*ps.pg)));
+      ps.pg = std::make_unique<Playground>(make_playground(setup, ps.pg->all_points()));
     } else if (ps.mode == 0) {
       ps.pg = std::make_unique<Playground>(make_playground(setup));
       ps.target = std::make_unique<Expr>(Expr::parse(ps.expr));

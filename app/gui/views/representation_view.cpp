@@ -230,9 +230,8 @@ constexpr int kPlaneLines = 17, kPlaneAlong = 60;
 void MakePlaneTransform(PlaneTransform& pt, Playground& pg, double r, int layer) {
   constexpr int kLines = kPlaneLines, kAlong = kPlaneAlong;
   const int grid = 2 * kLines * kAlong;
-  const Toy& tr = pg.train();
-  const Toy& te = pg.test();
-  const int n = grid + tr.count() + te.count();
+  const Toy all = pg.all_points();
+  const int n = grid + all.count();
   Mat raw(2, n);
   int at = 0;
   for (int dir = 0; dir < 2; ++dir)
@@ -242,8 +241,7 @@ void MakePlaneTransform(PlaneTransform& pt, Playground& pg, double r, int layer)
         raw(0, at) = Scalar(dir == 0 ? v : u);
         raw(1, at) = Scalar(dir == 0 ? u : v);
       }
-  for (const Toy* t : {&tr, &te})
-    for (int i = 0; i < t->count(); ++i, ++at) raw.col(at) = t->x.col(i);
+  raw.rightCols(all.count()) = all.x;
   const std::vector<Mat> acts = pg.activations(raw);
   const Mat& h = acts[size_t(layer)];
   MatD xy(2, n);
@@ -266,9 +264,8 @@ void MakePlaneTransform(PlaneTransform& pt, Playground& pg, double r, int layer)
     for (int a = 0; a < kAlong; ++a) pt.lines[size_t(l)].push_back({float(xy(0, l * kAlong + a)), float(xy(1, l * kAlong + a))});
   pt.points.clear();
   for (int i = grid; i < n; ++i) pt.points.push_back({float(xy(0, i)), float(xy(1, i))});
-  pt.labels = tr.labels;
-  pt.labels.insert(pt.labels.end(), te.labels.begin(), te.labels.end());
-  pt.train_points = tr.count();
+  pt.labels = all.labels;
+  pt.train_points = pg.train().count();
 }
 
 // The playground's plane through a hidden layer: the grid lines bend as the layer bends the
