@@ -1,9 +1,9 @@
 // A data set from a folder of images: one subfolder per class (its name is the class's name), any
 // mix of PNG, JPEG, BMP, GIF, TGA and PGM/PPM files of any size and mode, each converted to grey or
 // colour at size x size pixels (the whole picture, each new pixel the average of those it covers,
-// by stb_image_resize's box filter; its aspect is not kept; transparency over black). The images of each class are split at random
-// with a fixed seed into training, validation and test shares, and normalised with the training
-// split's global mean and standard deviation, as MNIST is.
+// by stb_image_resize's box filter; its aspect is not kept; transparency over black). The images
+// of each class are split at random with a fixed seed into training, validation and test shares,
+// and normalised with the training split's global mean and standard deviation, as MNIST is.
 //
 // What a folder may not be, each refused with an Error("[folder] <path>: <problem>"): missing, a
 // file, without class folders, with one class only or more than 255, with a class folder that
