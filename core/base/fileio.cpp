@@ -1,10 +1,12 @@
 #include "base/fileio.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -279,6 +281,20 @@ std::string user_dir(const char* xdg_var, const char* fallback) {
   return dir;
 }
 }  // namespace
+
+std::vector<std::string> folder_entries(const std::string& dir, const char* component) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) throw Error("[" + std::string(component) + "] " + dir + ": cannot be read (" + std::strerror(errno) + ")");
+  while (const dirent* e = ::readdir(d)) {
+    const std::string n = e->d_name;
+    if (n.empty() || n[0] == '.') continue;
+    out.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 std::string user_data_dir() { return user_dir("XDG_DATA_HOME", ".local/share"); }
 std::string user_config_dir() { return user_dir("XDG_CONFIG_HOME", ".config"); }

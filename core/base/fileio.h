@@ -67,6 +67,10 @@ void write_file_atomic(const std::string& path, const std::string& bytes, const 
 // read-only, the path is a folder, a link, a device). A later save can still fail (a full disk).
 std::string save_destination_problem(const std::string& path);
 
+// The names in a folder, sorted, without "." and ".." and hidden ones (a leading dot). Throws
+// Error("[<component>] <dir>: cannot be read (<reason>)").
+std::vector<std::string> folder_entries(const std::string& dir, const char* component);
+
 // The folder part of a path ("." for a bare name).
 std::string parent_folder(const std::string& path);
 

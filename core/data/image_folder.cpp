@@ -1,6 +1,5 @@
 #include "data/image_folder.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/fileio.h"
 #include "base/rng.h"
 #include "data/image_file.h"
 
@@ -25,21 +25,6 @@ constexpr size_t kMaxProblems = 20;
 std::string lower(std::string s) {
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-// The entries of a folder, sorted by name, without "." and ".." and hidden ones.
-std::vector<std::string> entries(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) throw Error("[folder] " + dir + ": cannot be read (" + std::string(std::strerror(errno)) + ")");
-  while (const dirent* e = ::readdir(d)) {
-    const std::string n = e->d_name;
-    if (n.empty() || n[0] == '.') continue;
-    out.push_back(n);
-  }
-  ::closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 }  // namespace
@@ -103,7 +88,7 @@ Dataset load_image_folder(const std::string& dir, const FolderOptions& o, Folder
     throw Error("[folder] " + dir + ": is a file, not a folder: give the folder that holds one folder per class");
   // The class folders, then every file in them.
   std::vector<std::string> classes;
-  for (const std::string& n : entries(dir)) {
+  for (const std::string& n : folder_entries(dir, "folder")) {
     struct stat cs {};
     if (::stat((dir + "/" + n).c_str(), &cs) == 0 && S_ISDIR(cs.st_mode)) classes.push_back(n);
   }
@@ -126,7 +111,7 @@ Dataset load_image_folder(const std::string& dir, const FolderOptions& o, Folder
   };
   for (size_t c = 0; c < classes.size(); ++c) {
     const std::string cdir = dir + "/" + classes[c];
-    for (const std::string& n : entries(cdir)) {
+    for (const std::string& n : folder_entries(cdir, "folder")) {
       if (long(files.size()) >= o.max_files)
         throw Error("[folder] " + dir + ": holds more than " + std::to_string(o.max_files) + " files");
       const std::string path = cdir + "/" + n, shown = classes[c] + "/" + n;
