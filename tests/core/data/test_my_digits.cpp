@@ -90,7 +90,7 @@ TEST_CASE("drawings are saved as PNG files a digit a folder and read back as the
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("pictures put into the digit folders by hand are read like nnviz-cli predict reads them; bad files are named") {
+TEST_CASE("pictures put into the digit folders by hand are read like nnviz-cli predict reads them, bad files are named") {
   const std::string dir = fresh("foreign");
   std::filesystem::create_directories(dir + "/5");
   std::filesystem::create_directories(dir + "/2");
