@@ -71,6 +71,15 @@ std::string or_fallback(std::string (*dir)(), const char* what) {
 }
 }  // namespace
 
+std::string HomeShort(const std::string& path) {
+  const char* home = std::getenv("HOME");
+  if (!home || home[0] != '/' || home[1] == 0) return path;
+  std::string h = home;
+  while (h.size() > 1 && h.back() == '/') h.pop_back();
+  if (path == h) return "~";
+  return path.compare(0, h.size() + 1, h + "/") == 0 ? "~" + path.substr(h.size()) : path;
+}
+
 std::string config_dir() { return or_fallback(user_config_dir, "config"); }
 std::string data_home() { return or_fallback(user_data_dir, "data"); }
 

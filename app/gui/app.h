@@ -434,6 +434,8 @@ inline bool LrScheduled(double used, double setting) {
   return std::fabs(used - setting) > 1e-6 * std::max(1.0, std::fabs(setting));
 }
 
+// A path as a user reads it: the home folder as "~" ("~/.local/share/nnviz/my-digits").
+std::string HomeShort(const std::string& path);
 // Local time as 20261122-093015, for file names.
 std::string TimeStamp();
 // "a, b,c" -> {"a", "b", "c"} (one item a line with '\n'): each item trimmed, blank ones dropped.

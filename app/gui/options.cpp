@@ -21,6 +21,8 @@ const std::vector<ViewName>& OpenViewNames() {
       // playground opened too, to train it).
       if (std::string(e.name) == "graph") v.push_back({"graph-playground", e.name, 1});
       if (std::string(e.name) == "representation") v.push_back({"representation-playground", e.name, 1});
+      // The Draw view with its fold of your own digits open; a screenshot fine-tunes on them.
+      if (std::string(e.name) == "canvas") v.push_back({"my-digits", e.name, -1});
     }
     return v;
   }();

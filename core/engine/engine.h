@@ -182,8 +182,9 @@ class Run {
   // also while paused. A layer, unit or value out of range is refused with the run's message.
   void freeze_unit(int layer, int unit, bool frozen);
   void set_weight(int param, long row, long col, double value);
-  // Replaces the weights with those of a network of the same architecture (an opened model).
-  void load_weights(const Network& net);
+  // Replaces the weights with those of a network of the same architecture (an opened model, a
+  // fine-tuned copy); a non-empty `marker` is left on the curves at the current step.
+  void load_weights(const Network& net, const std::string& marker = "");
   // Runs `f` on the training thread between mini-batches (tests, tools).
   void post(std::function<void(Trainer&)> f);
 

@@ -132,11 +132,12 @@ void Run::set_weight(int param, long row, long col, double value) {
   });
 }
 
-void Run::load_weights(const Network& net) {
+void Run::load_weights(const Network& net, const std::string& marker) {
   auto copy = std::make_shared<Network>(net);
-  enqueue([this, copy] {
+  enqueue([this, copy, marker] {
     trainer_.thaw_all();
     trainer_.net().copy_values_from(*copy);
+    if (!marker.empty()) record_change(marker);
     {
       std::lock_guard<std::mutex> lk(hist_mu_);
       clear_inside();

@@ -71,6 +71,11 @@ void Harness::start() {
           app_.views.open<PlaygroundState>() = true;
           app_.views.open<CurvesState>() = false;  // the two side by side
         }
+        if (v == "my-digits") {
+          app_.views.state<CanvasState>().mine.open = true;
+          app_.views.state<CanvasState>().use_bundled = false;
+          fine_tune_ = true;
+        }
       }
   if (opt_.canvas_run) app_.views.state<CanvasState>().use_bundled = false;
   if (!opt_.lesson.empty()) OpenLesson(app_, opt_.lesson);  // started once the data is ready
@@ -248,6 +253,14 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
       status = 1;
     }
   }
+  if (trained && fine_tune_ && !fine_tune_started_) {
+    std::string why;
+    if (!StartFineTune(app_, &why)) {
+      std::fprintf(stderr, "nnviz: fine-tune: %s\n", why.c_str());
+      status = 1;
+    }
+    fine_tune_started_ = true;
+  }
   // The views' own work done: the analysis, the playground's first 3000 steps, the landscape's
   // paths drawn, a requested lesson started.
   const Views& v = app_.views;
@@ -264,6 +277,7 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                         (!v.open<GraphState>() || v.state<GraphState>().source != 0 ||
                          (v.state<GraphState>().built_weights == app_.shown_weights().get() &&
                           v.state<GraphState>().built_probe == app_.shown_probe().get())) &&
+                        (!fine_tune_ || v.state<CanvasState>().mine.have_result || status != 0) &&
                         v.state<LessonState>().request.empty();
   // --edit-lesson: the editor, once the lesson asked for (if any) is under way, on a copy of it
   // or on the app's state; the frames after it let it settle.
@@ -306,7 +320,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   const FrameReport& r = app_.report;
   for (const char* region : {"sidebar", "loss_plot", "accuracy_plot", "weights", "stepthrough", "canvas", "preview",
                              "compare_loss", "confusion", "playground", "landscape", "stats_norms", "stats_dead",
-                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape", "compare_hist", "graph", "analysis_gallery"})
+                             "stats_histograms", "lesson_panel", "lesson_picture", "lesson_editor", "representation", "losslandscape", "compare_hist", "graph", "analysis_gallery", "mydigits"})
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));
@@ -327,7 +341,20 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   if (auto w = app_.shown_weights()) l.set("weights_step", static_cast<long long>(w->step));
   if (auto p = app_.shown_probe()) l.set("probe_step", static_cast<long long>(p->step));
   l.set("timeline_snapshots", static_cast<long long>(app_.timeline.snaps.size()));
-  if (!app_.views.state<CanvasState>().use_bundled && app_.views.state<CanvasState>().live) l.set("canvas_step", static_cast<long long>(app_.views.state<CanvasState>().live_step));
+  if (const MyDigitsPanel& m = app_.views.state<CanvasState>().mine; m.loaded) {
+    l.set("mydigits_drawings", static_cast<long long>(m.set.digits.size()));
+    l.set("mydigits_held_out", static_cast<long long>(m.set.count(true)));
+    if (m.have_result) {
+      l.set("mydigits_trained_on", static_cast<long long>(m.result_trained_on));
+      l.set("mydigits_steps", static_cast<long long>(m.result.steps));
+      l.set("mydigits_held_before", m.result.held_before);
+      l.set("mydigits_held_after", m.result.held_after);
+      l.set("mydigits_test_before", m.result.test_before);
+      l.set("mydigits_test_after", m.result.test_after);
+    }
+  }
+  if (!app_.views.state<CanvasState>().use_bundled && app_.views.state<CanvasState>().live_weights)
+    l.set("canvas_step", static_cast<long long>(app_.views.state<CanvasState>().live_weights->step));
   if (app_.views.state<PlaygroundState>().pg) {
     auto& pg = *app_.views.state<PlaygroundState>().pg;
     l.set("playground_steps", static_cast<long long>(pg.steps()));

@@ -76,6 +76,7 @@ class Harness {
   int frames_after_ = 0;
   bool saved_ = false;  // --save-run and --save-comparison were carried out (a run's save ends a few frames later)
   bool editor_opened_ = false;  // --edit-lesson done
+  bool fine_tune_ = false, fine_tune_started_ = false;  // --open my-digits: fine-tune once trained
   // --close-after
   bool close_started_ = false;
   // --idle-check

@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "views/activations_view.h"
 #include "views/analysis_view.h"
+#include "views/canvas_view.h"
 #include "views/compare_view.h"
 #include "views/landscape_view.h"
 #include "views/lesson_view.h"
@@ -419,6 +420,43 @@ void WriteStateDump(App& app, long frames) {
       g.set("frozen", frozen);
     }
     d.set("graph", g);
+  }
+  {
+    // Your own digits (the Draw view's fold): the set as read, fine-tuning, its last figures.
+    const MyDigitsPanel& m = app.views.state<CanvasState>().mine;
+    json::Value y = json::Value::object();
+    y.set("ink", app.views.state<CanvasState>().digit.has_value());  // a drawing on the canvas, read
+    y.set("open", m.open);
+    y.set("loaded", m.loaded);
+    y.set("dir", m.dir);
+    y.set("drawings", static_cast<long long>(m.set.digits.size()));
+    y.set("held_out", static_cast<long long>(m.set.count(true)));
+    json::Value labels = json::Value::array();
+    for (const MyDigit& g : m.set.digits) labels.push(static_cast<long long>(g.label));
+    y.set("labels", labels);
+    y.set("skipped", static_cast<long long>(m.set.problems.size()));
+    y.set("last_kept", m.last_kept);
+    long long markers = 0;  // the fine-tunings marked on the run's curves
+    for (const ChangePoint& c : app.curves.changes) markers += c.text.rfind("fine-tuned on ", 0) == 0;
+    y.set("markers", markers);
+    y.set("waiting_pause", m.waiting_pause);
+    y.set("running", bool(m.job));
+    if (m.job) {
+      y.set("done", static_cast<long long>(m.job->done.load()));
+      y.set("total", static_cast<long long>(m.job->total));
+    }
+    if (m.have_result) {
+      json::Value r = json::Value::object();
+      r.set("trained_on", static_cast<long long>(m.result_trained_on));
+      r.set("held_out", static_cast<long long>(m.result.held_out));
+      r.set("held_before", m.result.held_before);
+      r.set("held_after", m.result.held_after);
+      r.set("test_before", m.result.test_before);
+      r.set("test_after", m.result.test_after);
+      r.set("steps", static_cast<long long>(m.result.steps));
+      y.set("result", r);
+    }
+    d.set("mydigits", y);
   }
   json::Value marks = json::Value::object();
   for (const auto& [name, m] : app.report.marks) marks.set(name, Rect(m));

@@ -70,11 +70,11 @@ Network* canvas_network(App& app, CanvasState& c, Normalisation& norm, std::stri
   if (!c.live || c.live_spec != app.setup_of_run.describe()) {
     c.live = std::make_unique<Network>(app.setup_of_run);
     c.live_spec = app.setup_of_run.describe();
-    c.live_step = -1;
+    c.live_weights.reset();
   }
-  if (c.live_step != w->step) {
+  if (c.live_weights != w) {
     if (!SetNetworkValues(*c.live, *w)) return nullptr;
-    c.live_step = w->step;
+    c.live_weights = w;
     c.dirty = true;  // new weights: predict again
   }
   norm = app.data->norm;
@@ -132,7 +132,9 @@ void DrawCanvas(App& app, bool* open) {
   // --- the canvas
   // The canvas leaves the readout beside it the width its bars and notes need; in a view too
   // narrow for both, the readout goes below the canvas.
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // The fold of your own digits below takes its height first.
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.y -= MyDigitsHeight(c);
   const float readout_w = std::max(fs * 12, ImGui::CalcTextSize("28x28, as the network sees it").x);
   float side = std::min({avail.x * 0.55f, avail.y - fs, avail.x - readout_w - ImGui::GetStyle().ItemSpacing.x});
   const bool stacked = side < fs * 8;
@@ -167,6 +169,10 @@ void DrawCanvas(App& app, bool* open) {
 
   // --- what the network sees, and what it says
   if (!stacked) ImGui::SameLine();
+  // With the fold of your digits open, the readout keeps to the room above it (scrolling when a
+  // small view has too little), so the fold stays where it is whatever the readout shows.
+  const bool readout_child = c.mine.open && !stacked;
+  if (readout_child) ImGui::BeginChild("canvas.readout", {0, std::max(side, avail.y)}, false);
   ImGui::BeginGroup();
   Normalisation norm;
   std::string source;
@@ -252,6 +258,10 @@ void DrawCanvas(App& app, bool* open) {
     }
   }
   ImGui::EndGroup();
+  if (readout_child) ImGui::EndChild();
+  // Below the canvas and the readout, whichever reaches lower.
+  ImGui::SetCursorScreenPos({p0.x, std::max(ImGui::GetCursorScreenPos().y, p0.y + side + ImGui::GetStyle().ItemSpacing.y)});
+  DrawMyDigits(app, c);
   ImGui::End();
 }
 

@@ -3,19 +3,69 @@
 
 #include <imgui.h>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "data/my_digits.h"
 #include "data/preprocess.h"
+#include "engine/engine.h"
 #include "nn/network.h"
+#include "train/fine_tune.h"
 #include "views/view.h"
 #include "widgets/heatmap.h"
 
 namespace nnviz::gui {
 
 struct App;
+
+// Fine-tuning the run's network on the user's drawings, on its own thread (train/fine_tune.h).
+struct FineTuneJob {
+  ~FineTuneJob();  // stops and joins the thread
+  std::thread thread;
+  std::atomic<bool> cancel{false}, finished{false};
+  std::atomic<int> done{0};
+  int total = 0;
+  const void* run = nullptr;  // the run whose weights it started from: only that run takes the result
+  uint64_t generation = 0;    // and only before a reset
+  long step = 0;              // the run's step then
+  int trained_on = 0;         // the user's training drawings
+  std::vector<int> held_labels;  // the held-out drawings' digits, in the set's order
+  std::vector<std::string> held_paths;  // and their files
+  std::unique_ptr<Network> net;  // fine-tuned (read once finished)
+  FineTuneReport report;
+  std::string error;
+};
+
+// "Teach it your handwriting": the personal digit set under the data folder, and fine-tuning on it
+// (views/my_digits_panel.cpp).
+struct MyDigitsPanel {
+  bool open = false;        // the fold (kept between sessions)
+  bool loaded = false;
+  std::string dir;          // <data home>/my-digits
+  MyDigitSet set;
+  std::string error;        // why the set could not be read or a drawing kept
+  Heatmap atlas;            // every drawing as a 28x28 tile, kAtlasColumns a row
+  bool atlas_dirty = true;
+  bool hold_next = false, hold_touched = false;  // the next drawing held out (every third unless changed)
+  int steps = 300;          // mini-batches of fine-tuning
+  bool waiting_pause = false;  // Fine-tune asked while the run trained: it starts once paused
+  std::shared_ptr<FineTuneJob> job;
+  std::vector<std::shared_ptr<FineTuneJob>> stopping;
+  // The last fine-tuning's figures, and each held-out drawing's answer before and after.
+  bool have_result = false;
+  FineTuneReport result;
+  int result_trained_on = 0;
+  std::vector<int> result_labels;
+  std::vector<std::string> result_paths;  // the held-out drawings measured, for their badges
+  std::string last_kept;    // the file of the drawing last kept
+  int menu_for = -1;        // the drawing whose right-click menu is open
+  float height = 0;         // the open fold's height as last drawn (pixels)
+  static constexpr int kAtlasColumns = 64;
+};
 
 struct CanvasState : ViewState {
   int size = 280;                      // canvas pixels per side
@@ -32,10 +82,23 @@ struct CanvasState : ViewState {
   Heatmap texture, preview, saliency_map;
   std::unique_ptr<Network> live, bundled;
   std::string live_spec, bundled_info, bundled_error;
-  long live_step = -1;
+  std::shared_ptr<const WeightsView> live_weights;  // what `live` holds (a fine-tune changes them at one step)
   bool bundled_tried = false;
   Normalisation bundled_norm;
+  MyDigitsPanel mine;
+
+  FrameNeed needs_frames(bool open) const override;
+  void new_run() override;
+  void poll(App& app) override;
+  void save_settings(json::Value& settings) const override;
+  void load_settings(const json::Value& settings) override;
 };
+
+// The personal digit set's fold below the canvas, `height` pixels tall (MyDigitsHeight's).
+void DrawMyDigits(App& app, CanvasState& c);
+float MyDigitsHeight(const CanvasState& c);
+// Starts fine-tuning the run on the user's drawings (after pausing it); false with the reason.
+bool StartFineTune(App& app, std::string* why = nullptr);
 
 void DrawCanvas(App& app, bool* open);
 // Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.

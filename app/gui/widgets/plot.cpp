@@ -328,6 +328,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     // frame later).
     dl->AddText({std::max(p0.x, area.min.x - tw - fs * 0.3f), y - fs / 2}, dim, label.c_str());
   }
+  ImVec4 y_label_rect{0, 0, 0, 0};  // where the y label went: the markers' labels keep off it
   {
     const float tw = ImGui::CalcTextSize(axes.x_label).x;
     dl->AddText({(area.min.x + area.max.x - tw) / 2, area.max.y + fs * 1.2f}, text, axes.x_label);
@@ -341,6 +342,8 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
       y_label = y_label.empty() ? "" : y_label + "...";
     }
     dl->AddText({area.min.x + fs * 0.4f, area.min.y + fs * 0.2f}, text, y_label.c_str());
+    y_label_rect = {area.min.x + fs * 0.4f, area.min.y + fs * 0.2f, area.min.x + fs * 0.4f + ImGui::CalcTextSize(y_label.c_str()).x,
+                    area.min.y + fs * 1.2f};
   }
 
   // --- series, clipped to the plotting area, decimated to a min/max envelope per pixel column
@@ -404,6 +407,7 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
   const ImU32 mcol = IM_COL32(240, 205, 90, 230);
   std::vector<ImVec4> taken;  // placed label rectangles, and the legend's entries
   for (const auto& it : legend) taken.push_back({it.a.x, it.a.y, it.b.x, it.b.y});
+  taken.push_back(y_label_rect);
   if (folded) taken.push_back({chip_a.x, chip_a.y, chip_b.x, chip_b.y});
   auto overlaps = [&](const ImVec4& r) {
     for (const ImVec4& t : taken)
@@ -414,9 +418,18 @@ PlotRect DrawPlot(const char* id, PlotState& st, ImVec2 size, const std::vector<
     if (solid) dl->AddRectFilled({std::floor(x), area.min.y}, {std::floor(x) + 1.5f, area.max.y}, col);
     else
       for (float y = area.min.y; y < area.max.y; y += 8) dl->AddLine({x, y}, {x, std::min(y + 4, area.max.y)}, col);
+    // A label wider than the plot is shortened with an ellipsis (a narrow plot, a large zoom).
+    std::string shown = label;
+    const float room = area.max.x - area.min.x - 6;
+    if (ImGui::CalcTextSize(label).x > room) {
+      while (!shown.empty() && ImGui::CalcTextSize((shown + "...").c_str()).x > room) shown.pop_back();
+      shown = shown.empty() ? "" : shown + "...";
+      label = shown.c_str();
+    }
     const ImVec2 ts = ImGui::CalcTextSize(label);
     // Right of the line, or left of it near the plot's right edge.
-    const float lx = x + 4 + ts.x + 6 <= area.max.x ? x + 4 : x - 4 - ts.x - 6;
+    // (never left of the plot: a label wider than the room on either side starts at its left edge).
+    const float lx = x + 4 + ts.x + 6 <= area.max.x ? x + 4 : std::max(area.min.x, x - 4 - ts.x - 6);
     ImVec4 r{lx, area.min.y + 2, lx + ts.x + 6, area.min.y + 2 + ts.y + 2};
     for (int k = 0; k < 12 && overlaps(r) && r.w + ts.y + 4 < area.max.y; ++k) r.y += ts.y + 4, r.w += ts.y + 4;
     taken.push_back(r);

@@ -40,6 +40,11 @@ cli_fails("diverging lr" "learning rate is probably too high" train --preset mlp
 set(SHAPES "${CMAKE_CURRENT_BINARY_DIR}/shapes")
 add_test(NAME "cli: write an image folder" COMMAND make_shapes "${SHAPES}" 60)
 set_tests_properties("cli: write an image folder" PROPERTIES FIXTURES_SETUP shapes)
+# A personal digit set (make_my_digits: three drawings of every digit in one hand) in a data
+# folder of its own, for the GUI's screenshot of fine-tuning on your handwriting.
+set(MY_DIGITS_HOME "${CMAKE_CURRENT_BINARY_DIR}/my-digits-home")
+add_test(NAME "cli: write a personal digit set" COMMAND make_my_digits "${MY_DIGITS_HOME}/nnviz/my-digits" 3)
+set_tests_properties("cli: write a personal digit set" PROPERTIES FIXTURES_SETUP mydigits)
 cli_test("train --folder" "data: folder from [^\n]*shapes  \\(3x16x16, 3 classes; train 144, val 18, test 18.*final: test accuracy"
          ${CLI} train --preset cnn8 --folder "${SHAPES}" --colour --image-size 16 --epochs 3 --batch 16)
 set_tests_properties("cli: train --folder" PROPERTIES FIXTURES_REQUIRED shapes)

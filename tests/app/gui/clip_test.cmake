@@ -4,8 +4,9 @@
 # found (NNVIZ_CLIP_REPORT, app/gui/harness/clip_check.h). Fails naming every clipped string and window.
 #   -DAPP=nnviz -DXVFB_RUN=xvfb-run -DOUT=dir -DZOOM=1.5
 #   [-DALLOW=window=regex;...]  known cuts left on purpose (none at the moment)
+#   -DMY_DIGITS=dir  a data folder's parent with a personal digit set, for my-digits (fine-tuned on)
 execute_process(COMMAND "${APP}" --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0 OR NOT help MATCHES "VIEW: ([a-z0-9|]+)")
+if(NOT rc EQUAL 0 OR NOT help MATCHES "VIEW: ([a-z0-9|-]+)")
   message(FATAL_ERROR "nnviz --help does not list the views:\n${help}")
 endif()
 string(REPLACE "|" ";" views "${CMAKE_MATCH_1}")
@@ -32,6 +33,8 @@ foreach(c IN LISTS cases)
     set(args --save-run "${OUT}/a-run-saved-under-a-rather-long-name-so-that-the-note-fills-the-bar.run.safetensors")
   elseif(c STREQUAL "canvas")
     set(args --open canvas --draw-demo)  # with a digit drawn: the readout's notes and bars are there to cut
+  elseif(c STREQUAL "my-digits")
+    set(args --open my-digits --draw-demo --data-home "${MY_DIGITS}")  # drawings, fine-tuned on: every line of the fold
   else()
     set(args --open "${c}")
   endif()

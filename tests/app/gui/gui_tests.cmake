@@ -28,10 +28,10 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
     list(POP_FRONT after name)
     add_test(NAME "gui: ${name}" COMMAND "${NNVIZ_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/screenshots.py"
              --app $<TARGET_FILE:nnviz> --check $<TARGET_FILE:check_screenshot> --xvfb "${XVFB_RUN}"
-             --out "${GUI_OUT}" --shapes "${SHAPES}" "${name}")
+             --out "${GUI_OUT}" --shapes "${SHAPES}" --my-digits "${MY_DIGITS_HOME}" "${name}")
     # One Xvfb at a time: parallel xvfb-run instances race for a display number. The image folder
-    # (tests/app/cli/cli_tests.cmake writes it) for the tests of your own data.
-    set_tests_properties("gui: ${name}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300 FIXTURES_REQUIRED shapes)
+    # and the personal digit set (tests/app/cli/cli_tests.cmake writes both) for the tests of your own data.
+    set_tests_properties("gui: ${name}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300 FIXTURES_REQUIRED "shapes;mydigits")
     if(after)
       set_tests_properties("gui: ${name}" PROPERTIES DEPENDS "${after}")
     endif()
@@ -126,8 +126,9 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
   # at zoom 1.0 and 1.5: the app's clipped-text check (app/gui/harness/clip_check.h) names each cut.
   foreach(zoom 1.0 1.5)
     add_test(NAME "gui: no clipped text, zoom ${zoom}" COMMAND "${CMAKE_COMMAND}" -DAPP=$<TARGET_FILE:nnviz>
-             -DXVFB_RUN=${XVFB_RUN} -DOUT=${GUI_OUT}/clip -DZOOM=${zoom} -P "${CMAKE_CURRENT_LIST_DIR}/clip_test.cmake")
-    set_tests_properties("gui: no clipped text, zoom ${zoom}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 900)
+             -DXVFB_RUN=${XVFB_RUN} -DOUT=${GUI_OUT}/clip -DZOOM=${zoom} -DMY_DIGITS=${MY_DIGITS_HOME}
+             -P "${CMAKE_CURRENT_LIST_DIR}/clip_test.cmake")
+    set_tests_properties("gui: no clipped text, zoom ${zoom}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 900 FIXTURES_REQUIRED mydigits)
   endforeach()
   # The views on every screen (tests/screen_matrix.py): weights, activations, layer statistics,
   # curves and the confusion matrix for dense 2000, six convolutions with batch norm and cnn8, at
@@ -148,7 +149,7 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
                      first-click playground-csv zoom-back close-keeps close-unkept help probe-while-training probe-drawing edit-layers
                      confusion compare-race classroom-locked escape-menu sidebar-fold weights-zoom keyboard-nav
                      classroom-keeps cosine-continues lesson lesson-file lesson-drop lesson-editor train-size export-svg export-onnx record playground-draw conv-click
-                     representation loss-landscape graph-edit step-conv-click folder)
+                     representation loss-landscape graph-edit step-conv-click folder my-digits)
       add_test(NAME "gui real: ${scenario}" COMMAND "${DEBIAN_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/real/gui_real.py"
                --app $<TARGET_FILE:nnviz> --out "${CMAKE_CURRENT_BINARY_DIR}/gui_real" ${scenario})
       set_tests_properties("gui real: ${scenario}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 120 SKIP_RETURN_CODE 77)

@@ -33,6 +33,7 @@ DEAD_RED = (235, 90, 120)      # layer statistics: the dead-ReLU share, the grad
 HIST_BLUE = (90, 200, 230)     # layer statistics: the histogram of values
 GLOW = (255, 200, 60)          # the ring around a view or control a lesson's page points at
 MET_GREEN = (115, 217, 128)    # a lesson's goal met
+BADGE_GREEN = (40, 140, 70)    # a held-out drawing of yours read right after fine-tuning
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The built-in lessons.
@@ -43,7 +44,8 @@ TESTS = {}
 
 def screenshot(name, *args, after=()):
     """Registers the function below as the test NAME: nnviz started with ARGS ("{shapes}" is an image
-    folder of three classes of shapes, 60 images each; "{out}" is the
+    folder of three classes of shapes, 60 images each; "{mydigits}" a data folder's parent holding a
+    personal digit set of three drawings a digit, every third held out; "{out}" is the
     folder the screenshots go to, "{here}" this file's), run after the CTest tests named in AFTER."""
     def register(fn):
         TESTS[name] = (args, tuple(after), fn)
@@ -297,6 +299,20 @@ def folder_colour(shot):
         shot.has_colour("analysis_gallery", rgb, at_least=20)
 
 
+@screenshot("my-digits", "--preset", "mlp100", "--open", "my-digits", "--draw-demo", "--train-steps", "1500",
+            "--frames", "5", "--data-home", "{mydigits}")
+def my_digits(shot):
+    """Your handwriting: thirty drawings in one hand (ten held out, framed in cyan) under the canvas,
+    fine-tuned on after 1500 mini-batches of training; the figures before and after, and each
+    held-out drawing's answer after it as a green (right) or red (wrong) badge."""
+    shot.reports("mydigits_drawings", 30)
+    shot.reports("mydigits_held_out", 10)
+    shot.reports("mydigits_trained_on", 20)
+    shot.reports("mydigits_steps", 300)
+    shot.has_colour("mydigits", HIST_BLUE, at_least=200)   # the held-out drawings' frames
+    shot.has_colour("mydigits", BADGE_GREEN, at_least=30)  # read right after the fine-tuning
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""
@@ -426,7 +442,7 @@ def zoom(shot):
 
 # --- Running them -----------------------------------------------------------------------------
 
-def run(name, app, check, xvfb, out, shapes=""):
+def run(name, app, check, xvfb, out, shapes="", my_digits=""):
     args, _, fn = TESTS[name]
     shot = Shot(name, out)
     fn(shot)
@@ -434,7 +450,7 @@ def run(name, app, check, xvfb, out, shapes=""):
         if os.path.exists(f):
             os.remove(f)
     cmd = [xvfb, "-a", "-s", "-screen 0 1280x800x24", app, "--screenshot", shot.png, "--layout", shot.layout,
-           "--size", "1280x800"] + [a.format(out=out, here=HERE, shapes=shapes) for a in args]
+           "--size", "1280x800"] + [a.format(out=out, here=HERE, shapes=shapes, mydigits=my_digits) for a in args]
     print("run:", " ".join(cmd), flush=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=280)
     print(f"nnviz exit: {r.returncode}\n{r.stdout}", flush=True)
@@ -458,6 +474,7 @@ def main():
     p.add_argument("--xvfb", default="xvfb-run")
     p.add_argument("--out")
     p.add_argument("--shapes", default="", help="an image folder of shapes (tests/support/make_shapes)")
+    p.add_argument("--my-digits", default="", help="a data folder's parent with a personal digit set (make_my_digits)")
     p.add_argument("name", nargs="?")
     a = p.parse_args()
     if a.list:
@@ -467,7 +484,7 @@ def main():
     if not (a.app and a.check and a.out and a.name in TESTS):
         p.error("give --app, --check, --out and one of: " + ", ".join(TESTS))
     os.makedirs(a.out, exist_ok=True)
-    return run(a.name, a.app, a.check, a.xvfb, a.out, a.shapes)
+    return run(a.name, a.app, a.check, a.xvfb, a.out, a.shapes, a.my_digits)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ scenario down without failing it; a frozen window fails it however long it is gi
 """
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -1967,6 +1968,83 @@ def scenario_folder(s):
                "MNIST again")
 
 
+def arc(cx, cy, rx, ry, a0, a1, n=10):
+    """Points along an ellipse's arc in a unit box (y down), angles in degrees (0 right, 90 down)."""
+    return [(cx + rx * math.cos(math.radians(a0 + (a1 - a0) * k / n)),
+             cy + ry * math.sin(math.radians(a0 + (a1 - a0) * k / n))) for k in range(n + 1)]
+
+
+# Each digit as a person draws it: pen strokes in a unit box, y down.
+DIGIT_STROKES = {
+    0: [arc(0.5, 0.5, 0.33, 0.47, -90, 270, 14)],
+    1: [[(0.3, 0.2), (0.55, 0.02), (0.55, 0.5), (0.55, 0.98)]],
+    2: [arc(0.5, 0.3, 0.33, 0.27, 190, 360, 6) + [(0.8, 0.45), (0.12, 0.97), (0.9, 0.97)]],
+    3: [arc(0.47, 0.26, 0.3, 0.24, 200, 450, 7) + arc(0.47, 0.73, 0.34, 0.25, -90, 160, 7)],
+    4: [[(0.62, 0.98), (0.62, 0.02), (0.08, 0.66), (0.92, 0.66)]],
+    5: [[(0.82, 0.03), (0.26, 0.03), (0.2, 0.44)], arc(0.48, 0.66, 0.34, 0.3, 215, 500, 10)],
+    6: [[(0.72, 0.02), (0.3, 0.45)] + arc(0.5, 0.7, 0.28, 0.27, 200, 560, 12)],
+    7: [[(0.1, 0.03), (0.9, 0.03), (0.38, 0.98)]],
+    8: [arc(0.5, 0.27, 0.24, 0.23, 90, 450, 10), arc(0.5, 0.73, 0.3, 0.25, -90, 270, 10)],
+    9: [arc(0.5, 0.3, 0.27, 0.26, 0, 360, 10), [(0.77, 0.3), (0.72, 0.98)]],
+}
+
+
+def draw_digit(s, digit):
+    """The digit's strokes on the canvas, in its middle half, as a hand draws them."""
+    for stroke in DIGIT_STROKES[digit]:
+        draw_stroke(s, "canvas.ink", [(0.5 + (x - 0.5) * 0.42, 0.5 + (y - 0.5) * 0.62) for x, y in stroke])
+
+
+def scenario_my_digits(s):
+    """Teach it your handwriting: after a little training, the fold under the canvas opened, ten
+    digits drawn with the mouse and each kept with a click on its number (ten PNG files in the data
+    folder, the 3rd, 6th and 9th held out), an eleventh drawn and deleted again from its thumbnail's
+    right-click menu, then Fine-tune: the before and after figures on the three held-out drawings
+    and on MNIST appear, the run carries a marker, and the canvas reads with the fine-tuned run."""
+    train_a_little(s)
+    s.click("views.canvas")
+    s.click("mydigits.header")
+    d = s.wait_for(lambda d: d.get("mydigits", {}).get("open") and d["mydigits"].get("loaded"), 10, "the fold open")
+    folder = d["mydigits"]["dir"]
+    if not folder.startswith(os.path.join(s.tmp, "home")):
+        raise Failed(f"the drawings go to {folder}, not under the user's home")
+    for k, digit in enumerate(list(range(10)) + [7]):
+        draw_digit(s, digit)
+        s.wait_for(lambda d: d["mydigits"].get("ink"), 10, f"the {digit} read from the canvas")
+        s.click(f"mydigits.keep.{digit}")
+        s.wait_for(lambda d: d["mydigits"].get("drawings") == k + 1, 10, f"drawing {k + 1} (a {digit}) kept")
+    d = s.dump()["mydigits"]
+    log(f"kept {d['drawings']} drawings: {d['labels']}, {d['held_out']} held out")
+    files = sorted(os.path.relpath(os.path.join(r, f), folder) for r, _, fs in os.walk(folder) for f in fs)
+    log(f"files: {files}")
+    if len(files) != 11 or d["held_out"] != 3 or sorted(d["labels"]) != sorted(list(range(10)) + [7]):
+        raise Failed(f"the set is not the eleven drawings kept: {files}, {d}")
+    for held in ("2/3-held-out.png", "5/6-held-out.png", "8/9-held-out.png"):
+        if held not in files:
+            raise Failed(f"{held} is not among the files: {files}")
+    keep_png(s.shot("kept"))
+    # The eleventh (the second 7, the last thumbnail of the 7s) goes again by its right-click menu.
+    labels = d["labels"]
+    last_seven = max(i for i, l in enumerate(labels) if l == 7)
+    r = s.rect(f"mydigits.thumb.{last_seven}")
+    s.click_at(s.origin[0] + (r[0] + r[2]) / 2, s.origin[1] + (r[1] + r[3]) / 2, button="3")
+    s.click("mydigits.delete")
+    s.wait_for(lambda d: d["mydigits"].get("drawings") == 10, 10, "the eleventh drawing deleted")
+    if os.path.exists(os.path.join(folder, "7", "11.png")):
+        raise Failed("the deleted drawing's file is still there")
+    s.click("mydigits.finetune")
+    d = s.wait_for(lambda d: "result" in d["mydigits"], 120, "the fine-tuning's figures")
+    r = d["mydigits"]["result"]
+    log(f"fine-tuned: {r}; {d.get('status')}")
+    if r["trained_on"] != 7 or r["held_out"] != 3 or r["steps"] != 300 or not 0 <= r["held_before"] <= 1 \
+            or not 0 <= r["held_after"] <= 1 or not 0 <= r["test_after"] <= 1:
+        raise Failed(f"the figures are not of seven drawings trained and three measured: {r}")
+    if d["mydigits"].get("markers") != 1 or "Fine-tuned on 7 of your drawings" not in d.get("status", ""):
+        raise Failed(f"no marker on the run or no word of it: {d['mydigits']}, {d.get('status')}")
+    s.wait_for(lambda d: "mydigits.result" in d.get("rects", {}), 10, "the figures on screen")
+    keep_png(s.shot("fine-tuned"))
+
+
 def trained_and_paused(s, preset, view, steps):
     """A fresh app with the preset and the view open, trained past `steps` mini-batches with Space
     and paused with Space again; returns the step it paused at."""
@@ -2292,6 +2370,7 @@ SCENARIOS = {
     "graph-edit": scenario_graph_edit,
     "step-conv-click": scenario_step_conv_click,
     "folder": scenario_folder,
+    "my-digits": scenario_my_digits,
     "train-size": scenario_train_size,
     "lesson": scenario_lesson,
     "lesson-editor": scenario_lesson_editor,
