@@ -21,8 +21,8 @@ case "$kind" in
   thread)  dir="$root/build-tsan"; targets=(test_engine); sets=('^test_engine'); gui=OFF
            # The app's real-input scenarios too with NNVIZ_TSAN_GUI=1: a TSan build of the GUI and
            # about five minutes more, beyond the test command's budget on two cores.
-           if [ "${NNVIZ_TSAN_GUI:-0}" = 1 ]; then targets+=(nnviz make_shapes nnviz-cli); sets+=('^gui real: '); gui=ON; fi ;;
-  address) dir="$root/build-asan"; targets=(test_core test_gradcheck test_engine test_app nnviz-cli make_hostile make_shapes predict_roundtrip nnviz check_screenshot)
+           if [ "${NNVIZ_TSAN_GUI:-0}" = 1 ]; then targets+=(nnviz make_shapes make_my_digits nnviz-cli); sets+=('^gui real: '); gui=ON; fi ;;
+  address) dir="$root/build-asan"; targets=(test_core test_gradcheck test_engine test_app nnviz-cli make_hostile make_shapes make_my_digits predict_roundtrip nnviz check_screenshot)
            sets=('^(test_core|test_gradcheck|test_engine|test_app|cli|gui: |gui refuses: |gui real: )'); gui=ON ;;
   *) echo "sanitize.sh: unknown sanitizer '$kind'" >&2; exit 2 ;;
 esac
