@@ -324,6 +324,7 @@ void Harness::write_layout(const FrameDone& f, int& status) {
     l.set(region, RectJson(r.region_of(region)));
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));
+  l.set("weights_colour_tiles", static_cast<long long>(r.number_of("weights_colour_tiles")));
   if (app_.views.open<GraphState>()) {
     const GraphState& gs = app_.views.state<GraphState>();
     l.set("graph_columns", static_cast<long long>(gs.graph.columns.size()));

@@ -2,6 +2,7 @@
 //   first dense layer (image input): every unit's incoming weights as a tile shaped like the image
 //   later dense layers: the weight matrix, one row per unit
 //   conv layers: the filter grid, one row per output channel, one column per input channel
+//   a layer that reads colour pictures: a tile per unit or filter, in colour
 // Normalisation per unit, per layer or over all layers; hover shows the value and its index;
 // a click selects the weight for the step-through.
 #include <imgui.h>
@@ -57,7 +58,9 @@ void DrawWeights(App& app, bool* open) {
   const Mat& m = w->values[ws.param];
   const int layer = std::atoi(w->names[ws.param].c_str() + 7);  // "layers.<i>.weight"
   const Shape in = layer < int(app.in_shapes.size()) ? app.in_shapes[layer] : Shape{int(m.rows()), 1, 1};
-  const WeightLayout L = layout_for(w->shapes[ws.param], m, in, ws.room.x, ws.room.y);
+  // A layer that reads colour pictures directly shows its units in colour.
+  const bool colour = app.data && app.data->channels == 3 && in.c == 3 && in.h == app.data->rows && in.w == app.data->cols;
+  const WeightLayout L = layout_for(w->shapes[ws.param], m, in, ws.room.x, ws.room.y, colour);
   if (L.tiles.cols != ws.cols) ws.dirty = true, ws.zoom = {};  // the room changed the grid
 
   // Scale: the largest magnitude over the unit, the tensor, or every weight tensor.
@@ -72,8 +75,14 @@ void DrawWeights(App& app, bool* open) {
   const double now = ImGui::GetTime();
   if (ws.dirty || w->step != ws.step || now - ws.updated > 10.0) {
     if (ws.dirty || now - ws.updated >= 0.1) {  // at most 10 refreshes a second
-      const std::vector<float> img = tile_image(L, m, scale_of);
-      ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
+      if (L.rgb) {
+        uint8_t bg[4];
+        WindowBackground(bg);
+        ws.map.update_rgba(tile_image_rgb(L, m, scale_of, bg).data(), L.tiles.width(), L.tiles.height());
+      } else {
+        const std::vector<float> img = tile_image(L, m, scale_of);
+        ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);
+      }
       ws.cols = L.tiles.cols;
       ws.step = w->step;
       // On a 0.1 s grid, so that frames of any length still give 10 refreshes a second.
@@ -86,7 +95,12 @@ void DrawWeights(App& app, bool* open) {
   if (!Heatmap::error().empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", Heatmap::error().c_str());
 
   const float bar_w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 16);
-  if (ws.norm == 0) {
+  if (L.rgb) {
+    ImGui::TextDisabled("in colour: a unit's red, green and blue weights; grey is 0");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Each channel's weight over the scale: full colour at +scale, none at -scale, half at 0.\n"
+                        "A tile that looks red responds to red in that place of the picture.");
+  } else if (ws.norm == 0) {
     ColourBar(Colormap::Diverging, -1, 1, bar_w);
     ImGui::SameLine();
     ImGui::TextDisabled("x each unit's largest |w|");
@@ -121,6 +135,7 @@ void DrawWeights(App& app, bool* open) {
   }
   const bool clicked = HeatmapImageZoomable(ws.map, room.x, room.y, ws.zoom, &hx, &hy);
   app.report.region("weights", {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+  app.report.number("weights_colour_tiles", L.rgb ? L.tiles.n : 0);
   app.mark("weights.image");
   int t, r, c;
   if (hx >= 0 && L.tiles.locate(hx, hy, t, r, c)) {
@@ -128,7 +143,11 @@ void DrawWeights(App& app, bool* open) {
     ImGui::BeginTooltip();
     ImGui::Text("%s", w->names[ws.param].c_str());
     ImGui::TextUnformatted(app.describe_weight(w->names[ws.param], int(m.rows()), flat).c_str());
-    ImGui::Text("w = %.6g", double(m.data()[flat]));
+    if (L.rgb)
+      ImGui::Text("w = %.4g (red), %.4g (green), %.4g (blue)", double(m.data()[flat]), double(m.data()[flat + L.plane()]),
+                  double(m.data()[flat + 2 * L.plane()]));
+    else
+      ImGui::Text("w = %.6g", double(m.data()[flat]));
     ImGui::TextDisabled("click: follow this weight in the step-through");
     ImGui::EndTooltip();
     if (clicked) {

@@ -1,10 +1,13 @@
 // How a weight tensor is cut into tiles for a heatmap, shared by the weights view and the
 // step-through's dL/dW: the first dense layer on an image as one image-shaped tile per unit, a
 // convolution as its kernels (a row of input channels per filter), any other matrix a row per unit.
+// A layer that reads a colour picture directly can be shown in colour instead: one tile per unit
+// or filter, its red, green and blue weights as the tile's red, green and blue.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "base/scalar.h"
@@ -22,6 +25,8 @@ struct WeightLayout {
   bool per_tile_unit = true;  // each tile is one unit (dense on images) or one filter slice
   int unit_of_tile(int t) const { return per_tile_unit ? t : t / std::max(1, in_ch); }
   int in_ch = 1;
+  bool rgb = false;  // colour tiles: flat() is the red weight, + plane() the green, + 2 plane() the blue
+  int plane() const { return tiles.th * tiles.tw; }
   int flat(int t, int r, int c) const {
     if (per_tile_unit) return t * fan_in + r * tiles.tw + c;  // column t, pixel (r, c)
     const int o = t / in_ch, i = t % in_ch;                  // conv: filter o, input channel i
@@ -31,12 +36,19 @@ struct WeightLayout {
 
 // room_w x room_h: the pixels the tiles have; the grids of one-unit tiles (a dense layer on an
 // image, the first convolution's filters) are laid out to fill it. Without: about square.
+// colour_input: the layer reads a colour picture (three planes) directly: a tile per unit, in colour.
 inline WeightLayout layout_for(const std::vector<int>& shape, const Mat& w, Shape in, float room_w = 0,
-                               float room_h = 0) {
+                               float room_h = 0, bool colour_input = false) {
   WeightLayout l;
   l.fan_in = int(w.rows());
   l.units = int(w.cols());
-  if (shape.size() == 4) {  // conv [out, in, kh, kw]
+  if (colour_input && in.c == 3 && shape.size() == 4 && shape[1] == 3) {  // the filters of a conv on the picture
+    l.rgb = true;
+    l.tiles = MakeTilesToFill(shape[0], shape[2], shape[3], room_w, room_h);
+  } else if (colour_input && in.c == 3 && in.h > 1 && in.size() == l.fan_in && shape.size() == 2) {  // dense on it
+    l.rgb = true;
+    l.tiles = MakeTilesToFill(l.units, in.h, in.w, room_w, room_h);
+  } else if (shape.size() == 4) {  // conv [out, in, kh, kw]
     l.in_ch = shape[1];
     l.per_tile_unit = false;
     // One row of input channels per filter; a one-channel layer (the first) tiles its filters in a square.
@@ -69,6 +81,27 @@ std::vector<float> tile_image(const WeightLayout& l, const Mat& m, ScaleOfUnit s
     const double s = scale_of_unit(l.unit_of_tile(t));
     for (int r = 0; r < l.tiles.th; ++r)
       for (int c = 0; c < l.tiles.tw; ++c) img[size_t(l.tiles.index(t, r, c))] = float(m.data()[l.flat(t, r, c)] / s);
+  }
+  return img;
+}
+
+// Colour tiles (layout.rgb) as RGBA bytes: each channel's weight over its unit's scale, zero a
+// middle grey, +scale full and -scale none of that colour; gaps in `gap`.
+template <class ScaleOfUnit>
+std::vector<uint8_t> tile_image_rgb(const WeightLayout& l, const Mat& m, ScaleOfUnit scale_of_unit, const uint8_t gap[4]) {
+  std::vector<uint8_t> img(size_t(l.tiles.width()) * size_t(l.tiles.height()) * 4);
+  for (size_t i = 0; i < img.size(); i += 4) std::copy(gap, gap + 4, img.begin() + std::ptrdiff_t(i));
+  for (int t = 0; t < l.tiles.n; ++t) {
+    const double s = scale_of_unit(l.unit_of_tile(t));
+    for (int r = 0; r < l.tiles.th; ++r)
+      for (int c = 0; c < l.tiles.tw; ++c) {
+        uint8_t* d = img.data() + size_t(l.tiles.index(t, r, c)) * 4;
+        for (int ch = 0; ch < 3; ++ch) {
+          const double v = 0.5 + 0.5 * double(m.data()[l.flat(t, r, c) + ch * l.plane()]) / s;
+          d[ch] = uint8_t(std::lround(std::clamp(v, 0.0, 1.0) * 255));
+        }
+        d[3] = 255;
+      }
   }
   return img;
 }

@@ -144,6 +144,27 @@ int run(int argc, char** argv) {
         std::printf("FAIL: too few pixels of that colour in %s\n", region.c_str());
         return 1;
       }
+    } else if (a == "--expect-hues" && i + 2 < argc) {
+      // Pixels of each of red, green and blue as the strongest channel by a clear margin (40 of
+      // 255) inside a region: a picture in colour, not in one colour map.
+      const std::string region = argv[i + 1];
+      const long min = std::atol(argv[i + 2]);
+      i += 2;
+      const Box bx = box_of(im, layout, region);
+      long count[3] = {0, 0, 0};
+      for (int y = bx.y0; y < bx.y1; ++y)
+        for (int x = bx.x0; x < bx.x1; ++x) {
+          const auto p = im.at(x, y);
+          const int v[3] = {p[0], p[1], p[2]};
+          for (int c = 0; c < 3; ++c)
+            count[c] += v[c] >= v[(c + 1) % 3] + 40 && v[c] >= v[(c + 2) % 3] + 40;
+        }
+      std::printf("%s: %ld reddish, %ld greenish, %ld bluish pixels, need %ld of each\n", region.c_str(), count[0], count[1],
+                  count[2], min);
+      if (std::min({count[0], count[1], count[2]}) < min) {
+        std::printf("FAIL: too few pixels of some hue in %s\n", region.c_str());
+        return 1;
+      }
     } else if (a == "--expect-key" && i + 2 < argc) {
       const std::string key = argv[i + 1], want = argv[i + 2];
       i += 2;

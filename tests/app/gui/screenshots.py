@@ -72,6 +72,11 @@ class Shot:
         """At least AT_LEAST pixels near RGB inside the view or plot REGION."""
         self.checks += ["--expect-colour", region, *map(str, rgb), str(at_least)]
 
+    def has_hues(self, region, at_least):
+        """At least AT_LEAST pixels each of red, green and blue (the strongest channel by a clear
+        margin) inside REGION: a picture in colour."""
+        self.checks += ["--expect-hues", region, str(at_least)]
+
     def reports(self, key, value):
         """The app wrote KEY = VALUE into the layout file."""
         self.checks += ["--expect-key", key, str(value)]
@@ -311,6 +316,15 @@ def my_digits(shot):
     shot.reports("mydigits_steps", 300)
     shot.has_colour("mydigits", HIST_BLUE, at_least=200)   # the held-out drawings' frames
     shot.has_colour("mydigits", BADGE_GREEN, at_least=30)  # read right after the fine-tuning
+
+
+@screenshot("weights-colour", "--preset", "cnn8", "--folder", "{shapes}", "--colour", "--image-size", "16",
+            "--train-steps", "100", "--frames", "5", "--open", "weights")
+def weights_colour(shot):
+    """cnn8's first convolution on colour pictures: its eight 5x5 filters as tiles in colour (each
+    weight's red, green and blue), not three grey planes each."""
+    shot.reports("weights_colour_tiles", 8)
+    shot.has_hues("weights", at_least=100)
 
 
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
