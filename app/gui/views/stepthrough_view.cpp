@@ -201,16 +201,36 @@ void UpdateStage(App& app, const StepTrace& t) {
   for (const auto& [name, m] : t.state_after[pi]) ImGui::Text("%s after  = %.8g", name.c_str(), double(m.data()[k]));
 }
 
-// The whole mini-batch as grey thumbnails in a row (wrapped): the chosen sample outlined, a click
-// chooses another. Images of one channel only (a colour image would need three tiles).
+// The whole mini-batch as thumbnails in a row (wrapped), grey or in colour: the chosen sample
+// outlined, a click chooses another.
 void BatchStrip(StepState& ss, const StepTrace& t, Shape in, const std::vector<std::string>& names) {
   const int batch = int(t.labels.size());
-  if (batch < 2 || in.c != 1 || in.h < 2 || t.acts.empty() || t.acts[0].cols() < batch) return;
+  if (batch < 2 || (in.c != 1 && in.c != 3) || in.h < 2 || t.acts.empty() || t.acts[0].cols() < batch) return;
   const float fs = ImGui::GetFontSize();
   const float thumb = fs * 2.4f;  // screen size of one image
   const int per_row = std::max(1, int(ImGui::GetContentRegionAvail().x / (thumb * (in.w + 1) / in.w)));
   const TileLayout tl = MakeTiles(batch, in.h, in.w, std::min(batch, per_row));
-  if (ss.batch_shown != t.step) {
+  if (ss.batch_shown != t.step && in.c == 3) {
+    // Each picture stretched from its lowest value of all three channels to its highest (as
+    // ShowInputPicture), so that its colours keep their balance.
+    uint8_t bg[4];
+    WindowBackground(bg);
+    std::vector<uint8_t> img(size_t(tl.width()) * size_t(tl.height()) * 4);
+    for (size_t i = 0; i < img.size(); i += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(i));
+    const Mat& x = t.acts[0];
+    const int plane = in.h * in.w;
+    for (int b = 0; b < batch; ++b) {
+      const float lo = x.col(b).minCoeff(), span = std::max(1e-12f, x.col(b).maxCoeff() - lo);
+      for (int r = 0; r < in.h; ++r)
+        for (int c = 0; c < in.w; ++c) {
+          uint8_t* d = img.data() + size_t(tl.index(b, r, c)) * 4;
+          for (int ch = 0; ch < 3; ++ch) d[ch] = uint8_t(std::lround((x(ch * plane + r * in.w + c, b) - lo) / span * 255));
+          d[3] = 255;
+        }
+    }
+    ss.batch_map.update_rgba(img.data(), tl.width(), tl.height());
+    ss.batch_shown = t.step;
+  } else if (ss.batch_shown != t.step) {
     std::vector<float> buf(size_t(tl.width()) * tl.height(), NAN);
     const Mat& x = t.acts[0];
     for (int b = 0; b < batch; ++b) {

@@ -327,6 +327,14 @@ def weights_colour(shot):
     shot.has_hues("weights", at_least=100)
 
 
+@screenshot("stepthrough-colour", "--preset", "cnn8", "--folder", "{shapes}", "--colour", "--image-size", "16",
+            "--train-steps", "20", "--frames", "5", "--open", "stepthrough")
+def stepthrough_colour(shot):
+    """The step-through on colour pictures: the sample and the whole mini-batch under it in colour
+    (red, green and blue shapes), not as grey planes."""
+    shot.has_hues("stepthrough", at_least=30)
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""
