@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "commands.h"
 #include "data/dataset.h"
 #include "data/image_file.h"
+#include "data/image_folder.h"
 #include "data/preprocess.h"
 #include "io/model_io.h"
 #include "nn/loss.h"
@@ -38,12 +40,34 @@ CLI::App* DefineEval(CLI::App& app, EvalArgs& a) {
   return c;
 }
 
+namespace {
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
+// The folder of images a model was trained on (or --data's), read again as it saw it: the same
+// size, colours and split seed; its classes must be the model's, in the same order.
+Dataset folder_of(const LoadedModel& m, const std::string& data_dir, const std::string& model) {
+  const TrainConfig& c = m.meta.config;
+  const std::string dir = data_dir.empty() ? c.folder : data_dir;
+  if (dir.empty())
+    throw Error("[eval] " + model + ": it was trained on a folder of images and does not say which: give it with --data DIR");
+  Dataset d = load_image_folder(dir, folder_options_for(m.net.spec().input, c.folder_seed, m.meta.norm.mode));
+  if (!c.classes.empty() && c.classes != d.names)
+    throw Error("[eval] " + model + ": it was trained on the classes " + joined(c.classes) + "; " + dir + " holds " + joined(d.names));
+  return d;
+}
+}  // namespace
+
 int run_eval(const EvalArgs& a) {
   Eigen::setNbThreads(a.threads);
   set_threads(a.threads);
   LoadedModel m = load_model(a.model);
   const DatasetKind kind = m.meta.config.dataset;
-  Dataset data = Dataset::load(kind, resolve_data_dir(kind, a.data), m.meta.norm.mode, 10000, &m.meta.norm);
+  Dataset data = kind == DatasetKind::Folder ? folder_of(m, a.data, a.model)
+                                             : Dataset::load(kind, resolve_data_dir(kind, a.data), m.meta.norm.mode, 10000, &m.meta.norm);
   check_fits(m.net, data.input_shape(), data.num_classes, "eval", a.model);
   if (data.test.count == 0) throw Error("[eval] " + data.source + ": the test set is empty: nothing to evaluate");
   std::vector<int> pred;
@@ -73,7 +97,8 @@ CLI::App* DefinePredict(CLI::App& app, PredictArgs& a) {
   c->footer(
       "Each image (PNG, JPEG, PGM or BMP; any size; gray or colour; with or without alpha; dark ink on light\n"
       "paper or light on dark, detected) is prepared the way MNIST's digits were: cropped to the ink, scaled to\n"
-      "20 px, its centre of mass centred in 28x28.");
+      "20 px, its centre of mass centred in 28x28. A model trained on a folder of images reads each picture\n"
+      "whole, at its size and in its colours, as its folder's were read, and names its classes.");
   cli::AddModel(*c, a.model);
   c->add_flag("--json", a.json, "one JSON object per image");
   c->add_option("images", a.images, "the image files")->type_name("IMAGE");
@@ -83,7 +108,15 @@ CLI::App* DefinePredict(CLI::App& app, PredictArgs& a) {
 int run_predict(const PredictArgs& a) {
   if (a.images.empty()) throw Error("predict needs at least one image file");
   LoadedModel m = load_model(a.model);
-  check_fits(m.net, Shape{1, 28, 28}, int(class_names(m.meta.config.dataset).size()), "predict", a.model);
+  // A model of a folder of images reads each picture whole, as its folder's were read (the size and
+  // colours of its input), and answers with its classes' names; an MNIST model reads a digit.
+  const bool folder = m.meta.config.dataset == DatasetKind::Folder;
+  const Shape in = m.net.spec().input;
+  const FolderOptions fo = folder ? folder_options_for(in, 0, m.meta.norm.mode) : FolderOptions{};
+  std::vector<std::string> names = folder ? m.meta.config.classes : class_names(m.meta.config.dataset);
+  if (folder && names.empty())
+    for (int k = 0; k < m.net.output_shape().size(); ++k) names.push_back(std::to_string(k));  // an older file: numbers
+  check_fits(m.net, folder ? in : Shape{1, 28, 28}, int(names.size()), "predict", a.model);
   const bool json_out = a.json;
   int failures = 0;
   for (const std::string& path : a.images) {
@@ -108,9 +141,15 @@ int run_predict(const PredictArgs& a) {
       }
       continue;
     }
-    const GrayImage ink = to_gray_ink(img.px.data(), img.w, img.h, img.channels);
-    const auto digit = to_mnist(ink);
-    if (!digit) {
+    Mat x;
+    if (folder) {
+      const std::vector<uint8_t> px = resample_image(img.px.data(), img.w, img.h, img.channels, fo.size, fo.colour);
+      x.resize(Eigen::Index(px.size()), 1);
+      for (size_t i = 0; i < px.size(); ++i) x(Eigen::Index(i), 0) = m.meta.norm.apply(px[i]);
+    }
+    const GrayImage ink = folder ? GrayImage{} : to_gray_ink(img.px.data(), img.w, img.h, img.channels);
+    const auto digit = folder ? std::optional<Digit28>() : to_mnist(ink);
+    if (!folder && !digit) {
       if (json_out) {
         out.set("empty", true);
         std::printf("%s\n", out.dump().c_str());
@@ -120,11 +159,10 @@ int run_predict(const PredictArgs& a) {
       continue;
     }
     Mat probs;
-    softmax(m.net.forward(to_input(*digit, m.meta.norm), false), probs);
+    softmax(m.net.forward(folder ? x : to_input(*digit, m.meta.norm), false), probs);
     int top = 0;
     for (int k = 1; k < probs.rows(); ++k)
       if (probs(k, 0) > probs(top, 0)) top = k;
-    const auto& names = class_names(m.meta.config.dataset);
     if (json_out) {
       out.set("prediction", top);
       out.set("label", top < int(names.size()) ? names[top] : std::to_string(top));
@@ -135,7 +173,9 @@ int run_predict(const PredictArgs& a) {
     } else {
       std::printf("%s: %s (%.1f%%)  ", path.c_str(), top < int(names.size()) ? names[top].c_str() : "?",
                   probs(top, 0) * 100.0);
-      for (int k = 0; k < probs.rows(); ++k) std::printf(" %d:%.1f%%", k, probs(k, 0) * 100.0);
+      for (int k = 0; k < probs.rows(); ++k)
+        if (folder && k < int(names.size())) std::printf(" %s:%.1f%%", names[size_t(k)].c_str(), probs(k, 0) * 100.0);
+        else std::printf(" %d:%.1f%%", k, probs(k, 0) * 100.0);
       std::printf("\n");
     }
   }

@@ -154,7 +154,7 @@ int run_train(const CLI::App& c, const TrainArgs& a) {
       if (rep.skipped > long(rep.problems.size())) std::printf("  ... and %ld more\n", rep.skipped - long(rep.problems.size()));
     }
     // The preset's network on the folder's images: its input their shape, its last layer one unit a class.
-    cfg.dataset = DatasetKind::Folder;
+    cfg.set_data(data);
     fit_to_data(cfg.net, data.input_shape(), data.num_classes);
   } else {
     data = Dataset::load(cfg.dataset, dir, cfg.norm);

@@ -239,8 +239,20 @@ void App::poll() {
       }
     } catch (const std::exception& e) {
       say(std::string("Could not load the folder: ") + e.what(), true);  // the data and the run stay
+      open_after_loading.clear();
+      if (!data && !loading.valid()) {  // at start (the folder of the last session): MNIST instead
+        setup.dataset = DatasetKind::Mnist;
+        load_data(DatasetKind::Mnist);
+        say(std::string("Could not load the folder of the last session (") + e.what() + "): MNIST instead", true);
+      }
     }
     folder_load = FolderLoad{};
+    // A file trained on this folder waited for it (folder_for): open it on the fresh run.
+    if (!open_after_loading.empty() && data_kind == DatasetKind::Folder) {
+      const std::string path = std::move(open_after_loading);
+      open_after_loading.clear();
+      load_model(path);
+    }
   }
   if (loading.valid() && loading.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     try {
@@ -327,7 +339,7 @@ void App::start_run() {
   // and ends in one unit a class.
   if (data->kind == DatasetKind::Folder || setup.net.input != data->input_shape())
     fit_to_data(setup.net, data->input_shape(), data->num_classes);
-  setup.dataset = data->kind;
+  setup.set_data(*data);
   validate_setup();
   if (!setup_error.empty()) {
     say("The network is not valid: " + setup_error, true);
@@ -395,8 +407,13 @@ void App::load_settings() {
     hide_reset = v.get_bool("hide_reset", hide_reset);
     hide_files = v.get_bool("hide_files", hide_files);
     classroom_as_read = {classroom, hide_setup, hide_optimizer, hide_data, hide_reset, hide_files};
+    // The folder of images last used is read again at start (main.cpp), at its size and colours.
+    folder_dir = v.get_string("folder", "");
+    if (folder_dir.size() > 4096) folder_dir.clear();
+    folder_size = std::clamp(v.get_int("folder_size", folder_size), 4, 256);
+    folder_colour = v.get_bool("folder_colour", folder_colour);
     setup.dataset = dataset_kind_from_string(v.get_string("dataset", to_string(setup.dataset)));
-    if (setup.dataset == DatasetKind::Folder) setup.dataset = DatasetKind::Mnist;  // the app starts on MNIST
+    if (setup.dataset == DatasetKind::Folder && folder_dir.empty()) setup.dataset = DatasetKind::Mnist;
     const std::string p = v.get_string("preset", "");
     const auto& all = presets();
     for (int i = 0; i < int(all.size()); ++i)
@@ -426,6 +443,9 @@ void App::save_settings() const {
   const char* names[6] = {"classroom", "hide_setup", "hide_optimizer", "hide_data", "hide_reset", "hide_files"};
   for (int i = 0; i < 6; ++i) v.set(names[i], keep[size_t(i)]);
   v.set("dataset", to_string(setup.dataset));
+  v.set("folder", folder_dir);
+  v.set("folder_size", static_cast<long long>(folder_size));
+  v.set("folder_colour", folder_colour);
   v.set("preset", presets()[preset].name);
   try {
     write_file_atomic(settings_path(), v.dump(2), "settings");

@@ -354,6 +354,9 @@ struct App {
   void open_checked(const std::function<void()>& commit);  // runs it; an error becomes a message
   // A file of the other dataset: what switches to that dataset and opens the file once it loaded.
   std::function<void()> switch_and_open(DatasetKind kind, const std::string& path);
+  // A file trained on a folder of images: what loads that folder and opens the file then (nothing
+  // when the folder's data is loaded; Error when it cannot be opened on the data there is).
+  std::function<void()> folder_for(const TrainConfig& file, const Shape& input, const std::string& path);
   std::string open_after_loading;  // the file to open when the data now loading is ready
   // After a file brought its own network: the sidebar's preset becomes the one with that network,
   // if there is one (else it stays, shown as "custom (from ...)").

@@ -3,6 +3,7 @@
 // switching the dataset when the file needs the other one), the recent files, exporting curves.
 #include "app.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -137,12 +138,35 @@ bool App::start_run_with(const TrainConfig& settings, const NetSpec& net) {
   return false;
 }
 
-// A file trained on a folder of images opens on a folder's data only: the app cannot load MNIST
-// for it (switching would load MNIST, find the file's data still another, and switch again).
-static void RefuseOtherFolder(DatasetKind file_kind, const std::string& path, DatasetKind data_kind) {
-  if (file_kind == DatasetKind::Folder && data_kind != DatasetKind::Folder)
+// A file trained on a folder of images opens on a folder's data: on another folder's only when
+// the classes are the same ones in the same order; while MNIST is loaded, after loading the
+// folder it names (at the size and in the colours its network takes). An older file that names no
+// folder cannot be helped: the user loads the folder first. Returns what switches to the folder
+// and opens the file then, or nothing when the data loaded is the file's.
+std::function<void()> App::folder_for(const TrainConfig& file, const Shape& input, const std::string& path) {
+  if (file.dataset != DatasetKind::Folder) return {};
+  if (data_kind == DatasetKind::Folder) {
+    if (!file.classes.empty() && file.classes != data->names)
+      throw Error("[open] " + path + ": it was trained on the classes " + JoinList(file.classes, ", ") + (file.folder.empty() ? "" : " of " + file.folder) +
+                  "; the folder loaded has " + JoinList(data->names, ", "));
+    return {};
+  }
+  if (file.folder.empty())
     throw Error("[open] " + path + ": it was trained on a folder of your own images: load that folder first (the data "
                 "menu's Your images), then open it");
+  struct stat st {};
+  if (::stat(file.folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw Error("[open] " + path + ": it was trained on the images in " + file.folder +
+                ", which is not there any more: load a folder of the same classes (the data menu's Your images), then open it");
+  const FolderOptions o = folder_options_for(input, file.folder_seed, file.norm);
+  return [this, file, o, path] {
+    say("The file was trained on the images in " + file.folder + ": loading them, then opening " + path);
+    folder_dir = file.folder;
+    folder_size = o.size;
+    folder_colour = o.colour;
+    load_folder(file.folder, o);
+    open_after_loading = path;
+  };
 }
 
 std::function<void()> App::prepare_open(const std::string& path) {
@@ -156,7 +180,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
   if (is_run_file(path)) {
     auto rec = std::make_shared<RunRecord>(load_run(path));
     if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
-    RefuseOtherFolder(rec->meta.config.dataset, path, data_kind);
+    if (auto f = folder_for(rec->meta.config, rec->net->spec().input, path)) return f;
     if (rec->meta.config.dataset != data_kind) return switch_and_open(rec->meta.config.dataset, path);
     check_fits(*rec->net, data->input_shape(), data->num_classes, "open", path);
     if (rec->cursor > size_t(data->train.count))
@@ -182,7 +206,7 @@ std::function<void()> App::prepare_open(const std::string& path) {
   }
   auto m = std::make_shared<LoadedModel>(nnviz::load_model(path));
   if (!data) throw Error("[open] " + path + ": no data loaded yet to open it on");
-  RefuseOtherFolder(m->meta.config.dataset, path, data_kind);
+  if (auto f = folder_for(m->meta.config, m->net.spec().input, path)) return f;
   if (m->meta.config.dataset != data_kind) return switch_and_open(m->meta.config.dataset, path);
   check_fits(m->net, data->input_shape(), data->num_classes, "open", path);
   return [this, m, path] {

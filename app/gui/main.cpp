@@ -190,10 +190,19 @@ int main(int argc, char** argv) {
       FolderOptions fo;
       fo.colour = opt.colour;
       fo.size = opt.image_size > 0 ? opt.image_size : opt.colour ? 32 : 28;
+      fo.seed = app.setup.seed;  // the split as the data menu's would draw it
+      fo.norm = app.setup.norm;
       app.folder_dir = opt.folder;
       app.folder_colour = fo.colour;
       app.folder_size = fo.size;
       app.load_folder(opt.folder, fo);
+    } else if (status == 0 && app.setup.dataset == DatasetKind::Folder && !app.folder_dir.empty() && opt.dataset.empty()) {
+      FolderOptions fo;  // the folder of the last session (the settings)
+      fo.colour = app.folder_colour;
+      fo.size = app.folder_size;
+      fo.seed = app.setup.seed;
+      fo.norm = app.setup.norm;
+      app.load_folder(app.folder_dir, fo);
     } else if (status == 0) {
       app.load_data(app.setup.dataset);
     }

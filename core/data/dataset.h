@@ -47,6 +47,7 @@ struct Dataset {
   int channels = 1;    // 3: colour, stored channel by channel (all red values, then green, then blue)
   int num_classes = 10;
   std::vector<std::string> names;  // the classes' names of a Folder data set (its class folders)
+  uint64_t split_seed = 0;         // a Folder data set's: the seed its splits were drawn with
   Normalisation norm;
   Split train, val, test;
 

@@ -73,6 +73,17 @@ std::vector<uint8_t> resample_image(const uint8_t* px, int w, int h, int channel
   return out;
 }
 
+FolderOptions folder_options_for(const Shape& input, uint64_t seed, NormMode norm) {
+  if (input.h != input.w || (input.c != 1 && input.c != 3) || input.h < 4 || input.h > 256)
+    throw Error("[folder] a network that takes " + input.str() + " inputs was not trained on an image folder");
+  FolderOptions o;
+  o.size = input.h;
+  o.colour = input.c == 3;
+  o.seed = seed;
+  o.norm = norm;
+  return o;
+}
+
 Dataset load_image_folder(const std::string& dir, const FolderOptions& o, FolderProgress* progress,
                           FolderReport* report) {
   FolderReport local;
@@ -183,6 +194,7 @@ Dataset load_image_folder(const std::string& dir, const FolderOptions& o, Folder
   d.source = dir;
   d.num_classes = int(classes.size());
   d.names = classes;
+  d.split_seed = o.seed;
   return d;
 }
 

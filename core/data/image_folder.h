@@ -51,6 +51,11 @@ bool is_image_name(const std::string& name);
 Dataset load_image_folder(const std::string& dir, const FolderOptions& o, FolderProgress* progress = nullptr,
                           FolderReport* report = nullptr);
 
+// The options that read a folder again as a network trained on it saw it: at the size and in the
+// colours of its input (Error when no folder gives such inputs: not square, not 1 or 3 channels,
+// not 4..256 pixels), its splits drawn with `seed` (the training's, TrainConfig::folder_seed).
+FolderOptions folder_options_for(const Shape& input, uint64_t seed, NormMode norm);
+
 // A decoded image (w x h, 1 to 4 channels, row-major) at size x size, grey (1 value a pixel) or
 // colour (3 planes), each new pixel the average of the old ones it covers (area weighted). Throws
 // Error when stb_image_resize cannot.

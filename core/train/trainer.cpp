@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
@@ -56,7 +57,28 @@ json::Value TrainConfig::to_json() const {
   v.set("dataset", to_string(dataset));
   v.set("norm", to_string(norm));
   v.set("augment", augment.to_json());
+  if (dataset == DatasetKind::Folder) {
+    v.set("folder", folder);
+    json::Value names = json::Value::array();
+    for (const std::string& n : classes) names.push(n);
+    v.set("classes", names);
+    v.set("folder_seed", std::to_string(folder_seed));
+  }
   return v;
+}
+
+void TrainConfig::set_data(const Dataset& data) {
+  dataset = data.kind;
+  // The folder as an absolute path: a model opened from another folder still finds it.
+  folder.clear();
+  if (data.kind == DatasetKind::Folder) {
+    std::error_code ec;
+    const std::filesystem::path abs = std::filesystem::absolute(data.source, ec);
+    folder = ec ? data.source : abs.lexically_normal().string();
+    while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+  }
+  folder_seed = data.kind == DatasetKind::Folder ? data.split_seed : 0;
+  classes = data.kind == DatasetKind::Folder ? data.names : std::vector<std::string>{};
 }
 
 namespace {
@@ -90,6 +112,24 @@ TrainConfig TrainConfig::from_json(const json::Value& v) {
   c.dataset = dataset_kind_from_string(v.get_string("dataset", "mnist"));
   c.norm = norm_mode_from_string(v.get_string("norm", "standard"));
   if (const auto* a = v.find("augment")) c.augment = Augment::from_json(*a);
+  if (c.dataset == DatasetKind::Folder) {
+    // A folder's path and class names, as a file may hold anything: bounded, no control characters.
+    auto text = [](const std::string& t, const char* what, size_t max) {
+      if (t.size() > max) throw Error(std::string("[config] the ") + what + " is longer than " + std::to_string(max) + " bytes");
+      for (const char ch : t)
+        if (static_cast<unsigned char>(ch) < 32) throw Error(std::string("[config] the ") + what + " holds a control character");
+      return t;
+    };
+    c.folder = text(v.get_string("folder", ""), "folder", 4096);
+    if (const auto* s = v.find("folder_seed")) c.folder_seed = seed_from_json(*s);
+    if (const auto* n = v.find("classes")) {
+      if (!n->is_array() || n->items().size() > 255) throw Error("[config] \"classes\" is not a list of at most 255 names");
+      for (const auto& x : n->items()) {
+        if (!x.is_string()) throw Error("[config] a class name is not a string");
+        c.classes.push_back(text(x.as_string(), "class name", 255));
+      }
+    }
+  }
   return c;
 }
 

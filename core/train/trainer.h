@@ -34,6 +34,13 @@ struct TrainConfig {
   DatasetKind dataset = DatasetKind::Mnist;
   NormMode norm = NormMode::Standard;
   Augment augment;  // training-time augmentation of the inputs (off by default)
+  // A folder of images (dataset Folder; data/image_folder.h): where the pictures came from and the
+  // classes' names in label order, so that a model file names its answers and finds its data again.
+  std::string folder;
+  std::vector<std::string> classes;
+  uint64_t folder_seed = 0;  // the seed its splits were drawn with
+  // Sets dataset, folder and classes from the data trained on.
+  void set_data(const Dataset& data);
 
   json::Value to_json() const;
   static TrainConfig from_json(const json::Value& v);

@@ -278,6 +278,8 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                          (v.state<GraphState>().built_weights == app_.shown_weights().get() &&
                           v.state<GraphState>().built_probe == app_.shown_probe().get())) &&
                         (!fine_tune_ || v.state<CanvasState>().mine.have_result || status != 0) &&
+                        // a file's folder being read, and the file opened on it (App::folder_for)
+                        !app_.folder_load.result.valid() && app_.open_after_loading.empty() &&
                         v.state<LessonState>().request.empty();
   // --edit-lesson: the editor, once the lesson asked for (if any) is under way, on a copy of it
   // or on the app's state; the frames after it let it settle.
@@ -325,6 +327,11 @@ void Harness::write_layout(const FrameDone& f, int& status) {
   l.set("confusion_dropped", static_cast<long long>(r.number_of("confusion_dropped")));
   l.set("lessons_listed", static_cast<long long>(r.number_of("lessons_listed")));
   l.set("weights_colour_tiles", static_cast<long long>(r.number_of("weights_colour_tiles")));
+  l.set("dataset", to_string(app_.data_kind));
+  if (app_.data) {
+    l.set("data_classes", static_cast<long long>(app_.data->num_classes));
+    l.set("data_input", app_.data->input_shape().str());
+  }
   if (app_.views.open<GraphState>()) {
     const GraphState& gs = app_.views.state<GraphState>();
     l.set("graph_columns", static_cast<long long>(gs.graph.columns.size()));

@@ -87,6 +87,7 @@ void StartAnalysis(App& app) {
   if (!SetNetworkValues(*net, *weights)) throw Error("the weights do not fit the run's network");
   auto data = app.data;
   const int split_index = as.split, classes = data->num_classes;
+  as.pending_data = data;
   as.pending = std::async(std::launch::async, [net, data, split_index, classes] {
     return analyse(*net, split_index == 0 ? data->val : data->test, classes);
   });
@@ -104,6 +105,14 @@ void DrawAnalysis(App& app, bool* open) {
     ImGui::TextDisabled("No run yet.");
     ImGui::End();
     return;
+  }
+  if (as.seen_data != app.data) {  // other data: what was shown was of the old
+    as.seen_data = app.data;
+    as.result.reset();
+    as.shown.clear();
+    as.filter_true = as.filter_pred = as.browse_class = -1;
+    as.page = 0;
+    as.dirty = true;
   }
   const Dataset& d = *app.data;
   const char* splits[] = {"validation", "test", "train"};
@@ -174,7 +183,9 @@ void DrawAnalysis(App& app, bool* open) {
   app.mark("analysis.run");
   ImGui::EndDisabled();
   if (busy && as.pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-    as.result = std::make_unique<Analysis>(as.pending.get());
+    Analysis done = as.pending.get();
+    if (as.pending_data == app.data) as.result = std::make_unique<Analysis>(std::move(done));  // else of other data
+    as.pending_data.reset();
     as.filter_true = as.filter_pred = -1;
     as.dirty = true;
   }

@@ -26,6 +26,9 @@ struct AnalysisState : ViewState {
   bool dirty = true;
   std::vector<int> shown;
   Heatmap atlas;
+  // The data the result and the tiles are of, and the data an analysis under way reads: other data
+  // (another folder, MNIST again) drops them, as their indices are that data's.
+  std::shared_ptr<const Dataset> seen_data, pending_data;
 
   // Its view picks up the analysis when it is done.
   FrameNeed needs_frames(bool open) const override {

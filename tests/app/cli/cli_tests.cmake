@@ -52,13 +52,26 @@ cli_fails("train --folder, one class" "shapes/disc: holds no class folders"
           train --folder "${SHAPES}/disc" --epochs 1)
 set_tests_properties("cli: train --folder, one class" PROPERTIES FIXTURES_REQUIRED shapes)
 cli_fails("--colour without --folder" "--image-size and --colour go with --folder" train --colour --epochs 1)
-# A model trained on the shapes, for the refusals of the programs that read MNIST only.
+# A model trained on the shapes: it names its folder and classes, so eval reads that folder again
+# (the same split) and predict names the classes; the app opens it on MNIST by loading the folder.
 set(FOLDER_MODEL "${CMAKE_CURRENT_BINARY_DIR}/shapes-mlp30.safetensors")
 add_test(NAME "cli: train --folder --save" COMMAND ${CLI} train --preset mlp30 --folder "${SHAPES}" --epochs 1
          --save "${FOLDER_MODEL}")
 set_tests_properties("cli: train --folder --save" PROPERTIES FIXTURES_REQUIRED shapes FIXTURES_SETUP folder_model)
-cli_fails("eval, a model trained on a folder" "trained on a folder of images" eval --model "${FOLDER_MODEL}")
-set_tests_properties("cli: eval, a model trained on a folder" PROPERTIES FIXTURES_REQUIRED folder_model)
+cli_test("eval, a model trained on a folder" "test accuracy [0-9.]+%  \\(18 images.*\n  disc .*\n  square .*\n  triangle "
+         ${CLI} eval --model "${FOLDER_MODEL}")
+cli_test("predict, a model trained on a folder" "triangle/0.png: (disc|square|triangle) \\([0-9.]+%\\)   disc:[0-9.]+% square:[0-9.]+% triangle:"
+         ${CLI} predict --model "${FOLDER_MODEL}" "${SHAPES}/triangle/0.png")
+set_tests_properties("cli: eval, a model trained on a folder" "cli: predict, a model trained on a folder" PROPERTIES
+                     FIXTURES_REQUIRED "shapes;folder_model")
+# The same model, its folder gone (trained on a copy that is then deleted): refused, naming it.
+set(GONE_MODEL "${CMAKE_CURRENT_BINARY_DIR}/shapes-gone-mlp30.safetensors")
+add_test(NAME "cli: train on a folder that then goes" COMMAND sh -c
+         "rm -rf \"$1\" && cp -r \"$2\" \"$1\" && \"$3\" train --preset mlp30 --folder \"$1\" --epochs 1 --save \"$4\" && rm -rf \"$1\""
+         sh "${CMAKE_CURRENT_BINARY_DIR}/shapes-gone" "${SHAPES}" ${CLI} "${GONE_MODEL}")
+set_tests_properties("cli: train on a folder that then goes" PROPERTIES FIXTURES_REQUIRED shapes FIXTURES_SETUP gone_model)
+cli_fails("eval, a model whose folder is gone" "shapes-gone: no such folder" eval --model "${GONE_MODEL}")
+set_tests_properties("cli: eval, a model whose folder is gone" PROPERTIES FIXTURES_REQUIRED gone_model)
 
 # Hostile and unlucky files (tests/make_hostile.cpp writes them): each is refused with a message
 # naming the file and the problem, within 20 s and 1.5 GB of address space (no limit under the

@@ -28,10 +28,11 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
     list(POP_FRONT after name)
     add_test(NAME "gui: ${name}" COMMAND "${NNVIZ_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/screenshots.py"
              --app $<TARGET_FILE:nnviz> --check $<TARGET_FILE:check_screenshot> --xvfb "${XVFB_RUN}"
-             --out "${GUI_OUT}" --shapes "${SHAPES}" --my-digits "${MY_DIGITS_HOME}" "${name}")
+             --out "${GUI_OUT}" --shapes "${SHAPES}" --my-digits "${MY_DIGITS_HOME}" --folder-model "${FOLDER_MODEL}"
+             "${name}")
     # One Xvfb at a time: parallel xvfb-run instances race for a display number. The image folder
     # and the personal digit set (tests/app/cli/cli_tests.cmake writes both) for the tests of your own data.
-    set_tests_properties("gui: ${name}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300 FIXTURES_REQUIRED "shapes;mydigits")
+    set_tests_properties("gui: ${name}" PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300 FIXTURES_REQUIRED "shapes;mydigits;folder_model")
     if(after)
       set_tests_properties("gui: ${name}" PROPERTIES DEPENDS "${after}")
     endif()
@@ -62,12 +63,13 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
               "comparison.csv line 1048578: run 0 has more than 1048576 points"
               "XDG_DATA_HOME=${HOSTILE}/comparison-many" "${XVFB_RUN}" -a -s "-screen 0 1280x800x24"
               $<TARGET_FILE:nnviz> --screenshot "${GUI_OUT}/cmp-many.png" --frames 2 --open-comparison)
-  # A model trained on a folder of images, opened on MNIST: refused with what to do (it once sent the
-  # app loading MNIST again and again, looking for its data).
-  gui_refuses("--load a model trained on a folder" "trained on a folder of your own images: load that folder first"
+  # A model trained on a folder of images that is no longer there, opened on MNIST: refused with what
+  # to do (such a file once sent the app loading MNIST again and again, looking for its data). The
+  # model whose folder is there opens after that folder loads (screenshots.py's folder-model).
+  gui_refuses("--load a model whose folder is gone" "trained on the images in .*shapes-gone, which is not there any more"
               "${XVFB_RUN}" -a -s "-screen 0 1280x800x24" $<TARGET_FILE:nnviz> --screenshot "${GUI_OUT}/folder-model.png"
-              --frames 2 --load "${FOLDER_MODEL}")
-  set_tests_properties("gui refuses: --load a model trained on a folder" PROPERTIES FIXTURES_REQUIRED "hostile;folder_model")
+              --frames 2 --load "${GONE_MODEL}")
+  set_tests_properties("gui refuses: --load a model whose folder is gone" PROPERTIES FIXTURES_REQUIRED "hostile;gone_model")
   foreach(kind garbage deep missing)
     gui_refuses("--open-comparison, ${kind} comparison.json" "comparison.json"
                 "XDG_DATA_HOME=${HOSTILE}/comparison-${kind}" "${XVFB_RUN}" -a -s "-screen 0 1280x800x24"

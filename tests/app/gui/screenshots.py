@@ -45,7 +45,8 @@ TESTS = {}
 def screenshot(name, *args, after=()):
     """Registers the function below as the test NAME: nnviz started with ARGS ("{shapes}" is an image
     folder of three classes of shapes, 60 images each; "{mydigits}" a data folder's parent holding a
-    personal digit set of three drawings a digit, every third held out; "{out}" is the
+    personal digit set of three drawings a digit, every third held out; "{folder_model}" a model
+    nnviz-cli trained on the shapes; "{out}" is the
     folder the screenshots go to, "{here}" this file's), run after the CTest tests named in AFTER."""
     def register(fn):
         TESTS[name] = (args, tuple(after), fn)
@@ -335,6 +336,16 @@ def stepthrough_colour(shot):
     shot.has_hues("stepthrough", at_least=30)
 
 
+@screenshot("folder-model", "--load", "{folder_model}", "--frames", "5", "--open", "analysis")
+def folder_model(shot):
+    """A model nnviz-cli trained on the folder of shapes, opened while MNIST is loaded: the app
+    reads the folder the file names (its three classes, at the size its network takes) and opens the
+    model on it, instead of refusing it."""
+    shot.reports("dataset", "folder")
+    shot.reports("data_classes", 3)
+    shot.reports("data_input", "1x28x28")
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""
@@ -464,7 +475,7 @@ def zoom(shot):
 
 # --- Running them -----------------------------------------------------------------------------
 
-def run(name, app, check, xvfb, out, shapes="", my_digits=""):
+def run(name, app, check, xvfb, out, shapes="", my_digits="", folder_model=""):
     args, _, fn = TESTS[name]
     shot = Shot(name, out)
     fn(shot)
@@ -472,7 +483,7 @@ def run(name, app, check, xvfb, out, shapes="", my_digits=""):
         if os.path.exists(f):
             os.remove(f)
     cmd = [xvfb, "-a", "-s", "-screen 0 1280x800x24", app, "--screenshot", shot.png, "--layout", shot.layout,
-           "--size", "1280x800"] + [a.format(out=out, here=HERE, shapes=shapes, mydigits=my_digits) for a in args]
+           "--size", "1280x800"] + [a.format(out=out, here=HERE, shapes=shapes, mydigits=my_digits, folder_model=folder_model) for a in args]
     print("run:", " ".join(cmd), flush=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=280)
     print(f"nnviz exit: {r.returncode}\n{r.stdout}", flush=True)
@@ -497,6 +508,7 @@ def main():
     p.add_argument("--out")
     p.add_argument("--shapes", default="", help="an image folder of shapes (tests/support/make_shapes)")
     p.add_argument("--my-digits", default="", help="a data folder's parent with a personal digit set (make_my_digits)")
+    p.add_argument("--folder-model", default="", help="a model trained on the shapes with nnviz-cli train --folder")
     p.add_argument("name", nargs="?")
     a = p.parse_args()
     if a.list:
@@ -506,7 +518,7 @@ def main():
     if not (a.app and a.check and a.out and a.name in TESTS):
         p.error("give --app, --check, --out and one of: " + ", ".join(TESTS))
     os.makedirs(a.out, exist_ok=True)
-    return run(a.name, a.app, a.check, a.xvfb, a.out, a.shapes, a.my_digits)
+    return run(a.name, a.app, a.check, a.xvfb, a.out, a.shapes, a.my_digits, a.folder_model)
 
 
 if __name__ == "__main__":

@@ -465,3 +465,38 @@ TEST_CASE("run files: Adam's second moment must not be negative") {
   const std::string bad = write_edited(tmp, good, [&](StFile& f) { tensor(f, "optimizer.layers.0.bias.v")->data.at(1) = -1.f; });
   CHECK(has(run_error(bad), "optimizer.layers.0.bias.v"));
 }
+
+TEST_CASE("a model of a folder of images keeps the folder, its classes and its split seed, within bounds") {
+  TempDir tmp;
+  Network net = small_net();
+  ModelFile meta = meta_for(net);
+  meta.config.dataset = DatasetKind::Folder;
+  meta.config.folder = "/data/pictures";
+  meta.config.classes = {"cats", "dogs", "owls"};
+  meta.config.folder_seed = 12345678901234567ULL;  // more than a double holds exactly
+  const std::string good = tmp.file("folder.safetensors");
+  save_model(good, net, meta);
+  const LoadedModel m = load_model(good);
+  CHECK(m.meta.config.dataset == DatasetKind::Folder);
+  CHECK(m.meta.config.folder == "/data/pictures");
+  CHECK(m.meta.config.classes == std::vector<std::string>{"cats", "dogs", "owls"});
+  CHECK(m.meta.config.folder_seed == 12345678901234567ULL);
+  // MNIST's files say nothing of folders.
+  save_model(tmp.file("mnist.safetensors"), net, meta_for(net));
+  const std::string mnist = tmp.file("mnist.safetensors");
+  CHECK(meta_of(st_parse(read_bytes(mnist), mnist), "config").find("classes") == std::string::npos);
+
+  auto with_config = [&](const std::string& key, const std::string& raw) {
+    return write_edited(tmp, good, [&](StFile& f) { set_meta(f, "config", with_member(meta_of(f, "config"), key, raw)); });
+  };
+  std::string many = "[";
+  for (int i = 0; i < 256; ++i) many += std::string(i ? "," : "") + "\"c" + std::to_string(i) + "\"";
+  many += "]";
+  CHECK(has(model_error(with_config("classes", many)), "at most 255 names"));
+  CHECK(has(model_error(with_config("classes", "\"cats\"")), "at most 255 names"));
+  CHECK(has(model_error(with_config("classes", "[1, 2]")), "not a string"));
+  CHECK(has(model_error(with_config("classes", "[\"a\\u0007b\"]")), "control character"));
+  CHECK(has(model_error(with_config("classes", "[\"" + std::string(300, 'x') + "\"]")), "longer than 255"));
+  CHECK(has(model_error(with_config("folder", "\"" + std::string(5000, 'x') + "\"")), "longer than 4096"));
+  CHECK(has(model_error(with_config("folder_seed", "\"-1\"")), "seed"));
+}

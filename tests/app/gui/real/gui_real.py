@@ -1927,7 +1927,8 @@ def scenario_folder(s):
     """Your own images from the data menu after a little training: a folder that does not exist is
     refused (its path and the reason in the status bar) and the run stays as it was; a folder of
     three classes of shapes, in colour, loads off the frame thread and a new run on its pictures
-    starts and trains; the menu's MNIST brings the digits back."""
+    starts and trains; the next session starts on that folder again; the menu's MNIST brings the
+    digits back."""
     paused = train_a_little(s)["step"]
     shapes = os.path.join(s.tmp, "shapes")
     subprocess.run([os.path.join(os.path.dirname(s.app_path), "make_shapes"), shapes, "40"], check=True)
@@ -1958,6 +1959,16 @@ def scenario_folder(s):
     press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training on the shapes")
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
     keep_png(s.shot("folder-trained"))
+    # The next session starts on the same folder, at the same size and in colour (the settings).
+    s.close(keep=True)
+    os.remove(s.state_file)
+    s.start_x()
+    s.start_app()
+    d = s.wait_for(lambda d: d.get("dataset") == "folder" and d.get("classes") == 3, 60, "the folder again at the next start")
+    if d["data_input"] != "3x28x28":
+        raise Failed(f"the next session read the folder as {d['data_input']}, not 3x28x28")
+    press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training on the shapes again")
+    press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
     # Back to the digits (the question again: the shapes' training is unsaved).
     s.click("data.dataset")
     s.wait_for(lambda d: "data.dataset.0" in d.get("rects", {}), 10, "the data menu")
