@@ -18,6 +18,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -93,6 +94,29 @@ void StackPictures(GraphState& gs, size_t k, int n, int h, int w, Colormap map, 
   gs.picture_h[k] = h;
 }
 
+// The same in colour: `at(i, r, c)` gives node i's red, green and blue in [0, 1] (gaps in the
+// window's background).
+template <class F>
+void StackPicturesRgb(GraphState& gs, size_t k, int n, int h, int w, F at) {
+  if (gs.pictures.size() <= k) gs.pictures.resize(k + 1);
+  if (!gs.pictures[k]) gs.pictures[k] = std::make_unique<Heatmap>();
+  const int H = std::max(1, n * (h + 1) - 1);
+  uint8_t bg[4];
+  WindowBackground(bg);
+  std::vector<uint8_t> img(size_t(H) * size_t(w) * 4);
+  for (size_t p = 0; p < img.size(); p += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(p));
+  for (int i = 0; i < n; ++i)
+    for (int r = 0; r < h; ++r)
+      for (int c = 0; c < w; ++c) {
+        const std::array<float, 3> v = at(i, r, c);
+        uint8_t* d = img.data() + size_t((i * (h + 1) + r) * w + c) * 4;
+        for (int ch = 0; ch < 3; ++ch) d[ch] = uint8_t(std::lround(std::clamp(v[size_t(ch)], 0.f, 1.f) * 255));
+        d[3] = 255;
+      }
+  gs.pictures[k]->update_rgba(img.data(), w, H);
+  gs.picture_h[k] = h;
+}
+
 // Builds the graph of the shown weights and every column's pictures or values. Frozen units are
 // always drawn (a frozen unit falls behind the others' growing norms).
 void Rebuild(App& app, GraphState& gs, Network& net, Playground* pg, const std::vector<Mat>& values,
@@ -146,11 +170,29 @@ void Rebuild(App& app, GraphState& gs, Network& net, Playground* pg, const std::
     return;
   }
   const auto probe = app.shown_probe();
+  // Colour pictures: the input's three nodes are its red, green and blue planes, drawn in their
+  // colours, and a first dense layer's units show their weights on all three as one colour tile.
+  const GraphColumn& input = gs.graph.columns[0];
+  const bool colour = app.data && app.data->channels == 3 && input.count == 3 && input.node.h > 1;
   for (size_t k = 0; k < K; ++k) {
     const GraphColumn& c = gs.graph.columns[k];
     const int n = int(c.shown.size());
     const bool first_on_image = k == 1 && !c.conv && gs.graph.columns[0].node.h * gs.graph.columns[0].node.w == c.group &&
                                 c.group > 1;
+    if (first_on_image && colour && values[size_t(c.weight)].rows() >= 3L * c.group) {
+      const Mat& W = values[size_t(c.weight)];
+      const int h = input.node.h, w = input.node.w, plane = c.group;
+      std::vector<float> unit_max(size_t(n), 1e-12f);
+      for (int i = 0; i < n; ++i)
+        unit_max[size_t(i)] = std::max(1e-12f, float(W.col(c.shown[size_t(i)]).head(3L * plane).cwiseAbs().maxCoeff()));
+      StackPicturesRgb(gs, k, n, h, w, [&](int i, int r, int col) {
+        std::array<float, 3> v;
+        for (int ch = 0; ch < 3; ++ch)
+          v[size_t(ch)] = 0.5f + 0.5f * float(W(ch * plane + r * w + col, c.shown[size_t(i)])) / unit_max[size_t(i)];
+        return v;
+      });
+      continue;
+    }
     if (first_on_image) {  // each unit's weights over the image, scaled unit by unit
       const Mat& W = values[size_t(c.weight)];
       const int h = gs.graph.columns[0].node.h, w = gs.graph.columns[0].node.w;
@@ -177,6 +219,14 @@ void Rebuild(App& app, GraphState& gs, Network& net, Playground* pg, const std::
         }
       // Maps that are never negative (after a ReLU) from dark to bright, others around white.
       const float scale = std::max({std::fabs(lo), std::fabs(hi), 1e-9f});
+      if (image && colour) {  // each plane in its own colour
+        StackPicturesRgb(gs, k, n, c.node.h, c.node.w, [&](int i, int r, int col) {
+          const int ch = c.shown[size_t(i)];
+          const float t = (float(act(long(ch) * map + r * c.node.w + col, 0)) - lo) / std::max(1e-9f, hi - lo);
+          return std::array<float, 3>{ch == 0 ? t : 0.f, ch == 1 ? t : 0.f, ch == 2 ? t : 0.f};
+        });
+        continue;
+      }
       const Colormap cm = image ? Colormap::Gray : lo >= 0 ? Colormap::Sequential : Colormap::Diverging;
       StackPictures(gs, k, n, c.node.h, c.node.w, cm, [&](int i, int r, int col) {
         const float v = float(act(long(c.shown[size_t(i)]) * map + r * c.node.w + col, 0));

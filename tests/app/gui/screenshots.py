@@ -346,6 +346,14 @@ def folder_model(shot):
     shot.reports("data_input", "1x28x28")
 
 
+@screenshot("graph-colour", "--preset", "mlp30", "--folder", "{shapes}", "--colour", "--image-size", "16",
+            "--train-steps", "200", "--frames", "5", "--open", "graph")
+def graph_colour(shot):
+    """The network graph on colour pictures: the input's three nodes are its red, green and blue
+    planes in their colours, the first layer's units their weights on all three as colour tiles."""
+    shot.has_hues("graph", at_least=100)
+
+
 @screenshot("analysis-zoomed", "--frames", "5", "--train-steps", "2000", "--open", "analysis", "--zoom", "1.5")
 def analysis_zoomed(shot):
     """Zoomed, every count of the matrix still fits (the diagonal's are about a thousand)."""
