@@ -183,7 +183,8 @@ if(DEBIAN_PYTHON)
 endif()
 
 # ONNX export (nnviz-cli export): networks with every layer type and setting, trained a little on
-# MNIST by make_onnx_cases, exported; each passes onnx.checker and its outputs on 1,000 test images,
+# MNIST by make_onnx_cases (one on colour pictures: its digits painted in colours), exported; each
+# passes onnx.checker and its outputs on 1,000 test images,
 # computed by a numpy evaluator of the ONNX graph, match nnviz's to 1e-4 (check_onnx.py); about 5 s.
 set(ONNX_CASES "${CMAKE_CURRENT_BINARY_DIR}/onnx-cases")
 add_test(NAME "onnx export: write the cases" COMMAND make_onnx_cases "${ONNX_CASES}" "${PROJECT_SOURCE_DIR}/data/mnist")
@@ -191,7 +192,7 @@ set_tests_properties("onnx export: write the cases" PROPERTIES FIXTURES_SETUP on
 add_test(NAME "onnx export: checker and outputs match nnviz" COMMAND "${DEBIAN_PYTHON}"
          "${CMAKE_CURRENT_LIST_DIR}/check_onnx.py" $<TARGET_FILE:nnviz-cli> "${ONNX_CASES}" "${PROJECT_SOURCE_DIR}/data/mnist")
 set_tests_properties("onnx export: checker and outputs match nnviz" PROPERTIES FIXTURES_REQUIRED onnx_cases
-                     PASS_REGULAR_EXPRESSION "onnx agrees: 3 models, 1000 images each")
+                     PASS_REGULAR_EXPRESSION "onnx agrees: 4 models, 1000 images each")
 cli_test("train --onnx" "saved: [^\n]*trained-mlp30[.]onnx" ${CLI} train --preset mlp30 --epochs 1 --train-size 1000
          --onnx "${CMAKE_CURRENT_BINARY_DIR}/trained-mlp30.onnx")
 cli_test("export --help" "\"pixels\", float \\[batch" ${CLI} export --help)
