@@ -353,12 +353,8 @@ void Harness::write_layout(const FrameDone& f, int& status) {
     l.set("mydigits_drawings", static_cast<long long>(m.set.digits.size()));
     l.set("mydigits_held_out", static_cast<long long>(m.set.count(true)));
     if (m.have_result) {
-      l.set("mydigits_trained_on", static_cast<long long>(m.result_trained_on));
-      l.set("mydigits_steps", static_cast<long long>(m.result.steps));
-      l.set("mydigits_held_before", m.result.held_before);
-      l.set("mydigits_held_after", m.result.held_after);
-      l.set("mydigits_test_before", m.result.test_before);
-      l.set("mydigits_test_after", m.result.test_after);
+      const json::Value result = FineTuneResultJson(m);  // named: the loop must not outlive it
+      for (const auto& [key, value] : result.members()) l.set("mydigits_" + key, value);
     }
   }
   if (!app_.views.state<CanvasState>().use_bundled && app_.views.state<CanvasState>().live_weights)

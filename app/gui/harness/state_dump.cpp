@@ -445,17 +445,7 @@ void WriteStateDump(App& app, long frames) {
       y.set("done", static_cast<long long>(m.job->done.load()));
       y.set("total", static_cast<long long>(m.job->total));
     }
-    if (m.have_result) {
-      json::Value r = json::Value::object();
-      r.set("trained_on", static_cast<long long>(m.result_trained_on));
-      r.set("held_out", static_cast<long long>(m.result.held_out));
-      r.set("held_before", m.result.held_before);
-      r.set("held_after", m.result.held_after);
-      r.set("test_before", m.result.test_before);
-      r.set("test_after", m.result.test_after);
-      r.set("steps", static_cast<long long>(m.result.steps));
-      y.set("result", r);
-    }
+    if (m.have_result) y.set("result", FineTuneResultJson(m));
     d.set("mydigits", y);
   }
   json::Value marks = json::Value::object();

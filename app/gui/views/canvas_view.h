@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/json.h"
 #include "data/my_digits.h"
 #include "data/preprocess.h"
 #include "engine/engine.h"
@@ -97,6 +98,9 @@ struct CanvasState : ViewState {
 // The personal digit set's fold below the canvas, `height` pixels tall (MyDigitsHeight's).
 void DrawMyDigits(App& app, CanvasState& c);
 float MyDigitsHeight(const CanvasState& c);
+// The last fine-tuning's figures (trained_on, held_out, held_before/after, test_before/after,
+// steps), for the state dump and the layout file.
+json::Value FineTuneResultJson(const MyDigitsPanel& m);
 // Starts fine-tuning the run on the user's drawings (after pausing it); false with the reason.
 bool StartFineTune(App& app, std::string* why = nullptr);
 

@@ -220,6 +220,18 @@ void CanvasState::poll(App& app) {
   app.say(text);
 }
 
+json::Value FineTuneResultJson(const MyDigitsPanel& m) {
+  json::Value r = json::Value::object();
+  r.set("trained_on", static_cast<long long>(m.result_trained_on));
+  r.set("held_out", static_cast<long long>(m.result.held_out));
+  r.set("held_before", m.result.held_before);
+  r.set("held_after", m.result.held_after);
+  r.set("test_before", m.result.test_before);
+  r.set("test_after", m.result.test_after);
+  r.set("steps", static_cast<long long>(m.result.steps));
+  return r;
+}
+
 float MyDigitsHeight(const CanvasState& c) {
   const float row = ImGui::GetFrameHeightWithSpacing(), line = ImGui::GetTextLineHeightWithSpacing();
   if (!c.mine.open) return row;

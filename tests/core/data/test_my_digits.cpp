@@ -16,7 +16,10 @@
 #include "base/error.h"
 #include "data/my_digits.h"
 
+#include "test_util.h"
+
 using namespace nnviz;
+using nnviz::test::error_of;
 
 namespace {
 
@@ -32,15 +35,6 @@ std::vector<float> bar(int c0, int c1) {
   for (int y = 6; y < 22; ++y)
     for (int x = c0; x <= c1; ++x) v[size_t(y * 28 + x)] = (x == c0 || x == c1) ? 0.5f : 1.f;
   return v;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

@@ -11,18 +11,12 @@
 #include "synthetic.h"
 #include "train/fine_tune.h"
 
+#include "test_util.h"
+
 using namespace nnviz;
+using nnviz::test::error_of;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // The images of a split as bytes and labels, from sample `from` on.
 void take(const Split& s, int from, int n, std::vector<uint8_t>& px, std::vector<uint8_t>& y, long values) {
