@@ -66,6 +66,7 @@ struct MyDigitsPanel {
   int menu_for = -1;        // the drawing whose right-click menu is open
   float height = 0;         // the open fold's height as last drawn (pixels)
   static constexpr int kAtlasColumns = 64;
+  static constexpr int kAtlasMax = 64 * 256;  // thumbnails shown at most (a 1792 x 7168 texture)
 };
 
 struct CanvasState : ViewState {

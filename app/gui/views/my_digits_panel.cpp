@@ -44,7 +44,7 @@ void Reload(MyDigitsPanel& m) {
 // Every drawing as a tile of one texture: kAtlasColumns a row.
 void UpdateAtlas(MyDigitsPanel& m) {
   m.atlas_dirty = false;
-  const int n = int(m.set.digits.size()), cols = MyDigitsPanel::kAtlasColumns;
+  const int n = std::min(int(m.set.digits.size()), MyDigitsPanel::kAtlasMax), cols = MyDigitsPanel::kAtlasColumns;
   if (n == 0) return;
   const int rows = (n + cols - 1) / cols, w = cols * kSide, h = rows * kSide;
   std::vector<float> px(size_t(w) * size_t(h), 0.f);
@@ -58,7 +58,8 @@ void UpdateAtlas(MyDigitsPanel& m) {
 }
 
 void Tile(const MyDigitsPanel& m, int i, ImVec2 size, ImU32 border) {
-  const int cols = MyDigitsPanel::kAtlasColumns, rows = (int(m.set.digits.size()) + cols - 1) / cols;
+  const int cols = MyDigitsPanel::kAtlasColumns;
+  const int rows = (std::min(int(m.set.digits.size()), MyDigitsPanel::kAtlasMax) + cols - 1) / cols;
   const ImVec2 uv0{float(i % cols) / cols, float(i / cols) / float(rows)};
   const ImVec2 uv1{uv0.x + 1.f / cols, uv0.y + 1.f / float(rows)};
   ImGui::Image(m.atlas.texture(), size, uv0, uv1, {1, 1, 1, 1}, ImGui::ColorConvertU32ToFloat4(border));
@@ -248,6 +249,7 @@ void DrawMyDigits(App& app, CanvasState& c) {
   std::snprintf(head, sizeof head, "Teach it your handwriting (%d drawings)###mydigits",
                 m.loaded ? int(m.set.digits.size()) : 0);
   m.open = ImGui::CollapsingHeader(head);
+  if (ImGui::IsItemToggledOpen() && m.open) m.loaded = false;  // read again: files may have come or gone
   app.mark("mydigits.header");
   if (!m.open) return;
   struct Measure {  // the height drawn, for the next frame's layout (MyDigitsHeight)
@@ -314,43 +316,53 @@ void DrawMyDigits(App& app, CanvasState& c) {
   int remove = -1;
   if (m.set.digits.empty())
     ImGui::TextDisabled("Draw a digit above and click its number: it is kept here, in your own set.");
-  for (int i = 0; i < int(m.set.digits.size()); ++i) {
-    const MyDigit& d = m.set.digits[size_t(i)];
-    if (i > 0 && ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + gap + tile <= right) ImGui::SameLine(0, gap);
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    Tile(m, i, {tile, tile}, d.held_out ? kHeldColour : IM_COL32(90, 90, 100, 255));
-    char mark[40];
-    std::snprintf(mark, sizeof mark, "mydigits.thumb.%d", i);
-    if (i < 64) app.mark(mark);
-    const std::string digit = std::to_string(d.label);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddText({p.x + 2, p.y + tile - fs - 1}, IM_COL32(240, 200, 90, 255), digit.c_str());
-    // A held-out drawing the last fine-tuning measured: what the network read after it, green
-    // when right, red when wrong.
-    int read = -1;
-    if (m.have_result && d.held_out)
-      for (size_t k = 0; k < m.result_paths.size() && k < m.result.pred_after.size(); ++k)
-        if (m.result_paths[k] == d.path) read = m.result.pred_after[k];
-    if (read >= 0) {
-      const std::string r = std::to_string(read);
-      const ImVec2 ts = ImGui::CalcTextSize(r.c_str());
-      const ImVec2 b0{p.x + tile - ts.x - 4, p.y + 1};
-      dl->AddRectFilled(b0, {p.x + tile - 1, b0.y + ts.y}, read == d.label ? IM_COL32(40, 140, 70, 230) : IM_COL32(170, 50, 50, 230), 2);
-      dl->AddText({b0.x + 1.5f, b0.y}, IM_COL32(255, 255, 255, 255), r.c_str());
-    }
-    if (ImGui::IsItemHovered()) {
-      ImGui::BeginTooltip();
-      Tile(m, i, {fs * 7, fs * 7}, 0);
-      ImGui::Text("A %d, %s", d.label, d.held_out ? "held out for measuring" : "trained on");
-      ImGui::TextDisabled("%s", d.path.c_str());
-      ImGui::TextDisabled("Right-click to delete it.");
-      ImGui::EndTooltip();
-    }
-    if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
-      remove = i;
-      ImGui::OpenPopup("mydigits.menu");
-    }
-  }
+  // Rows of as many as fit; only the rows in sight are drawn (a set of thousands scrolls smoothly).
+  const int shown = std::min(int(m.set.digits.size()), MyDigitsPanel::kAtlasMax);
+  const int per_row = std::max(1, int((right + gap) / (tile + gap)));
+  ImGuiListClipper rows;
+  rows.Begin((shown + per_row - 1) / per_row, tile + ImGui::GetStyle().ItemSpacing.y);
+  while (rows.Step())
+    for (int row = rows.DisplayStart; row < rows.DisplayEnd; ++row)
+      for (int i = row * per_row; i < std::min(shown, (row + 1) * per_row); ++i) {
+        const MyDigit& d = m.set.digits[size_t(i)];
+        if (i > row * per_row) ImGui::SameLine(0, gap);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        Tile(m, i, {tile, tile}, d.held_out ? kHeldColour : IM_COL32(90, 90, 100, 255));
+        char mark[40];
+        std::snprintf(mark, sizeof mark, "mydigits.thumb.%d", i);
+        if (i < 64) app.mark(mark);
+        const std::string digit = std::to_string(d.label);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddText({p.x + 2, p.y + tile - fs - 1}, IM_COL32(240, 200, 90, 255), digit.c_str());
+        // A held-out drawing the last fine-tuning measured: what the network read after it, green
+        // when right, red when wrong.
+        int read = -1;
+        if (m.have_result && d.held_out)
+          for (size_t k = 0; k < m.result_paths.size() && k < m.result.pred_after.size(); ++k)
+            if (m.result_paths[k] == d.path) read = m.result.pred_after[k];
+        if (read >= 0) {
+          const std::string r = std::to_string(read);
+          const ImVec2 ts = ImGui::CalcTextSize(r.c_str());
+          const ImVec2 b0{p.x + tile - ts.x - 4, p.y + 1};
+          dl->AddRectFilled(b0, {p.x + tile - 1, b0.y + ts.y}, read == d.label ? IM_COL32(40, 140, 70, 230) : IM_COL32(170, 50, 50, 230), 2);
+          dl->AddText({b0.x + 1.5f, b0.y}, IM_COL32(255, 255, 255, 255), r.c_str());
+        }
+        if (ImGui::IsItemHovered()) {
+          ImGui::BeginTooltip();
+          Tile(m, i, {fs * 7, fs * 7}, 0);
+          ImGui::Text("A %d, %s", d.label, d.held_out ? "held out for measuring" : "trained on");
+          ImGui::TextDisabled("%s", d.path.c_str());
+          ImGui::TextDisabled("Right-click to delete it.");
+          ImGui::EndTooltip();
+        }
+        if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+          remove = i;
+          ImGui::OpenPopup("mydigits.menu");
+        }
+      }
+  rows.End();
+  if (int(m.set.digits.size()) > shown)
+    ImGui::TextDisabled("and %d more drawings (in the folder; all of them train)", int(m.set.digits.size()) - shown);
   if (remove >= 0) m.menu_for = remove;
   if (ImGui::BeginPopup("mydigits.menu")) {
     if (m.menu_for >= 0 && m.menu_for < int(m.set.digits.size())) {
