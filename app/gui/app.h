@@ -273,6 +273,10 @@ struct App {
   // Files dropped on the window (GLFW's drop callback), opened by the next frame as Open would.
   std::vector<std::string> dropped;
   void open_dropped();
+  // A picture dropped on the window: the run's network reads it (a digit prepared as the canvas
+  // prepares one; another picture whole, at the data's size and colours) as the activations view's
+  // probe, which opens. The run is not touched; a file that does not decode is a message.
+  void probe_picture(const std::string& path);
   std::vector<PngRequest> png_requests;
   // Recording a view as an animated GIF or PNG files (render/recorder.h; the timeline's Record...).
   Recorder recorder;

@@ -14,11 +14,15 @@
 #include <ctime>
 
 #include "base/fileio.h"
+#include "data/image_file.h"
+#include "data/image_folder.h"
+#include "data/preprocess.h"
 #include "io/model_io.h"
 #include "io/onnx_export.h"
 #include "io/run_file.h"
 #include "io/svg_plot.h"
 #include "lessons/lesson.h"
+#include "views/activations_view.h"
 #include "views/lesson_view.h"
 
 namespace nnviz::gui {
@@ -219,10 +223,41 @@ std::function<void()> App::prepare_open(const std::string& path) {
   };
 }
 
+void App::probe_picture(const std::string& path) {
+  if (!run || !data) {
+    say("No run yet to show " + path + " to", true);
+    return;
+  }
+  try {
+    const DecodedImage im = read_image(path);
+    Mat x;
+    if (data_kind == DatasetKind::Mnist) {  // a digit: prepared as the canvas and predict prepare one
+      const auto digit = to_mnist(to_gray_ink(im.px.data(), im.w, im.h, im.channels));
+      if (!digit) throw Error("[image] " + path + ": holds no ink");
+      x = to_input(*digit, data->norm);
+    } else {  // a picture: whole, at the data's size and in its colours, as a folder's are read
+      const std::vector<uint8_t> px = resample_image(im.px.data(), im.w, im.h, im.channels, data->rows, data->channels == 3);
+      x.resize(Eigen::Index(px.size()), 1);
+      for (size_t i = 0; i < px.size(); ++i) x(Eigen::Index(i), 0) = data->norm.apply(px[i]);
+    }
+    const size_t slash = path.rfind('/');
+    set_probe_input(x, -1, "your picture " + (slash == std::string::npos ? path : path.substr(slash + 1)));
+    views.open<ActivationsState>() = true;
+    say("The activations view shows " + path + " through the network");
+  } catch (const std::exception& e) {
+    say(std::string("Could not read the picture: ") + e.what(), true);
+  }
+}
+
 void App::open_dropped() {
   if (dropped.empty()) return;
   const std::vector<std::string> files = std::move(dropped);
   dropped.clear();
+  // A picture is not opened: the network reads it (the activations view shows how).
+  if (is_image_name(files[0])) {
+    probe_picture(files[0]);
+    return;
+  }
   if (out_of_reach(Controls::Files)) {
     say("Opening files is not part of this " + std::string(lesson_rules.hide.empty() && lesson_rules.lock.empty() ? "class" : "lesson") +
         ": " + files[0] + " was not opened", true);

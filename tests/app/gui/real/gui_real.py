@@ -1927,8 +1927,8 @@ def scenario_folder(s):
     """Your own images from the data menu after a little training: a folder that does not exist is
     refused (its path and the reason in the status bar) and the run stays as it was; a folder of
     three classes of shapes, in colour, loads off the frame thread and a new run on its pictures
-    starts and trains; the next session starts on that folder again; the menu's MNIST brings the
-    digits back."""
+    starts and trains; the next session starts on that folder again; a picture dropped on the window
+    is read by the network in the activations view; the menu's MNIST brings the digits back."""
     paused = train_a_little(s)["step"]
     shapes = os.path.join(s.tmp, "shapes")
     subprocess.run([os.path.join(os.path.dirname(s.app_path), "make_shapes"), shapes, "40"], check=True)
@@ -1969,6 +1969,18 @@ def scenario_folder(s):
         raise Failed(f"the next session read the folder as {d['data_input']}, not 3x28x28")
     press_until(s, "space", lambda d: d.get("state") == "running" and d.get("step", 0) > 20, "training on the shapes again")
     press_until(s, "space", lambda d: d.get("state") == "paused", "pause")
+    # A picture dropped on the window from a file manager: the network reads it, in the
+    # activations view, and the run stays as it was.
+    import xdnd_drop
+    paused = s.dump()["step"]
+    s.move_outside()
+    xdnd_drop.drop_files(s.display, s.wid, s.origin[0] + s.size[0] // 2, s.origin[1] + s.size[1] // 2,
+                         [os.path.join(shapes, "triangle", "3.png")], timeout=10)
+    d = s.wait_for(lambda d: d.get("probe", {}).get("source") == "your picture 3.png" and "activations.probe" in d.get("rects", {})
+                   and d["probe"].get("label") == -1, 20, "the dropped picture as the activations view's probe, without a label")
+    if d["step"] != paused or d["dataset"] != "folder":
+        raise Failed(f"the dropped picture changed the run: step {d['step']} (was {paused}), {d['dataset']}")
+    keep_png(s.shot("folder-picture-dropped"))
     # Back to the digits (the question again: the shapes' training is unsaved).
     s.click("data.dataset")
     s.wait_for(lambda d: "data.dataset.0" in d.get("rects", {}), 10, "the data menu")
