@@ -57,6 +57,11 @@ Dataset folder_of(const LoadedModel& m, const std::string& data_dir, const std::
   Dataset d = load_image_folder(dir, folder_options_for(m.net.spec().input, c.folder_seed, m.meta.norm.mode));
   if (!c.classes.empty() && c.classes != d.names)
     throw Error("[eval] " + model + ": it was trained on the classes " + joined(c.classes) + "; " + dir + " holds " + joined(d.names));
+  // Normalised as the model was trained (the folder may have gained pictures since).
+  d.norm = m.meta.norm;
+  for (Split* s : {&d.train, &d.val, &d.test})
+    for (Eigen::Index j = 0; j < s->x.cols(); ++j)
+      for (Eigen::Index i = 0; i < s->x.rows(); ++i) s->x(i, j) = d.norm.apply(s->pixels[size_t(j * s->x.rows() + i)]);
   return d;
 }
 }  // namespace

@@ -229,6 +229,12 @@ void App::poll() {
       start_run();
       if (run.get() == before) {  // the network could not take the pictures: all as it was
         data = keep_data, full_data = keep_full, data_kind = keep_kind, setup = keep_setup;
+        if (!open_after_loading.empty()) say("Could not open " + open_after_loading + ": no run could start on its folder", true);
+        open_after_loading.clear();
+        if (!data && !loading.valid()) {  // at start (the folder of the last session): MNIST instead
+          setup.dataset = DatasetKind::Mnist;
+          load_data(DatasetKind::Mnist);
+        }
       } else {
         std::string m = "Loaded " + std::to_string(rep.images) + " images of " + std::to_string(d->num_classes) +
                         " classes from " + folder_load.dir;

@@ -1,5 +1,6 @@
 #include "data/my_digits.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,19 +28,20 @@ const char kHeldOut[] = "-held-out.png";
   throw Error("[my digits] " + path + ": " + problem);
 }
 
-// "12.png" -> 12, "12-held-out.png" -> 12 and held out; any other name -> 0.
+// "12.png" -> 12, "12-held-out.png" -> 12 and held out; any other name -> 0 (a name ending in
+// -held-out.png is held out whatever comes before, so that no measuring drawing is trained on).
 long parse_name(const std::string& name, bool& held_out) {
+  held_out = ends_with(name, kHeldOut);
   size_t i = 0;
-  while (i < name.size() && i < 9 && name[i] >= '0' && name[i] <= '9') ++i;
-  held_out = false;
-  if (i == 0) return 0;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+  if (i == 0 || i > 15) return 0;  // no number, or one past any count of drawings
   const std::string rest = name.substr(i);
-  if (rest == kHeldOut)
-    held_out = true;
-  else if (rest != ".png")
-    return 0;
+  if (rest != kHeldOut && rest != ".png") return 0;
   return std::stol(name.substr(0, i));
 }
+
+// A folder of nnviz's own at `path` (lstat: a link planted there is not one).
+bool own_dir(const std::string& path, struct stat& st) { return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode); }
 
 std::vector<uint8_t> to_bytes(const std::vector<float>& v) {
   std::vector<uint8_t> b(v.size());
@@ -87,12 +89,19 @@ long MyDigitSet::next_number() const {
 MyDigitSet load_my_digits(const std::string& dir, long max_files) {
   MyDigitSet set;
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) return set;  // nothing drawn yet
+  if (::lstat(dir.c_str(), &st) != 0) return set;  // nothing drawn yet
+  if (S_ISLNK(st.st_mode)) fail(dir, "is a link; nnviz keeps your digits in a folder of its own, not through a link");
   if (!S_ISDIR(st.st_mode)) fail(dir, "is not a folder");
   long seen = 0, left = 0;
   for (int label = 0; label < 10; ++label) {
     const std::string ddir = dir + "/" + std::to_string(label);
-    if (::stat(ddir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (!own_dir(ddir, st)) {
+      // A link at a digit's folder is not followed: its pictures could be anyone's, and deleting
+      // one of "your drawings" would delete them.
+      if (::lstat(ddir.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        set.problems.push_back(std::to_string(label) + ": a link, not followed");
+      continue;
+    }
     std::vector<MyDigit> these;
     for (const std::string& name : folder_entries(ddir, "my digits")) {
       const std::string path = ddir + "/" + name, shown = std::to_string(label) + "/" + name;
@@ -142,7 +151,8 @@ MyDigit save_my_digit(const std::string& dir, int label, const std::vector<float
   own_folder(ddir);
   number = std::max(1L, number);
   auto name = [&](long n, bool h) { return ddir + "/" + std::to_string(n) + (h ? kHeldOut : ".png"); };
-  while (file_exists(name(number, false)) || file_exists(name(number, true))) ++number;
+  struct stat taken {};  // anything at the name (a file, a link, a folder) takes the number
+  while (::lstat(name(number, false).c_str(), &taken) == 0 || ::lstat(name(number, true).c_str(), &taken) == 0) ++number;
   MyDigit d;
   d.path = name(number, held_out);
   d.label = label;
@@ -157,17 +167,32 @@ MyDigit save_my_digit(const std::string& dir, int label, const std::vector<float
 }
 
 void delete_my_digit(const std::string& dir, const std::string& path) {
-  // <dir>/<digit>/<name>, with no other folder between.
+  // <dir>/<digit>/<picture>, with no other folder between.
   const std::string prefix = dir + "/";
   const bool inside = path.size() > prefix.size() + 2 && path.compare(0, prefix.size(), prefix) == 0 &&
                       path[prefix.size()] >= '0' && path[prefix.size()] <= '9' && path[prefix.size() + 1] == '/' &&
-                      path.find('/', prefix.size() + 2) == std::string::npos && path.substr(prefix.size() + 2) != ".." &&
-                      path.substr(prefix.size() + 2) != ".";
-  if (!inside) fail(path, "is not one of your drawings (in " + dir + ")");
+                      path.find('/', prefix.size() + 2) == std::string::npos;
+  const std::string name = inside ? path.substr(prefix.size() + 2) : "";
+  if (!inside || !is_image_name(name) || name[0] == '.') fail(path, "is not one of your drawings (in " + dir + ")");
+  // Through the folders themselves, none of them a link (O_NOFOLLOW), so that a link planted at
+  // the folder or a digit's folder cannot point the deletion elsewhere.
+  const int top = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (top < 0) fail(dir, std::string("cannot be opened as your digits' folder (") + std::strerror(errno) + ")");
+  const std::string digit(1, path[prefix.size()]);
+  const int folder = ::openat(top, digit.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  const int open_errno = errno;
+  ::close(top);
+  if (folder < 0) fail(dir + "/" + digit, std::string("cannot be opened as a digit's folder (") + std::strerror(open_errno) + ")");
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) fail(path, "is gone already");
-  if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) fail(path, "is not a file");
-  if (::unlink(path.c_str()) != 0) fail(path, std::string("cannot be deleted (") + std::strerror(errno) + ")");
+  std::string problem;
+  if (::fstatat(folder, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    problem = "is gone already";
+  else if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    problem = "is not a file";
+  else if (::unlinkat(folder, name.c_str(), 0) != 0)
+    problem = std::string("cannot be deleted (") + std::strerror(errno) + ")";
+  ::close(folder);
+  if (!problem.empty()) fail(path, problem);
 }
 
 }  // namespace nnviz

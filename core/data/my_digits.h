@@ -32,7 +32,8 @@ struct MyDigitSet {
 // ten drawings trains on seven and measures on three.
 inline bool held_out_by_default(long number) { return number > 0 && number % 3 == 0; }
 
-// Reads the set; a missing folder is an empty set. Files that are not images, do not decode or
+// Reads the set; a missing folder is an empty set, a link at it is refused (Error). A link at a
+// digit's folder is not followed (named as a problem). Files that are not images, do not decode or
 // hold no ink are skipped and named; at most max_files files are read (the rest are named as one
 // problem), so a folder filled by mistake cannot take the machine's memory.
 MyDigitSet load_my_digits(const std::string& dir, long max_files = 20000);
@@ -42,8 +43,9 @@ MyDigitSet load_my_digits(const std::string& dir, long max_files = 20000);
 // number is taken). Throws Error("[my digits] <path>: <problem>").
 MyDigit save_my_digit(const std::string& dir, int label, const std::vector<float>& pixels, long number, bool held_out);
 
-// Deletes a drawing's file: only a file (or a link, which is removed, not followed) directly in
-// one of <dir>'s digit folders. Throws Error("[my digits] <path>: <problem>").
+// Deletes a drawing's file: only a picture file (or a link, which is removed, not followed)
+// directly in one of <dir>'s digit folders, reached without following a link at <dir> or at the
+// digit's folder. Throws Error("[my digits] <path>: <problem>").
 void delete_my_digit(const std::string& dir, const std::string& path);
 
 }  // namespace nnviz

@@ -277,10 +277,16 @@ bool Harness::screenshot_frame(const FrameDone& f, int& status) {
                         (!v.open<GraphState>() || v.state<GraphState>().source != 0 ||
                          (v.state<GraphState>().built_weights == app_.shown_weights().get() &&
                           v.state<GraphState>().built_probe == app_.shown_probe().get())) &&
-                        (!fine_tune_ || v.state<CanvasState>().mine.have_result || status != 0) &&
+                        // fine-tuning started and ended (with figures, or a message: checked below)
+                        (!fine_tune_ || (fine_tune_started_ && !v.state<CanvasState>().mine.job &&
+                                         !v.state<CanvasState>().mine.waiting_pause) || status != 0) &&
                         // a file's folder being read, and the file opened on it (App::folder_for)
                         !app_.folder_load.result.valid() && app_.open_after_loading.empty() &&
                         v.state<LessonState>().request.empty();
+  if (analysed && fine_tune_ && status == 0 && !v.state<CanvasState>().mine.have_result) {
+    std::fprintf(stderr, "nnviz: fine-tune: no figures: %s\n", app_.message.c_str());
+    status = 1;
+  }
   // --edit-lesson: the editor, once the lesson asked for (if any) is under way, on a copy of it
   // or on the app's state; the frames after it let it settle.
   if (opt_.edit_lesson && analysed && app_.run && !editor_opened_) {

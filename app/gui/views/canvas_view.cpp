@@ -44,6 +44,11 @@ void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase) {
   c.dirty = true;
 }
 
+void PushUndo(CanvasState& c) {
+  c.undo.push_back(c.ink);
+  if (c.undo.size() > CanvasState::kUndoSteps) c.undo.erase(c.undo.begin());
+}
+
 namespace {
 
 // The network the canvas asks: the current run's latest weights, or the bundled model.
@@ -95,7 +100,7 @@ void DrawCanvas(App& app, bool* open) {
 
   // --- tools
   if (ImGui::Button("Clear")) {
-    c.undo.push_back(c.ink);
+    PushUndo(c);
     std::fill(c.ink.begin(), c.ink.end(), 0.f);
     c.dirty = true;
   }
@@ -155,8 +160,7 @@ void DrawCanvas(App& app, bool* open) {
     const ImVec2 pos{(m.x - p0.x) * k, (m.y - p0.y) * k};
     const bool erase = c.erase || ImGui::IsMouseDown(ImGuiMouseButton_Right);
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
-      c.undo.push_back(c.ink);
-      if (c.undo.size() > 50) c.undo.erase(c.undo.begin());
+      PushUndo(c);
       c.last = pos;
     }
     if (ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Right)) {
@@ -172,7 +176,10 @@ void DrawCanvas(App& app, bool* open) {
   // With the fold of your digits open, the readout keeps to the room above it (scrolling when a
   // small view has too little), so the fold stays where it is whatever the readout shows.
   const bool readout_child = c.mine.open && !stacked;
-  if (readout_child) ImGui::BeginChild("canvas.readout", {0, std::max(side, avail.y)}, false);
+  if (readout_child) {
+    ImGui::BeginChild("canvas.readout", {0, std::max(side, avail.y)}, false);
+    dl = ImGui::GetWindowDrawList();  // the answer is drawn in the child: clipped and scrolled with it
+  }
   ImGui::BeginGroup();
   Normalisation norm;
   std::string source;

@@ -63,7 +63,7 @@ struct MyDigitsPanel {
   std::vector<int> result_labels;
   std::vector<std::string> result_paths;  // the held-out drawings measured, for their badges
   std::string last_kept;    // the file of the drawing last kept
-  int menu_for = -1;        // the drawing whose right-click menu is open
+  std::string menu_for;     // the file of the drawing whose right-click menu is open
   float height = 0;         // the open fold's height as last drawn (pixels)
   static constexpr int kAtlasColumns = 64;
   static constexpr int kAtlasMax = 64 * 256;  // thumbnails shown at most (a 1792 x 7168 texture)
@@ -72,7 +72,8 @@ struct MyDigitsPanel {
 struct CanvasState : ViewState {
   int size = 280;                      // canvas pixels per side
   std::vector<float> ink;              // size*size, 0..1
-  std::vector<std::vector<float>> undo;
+  std::vector<std::vector<float>> undo;  // at most kUndoSteps (PushUndo)
+  static constexpr size_t kUndoSteps = 50;
   float brush = 22;
   bool erase = false, saliency = true;
   bool use_bundled = true;  // useful from the first launch; switch to the current run once it has learnt
@@ -106,6 +107,8 @@ json::Value FineTuneResultJson(const MyDigitsPanel& m);
 bool StartFineTune(App& app, std::string* why = nullptr);
 
 void DrawCanvas(App& app, bool* open);
+// Keeps the ink for Undo (the oldest goes past kUndoSteps).
+void PushUndo(CanvasState& c);
 // Paints (or erases) a round anti-aliased stroke from a to b, in canvas pixels.
 void CanvasStroke(CanvasState& c, ImVec2 a, ImVec2 b, float width, bool erase);
 

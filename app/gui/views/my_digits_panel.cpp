@@ -27,6 +27,12 @@ namespace {
 
 constexpr int kSide = 28;
 
+// The set changed here (a drawing kept or deleted): its tiles again, and the next one's role.
+void Changed(MyDigitsPanel& m) {
+  m.atlas_dirty = true;
+  if (!m.hold_touched) m.hold_next = held_out_by_default(m.set.next_number());
+}
+
 void Reload(MyDigitsPanel& m) {
   m.loaded = true;
   m.atlas_dirty = true;
@@ -38,7 +44,7 @@ void Reload(MyDigitsPanel& m) {
     m.set = {};
     m.error = e.what();
   }
-  if (!m.hold_touched) m.hold_next = held_out_by_default(m.set.next_number());
+  Changed(m);
 }
 
 // Every drawing as a tile of one texture: kAtlasColumns a row.
@@ -129,6 +135,18 @@ void Launch(App& app, MyDigitsPanel& m) {
   m.job = std::move(job);
 }
 
+// Why the run cannot be fine-tuned on the set now ("" when it can): asked when Fine-tune is
+// pressed, and again when the run has paused for it.
+std::string FineTuneProblem(const App& app, const MyDigitsPanel& m) {
+  if (!app.run || !app.data) return "No run yet";
+  if (app.data_kind != DatasetKind::Mnist || app.data->input_size() != kSide * kSide || app.data->num_classes != 10)
+    return "Fine-tuning on your digits needs a run on MNIST (the data menu)";
+  if (m.set.count(false) == 0) return "Keep at least one drawing to train on (a click on its digit)";
+  if (app.snap.state == RunState::Diverged || app.snap.state == RunState::Failed)
+    return "The run has stopped (" + std::string(to_string(app.snap.state)) + "): reset it first";
+  return "";
+}
+
 }  // namespace
 
 FrameNeed CanvasState::needs_frames(bool) const {
@@ -165,12 +183,7 @@ bool StartFineTune(App& app, std::string* why) {
   };
   if (!m.loaded) Reload(m);
   if (m.job || m.waiting_pause) return fail("Fine-tuning is under way");
-  if (!app.run || !app.data) return fail("No run yet");
-  if (app.data_kind != DatasetKind::Mnist || app.data->input_size() != kSide * kSide || app.data->num_classes != 10)
-    return fail("Fine-tuning on your digits needs a run on MNIST (the data menu)");
-  if (m.set.count(false) == 0) return fail("Keep at least one drawing to train on (a click on its digit)");
-  if (app.snap.state == RunState::Diverged || app.snap.state == RunState::Failed)
-    return fail("The run has stopped (" + std::string(to_string(app.snap.state)) + "): reset it first");
+  if (const std::string problem = FineTuneProblem(app, m); !problem.empty()) return fail(problem);
   if (app.training()) {
     app.run->pause();  // the fine-tuned weights replace these: training on meanwhile would be lost
     m.waiting_pause = true;
@@ -187,7 +200,10 @@ void CanvasState::poll(App& app) {
   if (m.waiting_pause && !app.run) m.waiting_pause = false;
   if (m.waiting_pause && !app.training()) {
     m.waiting_pause = false;
-    Launch(app, m);
+    if (const std::string problem = FineTuneProblem(app, m); !problem.empty())  // it diverged while pausing...
+      app.say(problem, true);
+    else
+      Launch(app, m);
   }
   if (!m.job || !m.job->finished) return;
   std::shared_ptr<FineTuneJob> job = std::move(m.job);
@@ -202,6 +218,12 @@ void CanvasState::poll(App& app) {
   }
   if (job->run != app.run.get() || job->generation != app.cursor.generation) {
     app.say("Fine-tuning finished after its run was replaced or reset: its weights are dropped");
+    return;
+  }
+  if (app.snap.step != job->step) {  // Play pressed meanwhile: its training is not thrown away
+    app.say("The run trained on while it was being fine-tuned (step " + std::to_string(job->step) + " -> " +
+                std::to_string(app.snap.step) + "): the fine-tuned weights are dropped; pause and fine-tune again",
+            true);
     return;
   }
   const FineTuneReport& r = job->report;
@@ -258,7 +280,6 @@ void DrawMyDigits(App& app, CanvasState& c) {
     ~Measure() { m.height = ImGui::GetCursorPosY() - top; }
   } measure{m, top};
   if (!m.loaded) Reload(m);
-  if (m.atlas_dirty) UpdateAtlas(m);
 
   // --- keep the drawing: a click on its digit
   ImGui::AlignTextToFramePadding();
@@ -274,11 +295,17 @@ void DrawMyDigits(App& app, CanvasState& c) {
         const MyDigit kept = save_my_digit(m.dir, d, c.digit->pixels, m.set.next_number(), m.hold_next);
         m.last_kept = kept.path;
         app.say("Kept as a " + std::to_string(d) + (kept.held_out ? ", held out for measuring: " : ": ") + kept.path);
-        c.undo.push_back(c.ink);
+        PushUndo(c);
         std::fill(c.ink.begin(), c.ink.end(), 0.f);
         c.dirty = true;
         m.hold_touched = false;
-        Reload(m);
+        // Into the set where a reading would put it (by digit, then number), without reading the
+        // folder again (thousands of drawings take a while).
+        const auto at = std::find_if(m.set.digits.begin(), m.set.digits.end(), [&](const MyDigit& x) {
+          return x.label > kept.label || (x.label == kept.label && x.number > kept.number);
+        });
+        m.set.digits.insert(at, kept);
+        Changed(m);
       } catch (const std::exception& e) {
         app.say(e.what(), true);
       }
@@ -309,6 +336,7 @@ void DrawMyDigits(App& app, CanvasState& c) {
     for (size_t i = 0; i < m.set.problems.size() && i < 12; ++i) ImGui::TextUnformatted(m.set.problems[i].c_str());
     ImGui::EndTooltip();
   }
+  if (m.atlas_dirty) UpdateAtlas(m);  // after Keep: the strip's tiles and the texture of one set
   const float tile = fs * 2.2f, gap = ImGui::GetStyle().ItemSpacing.x * 0.5f;
   const float strip_h = tile * 2 + gap * 3;
   ImGui::BeginChild("mydigits.strip", {0, strip_h}, false);
@@ -363,19 +391,21 @@ void DrawMyDigits(App& app, CanvasState& c) {
   rows.End();
   if (int(m.set.digits.size()) > shown)
     ImGui::TextDisabled("and %d more drawings (in the folder; all of them train)", int(m.set.digits.size()) - shown);
-  if (remove >= 0) m.menu_for = remove;
+  if (remove >= 0) m.menu_for = m.set.digits[size_t(remove)].path;  // by its file: the set may change meanwhile
   if (ImGui::BeginPopup("mydigits.menu")) {
-    if (m.menu_for >= 0 && m.menu_for < int(m.set.digits.size())) {
-      const MyDigit d = m.set.digits[size_t(m.menu_for)];
-      ImGui::TextDisabled("A %d, %s", d.label, d.held_out ? "held out" : "trained on");
+    const auto it = std::find_if(m.set.digits.begin(), m.set.digits.end(), [&](const MyDigit& x) { return x.path == m.menu_for; });
+    if (it != m.set.digits.end()) {
+      ImGui::TextDisabled("A %d, %s", it->label, it->held_out ? "held out" : "trained on");
       if (ImGui::MenuItem("Delete this drawing")) {
         try {
-          delete_my_digit(m.dir, d.path);
-          app.say("Deleted " + d.path);
+          delete_my_digit(m.dir, it->path);
+          app.say("Deleted " + it->path);
+          m.set.digits.erase(it);
+          Changed(m);
         } catch (const std::exception& e) {
           app.say(e.what(), true);
+          Reload(m);  // the folder is not what the set says: read it again
         }
-        Reload(m);
       }
       app.mark("mydigits.delete");
     }

@@ -58,8 +58,9 @@ void DrawWeights(App& app, bool* open) {
   const Mat& m = w->values[ws.param];
   const int layer = std::atoi(w->names[ws.param].c_str() + 7);  // "layers.<i>.weight"
   const Shape in = layer < int(app.in_shapes.size()) ? app.in_shapes[layer] : Shape{int(m.rows()), 1, 1};
-  // A layer that reads colour pictures directly shows its units in colour.
-  const bool colour = app.data && app.data->channels == 3 && in.c == 3 && in.h == app.data->rows && in.w == app.data->cols;
+  // The first layer with weights reads the pictures (what comes before it keeps their shape: an
+  // activation, batch norm, dropout): on colour pictures it shows its units in colour.
+  const bool colour = ws.param == ids[0] && app.data && app.data->channels == 3 && in == app.data->input_shape();
   const WeightLayout L = layout_for(w->shapes[ws.param], m, in, ws.room.x, ws.room.y, colour);
   if (L.tiles.cols != ws.cols) ws.dirty = true, ws.zoom = {};  // the room changed the grid
 

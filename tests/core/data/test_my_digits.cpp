@@ -81,6 +81,15 @@ TEST_CASE("drawings are saved as PNG files a digit a folder and read back as the
   CHECK(again.number == 4);
   CHECK(again.path == dir + "/3/4.png");
   CHECK(load_my_digits(dir).digits.size() == 5);
+  // Anything at a name takes its number (a dangling link would make every save of it fail).
+  std::filesystem::create_symlink("/nonexistent", dir + "/3/5.png");
+  CHECK(save_my_digit(dir, 3, bar(5, 9), 5, false).number == 6);
+  // A held-out name stays held out whatever its number.
+  std::filesystem::copy_file(dir + "/3/3-held-out.png", dir + "/3/12345678901234567890-held-out.png");
+  bool found = false;
+  for (const MyDigit& d : load_my_digits(dir).digits)
+    if (d.path == dir + "/3/12345678901234567890-held-out.png") found = d.held_out && d.number == 0;
+  CHECK(found);
   std::filesystem::remove_all(dir);
 }
 
@@ -134,6 +143,17 @@ TEST_CASE("a link planted at a digit folder is not followed, and only drawings c
   const std::string e = error_of([&] { save_my_digit(dir, 4, bar(12, 15), 1, false); });
   CHECK(e.find("[my digits] " + dir + "/4: is a link") == 0);
   CHECK(std::filesystem::is_empty(elsewhere));
+  // Nor is it read: its pictures are not "your drawings", so none of them can be deleted as one.
+  std::vector<unsigned char> ink(784, 0);
+  for (int p = 200; p < 600; p += 28) ink[size_t(p) + 10] = 255;
+  REQUIRE(stbi_write_png((elsewhere + "/1.png").c_str(), 28, 28, 1, ink.data(), 28));
+  const MyDigitSet through = load_my_digits(dir);
+  CHECK(through.digits.empty());
+  REQUIRE(through.problems.size() == 1);
+  CHECK(through.problems[0] == "4: a link, not followed");
+  CHECK(error_of([&] { delete_my_digit(dir, dir + "/4/1.png"); }).find("cannot be opened as a digit's folder") != std::string::npos);
+  CHECK(std::filesystem::exists(elsewhere + "/1.png"));
+  std::filesystem::remove(elsewhere + "/1.png");
   std::filesystem::remove(dir + "/4");
 
   const MyDigit d = save_my_digit(dir, 6, bar(12, 15), 1, false);
@@ -143,6 +163,9 @@ TEST_CASE("a link planted at a digit folder is not followed, and only drawings c
     CHECK_MESSAGE(error_of([&] { delete_my_digit(dir, bad); }).find("is not one of your drawings") != std::string::npos, bad);
   CHECK(std::filesystem::exists(elsewhere + "/precious.txt"));
   CHECK(error_of([&] { delete_my_digit(dir, dir + "/6/9.png"); }).find("is gone already") != std::string::npos);
+  std::ofstream(dir + "/6/notes.txt") << "mine";  // not a picture: never deleted as a drawing
+  CHECK(error_of([&] { delete_my_digit(dir, dir + "/6/notes.txt"); }).find("is not one of your drawings") != std::string::npos);
+  CHECK(std::filesystem::exists(dir + "/6/notes.txt"));
   delete_my_digit(dir, d.path);
   CHECK(!std::filesystem::exists(d.path));
   CHECK(load_my_digits(dir).digits.empty());
