@@ -54,7 +54,7 @@ if(XVFB_RUN AND NNVIZ_BUILD_GUI)
   gui_refuses("--train-steps without a screenshot" "--train-steps requires --screenshot" $<TARGET_FILE:nnviz> --train-steps 5)
   add_test(NAME "gui: --help lists every view" COMMAND $<TARGET_FILE:nnviz> --help)
   set_tests_properties("gui: --help lists every view" PROPERTIES PASS_REGULAR_EXPRESSION
-                       "VIEW: curves.weights.activations.stepthrough.canvas.compare.analysis.playground.playground2d.landscape.stats")
+                       "VIEW: curves.weights.activations.stepthrough.canvas.my-digits.compare.analysis.playground.playground2d.landscape.stats")
   gui_refuses("--compare with an unknown race" "unknown ready-made comparison 'bogus'"
               $<TARGET_FILE:nnviz> --screenshot "${GUI_OUT}/bogus.png" --compare bogus)
   gui_refuses("--layout into a missing folder" "cannot write .*/no-such-folder/l.json: the folder .* does not exist"
