@@ -248,7 +248,12 @@ void DrawTimeline(App& app, ImVec2 pos, ImVec2 size) {
   ImGui::SameLine();
   int target = at;
   ImGui::BeginDisabled(n == 0 || at == 0);
-  if (ImGui::ArrowButton("##earlier", ImGuiDir_Left)) target = at - 1;
+  if (ImGui::ArrowButton("##earlier", ImGuiDir_Left)) {
+    target = at - 1;
+    // From live, an earlier moment: the newest snapshot can be of the live step itself (taken at a
+    // pause on the snapshots' grid), which would show the same weights again.
+    if (at == n && target > 0 && t.snaps[size_t(target)]->step >= app.snap.step) --target;
+  }
   app.mark("timeline.earlier");
   ImGui::EndDisabled();
   ImGui::SameLine();
