@@ -452,9 +452,9 @@ def layer_editor(shot):
     shot.reports("setup_params", 8 * 25 + 8 + 16 * 8 * 25 + 16 + 1600 * 100 + 100 + 100 * 10 + 10)
 
 
-@screenshot("layer-stats", "--frames", "5", "--train-steps", "1500", "--preset", "mlp256", "--open", "stats")
+@screenshot("layer-stats", "--frames", "5", "--train-steps", "600", "--preset", "mlp256", "--open", "stats")
 def layer_stats(shot):
-    """Layer statistics of mlp256 (ReLU) after 1500 steps: the weight norms of the second and third
+    """Layer statistics of mlp256 (ReLU) after 600 steps: the weight norms of the second and third
     dense layers as lines (more pixels than their legend swatches), the first ReLU layer's dead
     share, and the first layer's histograms of values and of gradients."""
     shot.has_colour("stats_norms", NORM_GREEN, at_least=180)
