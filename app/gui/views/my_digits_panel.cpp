@@ -171,7 +171,7 @@ void CanvasState::save_settings(json::Value& s) const {
 
 void CanvasState::load_settings(const json::Value& s) {
   mine.open = s.get_bool("my_digits_open", mine.open);
-  mine.steps = std::clamp(s.get_int("fine_tune_steps", mine.steps), 50, 5000);
+  mine.steps = std::clamp(s.get_int("fine_tune_steps", mine.steps), 50, 2000);  // the slider's range
 }
 
 bool StartFineTune(App& app, std::string* why) {
