@@ -41,12 +41,6 @@ CLI::App* DefineEval(CLI::App& app, EvalArgs& a) {
 }
 
 namespace {
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
-  return out;
-}
-
 // The folder of images a model was trained on (or --data's), read again as it saw it: the same
 // size, colours and split seed; its classes must be the model's, in the same order.
 Dataset folder_of(const LoadedModel& m, const std::string& data_dir, const std::string& model) {
@@ -55,13 +49,10 @@ Dataset folder_of(const LoadedModel& m, const std::string& data_dir, const std::
   if (dir.empty())
     throw Error("[eval] " + model + ": it was trained on a folder of images and does not say which: give it with --data DIR");
   Dataset d = load_image_folder(dir, folder_options_for(m.net.spec().input, c.folder_seed, m.meta.norm.mode));
-  if (!c.classes.empty() && c.classes != d.names)
-    throw Error("[eval] " + model + ": it was trained on the classes " + joined(c.classes) + "; " + dir + " holds " + joined(d.names));
+  if (const std::string problem = c.classes_problem(d); !problem.empty()) throw Error("[eval] " + model + ": " + problem);
   // Normalised as the model was trained (the folder may have gained pictures since).
   d.norm = m.meta.norm;
-  for (Split* s : {&d.train, &d.val, &d.test})
-    for (Eigen::Index j = 0; j < s->x.cols(); ++j)
-      for (Eigen::Index i = 0; i < s->x.rows(); ++i) s->x(i, j) = d.norm.apply(s->pixels[size_t(j * s->x.rows() + i)]);
+  for (Split* s : {&d.train, &d.val, &d.test}) s->normalise(d.norm);
   return d;
 }
 }  // namespace
@@ -146,15 +137,8 @@ int run_predict(const PredictArgs& a) {
       }
       continue;
     }
-    Mat x;
-    if (folder) {
-      const std::vector<uint8_t> px = resample_image(img.px.data(), img.w, img.h, img.channels, fo.size, fo.colour);
-      x.resize(Eigen::Index(px.size()), 1);
-      for (size_t i = 0; i < px.size(); ++i) x(Eigen::Index(i), 0) = m.meta.norm.apply(px[i]);
-    }
-    const GrayImage ink = folder ? GrayImage{} : to_gray_ink(img.px.data(), img.w, img.h, img.channels);
-    const auto digit = folder ? std::optional<Digit28>() : to_mnist(ink);
-    if (!folder && !digit) {
+    const std::optional<Mat> x = picture_input(img, !folder, fo.size, fo.colour, m.meta.norm);
+    if (!x) {
       if (json_out) {
         out.set("empty", true);
         std::printf("%s\n", out.dump().c_str());
@@ -164,7 +148,7 @@ int run_predict(const PredictArgs& a) {
       continue;
     }
     Mat probs;
-    softmax(m.net.forward(folder ? x : to_input(*digit, m.meta.norm), false), probs);
+    softmax(m.net.forward(*x, false), probs);
     int top = 0;
     for (int k = 1; k < probs.rows(); ++k)
       if (probs(k, 0) > probs(top, 0)) top = k;

@@ -16,7 +16,6 @@
 #include "base/fileio.h"
 #include "data/image_file.h"
 #include "data/image_folder.h"
-#include "data/preprocess.h"
 #include "io/model_io.h"
 #include "io/onnx_export.h"
 #include "io/run_file.h"
@@ -150,9 +149,7 @@ bool App::start_run_with(const TrainConfig& settings, const NetSpec& net) {
 std::function<void()> App::folder_for(const TrainConfig& file, const Shape& input, const std::string& path) {
   if (file.dataset != DatasetKind::Folder) return {};
   if (data_kind == DatasetKind::Folder) {
-    if (!file.classes.empty() && file.classes != data->names)
-      throw Error("[open] " + path + ": it was trained on the classes " + JoinList(file.classes, ", ") + (file.folder.empty() ? "" : " of " + file.folder) +
-                  "; the folder loaded has " + JoinList(data->names, ", "));
+    if (const std::string problem = file.classes_problem(*data); !problem.empty()) throw Error("[open] " + path + ": " + problem);
     return {};
   }
   if (file.folder.empty())
@@ -229,19 +226,13 @@ void App::probe_picture(const std::string& path) {
     return;
   }
   try {
-    const DecodedImage im = read_image(path);
-    Mat x;
-    if (data_kind == DatasetKind::Mnist) {  // a digit: prepared as the canvas and predict prepare one
-      const auto digit = to_mnist(to_gray_ink(im.px.data(), im.w, im.h, im.channels));
-      if (!digit) throw Error("[image] " + path + ": holds no ink");
-      x = to_input(*digit, data->norm);
-    } else {  // a picture: whole, at the data's size and in its colours, as a folder's are read
-      const std::vector<uint8_t> px = resample_image(im.px.data(), im.w, im.h, im.channels, data->rows, data->channels == 3);
-      x.resize(Eigen::Index(px.size()), 1);
-      for (size_t i = 0; i < px.size(); ++i) x(Eigen::Index(i), 0) = data->norm.apply(px[i]);
-    }
+    // On MNIST a digit, prepared as the canvas and predict prepare one; else the whole picture at
+    // the data's size and in its colours, as a folder's are read.
+    const std::optional<Mat> x =
+        picture_input(read_image(path), data_kind == DatasetKind::Mnist, data->rows, data->channels == 3, data->norm);
+    if (!x) throw Error("[image] " + path + ": holds no ink");
     const size_t slash = path.rfind('/');
-    set_probe_input(x, -1, "your picture " + (slash == std::string::npos ? path : path.substr(slash + 1)));
+    set_probe_input(*x, -1, "your picture " + (slash == std::string::npos ? path : path.substr(slash + 1)));
     views.open<ActivationsState>() = true;
     say("The activations view shows " + path + " through the network");
   } catch (const std::exception& e) {

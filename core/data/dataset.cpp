@@ -94,7 +94,7 @@ const Split& Dataset::split(const std::string& name) const {
 namespace {
 
 // The split's normalised values from its bytes; with `copy`, the bytes and labels too (else the
-// caller moves them in).
+// caller moves them in afterwards).
 void fill_split(Split& s, const uint8_t* pixels, const uint8_t* labels, int count, int npix, const Normalisation& n,
                 bool copy = true) {
   s.count = count;
@@ -103,14 +103,7 @@ void fill_split(Split& s, const uint8_t* pixels, const uint8_t* labels, int coun
     s.y.assign(labels, labels + count);
   }
   s.x.resize(npix, count);
-  // Lookup table: 256 possible bytes -> normalised value.
-  Scalar lut[256];
-  for (int b = 0; b < 256; ++b) lut[b] = n.apply(static_cast<uint8_t>(b));
-  for (int j = 0; j < count; ++j) {
-    const uint8_t* p = pixels + size_t(j) * npix;
-    Scalar* dst = s.x.col(j).data();
-    for (int i = 0; i < npix; ++i) dst[i] = lut[p[i]];
-  }
+  normalise_bytes(pixels, size_t(count) * size_t(npix), n, s.x.data());
 }
 
 // The global mean and standard deviation of n bytes (in [0,1] units, summed in double) as the
@@ -144,6 +137,23 @@ std::string find_idx(const std::string& dir, const std::string& base, DatasetKin
 }
 
 }  // namespace
+
+void normalise_bytes(const uint8_t* bytes, size_t n, const Normalisation& norm, Scalar* out) {
+  Scalar lut[256];  // the 256 possible bytes' values
+  for (int b = 0; b < 256; ++b) lut[b] = norm.apply(static_cast<uint8_t>(b));
+  for (size_t i = 0; i < n; ++i) out[i] = lut[bytes[i]];
+}
+
+Mat input_of(const std::vector<uint8_t>& bytes, const Normalisation& norm) {
+  Mat x(Eigen::Index(bytes.size()), 1);
+  normalise_bytes(bytes.data(), bytes.size(), norm, x.data());
+  return x;
+}
+
+void Split::normalise(const Normalisation& norm) {
+  x.resize(count > 0 ? Eigen::Index(pixels.size() / size_t(count)) : 0, count);
+  normalise_bytes(pixels.data(), size_t(x.size()), norm, x.data());
+}
 
 Dataset Dataset::from_splits(int rows, int cols, int channels, std::vector<uint8_t> (&pixels)[3],
                              std::vector<uint8_t> (&labels)[3], NormMode mode, const Normalisation* fixed) {

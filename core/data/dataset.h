@@ -38,7 +38,14 @@ struct Split {
   Mat x;                        // (values x count), normalised
   std::vector<uint8_t> y;       // labels
   std::vector<uint8_t> pixels;  // raw bytes, count * values (channel by channel, as x), for display
+  // x again from the bytes with `norm` (a model's own normalisation, say).
+  void normalise(const Normalisation& norm);
 };
+
+// n bytes as network inputs with `norm` (through a table of the 256 bytes' values), into out.
+void normalise_bytes(const uint8_t* bytes, size_t n, const Normalisation& norm, Scalar* out);
+// One image's bytes (channel by channel) as a network input: one column.
+Mat input_of(const std::vector<uint8_t>& bytes, const Normalisation& norm);
 
 struct Dataset {
   DatasetKind kind = DatasetKind::Mnist;

@@ -12,6 +12,7 @@
 #include "base/fileio.h"
 #include "base/rng.h"
 #include "data/image_file.h"
+#include "data/preprocess.h"
 
 #include <stb_image_resize.h>
 
@@ -71,6 +72,15 @@ std::vector<uint8_t> resample_image(const uint8_t* px, int w, int h, int channel
   for (size_t i = 0; i < n; ++i)
     for (int c = 0; c < 3; ++c) out[size_t(c) * n + i] = small[i * 3 + size_t(c)];
   return out;
+}
+
+std::optional<Mat> picture_input(const DecodedImage& im, bool digit, int size, bool colour, const Normalisation& norm) {
+  if (digit) {
+    const auto d = to_mnist(to_gray_ink(im.px.data(), im.w, im.h, im.channels));
+    if (!d) return std::nullopt;
+    return to_input(*d, norm);
+  }
+  return input_of(resample_image(im.px.data(), im.w, im.h, im.channels, size, colour), norm);
 }
 
 FolderOptions folder_options_for(const Shape& input, uint64_t seed, NormMode norm) {

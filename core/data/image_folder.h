@@ -17,10 +17,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "data/dataset.h"
+#include "data/image_file.h"
 
 namespace nnviz {
 
@@ -50,6 +52,12 @@ bool is_image_name(const std::string& name);
 
 Dataset load_image_folder(const std::string& dir, const FolderOptions& o, FolderProgress* progress = nullptr,
                           FolderReport* report = nullptr);
+
+// A decoded picture as a network input, the way nnviz reads a picture for a network: with `digit`,
+// prepared as MNIST's digits were (to_gray_ink, to_mnist: nullopt when it holds no ink); else the
+// whole picture at size x size, grey or colour, as an image folder's pictures are read. Normalised
+// with `norm`.
+std::optional<Mat> picture_input(const DecodedImage& im, bool digit, int size, bool colour, const Normalisation& norm);
 
 // The options that read a folder again as a network trained on it saw it: at the size and in the
 // colours of its input (Error when no folder gives such inputs: not square, not 1 or 3 channels,

@@ -19,9 +19,7 @@ Split own_split(const Dataset& data, const std::vector<uint8_t>& pixels, const s
   s.count = int(n);
   s.y = labels;
   s.pixels = pixels;
-  s.x.resize(v, n);
-  for (long j = 0; j < n; ++j)
-    for (long i = 0; i < v; ++i) s.x(i, j) = data.norm.apply(pixels[size_t(j * v + i)]);
+  s.normalise(data.norm);
   return s;
 }
 

@@ -81,6 +81,17 @@ void TrainConfig::set_data(const Dataset& data) {
   classes = data.kind == DatasetKind::Folder ? data.names : std::vector<std::string>{};
 }
 
+std::string TrainConfig::classes_problem(const Dataset& data) const {
+  if (classes.empty() || classes == data.names) return "";
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  return "it was trained on the classes " + joined(classes) + (folder.empty() ? "" : " of " + folder) + "; the folder " +
+         (data.source.empty() ? "loaded" : data.source) + " has " + joined(data.names);
+}
+
 namespace {
 // A seed is written as a decimal string (JSON numbers lose 64-bit integers); a number is read too.
 uint64_t seed_from_json(const json::Value& s) {

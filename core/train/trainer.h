@@ -41,6 +41,9 @@ struct TrainConfig {
   uint64_t folder_seed = 0;  // the seed its splits were drawn with
   // Sets dataset, folder and classes from the data trained on.
   void set_data(const Dataset& data);
+  // "" when `data` holds the classes this was trained on, in the same order (or it names none);
+  // else why not: "it was trained on the classes a, b of DIR; the folder has x, y".
+  std::string classes_problem(const Dataset& data) const;
 
   json::Value to_json() const;
   static TrainConfig from_json(const json::Value& v);
