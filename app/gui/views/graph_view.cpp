@@ -101,10 +101,7 @@ void StackPicturesRgb(GraphState& gs, size_t k, int n, int h, int w, F at) {
   if (gs.pictures.size() <= k) gs.pictures.resize(k + 1);
   if (!gs.pictures[k]) gs.pictures[k] = std::make_unique<Heatmap>();
   const int H = std::max(1, n * (h + 1) - 1);
-  uint8_t bg[4];
-  WindowBackground(bg);
-  std::vector<uint8_t> img(size_t(H) * size_t(w) * 4);
-  for (size_t p = 0; p < img.size(); p += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(p));
+  std::vector<uint8_t> img = BackgroundRgba(w, H);
   for (int i = 0; i < n; ++i)
     for (int r = 0; r < h; ++r)
       for (int c = 0; c < w; ++c) {

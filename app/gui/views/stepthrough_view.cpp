@@ -213,10 +213,7 @@ void BatchStrip(StepState& ss, const StepTrace& t, Shape in, const std::vector<s
   if (ss.batch_shown != t.step && in.c == 3) {
     // Each picture stretched from its lowest value of all three channels to its highest (as
     // ShowInputPicture), so that its colours keep their balance.
-    uint8_t bg[4];
-    WindowBackground(bg);
-    std::vector<uint8_t> img(size_t(tl.width()) * size_t(tl.height()) * 4);
-    for (size_t i = 0; i < img.size(); i += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(i));
+    std::vector<uint8_t> img = BackgroundRgba(tl.width(), tl.height());
     const Mat& x = t.acts[0];
     const int plane = in.h * in.w;
     for (int b = 0; b < batch; ++b) {

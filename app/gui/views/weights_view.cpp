@@ -77,9 +77,7 @@ void DrawWeights(App& app, bool* open) {
   if (ws.dirty || w->step != ws.step || now - ws.updated > 10.0) {
     if (ws.dirty || now - ws.updated >= 0.1) {  // at most 10 refreshes a second
       if (L.rgb) {
-        uint8_t bg[4];
-        WindowBackground(bg);
-        ws.map.update_rgba(tile_image_rgb(L, m, scale_of, bg).data(), L.tiles.width(), L.tiles.height());
+        ws.map.update_rgba(tile_image_rgb(L, m, scale_of).data(), L.tiles.width(), L.tiles.height());
       } else {
         const std::vector<float> img = tile_image(L, m, scale_of);
         ws.map.update(img.data(), L.tiles.width(), L.tiles.height(), Colormap::Diverging);

@@ -143,21 +143,20 @@ void Heatmap::update_rgba(const uint8_t* rgba, int w, int h) {
 }
 
 namespace {
-// The window's background as bytes, for the gaps between tiles.
 }  // namespace
 
-void WindowBackground(uint8_t out[4]) {
-  const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-  out[0] = uint8_t(bg.x * 255), out[1] = uint8_t(bg.y * 255), out[2] = uint8_t(bg.z * 255), out[3] = 255;
+std::vector<uint8_t> BackgroundRgba(int w, int h) {
+  const ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  const uint8_t bg[4] = {uint8_t(c.x * 255), uint8_t(c.y * 255), uint8_t(c.z * 255), 255};
+  std::vector<uint8_t> img(size_t(w) * size_t(h) * 4);
+  for (size_t i = 0; i < img.size(); i += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(i));
+  return img;
 }
 
 void ShowSamples(Heatmap& hm, const std::vector<uint8_t>& pixels, const std::vector<int>& ids, int rows, int cols,
                  int channels, const TileLayout& t) {
   const size_t per = size_t(rows) * size_t(cols), stride = per * size_t(channels);
-  uint8_t bg[4];
-  WindowBackground(bg);
-  std::vector<uint8_t> img(size_t(t.width()) * size_t(t.height()) * 4);
-  for (size_t i = 0; i < img.size(); i += 4) std::copy(bg, bg + 4, img.begin() + std::ptrdiff_t(i));
+  std::vector<uint8_t> img = BackgroundRgba(t.width(), t.height());
   for (size_t k = 0; k < ids.size() && int(k) < t.n; ++k) {
     if (ids[k] < 0 || (size_t(ids[k]) + 1) * stride > pixels.size()) continue;  // never past the data
     const uint8_t* src = pixels.data() + size_t(ids[k]) * stride;

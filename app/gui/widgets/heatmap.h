@@ -63,8 +63,8 @@ TileLayout MakeTilesToFill(int n, int th, int tw, float room_w, float room_h);
 // background colour.
 void ShowSamples(Heatmap& hm, const std::vector<uint8_t>& pixels, const std::vector<int>& ids, int rows, int cols,
                  int channels, const TileLayout& t);
-// The window's background as RGBA bytes (the gaps of a colour tile image).
-void WindowBackground(uint8_t out[4]);
+// A w x h RGBA image in the window's background colour (a colour tile image's gaps).
+std::vector<uint8_t> BackgroundRgba(int w, int h);
 // One input of a network (normalised values, channel by channel) as a picture: grey, or in colour
 // for three channels (stretched from the lowest value of all channels to the highest).
 void ShowInputPicture(Heatmap& hm, const float* values, int rows, int cols, int channels);

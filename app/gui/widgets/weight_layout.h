@@ -86,11 +86,10 @@ std::vector<float> tile_image(const WeightLayout& l, const Mat& m, ScaleOfUnit s
 }
 
 // Colour tiles (layout.rgb) as RGBA bytes: each channel's weight over its unit's scale, zero a
-// middle grey, +scale full and -scale none of that colour; gaps in `gap`.
+// middle grey, +scale full and -scale none of that colour; gaps in the window's background.
 template <class ScaleOfUnit>
-std::vector<uint8_t> tile_image_rgb(const WeightLayout& l, const Mat& m, ScaleOfUnit scale_of_unit, const uint8_t gap[4]) {
-  std::vector<uint8_t> img(size_t(l.tiles.width()) * size_t(l.tiles.height()) * 4);
-  for (size_t i = 0; i < img.size(); i += 4) std::copy(gap, gap + 4, img.begin() + std::ptrdiff_t(i));
+std::vector<uint8_t> tile_image_rgb(const WeightLayout& l, const Mat& m, ScaleOfUnit scale_of_unit) {
+  std::vector<uint8_t> img = BackgroundRgba(l.tiles.width(), l.tiles.height());
   for (int t = 0; t < l.tiles.n; ++t) {
     const double s = scale_of_unit(l.unit_of_tile(t));
     for (int r = 0; r < l.tiles.th; ++r)
