@@ -177,6 +177,15 @@ void App::say(const std::string& text, bool error) {
   add_to_log(log, text, error);
 }
 
+FolderOptions App::folder_options() const {
+  FolderOptions o;
+  o.size = folder_size;
+  o.colour = folder_colour;
+  o.seed = setup.seed;
+  o.norm = setup.norm;
+  return o;
+}
+
 void App::load_folder(const std::string& dir, const FolderOptions& o) {
   if (folder_load.result.valid()) folder_load.progress->cancel = true;  // a load under way gives way
   FolderLoad l;
@@ -215,6 +224,7 @@ void App::poll() {
   if (const std::string m = recorder.poll(&record_error); !m.empty()) say(m, record_error);
   if (folder_load.result.valid() &&
       folder_load.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    bool failed = false;  // the folder did not become the data
     try {
       std::shared_ptr<const Dataset> d = folder_load.result.get();
       const FolderReport& rep = *folder_load.report;
@@ -230,11 +240,7 @@ void App::poll() {
       if (run.get() == before) {  // the network could not take the pictures: all as it was
         data = keep_data, full_data = keep_full, data_kind = keep_kind, setup = keep_setup;
         if (!open_after_loading.empty()) say("Could not open " + open_after_loading + ": no run could start on its folder", true);
-        open_after_loading.clear();
-        if (!data && !loading.valid()) {  // at start (the folder of the last session): MNIST instead
-          setup.dataset = DatasetKind::Mnist;
-          load_data(DatasetKind::Mnist);
-        }
+        failed = true;
       } else {
         std::string m = "Loaded " + std::to_string(rep.images) + " images of " + std::to_string(d->num_classes) +
                         " classes from " + folder_load.dir;
@@ -244,15 +250,17 @@ void App::poll() {
         say(m, false);
       }
     } catch (const std::exception& e) {
-      say(std::string("Could not load the folder: ") + e.what(), true);  // the data and the run stay
+      say(std::string("Could not load the folder: ") + e.what() + (data ? "" : "; MNIST instead"), true);  // the data and the run stay
+      failed = true;
+    }
+    folder_load = FolderLoad{};
+    if (failed) {
       open_after_loading.clear();
       if (!data && !loading.valid()) {  // at start (the folder of the last session): MNIST instead
         setup.dataset = DatasetKind::Mnist;
         load_data(DatasetKind::Mnist);
-        say(std::string("Could not load the folder of the last session (") + e.what() + "): MNIST instead", true);
       }
     }
-    folder_load = FolderLoad{};
     // A file trained on this folder waited for it (folder_for): open it on the fresh run.
     if (!open_after_loading.empty() && data_kind == DatasetKind::Folder) {
       const std::string path = std::move(open_after_loading);

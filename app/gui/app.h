@@ -159,6 +159,8 @@ struct App {
   int folder_size = 28;
   bool folder_colour = false;
   void load_folder(const std::string& dir, const FolderOptions& o);
+  // The choices above as options: the split drawn with the setup's seed, its normalisation.
+  FolderOptions folder_options() const;
   std::string data_error;
 
   // --- setup being edited (applied on "Apply & reset")

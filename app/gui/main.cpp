@@ -187,22 +187,13 @@ int main(int argc, char** argv) {
       status = 2;
     }
     if (status == 0 && !opt.folder.empty()) {  // the folder is the data: MNIST is not read
-      FolderOptions fo;
-      fo.colour = opt.colour;
-      fo.size = opt.image_size > 0 ? opt.image_size : opt.colour ? 32 : 28;
-      fo.seed = app.setup.seed;  // the split as the data menu's would draw it
-      fo.norm = app.setup.norm;
       app.folder_dir = opt.folder;
-      app.folder_colour = fo.colour;
-      app.folder_size = fo.size;
-      app.load_folder(opt.folder, fo);
-    } else if (status == 0 && app.setup.dataset == DatasetKind::Folder && !app.folder_dir.empty() && opt.dataset.empty()) {
-      FolderOptions fo;  // the folder of the last session (the settings)
-      fo.colour = app.folder_colour;
-      fo.size = app.folder_size;
-      fo.seed = app.setup.seed;
-      fo.norm = app.setup.norm;
-      app.load_folder(app.folder_dir, fo);
+      app.folder_colour = opt.colour;
+      app.folder_size = opt.image_size > 0 ? opt.image_size : opt.colour ? 32 : 28;
+    }
+    const bool last_folder = app.setup.dataset == DatasetKind::Folder && !app.folder_dir.empty() && opt.dataset.empty();
+    if (status == 0 && (!opt.folder.empty() || last_folder)) {  // --folder, or the last session's (the settings)
+      app.load_folder(app.folder_dir, app.folder_options());
     } else if (status == 0) {
       app.load_data(app.setup.dataset);
     }

@@ -157,11 +157,7 @@ void DataSection(App& app) {
     app.mark("data.folder.colour");
     ImGui::BeginDisabled(app.folder_dir.empty());
     if (ImGui::Button("Load")) {
-      FolderOptions o;
-      o.size = app.folder_size;
-      o.colour = app.folder_colour;
-      o.seed = app.setup.seed;
-      o.norm = app.setup.norm;
+      const FolderOptions o = app.folder_options();
       const std::string dir = app.folder_dir;
       app.guard("Another dataset starts a new run.", [&app, dir, o] { app.load_folder(dir, o); });
       ImGui::CloseCurrentPopup();
