@@ -53,7 +53,9 @@ FineTuneReport fine_tune(Network& net, const Dataset& data, const Split& own_tra
                   std::to_string(values));
 
   FineTuneReport r;
+  r.trained_on = own_train.count;
   r.held_out = own_test.count;
+  r.labels.assign(own_test.y.begin(), own_test.y.end());
   r.held_before = accuracy(net, own_test, -1, &r.pred_before);
   r.test_before = accuracy(net, data.test, o.test_samples, nullptr);
 

@@ -33,7 +33,9 @@ struct FineTuneOptions {
 };
 
 struct FineTuneReport {
+  int trained_on = 0;                  // the user's training images
   int held_out = 0;                    // the user's held-out images
+  std::vector<int> labels;             // each held-out image's class
   double held_before = -1, held_after = -1;  // their accuracy (-1 with none)
   std::vector<int> pred_before, pred_after;  // each held-out image's predicted class
   double test_before = -1, test_after = -1;  // on the first test_samples of the data's test split

@@ -33,9 +33,7 @@ struct FineTuneJob {
   const void* run = nullptr;  // the run whose weights it started from: only that run takes the result
   uint64_t generation = 0;    // and only before a reset
   long step = 0;              // the run's step then
-  int trained_on = 0;         // the user's training drawings
-  std::vector<int> held_labels;  // the held-out drawings' digits, in the set's order
-  std::vector<std::string> held_paths;  // and their files
+  std::vector<std::string> held_paths;  // the held-out drawings' files, in the set's order
   std::unique_ptr<Network> net;  // fine-tuned (read once finished)
   FineTuneReport report;
   std::string error;
@@ -59,8 +57,6 @@ struct MyDigitsPanel {
   // The last fine-tuning's figures, and each held-out drawing's answer before and after.
   bool have_result = false;
   FineTuneReport result;
-  int result_trained_on = 0;
-  std::vector<int> result_labels;
   std::vector<std::string> result_paths;  // the held-out drawings measured, for their badges
   std::string last_kept;    // the file of the drawing last kept
   std::string menu_for;     // the file of the drawing whose right-click menu is open

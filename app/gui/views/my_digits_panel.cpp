@@ -78,9 +78,10 @@ std::string Percent(double x) {
 }
 
 // "2 of 3" right of the held-out drawings.
-std::string RightOf(const std::vector<int>& pred, const std::vector<int>& labels) {
+std::string RightOf(const FineTuneReport& r, bool after) {
+  const std::vector<int>& pred = after ? r.pred_after : r.pred_before;
   int right = 0;
-  for (size_t i = 0; i < pred.size() && i < labels.size(); ++i) right += pred[i] == labels[i];
+  for (size_t i = 0; i < pred.size() && i < r.labels.size(); ++i) right += pred[i] == r.labels[i];
   return std::to_string(right) + " of " + std::to_string(pred.size());
 }
 
@@ -104,10 +105,7 @@ void Launch(App& app, MyDigitsPanel& m) {
     const int k = d.held_out ? 1 : 0;
     px[k].insert(px[k].end(), d.pixels.begin(), d.pixels.end());
     labels[k].push_back(uint8_t(d.label));
-    if (d.held_out) {
-      job->held_labels.push_back(d.label);
-      job->held_paths.push_back(d.path);
-    }
+    if (d.held_out) job->held_paths.push_back(d.path);
   }
   Split own_train = own_split(*app.data, px[0], labels[0]), own_test = own_split(*app.data, px[1], labels[1]);
   FineTuneOptions o;
@@ -121,7 +119,6 @@ void Launch(App& app, MyDigitsPanel& m) {
   job->run = app.run.get();
   job->generation = app.cursor.generation;
   job->step = app.snap.step;
-  job->trained_on = own_train.count;
   std::shared_ptr<const Dataset> data = app.data;
   FineTuneJob* j = job.get();
   job->thread = std::thread([j, data, own_train = std::move(own_train), own_test = std::move(own_test), o] {
@@ -227,25 +224,21 @@ void CanvasState::poll(App& app) {
     return;
   }
   const FineTuneReport& r = job->report;
-  app.run->load_weights(*job->net, "fine-tuned on " + std::to_string(job->trained_on) + " of your digits");
+  app.run->load_weights(*job->net, "fine-tuned on " + std::to_string(r.trained_on) + " of your digits");
   m.have_result = true;
   m.result = r;
-  m.result_trained_on = job->trained_on;
-  m.result_labels = job->held_labels;
   m.result_paths = job->held_paths;
   use_bundled = false;  // the canvas reads with the fine-tuned network
   dirty = true;
-  std::string text = "Fine-tuned on " + std::to_string(job->trained_on) + " of your drawings";
-  if (r.held_out > 0)
-    text += ": your held-out drawings " + RightOf(r.pred_before, m.result_labels) + " right before, " +
-            RightOf(r.pred_after, m.result_labels) + " after";
+  std::string text = "Fine-tuned on " + std::to_string(r.trained_on) + " of your drawings";
+  if (r.held_out > 0) text += ": your held-out drawings " + RightOf(r, false) + " right before, " + RightOf(r, true) + " after";
   if (r.test_before >= 0) text += "; MNIST test " + Percent(r.test_before) + " -> " + Percent(r.test_after);
   app.say(text);
 }
 
 json::Value FineTuneResultJson(const MyDigitsPanel& m) {
   json::Value r = json::Value::object();
-  r.set("trained_on", static_cast<long long>(m.result_trained_on));
+  r.set("trained_on", static_cast<long long>(m.result.trained_on));
   r.set("held_out", static_cast<long long>(m.result.held_out));
   r.set("held_before", m.result.held_before);
   r.set("held_after", m.result.held_after);
@@ -455,14 +448,14 @@ void DrawMyDigits(App& app, CanvasState& c) {
     const ImVec4 better{0.45f, 0.85f, 0.5f, 1}, plain = ImGui::GetStyleColorVec4(ImGuiCol_Text);
     if (r.held_out > 0)
       ImGui::TextColored(r.held_after > r.held_before ? better : plain, "Your held-out drawings: %s -> %s right",
-                         RightOf(r.pred_before, m.result_labels).c_str(), RightOf(r.pred_after, m.result_labels).c_str());
+                         RightOf(r, false).c_str(), RightOf(r, true).c_str());
     else
       ImGui::TextDisabled("No held-out drawings to measure the fine-tuning on");
     app.mark("mydigits.result");
     if (r.test_before >= 0)
       TextElided(ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
                  "MNIST test: " + Percent(r.test_before) + " -> " + Percent(r.test_after) + "  (" +
-                     std::to_string(m.result_trained_on) + " drawings trained on, " + std::to_string(r.steps) +
+                     std::to_string(r.trained_on) + " drawings trained on, " + std::to_string(r.steps) +
                      " mini-batches)");
   }
 }

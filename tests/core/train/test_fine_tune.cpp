@@ -50,6 +50,8 @@ TEST_CASE("fine-tuning reports before and after on the held-out images and the t
   CHECK(progress.load() == 150);
   CHECK(!r.cancelled);
   CHECK(r.held_out == 30);
+  CHECK(r.trained_on == 20);
+  CHECK(r.labels == std::vector<int>(own_test.y.begin(), own_test.y.end()));
   CHECK(r.pred_before.size() == 30);
   CHECK(r.pred_after.size() == 30);
   // From random weights, 150 mini-batches learn the quadrants: the held-out images and the test
